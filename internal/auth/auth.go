@@ -1,0 +1,69 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/iamgate/iamgate/internal/sigv4"
+)
+
+// Caller is a verified requester.
+type Caller struct {
+	AccessKeyID  string
+	SessionToken string
+	ARN          string // arn:aws:iam::000000000000:user/name, ...:root, arn:aws:sts::…:assumed-role/r/s
+	AccountID    string
+	UserID       string // AIDA…, or AROA…:session for a role session, or the account id for root
+	Username     string // user name; empty for roles and root
+	Type         string // "User", "Root", "AssumedRole", "Anonymous"
+	Signed       *sigv4.Result
+}
+
+// Anonymous is the caller of a request that carried no credentials.
+var Anonymous = &Caller{ARN: "anonymous", Type: "Anonymous"}
+
+// Request is one authorization question: may the caller perform Action on
+// Resource, given the request context and any resource-based policies?
+type Request struct {
+	Action           string              // "execute-api:Invoke", "iam:CreateUser"
+	Resource         string              // the resource ARN
+	ResourceAccount  string              // account owning the resource; "" = the caller's
+	Context          map[string][]string // extra request context keys (aws:SourceIp, ...)
+	ResourcePolicies []Policy            // resource-based policies that apply
+}
+
+// Policy is a policy document with a name for traces.
+type Policy struct {
+	Name     string
+	Document string
+}
+
+// Decision is the outcome of an authorization.
+type Decision struct {
+	Allowed      bool
+	ExplicitDeny bool
+	// DeniedBy names the kind of policy that denied, in AWS's words:
+	// "identity-based policy", "resource-based policy", "permissions boundary",
+	// "session policy"; empty when nothing allowed.
+	DeniedBy string
+	// Message is AWS's short denial text:
+	// "User: ARN is not authorized to perform: ACTION on resource: RESOURCE".
+	Message string
+	// Because is AWS's newer suffix, e.g. " because no identity-based policy
+	// allows the iam:CreateUser action" or " with an explicit deny in an
+	// identity-based policy".
+	Because string
+	// Trace explains the decision line by line (for `iamgate why`).
+	Trace []string
+}
+
+// Authenticator verifies a request's signature and resolves the caller.
+// Errors are *sigv4.Error for authentication failures.
+type Authenticator interface {
+	Authenticate(ctx context.Context, r *http.Request, opts sigv4.Options) (*Caller, error)
+}
+
+// Authorizer evaluates IAM policies for a caller.
+type Authorizer interface {
+	Authorize(ctx context.Context, c *Caller, req Request) (Decision, error)
+}

@@ -1,6 +1,9 @@
 package awserr
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
+)
 
 // Codes shared across services. Each service's own codes are added to the
 // table below; a code missing from the table is a bug caught by a test.
@@ -35,6 +38,36 @@ const (
 	NoSuchBucket                Code = "NoSuchBucket"
 	NoSuchKey                   Code = "NoSuchKey"
 	BucketAlreadyOwnedByYou     Code = "BucketAlreadyOwnedByYou"
+)
+
+// Codes of the control plane's protocols (query XML for IAM, STS and
+// CloudFormation; JSON and REST JSON; S3's REST XML), mostly for
+// authentication failures worded per protocol by FromSigV4.
+const (
+	ServiceFailure                Code = "ServiceFailure"
+	UnmodifiableEntity            Code = "UnmodifiableEntity"
+	PolicyNotAttachable           Code = "PolicyNotAttachable"
+	ConcurrentModification        Code = "ConcurrentModification"
+	InvalidChangeSetStatus        Code = "InvalidChangeSetStatus"
+	LimitExceededException        Code = "LimitExceededException"
+	TokenAlreadyExistsException   Code = "TokenAlreadyExistsException"
+	PackedPolicyTooLarge          Code = "PackedPolicyTooLarge"
+	MalformedQueryString          Code = "MalformedQueryString"
+	ValidationException           Code = "ValidationException"
+	UnknownOperationException     Code = "UnknownOperationException"
+	SerializationException        Code = "SerializationException"
+	InvalidSignatureException     Code = "InvalidSignatureException"
+	IncompleteSignatureException  Code = "IncompleteSignatureException"
+	MissingAuthTokenException     Code = "MissingAuthenticationTokenException"
+	ExpiredTokenException         Code = "ExpiredTokenException"
+	InvalidAccessKeyID            Code = "InvalidAccessKeyId"
+	InvalidToken                  Code = "InvalidToken"
+	RequestTimeTooSkewed          Code = "RequestTimeTooSkewed"
+	XAmzContentSHA256Mismatch     Code = "XAmzContentSHA256Mismatch"
+	AuthorizationHeaderMalformed  Code = "AuthorizationHeaderMalformed"
+	AuthorizationQueryParamsError Code = "AuthorizationQueryParametersError"
+	InvalidRequest                Code = "InvalidRequest"
+	IncompleteBody                Code = "IncompleteBody"
 )
 
 type entry struct {
@@ -74,6 +107,43 @@ var table = map[Code]entry{
 	NoSuchBucket:                {http.StatusNotFound, true},
 	NoSuchKey:                   {http.StatusNotFound, true},
 	BucketAlreadyOwnedByYou:     {http.StatusConflict, true},
+	BadRequestException:         {http.StatusBadRequest, true},
+	ConflictException:           {http.StatusConflict, true},
+
+	ServiceFailure:                {http.StatusInternalServerError, false},
+	UnmodifiableEntity:            {http.StatusBadRequest, true},
+	PolicyNotAttachable:           {http.StatusBadRequest, true},
+	ConcurrentModification:        {http.StatusConflict, true},
+	InvalidChangeSetStatus:        {http.StatusBadRequest, true},
+	LimitExceededException:        {http.StatusBadRequest, true},
+	TokenAlreadyExistsException:   {http.StatusBadRequest, true},
+	PackedPolicyTooLarge:          {http.StatusBadRequest, true},
+	MalformedQueryString:          {http.StatusBadRequest, true},
+	ValidationException:           {http.StatusBadRequest, true},
+	UnknownOperationException:     {http.StatusBadRequest, true},
+	SerializationException:        {http.StatusBadRequest, true},
+	InvalidSignatureException:     {http.StatusForbidden, true},
+	IncompleteSignatureException:  {http.StatusForbidden, true},
+	MissingAuthTokenException:     {http.StatusForbidden, true},
+	ExpiredTokenException:         {http.StatusForbidden, true},
+	InvalidAccessKeyID:            {http.StatusForbidden, true},
+	InvalidToken:                  {http.StatusBadRequest, true},
+	RequestTimeTooSkewed:          {http.StatusForbidden, true},
+	XAmzContentSHA256Mismatch:     {http.StatusBadRequest, true},
+	AuthorizationHeaderMalformed:  {http.StatusBadRequest, true},
+	AuthorizationQueryParamsError: {http.StatusBadRequest, true},
+	InvalidRequest:                {http.StatusBadRequest, true},
+	IncompleteBody:                {http.StatusBadRequest, true},
+}
+
+// Codes lists every code of the table, for tests that walk them all.
+func Codes() []Code {
+	out := make([]Code, 0, len(table))
+	for c := range table {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Status is the HTTP status AWS answers with for code.

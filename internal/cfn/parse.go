@@ -30,7 +30,12 @@ type Error struct {
 	Pos  Pos
 	Path string
 	Msg  string
+	// Err is the underlying cause, if any (an include loader's error, say).
+	Err error
 }
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -52,7 +57,17 @@ type Template struct {
 	File string
 	Root map[string]any
 	pos  map[string]Pos
+	// noShort refuses short-form tags (while reading an AWS::Include snippet).
+	noShort bool
+	// nodes counts converted nodes, so that aliases cannot blow a small
+	// document up into a huge tree ("billion laughs").
+	nodes int
 }
+
+// maxNodes bounds the expanded tree: generous for real templates
+// (CloudFormation accepts at most 1 MB of template text), small enough to
+// stop an alias bomb in a second or two.
+const maxNodes = 1 << 18
 
 // Pos returns the source position of the node at path, or of its nearest
 // ancestor that has one, so errors in generated values still point somewhere
@@ -76,18 +91,7 @@ func (t *Template) Errorf(path []string, format string, args ...any) *Error {
 
 // Parse reads a template in YAML (with short-form intrinsic tags) or JSON.
 func Parse(file string, data []byte) (*Template, error) {
-	t := &Template{File: file, pos: map[string]Pos{}}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{Pos: Pos{File: file}, Msg: "Template format error: template is empty"}
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &Error{Pos: Pos{File: file}, Msg: "Template format error: YAML not well-formed. " + yamlMessage(err)}
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, &Error{Pos: Pos{File: file}, Msg: "Template format error: template is empty"}
-	}
-	v, err := t.convert(doc.Content[0], nil)
+	t, v, err := parseNode(file, data, true)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +101,28 @@ func Parse(file string, data []byte) (*Template, error) {
 	}
 	t.Root = root
 	return t, nil
+}
+
+// parseNode reads any YAML or JSON document into the generic tree. Short-form
+// tags are refused when shortTags is false: AWS::Include snippets must be
+// plain YAML or JSON.
+func parseNode(file string, data []byte, shortForms bool) (*Template, any, error) {
+	t := &Template{File: file, pos: map[string]Pos{}, noShort: !shortForms}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil, &Error{Pos: Pos{File: file}, Msg: "Template format error: template is empty"}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, nil, &Error{Pos: Pos{File: file}, Msg: "Template format error: YAML not well-formed. " + yamlMessage(err)}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, nil, &Error{Pos: Pos{File: file}, Msg: "Template format error: template is empty"}
+	}
+	v, err := t.convert(doc.Content[0], nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, v, nil
 }
 
 func yamlMessage(err error) string {
@@ -115,6 +141,9 @@ var shortTags = map[string]string{
 }
 
 func (t *Template) convert(n *yaml.Node, path []string) (any, error) {
+	if t.nodes++; t.nodes > maxNodes {
+		return nil, t.Errorf(path, "Template format error: template too large once YAML aliases are expanded")
+	}
 	key := strings.Join(path, "/")
 	if _, seen := t.pos[key]; !seen {
 		t.pos[key] = Pos{File: t.File, Line: n.Line, Col: n.Column}
@@ -123,6 +152,9 @@ func (t *Template) convert(n *yaml.Node, path []string) (any, error) {
 		return t.convert(n.Alias, path)
 	}
 	if fn, ok := shortTags[n.Tag]; ok {
+		if t.noShort {
+			return nil, t.Errorf(path, "short-form tag %s", n.Tag)
+		}
 		return t.convertShort(n, fn, path)
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {

@@ -39,6 +39,12 @@ const (
 	// HeaderNotSigned: a header that must be signed (host, x-amz-*) is not in SignedHeaders,
 	// or a signed header is not present.
 	HeaderNotSigned
+	// MissingContentHash: an S3 request without x-amz-content-sha256 (S3 requires it).
+	MissingContentHash
+	// BadChunk: an aws-chunked body whose framing is malformed or truncated
+	// (S3 IncompleteBody / InvalidChunkSizeError); a bad chunk signature is
+	// SignatureMismatch.
+	BadChunk
 )
 
 // Error is an authentication failure. Message carries AWS's wording as
@@ -53,9 +59,22 @@ type Error struct {
 	StringToSign     string
 
 	// For SignatureExpired / NotYetCurrent / PresignExpired: the times involved.
+	// Window is the skew allowed (SignatureExpired, NotYetCurrent) or the
+	// presigned URL's X-Amz-Expires (PresignExpired).
 	SignedAt time.Time
 	Now      time.Time
 	Window   time.Duration
+
+	// Presigned is true when the failure concerns the query-string form, so
+	// that S3 can answer AuthorizationQueryParametersError instead of the
+	// header wording.
+	Presigned bool
+	// Headers lists, for HeaderNotSigned, the x-amz-* headers present but
+	// unsigned (S3's HeadersNotSigned detail); empty when host is unsigned.
+	Headers []string
+	// ComputedHash and ClaimedHash are set for BadPayloadHash
+	// (S3's XAmzContentSHA256Mismatch detail).
+	ComputedHash, ClaimedHash string
 }
 
 func (e *Error) Error() string { return e.Message }

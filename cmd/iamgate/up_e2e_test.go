@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/iamgate/iamgate/internal/testutil"
+)
+
+// app is a running `iamgate up` of a copy of examples/hello-iam.
+type app struct {
+	t        *testing.T
+	bin      string
+	dir      string
+	dataDir  string
+	endpoint string
+	cmd      *exec.Cmd
+	output   *bytes.Buffer
+	pathURL  string
+	hostURL  string
+	apiID    string
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "iamgate")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func copyExample(t *testing.T) string {
+	t.Helper()
+	src := filepath.Join(testutil.RepoRoot(t), "examples", "hello-iam")
+	dst := filepath.Join(t.TempDir(), "hello-iam")
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+var pathStyle = regexp.MustCompile(`path style: (http://\S+)`)
+var hostStyle = regexp.MustCompile(`host style: (http://(\w{10})\.execute-api\.localhost:\d+\S+)`)
+
+// startUp runs `iamgate up` and waits until it has printed its summary.
+func startUp(t *testing.T, bin, dir, dataDir, addr string) *app {
+	t.Helper()
+	a := &app{t: t, bin: bin, dir: dir, dataDir: dataDir, endpoint: "http://" + addr, output: &bytes.Buffer{}}
+	a.cmd = exec.Command(bin, "up", dir, "--addr", addr, "--data-dir", dataDir)
+	a.cmd.Env = cleanEnv()
+	stdout, err := a.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.cmd.Stderr = a.output
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if a.cmd.ProcessState == nil {
+			_ = a.cmd.Process.Kill()
+			_ = a.cmd.Wait()
+		}
+	})
+	ready := make(chan string, 1)
+	go func() {
+		var all strings.Builder
+		sc := bufio.NewScanner(stdout)
+		sent := false
+		for sc.Scan() {
+			all.WriteString(sc.Text() + "\n")
+			if !sent && strings.Contains(sc.Text(), "Ctrl-C stops the server.") {
+				ready <- all.String()
+				sent = true
+			}
+		}
+		if !sent {
+			ready <- all.String()
+		}
+	}()
+	var out string
+	select {
+	case out = <-ready:
+	case <-time.After(90 * time.Second):
+		t.Fatalf("iamgate up did not finish deploying in 90s; stderr:\n%s", a.output)
+	}
+	if !strings.Contains(out, "Ctrl-C stops the server.") {
+		t.Fatalf("iamgate up exited early:\nstdout:\n%s\nstderr:\n%s", out, a.output)
+	}
+	a.output.WriteString(out)
+	m := pathStyle.FindStringSubmatch(out)
+	h := hostStyle.FindStringSubmatch(out)
+	if m == nil || h == nil {
+		t.Fatalf("no local URLs in up's output:\n%s", out)
+	}
+	a.pathURL, a.hostURL, a.apiID = m[1], h[1], h[2]
+	return a
+}
+
+// cleanEnv is the test's environment without AWS settings that would leak in.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "AWS_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "HOME="+os.TempDir())
+}
+
+func (a *app) iamgate(args ...string) (string, error) {
+	cmd := exec.Command(a.bin, append(args, "--data-dir", a.dataDir, "--endpoint-url", a.endpoint)...)
+	cmd.Env = cleanEnv()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		a.t.Logf("iamgate %v: %v\n%s", args, err, stderr.String())
+	}
+	return string(out), err
+}
+
+// awsEnv is the environment `eval "$(iamgate env)"` produces.
+func (a *app) awsEnv() []string {
+	out, err := a.iamgate("env")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	env := cleanEnv()
+	for _, line := range strings.Split(out, "\n") {
+		if kv, ok := strings.CutPrefix(line, "export "); ok {
+			env = append(env, strings.ReplaceAll(kv, "'", ""))
+		}
+	}
+	return env
+}
+
+func (a *app) aws(args ...string) []byte {
+	a.t.Helper()
+	cmd := exec.Command("aws", args...)
+	cmd.Env = a.awsEnv()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		a.t.Fatalf("aws %v: %v\n%s", args, err, stderr.String())
+	}
+	return out
+}
+
+func (a *app) stop() {
+	a.t.Helper()
+	if err := a.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		a.t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			a.t.Fatalf("iamgate up after Ctrl-C: %v\n%s", err, a.output)
+		}
+	case <-time.After(20 * time.Second):
+		a.t.Fatal("iamgate up did not stop within 20s of Ctrl-C")
+	}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func do(t *testing.T, req *http.Request) response {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header, string(b)}
+}
+
+// signedGET signs a GET with aws-sdk-go-v2's signer at the given time.
+func signedGET(t *testing.T, url, id, secret string, at time.Time) *http.Request {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	sum := sha256.Sum256(nil)
+	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: id, SecretAccessKey: secret},
+		req, hex.EncodeToString(sum[:]), "execute-api", "us-east-1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+type accessKey struct {
+	AccessKey struct {
+		AccessKeyID     string `json:"AccessKeyId"`
+		SecretAccessKey string `json:"SecretAccessKey"`
+	} `json:"AccessKey"`
+}
+
+func (a *app) createKey(user string) accessKey {
+	var k accessKey
+	if err := json.Unmarshal(a.aws("iam", "create-access-key", "--user-name", user), &k); err != nil {
+		a.t.Fatal(err)
+	}
+	if k.AccessKey.AccessKeyID == "" || k.AccessKey.SecretAccessKey == "" {
+		a.t.Fatalf("create-access-key returned no key")
+	}
+	return k
+}

@@ -1,0 +1,182 @@
+package apigw
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/store"
+)
+
+// deploymentRecord is a stored deployment with its snapshot.
+type deploymentRecord struct {
+	Deployment Deployment `json:"deployment"`
+	API        RestAPI    `json:"api"`
+	Resources  []Resource `json:"resources"`
+
+	tree *routeTree // built on first match, shared by every Snapshot of this deployment
+}
+
+// CreateDeployment snapshots the API's resources, methods and policy. When
+// stageName is set, that stage is created, or moved to the new deployment.
+func (s *Service) CreateDeployment(ctx context.Context, apiID, stageName, description string) (Deployment, error) {
+	var out Deployment
+	err := s.st.Update(ctx, func(tx store.Tx) error {
+		rec, err := s.getAPI(ctx, tx, apiID)
+		if err != nil {
+			return err
+		}
+		if !hasMethods(rec.Resources) {
+			return errNoMethods()
+		}
+		now := s.now()
+		d := deploymentRecord{
+			Deployment: Deployment{ID: newID(6), RestAPIID: apiID, Description: description, CreatedDate: now},
+			API:        rec.API,
+			Resources:  rec.Resources,
+		}
+		if err := tx.Create(ctx, kindDeployment, apiID+"/"+d.Deployment.ID, mustJSON(&d)); err != nil {
+			return fmt.Errorf("apigw: create deployment: %w", err)
+		}
+		out = d.Deployment
+		if stageName == "" {
+			return nil
+		}
+		return s.pointStage(ctx, tx, apiID, stageName, d.Deployment.ID)
+	})
+	return out, err
+}
+
+// pointStage creates stage name on deployment depID, or moves it there.
+func (s *Service) pointStage(ctx context.Context, tx store.Tx, apiID, name, depID string) error {
+	st, err := s.getStage(ctx, tx, apiID, name)
+	now := s.now()
+	switch {
+	case err == nil:
+		st.DeploymentID, st.LastUpdatedDate = depID, now
+	case errors.Is(err, store.ErrNotFound):
+		st = &Stage{RestAPIID: apiID, StageName: name, DeploymentID: depID, CreatedDate: now, LastUpdatedDate: now}
+	default:
+		return err
+	}
+	return tx.Put(ctx, kindStage, apiID+"/"+name, mustJSON(st))
+}
+
+// GetDeployment returns one deployment.
+func (s *Service) GetDeployment(ctx context.Context, apiID, id string) (Deployment, error) {
+	d, err := s.deployment(ctx, apiID, id)
+	if err != nil {
+		return Deployment{}, err
+	}
+	return d.Deployment, nil
+}
+
+// GetDeployments returns an API's deployments, ordered by id.
+func (s *Service) GetDeployments(ctx context.Context, apiID string) ([]Deployment, error) {
+	if _, err := s.getAPI(ctx, s.st, apiID); err != nil {
+		return nil, err
+	}
+	items, err := s.st.List(ctx, kindDeployment, apiID+"/")
+	if err != nil {
+		return nil, fmt.Errorf("apigw: list deployments: %w", err)
+	}
+	out := make([]Deployment, 0, len(items))
+	for _, it := range items {
+		var d deploymentRecord
+		if err := json.Unmarshal(it.Value, &d); err != nil {
+			return nil, fmt.Errorf("apigw: decode deployment %s: %w", it.Key, err)
+		}
+		out = append(out, d.Deployment)
+	}
+	return out, nil
+}
+
+// DeleteDeployment deletes a deployment no stage points to.
+func (s *Service) DeleteDeployment(ctx context.Context, apiID, id string) error {
+	return s.st.Update(ctx, func(tx store.Tx) error {
+		if _, err := s.getAPI(ctx, tx, apiID); err != nil {
+			return err
+		}
+		stages, err := s.listStages(ctx, tx, apiID)
+		if err != nil {
+			return err
+		}
+		for _, st := range stages {
+			if st.DeploymentID == id {
+				return errDeploymentInUse()
+			}
+		}
+		err = tx.Delete(ctx, kindDeployment, apiID+"/"+id)
+		if errors.Is(err, store.ErrNotFound) {
+			return errDeploymentNotFound()
+		}
+		s.evict(apiID + "/" + id)
+		return err
+	})
+}
+
+// evict drops cached deployments whose key starts with prefix.
+func (s *Service) evict(prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.cache {
+		if strings.HasPrefix(k, prefix) {
+			delete(s.cache, k)
+		}
+	}
+}
+
+// deployment loads a deployment, from the cache when it was seen before:
+// deployments are immutable, so the cache never goes stale, on any replica.
+func (s *Service) deployment(ctx context.Context, apiID, id string) (*deploymentRecord, error) {
+	key := apiID + "/" + id
+	s.mu.Lock()
+	d, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	b, err := s.st.Get(ctx, kindDeployment, key)
+	if errors.Is(err, store.ErrNotFound) {
+		if _, apiErr := s.getAPI(ctx, s.st, apiID); apiErr != nil {
+			return nil, apiErr
+		}
+		return nil, errDeploymentNotFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("apigw: get deployment %s: %w", key, err)
+	}
+	d = &deploymentRecord{tree: &routeTree{}}
+	if err := json.Unmarshal(b, d); err != nil {
+		return nil, fmt.Errorf("apigw: decode deployment %s: %w", key, err)
+	}
+	s.mu.Lock()
+	if prev, ok := s.cache[key]; ok {
+		d = prev // another request loaded it first; share its tree
+	} else {
+		s.cache[key] = d
+	}
+	s.mu.Unlock()
+	return d, nil
+}
+
+// Deployed returns what stage serves: the snapshot of its deployment. When
+// the API, the stage or the deployment is absent the error wraps
+// store.ErrNotFound (the data plane answers all three alike).
+func (s *Service) Deployed(ctx context.Context, apiID, stage string) (*Snapshot, error) {
+	st, err := s.getStage(ctx, s.st, apiID, stage)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.deployment(ctx, apiID, st.DeploymentID)
+	if awserr.Is(err, awserr.NotFoundException) {
+		return nil, fmt.Errorf("apigw: deployed %s/%s: %v: %w", apiID, stage, err, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{API: d.API, Stage: *st, Deployment: d.Deployment, Resources: d.Resources, tree: d.tree}, nil
+}

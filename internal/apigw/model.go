@@ -1,0 +1,126 @@
+package apigw
+
+import (
+	"sync"
+	"time"
+)
+
+// Authorization types of a method (Method.AuthorizationType).
+const (
+	AuthNone    = "NONE"
+	AuthIAM     = "AWS_IAM"
+	AuthCustom  = "CUSTOM"
+	AuthCognito = "COGNITO_USER_POOLS"
+)
+
+// Integration types (Integration.Type).
+const (
+	IntegrationAWSProxy  = "AWS_PROXY"
+	IntegrationAWS       = "AWS"
+	IntegrationHTTP      = "HTTP"
+	IntegrationHTTPProxy = "HTTP_PROXY"
+	IntegrationMock      = "MOCK"
+)
+
+// MethodAny is the catch-all method (x-amazon-apigateway-any-method).
+const MethodAny = "ANY"
+
+// RestAPI is an API Gateway REST API.
+type RestAPI struct {
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Description      string            `json:"description,omitempty"`
+	CreatedDate      time.Time         `json:"createdDate"`
+	Policy           string            `json:"policy,omitempty"`
+	EndpointTypes    []string          `json:"endpointTypes,omitempty"`
+	BinaryMediaTypes []string          `json:"binaryMediaTypes,omitempty"`
+	APIKeySource     string            `json:"apiKeySource,omitempty"`
+	Tags             map[string]string `json:"tags,omitempty"`
+	Version          string            `json:"version,omitempty"`
+	// Warnings of the last import, as ImportRestApi returns them.
+	Warnings []string `json:"warnings,omitempty"`
+	// RootResourceID is the id of the "/" resource.
+	RootResourceID string `json:"rootResourceId,omitempty"`
+}
+
+// Resource is a node of an API's resource tree.
+type Resource struct {
+	ID       string             `json:"id"`
+	ParentID string             `json:"parentId,omitempty"`
+	PathPart string             `json:"pathPart,omitempty"`
+	Path     string             `json:"path"`
+	Methods  map[string]*Method `json:"resourceMethods,omitempty"`
+}
+
+// Method is an HTTP method of a resource.
+type Method struct {
+	HTTPMethod        string          `json:"httpMethod"`
+	AuthorizationType string          `json:"authorizationType"`
+	AuthorizerID      string          `json:"authorizerId,omitempty"`
+	APIKeyRequired    bool            `json:"apiKeyRequired"`
+	OperationName     string          `json:"operationName,omitempty"`
+	Integration       *Integration    `json:"methodIntegration,omitempty"`
+	RequestParameters map[string]bool `json:"requestParameters,omitempty"`
+}
+
+// Integration is what a method calls.
+type Integration struct {
+	Type                string            `json:"type"`
+	HTTPMethod          string            `json:"httpMethod,omitempty"`
+	URI                 string            `json:"uri,omitempty"`
+	Credentials         string            `json:"credentials,omitempty"`
+	PassthroughBehavior string            `json:"passthroughBehavior,omitempty"`
+	ContentHandling     string            `json:"contentHandling,omitempty"`
+	TimeoutMillis       int               `json:"timeoutInMillis"`
+	RequestTemplates    map[string]string `json:"requestTemplates,omitempty"`
+	CacheKeyParameters  []string          `json:"cacheKeyParameters,omitempty"`
+}
+
+// Deployment is an immutable snapshot of an API's resources and policy.
+type Deployment struct {
+	ID          string    `json:"id"`
+	RestAPIID   string    `json:"restApiId"`
+	Description string    `json:"description,omitempty"`
+	CreatedDate time.Time `json:"createdDate"`
+}
+
+// Stage names a deployment.
+type Stage struct {
+	RestAPIID       string                    `json:"restApiId"`
+	StageName       string                    `json:"stageName"`
+	DeploymentID    string                    `json:"deploymentId"`
+	Description     string                    `json:"description,omitempty"`
+	Variables       map[string]string         `json:"variables,omitempty"`
+	Tags            map[string]string         `json:"tags,omitempty"`
+	MethodSettings  map[string]MethodSettings `json:"methodSettings,omitempty"`
+	CreatedDate     time.Time                 `json:"createdDate"`
+	LastUpdatedDate time.Time                 `json:"lastUpdatedDate"`
+}
+
+// MethodSettings are a stage's per-method settings, keyed "{path}/{method}".
+type MethodSettings struct {
+	MetricsEnabled       bool    `json:"metricsEnabled,omitempty"`
+	LoggingLevel         string  `json:"loggingLevel,omitempty"`
+	DataTraceEnabled     bool    `json:"dataTraceEnabled,omitempty"`
+	ThrottlingBurstLimit int     `json:"throttlingBurstLimit,omitempty"`
+	ThrottlingRateLimit  float64 `json:"throttlingRateLimit,omitempty"`
+	CachingEnabled       bool    `json:"cachingEnabled,omitempty"`
+}
+
+// Snapshot is what the data plane serves for one (API, stage): the API and
+// resources as they were when the stage's deployment was created.
+type Snapshot struct {
+	API        RestAPI
+	Stage      Stage
+	Deployment Deployment
+	Resources  []Resource
+
+	// the route tree, shared by the snapshots of one deployment
+	tree *routeTree
+}
+
+// routeTree is built once per deployment and read concurrently.
+type routeTree struct {
+	once sync.Once
+	root *node
+}

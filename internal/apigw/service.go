@@ -1,0 +1,293 @@
+package apigw
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/store"
+)
+
+// Record kinds in the store.
+const (
+	kindAPI        = "apigw/restapi"    // key: api id
+	kindDeployment = "apigw/deployment" // key: api id + "/" + deployment id
+	kindStage      = "apigw/stage"      // key: api id + "/" + stage name
+)
+
+// Options configures a Service.
+type Options struct {
+	AccountID string
+	Region    string
+	Now       func() time.Time
+}
+
+// Service manages REST APIs, deployments and stages in a store.
+type Service struct {
+	st   store.Store
+	opts Options
+
+	mu    sync.Mutex
+	cache map[string]*deploymentRecord // by api id + "/" + deployment id; deployments never change
+}
+
+// New returns a Service over st.
+func New(st store.Store, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{st: st, opts: o, cache: map[string]*deploymentRecord{}}
+}
+
+// apiRecord is a stored REST API with its current (undeployed) resources.
+type apiRecord struct {
+	API       RestAPI    `json:"api"`
+	Resources []Resource `json:"resources"`
+}
+
+// CreateRestAPIInput are CreateRestApi's (or AWS::ApiGateway::RestApi's)
+// inputs. Fields set here win over the same settings in Body, as
+// CloudFormation documents for the RestApi properties.
+type CreateRestAPIInput struct {
+	Name             string
+	Description      string
+	Body             any
+	Policy           string
+	EndpointTypes    []string
+	BinaryMediaTypes []string
+	APIKeySource     string
+	Tags             map[string]string
+}
+
+// CreateRestAPI creates an API, importing Body when given.
+func (s *Service) CreateRestAPI(ctx context.Context, in CreateRestAPIInput) (RestAPI, error) {
+	def := &Definition{Resources: newImportTree().resources()}
+	if in.Body != nil {
+		d, err := ParseDefinition(in.Body)
+		if err != nil {
+			return RestAPI{}, err
+		}
+		def = d
+	}
+	api := RestAPI{
+		Name:             firstNonEmpty(in.Name, def.Title),
+		Description:      firstNonEmpty(in.Description, def.Description),
+		CreatedDate:      s.now(),
+		Policy:           firstNonEmpty(in.Policy, def.Policy),
+		EndpointTypes:    firstNonEmptyList(in.EndpointTypes, def.EndpointTypes, []string{"EDGE"}),
+		BinaryMediaTypes: firstNonEmptyList(in.BinaryMediaTypes, def.BinaryMediaTypes, nil),
+		APIKeySource:     firstNonEmpty(in.APIKeySource, def.APIKeySource, "HEADER"),
+		Tags:             in.Tags,
+		Version:          def.Version,
+		Warnings:         def.Warnings,
+	}
+	if api.Name == "" {
+		return RestAPI{}, awserr.New(awserr.BadRequestException, "Invalid REST API name specified")
+	}
+	rec := &apiRecord{API: api, Resources: assignIDs(nil, def.Resources)}
+	rec.API.RootResourceID = rootID(rec.Resources)
+	for range 5 { // a fresh random id collides with odds ~1e-15; retry anyway
+		rec.API.ID = newID(10)
+		err := s.st.Create(ctx, kindAPI, rec.API.ID, mustJSON(rec))
+		if !errors.Is(err, store.ErrConflict) {
+			if err != nil {
+				return RestAPI{}, fmt.Errorf("apigw: create api: %w", err)
+			}
+			return rec.API, nil
+		}
+	}
+	return RestAPI{}, fmt.Errorf("apigw: create api: no free id")
+}
+
+// PutRestAPI imports body into an existing API: "overwrite" replaces its
+// resources and methods, "merge" adds the definition's methods and keeps the
+// rest. Resource ids of unchanged paths are kept.
+func (s *Service) PutRestAPI(ctx context.Context, id string, body any, mode string) (RestAPI, error) {
+	if mode == "" {
+		mode = "merge" // PutRestApi's default
+	}
+	if mode != "overwrite" && mode != "merge" {
+		return RestAPI{}, awserr.New(awserr.BadRequestException, "Invalid mode specified: %s", mode)
+	}
+	def, err := ParseDefinition(body)
+	if err != nil {
+		return RestAPI{}, err
+	}
+	var out RestAPI
+	err = s.updateAPI(ctx, id, func(rec *apiRecord) error {
+		resources := def.Resources
+		if mode == "merge" {
+			resources = mergeResources(rec.Resources, def.Resources)
+		}
+		rec.Resources = assignIDs(rec.Resources, resources)
+		applyDefinition(&rec.API, def, mode)
+		out = rec.API
+		return nil
+	})
+	return out, err
+}
+
+func applyDefinition(api *RestAPI, def *Definition, mode string) {
+	if def.Policy != "" || mode == "overwrite" {
+		api.Policy = def.Policy
+	}
+	if def.Description != "" {
+		api.Description = def.Description
+	}
+	if len(def.BinaryMediaTypes) > 0 || mode == "overwrite" {
+		api.BinaryMediaTypes = def.BinaryMediaTypes
+	}
+	if len(def.EndpointTypes) > 0 {
+		api.EndpointTypes = def.EndpointTypes
+	}
+	if def.APIKeySource != "" {
+		api.APIKeySource = def.APIKeySource
+	}
+	api.Version = def.Version
+	api.Warnings = def.Warnings
+}
+
+// UpdateRestAPI applies fn (the caller's patch operations) to an API. The
+// id, creation date and root resource cannot change.
+func (s *Service) UpdateRestAPI(ctx context.Context, id string, fn func(*RestAPI) error) (RestAPI, error) {
+	var out RestAPI
+	err := s.updateAPI(ctx, id, func(rec *apiRecord) error {
+		keep := rec.API
+		if err := fn(&rec.API); err != nil {
+			return err
+		}
+		rec.API.ID, rec.API.CreatedDate, rec.API.RootResourceID = keep.ID, keep.CreatedDate, keep.RootResourceID
+		out = rec.API
+		return nil
+	})
+	return out, err
+}
+
+// GetRestAPI returns an API.
+func (s *Service) GetRestAPI(ctx context.Context, id string) (RestAPI, error) {
+	rec, err := s.getAPI(ctx, s.st, id)
+	if err != nil {
+		return RestAPI{}, err
+	}
+	return rec.API, nil
+}
+
+// ListRestAPIs returns every API, ordered by id.
+func (s *Service) ListRestAPIs(ctx context.Context) ([]RestAPI, error) {
+	items, err := s.st.List(ctx, kindAPI, "")
+	if err != nil {
+		return nil, fmt.Errorf("apigw: list apis: %w", err)
+	}
+	out := make([]RestAPI, 0, len(items))
+	for _, it := range items {
+		var rec apiRecord
+		if err := json.Unmarshal(it.Value, &rec); err != nil {
+			return nil, fmt.Errorf("apigw: decode api %s: %w", it.Key, err)
+		}
+		out = append(out, rec.API)
+	}
+	return out, nil
+}
+
+// DeleteRestAPI deletes an API with its stages and deployments.
+func (s *Service) DeleteRestAPI(ctx context.Context, id string) error {
+	return s.st.Update(ctx, func(tx store.Tx) error {
+		if _, err := s.getAPI(ctx, tx, id); err != nil {
+			return err
+		}
+		for _, kind := range []string{kindStage, kindDeployment} {
+			items, err := tx.List(ctx, kind, id+"/")
+			if err != nil {
+				return fmt.Errorf("apigw: delete api: %w", err)
+			}
+			for _, it := range items {
+				if err := tx.Delete(ctx, kind, it.Key); err != nil {
+					return fmt.Errorf("apigw: delete api: %w", err)
+				}
+			}
+		}
+		s.evict(id + "/")
+		return tx.Delete(ctx, kindAPI, id)
+	})
+}
+
+// GetResources returns an API's current resources, ordered by path.
+func (s *Service) GetResources(ctx context.Context, apiID string) ([]Resource, error) {
+	rec, err := s.getAPI(ctx, s.st, apiID)
+	if err != nil {
+		return nil, err
+	}
+	return rec.Resources, nil
+}
+
+func (s *Service) getAPI(ctx context.Context, r store.Reader, id string) (*apiRecord, error) {
+	b, err := r.Get(ctx, kindAPI, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errAPINotFound(s.opts.AccountID, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("apigw: get api %s: %w", id, err)
+	}
+	var rec apiRecord
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, fmt.Errorf("apigw: decode api %s: %w", id, err)
+	}
+	return &rec, nil
+}
+
+func (s *Service) updateAPI(ctx context.Context, id string, fn func(*apiRecord) error) error {
+	return s.st.Update(ctx, func(tx store.Tx) error {
+		rec, err := s.getAPI(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+		return tx.Put(ctx, kindAPI, id, mustJSON(rec))
+	})
+}
+
+func (s *Service) now() time.Time { return s.opts.Now().UTC() }
+
+// newID returns n random characters of [a-z0-9], API Gateway's id alphabet.
+func newID(n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("apigw: encode %T: %v", v, err)) // only plain structs are encoded
+	}
+	return b
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func firstNonEmptyList(vs ...[]string) []string {
+	for _, v := range vs {
+		if len(v) > 0 {
+			return v
+		}
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package cfn
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// repoRoot walks up from the working directory to the folder holding go.mod.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// sharedFile reads a file under <repo root>/../shared, skipping the test when
+// it is absent (a fresh machine) unless running in CI.
+func sharedFile(t testing.TB, rel string) []byte {
+	t.Helper()
+	p := filepath.Join(repoRoot(t), "..", "shared", rel)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared data missing: %v", err)
+		}
+		t.Skipf("shared data not present: %s", p)
+	}
+	return data
+}
+
+// mapLoader serves includes from memory; missing keys wrap ErrNoSuchKey and
+// buckets with no object at all wrap ErrNoSuchBucket.
+type mapLoader map[string][]byte
+
+func (m mapLoader) LoadInclude(_ context.Context, location string) ([]byte, error) {
+	if data, ok := m[location]; ok {
+		return data, nil
+	}
+	bucket, _ := parseS3URI(location)
+	for loc := range m {
+		if b, _ := parseS3URI(loc); b == bucket {
+			return nil, fmt.Errorf("get %s: %w", location, ErrNoSuchKey)
+		}
+	}
+	return nil, fmt.Errorf("get %s: %w", location, ErrNoSuchBucket)
+}
+
+// fakeValues answers Ref and Fn::GetAtt from maps, as a deploy engine would.
+type fakeValues struct {
+	refs map[string]string
+	atts map[string]any // "Resource.Attribute"
+}
+
+func (f fakeValues) Ref(id string) (string, bool) {
+	v, ok := f.refs[id]
+	return v, ok
+}
+
+func (f fakeValues) GetAtt(id, attr string) (any, bool) {
+	v, ok := f.atts[id+"."+attr]
+	return v, ok
+}
+
+func mustParse(t testing.TB, src string) *Template {
+	t.Helper()
+	tpl, err := Parse("template.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return tpl
+}

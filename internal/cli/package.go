@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/cfn"
+	"github.com/iamgate/iamgate/internal/functions"
+)
+
+// uploader stores packaged artifacts; returns the s3:// URI.
+type uploader func(ctx context.Context, key string, data []byte) (bucket string, err error)
+
+// artifactProps lists, per resource type, the properties that may name a
+// local path to package, and how the uploaded location is written back
+// (as `aws cloudformation package` does).
+var artifactProps = map[string][]struct {
+	prop   string
+	asDict bool // write {Bucket,Key} / {S3Bucket,S3Key} instead of an s3:// string
+	keys   [2]string
+	zip    bool
+}{
+	"AWS::Serverless::Function":     {{prop: "CodeUri", zip: true}},
+	"AWS::Serverless::Api":          {{prop: "DefinitionUri"}},
+	"AWS::Lambda::Function":         {{prop: "Code", asDict: true, keys: [2]string{"S3Bucket", "S3Key"}, zip: true}},
+	"AWS::ApiGateway::RestApi":      {{prop: "BodyS3Location", asDict: true, keys: [2]string{"Bucket", "Key"}}},
+	"AWS::Serverless::LayerVersion": {{prop: "ContentUri", zip: true}},
+}
+
+// packageTemplate uploads every local artifact the template names and
+// returns the rewritten template as JSON. Paths are relative to the template.
+func packageTemplate(ctx context.Context, file string, body []byte, prefix string, up uploader) (string, error) {
+	t, err := cfn.Parse(file, body)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(file)
+	resources, _ := t.Root["Resources"].(map[string]any)
+	globals, _ := t.Root["Globals"].(map[string]any)
+	if gf, ok := globals["Function"].(map[string]any); ok {
+		if s, ok := gf["CodeUri"].(string); ok && isLocal(s) {
+			uri, err := uploadPath(ctx, filepath.Join(dir, s), prefix, true, up)
+			if err != nil {
+				return "", t.Errorf([]string{"Globals", "Function", "CodeUri"}, "%v", err)
+			}
+			gf["CodeUri"] = uri
+		}
+	}
+	for id, v := range resources {
+		r, _ := v.(map[string]any)
+		typ, _ := r["Type"].(string)
+		props, _ := r["Properties"].(map[string]any)
+		for _, a := range artifactProps[typ] {
+			if props == nil {
+				if a.prop == "CodeUri" && globals["Function"] == nil {
+					return "", t.Errorf([]string{"Resources", id}, "CodeUri is required")
+				}
+				continue
+			}
+			s, ok := props[a.prop].(string)
+			if !ok || !isLocal(s) {
+				continue
+			}
+			uri, err := uploadPath(ctx, filepath.Join(dir, s), prefix, a.zip, up)
+			if err != nil {
+				return "", t.Errorf([]string{"Resources", id, "Properties", a.prop}, "%v", err)
+			}
+			if a.asDict {
+				b, k, _ := strings.Cut(strings.TrimPrefix(uri, "s3://"), "/")
+				props[a.prop] = map[string]any{a.keys[0]: b, a.keys[1]: k}
+			} else {
+				props[a.prop] = uri
+			}
+		}
+	}
+	out, err := json.MarshalIndent(t.Root, "", "  ")
+	return string(out), err
+}
+
+func isLocal(s string) bool {
+	return s != "" && !strings.HasPrefix(s, "s3://") && !strings.HasPrefix(s, "https://")
+}
+
+func uploadPath(ctx context.Context, path, prefix string, zipDir bool, up uploader) (string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: no such file or directory", path)
+	}
+	var data []byte
+	if info.IsDir() {
+		if data, err = functions.ZipDir(path); err != nil {
+			return "", err
+		}
+	} else if data, err = os.ReadFile(path); err != nil {
+		return "", err
+	}
+	sum := md5.Sum(data)
+	key := hex.EncodeToString(sum[:])
+	if !info.IsDir() && filepath.Ext(path) != "" && !zipDir {
+		key += filepath.Ext(path)
+	}
+	if prefix != "" {
+		key = strings.TrimSuffix(prefix, "/") + "/" + key
+	}
+	bucket, err := up(ctx, key, data)
+	if err != nil {
+		return "", err
+	}
+	return "s3://" + bucket + "/" + key, nil
+}

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries a process exit code through cobra.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Main runs the CLI and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "iamgate:", err)
+	return 1
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "iamgate",
+		Short:         "Run AWS serverless applications locally with IAM switched on",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newServe(), newUp(), newEnv(), newCurl())
+	return root
+}
+
+// serverFlags are shared by serve and up.
+type serverFlags struct {
+	addr, dataDir, store, accountID, region string
+	debug                                   bool
+}
+
+func (f *serverFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address")
+	c.Flags().StringVar(&f.dataDir, "data-dir", ".iamgate", "data directory")
+	c.Flags().StringVar(&f.store, "store", "sqlite", "store: sqlite, sqlite:PATH or a postgres:// URL")
+	c.Flags().StringVar(&f.accountID, "account-id", "000000000000", "AWS account id")
+	c.Flags().StringVar(&f.region, "region", defaultRegion(), "AWS region")
+	c.Flags().BoolVar(&f.debug, "debug", false, "log at debug level")
+}
+
+func defaultRegion() string {
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return "us-east-1"
+}
+
+// clientFlags are shared by the client subcommands.
+type clientFlags struct {
+	endpoint, dataDir, region string
+}
+
+func (f *clientFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.endpoint, "endpoint-url", "", "iamgate endpoint (default $AWS_ENDPOINT_URL, else the running server's, else http://127.0.0.1:4566)")
+	c.Flags().StringVar(&f.dataDir, "data-dir", ".iamgate", "data directory holding the admin credentials")
+	c.Flags().StringVar(&f.region, "region", defaultRegion(), "AWS region")
+}
+
+// endpointURL resolves the endpoint: flag, environment, the file the
+// server writes when it listens, then the default.
+func (f *clientFlags) endpointURL() string {
+	if f.endpoint != "" {
+		return strings.TrimRight(f.endpoint, "/")
+	}
+	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
+		return strings.TrimRight(v, "/")
+	}
+	if b, err := os.ReadFile(filepath.Join(f.dataDir, "endpoint")); err == nil {
+		if v := strings.TrimSpace(string(b)); v != "" {
+			return v
+		}
+	}
+	return "http://127.0.0.1:4566"
+}

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamgate/iamgate/internal/server"
+	"github.com/iamgate/iamgate/internal/stack"
+)
+
+func newServe() *cobra.Command {
+	var f serverFlags
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the iamgate server",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			srv, err := startServer(ctx, &f, c.ErrOrStderr(), nil)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "iamgate listening on %s (data dir %s)\n", srv.Endpoint(), f.dataDir)
+			return runUntilDone(ctx, srv, c.ErrOrStderr())
+		},
+	}
+	f.register(c)
+	return c
+}
+
+func logger(w io.Writer, debug bool) *slog.Logger {
+	level := slog.LevelWarn
+	if debug {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// startServer builds, binds and starts serving; errors from Serve are logged.
+func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, onEvent func(stack.Event)) (*runningServer, error) {
+	srv, err := server.New(ctx, server.Config{Addr: f.addr, DataDir: f.dataDir, Store: f.store, AccountID: f.accountID,
+		Region: f.region, Logger: logger(stderr, f.debug), OnStackEvent: onEvent,
+		Notice: func(msg string) { fmt.Fprintln(stderr, "notice:", msg) }})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := srv.Listen(); err != nil {
+		_ = srv.Shutdown(context.Background())
+		return nil, err
+	}
+	rs := &runningServer{Server: srv, done: make(chan error, 1)}
+	go func() { rs.done <- srv.Serve() }()
+	return rs, nil
+}
+
+type runningServer struct {
+	*server.Server
+	done chan error
+}
+
+// runUntilDone serves until ctx ends (Ctrl-C) and then shuts down cleanly.
+func runUntilDone(ctx context.Context, srv *runningServer, stderr io.Writer) error {
+	select {
+	case err := <-srv.done:
+		_ = srv.Shutdown(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stderr, "iamgate: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}

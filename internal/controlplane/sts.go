@@ -1,0 +1,185 @@
+package controlplane
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+)
+
+// STS over the query protocol, version 2011-06-15.
+// Shapes: https://docs.aws.amazon.com/STS/latest/APIReference/API_Operations.html
+
+func (h *Handler) stsService() *queryService {
+	return &queryService{
+		name:      "sts",
+		namespace: awserr.STSNamespace,
+		version:   "2011-06-15",
+		global:    true,
+		ops: map[string]op{
+			"GetCallerIdentity": stsGetCallerIdentity,
+			"AssumeRole":        stsAssumeRole,
+			"GetSessionToken":   stsGetSessionToken,
+		},
+	}
+}
+
+// stsGetCallerIdentity needs no permission: AWS answers it even under an
+// explicit deny (API_GetCallerIdentity, "No permissions are required").
+func stsGetCallerIdentity(c *call) (any, error) {
+	return struct {
+		ARN     string `xml:"Arn"`
+		UserID  string `xml:"UserId"`
+		Account string
+	}{c.caller.ARN, c.caller.UserID, c.caller.AccountID}, nil
+}
+
+type stsCredentials struct {
+	AccessKeyID     string `xml:"AccessKeyId"`
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      isoTime
+}
+
+func toCredentials(s Session) stsCredentials {
+	return stsCredentials{s.AccessKeyID, s.SecretAccessKey, s.SessionToken, isoTime(s.Expiration)}
+}
+
+// roleSessionName is the RoleSessionName pattern of the STS API reference.
+var roleSessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+
+const (
+	minSessionSeconds  = 900
+	roleChainMaxSecond = 3600
+)
+
+func stsAssumeRole(c *call) (any, error) {
+	roleARN, err := c.p.required("RoleArn")
+	if err != nil {
+		return nil, err
+	}
+	session, err := c.p.required("RoleSessionName")
+	if err != nil {
+		return nil, err
+	}
+	if !roleSessionName.MatchString(session) {
+		return nil, awserr.New(awserr.ValidationError,
+			`1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`, session)
+	}
+	secs, err := c.p.integer("DurationSeconds", 3600)
+	if err != nil {
+		return nil, err
+	}
+	if secs < minSessionSeconds {
+		return nil, awserr.New(awserr.ValidationError,
+			"1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", secs)
+	}
+	svc, err := c.iam()
+	if err != nil {
+		return nil, err
+	}
+	role, getErr := svc.GetRole(c.ctx, roleNameOf(roleARN))
+	denied := auth.Request{Action: "sts:AssumeRole", Resource: roleARN}
+	if getErr != nil || role.ARN != roleARN {
+		// AWS does not reveal whether a role exists: a missing role is a denial.
+		return nil, c.denied(denied)
+	}
+	// The trust policy is the role's resource-based policy; the authorizer
+	// must find the caller allowed by it.
+	req := denied
+	req.ResourcePolicies = []auth.Policy{{Name: "trust policy of " + role.RoleName, Document: role.AssumeRolePolicyDocument}}
+	if err := c.authorizeReq(req); err != nil {
+		return nil, err
+	}
+	if err := checkRoleDuration(c.caller, role, secs); err != nil {
+		return nil, err
+	}
+	s, err := svc.CreateSession(c.ctx, roleARN, session, time.Duration(secs)*time.Second, c.p.get("Policy"))
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Credentials     stsCredentials
+		AssumedRoleUser struct {
+			AssumedRoleID string `xml:"AssumedRoleId"`
+			ARN           string `xml:"Arn"`
+		}
+		PackedPolicySize int `xml:",omitempty"`
+	}{Credentials: toCredentials(s)}
+	out.AssumedRoleUser.AssumedRoleID = s.AssumedRoleID
+	out.AssumedRoleUser.ARN = s.ARN
+	if pol := c.p.get("Policy"); pol != "" {
+		out.PackedPolicySize = packedPercent(pol)
+	}
+	return out, nil
+}
+
+// checkRoleDuration applies the role's MaxSessionDuration and the one-hour
+// limit on role chaining, with AWS's messages.
+func checkRoleDuration(caller *auth.Caller, role Role, secs int) error {
+	if caller.Type == "AssumedRole" && secs > roleChainMaxSecond {
+		return awserr.New(awserr.ValidationError,
+			"The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	}
+	maxSecs := role.MaxSessionDuration
+	if maxSecs == 0 {
+		maxSecs = 3600
+	}
+	if secs > maxSecs {
+		return awserr.New(awserr.ValidationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	return nil
+}
+
+// denied is AccessDenied for req without asking the authorizer.
+func (c *call) denied(req auth.Request) error {
+	return awserr.New(awserr.AccessDenied, "User: %s is not authorized to perform: %s on resource: %s",
+		c.caller.ARN, req.Action, req.Resource)
+}
+
+// roleNameOf returns the name of arn:aws:iam::A:role/path/NAME.
+func roleNameOf(arn string) string {
+	_, res, ok := strings.Cut(arn, ":role/")
+	if !ok {
+		return ""
+	}
+	return res[strings.LastIndex(res, "/")+1:]
+}
+
+// packedPercent approximates PackedPolicySize: the share of the 2,048-byte
+// packed limit the session policy uses.
+func packedPercent(policy string) int {
+	return min(100, max(1, len(policy)*100/2048))
+}
+
+func stsGetSessionToken(c *call) (any, error) {
+	// No permission governs GetSessionToken (its API reference: "No
+	// permissions are required"), but session credentials cannot call it.
+	if c.caller.SessionToken != "" || c.caller.Type == "AssumedRole" {
+		return nil, awserr.New(awserr.AccessDenied, "Cannot call GetSessionToken with session credentials")
+	}
+	secs, err := c.p.integer("DurationSeconds", 43200)
+	if err != nil {
+		return nil, err
+	}
+	maxSecs := 129600
+	if c.caller.Type == "Root" {
+		maxSecs = 3600
+	}
+	if secs < minSessionSeconds || secs > 129600 {
+		return nil, awserr.New(awserr.ValidationError,
+			"1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 129600", secs)
+	}
+	secs = min(secs, maxSecs)
+	svc, err := c.iam()
+	if err != nil {
+		return nil, err
+	}
+	s, err := svc.GetSessionToken(c.ctx, c.caller.AccessKeyID, time.Duration(secs)*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Credentials stsCredentials }{toCredentials(s)}, nil
+}

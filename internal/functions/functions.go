@@ -1,0 +1,282 @@
+package functions
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/lambda"
+	"github.com/iamgate/iamgate/internal/store"
+)
+
+// Error codes Lambda answers with.
+const (
+	ResourceNotFound  awserr.Code = "ResourceNotFoundException"
+	ResourceConflict  awserr.Code = "ResourceConflictException"
+	InvalidParameter  awserr.Code = "InvalidParameterValueException"
+	PreconditionFaild awserr.Code = "PreconditionFailedException"
+)
+
+const kindFunction = "lambda/function"
+
+// Config is a function's stored configuration.
+type Config struct {
+	Name          string            `json:"name"`
+	ARN           string            `json:"arn"`
+	Runtime       string            `json:"runtime"`
+	Handler       string            `json:"handler"`
+	Role          string            `json:"role"`
+	Description   string            `json:"description,omitempty"`
+	Timeout       int               `json:"timeout"`
+	MemorySize    int               `json:"memorySize"`
+	Env           map[string]string `json:"env,omitempty"`
+	Architectures []string          `json:"architectures,omitempty"`
+	Tags          map[string]string `json:"tags,omitempty"`
+	CodeSha256    string            `json:"codeSha256"`
+	CodeSize      int64             `json:"codeSize"`
+	LastModified  time.Time         `json:"lastModified"`
+	RevisionID    string            `json:"revisionId"`
+	LogGroup      string            `json:"logGroup"`
+	Policy        []Permission      `json:"policy,omitempty"`
+}
+
+// Permission is one statement of a function's resource-based policy, as
+// AddPermission creates it.
+type Permission struct {
+	Sid           string `json:"sid"`
+	Action        string `json:"action"`
+	Principal     string `json:"principal"`
+	SourceArn     string `json:"sourceArn,omitempty"`
+	SourceAccount string `json:"sourceAccount,omitempty"`
+}
+
+// Runtime runs deployed functions; package lambda's Manager satisfies it.
+type Runtime interface {
+	Deploy(fn lambda.Function) error
+	Remove(name string) error
+}
+
+// Service stores functions and keeps the runtime in step with the store.
+type Service struct {
+	st       store.Store
+	rt       Runtime
+	codeRoot string
+	region   string
+	account  string
+	now      func() time.Time
+}
+
+// New returns a Service; extracted code lives under codeRoot.
+func New(st store.Store, rt Runtime, codeRoot, region, account string, now func() time.Time) *Service {
+	return &Service{st: st, rt: rt, codeRoot: codeRoot, region: region, account: account, now: now}
+}
+
+// ARN returns the ARN of the named function.
+func (s *Service) ARN(name string) string {
+	return "arn:aws:lambda:" + s.region + ":" + s.account + ":function:" + name
+}
+
+// Put creates or replaces a function with the given code (a zip archive).
+func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, error) {
+	sum := sha256.Sum256(zipped)
+	c.CodeSha256 = base64.StdEncoding.EncodeToString(sum[:])
+	c.CodeSize = int64(len(zipped))
+	c.ARN = s.ARN(c.Name)
+	c.LastModified = s.now().UTC()
+	c.RevisionID = hex.EncodeToString(sum[:8]) + c.LastModified.Format("150405")
+	if c.Timeout == 0 {
+		c.Timeout = 3
+	}
+	if c.MemorySize == 0 {
+		c.MemorySize = 128
+	}
+	if c.LogGroup == "" {
+		c.LogGroup = "/aws/lambda/" + c.Name
+	}
+	if old, err := s.Get(ctx, c.Name); err == nil {
+		c.Policy = old.Policy
+	}
+	dir := s.codeDir(c)
+	if _, err := os.Stat(dir); err != nil {
+		if err := extractZip(zipped, dir+".tmp"); err != nil {
+			os.RemoveAll(dir + ".tmp")
+			return c, awserr.New(InvalidParameter, "%s", err.Error())
+		}
+		if err := os.Rename(dir+".tmp", dir); err != nil {
+			return c, err
+		}
+	}
+	b, _ := json.Marshal(c)
+	if err := s.st.Put(ctx, kindFunction, c.Name, b); err != nil {
+		return c, err
+	}
+	return c, s.rt.Deploy(s.runtimeFunction(c))
+}
+
+func (s *Service) codeDir(c Config) string {
+	sum, _ := base64.StdEncoding.DecodeString(c.CodeSha256)
+	return filepath.Join(s.codeRoot, c.Name, hex.EncodeToString(sum))
+}
+
+func (s *Service) runtimeFunction(c Config) lambda.Function {
+	return lambda.Function{
+		Name: c.Name, ARN: c.ARN, Runtime: c.Runtime, Handler: c.Handler, CodeDir: s.codeDir(c),
+		Timeout: time.Duration(c.Timeout) * time.Second, MemoryMB: c.MemorySize, Env: c.Env,
+		Role: c.Role, LogGroup: c.LogGroup, Version: "$LATEST",
+	}
+}
+
+// Get returns a function's configuration.
+func (s *Service) Get(ctx context.Context, name string) (Config, error) {
+	var c Config
+	b, err := s.st.Get(ctx, kindFunction, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, awserr.New(ResourceNotFound, "Function not found: %s", s.ARN(name))
+	}
+	if err != nil {
+		return c, err
+	}
+	return c, json.Unmarshal(b, &c)
+}
+
+// List returns every function.
+func (s *Service) List(ctx context.Context) ([]Config, error) {
+	items, err := s.st.List(ctx, kindFunction, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Config, 0, len(items))
+	for _, it := range items {
+		var c Config
+		if err := json.Unmarshal(it.Value, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Delete removes a function and stops its processes.
+func (s *Service) Delete(ctx context.Context, name string) error {
+	c, err := s.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Delete(ctx, kindFunction, name); err != nil {
+		return err
+	}
+	_ = s.rt.Remove(name)
+	return os.RemoveAll(filepath.Dir(s.codeDir(c)))
+}
+
+// LoadAll hands every stored function to the runtime (at server start).
+func (s *Service) LoadAll(ctx context.Context) error {
+	all, err := s.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range all {
+		if _, err := os.Stat(s.codeDir(c)); err != nil {
+			continue // code missing from disk: the function answers when redeployed
+		}
+		if err := s.rt.Deploy(s.runtimeFunction(c)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddPermission adds a statement to a function's resource policy.
+func (s *Service) AddPermission(ctx context.Context, name string, p Permission) error {
+	return s.st.Update(ctx, func(tx store.Tx) error {
+		c, err := getTx(ctx, tx, name, s)
+		if err != nil {
+			return err
+		}
+		for _, q := range c.Policy {
+			if q.Sid == p.Sid {
+				return awserr.New(ResourceConflict, "The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", p.Sid)
+			}
+		}
+		c.Policy = append(c.Policy, p)
+		b, _ := json.Marshal(c)
+		return tx.Put(ctx, kindFunction, name, b)
+	})
+}
+
+// RemovePermission removes a statement by id.
+func (s *Service) RemovePermission(ctx context.Context, name, sid string) error {
+	return s.st.Update(ctx, func(tx store.Tx) error {
+		c, err := getTx(ctx, tx, name, s)
+		if err != nil {
+			return err
+		}
+		for i, q := range c.Policy {
+			if q.Sid == sid {
+				c.Policy = append(c.Policy[:i], c.Policy[i+1:]...)
+				b, _ := json.Marshal(c)
+				return tx.Put(ctx, kindFunction, name, b)
+			}
+		}
+		return awserr.New(ResourceNotFound, "Statement %s is not found in resource policy.", sid)
+	})
+}
+
+func getTx(ctx context.Context, tx store.Tx, name string, s *Service) (Config, error) {
+	var c Config
+	b, err := tx.Get(ctx, kindFunction, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, awserr.New(ResourceNotFound, "Function not found: %s", s.ARN(name))
+	}
+	if err != nil {
+		return c, err
+	}
+	return c, json.Unmarshal(b, &c)
+}
+
+// PolicyDocument renders the resource policy as IAM JSON, as GetPolicy returns it.
+func (c Config) PolicyDocument() string {
+	type cond map[string]map[string]string
+	type stmt struct {
+		Sid       string         `json:"Sid"`
+		Effect    string         `json:"Effect"`
+		Principal map[string]any `json:"Principal"`
+		Action    string         `json:"Action"`
+		Resource  string         `json:"Resource"`
+		Condition cond           `json:"Condition,omitempty"`
+	}
+	doc := struct {
+		Version   string `json:"Version"`
+		ID        string `json:"Id"`
+		Statement []stmt `json:"Statement"`
+	}{Version: "2012-10-17", ID: "default"}
+	for _, p := range c.Policy {
+		st := stmt{Sid: p.Sid, Effect: "Allow", Action: p.Action, Resource: c.ARN, Principal: principalJSON(p.Principal)}
+		if p.SourceArn != "" || p.SourceAccount != "" {
+			st.Condition = cond{}
+			if p.SourceArn != "" {
+				st.Condition["ArnLike"] = map[string]string{"AWS:SourceArn": p.SourceArn}
+			}
+			if p.SourceAccount != "" {
+				st.Condition["StringEquals"] = map[string]string{"AWS:SourceAccount": p.SourceAccount}
+			}
+		}
+		doc.Statement = append(doc.Statement, st)
+	}
+	b, _ := json.Marshal(doc)
+	return string(b)
+}
+
+func principalJSON(p string) map[string]any {
+	if len(p) > 0 && (p[0] >= '0' && p[0] <= '9' || len(p) > 4 && p[:4] == "arn:") {
+		return map[string]any{"AWS": p}
+	}
+	return map[string]any{"Service": p}
+}

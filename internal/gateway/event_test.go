@@ -1,0 +1,173 @@
+package gateway
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func conformanceFile(t *testing.T, rel string) []byte {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = filepath.Dir(dir)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "..", "shared", "conformance", rel))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip("shared conformance data not present beside the repository")
+	}
+	return b
+}
+
+// shape lists "key.path: json type" for every key of v; nested objects are
+// walked except under skip.
+func shape(prefix string, v any, skip map[string]bool, out map[string]string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, e := range m {
+		p := strings.TrimPrefix(prefix+"."+k, ".")
+		if skip[p] {
+			continue
+		}
+		out[p] = jsonType(e)
+		if p == "requestContext" || p == "requestContext.identity" {
+			shape(p, e, skip, out)
+		}
+	}
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case float64:
+		return "number"
+	case bool:
+		return "boolean"
+	case []any:
+		return "array"
+	}
+	return "object"
+}
+
+// The event must carry every key of aws-lambda-go's apigw-request.json with
+// the same JSON type (null where AWS sends null for an absent value).
+func TestProxyEventShape(t *testing.T) {
+	var ref any
+	if err := json.Unmarshal(conformanceFile(t, "lambda/aws-lambda-go-events/apigw-request.json"), &ref); err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, "")
+	r := httptest.NewRequest("POST", "http://127.0.0.1:4566/restapis/"+testAPI+"/v1/_user_request_/open/hello/world?name=me&name=you", strings.NewReader(`{"a": 1}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("User-Agent", "PostmanRuntime/2.4.5")
+	r.RemoteAddr = "192.0.2.7:40000"
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Fatalf("status %d %s", w.Code, w.Body.String())
+	}
+	var got any
+	if err := json.Unmarshal(f.inv.payload, &got); err != nil {
+		t.Fatal(err)
+	}
+	// authorizer appears only behind Lambda/Cognito authorizers; the
+	// sample's identity.clientCert is mutual TLS, null here.
+	skip := map[string]bool{"requestContext.authorizer": true}
+	want, have := map[string]string{}, map[string]string{}
+	shape("", ref, skip, want)
+	shape("", got, skip, have)
+	var missing []string
+	for k, typ := range want {
+		h, ok := have[k]
+		if !ok || (h != typ && h != "null") {
+			missing = append(missing, k+": want "+typ+", got "+h)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("event keys differ from apigw-request.json:\n%s", strings.Join(missing, "\n"))
+	}
+
+	ev := got.(map[string]any)
+	rc := ev["requestContext"].(map[string]any)
+	values := map[string]any{
+		"resource": ev["resource"], "path": ev["path"], "httpMethod": ev["httpMethod"],
+		"pathParameters": ev["pathParameters"], "multiValueQueryStringParameters": ev["multiValueQueryStringParameters"],
+		"queryStringParameters": ev["queryStringParameters"], "stageVariables": ev["stageVariables"],
+		"body": ev["body"], "isBase64Encoded": ev["isBase64Encoded"],
+		"rc.path": rc["path"], "rc.stage": rc["stage"], "rc.domainName": rc["domainName"], "rc.domainPrefix": rc["domainPrefix"],
+		"rc.requestTime": rc["requestTime"], "rc.requestTimeEpoch": rc["requestTimeEpoch"], "rc.resourcePath": rc["resourcePath"],
+		"rc.accountId": rc["accountId"], "rc.apiId": rc["apiId"], "rc.protocol": rc["protocol"],
+		"rc.identity.sourceIp": rc["identity"].(map[string]any)["sourceIp"],
+		"rc.identity.userArn":  rc["identity"].(map[string]any)["userArn"],
+		"host":                 ev["headers"].(map[string]any)["Host"],
+	}
+	wantValues := map[string]any{
+		"resource": "/open/{proxy+}", "path": "/open/hello/world", "httpMethod": "POST",
+		"pathParameters":                  map[string]any{"proxy": "hello/world"},
+		"multiValueQueryStringParameters": map[string]any{"name": []any{"me", "you"}},
+		"queryStringParameters":           map[string]any{"name": "you"},
+		"stageVariables":                  map[string]any{"k": "v"},
+		"body":                            `{"a": 1}`, "isBase64Encoded": false,
+		"rc.path": "/v1/open/hello/world", "rc.stage": "v1",
+		"rc.domainName": "abc123defg.execute-api.us-east-1.amazonaws.com", "rc.domainPrefix": "abc123defg",
+		"rc.requestTime": "25/Nov/2026:10:00:00 +0000", "rc.requestTimeEpoch": float64(1795600800000),
+		"rc.resourcePath": "/open/{proxy+}", "rc.accountId": "000000000000", "rc.apiId": "abc123defg", "rc.protocol": "HTTP/1.1",
+		"rc.identity.sourceIp": "192.0.2.7", "rc.identity.userArn": nil,
+		"host": "abc123defg.execute-api.us-east-1.amazonaws.com",
+	}
+	if diff := cmp.Diff(wantValues, values); diff != "" {
+		t.Errorf("event values (-want +got):\n%s", diff)
+	}
+}
+
+func TestProxyEventIdentityAndBinary(t *testing.T) {
+	f := newFixture(t, "")
+	r := httptest.NewRequest("GET", hostURL("/v1/hello"), strings.NewReader("\x89PNG"))
+	r.Header.Set("Authorization", "good")
+	r.Header.Set("Content-Type", "image/png")
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	var ev struct {
+		Body            string `json:"body"`
+		IsBase64Encoded bool   `json:"isBase64Encoded"`
+		RequestContext  struct {
+			Identity map[string]any `json:"identity"`
+		} `json:"requestContext"`
+	}
+	if err := json.Unmarshal(f.inv.payload, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if !ev.IsBase64Encoded || ev.Body != "iVBORw==" {
+		t.Errorf("binary body = %q base64=%v", ev.Body, ev.IsBase64Encoded)
+	}
+	id := ev.RequestContext.Identity
+	got := map[string]any{"accessKey": id["accessKey"], "accountId": id["accountId"], "caller": id["caller"], "user": id["user"], "userArn": id["userArn"], "cognitoIdentityId": id["cognitoIdentityId"]}
+	want := map[string]any{"accessKey": "AKIAEXAMPLE", "accountId": "000000000000", "caller": "AIDAEXAMPLE", "user": "AIDAEXAMPLE", "userArn": userARN, "cognitoIdentityId": nil}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("identity (-want +got):\n%s", diff)
+	}
+	if f.inv.fn != fnARN {
+		t.Errorf("invoked %q", f.inv.fn)
+	}
+}

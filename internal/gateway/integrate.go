@@ -1,0 +1,234 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/awserr"
+)
+
+// maxPayload is API Gateway's 10 MB payload quota.
+const maxPayload = 10 << 20
+
+// integrate builds the proxy event, invokes the function and writes its response.
+func (g *Gateway) integrate(c *call) {
+	in := c.method.Integration
+	if in == nil || in.Type != apigw.IntegrationAWSProxy {
+		typ := "none"
+		if in != nil {
+			typ = in.Type
+		}
+		g.log.Error("integration type not supported; only AWS_PROXY to Lambda is",
+			"request_id", c.requestID, "api", c.tgt.APIID, "resource", c.res.Path, "method", c.method.HTTPMethod, "integration_type", typ)
+		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		return
+	}
+	fn, ok := in.FunctionARN()
+	if !ok {
+		g.log.Error("integration uri is not a Lambda function", "request_id", c.requestID, "uri", in.URI)
+		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		return
+	}
+	body, err := readBody(c.r, maxPayload+1)
+	if err != nil || len(body) > maxPayload {
+		g.fail(c, http.StatusRequestEntityTooLarge, "", "Request Too Long", true)
+		return
+	}
+	payload, err := json.Marshal(g.buildEvent(c, body))
+	if err != nil {
+		g.log.Error("encode event", "request_id", c.requestID, "err", err)
+		g.internalError(c)
+		return
+	}
+	out, fnErr, err := g.invoke(c, fn, payload, in.TimeoutMillis)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		g.log.Warn("integration timed out", "request_id", c.requestID, "function", fn, "timeout_ms", in.TimeoutMillis)
+		g.fail(c, http.StatusGatewayTimeout, "", awserr.APIGWTimeoutMessage, true)
+		return
+	case err != nil:
+		g.log.Error("invoke failed", "request_id", c.requestID, "function", fn, "err", err)
+		g.internalError(c)
+		return
+	case fnErr != "":
+		g.log.Warn("function error", "request_id", c.requestID, "function", fn, "function_error", fnErr)
+		g.internalError(c)
+		return
+	}
+	resp, err := parseProxyResponse(out)
+	if err != nil {
+		g.log.Warn("malformed Lambda proxy response", "request_id", c.requestID, "function", fn, "err", err)
+		g.internalError(c)
+		return
+	}
+	g.writeResponse(c, resp)
+}
+
+// invoke calls the function within the integration timeout. The invoker
+// gets the deadline through ctx; the gateway answers 504 at the deadline
+// even if the invoker has not returned yet (its goroutine ends when it does).
+func (g *Gateway) invoke(c *call, fn string, payload []byte, timeoutMillis int) ([]byte, string, error) {
+	if timeoutMillis <= 0 {
+		timeoutMillis = 29000
+	}
+	ctx, cancel := context.WithTimeout(c.r.Context(), time.Duration(timeoutMillis)*time.Millisecond)
+	defer cancel()
+	type result struct {
+		out   []byte
+		fnErr string
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, fnErr, err := g.o.Invoker.InvokeFunction(ctx, fn, payload)
+		done <- result{out, fnErr, err}
+	}()
+	select {
+	case res := <-done:
+		if res.err != nil && ctx.Err() == context.DeadlineExceeded {
+			return nil, "", context.DeadlineExceeded
+		}
+		return res.out, res.fnErr, res.err
+	case <-ctx.Done():
+		return nil, "", ctx.Err()
+	}
+}
+
+// proxyResponse is the function's answer, payload format 1.0.
+type proxyResponse struct {
+	StatusCode        int
+	Headers           map[string]string
+	MultiValueHeaders map[string][]string
+	Body              []byte
+}
+
+// parseProxyResponse accepts what API Gateway accepts: a JSON object with
+// an integer statusCode, string-valued headers, a string body.
+func parseProxyResponse(out []byte) (*proxyResponse, error) {
+	var raw struct {
+		StatusCode        json.RawMessage              `json:"statusCode"`
+		Headers           map[string]json.RawMessage   `json:"headers"`
+		MultiValueHeaders map[string][]json.RawMessage `json:"multiValueHeaders"`
+		Body              *json.RawMessage             `json:"body"`
+		IsBase64Encoded   bool                         `json:"isBase64Encoded"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %w", err)
+	}
+	code, err := strconv.Atoi(strings.TrimSpace(string(raw.StatusCode)))
+	if err != nil || code < 100 || code > 599 {
+		return nil, fmt.Errorf("statusCode %q is not an HTTP status", raw.StatusCode)
+	}
+	resp := &proxyResponse{StatusCode: code, Headers: map[string]string{}, MultiValueHeaders: map[string][]string{}}
+	for k, v := range raw.Headers {
+		s, err := scalar(v)
+		if err != nil {
+			return nil, fmt.Errorf("header %s: %w", k, err)
+		}
+		resp.Headers[k] = s
+	}
+	for k, vs := range raw.MultiValueHeaders {
+		for _, v := range vs {
+			s, err := scalar(v)
+			if err != nil {
+				return nil, fmt.Errorf("header %s: %w", k, err)
+			}
+			resp.MultiValueHeaders[k] = append(resp.MultiValueHeaders[k], s)
+		}
+	}
+	if raw.Body != nil && string(*raw.Body) != "null" {
+		var s string
+		if err := json.Unmarshal(*raw.Body, &s); err != nil {
+			return nil, fmt.Errorf("body is not a string")
+		}
+		resp.Body = []byte(s)
+		if raw.IsBase64Encoded {
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return nil, fmt.Errorf("body is not base64: %w", err)
+			}
+			resp.Body = b
+		}
+	}
+	return resp, nil
+}
+
+// scalar reads a header value: a string, or a number or boolean written as
+// JSON (which API Gateway turns into text).
+func scalar(v json.RawMessage) (string, error) {
+	var x any
+	if err := json.Unmarshal(v, &x); err != nil {
+		return "", err
+	}
+	switch t := x.(type) {
+	case string:
+		return t, nil
+	case float64, bool:
+		return strings.TrimSpace(string(v)), nil
+	case nil:
+		return "", nil
+	}
+	return "", fmt.Errorf("value is not a string")
+}
+
+// remapped are the response headers API Gateway renames to
+// x-amzn-Remapped-{name} instead of passing them to the client
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html).
+var remapped = map[string]bool{
+	"Authorization": true, "Connection": true, "Content-Md5": true, "Date": true, "Expect": true,
+	"Host": true, "Max-Forwards": true, "Proxy-Authenticate": true, "Server": true, "Te": true,
+	"Transfer-Encoding": true, "Trailer": true, "Upgrade": true, "User-Agent": true, "Via": true,
+	"Warn": true, "Www-Authenticate": true,
+}
+
+func (g *Gateway) writeResponse(c *call, resp *proxyResponse) {
+	h := c.w.Header()
+	set := func(k string, vs ...string) {
+		ck := http.CanonicalHeaderKey(k)
+		if ck == "Content-Length" {
+			return // the server computes it from the body written
+		}
+		if remapped[ck] {
+			ck = "X-Amzn-Remapped-" + ck
+		}
+		h.Del(ck)
+		for _, v := range vs {
+			h.Add(ck, v)
+		}
+	}
+	// multiValueHeaders first, then headers win for the same name, as AWS merges them.
+	for k, vs := range resp.MultiValueHeaders {
+		set(k, vs...)
+	}
+	for k, v := range resp.Headers {
+		set(k, v)
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	c.status = resp.StatusCode
+	c.w.WriteHeader(resp.StatusCode)
+	if c.r.Method != http.MethodHead {
+		_, _ = c.w.Write(resp.Body)
+	}
+}
+
+func strconvHex(n int64) string { return strconv.FormatInt(n, 16) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,82 @@
+package gateway
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRoute(t *testing.T) {
+	tests := []struct {
+		name, url string
+		want      *target
+	}{
+		{"host style", "http://abc123.execute-api.us-east-1.amazonaws.com/v1/hello", &target{APIID: "abc123", Stage: "v1", Parts: []string{"hello"}, Path: "/hello"}},
+		{"host style upper case", "http://ABC123.Execute-Api.eu-west-1.amazonaws.com:443/prod/a/b/", &target{APIID: "abc123", Stage: "prod", Parts: []string{"a", "b"}, Path: "/a/b"}},
+		{"localhost", "http://abc123.execute-api.localhost:4566/v1", &target{APIID: "abc123", Stage: "v1", Parts: []string{}, Path: "/"}},
+		{"path style", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_/hello", &target{APIID: "abc123", Stage: "v1", Parts: []string{"hello"}, Path: "/hello", PathStyle: true}},
+		{"path style root", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_", &target{APIID: "abc123", Stage: "v1", Parts: []string{}, Path: "/", PathStyle: true}},
+		{"encoded slash stays in its part", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_/a%2Fb/c", &target{APIID: "abc123", Stage: "v1", Parts: []string{"a/b", "c"}, Path: "/a/b/c", PathStyle: true}},
+		{"control plane path", "http://127.0.0.1:4566/restapis/abc123/stages", nil},
+		{"other host", "http://example.com/v1/hello", nil},
+		{"no stage", "http://abc123.execute-api.us-east-1.amazonaws.com/", nil},
+		{"region with dots", "http://abc123.execute-api.a.b.amazonaws.com/v1", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", tc.url, nil)
+			got, ok := route(r)
+			if tc.want == nil {
+				if ok {
+					t.Fatalf("routed to %+v", got)
+				}
+				return
+			}
+			if !ok {
+				t.Fatal("not routed")
+			}
+			if diff := cmp.Diff(*tc.want, got); diff != "" {
+				t.Errorf("target (-want +got):\n%s", diff)
+			}
+			if !Match(r) {
+				t.Error("Match = false for a routed request")
+			}
+		})
+	}
+}
+
+// FuzzRoute checks the router on arbitrary hosts and paths: no panic; a
+// routed request is matched, names an API and a stage, and its resource
+// path is absolute and agrees with its parts.
+func FuzzRoute(f *testing.F) {
+	f.Add("abc123.execute-api.us-east-1.amazonaws.com", "/v1/hello")
+	f.Add("abc123.execute-api.localhost:4566", "/v1/")
+	f.Add("127.0.0.1:4566", "/restapis/abc123/v1/_user_request_/a%2Fb")
+	f.Add("127.0.0.1:4566", "/restapis//v1/_user_request_/")
+	f.Add("x.execute-api.", "//")
+	f.Add("[::1]:80", "/restapis/a/b/_user_request_%2F")
+	f.Fuzz(func(t *testing.T, host, path string) {
+		r := httptest.NewRequest("GET", "http://127.0.0.1/", nil)
+		r.Host = host
+		r.URL.Path = path
+		r.URL.RawPath = ""
+		if strings.HasPrefix(path, "/") {
+			r.URL.RawPath = path
+		}
+		tgt, ok := route(r)
+		if !ok {
+			return
+		}
+		if !Match(r) {
+			t.Fatalf("routed but not matched: %q %q", host, path)
+		}
+		if tgt.APIID == "" || tgt.Stage == "" {
+			t.Fatalf("empty api or stage: %+v", tgt)
+		}
+		if !strings.HasPrefix(tgt.Path, "/") || tgt.Path != "/"+strings.Join(tgt.Parts, "/") {
+			t.Fatalf("path %q disagrees with parts %q", tgt.Path, tgt.Parts)
+		}
+	})
+}

@@ -1,0 +1,240 @@
+package iampolicy
+
+import (
+	"strings"
+)
+
+// Request is what is being authorized.
+type Request struct {
+	Principal Principal
+	Action    string // "execute-api:Invoke"
+	Resource  string // "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello"
+	// ResourceAccount owns the resource; "" means the caller's own account.
+	ResourceAccount string
+	// Context holds request context keys (aws:SourceIp, aws:CurrentTime, ...);
+	// names are case-insensitive. Keys derived from the principal
+	// (aws:username, aws:userid, aws:PrincipalArn, aws:PrincipalAccount,
+	// aws:PrincipalType, aws:PrincipalTag/k) are added unless present.
+	Context map[string][]string
+}
+
+// Named is a policy with the name the trace and messages show for it.
+type Named struct {
+	Name   string // "inline policy api-gateway-user-policy of user x"
+	Policy *Policy
+}
+
+// Set is every policy that applies to one request.
+type Set struct {
+	Identity []Named // user inline + attached managed + group policies, or the role's policies
+	Session  []Named // session policies of an assumed-role/federated session; empty = none
+	Boundary *Named  // permissions boundary; nil = none
+	Resource []Named // resource-based policies (API Gateway resource policy, Lambda function policy)
+}
+
+// Effect is the outcome of an evaluation.
+type Effect int
+
+const (
+	ImplicitDeny Effect = iota
+	Allow
+	ExplicitDeny
+)
+
+func (e Effect) String() string {
+	return [...]string{"ImplicitDeny", "Allow", "ExplicitDeny"}[e]
+}
+
+// Policy layers as AWS names them in AccessDenied messages.
+const (
+	LayerIdentity = "identity-based policy"
+	LayerResource = "resource-based policy"
+	LayerBoundary = "permissions boundary"
+	LayerSession  = "session policy"
+)
+
+// Decision is the result of Evaluate.
+type Decision struct {
+	Effect Effect
+	// DeniedBy names the policy type that caused a deny (one of the Layer
+	// constants), for AWS's newer AccessDenied wording; "" when allowed.
+	DeniedBy string
+	// Statement is the deciding statement: the explicit Deny, or the Allow
+	// that granted access; nil for an implicit deny.
+	Statement *Match
+	// Reason is the final rule applied, in words.
+	Reason string
+	// Trace lists every statement considered, in order.
+	Trace []Step
+}
+
+// Evaluate decides req against set in AWS's order: an explicit deny in any
+// policy wins; then, within one account, an Allow from a resource-based policy
+// or from the identity-based policies (limited by the permissions boundary and
+// session policies) suffices; across accounts both the identity side and the
+// resource-based policy must allow.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+func Evaluate(req *Request, set Set) Decision {
+	e := newEvaluator(req)
+	id := e.layer(LayerIdentity, set.Identity)
+	sess := e.layer(LayerSession, set.Session)
+	var bnd layerResult
+	if set.Boundary != nil {
+		bnd = e.layer(LayerBoundary, []Named{*set.Boundary})
+	}
+	res := e.layer(LayerResource, set.Resource)
+	d := Decision{Trace: e.trace}
+	for _, l := range []layerResult{id, res, bnd, sess} {
+		if l.deny != nil {
+			d.Effect, d.DeniedBy, d.Statement = ExplicitDeny, l.name, l.deny
+			d.Reason = "explicit deny in " + l.name + " " + l.deny.String()
+			return d
+		}
+	}
+	e.decide(&d, set, id, sess, bnd, res)
+	return d
+}
+
+// decide applies the allow rules once no explicit deny was found.
+func (e *evaluator) decide(d *Decision, set Set, id, sess, bnd, res layerResult) {
+	p := &e.req.Principal
+	sameAccount := e.req.ResourceAccount == "" || e.req.ResourceAccount == p.AccountID
+	boundaryOK := set.Boundary == nil || bnd.allow != nil
+	sessionOK := len(set.Session) == 0 || sess.allow != nil
+	root := p.Type == TypeRoot
+	identityOK := root || (p.Type != TypeAnonymous && id.allow != nil && boundaryOK && sessionOK)
+
+	allow := func(m *Match, why string) {
+		d.Effect, d.Statement, d.Reason = Allow, m, why
+	}
+	switch {
+	case p.Type == TypeAnonymous:
+		if res.allow != nil {
+			allow(res.allow, "resource-based policy allows anonymous access "+res.allow.String())
+			return
+		}
+	case sameAccount:
+		switch {
+		case res.via == viaDirect:
+			allow(res.allow, "resource-based policy allows the caller "+res.allow.String())
+			return
+		case res.via == viaRole && boundaryOK && sessionOK:
+			allow(res.allow, "resource-based policy allows the caller's role "+res.allow.String())
+			return
+		case identityOK && root:
+			d.Effect, d.Reason = Allow, "the account root user is allowed in its own account"
+			return
+		case identityOK:
+			allow(id.allow, "identity-based policy allows "+id.allow.String())
+			return
+		}
+	default:
+		if identityOK && res.allow != nil {
+			m := id.allow
+			if m == nil {
+				m = res.allow
+			}
+			allow(m, "cross-account: identity side and resource-based policy both allow")
+			return
+		}
+	}
+	d.Effect = ImplicitDeny
+	d.DeniedBy = e.missing(boundaryOK, sessionOK, id)
+	d.Reason = "implicit deny: no " + d.DeniedBy + " allows the action"
+}
+
+// missing names the policy type whose missing Allow caused an implicit deny.
+func (e *evaluator) missing(boundaryOK, sessionOK bool, id layerResult) string {
+	switch p := &e.req.Principal; {
+	case p.Type == TypeAnonymous:
+		return LayerResource
+	case p.Type == TypeRoot:
+		return LayerResource
+	case id.allow == nil:
+		return LayerIdentity
+	case !boundaryOK:
+		return LayerBoundary
+	case !sessionOK:
+		return LayerSession
+	}
+	return LayerResource
+}
+
+// layerResult is what one policy layer contributed.
+type layerResult struct {
+	name  string
+	allow *Match // first applicable Allow (for resources: the one with the strongest principal match)
+	deny  *Match // first applicable Deny
+	via   via    // resource layer only
+}
+
+type evaluator struct {
+	req    *Request
+	ctx    map[string][]string // lower-cased keys
+	action string
+	trace  []Step
+}
+
+func newEvaluator(req *Request) *evaluator {
+	return &evaluator{req: req, ctx: buildContext(req)}
+}
+
+func buildContext(req *Request) map[string][]string {
+	p := &req.Principal
+	ctx := make(map[string][]string, len(req.Context)+6+len(p.Tags))
+	set := func(k string, v string) {
+		if v != "" {
+			ctx[strings.ToLower(k)] = []string{v}
+		}
+	}
+	if p.Type == TypeUser {
+		set("aws:username", p.Username)
+	}
+	if p.Type != TypeAnonymous {
+		set("aws:userid", p.UserID)
+		set("aws:PrincipalAccount", p.AccountID)
+		set("aws:PrincipalType", principalType(p.Type))
+		principalARN := p.ARN
+		if p.Type == TypeAssumedRole && p.SourceIdentityARN != "" {
+			principalARN = p.SourceIdentityARN
+		}
+		set("aws:PrincipalArn", principalARN)
+	}
+	for k, v := range p.Tags {
+		set("aws:PrincipalTag/"+k, v)
+	}
+	for k, v := range req.Context {
+		ctx[strings.ToLower(k)] = v
+	}
+	return ctx
+}
+
+func (e *evaluator) lookup(key string) ([]string, bool) {
+	v, ok := e.ctx[strings.ToLower(key)]
+	return v, ok
+}
+
+func (e *evaluator) layer(name string, policies []Named) layerResult {
+	r := layerResult{name: name}
+	for _, n := range policies {
+		if n.Policy == nil {
+			continue
+		}
+		for i := range n.Policy.Statements {
+			st := &n.Policy.Statements[i]
+			step, v := e.statement(name, n, st)
+			e.trace = append(e.trace, step)
+			if !step.Applies {
+				continue
+			}
+			m := step.match()
+			switch {
+			case st.Effect == "Deny" && r.deny == nil:
+				r.deny = m
+			case st.Effect == "Allow" && (r.allow == nil || v > r.via):
+				r.allow, r.via = m, v
+			}
+		}
+	}
+	return r
+}

@@ -1,0 +1,167 @@
+package iampolicy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/arn"
+	"github.com/iamgate/iamgate/internal/iampolicy/condition"
+)
+
+// Match identifies a statement.
+type Match struct {
+	Layer  string // one of the Layer constants
+	Policy string // Named.Name
+	Sid    string
+	Index  int // statement position in the document, from 0
+	Effect string
+}
+
+func (m *Match) String() string {
+	s := fmt.Sprintf("(%s, statement %d", m.Policy, m.Index)
+	if m.Sid != "" {
+		s += " " + m.Sid
+	}
+	return s + ")"
+}
+
+// Step is one statement considered during evaluation and why it did or did
+// not apply.
+type Step struct {
+	Layer         string
+	Policy        string
+	Sid           string
+	Index         int
+	Effect        string
+	Action        bool
+	ActionWhy     string
+	Resource      bool
+	ResourceWhy   string
+	Principal     bool // always true outside resource-based policies
+	PrincipalWhy  string
+	ConditionsMet bool
+	Conditions    []condition.Result
+	Applies       bool // Action, Resource, Principal and ConditionsMet all hold
+}
+
+func (s *Step) match() *Match {
+	return &Match{Layer: s.Layer, Policy: s.Policy, Sid: s.Sid, Index: s.Index, Effect: s.Effect}
+}
+
+// statement evaluates one statement, stopping at the first element that
+// fails but recording each element checked.
+func (e *evaluator) statement(layer string, n Named, st *Statement) (Step, via) {
+	s := Step{Layer: layer, Policy: n.Name, Sid: st.Sid, Index: st.Index, Effect: st.Effect}
+	vars := n.Policy.allowsVariables()
+	s.Action, s.ActionWhy = matchActions(st, e.req.Action)
+	if !s.Action {
+		return s, viaNone
+	}
+	s.Resource, s.ResourceWhy = e.matchResources(st, vars)
+	if !s.Resource {
+		return s, viaNone
+	}
+	v := viaDirect
+	s.Principal, s.PrincipalWhy = true, "not checked in an "+layer
+	if layer == LayerResource {
+		v, s.Principal, s.PrincipalWhy = e.matchPrincipal(st)
+		if !s.Principal {
+			return s, viaNone
+		}
+	}
+	env := condition.Env{Lookup: e.lookup}
+	if vars {
+		env.Expand = func(val string) (string, bool) { return expandVariables(val, false, e.lookup) }
+	}
+	s.ConditionsMet, s.Conditions = st.Condition.Eval(env)
+	s.Applies = s.ConditionsMet
+	return s, v
+}
+
+func matchActions(st *Statement, action string) (bool, string) {
+	if st.NotAction != nil {
+		for _, a := range st.NotAction {
+			if arn.GlobFold(a, action) {
+				return false, "NotAction " + a + " matches " + action
+			}
+		}
+		return true, "no NotAction entry matches " + action
+	}
+	for _, a := range st.Action {
+		if arn.GlobFold(a, action) {
+			return true, "Action " + a + " matches"
+		}
+	}
+	return false, "no Action entry matches " + action
+}
+
+func (e *evaluator) matchResources(st *Statement, vars bool) (bool, string) {
+	res := e.req.Resource
+	one := func(pattern string) bool {
+		if vars {
+			p, ok := expandVariables(pattern, true, e.lookup)
+			if !ok {
+				return false
+			}
+			pattern = p
+		}
+		return arn.Match(pattern, res)
+	}
+	if st.NotResource != nil {
+		for _, r := range st.NotResource {
+			if one(r) {
+				return false, "NotResource " + r + " matches"
+			}
+		}
+		return true, "no NotResource entry matches"
+	}
+	for _, r := range st.Resource {
+		if one(r) {
+			return true, "Resource " + r + " matches"
+		}
+	}
+	return false, "no Resource entry matches " + res
+}
+
+func (e *evaluator) matchPrincipal(st *Statement) (via, bool, string) {
+	p := &e.req.Principal
+	if st.NotPrincipal != nil {
+		if v, why := matchPrincipals(st.NotPrincipal, p); v != viaNone {
+			return viaNone, false, "NotPrincipal lists the caller: " + why
+		}
+		return everyone(p), true, "NotPrincipal does not list the caller"
+	}
+	if st.Principal == nil {
+		return viaNone, false, "statement has no Principal"
+	}
+	v, why := matchPrincipals(st.Principal, p)
+	return v, v != viaNone, why
+}
+
+// String renders a step for `iamgate why`.
+func (s Step) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q statement %d", s.Layer, s.Policy, s.Index)
+	if s.Sid != "" {
+		fmt.Fprintf(&b, " (%s)", s.Sid)
+	}
+	fmt.Fprintf(&b, " %s: ", s.Effect)
+	switch {
+	case !s.Action:
+		b.WriteString("action: " + s.ActionWhy)
+	case !s.Resource:
+		b.WriteString("resource: " + s.ResourceWhy)
+	case !s.Principal:
+		b.WriteString("principal: " + s.PrincipalWhy)
+	case !s.ConditionsMet:
+		b.WriteString("condition failed:")
+		for _, c := range s.Conditions {
+			if !c.Matched {
+				fmt.Fprintf(&b, " %s %s %v (request %v: %s)", c.Operator, c.Key, c.Values, c.Request, c.Why)
+			}
+		}
+	default:
+		b.WriteString("applies")
+	}
+	return b.String()
+}

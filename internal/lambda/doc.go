@@ -1,0 +1,28 @@
+// Package lambda runs Lambda functions as local OS processes that speak the
+// real Lambda Runtime API (2018-06-01) to iamgate.
+//
+// It owns: the function registry (Manager.Deploy, Remove, Get), a warm pool of
+// processes per function (one invocation at a time per process, up to
+// Options.MaxConcurrency processes, started on demand), one Runtime API
+// listener per process on 127.0.0.1, the execution environment (the variables
+// Lambda sets, credentials from Options.Credentials, no leak of the parent's
+// environment), timeouts, crash handling, the per-process log stream
+// (process output plus the platform START, END and REPORT lines) and the
+// embedded runtime bootstraps (Python, Node.js) that play the role of the
+// Lambda base images' runtime interface clients.
+//
+// It does not own: where logs are stored (a LogSink, package logs), the Lambda
+// control plane API (package controlplane), how functions are reached from
+// API Gateway (package gateway), code packaging (stack, s3). The Runtime API
+// error bodies written here are part of the private protocol between iamgate
+// and a function process, not an AWS service edge, so they do not go through
+// awserr.
+//
+// AWS pages followed:
+//   - Runtime API: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+//     (spec: shared/conformance/lambda/runtime-api/runtime-api.yaml)
+//   - Environment variables: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+//   - Log streams and START/END/REPORT lines:
+//     https://docs.aws.amazon.com/lambda/latest/operatorguide/log-structure.html
+//   - Python errors: https://docs.aws.amazon.com/lambda/latest/dg/python-exceptions.html
+package lambda

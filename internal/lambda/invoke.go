@@ -1,0 +1,182 @@
+package lambda
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// InvokeOptions are the per-call options of Invoke.
+type InvokeOptions struct {
+	Tail          bool   // LogType Tail: last 4 KB of logs, base64
+	ClientContext string // base64 JSON, passed to the runtime as Lambda-Runtime-Client-Context
+}
+
+// Result is the outcome of a synchronous invocation.
+type Result struct {
+	RequestID     string
+	Payload       []byte
+	FunctionError string // "" or "Unhandled" (as Lambda's X-Amz-Function-Error)
+	LogTail       string // base64 of the last 4 KB when Tail
+}
+
+// initLimit is how long a runtime may take to become ready (Lambda's 10 s
+// init phase limit).
+const initLimit = 10 * time.Second
+
+// logSyncWait bounds how long END waits for the process's last output lines.
+const logSyncWait = 2 * time.Second
+
+// run is one invocation on one process, from START to REPORT.
+type run struct {
+	p       *process
+	inv     *invocation
+	start   time.Time // pick-up, injected clock
+	initDur time.Duration
+	cold    bool
+	timeout string // the timeout message, for the payload and the log
+}
+
+// invoke runs inv on p. reusable reports whether p may serve another
+// invocation. A non-nil error means the caller's ctx ended first.
+func (p *process) invoke(ctx context.Context, inv *invocation, tail bool) (res *Result, reusable bool, err error) {
+	r := &run{p: p, inv: inv, cold: !p.warm}
+	p.warm = true
+	p.log.captureTail(tail)
+	p.log.emit(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, p.fn.Version))
+
+	ferr, err := r.pickUp(ctx)
+	if err == nil && ferr == nil {
+		var o outcome
+		o, ferr, err = r.await(ctx)
+		if ferr == nil && err == nil {
+			res = &Result{RequestID: inv.id, Payload: o.payload}
+			if o.ferr != nil {
+				res = r.failed(*o.ferr)
+			}
+		}
+	}
+	if ferr != nil {
+		res = r.failed(*ferr)
+	}
+	r.finish(ferr)
+	if res != nil {
+		if t := p.log.captureTail(false); tail {
+			res.LogTail = base64.StdEncoding.EncodeToString(t)
+		}
+	} else {
+		p.log.captureTail(false)
+	}
+	return res, err == nil && ferr == nil && p.alive(), err
+}
+
+func (r *run) failed(f functionError) *Result {
+	return &Result{RequestID: r.inv.id, Payload: f.payload, FunctionError: "Unhandled"}
+}
+
+// pickUp hands the event to the runtime's /next, during or after init.
+func (r *run) pickUp(ctx context.Context) (*functionError, error) {
+	p := r.p
+	limit := time.NewTimer(initLimit)
+	defer limit.Stop()
+	select {
+	case p.api.next <- r.inv:
+		<-r.inv.picked
+		r.start = p.api.now()
+		if r.cold {
+			p.api.mu.Lock()
+			r.initDur = p.api.readyAt.Sub(p.started)
+			p.api.mu.Unlock()
+		}
+		return nil, nil
+	case f := <-p.api.initErr:
+		// The runtime reported an init error and is expected to exit.
+		p.kill()
+		r.start = p.api.now()
+		return &f, nil
+	case <-p.exited:
+		r.start = p.api.now()
+		f := platformError(r.inv.id, "Runtime.ExitError", p.exitReason())
+		return &f, nil
+	case <-limit.C:
+		p.kill()
+		r.start = p.api.now()
+		f := platformError(r.inv.id, "Runtime.Unknown", "Runtime failed to initialize within the init timeout")
+		return &f, nil
+	case <-ctx.Done():
+		p.kill()
+		r.start = p.api.now()
+		return nil, ctx.Err()
+	}
+}
+
+// await waits for the runtime's answer, its exit, the timeout or the caller.
+func (r *run) await(ctx context.Context) (outcome, *functionError, error) {
+	p := r.p
+	timer := time.NewTimer(r.inv.timeout)
+	defer timer.Stop()
+	select {
+	case o := <-r.inv.done:
+		return o, nil, nil
+	case <-p.exited:
+		f := platformError(r.inv.id, "Runtime.ExitError", p.exitReason())
+		p.log.emit(fmt.Sprintf("RequestId: %s Error: %s\nRuntime.ExitError", r.inv.id, p.exitReason()))
+		return outcome{}, &f, nil
+	case <-timer.C:
+		p.kill()
+		r.timeout = timeoutMessage(p.api.now(), r.inv.id, r.inv.timeout)
+		f := timeoutError(r.timeout)
+		return outcome{}, &f, nil
+	case <-ctx.Done():
+		p.kill()
+		return outcome{}, nil, ctx.Err()
+	}
+}
+
+// finish writes END and REPORT once the process's own lines are in.
+func (r *run) finish(ferr *functionError) {
+	p := r.p
+	if p.alive() {
+		p.out.sync(logSyncWait)
+	} else {
+		p.out.drain(logSyncWait)
+	}
+	end := p.api.now()
+	dur := end.Sub(r.start)
+	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
+		r.inv.id, ms(dur), int64(math.Ceil(ms(dur))), p.fn.MemoryMB, maxMemoryMB(p))
+	if r.cold && r.initDur > 0 {
+		report += fmt.Sprintf("Init Duration: %.2f ms\t", ms(r.initDur))
+	}
+	lines := []string{"END RequestId: " + r.inv.id, report}
+	if r.timeout != "" {
+		lines = append(lines, r.timeout)
+	}
+	p.log.emit(lines...)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// maxMemoryMB is the process's peak resident set (VmHWM), as Lambda's "Max
+// Memory Used"; 0 where /proc is not available.
+func maxMemoryMB(p *process) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid()))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			if err != nil {
+				return 0
+			}
+			return (kb + 1023) / 1024
+		}
+	}
+	return 0
+}

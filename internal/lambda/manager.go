@@ -1,0 +1,297 @@
+package lambda
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// DefaultMaxConcurrency is the default number of processes per function.
+const DefaultMaxConcurrency = 10
+
+// ErrInvalidClientContext is returned for a ClientContext that is not
+// base64-encoded JSON (Lambda's InvalidRequestContentException).
+var ErrInvalidClientContext = errors.New("Client context must be a valid Base64-encoded JSON object.")
+
+// Manager owns the deployed functions and their processes.
+type Manager struct {
+	opts   Options
+	logger *slog.Logger
+	now    func() time.Time
+	rt     runtimes
+
+	mu      sync.Mutex
+	pools   map[string]*pool
+	noticed map[string]bool
+	closed  bool
+}
+
+// NewManager returns a Manager; nothing runs until the first Invoke.
+func NewManager(opts Options) *Manager {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.MaxConcurrency <= 0 {
+		opts.MaxConcurrency = DefaultMaxConcurrency
+	}
+	return &Manager{opts: opts, logger: opts.Logger.With("component", "lambda"), now: opts.Now,
+		pools: map[string]*pool{}, noticed: map[string]bool{}}
+}
+
+// pool is the set of processes of one function version.
+type pool struct {
+	fn  Function
+	sem chan struct{} // one slot per allowed process
+
+	mu      sync.Mutex
+	idle    []*process
+	all     map[*process]struct{}
+	retired bool
+}
+
+// Deploy registers fn or replaces the function of the same name; warm
+// processes of the replaced version are stopped (busy ones when they finish).
+func (m *Manager) Deploy(fn Function) error {
+	if err := fn.validate(); err != nil {
+		return err
+	}
+	fn = fn.withDefaults(m.opts.Region)
+	if fn.CodeDir != "" {
+		abs, err := filepath.Abs(fn.CodeDir)
+		if err != nil {
+			return fmt.Errorf("lambda: function %s: %w", fn.Name, err)
+		}
+		fn.CodeDir = abs
+	}
+	fn.Env = cloneMap(fn.Env)
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return ErrClosed
+	}
+	old := m.pools[fn.Name]
+	m.pools[fn.Name] = &pool{fn: fn, sem: make(chan struct{}, m.opts.MaxConcurrency), all: map[*process]struct{}{}}
+	m.mu.Unlock()
+	if old != nil {
+		old.retire(context.Background(), false)
+	}
+	return nil
+}
+
+// Remove deletes a function and stops its processes.
+func (m *Manager) Remove(name string) error {
+	m.mu.Lock()
+	old, ok := m.pools[name]
+	delete(m.pools, name)
+	m.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
+	}
+	old.retire(context.Background(), true)
+	return nil
+}
+
+// Get returns a deployed function's configuration (with defaults filled).
+func (m *Manager) Get(name string) (Function, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	pl, ok := m.pools[name]
+	if !ok {
+		return Function{}, false
+	}
+	fn := pl.fn
+	fn.Env = cloneMap(fn.Env)
+	return fn, true
+}
+
+// Invoke runs one synchronous invocation (InvocationType RequestResponse).
+// Function errors are results (FunctionError "Unhandled"), not errors; an
+// error means the function does not exist, the manager is closed, the
+// request is invalid, or ctx ended.
+func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o InvokeOptions) (*Result, error) {
+	m.mu.Lock()
+	pl, ok := m.pools[name]
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	if !ok {
+		return nil, fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
+	}
+	clientContext, err := decodeClientContext(o.ClientContext)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case pl.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-pl.sem }()
+
+	inv := newInvocation(newRequestID(), payload, pl.fn.Timeout)
+	inv.arn, inv.clientContext, inv.traceID = pl.fn.ARN, clientContext, m.traceID()
+	p, err := m.acquire(ctx, pl)
+	if err != nil {
+		var se *startError
+		if errors.As(err, &se) {
+			f := platformError(inv.id, se.errorType, se.reason)
+			return &Result{RequestID: inv.id, Payload: f.payload, FunctionError: "Unhandled"}, nil
+		}
+		return nil, err
+	}
+	res, reusable, err := p.invoke(ctx, inv, o.Tail)
+	m.release(pl, p, reusable)
+	return res, err
+}
+
+// acquire takes an idle process of pl or starts one.
+func (m *Manager) acquire(ctx context.Context, pl *pool) (*process, error) {
+	pl.mu.Lock()
+	for len(pl.idle) > 0 {
+		p := pl.idle[len(pl.idle)-1]
+		pl.idle = pl.idle[:len(pl.idle)-1]
+		if p.alive() {
+			pl.mu.Unlock()
+			return p, nil
+		}
+		delete(pl.all, p)
+		go func() { _ = p.stop(context.Background()) }() // reap listener and reader
+	}
+	pl.mu.Unlock()
+	p, err := m.startProcess(ctx, pl.fn)
+	if err != nil {
+		return nil, err
+	}
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if pl.retired {
+		_ = p.stop(context.Background())
+		return nil, ErrClosed
+	}
+	pl.all[p] = struct{}{}
+	m.logger.Debug("function process started", "function", pl.fn.Name, "pid", p.pid(), "stream", p.stream)
+	return p, nil
+}
+
+// release returns p to its pool, or stops it.
+func (m *Manager) release(pl *pool, p *process, reusable bool) {
+	pl.mu.Lock()
+	if reusable && !pl.retired {
+		pl.idle = append(pl.idle, p)
+		pl.mu.Unlock()
+		return
+	}
+	delete(pl.all, p)
+	pl.mu.Unlock()
+	_ = p.stop(context.Background())
+}
+
+// retire stops pl's idle processes, or all of them when busy too; a busy
+// process is otherwise stopped by release.
+func (pl *pool) retire(ctx context.Context, busy bool) error {
+	pl.mu.Lock()
+	pl.retired = true
+	stop := pl.idle
+	pl.idle = nil
+	for _, p := range stop {
+		delete(pl.all, p)
+	}
+	if busy {
+		for p := range pl.all {
+			stop = append(stop, p)
+		}
+	}
+	pl.mu.Unlock()
+	var errs []error
+	for _, p := range stop {
+		errs = append(errs, p.stop(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// Close stops every process and waits for them (bounded by ctx). Invocations
+// in flight fail as their process exits.
+func (m *Manager) Close(ctx context.Context) error {
+	m.mu.Lock()
+	m.closed = true
+	pools := m.pools
+	m.pools = map[string]*pool{}
+	m.mu.Unlock()
+	var errs []error
+	for _, pl := range pools {
+		errs = append(errs, pl.retire(ctx, true))
+	}
+	errs = append(errs, m.rt.cleanup())
+	return errors.Join(errs...)
+}
+
+// noticeOnce tells the operator, once per function and runtime, that a
+// different local language version stands in for the requested one.
+func (m *Manager) noticeOnce(fn Function, notice string) {
+	if notice == "" {
+		return
+	}
+	m.mu.Lock()
+	key := fn.Name + "\x00" + fn.Runtime
+	seen := m.noticed[key]
+	m.noticed[key] = true
+	m.mu.Unlock()
+	if !seen {
+		m.logger.Warn(notice, "function", fn.Name, "runtime", fn.Runtime)
+	}
+}
+
+func (m *Manager) credentials(ctx context.Context, fn Function) (map[string]string, error) {
+	if m.opts.Credentials == nil {
+		return nil, nil
+	}
+	creds, err := m.opts.Credentials(ctx, fn)
+	if err != nil {
+		return nil, fmt.Errorf("lambda: credentials for %s: %w", fn.Name, err)
+	}
+	return creds, nil
+}
+
+// traceID is an X-Ray trace header as Lambda passes it to the runtime
+// (Lambda-Runtime-Trace-Id).
+func (m *Manager) traceID() string {
+	return fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=0", m.now().Unix(), randomHex(12), randomHex(8))
+}
+
+// decodeClientContext turns Invoke's base64 ClientContext into the JSON text
+// the runtime receives.
+func decodeClientContext(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || !json.Valid(b) {
+		return "", ErrInvalidClientContext
+	}
+	return string(b), nil
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

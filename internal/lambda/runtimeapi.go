@@ -1,0 +1,279 @@
+package lambda
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Runtime API paths (version 2018-06-01, runtime-api.yaml).
+const (
+	apiPrefix       = "/2018-06-01"
+	pathNext        = apiPrefix + "/runtime/invocation/next"
+	pathInitError   = apiPrefix + "/runtime/init/error"
+	headerErrorType = "Lambda-Runtime-Function-Error-Type"
+)
+
+// maxPayload is the largest synchronous response Lambda accepts from a
+// runtime: 6 MB plus 100 bytes, as in the emulator's "Exceeded maximum
+// allowed payload size (6291556 bytes)."
+// (aws/aws-lambda-runtime-interface-emulator internal/lambda/rapi/rendering/render_error.go).
+const maxPayload = 6*1024*1024 + 100
+
+// apiState is where a process stands in the Runtime API state machine.
+type apiState int
+
+const (
+	stateInit       apiState = iota // started, has not asked for an event yet
+	stateIdle                       // waiting in /next, or about to
+	stateInvoking                   // holds an event, owes a response or error
+	stateInitFailed                 // posted /init/error; must exit
+)
+
+var stateNames = map[apiState]string{
+	stateInit: "Init", stateIdle: "Ready", stateInvoking: "Invoke", stateInitFailed: "InitError",
+}
+
+// invocation is one event handed to a runtime.
+type invocation struct {
+	id            string
+	payload       []byte
+	arn           string
+	clientContext string
+	cognito       string
+	traceID       string
+	timeout       time.Duration
+
+	deadline time.Time     // set when the runtime picks the event up
+	picked   chan struct{} // closed at pick-up
+	done     chan outcome  // buffered 1: the runtime's answer
+}
+
+func newInvocation(id string, payload []byte, timeout time.Duration) *invocation {
+	return &invocation{id: id, payload: payload, timeout: timeout,
+		picked: make(chan struct{}), done: make(chan outcome, 1)}
+}
+
+// outcome is the runtime's answer to one invocation.
+type outcome struct {
+	payload []byte
+	ferr    *functionError
+}
+
+// runtimeAPI serves the Runtime API to one process.
+type runtimeAPI struct {
+	now     func() time.Time
+	next    chan *invocation // unbuffered hand-off to a waiting /next
+	closing chan struct{}
+	initErr chan functionError // buffered 1
+	ready   chan struct{}      // closed on the first /next: init is over
+
+	mu      sync.Mutex
+	state   apiState
+	current *invocation
+	readyAt time.Time
+	closed  bool
+}
+
+func newRuntimeAPI(now func() time.Time) *runtimeAPI {
+	return &runtimeAPI{now: now, next: make(chan *invocation), closing: make(chan struct{}),
+		initErr: make(chan functionError, 1), ready: make(chan struct{})}
+}
+
+func (a *runtimeAPI) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+pathNext, a.serveNext)
+	mux.HandleFunc("POST "+apiPrefix+"/runtime/invocation/{id}/response", a.serveResponse)
+	mux.HandleFunc("POST "+apiPrefix+"/runtime/invocation/{id}/error", a.serveError)
+	mux.HandleFunc("POST "+pathInitError, a.serveInitError)
+	return mux
+}
+
+// close wakes every long poll; later calls get 500 so the runtime exits.
+func (a *runtimeAPI) close() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.closed {
+		a.closed = true
+		close(a.closing)
+	}
+}
+
+func (a *runtimeAPI) serveNext(w http.ResponseWriter, r *http.Request) {
+	if !a.enterIdle(w) {
+		return
+	}
+	select {
+	case inv := <-a.next:
+		a.mu.Lock()
+		inv.deadline = a.now().Add(inv.timeout)
+		a.current, a.state = inv, stateInvoking
+		a.mu.Unlock()
+		close(inv.picked)
+		writeEvent(w, inv)
+	case <-a.closing:
+		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+	case <-r.Context().Done():
+	}
+}
+
+// enterIdle moves to Ready for /next, or writes the 403 Lambda gives for a
+// call out of turn.
+func (a *runtimeAPI) enterIdle(w http.ResponseWriter) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+		return false
+	}
+	if a.state == stateInvoking || a.state == stateInitFailed {
+		writeTransitionError(w, a.state, stateIdle)
+		return false
+	}
+	if a.state == stateInit {
+		a.readyAt = a.now()
+		close(a.ready)
+	}
+	a.state = stateIdle
+	return true
+}
+
+func writeEvent(w http.ResponseWriter, inv *invocation) {
+	h := w.Header()
+	set := func(k, v string) {
+		if v != "" {
+			h.Set(k, v)
+		}
+	}
+	set("Lambda-Runtime-Aws-Request-Id", inv.id)
+	set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.deadline.UnixMilli(), 10))
+	set("Lambda-Runtime-Invoked-Function-Arn", inv.arn)
+	set("Lambda-Runtime-Trace-Id", inv.traceID)
+	set("Lambda-Runtime-Client-Context", inv.clientContext)
+	set("Lambda-Runtime-Cognito-Identity", inv.cognito)
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(inv.payload)
+}
+
+func (a *runtimeAPI) serveResponse(w http.ResponseWriter, r *http.Request) {
+	body, tooLarge, err := readLimited(r.Body)
+	if err != nil {
+		writeAPIError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
+		return
+	}
+	inv, ok := a.finish(w, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	if tooLarge {
+		ferr := platformTooLarge()
+		inv.done <- outcome{ferr: &ferr}
+		writeAPIError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", maxPayload))
+		return
+	}
+	inv.done <- outcome{payload: body}
+	writeAccepted(w)
+}
+
+// platformTooLarge is the Invoke payload when a function's response is over
+// the limit.
+func platformTooLarge() functionError {
+	payload, _ := json.Marshal(errorRequest{
+		ErrorMessage: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", maxPayload),
+		ErrorType:    "Function.ResponseSizeTooLarge",
+	})
+	return functionError{payload: payload, errorType: "Function.ResponseSizeTooLarge"}
+}
+
+func (a *runtimeAPI) serveError(w http.ResponseWriter, r *http.Request) {
+	body, _, err := readLimited(r.Body)
+	if err != nil {
+		writeAPIError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
+		return
+	}
+	inv, ok := a.finish(w, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	ferr := parseErrorBody(body, r.Header.Get(headerErrorType))
+	inv.done <- outcome{ferr: &ferr}
+	writeAccepted(w)
+}
+
+// finish ends the current invocation if id names it; otherwise it writes
+// Lambda's 400 InvalidRequestID (or 403 when no event is held at all).
+func (a *runtimeAPI) finish(w http.ResponseWriter, id string) (*invocation, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.state != stateInvoking {
+		writeTransitionError(w, a.state, stateIdle)
+		return nil, false
+	}
+	if a.current == nil || a.current.id != id {
+		writeAPIError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		return nil, false
+	}
+	inv := a.current
+	a.current, a.state = nil, stateIdle
+	return inv, true
+}
+
+func (a *runtimeAPI) serveInitError(w http.ResponseWriter, r *http.Request) {
+	body, _, err := readLimited(r.Body)
+	if err != nil {
+		writeAPIError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.state != stateInit {
+		writeTransitionError(w, a.state, stateInitFailed)
+		return
+	}
+	a.state = stateInitFailed
+	a.initErr <- parseErrorBody(body, r.Header.Get(headerErrorType))
+	writeAccepted(w)
+}
+
+// readLimited reads up to maxPayload bytes and reports whether there was more.
+func readLimited(body io.Reader) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(body, maxPayload+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if len(b) > maxPayload {
+		_, _ = io.Copy(io.Discard, body)
+		return nil, true, nil
+	}
+	return b, false, nil
+}
+
+func writeAccepted(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	_, _ = io.WriteString(w, `{"status":"OK"}`+"\n")
+}
+
+// writeTransitionError is the 403 a runtime gets for a call its state does
+// not allow (the emulator's InvalidStateTransition).
+func writeTransitionError(w http.ResponseWriter, from, to apiState) {
+	writeAPIError(w, http.StatusForbidden, "InvalidStateTransition",
+		fmt.Sprintf("State transition from %s to %s failed for runtime.", stateNames[from], stateNames[to]))
+}
+
+// writeAPIError writes the spec's ErrorResponse.
+func writeAPIError(w http.ResponseWriter, status int, typ, msg string) {
+	b, _ := json.Marshal(struct {
+		ErrorMessage string `json:"errorMessage"`
+		ErrorType    string `json:"errorType"`
+	}{msg, typ})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}

@@ -1,0 +1,311 @@
+package sam
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+const (
+	implicitAPI     = "ServerlessRestApi"
+	implicitAPICond = "ServerlessRestApiCondition"
+	manageSwagger   = "__MANAGE_SWAGGER"
+)
+
+// swaggerSkeleton is the empty document SAM starts a managed API from.
+func swaggerSkeleton() map[string]any {
+	return map[string]any{
+		"swagger": "2.0",
+		"info":    map[string]any{"version": "1.0", "title": ref("AWS::StackName")},
+		"paths":   map[string]any{},
+	}
+}
+
+// addDefaultDefinitionBodies gives every Api without a definition a skeleton
+// body that SAM manages (its events add the paths).
+func (x *translator) addDefaultDefinitionBodies() {
+	for _, id := range sortedKeys(x.res) {
+		r, _ := x.res[id].(map[string]any)
+		if r["Type"] != typeAPI {
+			continue
+		}
+		p := props(r)
+		if truthy(p["DefinitionBody"]) || truthy(p["DefinitionUri"]) {
+			continue
+		}
+		p["DefinitionBody"] = swaggerSkeleton()
+		p[manageSwagger] = true
+	}
+}
+
+// implicitAPI creates ServerlessRestApi for Api events without RestApiId,
+// adds every event's path to the managed bodies, and carries the functions'
+// conditions and deletion policies over to the implicit API.
+func (x *translator) implicitAPI() []*samError {
+	if prev, ok := x.res[implicitAPI]; ok {
+		x.hadImplicit = map[string]any{implicitAPI: deepCopy(prev)}
+	}
+	x.res[implicitAPI] = map[string]any{
+		"Type":       typeAPI,
+		"Properties": map[string]any{"StageName": "Prod", "DefinitionBody": swaggerSkeleton(), manageSwagger: true},
+	}
+	var errs []*samError
+	for _, fid := range sortedKeys(x.res) {
+		r, _ := x.res[fid].(map[string]any)
+		if r["Type"] != typeFunction {
+			continue
+		}
+		if err := x.implicitEvents(fid, r); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	x.implicitAttributes()
+	x.implicitPathConditions()
+	x.maybeRemoveImplicit()
+	return errs
+}
+
+func (x *translator) implicitEvents(fid string, r map[string]any) *samError {
+	p, _ := r["Properties"].(map[string]any)
+	events, _ := p["Events"].(map[string]any)
+	cond, _ := r["Condition"].(string)
+	del, _ := r["DeletionPolicy"].(string)
+	repl, _ := r["UpdateReplacePolicy"].(string)
+	for _, eid := range sortedKeys(events) {
+		ev, _ := events[eid].(map[string]any)
+		if ev == nil || ev["Type"] != "Api" {
+			continue
+		}
+		ep, _ := ev["Properties"].(map[string]any)
+		if len(ep) == 0 {
+			continue
+		}
+		if _, has := ep["RestApiId"]; !has {
+			ep["RestApiId"] = ref(implicitAPI)
+		}
+		apiID := restAPIIDString(ep["RestApiId"])
+		if ep["Path"] == nil {
+			return resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Path' is required.")
+		}
+		if ep["Method"] == nil {
+			return resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Method' is required.")
+		}
+		id, ok := apiID.(string)
+		if !ok {
+			return eventError(fid, eid, "Property 'RestApiId' should be a string.")
+		}
+		path, ok := ep["Path"].(string)
+		if !ok {
+			return eventError(fid, eid, "Property 'Path' should be a string.")
+		}
+		method, ok := ep["Method"].(string)
+		if !ok {
+			return eventError(fid, eid, "Property 'Method' should be a string.")
+		}
+		x.recordAPIEvent(id, path, method, cond, del, repl)
+		if err := x.addAPIPath(fid, eid, id, path, method); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *translator) recordAPIEvent(api, path, method, cond, del, repl string) {
+	if x.apiConds[api] == nil {
+		x.apiConds[api] = map[string]map[string]string{}
+	}
+	if x.apiConds[api][path] == nil {
+		x.apiConds[api][path] = map[string]string{}
+	}
+	x.apiConds[api][path][method] = cond
+	x.apiDeletion[api] = append(x.apiDeletion[api], del)
+	x.apiReplace[api] = append(x.apiReplace[api], repl)
+}
+
+// addAPIPath adds an empty path/method to a SAM-managed API body.
+func (x *translator) addAPIPath(fid, eid, api, path, method string) *samError {
+	r, ok := x.res[api].(map[string]any)
+	if !ok || r["Type"] != typeAPI {
+		return resourceError(fid, "Event with id ["+eid+"] is invalid. RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template.")
+	}
+	p, _ := r["Properties"].(map[string]any)
+	body, _ := p["DefinitionBody"].(map[string]any)
+	if !isValidSwagger(body) || p[manageSwagger] == nil {
+		return nil
+	}
+	paths := body["paths"].(map[string]any)
+	item, _ := paths[path].(map[string]any)
+	if item == nil {
+		item = map[string]any{}
+		paths[path] = item
+	}
+	m := normalizeMethod(method)
+	if _, has := item[m]; !has {
+		item[m] = map[string]any{}
+	}
+	return nil
+}
+
+// implicitAttributes gives the implicit API a Condition when every event on
+// it has one, and the strongest DeletionPolicy/UpdateReplacePolicy of them.
+func (x *translator) implicitAttributes() {
+	r, _ := x.res[implicitAPI].(map[string]any)
+	if conds := x.apiConds[implicitAPI]; len(conds) > 0 {
+		set := map[string]bool{}
+		all := true
+		for _, methods := range conds {
+			for _, c := range methods {
+				if c == "" {
+					all = false
+				}
+				set[c] = true
+			}
+		}
+		if all && len(set) > 0 {
+			names := sortedKeys(set)
+			if len(names) == 1 {
+				r["Condition"] = names[0]
+			} else {
+				r["Condition"] = implicitAPICond
+				x.addCombinedCondition(implicitAPICond, names)
+			}
+		}
+	}
+	if p := strongest(x.apiDeletion[implicitAPI], "Retain", "Delete"); p != "" {
+		r["DeletionPolicy"] = p
+	}
+	if p := strongest(x.apiReplace[implicitAPI], "Retain", "Snapshot", "Delete"); p != "" {
+		r["UpdateReplacePolicy"] = p
+	}
+}
+
+func strongest(policies []string, order ...string) string {
+	for _, want := range order {
+		for _, p := range policies {
+			if p == want {
+				return want
+			}
+		}
+	}
+	return ""
+}
+
+// addCombinedCondition adds an Fn::Or of the named conditions. Fn::Or takes
+// at most 10 operands, so longer lists are chained through numbered helper
+// conditions exactly as the translator's make_combined_condition names them.
+func (x *translator) addCombinedCondition(name string, conds []string) {
+	c, _ := x.root["Conditions"].(map[string]any)
+	if c == nil {
+		c = map[string]any{}
+		x.root["Conditions"] = c
+	}
+	list := append([]string(nil), conds...)
+	sort.Strings(list)
+	const maxOr = 10
+	extra := (len(list) - 2) / (maxOr - 1)
+	for len(list) > 1 {
+		n := name
+		if extra > 0 {
+			n = name + strconv.Itoa(extra)
+			extra--
+		}
+		k := min(maxOr, len(list))
+		c[n] = map[string]any{"Fn::Or": condRefs(list[:k])}
+		list = append(list[k:len(list):len(list)], n)
+	}
+}
+
+func condRefs(conds []string) []any {
+	out := make([]any, len(conds))
+	for i, c := range conds {
+		out[i] = map[string]any{"Condition": c}
+	}
+	return out
+}
+
+// implicitPathConditions wraps a managed API path in a condition when all of
+// its methods come from conditional functions.
+func (x *translator) implicitPathConditions() {
+	for _, api := range sortedKeys(x.res) {
+		r, _ := x.res[api].(map[string]any)
+		if r["Type"] != typeAPI {
+			continue
+		}
+		p, _ := r["Properties"].(map[string]any)
+		body, _ := p["DefinitionBody"].(map[string]any)
+		if p[manageSwagger] == nil || !isValidSwagger(body) {
+			continue
+		}
+		paths := body["paths"].(map[string]any)
+		for _, path := range sortedKeys(paths) {
+			methods := x.apiConds[api][path]
+			set := map[string]bool{}
+			all := len(methods) > 0
+			for _, c := range methods {
+				if c == "" {
+					all = false
+				}
+				set[c] = true
+			}
+			if !all {
+				continue
+			}
+			names := sortedKeys(set)
+			if len(names) == 1 {
+				paths[path] = makeConditional(names[0], paths[path])
+				continue
+			}
+			cname := api + pathLogicalID(path) + "PathCondition"
+			x.addCombinedCondition(cname, names)
+			paths[path] = makeConditional(cname, paths[path])
+		}
+	}
+}
+
+func pathLogicalID(path string) string {
+	return strings.NewReplacer("/", "SLASH", "{", "OB", "}", "CB").Replace(path)
+}
+
+func (x *translator) maybeRemoveImplicit() {
+	r, _ := x.res[implicitAPI].(map[string]any)
+	body, _ := props(r)["DefinitionBody"].(map[string]any)
+	paths, _ := body["paths"].(map[string]any)
+	if len(paths) > 0 {
+		return
+	}
+	if prev, ok := x.hadImplicit[implicitAPI]; ok {
+		x.res[implicitAPI] = prev
+		return
+	}
+	delete(x.res, implicitAPI)
+}
+
+// restAPIIDString unwraps {"Ref": id}; anything else is returned as is.
+func restAPIIDString(v any) any {
+	if m, ok := v.(map[string]any); ok {
+		if id, has := m["Ref"]; has {
+			return id
+		}
+	}
+	return v
+}
+
+func truthy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case string:
+		return t != ""
+	case map[string]any:
+		return len(t) > 0
+	case []any:
+		return len(t) > 0
+	case int:
+		return t != 0
+	case float64:
+		return t != 0
+	}
+	return true
+}

@@ -1,0 +1,64 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/lambda"
+	"github.com/iamgate/iamgate/internal/logs"
+)
+
+// logSink writes function output to CloudWatch Logs.
+type logSink struct{ logs *logs.Service }
+
+func (l logSink) PutLogLines(ctx context.Context, group, stream string, lines []lambda.LogLine) error {
+	evs := make([]logs.Event, len(lines))
+	for i, ln := range lines {
+		evs[i] = logs.Event{Timestamp: ln.Time, Message: ln.Message}
+	}
+	return l.logs.Write(ctx, group, stream, evs)
+}
+
+// invoker runs a function named by ARN for the gateway.
+type invoker struct {
+	rt    *lambda.Manager
+	funcs *functions.Service
+}
+
+func (i invoker) InvokeFunction(ctx context.Context, functionARN string, payload []byte) ([]byte, string, error) {
+	name := functionARN
+	if k := strings.Index(name, ":function:"); k >= 0 {
+		name = name[k+len(":function:"):]
+	}
+	if k := strings.IndexByte(name, ':'); k >= 0 {
+		name = name[:k]
+	}
+	res, err := i.rt.Invoke(ctx, name, payload, lambda.InvokeOptions{})
+	if err != nil {
+		return nil, "", err
+	}
+	return res.Payload, res.FunctionError, nil
+}
+
+// functionCredentials gives a function temporary credentials of its role,
+// as Lambda does, and points its SDKs at this server.
+func (s *Server) functionCredentials(ctx context.Context, fn lambda.Function) (map[string]string, error) {
+	env := map[string]string{}
+	if s.endpoint != "" {
+		env["AWS_ENDPOINT_URL"] = s.endpoint
+	}
+	if fn.Role == "" {
+		return env, nil
+	}
+	sess, err := s.IAM.CreateSession(ctx, fn.Role, fn.Name, time.Hour, "")
+	if err != nil {
+		s.log.Warn("function role could not be assumed; running without credentials", "function", fn.Name, "role", fn.Role, "err", err)
+		return env, nil
+	}
+	env["AWS_ACCESS_KEY_ID"] = sess.AccessKeyID
+	env["AWS_SECRET_ACCESS_KEY"] = sess.SecretAccessKey
+	env["AWS_SESSION_TOKEN"] = sess.SessionToken
+	return env, nil
+}

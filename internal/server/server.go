@@ -1,0 +1,247 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/credfile"
+	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/gateway"
+	"github.com/iamgate/iamgate/internal/iam"
+	"github.com/iamgate/iamgate/internal/iampolicy"
+	"github.com/iamgate/iamgate/internal/lambda"
+	"github.com/iamgate/iamgate/internal/logs"
+	"github.com/iamgate/iamgate/internal/s3"
+	"github.com/iamgate/iamgate/internal/seal"
+	"github.com/iamgate/iamgate/internal/stack"
+	"github.com/iamgate/iamgate/internal/store"
+)
+
+// Config configures a Server.
+type Config struct {
+	Addr      string // listen address, default 127.0.0.1:4566
+	DataDir   string // default ./.iamgate
+	Store     string // "" or "sqlite" (in DataDir), "sqlite:PATH", or a postgres:// URL
+	AccountID string
+	Region    string
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// OnStackEvent sees every CloudFormation stack event (for `up`'s output).
+	OnStackEvent func(stack.Event)
+	// Notice receives one-line messages meant for the person at the terminal.
+	Notice func(string)
+}
+
+// Server is one iamgate node.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	st       store.Store
+	IAM      *iam.Service
+	S3       *s3.Service
+	Logs     *logs.Service
+	APIs     *apigw.Service
+	Funcs    *functions.Service
+	Stacks   *stack.Engine
+	runtime  *lambda.Manager
+	includes *includes
+	handler  http.Handler
+	http     *http.Server
+	ln       net.Listener
+	endpoint string
+	rootKey  iam.AccessKey
+	mu       sync.Mutex
+}
+
+func (c *Config) defaults() {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:4566"
+	}
+	if c.DataDir == "" {
+		c.DataDir = ".iamgate"
+	}
+	if c.AccountID == "" {
+		c.AccountID = "000000000000"
+	}
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Notice == nil {
+		c.Notice = func(string) {}
+	}
+}
+
+// New opens the data dir and store and builds every service. Nothing
+// listens until Listen.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	cfg.defaults()
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := seal.Open(cfg.DataDir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, st: st}
+	s.build(sealer)
+	key, err := s.IAM.EnsureRootKey(ctx)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("root credentials: %w", err)
+	}
+	s.rootKey = key
+	if err := credfile.Write(filepath.Join(cfg.DataDir, "credentials"), "default", key.AccessKeyID, key.SecretAccessKey); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := s.Funcs.LoadAll(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("loading functions: %w", err)
+	}
+	return s, nil
+}
+
+func (s *Server) build(sealer *seal.Sealer) {
+	cfg := s.cfg
+	s.IAM = iam.New(s.st, sealer, iam.Options{AccountID: cfg.AccountID, Now: cfg.Now, ValidatePolicy: validatePolicy})
+	s.S3 = s3.New(s.st, cfg.Region, cfg.Now)
+	s.Logs = logs.New(s.st, cfg.Region, cfg.AccountID, cfg.Now)
+	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
+		Credentials: s.functionCredentials, Notice: cfg.Notice})
+	s.Funcs = functions.New(s.st, s.runtime, filepath.Join(cfg.DataDir, "lambda"), cfg.Region, cfg.AccountID, cfg.Now)
+	s.includes = &includes{objects: s.S3, notice: cfg.Notice}
+	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
+		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent})
+	s.Stacks.RegisterIAM(s.IAM)
+	s.Stacks.RegisterAPIGateway(s.APIs)
+	s.Stacks.RegisterLambda(s.Funcs, s.includes)
+	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
+	authn := auth.NewService(s.IAM, cfg.Now)
+	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "gateway"), NewRequestID: newRequestID})
+	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks,
+		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: newRequestID})
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if gateway.Match(r) {
+			gw.ServeHTTP(w, r)
+			return
+		}
+		cp.ServeHTTP(w, r)
+	})
+}
+
+func validatePolicy(doc string) error {
+	_, err := iampolicy.Parse([]byte(doc), iampolicy.IdentityPolicy)
+	return err
+}
+
+func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+	switch {
+	case cfg.Store == "" || cfg.Store == "sqlite":
+		return openSQLite(filepath.Join(cfg.DataDir, "iamgate.db"))
+	case strings.HasPrefix(cfg.Store, "sqlite:"):
+		return openSQLite(strings.TrimPrefix(cfg.Store, "sqlite:"))
+	case strings.HasPrefix(cfg.Store, "postgres://"), strings.HasPrefix(cfg.Store, "postgresql://"):
+		return openPostgres(ctx, cfg.Store)
+	}
+	return nil, fmt.Errorf("--store %q: want sqlite, sqlite:PATH or a postgres:// URL", cfg.Store)
+}
+
+// SetIncludeFallback makes missing AWS::Include objects fall back to files
+// in dir (the `up` convenience).
+func (s *Server) SetIncludeFallback(dir string) { s.includes.fallbackDir = dir }
+
+// Handler returns the server's HTTP handler (for tests over httptest).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// RootKey returns the admin access key id and secret.
+func (s *Server) RootKey() (id, secret string) { return s.rootKey.AccessKeyID, s.rootKey.SecretAccessKey }
+
+// Endpoint returns the server's URL once it listens.
+func (s *Server) Endpoint() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.endpoint
+}
+
+// Config returns the effective configuration.
+func (s *Server) Config() Config { return s.cfg }
+
+// Listen binds the listen address and returns the bound address.
+func (s *Server) Listen() (net.Addr, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.ln = ln
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.endpoint = "http://" + ln.Addr().String()
+	s.mu.Unlock()
+	// Client subcommands find a server on a non-default address through this file.
+	if err := os.WriteFile(filepath.Join(s.cfg.DataDir, "endpoint"), []byte(s.endpoint+"\n"), 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln.Addr(), nil
+}
+
+// Serve serves until Shutdown; it returns nil after a clean shutdown.
+func (s *Server) Serve() error {
+	s.mu.Lock()
+	srv, ln := s.http, s.ln
+	s.mu.Unlock()
+	if srv == nil {
+		return errors.New("server: Serve before Listen")
+	}
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown drains HTTP, stops function processes, then closes the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	s.mu.Lock()
+	srv := s.http
+	s.mu.Unlock()
+	if srv != nil {
+		errs = append(errs, srv.Shutdown(ctx))
+	}
+	errs = append(errs, s.runtime.Close(ctx), s.st.Close())
+	return errors.Join(errs...)
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}

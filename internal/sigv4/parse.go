@@ -1,0 +1,267 @@
+package sigv4
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Credential is the parsed Credential parameter:
+// "AKID/20150830/us-east-1/service/aws4_request".
+type Credential struct {
+	AccessKeyID string
+	Date        string // YYYYMMDD as sent
+	Region      string
+	Service     string
+	Terminator  string
+}
+
+// Scope returns the credential scope as sent: date/region/service/terminator.
+func (c Credential) Scope() string {
+	return c.Date + "/" + c.Region + "/" + c.Service + "/" + c.Terminator
+}
+
+// Authorization is a parsed SigV4 Authorization header or presigned query.
+type Authorization struct {
+	Algorithm     string
+	Credential    Credential
+	SignedHeaders []string // as sent, split on ';'
+	Signature     string
+
+	// Presigned query only.
+	Date          string // X-Amz-Date as sent
+	Expires       time.Duration
+	SecurityToken string
+}
+
+// Wording of the parse failures, as API Gateway returns them.
+const (
+	msgNeedCredential    = "Authorization header requires 'Credential' parameter."
+	msgNeedSignature     = "Authorization header requires 'Signature' parameter."
+	msgNeedSignedHeaders = "Authorization header requires 'SignedHeaders' parameter."
+	msgNeedDate          = "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+)
+
+// ParseAuthorization parses an Authorization header value. hasDate tells
+// whether the request carries an X-Amz-Date or Date header: AWS reports a
+// missing date in the same IncompleteSignature message as missing parts.
+//
+// AWS's checks, in order: every comma-separated element after the algorithm
+// must be key=value ("'x' not a valid key=value pair (missing equal-sign) in
+// Authorization header: '<value>'."), then Credential, Signature and
+// SignedHeaders must be present (one sentence per missing part, then
+// "Authorization=<value>"), then the algorithm and the credential's shape.
+func ParseAuthorization(value string, hasDate bool) (Authorization, *Error) {
+	var a Authorization
+	alg, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
+	a.Algorithm = alg
+	seen := map[string]bool{}
+	for _, part := range strings.Split(rest, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return a, incomplete(fmt.Sprintf("'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.", part, value))
+		}
+		k = strings.TrimSpace(k)
+		seen[k] = true
+		switch k {
+		case "Credential":
+			a.Credential.AccessKeyID = v // parsed below, once presence is known
+		case "SignedHeaders":
+			a.SignedHeaders = splitSignedHeaders(v)
+		case "Signature":
+			a.Signature = strings.TrimSpace(v)
+		}
+	}
+	var missing []string
+	for _, p := range []struct{ key, msg string }{
+		{"Credential", msgNeedCredential}, {"Signature", msgNeedSignature}, {"SignedHeaders", msgNeedSignedHeaders},
+	} {
+		if !seen[p.key] {
+			missing = append(missing, p.msg)
+		}
+	}
+	if !hasDate {
+		missing = append(missing, msgNeedDate)
+	}
+	if len(missing) > 0 {
+		return a, incomplete(strings.Join(missing, " ") + " Authorization=" + value)
+	}
+	if a.Algorithm != Algorithm {
+		return a, &Error{Reason: UnsupportedAlgorithm, Message: "Unsupported algorithm: '" + a.Algorithm + "'."}
+	}
+	cred, err := ParseCredential(a.Credential.AccessKeyID)
+	if err != nil {
+		return a, err
+	}
+	a.Credential = cred
+	return a, nil
+}
+
+func incomplete(msg string) *Error { return &Error{Reason: IncompleteSignature, Message: msg} }
+
+func splitSignedHeaders(v string) []string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ";")
+}
+
+// ParseCredential splits a Credential value into its five parts.
+func ParseCredential(v string) (Credential, *Error) {
+	v = strings.TrimSpace(v)
+	parts := strings.Split(v, "/")
+	if len(parts) != 5 {
+		// Wording seen from AWS query and JSON services; not confirmed for execute-api.
+		return Credential{}, incomplete(fmt.Sprintf("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", v))
+	}
+	return Credential{AccessKeyID: parts[0], Date: parts[1], Region: parts[2], Service: parts[3], Terminator: parts[4]}, nil
+}
+
+// Presigned query parameter names.
+const (
+	QueryAlgorithm     = "X-Amz-Algorithm"
+	QueryCredential    = "X-Amz-Credential"
+	QueryDate          = "X-Amz-Date"
+	QueryExpires       = "X-Amz-Expires"
+	QuerySignedHeaders = "X-Amz-SignedHeaders"
+	QuerySignature     = "X-Amz-Signature"
+	QuerySecurityToken = "X-Amz-Security-Token"
+)
+
+// MaxPresignExpires is the longest X-Amz-Expires AWS accepts (seven days).
+const MaxPresignExpires = 604800 * time.Second
+
+// ParsePresigned parses the X-Amz-* parameters of a presigned URL's raw
+// query. Missing parameters are reported together, one sentence each.
+func ParsePresigned(rawQuery string) (Authorization, *Error) {
+	q := presignParams(rawQuery)
+	var a Authorization
+	var missing []string
+	for _, k := range []string{QueryAlgorithm, QueryCredential, QuerySignature, QuerySignedHeaders, QueryDate} {
+		if _, ok := q[k]; !ok {
+			missing = append(missing, "AWS query-string parameters must include '"+k+"'.")
+		}
+	}
+	if len(missing) > 0 {
+		e := incomplete(strings.Join(missing, " ") + " Re-examine the query-string parameters.")
+		e.Presigned = true
+		return a, e
+	}
+	a.Algorithm, a.Signature, a.Date = q[QueryAlgorithm], q[QuerySignature], q[QueryDate]
+	a.SignedHeaders = splitSignedHeaders(q[QuerySignedHeaders])
+	a.SecurityToken = q[QuerySecurityToken]
+	if a.Algorithm != Algorithm {
+		return a, &Error{Reason: UnsupportedAlgorithm, Presigned: true,
+			Message: "X-Amz-Algorithm only supports \"" + Algorithm + "\""}
+	}
+	exp, err := parseExpires(q)
+	if err != nil {
+		return a, err
+	}
+	a.Expires = exp
+	cred, err := ParseCredential(q[QueryCredential])
+	if err != nil {
+		err.Presigned = true
+		return a, err
+	}
+	a.Credential = cred
+	return a, nil
+}
+
+// parseExpires reads X-Amz-Expires. AWS's presigners always send it; S3 and
+// the other services require it in [1, 604800] (S3 wording:
+// "X-Amz-Expires must be less than a week (in seconds) that is 604800").
+func parseExpires(q map[string]string) (time.Duration, *Error) {
+	v, ok := q[QueryExpires]
+	if !ok {
+		return 0, &Error{Reason: IncompleteSignature, Presigned: true,
+			Message: "AWS query-string parameters must include '" + QueryExpires + "'. Re-examine the query-string parameters."}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil:
+		return 0, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires should be a number"}
+	case n < 0:
+		return 0, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires must be non-negative"}
+	case time.Duration(n)*time.Second > MaxPresignExpires:
+		return 0, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires must be less than a week (in seconds) that is 604800"}
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// presignParams decodes the X-Amz-* parameters of a raw query (first value
+// wins, as AWS reads them).
+func presignParams(rawQuery string) map[string]string {
+	q := make(map[string]string, 7)
+	for _, p := range strings.Split(rawQuery, "&") {
+		k, v, _ := strings.Cut(p, "=")
+		k = queryDecode(k)
+		if !strings.HasPrefix(k, "X-Amz-") {
+			continue
+		}
+		if _, dup := q[k]; !dup {
+			q[k] = queryDecode(v)
+		}
+	}
+	return q
+}
+
+// HasAuth reports whether r carries any SigV4 material: an Authorization
+// header or X-Amz-* authentication parameters in the query.
+func HasAuth(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return true
+	}
+	return isPresigned(rawQueryOf(r))
+}
+
+func isPresigned(rawQuery string) bool {
+	if rawQuery == "" {
+		return false
+	}
+	q := presignParams(rawQuery)
+	_, a := q[QueryAlgorithm]
+	_, c := q[QueryCredential]
+	_, s := q[QuerySignature]
+	return a || c || s
+}
+
+// ParseAmzDate parses an X-Amz-Date value. AWS's wording on failure:
+// "Date must be in ISO-8601 'basic format'. Got '<value>'. See http://en.wikipedia.org/wiki/ISO_8601".
+func ParseAmzDate(v string) (time.Time, *Error) {
+	t, err := time.Parse(TimeFormat, v)
+	if err != nil {
+		return time.Time{}, &Error{Reason: BadDate,
+			Message: "Date must be in ISO-8601 'basic format'. Got '" + v + "'. See http://en.wikipedia.org/wiki/ISO_8601"}
+	}
+	return t, nil
+}
+
+// requestDate finds the signing time of a header-signed request:
+// X-Amz-Date first, else Date (ISO 8601 basic or an HTTP date).
+func requestDate(h http.Header) (time.Time, bool, *Error) {
+	if v := h.Get("X-Amz-Date"); v != "" {
+		t, err := ParseAmzDate(v)
+		return t, true, err
+	}
+	v := h.Get("Date")
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	if t, err := time.Parse(TimeFormat, v); err == nil {
+		return t, true, nil
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		_, e := ParseAmzDate(v)
+		return time.Time{}, true, e
+	}
+	return t.UTC(), true, nil
+}

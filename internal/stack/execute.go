@@ -1,0 +1,309 @@
+package stack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/store"
+)
+
+const stackType = "AWS::CloudFormation::Stack"
+
+// apply brings the stack's resources to the plan: creates, updates or
+// replaces in dependency order, then deletes what the plan dropped. On a
+// failure it rolls back what it did and records the failed status.
+func (e *Engine) apply(ctx context.Context, rec *record, p *prepared, create bool) error {
+	ctx = context.WithoutCancel(ctx)
+	inProgress, complete := UpdateInProgress, UpdateComplete
+	if create {
+		inProgress, complete = CreateInProgress, CreateComplete
+	}
+	rec.Stack.StackStatus, rec.Stack.StackStatusReason = inProgress, ""
+	if !create {
+		rec.Stack.LastUpdatedTime = e.now().UTC()
+	}
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, inProgress, "User Initiated")
+	if err := e.saveStack(ctx, rec); err != nil {
+		return err
+	}
+	before := cloneResources(rec.Resources)
+	var done []string     // logical ids created or updated by this run, in order
+	var replaced []*State // old resources replaced during this run
+	vals := &values{rec: rec}
+	for _, id := range p.plan.Order() {
+		repl, err := e.applyOne(ctx, rec, p, vals, id)
+		if repl != nil {
+			replaced = append(replaced, repl)
+		}
+		if err != nil {
+			return e.rollback(ctx, rec, before, done, create, err)
+		}
+		done = append(done, id)
+	}
+	rec.Order = p.plan.Order()
+	outputs, err := p.plan.Outputs(vals)
+	if err != nil {
+		return e.rollback(ctx, rec, before, done, create, err)
+	}
+	rec.Stack.Outputs = rec.Stack.Outputs[:0]
+	for _, o := range outputs {
+		rec.Stack.Outputs = append(rec.Stack.Outputs, Output{Key: o.Key, Value: o.Value, Description: o.Description, ExportName: o.ExportName})
+	}
+	if !create {
+		rec.Stack.StackStatus = UpdateCompleteCleanup
+		e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, UpdateCompleteCleanup, "")
+	}
+	e.cleanup(ctx, rec, before, p, replaced)
+	rec.Stack.StackStatus = complete
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, complete, "")
+	return e.saveStack(ctx, rec)
+}
+
+// applyOne creates or updates one resource. It returns the old state when
+// the resource was replaced.
+func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *values, id string) (*State, error) {
+	typ, props, _ := p.plan.Resource(id)
+	prov := e.providers[typ]
+	resolved, err := p.plan.Resolve([]string{"Resources", id, "Properties"}, props, vals)
+	if err != nil {
+		e.event(ctx, rec, id, "", typ, statusFailed(rec, true), err.Error())
+		return nil, err
+	}
+	rp, _ := resolved.(map[string]any)
+	if rp == nil {
+		rp = map[string]any{}
+	}
+	in := &Input{StackName: rec.Stack.StackName, StackID: rec.Stack.StackID, LogicalID: id, Type: typ, Props: rp}
+	prev, existed := rec.Resources[id]
+	if existed && prev.Type == typ && sameJSON(rp, prev.Props) {
+		return nil, nil
+	}
+	if existed && prev.Type == typ {
+		e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateInProgress, "")
+		res, err := prov.Update(ctx, in, *prev)
+		if err == nil {
+			rec.Resources[id] = stateOf(id, typ, res, rp, UpdateComplete)
+			e.event(ctx, rec, id, res.PhysicalID, typ, UpdateComplete, "")
+			return nil, e.saveStack(ctx, rec)
+		}
+		if !errors.Is(err, ErrReplace) {
+			e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateFailed, reason(err))
+			return nil, err
+		}
+		e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.")
+	}
+	if !existed {
+		e.event(ctx, rec, id, "", typ, CreateInProgress, "")
+	}
+	res, err := prov.Create(ctx, in)
+	if err != nil {
+		e.event(ctx, rec, id, "", typ, statusFailed(rec, !existed), reason(err))
+		return nil, err
+	}
+	if !existed {
+		e.event(ctx, rec, id, res.PhysicalID, typ, CreateInProgress, "Resource creation Initiated")
+	}
+	rec.Resources[id] = stateOf(id, typ, res, rp, CreateComplete)
+	status := CreateComplete
+	if existed {
+		status = UpdateComplete
+	}
+	e.event(ctx, rec, id, res.PhysicalID, typ, status, "")
+	if err := e.saveStack(ctx, rec); err != nil {
+		return nil, err
+	}
+	if existed {
+		return prev, nil
+	}
+	return nil, nil
+}
+
+func statusFailed(rec *record, create bool) string {
+	if create {
+		return CreateFailed
+	}
+	return UpdateFailed
+}
+
+func reason(err error) string {
+	var ae *awserr.Error
+	if errors.As(err, &ae) {
+		return fmt.Sprintf("%s (Service: iamgate; Status Code: %d; Error Code: %s)", ae.Message, awserr.Status(ae.Code), ae.Code)
+	}
+	return err.Error()
+}
+
+func stateOf(id, typ string, res Result, props map[string]any, status string) *State {
+	return &State{LogicalID: id, Type: typ, PhysicalID: res.PhysicalID, Ref: res.Ref, Attrs: res.Attrs, Props: props, Status: status}
+}
+
+func cloneResources(m map[string]*State) map[string]*State {
+	b, _ := json.Marshal(m)
+	out := map[string]*State{}
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// cleanup deletes replaced resources and resources the plan no longer has,
+// dependents first.
+func (e *Engine) cleanup(ctx context.Context, rec *record, before map[string]*State, p *prepared, replaced []*State) {
+	inPlan := map[string]bool{}
+	for _, id := range p.plan.Order() {
+		inPlan[id] = true
+	}
+	for i := len(replaced) - 1; i >= 0; i-- {
+		e.deleteOne(ctx, rec, replaced[i], false)
+	}
+	order := append([]string(nil), rec.Order...)
+	for id := range before {
+		if !contains(order, id) {
+			order = append(order, id)
+		}
+	}
+	prevOrder := keysInOrder(before, order)
+	for i := len(prevOrder) - 1; i >= 0; i-- {
+		id := prevOrder[i]
+		if inPlan[id] {
+			continue
+		}
+		if st, ok := rec.Resources[id]; ok {
+			e.deleteOne(ctx, rec, st, false)
+			delete(rec.Resources, id)
+		}
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func keysInOrder(m map[string]*State, order []string) []string {
+	var out []string
+	for _, id := range order {
+		if _, ok := m[id]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (e *Engine) deleteOne(ctx context.Context, rec *record, st *State, strict bool) error {
+	e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteInProgress, "")
+	prov, ok := e.providers[st.Type]
+	var err error
+	if ok && st.PhysicalID != "" {
+		err = prov.Delete(ctx, *st)
+	}
+	if err != nil && !awserr.Is(err, awserr.NoSuchEntity) && !isNotFound(err) {
+		e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteFailed, reason(err))
+		if strict {
+			return err
+		}
+		e.log.Warn("resource delete failed", "stack", rec.Stack.StackName, "resource", st.LogicalID, "err", err)
+		return nil
+	}
+	e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteComplete, "")
+	return nil
+}
+
+func isNotFound(err error) bool {
+	var ae *awserr.Error
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.Code {
+	case awserr.NotFoundException, awserr.ResourceNotFoundException, awserr.NoSuchEntity:
+		return true
+	}
+	return false
+}
+
+// rollback undoes a failed create or update.
+func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*State, done []string, create bool, cause error) error {
+	inProgress, complete := UpdateRollbackInProgress, UpdateRollbackComplete
+	if create {
+		inProgress, complete = RollbackInProgress, RollbackComplete
+	}
+	rec.Stack.StackStatus = inProgress
+	rec.Stack.StackStatusReason = "The following resource(s) failed to " + map[bool]string{true: "create", false: "update"}[create] + ": " + reason(cause)
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, inProgress, rec.Stack.StackStatusReason)
+	for i := len(done) - 1; i >= 0; i-- {
+		id := done[i]
+		cur, ok := rec.Resources[id]
+		if !ok {
+			continue
+		}
+		old, existed := before[id]
+		if existed && old.PhysicalID == cur.PhysicalID {
+			if prov := e.providers[old.Type]; prov != nil {
+				in := &Input{StackName: rec.Stack.StackName, StackID: rec.Stack.StackID, LogicalID: id, Type: old.Type, Props: old.Props}
+				if _, err := prov.Update(ctx, in, *cur); err != nil {
+					e.log.Warn("rollback update failed", "resource", id, "err", err)
+				}
+			}
+			continue
+		}
+		_ = e.deleteOne(ctx, rec, cur, false)
+	}
+	// Resources that failed mid-way are not in done; anything created there
+	// was not recorded, so nothing more to undo.
+	rec.Resources = before
+	if create {
+		rec.Resources = map[string]*State{}
+	}
+	rec.Stack.StackStatus = complete
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, complete, "")
+	if err := e.saveStack(ctx, rec); err != nil {
+		return err
+	}
+	return cause
+}
+
+// destroy deletes every resource of a stack, dependents first.
+func (e *Engine) destroy(ctx context.Context, rec *record) error {
+	ctx = context.WithoutCancel(ctx)
+	rec.Stack.StackStatus = DeleteInProgress
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteInProgress, "User Initiated")
+	if err := e.saveStack(ctx, rec); err != nil {
+		return err
+	}
+	order := append([]string(nil), rec.Order...)
+	for id := range rec.Resources {
+		if !contains(order, id) {
+			order = append(order, id)
+		}
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		st, ok := rec.Resources[order[i]]
+		if !ok {
+			continue
+		}
+		if err := e.deleteOne(ctx, rec, st, true); err != nil {
+			rec.Stack.StackStatus, rec.Stack.StackStatusReason = DeleteFailed, "The following resource(s) failed to delete: ["+st.LogicalID+"]. "
+			e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteFailed, rec.Stack.StackStatusReason)
+			return e.saveStack(ctx, rec)
+		}
+		delete(rec.Resources, order[i])
+	}
+	rec.Stack.StackStatus = DeleteComplete
+	rec.Stack.DeletionTime = e.now().UTC()
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteComplete, "")
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return e.st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.Put(ctx, kindDeleted, rec.Stack.StackID, b); err != nil {
+			return err
+		}
+		return tx.Delete(ctx, kindStack, rec.Stack.StackName)
+	})
+}

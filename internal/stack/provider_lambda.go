@@ -1,0 +1,158 @@
+package stack
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/functions"
+)
+
+// Functions is what the Lambda providers need; *functions.Service satisfies it.
+type Functions interface {
+	Put(ctx context.Context, c functions.Config, zipped []byte) (functions.Config, error)
+	Get(ctx context.Context, name string) (functions.Config, error)
+	Delete(ctx context.Context, name string) error
+	AddPermission(ctx context.Context, name string, p functions.Permission) error
+	RemovePermission(ctx context.Context, name, sid string) error
+}
+
+// Objects reads S3 objects (function code).
+type Objects interface {
+	LoadInclude(ctx context.Context, location string) ([]byte, error)
+}
+
+// RegisterLambda adds the AWS::Lambda::* providers.
+func (e *Engine) RegisterLambda(fns Functions, objects Objects) {
+	e.Register("AWS::Lambda::Function", &functionProvider{fns: fns, objects: objects})
+	e.Register("AWS::Lambda::Permission", &permissionProvider{fns: fns})
+}
+
+type functionProvider struct {
+	fns     Functions
+	objects Objects
+}
+
+func (p *functionProvider) code(ctx context.Context, props map[string]any, runtime string) ([]byte, error) {
+	code, _ := props["Code"].(map[string]any)
+	if zf, ok := code["ZipFile"]; ok {
+		return inlineZip(toString(zf), runtime)
+	}
+	bucket, key := str(code, "S3Bucket"), str(code, "S3Key")
+	if bucket == "" || key == "" {
+		return nil, awserr.New(awserr.InvalidParameterValueExc, "Please provide a source for function code.")
+	}
+	data, err := p.objects.LoadInclude(ctx, "s3://"+bucket+"/"+key)
+	if err != nil {
+		return nil, awserr.New(awserr.InvalidParameterValueExc, "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
+	}
+	return data, nil
+}
+
+// inlineZip packages ZipFile code as CloudFormation does: index.py or index.js.
+func inlineZip(src, runtime string) ([]byte, error) {
+	name := "index.py"
+	if strings.HasPrefix(runtime, "nodejs") {
+		name = "index.js"
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write([]byte(src)); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (p *functionProvider) config(in *Input, name string) functions.Config {
+	c := functions.Config{Name: name, Runtime: str(in.Props, "Runtime"), Handler: str(in.Props, "Handler"),
+		Role: str(in.Props, "Role"), Description: str(in.Props, "Description"),
+		Timeout: intProp(in.Props, "Timeout", 3), MemorySize: intProp(in.Props, "MemorySize", 128),
+		Architectures: strList(in.Props, "Architectures")}
+	if env, ok := in.Props["Environment"].(map[string]any); ok {
+		if vars, ok := env["Variables"].(map[string]any); ok {
+			c.Env = map[string]string{}
+			for k, v := range vars {
+				c.Env[k] = toString(v)
+			}
+		}
+	}
+	if lc, ok := in.Props["LoggingConfig"].(map[string]any); ok {
+		c.LogGroup = str(lc, "LogGroup")
+	}
+	return c
+}
+
+func (p *functionProvider) put(ctx context.Context, in *Input, name string) (Result, error) {
+	c := p.config(in, name)
+	zipped, err := p.code(ctx, in.Props, c.Runtime)
+	if err != nil {
+		return Result{}, err
+	}
+	c, err = p.fns.Put(ctx, c, zipped)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{PhysicalID: c.Name, Attrs: map[string]any{"Arn": c.ARN}}, nil
+}
+
+func (p *functionProvider) Create(ctx context.Context, in *Input) (Result, error) {
+	name := str(in.Props, "FunctionName")
+	if name == "" {
+		name = physicalName(in.StackName, in.LogicalID, 64, false)
+	} else if _, err := p.fns.Get(ctx, name); err == nil {
+		return Result{}, awserr.New(awserr.ResourceConflictException, "Function already exist: %s", name)
+	}
+	return p.put(ctx, in, name)
+}
+
+func (p *functionProvider) Update(ctx context.Context, in *Input, prev State) (Result, error) {
+	if n := str(in.Props, "FunctionName"); n != "" && n != prev.PhysicalID {
+		return Result{}, ErrReplace
+	}
+	return p.put(ctx, in, prev.PhysicalID)
+}
+
+func (p *functionProvider) Delete(ctx context.Context, prev State) error {
+	return p.fns.Delete(ctx, prev.PhysicalID)
+}
+
+type permissionProvider struct{ fns Functions }
+
+// functionName accepts a name, a function ARN or a partial ARN.
+func functionName(s string) string {
+	if i := strings.Index(s, ":function:"); i >= 0 {
+		s = s[i+len(":function:"):]
+	}
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (p *permissionProvider) Create(ctx context.Context, in *Input) (Result, error) {
+	sid := physicalName(in.StackName, in.LogicalID, 100, true)
+	fn := functionName(str(in.Props, "FunctionName"))
+	err := p.fns.AddPermission(ctx, fn, functions.Permission{Sid: sid, Action: str(in.Props, "Action"),
+		Principal: str(in.Props, "Principal"), SourceArn: str(in.Props, "SourceArn"), SourceAccount: str(in.Props, "SourceAccount")})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{PhysicalID: sid}, nil
+}
+
+func (p *permissionProvider) Update(ctx context.Context, in *Input, prev State) (Result, error) {
+	return Result{}, ErrReplace
+}
+
+func (p *permissionProvider) Delete(ctx context.Context, prev State) error {
+	return p.fns.RemovePermission(ctx, functionName(str(prev.Props, "FunctionName")), prev.PhysicalID)
+}

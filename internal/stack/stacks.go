@@ -1,0 +1,273 @@
+package stack
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func processedJSON(p *prepared) string {
+	b, _ := json.MarshalIndent(p.processed.Root, "", "  ")
+	return string(b)
+}
+
+// CreateStack creates a stack directly (no change set), as CreateStack does.
+func (e *Engine) CreateStack(ctx context.Context, in ChangeSetInput) (string, error) {
+	in.ChangeSetType = "CREATE"
+	in.ChangeSetName = "iamgate-create-" + newUUID()[:8]
+	if strings.Contains(in.TemplateBody, "AWS::Serverless") && !hasCap(in.Capabilities, "CAPABILITY_AUTO_EXPAND") {
+		return "", awserr.New(awserr.InsufficientCapabilities, "Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
+	}
+	cs, err := e.CreateChangeSet(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	return cs.StackID, e.ExecuteChangeSet(ctx, in.StackName, in.ChangeSetName)
+}
+
+// UpdateStack updates a stack directly.
+func (e *Engine) UpdateStack(ctx context.Context, in ChangeSetInput) (string, error) {
+	in.ChangeSetType = "UPDATE"
+	in.ChangeSetName = "iamgate-update-" + newUUID()[:8]
+	cs, err := e.CreateChangeSet(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	if cs.Status == "FAILED" {
+		_ = e.DeleteChangeSet(ctx, in.StackName, in.ChangeSetName)
+		return "", awserr.New(awserr.ValidationError, "No updates are to be performed.")
+	}
+	return cs.StackID, e.ExecuteChangeSet(ctx, in.StackName, in.ChangeSetName)
+}
+
+func hasCap(l []string, c string) bool {
+	for _, x := range l {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// DeleteStack deletes a stack and every resource it created. Deleting a stack
+// that does not exist succeeds, as in CloudFormation.
+func (e *Engine) DeleteStack(ctx context.Context, name string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	rec, err := e.loadStack(ctx, e.st, name)
+	if awserr.Is(err, awserr.ValidationError) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if rec.Stack.StackStatus == DeleteComplete {
+		return nil
+	}
+	_ = e.destroy(ctx, rec)
+	items, _ := e.st.List(ctx, kindChangeSet, rec.Stack.StackName+"/")
+	for _, it := range items {
+		_ = e.st.Delete(ctx, kindChangeSet, it.Key)
+	}
+	return nil
+}
+
+// DescribeStacks returns one stack by name or id, or every live stack.
+func (e *Engine) DescribeStacks(ctx context.Context, name string) ([]Stack, error) {
+	if name != "" {
+		rec, err := e.loadStack(ctx, e.st, name)
+		if err != nil {
+			return nil, err
+		}
+		return []Stack{rec.Stack}, nil
+	}
+	items, err := e.st.List(ctx, kindStack, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Stack
+	for _, it := range items {
+		var rec record
+		if err := json.Unmarshal(it.Value, &rec); err != nil {
+			return nil, err
+		}
+		out = append(out, rec.Stack)
+	}
+	return out, nil
+}
+
+// ListStacks lists live and deleted stacks, filtered by status.
+func (e *Engine) ListStacks(ctx context.Context, filter []string) ([]Stack, error) {
+	var out []Stack
+	for _, kind := range []string{kindStack, kindDeleted} {
+		items, err := e.st.List(ctx, kind, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			var rec record
+			if err := json.Unmarshal(it.Value, &rec); err != nil {
+				return nil, err
+			}
+			if len(filter) == 0 || hasCap(filter, rec.Stack.StackStatus) {
+				out = append(out, rec.Stack)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreationTime.After(out[j].CreationTime) })
+	return out, nil
+}
+
+// DescribeStackEvents returns a stack's events, newest first.
+func (e *Engine) DescribeStackEvents(ctx context.Context, name string) ([]Event, error) {
+	rec, err := e.loadStack(ctx, e.st, name)
+	if err != nil {
+		return nil, err
+	}
+	return e.Events(ctx, rec.Stack.StackID, 0)
+}
+
+// Events returns a stack's events after sequence number after, newest first.
+func (e *Engine) Events(ctx context.Context, stackID string, after int64) ([]Event, error) {
+	var out []Event
+	for {
+		recs, err := e.st.Range(ctx, eventStream(stackID), after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			var ev Event
+			if err := json.Unmarshal(r.Value, &ev); err != nil {
+				return nil, err
+			}
+			out = append(out, ev)
+			after = r.Seq
+		}
+		if len(recs) < 1000 {
+			break
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+// DescribeStackResources returns a stack's resources (or one of them).
+func (e *Engine) DescribeStackResources(ctx context.Context, name, logicalID string) ([]Resource, error) {
+	rec, err := e.loadStack(ctx, e.st, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []Resource
+	for _, id := range sortedIDs(rec) {
+		st := rec.Resources[id]
+		if logicalID != "" && id != logicalID {
+			continue
+		}
+		out = append(out, Resource{StackID: rec.Stack.StackID, StackName: rec.Stack.StackName, LogicalResourceID: id,
+			PhysicalResourceID: st.PhysicalID, ResourceType: st.Type, ResourceStatus: st.Status, Timestamp: rec.Stack.LastUpdatedTime})
+	}
+	if logicalID != "" && len(out) == 0 {
+		return nil, awserr.New(awserr.ValidationError, "Resource %s does not exist for stack %s", logicalID, rec.Stack.StackName)
+	}
+	return out, nil
+}
+
+// ListStackResources lists a stack's resources.
+func (e *Engine) ListStackResources(ctx context.Context, name string) ([]Resource, error) {
+	return e.DescribeStackResources(ctx, name, "")
+}
+
+func sortedIDs(rec *record) []string {
+	ids := make([]string, 0, len(rec.Resources))
+	for id := range rec.Resources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// GetTemplate returns a stack's (or change set's) template, Original or Processed.
+func (e *Engine) GetTemplate(ctx context.Context, name, changeSet, stage string) (string, error) {
+	if changeSet != "" {
+		cs, err := e.loadChangeSet(ctx, name, changeSet)
+		if err != nil {
+			return "", err
+		}
+		if stage != "Processed" {
+			return cs.Template, nil
+		}
+		rec, err := e.loadStack(ctx, e.st, cs.ChangeSet.StackName)
+		if err != nil {
+			return "", err
+		}
+		p, err := e.prepare(ctx, cs.ChangeSet.StackName, rec.Stack.StackID, cs.Template, cs.Params)
+		if err != nil {
+			return "", err
+		}
+		return processedJSON(p), nil
+	}
+	rec, err := e.loadStack(ctx, e.st, name)
+	if err != nil {
+		return "", err
+	}
+	if stage == "Processed" && rec.Processed != "" {
+		return rec.Processed, nil
+	}
+	return rec.Template, nil
+}
+
+// ValidateTemplate checks a template and lists its parameters.
+func (e *Engine) ValidateTemplate(ctx context.Context, body, url string) (ValidateResult, error) {
+	b, err := e.templateBody(ctx, ChangeSetInput{TemplateBody: body, TemplateURL: url}, nil)
+	if err != nil {
+		return ValidateResult{}, err
+	}
+	p, err := e.prepare(ctx, "validate", "", b, nil)
+	if err != nil {
+		return ValidateResult{}, err
+	}
+	res := ValidateResult{Description: p.desc, Capabilities: requiredCapabilities(p.plan)}
+	if len(res.Capabilities) > 0 {
+		res.Reason = "The following resource(s) require capabilities: [" + strings.Join(iamTypes(p), ", ") + "]"
+	}
+	decl, _ := p.processed.Root["Parameters"].(map[string]any)
+	for _, k := range sortedKeys(decl) {
+		d, _ := decl[k].(map[string]any)
+		tp := TemplateParameter{Key: k, Description: toString(d["Description"])}
+		if v, ok := d["Default"]; ok {
+			tp.DefaultValue = toString(v)
+		}
+		tp.NoEcho = toString(d["NoEcho"]) == "true"
+		res.Parameters = append(res.Parameters, tp)
+	}
+	return res, nil
+}
+
+func iamTypes(p *prepared) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range p.plan.Order() {
+		typ, _, _ := p.plan.Resource(id)
+		if strings.HasPrefix(typ, "AWS::IAM::") && !seen[typ] {
+			seen[typ] = true
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

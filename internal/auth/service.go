@@ -113,7 +113,8 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 		out.Trace = append(out.Trace, st.String())
 	}
 	if !out.Allowed {
-		out.Message = d.ShortDenyMessage(&ip)
+		// Message is the head both wordings share; Because the newer suffix.
+		out.Message = strings.TrimSuffix(d.LegacyDenyMessage(&ip), " with an explicit deny")
 		out.Because = strings.TrimPrefix(d.DenyMessage(&ip), out.Message)
 	}
 	return out, nil

@@ -22,7 +22,9 @@ const (
 	internal     = `{"message": "Internal server error"}`
 )
 
-func hostURL(path string) string { return "http://" + testAPI + ".execute-api.us-east-1.amazonaws.com" + path }
+func hostURL(path string) string {
+	return "http://" + testAPI + ".execute-api.us-east-1.amazonaws.com" + path
+}
 
 func TestServeHTTP(t *testing.T) {
 	tests := []struct {
@@ -76,8 +78,10 @@ func TestServeHTTP(t *testing.T) {
 		{name: "mock integration unsupported", url: hostURL("/v1/mock"),
 			want: wantResp{500, "InternalServerErrorException", internal}},
 		{name: "function error", url: hostURL("/v1/open/x"),
-			reply: func(context.Context) ([]byte, string, error) { return []byte(`{"errorMessage":"boom"}`), "Unhandled", nil },
-			want:  wantResp{502, "InternalServerErrorException", internal}},
+			reply: func(context.Context) ([]byte, string, error) {
+				return []byte(`{"errorMessage":"boom"}`), "Unhandled", nil
+			},
+			want: wantResp{502, "InternalServerErrorException", internal}},
 		{name: "invoke error", url: hostURL("/v1/open/x"),
 			reply: func(context.Context) ([]byte, string, error) { return nil, "", fmt.Errorf("no runtime") },
 			want:  wantResp{502, "InternalServerErrorException", internal}},
@@ -85,8 +89,10 @@ func TestServeHTTP(t *testing.T) {
 			reply: func(context.Context) ([]byte, string, error) { return []byte(`{"body": "no status"}`), "", nil },
 			want:  wantResp{502, "InternalServerErrorException", internal}},
 		{name: "body not a string", url: hostURL("/v1/open/x"),
-			reply: func(context.Context) ([]byte, string, error) { return []byte(`{"statusCode":200,"body":{"a":1}}`), "", nil },
-			want:  wantResp{502, "InternalServerErrorException", internal}},
+			reply: func(context.Context) ([]byte, string, error) {
+				return []byte(`{"statusCode":200,"body":{"a":1}}`), "", nil
+			},
+			want: wantResp{502, "InternalServerErrorException", internal}},
 		{name: "integration timeout", url: hostURL("/v1/open/x"),
 			reply: func(ctx context.Context) ([]byte, string, error) { <-ctx.Done(); return nil, "", ctx.Err() },
 			want:  wantResp{504, "", `{"message": "Endpoint request timed out"}`}},

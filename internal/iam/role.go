@@ -81,7 +81,7 @@ func (s *Service) CreateRole(ctx context.Context, name, path, trustPolicy, descr
 	if maxSession, err = checkMaxSession(maxSession); err != nil {
 		return Role{}, err
 	}
-	if err := s.checkPolicy(trustPolicy); err != nil {
+	if err := s.checkTrustPolicy(trustPolicy); err != nil {
 		return Role{}, err
 	}
 	rec := &roleRec{
@@ -152,7 +152,7 @@ func (s *Service) DeleteRole(ctx context.Context, name string) error {
 
 // UpdateAssumeRolePolicy replaces the role's trust policy.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, name, trustPolicy string) error {
-	if err := s.checkPolicy(trustPolicy); err != nil {
+	if err := s.checkTrustPolicy(trustPolicy); err != nil {
 		return err
 	}
 	return roles.update(ctx, s.st, name, func(_ store.Tx, rec *roleRec) error {

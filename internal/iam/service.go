@@ -39,15 +39,19 @@ type Options struct {
 	// provides it). A non-awserr error becomes MalformedPolicyDocument with
 	// its text. Nil accepts any well-formed JSON.
 	ValidatePolicy func(doc string) error
+	// ValidateTrustPolicy checks a role's trust policy, which, unlike an
+	// identity policy, must name a Principal. Nil accepts well-formed JSON.
+	ValidateTrustPolicy func(doc string) error
 }
 
 // Service is the IAM identity domain over a store. It is safe for concurrent use.
 type Service struct {
-	st       store.Store
-	sealer   *seal.Sealer
-	acct     string
-	now      func() time.Time
-	validate func(string) error
+	st            store.Store
+	sealer        *seal.Sealer
+	acct          string
+	now           func() time.Time
+	validate      func(string) error
+	validateTrust func(string) error
 }
 
 // New returns a Service storing in st and sealing secrets with s.
@@ -58,7 +62,7 @@ func New(st store.Store, s *seal.Sealer, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{st: st, sealer: s, acct: o.AccountID, now: o.Now, validate: o.ValidatePolicy}
+	return &Service{st: st, sealer: s, acct: o.AccountID, now: o.Now, validate: o.ValidatePolicy, validateTrust: o.ValidateTrustPolicy}
 }
 
 // AccountID is the account this service's identities belong to.
@@ -71,15 +75,24 @@ func (s *Service) iamARN(resource string) string {
 	return "arn:aws:iam::" + s.acct + ":" + resource
 }
 
+// checkTrustPolicy validates a trust policy through the injected validator.
+func (s *Service) checkTrustPolicy(doc string) error {
+	return s.checkWith(s.validateTrust, doc)
+}
+
 // checkPolicy validates a policy document through the injected validator.
 func (s *Service) checkPolicy(doc string) error {
-	if s.validate == nil {
+	return s.checkWith(s.validate, doc)
+}
+
+func (s *Service) checkWith(validate func(string) error, doc string) error {
+	if validate == nil {
 		if !json.Valid([]byte(doc)) {
 			return awserr.New(awserr.MalformedPolicyDocument, "Syntax errors in policy.")
 		}
 		return nil
 	}
-	err := s.validate(doc)
+	err := validate(doc)
 	if err == nil {
 		return nil
 	}

@@ -164,6 +164,12 @@ func logicCases() []evalCase {
 		{"notprincipal deny spares listed user", docNotPrinc, req(u), Set{Identity: ids(allowInvoke), Resource: ress(doc(stmt("Effect", "Deny", "NotPrincipal", map[string]any{"AWS": userARN}, "Action", invoke, "Resource", "*")))}, Allow, ""},
 		{"notprincipal deny hits others", docNotPrinc, req(u), Set{Identity: ids(allowInvoke), Resource: ress(doc(stmt("Effect", "Deny", "NotPrincipal", map[string]any{"AWS": "arn:aws:iam::000000000000:user/bob"}, "Action", invoke, "Resource", "*")))}, ExplicitDeny, LayerResource},
 		{"notprincipal deny spares role session by role arn", docNotPrinc, req(s), Set{Identity: ids(allowInvoke), Resource: ress(doc(stmt("Effect", "Deny", "NotPrincipal", map[string]any{"AWS": []any{roleARN, sessARN}}, "Action", invoke, "Resource", "*")))}, Allow, ""},
+		{"notprincipal deny always hits a principal with a boundary", docBoundary, req(u), Set{Identity: ids(allowInvoke), Boundary: bnd(allowEverythin), Resource: ress(doc(stmt("Effect", "Deny", "NotPrincipal", map[string]any{"AWS": userARN}, "Action", invoke, "Resource", "*")))}, ExplicitDeny, LayerResource},
+		{"notprincipal allow with boundary not affected", docBoundary, req(u), Set{Boundary: bnd(allowEverythin), Resource: ress(doc(stmt("Effect", "Allow", "NotPrincipal", map[string]any{"AWS": "arn:aws:iam::000000000000:user/bob"}, "Action", invoke, "Resource", "*")))}, Allow, ""},
+		{"star grant to role session limited by session policy", docSession, req(s), Set{Session: sess(allowS3), Resource: ress(resPolicy("Allow", "*"))}, ImplicitDeny, LayerIdentity},
+		{"star grant to role session within session policy", docSession, req(s), Set{Session: sess(allowEverythin), Resource: ress(resPolicy("Allow", "*"))}, Allow, ""},
+		{"star grant to role session not limited by boundary", docBoundary, req(s), Set{Boundary: bnd(allowS3), Resource: ress(resPolicy("Allow", "*"))}, Allow, ""},
+		{"star grant to user not limited by boundary", docBoundary, req(u), Set{Boundary: bnd(allowS3), Resource: ress(resPolicy("Allow", "*"))}, Allow, ""},
 		{"service principal not a user", docPrincipal, req(u), Set{Resource: ress(doc(stmt("Effect", "Allow", "Principal", map[string]any{"Service": "lambda.amazonaws.com"}, "Action", invoke, "Resource", "*")))}, ImplicitDeny, LayerIdentity},
 		{"service principal matches service", docPrincipal, req(Principal{ARN: "apigateway.amazonaws.com", Type: TypeService}), Set{Resource: ress(doc(stmt("Effect", "Allow", "Principal", map[string]any{"Service": "apigateway.amazonaws.com"}, "Action", invoke, "Resource", "*")))}, Allow, ""},
 		{"apigw shorthand resource policy", docAPIGW, req(u), Set{Resource: expanded(doc(stmt("Effect", "Allow", "Principal", "*", "Action", invoke, "Resource", "execute-api:/*")))}, Allow, ""},
@@ -182,11 +188,11 @@ func expanded(d string) []Named {
 func actionResourceCases() []evalCase {
 	type ar struct {
 		name, doc string
-		action   any
-		notA     bool
-		resource any
-		notR     bool
-		want     Effect
+		action    any
+		notA      bool
+		resource  any
+		notR      bool
+		want      Effect
 	}
 	list := []ar{
 		{"action exact", docAction, invoke, false, "*", false, Allow},

@@ -82,6 +82,7 @@ func Evaluate(req *Request, set Set) Decision {
 	if set.Boundary != nil {
 		bnd = e.layer(LayerBoundary, []Named{*set.Boundary})
 	}
+	e.hasBoundary = set.Boundary != nil
 	res := e.layer(LayerResource, set.Resource)
 	d := Decision{Trace: e.trace}
 	for _, l := range []layerResult{id, res, bnd, sess} {
@@ -117,6 +118,9 @@ func (e *evaluator) decide(d *Decision, set Set, id, sess, bnd, res layerResult)
 		switch {
 		case res.via == viaDirect:
 			allow(res.allow, "resource-based policy allows the caller "+res.allow.String())
+			return
+		case res.via == viaEveryone && sessionOK:
+			allow(res.allow, "resource-based policy allows everyone and no session policy limits it "+res.allow.String())
 			return
 		case res.via == viaRole && boundaryOK && sessionOK:
 			allow(res.allow, "resource-based policy allows the caller's role "+res.allow.String())
@@ -169,10 +173,12 @@ type layerResult struct {
 }
 
 type evaluator struct {
-	req    *Request
-	ctx    map[string][]string // lower-cased keys
-	action string
-	trace  []Step
+	req   *Request
+	ctx   map[string][]string // lower-cased keys
+	trace []Step
+	// hasBoundary: the caller has a permissions boundary, which makes every
+	// Deny statement with NotPrincipal apply to it.
+	hasBoundary bool
 }
 
 func newEvaluator(req *Request) *evaluator {

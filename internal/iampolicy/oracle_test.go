@@ -174,12 +174,12 @@ func knownDisagreement(c diffCase) string {
 
 type gen struct{ r *rand.Rand }
 
-func (g *gen) pick(list ...any) any { return list[g.r.IntN(len(list))] }
+func (g *gen) pick(list ...any) any  { return list[g.r.IntN(len(list))] }
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 func (g *gen) diffCase(id int) diffCase {
 	var p Principal
-	switch g.r.IntN(5) {
+	switch g.r.IntN(6) {
 	case 0, 1:
 		p = Principal{ARN: userARN, AccountID: acct, Type: TypeUser, UserID: "AIDAEXAMPLE", Username: "api-gateway-user"}
 	case 2:
@@ -188,8 +188,10 @@ func (g *gen) diffCase(id int) diffCase {
 		p = Principal{ARN: "arn:aws:iam::111111111111:user/visitor", AccountID: other, Type: TypeUser, UserID: "AIDAVISITOR", Username: "visitor"}
 	case 4:
 		p = Principal{Type: TypeAnonymous}
+	case 5:
+		p = Principal{ARN: "arn:aws:sts::111111111111:assumed-role/ext/s2", AccountID: other, Type: TypeAssumedRole, UserID: "AROAEXT:s2", SourceIdentityARN: "arn:aws:iam::111111111111:role/ext"}
 	}
-	resource := g.pick(apiARN, "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/POST/items/7", "arn:aws:execute-api:us-east-1:000000000000:abc123defg/prod/GET/hello").(string)
+	resource := g.pick(apiARN, "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/POST/items/7", "arn:aws:execute-api:us-east-1:000000000000:abc123defg/prod/GET/hello", "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/api-gateway-user").(string)
 	c := diffCase{id: id, req: Request{Principal: p, Action: invoke, Resource: resource, ResourceAccount: acct, Context: g.context(p)}}
 	if p.Type != TypeAnonymous {
 		for i := g.r.IntN(3); i > 0; i-- {
@@ -228,6 +230,9 @@ func (g *gen) context(p Principal) map[string][]string {
 	if p.Type == TypeUser {
 		m["aws:username"] = []string{p.Username}
 	}
+	if g.chance(0.4) {
+		m["aws:MultiFactorAuthAge"] = []string{g.pick("30", "7200").(string)}
+	}
 	if g.chance(0.5) {
 		m["aws:PrincipalTag/team"] = []string{g.pick("blue", "red").(string)}
 	}
@@ -245,7 +250,8 @@ func (g *gen) policy(resource bool) string {
 		}
 		res := g.pick("*", apiARN, "arn:aws:execute-api:us-east-1:000000000000:abc123defg/*",
 			"arn:aws:execute-api:us-east-1:000000000000:abc123defg/*/POST/*", "arn:aws:execute-api:*:000000000000:abc123defg/v1/*",
-			"arn:aws:execute-api:us-east-1:111111111111:*", "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v?/GET/hello")
+			"arn:aws:execute-api:us-east-1:111111111111:*", "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v?/GET/hello",
+			"arn:aws:execute-api:us-east-1:000000000000:abc123defg/*/GET/${aws:username}", "arn:aws:execute-api:us-east-1:000000000000:abc123defg/*/GET/${aws:username, 'hello'}")
 		if g.chance(0.1) {
 			s["NotResource"] = res
 		} else {
@@ -254,7 +260,8 @@ func (g *gen) policy(resource bool) string {
 		if resource {
 			pr := g.pick("*", map[string]any{"AWS": "*"}, map[string]any{"AWS": acct}, map[string]any{"AWS": "arn:aws:iam::000000000000:root"},
 				map[string]any{"AWS": userARN}, map[string]any{"AWS": roleARN}, map[string]any{"AWS": sessARN}, map[string]any{"AWS": other},
-				map[string]any{"AWS": "arn:aws:iam::111111111111:user/visitor"})
+				map[string]any{"AWS": "arn:aws:iam::111111111111:user/visitor"}, map[string]any{"AWS": "arn:aws:iam::111111111111:role/ext"},
+				map[string]any{"AWS": []any{other, roleARN}})
 			if g.chance(0.1) && pr != "*" {
 				s["NotPrincipal"] = pr
 			} else {
@@ -272,7 +279,7 @@ func (g *gen) policy(resource bool) string {
 func (g *gen) condition() map[string]any {
 	c := map[string]any{}
 	for i := 1 + g.r.IntN(2); i > 0; i-- {
-		switch g.r.IntN(10) {
+		switch g.r.IntN(12) {
 		case 0:
 			c[g.pick("StringEquals", "StringNotEquals", "StringEqualsIfExists", "StringNotEqualsIfExists").(string)] = map[string]any{"aws:PrincipalTag/team": g.pick("blue", []any{"red", "blue"}, "red")}
 		case 1:
@@ -291,6 +298,10 @@ func (g *gen) condition() map[string]any {
 			c[g.pick("StringEquals", "StringNotEquals").(string)] = map[string]any{"aws:PrincipalAccount": g.pick(acct, other)}
 		case 8:
 			c[g.pick("ForAnyValue:StringEquals", "ForAllValues:StringEquals").(string)] = map[string]any{"aws:PrincipalTag/team": g.pick("blue", []any{"red", "blue"})}
+		case 10:
+			c[g.pick("NumericLessThan", "NumericGreaterThanEquals", "NumericLessThanIfExists", "NumericNotEquals").(string)] = map[string]any{"aws:MultiFactorAuthAge": g.pick("3600", 60)}
+		case 11:
+			c[g.pick("StringLike", "StringEquals", "StringNotLike").(string)] = map[string]any{"aws:PrincipalArn": g.pick("arn:aws:iam::${aws:PrincipalAccount}:*", "${aws:PrincipalArn}", "arn:aws:iam::*:role/${aws:PrincipalTag/team, 'app'}")}
 		case 9:
 			c[g.pick("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase").(string)] = map[string]any{"aws:PrincipalType": g.pick("user", "ASSUMEDROLE")}
 		}

@@ -43,13 +43,17 @@ const (
 	// viaRole: the role (or IAM user behind a federated session) was named;
 	// boundary and session policies still limit the grant.
 	viaRole
+	// viaEveryone: "*" matched a role or federated session. The grant is not
+	// limited by the permissions boundary (as for a grant to the session) but,
+	// naming no session, it is still limited by the session policy.
+	viaEveryone
 	// viaDirect: the caller itself (user, session ARN, federated user, service)
 	// or everyone ("*") was named; no boundary or session policy limits it.
 	viaDirect
 )
 
 func (v via) String() string {
-	return [...]string{"no principal matched", "matched by account", "matched by role ARN", "matched by caller ARN"}[v]
+	return [...]string{"no principal matched", "matched by account", "matched by role ARN", "matched by wildcard", "matched by caller ARN"}[v]
 }
 
 // everyone is how a "*" principal (or a NotPrincipal that spares nobody
@@ -61,7 +65,7 @@ func (v via) String() string {
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
 func everyone(p *Principal) via {
 	if p.Type == TypeAssumedRole || p.Type == TypeFederatedUser {
-		return viaRole
+		return viaEveryone
 	}
 	return viaDirect
 }

@@ -126,6 +126,13 @@ func (e *evaluator) matchResources(st *Statement, vars bool) (bool, string) {
 func (e *evaluator) matchPrincipal(st *Statement) (via, bool, string) {
 	p := &e.req.Principal
 	if st.NotPrincipal != nil {
+		if st.Effect == "Deny" && e.hasBoundary {
+			// "The NotPrincipal element with a Deny effect will always deny any IAM
+			// principal that has a permissions boundary policy attached, regardless
+			// of the values specified in the NotPrincipal element."
+			// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+			return viaDirect, true, "Deny with NotPrincipal applies to every principal with a permissions boundary"
+		}
 		if v, why := matchPrincipals(st.NotPrincipal, p); v != viaNone {
 			return viaNone, false, "NotPrincipal lists the caller: " + why
 		}

@@ -14,7 +14,6 @@ func buildGoFunction(t *testing.T, dir, name string) {
 	t.Helper()
 	requireTool(t, "go")
 	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "./testdata/gofunc")
-	cmd.Env = append(cmd.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

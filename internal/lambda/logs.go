@@ -134,7 +134,12 @@ func newOutputReader(r, w *os.File, out *streamLog) *outputReader {
 func (o *outputReader) run() {
 	defer close(o.done)
 	defer o.r.Close()
-	br := bufio.NewReaderSize(o.r, 64*1024)
+	o.scan(o.r)
+}
+
+// scan splits r into lines, handling sync markers, until EOF or an error.
+func (o *outputReader) scan(r io.Reader) {
+	br := bufio.NewReaderSize(r, 64*1024)
 	var line []byte
 	for {
 		chunk, err := br.ReadSlice('\n')

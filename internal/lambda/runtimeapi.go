@@ -211,6 +211,10 @@ func (a *runtimeAPI) serveError(w http.ResponseWriter, r *http.Request) {
 func (a *runtimeAPI) finish(w http.ResponseWriter, id string) (*invocation, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.closed {
+		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+		return nil, false
+	}
 	if a.state != stateInvoking {
 		writeTransitionError(w, a.state, stateIdle)
 		return nil, false
@@ -232,6 +236,10 @@ func (a *runtimeAPI) serveInitError(w http.ResponseWriter, r *http.Request) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.closed {
+		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+		return
+	}
 	if a.state != stateInit {
 		writeTransitionError(w, a.state, stateInitFailed)
 		return

@@ -126,7 +126,14 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 // PutObject stores data under bucket/key, replacing any previous object.
 func (s *Service) PutObject(ctx context.Context, bucket, key string, data []byte, contentType string, meta map[string]string) (Object, error) {
 	sum := md5.Sum(data)
-	o := Object{Bucket: bucket, Key: key, Size: int64(len(data)), ETag: `"` + hex.EncodeToString(sum[:]) + `"`,
+	return s.PutObjectETag(ctx, bucket, key, data, contentType, meta, `"`+hex.EncodeToString(sum[:])+`"`)
+}
+
+// PutObjectETag is PutObject with the ETag given: a completed multipart
+// upload's ETag is the MD5 of its parts' MD5s and the part count, not the
+// MD5 of the data.
+func (s *Service) PutObjectETag(ctx context.Context, bucket, key string, data []byte, contentType string, meta map[string]string, etag string) (Object, error) {
+	o := Object{Bucket: bucket, Key: key, Size: int64(len(data)), ETag: etag,
 		LastModified: s.now().UTC().Truncate(time.Second), ContentType: contentType, Metadata: meta}
 	err := s.st.Update(ctx, func(tx store.Tx) error {
 		if _, err := tx.Get(ctx, kindBucket, bucket); errors.Is(err, store.ErrNotFound) {

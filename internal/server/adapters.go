@@ -58,7 +58,7 @@ func (s *Server) functionCredentials(ctx context.Context, fn lambda.Function) (m
 		return env, nil
 	}
 	env["AWS_ACCESS_KEY_ID"] = sess.AccessKeyID
-	env["AWS_SECRET_ACCESS_KEY"] = sess.SecretAccessKey
-	env["AWS_SESSION_TOKEN"] = sess.SessionToken
+	env["AWS_SECRET_ACCESS_KEY"] = sess.Secret.Reveal()
+	env["AWS_SESSION_TOKEN"] = sess.SessionToken.Reveal()
 	return env, nil
 }

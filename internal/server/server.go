@@ -114,7 +114,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("root credentials: %w", err)
 	}
 	s.rootKey = key
-	if err := credfile.Write(filepath.Join(cfg.DataDir, "credentials"), "default", key.AccessKeyID, key.SecretAccessKey); err != nil {
+	if err := credfile.Write(filepath.Join(cfg.DataDir, "credentials"), "default", key.AccessKeyID, key.Secret.Reveal()); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -127,12 +127,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 func (s *Server) build(sealer *seal.Sealer) {
 	cfg := s.cfg
-	s.IAM = iam.New(s.st, sealer, iam.Options{AccountID: cfg.AccountID, Now: cfg.Now, ValidatePolicy: validatePolicy})
+	s.IAM = iam.New(s.st, sealer, iam.Options{AccountID: cfg.AccountID, Now: cfg.Now, ValidatePolicy: validatePolicy,
+		ValidateTrustPolicy: validateTrustPolicy})
 	s.S3 = s3.New(s.st, cfg.Region, cfg.Now)
 	s.Logs = logs.New(s.st, cfg.Region, cfg.AccountID, cfg.Now)
 	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
-		Credentials: s.functionCredentials, Notice: cfg.Notice})
+		Credentials: s.functionCredentials})
 	s.Funcs = functions.New(s.st, s.runtime, filepath.Join(cfg.DataDir, "lambda"), cfg.Region, cfg.AccountID, cfg.Now)
 	s.includes = &includes{objects: s.S3, notice: cfg.Notice}
 	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
@@ -144,7 +145,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	authn := auth.NewService(s.IAM, cfg.Now)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "gateway"), NewRequestID: newRequestID})
-	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks,
+	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: iamAPI{s.IAM}, Stacks: s.Stacks,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: newRequestID})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if gateway.Match(r) {
@@ -157,6 +158,11 @@ func (s *Server) build(sealer *seal.Sealer) {
 
 func validatePolicy(doc string) error {
 	_, err := iampolicy.Parse([]byte(doc), iampolicy.IdentityPolicy)
+	return err
+}
+
+func validateTrustPolicy(doc string) error {
+	_, err := iampolicy.Parse([]byte(doc), iampolicy.TrustPolicy)
 	return err
 }
 
@@ -180,7 +186,9 @@ func (s *Server) SetIncludeFallback(dir string) { s.includes.fallbackDir = dir }
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // RootKey returns the admin access key id and secret.
-func (s *Server) RootKey() (id, secret string) { return s.rootKey.AccessKeyID, s.rootKey.SecretAccessKey }
+func (s *Server) RootKey() (id, secret string) {
+	return s.rootKey.AccessKeyID, s.rootKey.Secret.Reveal()
+}
 
 // Endpoint returns the server's URL once it listens.
 func (s *Server) Endpoint() string {

@@ -183,8 +183,8 @@ print(json.dumps(out))
 `
 	tests := []struct {
 		name, method, path, body, service string
-		token                              bool
-		presign                            bool
+		token                             bool
+		presign                           bool
 	}{
 		{name: "GET", method: "GET", path: "/v1/hello?b=2&a=1&a=0", service: "execute-api"},
 		{name: "dot segments and slashes", method: "GET", path: "/v1/./a//b/../hello", service: "execute-api"},

@@ -1,0 +1,76 @@
+package s3api
+
+import (
+	"net/http"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/s3"
+)
+
+// S3 error codes the central awserr table does not carry
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+const (
+	InternalError             awserr.Code = "InternalError"
+	NoSuchUpload              awserr.Code = "NoSuchUpload"
+	InvalidPart               awserr.Code = "InvalidPart"
+	InvalidPartOrder          awserr.Code = "InvalidPartOrder"
+	EntityTooSmall            awserr.Code = "EntityTooSmall"
+	EntityTooLarge            awserr.Code = "EntityTooLarge"
+	InvalidRange              awserr.Code = "InvalidRange"
+	InvalidArgument           awserr.Code = "InvalidArgument"
+	MalformedXML              awserr.Code = "MalformedXML"
+	MethodNotAllowed          awserr.Code = "MethodNotAllowed"
+	NotImplemented            awserr.Code = "NotImplemented"
+	IllegalLocationConstraint awserr.Code = "IllegalLocationConstraintException"
+	InvalidLocationConstraint awserr.Code = "InvalidLocationConstraint"
+	IncompleteBody            awserr.Code = "IncompleteBody"
+	InvalidRequest            awserr.Code = "InvalidRequest"
+	PreconditionFailed        awserr.Code = "PreconditionFailed"
+	NotModified               awserr.Code = "NotModified"
+	BucketNotEmpty                        = s3.BucketNotEmpty
+	InvalidBucketName                     = s3.InvalidBucketName
+	NoSuchBucket                          = s3.NoSuchBucket
+	NoSuchKey                             = s3.NoSuchKey
+	BucketAlreadyOwnedByYou               = s3.BucketAlreadyOwnedByYou
+)
+
+// statuses is S3's HTTP status for codes whose status the central table
+// does not know or (BucketNotEmpty, 409) would default wrongly.
+var statuses = map[awserr.Code]int{
+	InternalError:             http.StatusInternalServerError,
+	NoSuchUpload:              http.StatusNotFound,
+	InvalidPart:               http.StatusBadRequest,
+	InvalidPartOrder:          http.StatusBadRequest,
+	EntityTooSmall:            http.StatusBadRequest,
+	EntityTooLarge:            http.StatusBadRequest,
+	InvalidRange:              http.StatusRequestedRangeNotSatisfiable,
+	InvalidArgument:           http.StatusBadRequest,
+	MalformedXML:              http.StatusBadRequest,
+	MethodNotAllowed:          http.StatusMethodNotAllowed,
+	NotImplemented:            http.StatusNotImplemented,
+	IllegalLocationConstraint: http.StatusBadRequest,
+	InvalidLocationConstraint: http.StatusBadRequest,
+	PreconditionFailed:        http.StatusPreconditionFailed,
+	NotModified:               http.StatusNotModified,
+	BucketNotEmpty:            http.StatusConflict,
+	InvalidBucketName:         http.StatusBadRequest,
+	BucketAlreadyOwnedByYou:   http.StatusConflict,
+	NoSuchBucket:              http.StatusNotFound,
+	NoSuchKey:                 http.StatusNotFound,
+}
+
+func status(code awserr.Code) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return awserr.Status(code)
+}
+
+// statusWriter forces the status S3 uses for a code, since awserr's
+// encoder takes it from the central table.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }

@@ -1,0 +1,207 @@
+package s3api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/s3"
+	"github.com/iamgate/iamgate/internal/sigv4"
+)
+
+// Objects is what the handler needs from the S3 domain; *s3.Service
+// satisfies it.
+type Objects interface {
+	CreateBucket(ctx context.Context, name string) error
+	HeadBucket(ctx context.Context, name string) (s3.Bucket, error)
+	ListBuckets(ctx context.Context) ([]s3.Bucket, error)
+	DeleteBucket(ctx context.Context, name string) error
+	PutObject(ctx context.Context, bucket, key string, data []byte, contentType string, meta map[string]string) (s3.Object, error)
+	PutObjectETag(ctx context.Context, bucket, key string, data []byte, contentType string, meta map[string]string, etag string) (s3.Object, error)
+	HeadObject(ctx context.Context, bucket, key string) (s3.Object, error)
+	GetObject(ctx context.Context, bucket, key string) (s3.Object, []byte, error)
+	DeleteObject(ctx context.Context, bucket, key string) error
+	ListObjects(ctx context.Context, bucket, prefix string) ([]s3.Object, error)
+}
+
+var _ Objects = (*s3.Service)(nil)
+
+// Options configures a Handler. Objects and Authz are required.
+type Options struct {
+	Objects   Objects
+	Authz     auth.Authorizer
+	Region    string // the server's region: GetBucketLocation, x-amz-bucket-region
+	AccountID string
+	Now       func() time.Time
+	Logger    *slog.Logger
+	// Caller and RequestID read what the dispatcher put in the request
+	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
+	Caller    func(context.Context) *auth.Caller
+	RequestID func(context.Context) string
+}
+
+// Handler serves S3's REST-XML API. It is an http.Handler to mount in
+// controlplane.Options.Services["s3"] with S3: true.
+type Handler struct {
+	o       Options
+	log     *slog.Logger
+	uploads *uploads
+	owner   owner
+}
+
+// maxObject bounds an object held in memory (a PutObject body or a
+// completed multipart upload).
+const maxObject = 512 << 20
+
+// New returns a Handler.
+func New(o Options) *Handler {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.AccountID == "" {
+		o.AccountID = "000000000000"
+	}
+	if o.Caller == nil {
+		o.Caller = controlplane.CallerFrom
+	}
+	if o.RequestID == nil {
+		o.RequestID = controlplane.RequestIDFrom
+	}
+	// S3's canonical user id is 64 hex digits; derive a stable one.
+	sum := sha256.Sum256([]byte("iamgate-s3-owner:" + o.AccountID))
+	return &Handler{o: o, log: o.Logger.With("component", "s3api"), uploads: newUploads(),
+		owner: owner{ID: hex.EncodeToString(sum[:]), DisplayName: "iamgate"}}
+}
+
+// call is one request being served.
+type call struct {
+	h      *Handler
+	w      http.ResponseWriter
+	r      *http.Request
+	ctx    context.Context
+	caller *auth.Caller
+	reqID  string
+	t      target
+}
+
+// ServeHTTP decodes the operation, then runs it.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{h: h, w: w, r: r, ctx: r.Context(), caller: h.o.Caller(r.Context()), reqID: h.o.RequestID(r.Context())}
+	if c.caller == nil {
+		c.caller = auth.Anonymous
+	}
+	c.t = parseTarget(r)
+	op, err := c.t.operation(r.Method)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	if err := c.wrapBody(); err != nil {
+		c.fail(err)
+		return
+	}
+	if err := op.run(c); err != nil {
+		c.fail(err)
+		return
+	}
+	h.log.Info("request", "request_id", c.reqID, "operation", op.name, "principal_arn", c.caller.ARN)
+}
+
+// wrapBody decodes an aws-chunked body (STREAMING-* payload hashes) with
+// the chunk-signature verifier seeded by the request's signature.
+func (c *call) wrapBody() error {
+	if c.caller.Signed == nil || c.r.Body == nil {
+		return nil
+	}
+	switch c.caller.Signed.PayloadHash {
+	case sigv4.StreamingPayload, sigv4.StreamingPayloadTrail, sigv4.StreamingUnsignedTrail:
+		c.r.Body = io.NopCloser(sigv4.NewChunkReader(c.r.Body, c.caller.Signed))
+	}
+	return nil
+}
+
+// readBody reads the request payload, mapping signature failures found
+// while reading (chunk signatures, x-amz-content-sha256) to S3's codes.
+func (c *call) readBody(limit int64) ([]byte, error) {
+	if c.r.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(c.r.Body, limit+1))
+	if err != nil {
+		var se *sigv4.Error
+		if errors.As(err, &se) {
+			return nil, awserr.FromSigV4(se, awserr.RESTXML)
+		}
+		return nil, awserr.New(IncompleteBody, "The request body terminated unexpectedly")
+	}
+	if int64(len(b)) > limit {
+		return nil, awserr.New(EntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
+	}
+	return b, nil
+}
+
+// fail writes err as S3's XML error document.
+func (c *call) fail(err error) {
+	e := awserr.As(err)
+	if e.Code == awserr.InternalFailure {
+		c.h.log.Error("s3 operation", "request_id", c.reqID, "err", err)
+		e = awserr.New(InternalError, "We encountered an internal error. Please try again.")
+	}
+	c.h.log.Info("request failed", "request_id", c.reqID, "code", string(e.Code), "principal_arn", c.caller.ARN)
+	awserr.WriteRESTXML(statusWriter{c.w, status(e.Code)}, e, c.reqID)
+}
+
+// authorize asks IAM whether the caller may perform action on resource and
+// answers AccessDenied in S3's wording when not.
+func (c *call) authorize(action, resource string) error {
+	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource})
+	if err != nil {
+		return err
+	}
+	if d.Allowed {
+		return nil
+	}
+	return accessDenied(c.caller, action, resource, d)
+}
+
+// accessDenied words a denial as S3 does for requests from the bucket
+// owner's account, e.g. `User: arn:aws:iam::777788889999:user/MaryMajor is
+// not authorized to perform: s3:GetObject on resource:
+// "arn:aws:s3:::amzn-s3-demo-bucket1/object-name" because no identity-based
+// policy allows the s3:GetObject action`
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html).
+// Anonymous callers get the plain "Access Denied".
+func accessDenied(caller *auth.Caller, action, resource string, d auth.Decision) error {
+	if caller.Type == "Anonymous" || caller.ARN == "" {
+		return awserr.New(awserr.AccessDenied, "Access Denied")
+	}
+	return awserr.New(awserr.AccessDenied, "User: %s is not authorized to perform: %s on resource: \"%s\"%s",
+		caller.ARN, action, resource, d.Because)
+}
+
+func bucketARN(bucket string) string      { return "arn:aws:s3:::" + bucket }
+func objectARN(bucket, key string) string { return "arn:aws:s3:::" + bucket + "/" + key }
+
+// ok sets the S3 request id headers every response carries.
+func (c *call) ok() http.Header {
+	h := c.w.Header()
+	if c.reqID != "" {
+		h.Set("x-amz-request-id", c.reqID)
+		h.Set("x-amz-id-2", c.reqID)
+	}
+	return h
+}

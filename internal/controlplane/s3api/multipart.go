@@ -1,0 +1,330 @@
+package s3api
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+)
+
+// minPartSize is S3's minimum size of every part but the last.
+const minPartSize = 5 << 20
+
+// uploads holds multipart uploads in progress, in memory.
+type uploads struct {
+	mu sync.Mutex
+	m  map[string]*upload
+}
+
+type upload struct {
+	id, bucket, key string
+	contentType     string
+	meta            map[string]string
+	initiated       time.Time
+	initiator       owner
+	parts           map[int]part
+}
+
+type part struct {
+	etag     string
+	data     []byte
+	modified time.Time
+}
+
+func newUploads() *uploads { return &uploads{m: map[string]*upload{}} }
+
+func noSuchUpload() error {
+	return awserr.New(NoSuchUpload, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")
+}
+
+// get returns the upload named by the request's uploadId, which must be for
+// the request's bucket and key. The caller holds u.mu.
+func (u *uploads) get(t target) (*upload, error) {
+	up, ok := u.m[t.query.Get("uploadId")]
+	if !ok || up.bucket != t.bucket || up.key != t.key {
+		return nil, noSuchUpload()
+	}
+	return up, nil
+}
+
+type initiateResult struct {
+	XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
+	NS       string   `xml:"xmlns,attr"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	UploadID string   `xml:"UploadId"`
+}
+
+// createUpload is CreateMultipartUpload: s3:PutObject on the object.
+func (c *call) createUpload() error {
+	if err := c.authorize("s3:PutObject", objectARN(c.t.bucket, c.t.key)); err != nil {
+		return err
+	}
+	if _, err := c.h.o.Objects.HeadBucket(c.ctx, c.t.bucket); err != nil {
+		return err
+	}
+	var raw [24]byte
+	_, _ = rand.Read(raw[:])
+	u := &upload{id: base64.RawURLEncoding.EncodeToString(raw[:]), bucket: c.t.bucket, key: c.t.key,
+		contentType: contentType(c.r.Header), meta: userMetadata(c.r.Header), initiated: c.h.o.Now().UTC(),
+		initiator: owner{ID: c.caller.ARN, DisplayName: c.caller.Username}, parts: map[int]part{}}
+	c.h.uploads.mu.Lock()
+	c.h.uploads.m[u.id] = u
+	c.h.uploads.mu.Unlock()
+	return c.writeXML(http.StatusOK, initiateResult{NS: s3NS, Bucket: u.bucket, Key: u.key, UploadID: u.id})
+}
+
+// uploadPart is UploadPart: s3:PutObject on the object.
+func (c *call) uploadPart() error {
+	if err := c.authorize("s3:PutObject", objectARN(c.t.bucket, c.t.key)); err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.t.query.Get("partNumber"))
+	if err != nil || n < 1 || n > 10000 {
+		return awserr.New(InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	c.h.uploads.mu.Lock()
+	_, err = c.h.uploads.get(c.t)
+	c.h.uploads.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	data, err := c.readBody(maxObject)
+	if err != nil {
+		return err
+	}
+	if err := checkMD5(c.r.Header.Get("Content-MD5"), data); err != nil {
+		return err
+	}
+	sum := md5.Sum(data)
+	p := part{etag: `"` + hex.EncodeToString(sum[:]) + `"`, data: data, modified: c.h.o.Now().UTC()}
+	c.h.uploads.mu.Lock()
+	u, err := c.h.uploads.get(c.t) // aborted meanwhile?
+	if err == nil {
+		u.parts[n] = p
+	}
+	c.h.uploads.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	c.ok().Set("ETag", p.etag)
+	return c.empty(http.StatusOK)
+}
+
+// abortUpload is AbortMultipartUpload: s3:AbortMultipartUpload.
+func (c *call) abortUpload() error {
+	if err := c.authorize("s3:AbortMultipartUpload", objectARN(c.t.bucket, c.t.key)); err != nil {
+		return err
+	}
+	c.h.uploads.mu.Lock()
+	u, err := c.h.uploads.get(c.t)
+	if err == nil {
+		delete(c.h.uploads.m, u.id)
+	}
+	c.h.uploads.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return c.empty(http.StatusNoContent)
+}
+
+type completeRequest struct {
+	Parts []struct {
+		PartNumber int    `xml:"PartNumber"`
+		ETag       string `xml:"ETag"`
+	} `xml:"Part"`
+}
+
+type completeResult struct {
+	XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
+	NS       string   `xml:"xmlns,attr"`
+	Location string   `xml:"Location"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	ETag     string   `xml:"ETag"`
+}
+
+// completeUpload is CompleteMultipartUpload: the listed parts, in order,
+// become the object; its ETag is the MD5 of the parts' MD5s, "-" and the
+// part count, as S3 computes it.
+func (c *call) completeUpload() error {
+	if err := c.authorize("s3:PutObject", objectARN(c.t.bucket, c.t.key)); err != nil {
+		return err
+	}
+	var req completeRequest
+	if err := c.readXML(&req); err != nil {
+		return err
+	}
+	c.h.uploads.mu.Lock()
+	u, err := c.h.uploads.get(c.t)
+	var data []byte
+	var etag string
+	if err == nil {
+		data, etag, err = assemble(u, req)
+	}
+	c.h.uploads.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	o, err := c.h.o.Objects.PutObjectETag(c.ctx, u.bucket, u.key, data, u.contentType, u.meta, etag)
+	if err != nil {
+		return err
+	}
+	c.h.uploads.mu.Lock()
+	delete(c.h.uploads.m, u.id)
+	c.h.uploads.mu.Unlock()
+	loc := "http://" + c.r.Host + "/" + u.bucket + "/" + u.key
+	return c.writeXML(http.StatusOK, completeResult{NS: s3NS, Location: loc, Bucket: u.bucket, Key: u.key, ETag: o.ETag})
+}
+
+// assemble checks the part list against the uploaded parts and joins them.
+func assemble(u *upload, req completeRequest) ([]byte, string, error) {
+	if len(req.Parts) == 0 {
+		return nil, "", awserr.New(MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	var buf bytes.Buffer
+	var sums []byte
+	for i, rp := range req.Parts {
+		if i > 0 && rp.PartNumber <= req.Parts[i-1].PartNumber {
+			return nil, "", awserr.New(InvalidPartOrder, "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+		}
+		p, ok := u.parts[rp.PartNumber]
+		if !ok || strings.Trim(rp.ETag, `"`) != strings.Trim(p.etag, `"`) {
+			return nil, "", awserr.New(InvalidPart, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")
+		}
+		if i < len(req.Parts)-1 && len(p.data) < minPartSize {
+			return nil, "", awserr.New(EntityTooSmall, "Your proposed upload is smaller than the minimum allowed object size.")
+		}
+		if buf.Len()+len(p.data) > maxObject {
+			return nil, "", awserr.New(EntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
+		}
+		buf.Write(p.data)
+		raw, _ := hex.DecodeString(strings.Trim(p.etag, `"`))
+		sums = append(sums, raw...)
+	}
+	sum := md5.Sum(sums)
+	return buf.Bytes(), `"` + hex.EncodeToString(sum[:]) + "-" + strconv.Itoa(len(req.Parts)) + `"`, nil
+}
+
+type listPartsResult struct {
+	XMLName              xml.Name    `xml:"ListPartsResult"`
+	NS                   string      `xml:"xmlns,attr"`
+	Bucket               string      `xml:"Bucket"`
+	Key                  string      `xml:"Key"`
+	UploadID             string      `xml:"UploadId"`
+	PartNumberMarker     int         `xml:"PartNumberMarker"`
+	NextPartNumberMarker int         `xml:"NextPartNumberMarker"`
+	MaxParts             int         `xml:"MaxParts"`
+	IsTruncated          bool        `xml:"IsTruncated"`
+	Parts                []partEntry `xml:"Part"`
+	Initiator            owner       `xml:"Initiator"`
+	Owner                owner       `xml:"Owner"`
+	StorageClass         string      `xml:"StorageClass"`
+}
+
+type partEntry struct {
+	PartNumber   int    `xml:"PartNumber"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
+	Size         int    `xml:"Size"`
+}
+
+// listParts is ListParts: s3:ListMultipartUploadParts.
+func (c *call) listParts() error {
+	if err := c.authorize("s3:ListMultipartUploadParts", objectARN(c.t.bucket, c.t.key)); err != nil {
+		return err
+	}
+	marker, _ := strconv.Atoi(c.t.query.Get("part-number-marker"))
+	maxParts := 1000
+	if v, err := strconv.Atoi(c.t.query.Get("max-parts")); err == nil && v >= 0 && v < maxParts {
+		maxParts = v
+	}
+	c.h.uploads.mu.Lock()
+	u, err := c.h.uploads.get(c.t)
+	var res listPartsResult
+	if err == nil {
+		res = listPartsResult{NS: s3NS, Bucket: u.bucket, Key: u.key, UploadID: u.id, PartNumberMarker: marker,
+			MaxParts: maxParts, Initiator: u.initiator, Owner: c.h.owner, StorageClass: "STANDARD"}
+		nums := make([]int, 0, len(u.parts))
+		for n := range u.parts {
+			if n > marker {
+				nums = append(nums, n)
+			}
+		}
+		sort.Ints(nums)
+		for _, n := range nums {
+			if len(res.Parts) == maxParts {
+				res.IsTruncated = true
+				break
+			}
+			p := u.parts[n]
+			res.Parts = append(res.Parts, partEntry{PartNumber: n, LastModified: iso(p.modified), ETag: p.etag, Size: len(p.data)})
+			res.NextPartNumberMarker = n
+		}
+	}
+	c.h.uploads.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return c.writeXML(http.StatusOK, res)
+}
+
+type listUploadsResult struct {
+	XMLName            xml.Name      `xml:"ListMultipartUploadsResult"`
+	NS                 string        `xml:"xmlns,attr"`
+	Bucket             string        `xml:"Bucket"`
+	KeyMarker          string        `xml:"KeyMarker"`
+	UploadIDMarker     string        `xml:"UploadIdMarker"`
+	NextKeyMarker      string        `xml:"NextKeyMarker"`
+	NextUploadIDMarker string        `xml:"NextUploadIdMarker"`
+	MaxUploads         int           `xml:"MaxUploads"`
+	IsTruncated        bool          `xml:"IsTruncated"`
+	Uploads            []uploadEntry `xml:"Upload"`
+}
+
+type uploadEntry struct {
+	Key          string `xml:"Key"`
+	UploadID     string `xml:"UploadId"`
+	Initiator    owner  `xml:"Initiator"`
+	Owner        owner  `xml:"Owner"`
+	StorageClass string `xml:"StorageClass"`
+	Initiated    string `xml:"Initiated"`
+}
+
+// listMultipartUploads is ListMultipartUploads (one page of at most 1000).
+func (c *call) listMultipartUploads() error {
+	if err := c.authorize("s3:ListBucketMultipartUploads", bucketARN(c.t.bucket)); err != nil {
+		return err
+	}
+	if _, err := c.h.o.Objects.HeadBucket(c.ctx, c.t.bucket); err != nil {
+		return err
+	}
+	prefix := c.t.query.Get("prefix")
+	res := listUploadsResult{NS: s3NS, Bucket: c.t.bucket, MaxUploads: 1000}
+	c.h.uploads.mu.Lock()
+	for _, u := range c.h.uploads.m {
+		if u.bucket == c.t.bucket && strings.HasPrefix(u.key, prefix) {
+			res.Uploads = append(res.Uploads, uploadEntry{Key: u.key, UploadID: u.id, Initiator: u.initiator,
+				Owner: c.h.owner, StorageClass: "STANDARD", Initiated: iso(u.initiated)})
+		}
+	}
+	c.h.uploads.mu.Unlock()
+	sort.Slice(res.Uploads, func(i, j int) bool {
+		a, b := res.Uploads[i], res.Uploads[j]
+		return a.Key < b.Key || a.Key == b.Key && a.Initiated < b.Initiated
+	})
+	if len(res.Uploads) > 1000 {
+		res.Uploads, res.IsTruncated = res.Uploads[:1000], true
+	}
+	return c.writeXML(http.StatusOK, res)
+}

@@ -1,0 +1,210 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/testutil"
+)
+
+// recorder is a fake provider (allowed here: a unit test of the engine, its
+// consumer) that records calls and hands out AWS-shaped ids.
+type recorder struct {
+	mu     sync.Mutex
+	calls  []string
+	n      int
+	failOn string // logical id whose Create fails
+	typ    string
+}
+
+func (r *recorder) log(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, s)
+}
+
+func (r *recorder) id(in *Input) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.n++
+	switch r.typ {
+	case "AWS::ApiGateway::RestApi":
+		return fmt.Sprintf("abcdefgh%02d", r.n)
+	case "AWS::IAM::User":
+		return str(in.Props, "UserName")
+	}
+	return fmt.Sprintf("%s-%d", in.LogicalID, r.n)
+}
+
+func (r *recorder) Create(ctx context.Context, in *Input) (Result, error) {
+	r.log("create " + in.LogicalID)
+	if in.LogicalID == r.failOn {
+		return Result{}, awserr.New(awserr.InvalidInput, "boom")
+	}
+	id := r.id(in)
+	return Result{PhysicalID: id, Attrs: map[string]any{"Arn": "arn:aws:lambda:us-east-1:000000000000:function:" + id}}, nil
+}
+
+func (r *recorder) Update(ctx context.Context, in *Input, prev State) (Result, error) {
+	r.log("update " + in.LogicalID)
+	if in.Type == "AWS::ApiGateway::Deployment" {
+		return Result{}, ErrReplace
+	}
+	return Result{PhysicalID: prev.PhysicalID, Attrs: prev.Attrs}, nil
+}
+
+func (r *recorder) Delete(ctx context.Context, prev State) error {
+	r.log("delete " + prev.LogicalID)
+	return nil
+}
+
+type fileIncludes struct{ dir string }
+
+func (f fileIncludes) LoadInclude(ctx context.Context, loc string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(f.dir, filepath.Base(loc)))
+}
+
+var types = []string{"AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::Role", "AWS::ApiGateway::RestApi",
+	"AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::Lambda::Function", "AWS::Lambda::Permission", "AWS::Logs::LogGroup"}
+
+func newEngine(t *testing.T) (*Engine, map[string]*recorder) {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := New(Options{Store: st, Region: "us-east-1", AccountID: "000000000000", Now: time.Now,
+		Includes: fileIncludes{testutil.Shared(t, "seed")}})
+	recs := map[string]*recorder{}
+	for _, typ := range types {
+		recs[typ] = &recorder{typ: typ}
+		e.Register(typ, recs[typ])
+	}
+	return e, recs
+}
+
+func seedTemplate(t *testing.T, timeout string) string {
+	b, err := os.ReadFile(testutil.Shared(t, "seed", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), "CodeUri: hello_world/", "CodeUri: s3://bucket/code.zip", 1)
+	return strings.Replace(s, "Timeout: 3", "Timeout: "+timeout, 1)
+}
+
+func deploy(t *testing.T, e *Engine, body, typ string) ChangeSet {
+	t.Helper()
+	ctx := context.Background()
+	name := fmt.Sprintf("cs%d", time.Now().UnixNano())
+	cs, err := e.CreateChangeSet(ctx, ChangeSetInput{StackName: "Api-IAM-Sample-Stack", ChangeSetName: name, ChangeSetType: typ,
+		TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Status == "CREATE_COMPLETE" {
+		if err := e.ExecuteChangeSet(ctx, "Api-IAM-Sample-Stack", name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cs
+}
+
+func TestEngineSeedLifecycle(t *testing.T) {
+	ctx := context.Background()
+	e, recs := newEngine(t)
+	deploy(t, e, seedTemplate(t, "3"), "CREATE")
+	st, err := e.DescribeStacks(ctx, "Api-IAM-Sample-Stack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st[0].StackStatus != CreateComplete {
+		t.Fatalf("status %s: %s", st[0].StackStatus, st[0].StackStatusReason)
+	}
+	if len(st[0].Outputs) != 1 || !regexp.MustCompile(`^https://abcdefgh\d\d\.execute-api\.us-east-1\.amazonaws\.com/v1/hello$`).MatchString(st[0].Outputs[0].Value) {
+		t.Errorf("outputs %+v", st[0].Outputs)
+	}
+
+	t.Run("same template is an empty change set", func(t *testing.T) {
+		cs := deploy(t, e, seedTemplate(t, "3"), "UPDATE")
+		if cs.Status != "FAILED" || cs.StatusReason != emptyChangeSetReason {
+			t.Errorf("got %s %q, changes %+v", cs.Status, cs.StatusReason, cs.Changes)
+		}
+	})
+	t.Run("a changed property updates only that resource", func(t *testing.T) {
+		for _, r := range recs {
+			r.calls = nil
+		}
+		cs := deploy(t, e, seedTemplate(t, "5"), "UPDATE")
+		if len(cs.Changes) != 1 || cs.Changes[0].LogicalResourceID != "HelloWorldFunction" || cs.Changes[0].Action != "Modify" {
+			t.Errorf("changes %+v", cs.Changes)
+		}
+		if got := recs["AWS::Lambda::Function"].calls; len(got) != 1 || got[0] != "update HelloWorldFunction" {
+			t.Errorf("function calls %v", got)
+		}
+		if got := recs["AWS::IAM::User"].calls; len(got) != 0 {
+			t.Errorf("user calls %v", got)
+		}
+	})
+	t.Run("delete removes everything, dependents first", func(t *testing.T) {
+		if err := e.DeleteStack(ctx, "Api-IAM-Sample-Stack"); err != nil {
+			t.Fatal(err)
+		}
+		if got := recs["AWS::IAM::User"].calls; len(got) != 1 || got[0] != "delete IamUser" {
+			t.Errorf("user calls %v", got)
+		}
+		if _, err := e.DescribeStacks(ctx, "Api-IAM-Sample-Stack"); !awserr.Is(err, awserr.ValidationError) {
+			t.Errorf("describe after delete: %v", err)
+		}
+		evs, err := e.Events(ctx, st[0].StackID, 0)
+		if err != nil || evs[0].ResourceStatus != DeleteComplete {
+			t.Errorf("last event %+v %v", evs[0], err)
+		}
+	})
+}
+
+func TestEngineRollback(t *testing.T) {
+	ctx := context.Background()
+	e, recs := newEngine(t)
+	recs["AWS::Logs::LogGroup"].failOn = "HelloWorldFunctionLogGroup"
+	deploy(t, e, seedTemplate(t, "3"), "CREATE")
+	st, err := e.DescribeStacks(ctx, "Api-IAM-Sample-Stack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st[0].StackStatus != RollbackComplete || !strings.Contains(st[0].StackStatusReason, "boom") {
+		t.Errorf("status %s %q", st[0].StackStatus, st[0].StackStatusReason)
+	}
+	if got := recs["AWS::Lambda::Function"].calls; len(got) != 2 || got[1] != "delete HelloWorldFunction" {
+		t.Errorf("function calls %v", got)
+	}
+}
+
+func TestEngineCapabilities(t *testing.T) {
+	e, _ := newEngine(t)
+	_, err := e.CreateChangeSet(context.Background(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE",
+		TemplateBody: seedTemplate(t, "3")})
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.Code != awserr.InsufficientCapabilities || ae.Message != "Requires capabilities : [CAPABILITY_NAMED_IAM]" {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestEngineTemplateErrorsArePositioned(t *testing.T) {
+	e, _ := newEngine(t)
+	_, err := e.CreateChangeSet(context.Background(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE",
+		TemplateBody: "Resources:\n  A:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: !Ref Missing\n"})
+	if err == nil || !strings.Contains(err.Error(), "Missing") || !strings.Contains(err.Error(), ":5:") {
+		t.Errorf("got %v", err)
+	}
+}

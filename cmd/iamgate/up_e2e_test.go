@@ -231,6 +231,12 @@ func do(t *testing.T, req *http.Request) response {
 func signedGET(t *testing.T, url, id, secret string, at time.Time) *http.Request {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	return signRequest(t, req, id, secret, at)
+}
+
+// signRequest signs req (body-less) with aws-sdk-go-v2's signer at the given time.
+func signRequest(t *testing.T, req *http.Request, id, secret string, at time.Time) *http.Request {
+	t.Helper()
 	sum := sha256.Sum256(nil)
 	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: id, SecretAccessKey: secret},
 		req, hex.EncodeToString(sum[:]), "execute-api", "us-east-1", at)

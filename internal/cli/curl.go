@@ -141,7 +141,14 @@ func (f *curlFlags) request(ctx context.Context, raw string) (*http.Request, str
 		return nil, "", fmt.Errorf("%q is not a URL", raw)
 	}
 	signHost := u.Host
-	if strings.HasSuffix(u.Hostname(), ".amazonaws.com") {
+	// Resolvers other than curl's do not map *.localhost to loopback.
+	if strings.HasSuffix(u.Hostname(), ".localhost") {
+		port := u.Port()
+		if port == "" {
+			port = "80"
+		}
+		u.Host = "127.0.0.1:" + port
+	} else if strings.HasSuffix(u.Hostname(), ".amazonaws.com") {
 		ep, err := url.Parse(f.endpointURL())
 		if err != nil {
 			return nil, "", err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/sigv4"
 	"github.com/iamgate/iamgate/internal/stack"
 )
@@ -110,11 +111,11 @@ type fakeIAM struct {
 
 func newFakeIAM() *fakeIAM {
 	f := &fakeIAM{users: map[string]User{}, keys: map[string][]AccessKeyMeta{}, roles: map[string]Role{}}
-	f.users["api-gateway-user"] = User{Path: "/", UserName: "api-gateway-user", UserID: "AIDAAPIUSER",
-		ARN: apiUser.ARN, CreateDate: testNow.Add(-time.Hour)}
-	f.roles["deployer"] = Role{Path: "/", RoleName: "deployer", RoleID: "AROADEPLOYER", ARN: "arn:aws:iam::" + acct + ":role/deployer",
-		AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + apiUser.ARN + `"},"Action":"sts:AssumeRole"}]}`,
-		MaxSessionDuration: 3600, CreateDate: testNow}
+	f.users["api-gateway-user"] = User{Path: "/", Name: "api-gateway-user", UserID: "AIDAAPIUSER",
+		ARN: apiUser.ARN, Created: testNow.Add(-time.Hour)}
+	f.roles["deployer"] = Role{Path: "/", Name: "deployer", RoleID: "AROADEPLOYER", ARN: "arn:aws:iam::" + acct + ":role/deployer",
+		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + apiUser.ARN + `"},"Action":"sts:AssumeRole"}]}`,
+		MaxSessionDuration: time.Hour, Created: testNow}
 	return f
 }
 
@@ -125,8 +126,8 @@ func (f *fakeIAM) CreateUser(_ context.Context, name, path string, tags map[stri
 		return User{}, awserr.New(awserr.EntityAlreadyExists, "User with name %s already exists.", name)
 	}
 	f.n++
-	u := User{Path: path, UserName: name, UserID: fmt.Sprintf("AIDA%016d", f.n),
-		ARN: "arn:aws:iam::" + acct + ":user" + path + name, CreateDate: testNow, Tags: tags}
+	u := User{Path: path, Name: name, UserID: fmt.Sprintf("AIDA%016d", f.n),
+		ARN: "arn:aws:iam::" + acct + ":user" + path + name, Created: testNow, Tags: tags}
 	f.users[name] = u
 	return u, nil
 }
@@ -150,7 +151,7 @@ func (f *fakeIAM) ListUsers(_ context.Context, prefix string) ([]User, error) {
 			out = append(out, u)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].UserName < out[j].UserName })
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
@@ -171,9 +172,9 @@ func (f *fakeIAM) CreateAccessKey(ctx context.Context, user string) (AccessKey, 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
-	k := AccessKey{UserName: user, AccessKeyID: fmt.Sprintf("AKIA%016d", f.n), SecretAccessKey: "secret/" + user,
-		Status: "Active", CreateDate: testNow}
-	f.keys[user] = append(f.keys[user], AccessKeyMeta{UserName: user, AccessKeyID: k.AccessKeyID, Status: "Active", CreateDate: testNow})
+	k := AccessKey{UserName: user, AccessKeyID: fmt.Sprintf("AKIA%016d", f.n), Secret: seal.Secret("secret/" + user),
+		Status: "Active", Created: testNow}
+	f.keys[user] = append(f.keys[user], AccessKeyMeta{UserName: user, AccessKeyID: k.AccessKeyID, Status: "Active", Created: testNow})
 	return k, nil
 }
 
@@ -222,13 +223,13 @@ func (f *fakeIAM) GetRole(_ context.Context, name string) (Role, error) {
 
 func (f *fakeIAM) CreateSession(_ context.Context, roleARN, name string, d time.Duration, _ string) (Session, error) {
 	role := roleARN[strings.LastIndex(roleARN, "/")+1:]
-	return Session{AccessKeyID: "ASIANEW", SecretAccessKey: "s", SessionToken: "token",
-		Expiration: testNow.Add(d), AssumedRoleID: "AROADEPLOYER:" + name,
-		ARN: "arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + name}, nil
+	return Session{AccessKeyID: "ASIANEW", Secret: "s", SessionToken: "token",
+		Expires: testNow.Add(d), AssumedRoleID: "AROADEPLOYER:" + name,
+		AssumedRoleARN: "arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + name}, nil
 }
 
 func (f *fakeIAM) GetSessionToken(_ context.Context, id string, d time.Duration) (Session, error) {
-	return Session{AccessKeyID: "ASIATOKEN", SecretAccessKey: "s", SessionToken: "token", Expiration: testNow.Add(d)}, nil
+	return Session{AccessKeyID: "ASIATOKEN", Secret: "s", SessionToken: "token", Expires: testNow.Add(d)}, nil
 }
 
 // fakeStacks holds one deployed stack, the seed's.

@@ -3,74 +3,38 @@ package controlplane
 import (
 	"context"
 	"time"
+
+	"github.com/iamgate/iamgate/internal/iam"
 )
 
-// IAM is what the IAM and STS handlers need of the identity domain (package
-// iam's Service). Every error is an *awserr.Error (NoSuchEntity,
+// IAM is what the IAM and STS handlers need of the identity domain;
+// *iam.Service satisfies it. Every error is an *awserr.Error (NoSuchEntity,
 // EntityAlreadyExists, LimitExceeded, ...), written to the client as is.
-//
-// The types below mirror package iam's planned ones; when iam lands they
-// become aliases of its types.
 type IAM interface {
-	CreateUser(ctx context.Context, name, path string, tags map[string]string) (User, error)
-	GetUser(ctx context.Context, name string) (User, error)
-	ListUsers(ctx context.Context, pathPrefix string) ([]User, error)
+	CreateUser(ctx context.Context, name, path string, tags map[string]string) (iam.User, error)
+	GetUser(ctx context.Context, name string) (iam.User, error)
+	ListUsers(ctx context.Context, pathPrefix string) ([]iam.User, error)
 	DeleteUser(ctx context.Context, name string) error
-	CreateAccessKey(ctx context.Context, user string) (AccessKey, error)
-	ListAccessKeys(ctx context.Context, user string) ([]AccessKeyMeta, error)
+	CreateAccessKey(ctx context.Context, user string) (iam.AccessKey, error)
+	ListAccessKeys(ctx context.Context, user string) ([]iam.AccessKeyMeta, error)
 	UpdateAccessKey(ctx context.Context, user, accessKeyID, status string) error
 	DeleteAccessKey(ctx context.Context, user, accessKeyID string) error
-	GetRole(ctx context.Context, name string) (Role, error)
-	CreateSession(ctx context.Context, roleARN, sessionName string, d time.Duration, sessionPolicy string) (Session, error)
-	GetSessionToken(ctx context.Context, accessKeyID string, d time.Duration) (Session, error)
+	GetRole(ctx context.Context, name string) (iam.Role, error)
+	CreateSession(ctx context.Context, roleARN, sessionName string, d time.Duration, sessionPolicy string) (iam.Session, error)
+	GetSessionToken(ctx context.Context, accessKeyID string, d time.Duration) (iam.Session, error)
 }
 
-// User is an IAM user.
-type User struct {
-	Path       string
-	UserName   string
-	UserID     string
-	ARN        string
-	CreateDate time.Time
-	Tags       map[string]string
-}
+var _ IAM = (*iam.Service)(nil)
 
-// AccessKey is a new access key with its secret (CreateAccessKey only).
-type AccessKey struct {
-	UserName        string
-	AccessKeyID     string
-	SecretAccessKey string
-	Status          string
-	CreateDate      time.Time
-}
-
-// AccessKeyMeta is an access key without its secret.
-type AccessKeyMeta struct {
-	UserName    string
-	AccessKeyID string
-	Status      string
-	CreateDate  time.Time
-}
-
-// Role is an IAM role.
-type Role struct {
-	Path                     string
-	RoleName                 string
-	RoleID                   string
-	ARN                      string
-	AssumeRolePolicyDocument string
-	Description              string
-	MaxSessionDuration       int // seconds
-	CreateDate               time.Time
-	Tags                     map[string]string
-}
-
-// Session is a set of temporary credentials (AssumeRole, GetSessionToken).
-type Session struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      time.Time
-	AssumedRoleID   string // AROA…:session; empty for GetSessionToken
-	ARN             string // arn:aws:sts::A:assumed-role/R/S
-}
+type (
+	// User is iam's user.
+	User = iam.User
+	// Role is iam's role.
+	Role = iam.Role
+	// Session is iam's temporary credentials.
+	Session = iam.Session
+	// AccessKey is iam's new access key with its sealed secret.
+	AccessKey = iam.AccessKey
+	// AccessKeyMeta is iam's access key without the secret.
+	AccessKeyMeta = iam.AccessKeyMeta
+)

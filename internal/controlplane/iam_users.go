@@ -3,6 +3,7 @@ package controlplane
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 )
@@ -97,8 +98,8 @@ type iamUser struct {
 }
 
 func toIAMUser(u User) iamUser {
-	return iamUser{Path: u.Path, UserName: u.UserName, UserID: u.UserID, ARN: u.ARN,
-		CreateDate: isoTime(u.CreateDate), Tags: tagList(u.Tags)}
+	return iamUser{Path: u.Path, UserName: u.Name, UserID: u.UserID, ARN: u.ARN,
+		CreateDate: isoTime(u.Created), Tags: tagList(u.Tags)}
 }
 
 func iamCreateUser(c *call) (any, error) {
@@ -197,7 +198,7 @@ func iamCreateAccessKey(c *call) (any, error) {
 	}
 	return struct{ AccessKey iamAccessKey }{iamAccessKey{
 		UserName: k.UserName, AccessKeyID: k.AccessKeyID, Status: k.Status,
-		SecretAccessKey: k.SecretAccessKey, CreateDate: isoTime(k.CreateDate),
+		SecretAccessKey: k.Secret.Reveal(), CreateDate: isoTime(k.Created),
 	}}, nil
 }
 
@@ -220,7 +221,7 @@ func iamListAccessKeys(c *call) (any, error) {
 	}{UserName: name, AccessKeyMetadata: members[iamAccessKey]{}}
 	for _, k := range ks {
 		out.AccessKeyMetadata = append(out.AccessKeyMetadata, iamAccessKey{
-			UserName: k.UserName, AccessKeyID: k.AccessKeyID, Status: k.Status, CreateDate: isoTime(k.CreateDate),
+			UserName: k.UserName, AccessKeyID: k.AccessKeyID, Status: k.Status, CreateDate: isoTime(k.Created),
 		})
 	}
 	return out, nil
@@ -277,9 +278,9 @@ type iamRole struct {
 }
 
 func toIAMRole(r Role) iamRole {
-	return iamRole{Path: r.Path, RoleName: r.RoleName, RoleID: r.RoleID, ARN: r.ARN,
-		CreateDate: isoTime(r.CreateDate), AssumeRolePolicyDocument: policyEscape(r.AssumeRolePolicyDocument),
-		Description: r.Description, MaxSessionDuration: r.MaxSessionDuration, Tags: tagList(r.Tags)}
+	return iamRole{Path: r.Path, RoleName: r.Name, RoleID: r.RoleID, ARN: r.ARN,
+		CreateDate: isoTime(r.Created), AssumeRolePolicyDocument: policyEscape(r.AssumeRolePolicy),
+		Description: r.Description, MaxSessionDuration: int(r.MaxSessionDuration / time.Second), Tags: tagList(r.Tags)}
 }
 
 func iamGetRole(c *call) (any, error) {

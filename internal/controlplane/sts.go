@@ -44,7 +44,7 @@ type stsCredentials struct {
 }
 
 func toCredentials(s Session) stsCredentials {
-	return stsCredentials{s.AccessKeyID, s.SecretAccessKey, s.SessionToken, isoTime(s.Expiration)}
+	return stsCredentials{s.AccessKeyID, s.Secret.Reveal(), s.SessionToken.Reveal(), isoTime(s.Expires)}
 }
 
 // roleSessionName is the RoleSessionName pattern of the STS API reference.
@@ -89,7 +89,7 @@ func stsAssumeRole(c *call) (any, error) {
 	// The trust policy is the role's resource-based policy; the authorizer
 	// must find the caller allowed by it.
 	req := denied
-	req.ResourcePolicies = []auth.Policy{{Name: "trust policy of " + role.RoleName, Document: role.AssumeRolePolicyDocument}}
+	req.ResourcePolicies = []auth.Policy{{Name: "trust policy of " + role.Name, Document: role.AssumeRolePolicy}}
 	if err := c.authorizeReq(req); err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func stsAssumeRole(c *call) (any, error) {
 		PackedPolicySize int `xml:",omitempty"`
 	}{Credentials: toCredentials(s)}
 	out.AssumedRoleUser.AssumedRoleID = s.AssumedRoleID
-	out.AssumedRoleUser.ARN = s.ARN
+	out.AssumedRoleUser.ARN = s.AssumedRoleARN
 	if pol := c.p.get("Policy"); pol != "" {
 		out.PackedPolicySize = packedPercent(pol)
 	}
@@ -123,7 +123,7 @@ func checkRoleDuration(caller *auth.Caller, role Role, secs int) error {
 		return awserr.New(awserr.ValidationError,
 			"The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
-	maxSecs := role.MaxSessionDuration
+	maxSecs := int(role.MaxSessionDuration / time.Second)
 	if maxSecs == 0 {
 		maxSecs = 3600
 	}

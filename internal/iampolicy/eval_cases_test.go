@@ -414,6 +414,9 @@ func variableCases() []evalCase {
 		{"variable userid", docVars, r(u, "arn:aws:s3:::bucket/AIDAEXAMPLE/f", nil), Set{Identity: ids(userid)}, Allow, ""},
 		{"variable request key", docVars, r(u, "arn:aws:s3:::bucket/127.0.0.1", ctx("aws:SourceIp", "127.0.0.1")), Set{Identity: ids(sourceIP)}, Allow, ""},
 		{"variable value wildcard is literal", docVars, r(Principal{ARN: userARN, AccountID: acct, Type: TypeUser, Tags: map[string]string{"team": "*"}}, "arn:aws:s3:::bucket/red/f", nil), Set{Identity: ids(tagged)}, ImplicitDeny, ""},
+		{"variable unresolved in NotResource voids statement", docVars, r(session(), "arn:aws:s3:::bucket/x", nil), Set{Identity: ids(doc(stmt("Effect", "Allow", "Action", "s3:GetObject", "NotResource", "arn:aws:s3:::bucket/${aws:username}/*")))}, ImplicitDeny, ""},
+		{"variable unresolved Deny NotResource does not deny", docVars, r(session(), "arn:aws:s3:::bucket/x", nil), Set{Identity: ids(allowEverythin, doc(stmt("Effect", "Deny", "Action", "s3:GetObject", "NotResource", "arn:aws:s3:::bucket/${aws:username}/*")))}, Allow, ""},
+		{"variable multi-valued key does not resolve", docVars, r(u, "arn:aws:s3:::bucket/a/f", ctx("k:list", "a", "k:list", "b")), Set{Identity: ids(doc(stmt("Effect", "Allow", "Action", "s3:GetObject", "Resource", "arn:aws:s3:::bucket/${k:list}/*")))}, ImplicitDeny, ""},
 		{"variable 2008 version literal", docVars, r(u, "arn:aws:s3:::bucket/${aws:username}", nil), Set{Resource: ress(old)}, Allow, ""},
 		{"variable 2008 version not substituted", docVars, r(u, "arn:aws:s3:::bucket/api-gateway-user", nil), Set{Resource: ress(old)}, ImplicitDeny, ""},
 	}

@@ -95,28 +95,37 @@ func matchActions(st *Statement, action string) (bool, string) {
 	return false, "no Action entry matches " + action
 }
 
+// matchResources applies Resource or NotResource. A policy variable with no
+// value makes its entry unusable: it matches nothing in Resource, and makes a
+// NotResource statement not apply ("If AWS cannot resolve a variable this
+// might cause the entire statement to be invalid",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 func (e *evaluator) matchResources(st *Statement, vars bool) (bool, string) {
 	res := e.req.Resource
-	one := func(pattern string) bool {
+	one := func(pattern string) (match, resolved bool) {
 		if vars {
 			p, ok := expandVariables(pattern, true, e.lookup)
 			if !ok {
-				return false
+				return false, false
 			}
 			pattern = p
 		}
-		return arn.Match(pattern, res)
+		return arn.Match(pattern, res), true
 	}
 	if st.NotResource != nil {
 		for _, r := range st.NotResource {
-			if one(r) {
+			match, resolved := one(r)
+			if !resolved {
+				return false, "NotResource " + r + " has a policy variable with no value"
+			}
+			if match {
 				return false, "NotResource " + r + " matches"
 			}
 		}
 		return true, "no NotResource entry matches"
 	}
 	for _, r := range st.Resource {
-		if one(r) {
+		if match, _ := one(r); match {
 			return true, "Resource " + r + " matches"
 		}
 	}

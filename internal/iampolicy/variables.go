@@ -50,7 +50,8 @@ func resolveVariable(body string, glob bool, lookup func(string) ([]string, bool
 		return "$", true
 	}
 	name, def, hasDef := splitDefault(body)
-	if vals, ok := lookup(name); ok && len(vals) > 0 {
+	// Only a single-valued key can stand in for a variable.
+	if vals, ok := lookup(name); ok && len(vals) == 1 {
 		v := vals[0]
 		if glob {
 			// A context value is literal text even if it holds '*' or '?'.

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -71,4 +72,31 @@ func TestGoFunction(t *testing.T) {
 			t.Errorf("logs lack the exit error before END: %v", sink.messages("/aws/lambda/provided"))
 		}
 	})
+}
+
+// BenchmarkInvokeWarm measures one invocation on a warm process: the Runtime
+// API round trip plus the runtime's own work.
+func BenchmarkInvokeWarm(b *testing.B) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		b.Skip("python3 is not installed")
+	}
+	m := NewManager(Options{})
+	defer m.Close(b.Context())
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(pyApp), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := m.Deploy(Function{Name: "hello", Runtime: "python3.11", Handler: "app.hello", CodeDir: dir}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := m.Invoke(b.Context(), "hello", []byte(`{}`), InvokeOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.Invoke(b.Context(), "hello", []byte(`{}`), InvokeOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

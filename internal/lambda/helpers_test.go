@@ -152,7 +152,6 @@ func processGone(pid int) bool {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-
 // repoRoot finds the module root by walking up to go.mod.
 func repoRoot(t *testing.T) string {
 	t.Helper()

@@ -121,6 +121,25 @@ func (m *Manager) Get(name string) (Function, bool) {
 // error means the function does not exist, the manager is closed, the
 // request is invalid, or ctx ended.
 func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o InvokeOptions) (*Result, error) {
+	clientContext, err := decodeClientContext(o.ClientContext)
+	if err != nil {
+		return nil, err
+	}
+	// A Deploy during start-up retires the pool; the invocation then goes to
+	// the new version, as it would on Lambda.
+	for {
+		res, err := m.invokePool(ctx, name, payload, clientContext, o.Tail)
+		if !errors.Is(err, errRetired) {
+			return res, err
+		}
+	}
+}
+
+// errRetired reports that a function version was replaced under an invocation
+// that had not started yet.
+var errRetired = errors.New("function version replaced")
+
+func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, clientContext string, tail bool) (*Result, error) {
 	m.mu.Lock()
 	pl, ok := m.pools[name]
 	closed := m.closed
@@ -130,10 +149,6 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 	}
 	if !ok {
 		return nil, fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
-	}
-	clientContext, err := decodeClientContext(o.ClientContext)
-	if err != nil {
-		return nil, err
 	}
 	select {
 	case pl.sem <- struct{}{}:
@@ -153,7 +168,7 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 		}
 		return nil, err
 	}
-	res, reusable, err := p.invoke(ctx, inv, o.Tail)
+	res, reusable, err := p.invoke(ctx, inv, tail)
 	m.release(pl, p, reusable)
 	return res, err
 }
@@ -161,6 +176,10 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 // acquire takes an idle process of pl or starts one.
 func (m *Manager) acquire(ctx context.Context, pl *pool) (*process, error) {
 	pl.mu.Lock()
+	if pl.retired {
+		pl.mu.Unlock()
+		return nil, errRetired
+	}
 	for len(pl.idle) > 0 {
 		p := pl.idle[len(pl.idle)-1]
 		pl.idle = pl.idle[:len(pl.idle)-1]
@@ -180,7 +199,7 @@ func (m *Manager) acquire(ctx context.Context, pl *pool) (*process, error) {
 	defer pl.mu.Unlock()
 	if pl.retired {
 		_ = p.stop(context.Background())
-		return nil, ErrClosed
+		return nil, errRetired
 	}
 	pl.all[p] = struct{}{}
 	m.logger.Debug("function process started", "function", pl.fn.Name, "pid", p.pid(), "stream", p.stream)

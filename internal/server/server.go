@@ -145,7 +145,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	authn := auth.NewService(s.IAM, cfg.Now)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "gateway"), NewRequestID: newRequestID})
-	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: iamAPI{s.IAM}, Stacks: s.Stacks,
+	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: newRequestID})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if gateway.Match(r) {

@@ -206,7 +206,9 @@ func FuzzVerifyGoSDK(f *testing.F) {
 	creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
 	v := NewVerifier(testKeys(), func() time.Time { return at })
 	f.Fuzz(func(t *testing.T, seg, query, hv string) {
-		if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(hv, "\r\n\x00") || !validHeaderValue(hv) {
+		if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(hv, "\r\n\x00\t") || !validHeaderValue(hv) {
+			// Tabs: aws-sdk-go-v2 squeezes only spaces in header values,
+			// botocore and the Java SDK squeeze all blanks (as we do).
 			return
 		}
 		u := &url.URL{Scheme: "https", Host: "abc.execute-api.us-east-1.amazonaws.com", Path: "/v1/" + seg, RawQuery: query}

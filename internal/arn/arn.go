@@ -66,17 +66,19 @@ func Match(pattern, arn string) bool {
 	if pattern == "*" {
 		return true
 	}
-	p := strings.SplitN(pattern, ":", 6)
-	a := strings.SplitN(arn, ":", 6)
-	if len(p) != 6 || len(a) != 6 {
+	if strings.Count(pattern, ":") < 5 || strings.Count(arn, ":") < 5 {
 		// Not ARN-shaped: fall back to a whole-string wildcard match, which is
 		// what IAM does for a non-ARN value in an ArnLike condition.
-		return len(p) != 6 && len(a) != 6 && Glob(pattern, arn)
+		return strings.Count(pattern, ":") < 5 && strings.Count(arn, ":") < 5 && Glob(pattern, arn)
 	}
-	for i := range p {
-		if !Glob(p[i], a[i]) {
+	// Walk the first five segments without allocating; the rest is the resource.
+	for i := 0; i < 5; i++ {
+		var p, a string
+		p, pattern, _ = strings.Cut(pattern, ":")
+		a, arn, _ = strings.Cut(arn, ":")
+		if !Glob(p, a) {
 			return false
 		}
 	}
-	return true
+	return Glob(pattern, arn)
 }

@@ -75,7 +75,7 @@ type Decision struct {
 // resource-based policy must allow.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
 func Evaluate(req *Request, set Set) Decision {
-	e := newEvaluator(req)
+	e := newEvaluator(req, set)
 	id := e.layer(LayerIdentity, set.Identity)
 	sess := e.layer(LayerSession, set.Session)
 	var bnd layerResult
@@ -181,8 +181,19 @@ type evaluator struct {
 	hasBoundary bool
 }
 
-func newEvaluator(req *Request) *evaluator {
-	return &evaluator{req: req, ctx: buildContext(req)}
+func newEvaluator(req *Request, set Set) *evaluator {
+	n := 0
+	for _, list := range [][]Named{set.Identity, set.Session, set.Resource} {
+		for _, p := range list {
+			if p.Policy != nil {
+				n += len(p.Policy.Statements)
+			}
+		}
+	}
+	if set.Boundary != nil && set.Boundary.Policy != nil {
+		n += len(set.Boundary.Policy.Statements)
+	}
+	return &evaluator{req: req, ctx: buildContext(req), trace: make([]Step, 0, n)}
 }
 
 func buildContext(req *Request) map[string][]string {

@@ -68,7 +68,7 @@ func TestTrace(t *testing.T) {
 		got = append(got, s.String())
 	}
 	want := []string{
-		`identity-based policy "identity-based policy 0" statement 0 Allow: action: no Action entry matches execute-api:Invoke`,
+		`identity-based policy "identity-based policy 0" statement 0 Allow: action: no Action entry matches`,
 		`identity-based policy "identity-based policy 1" statement 0 (FromLoopback) Allow: condition failed: IpAddress aws:SourceIp [127.0.0.0/8] (request [10.0.0.1]: no policy value matches)`,
 		`resource-based policy "resource-based policy 0" statement 0 Allow: principal: principal not listed`,
 	}

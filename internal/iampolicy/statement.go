@@ -85,14 +85,14 @@ func matchActions(st *Statement, action string) (bool, string) {
 				return false, "NotAction " + a + " matches " + action
 			}
 		}
-		return true, "no NotAction entry matches " + action
+		return true, "no NotAction entry matches"
 	}
 	for _, a := range st.Action {
 		if arn.GlobFold(a, action) {
 			return true, "Action " + a + " matches"
 		}
 	}
-	return false, "no Action entry matches " + action
+	return false, "no Action entry matches"
 }
 
 // matchResources applies Resource or NotResource. A policy variable with no
@@ -129,7 +129,7 @@ func (e *evaluator) matchResources(st *Statement, vars bool) (bool, string) {
 			return true, "Resource " + r + " matches"
 		}
 	}
-	return false, "no Resource entry matches " + res
+	return false, "no Resource entry matches"
 }
 
 func (e *evaluator) matchPrincipal(st *Statement) (via, bool, string) {

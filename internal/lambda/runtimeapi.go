@@ -110,7 +110,9 @@ func (a *runtimeAPI) serveNext(w http.ResponseWriter, r *http.Request) {
 	select {
 	case inv := <-a.next:
 		a.mu.Lock()
-		inv.deadline = a.now().Add(inv.timeout)
+		// The runtime compares the deadline with its own clock, so it is
+		// wall time, whatever clock iamgate's logs are stamped with.
+		inv.deadline = time.Now().Add(inv.timeout)
 		a.current, a.state = inv, stateInvoking
 		a.mu.Unlock()
 		close(inv.picked)

@@ -105,7 +105,7 @@ type cfnStack struct {
 	StackStatusReason           string `xml:",omitempty"`
 	DisableRollback             bool
 	NotificationARNs            members[string]
-	Capabilities                members[string] `xml:",omitempty"`
+	Capabilities                members[string]    `xml:",omitempty"`
 	Outputs                     members[cfnOutput] `xml:",omitempty"`
 	Tags                        members[tag]
 	EnableTerminationProtection bool

@@ -114,7 +114,7 @@ func newFakeIAM() *fakeIAM {
 	f.users["api-gateway-user"] = User{Path: "/", Name: "api-gateway-user", UserID: "AIDAAPIUSER",
 		ARN: apiUser.ARN, Created: testNow.Add(-time.Hour)}
 	f.roles["deployer"] = Role{Path: "/", Name: "deployer", RoleID: "AROADEPLOYER", ARN: "arn:aws:iam::" + acct + ":role/deployer",
-		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + apiUser.ARN + `"},"Action":"sts:AssumeRole"}]}`,
+		AssumeRolePolicy:   `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + apiUser.ARN + `"},"Action":"sts:AssumeRole"}]}`,
 		MaxSessionDuration: time.Hour, Created: testNow}
 	return f
 }

@@ -175,6 +175,8 @@ func logicCases() []evalCase {
 		{"apigw shorthand resource policy", docAPIGW, req(u), Set{Resource: expanded(doc(stmt("Effect", "Allow", "Principal", "*", "Action", invoke, "Resource", "execute-api:/*")))}, Allow, ""},
 		{"apigw shorthand deny other stage", docAPIGW, req(u), Set{Identity: ids(allowInvoke), Resource: expanded(doc(stmt("Effect", "Deny", "Principal", "*", "Action", invoke, "Resource", "execute-api:/prod/*")))}, Allow, ""},
 		{"apigw shorthand deny this method", docAPIGW, req(u), Set{Identity: ids(allowInvoke), Resource: expanded(doc(stmt("Effect", "Deny", "Principal", "*", "Action", invoke, "Resource", "execute-api:/*/GET/hello")))}, ExplicitDeny, LayerResource},
+		{"apigw shorthand unexpanded matches own api", docAPIGW, req(u), Set{Resource: ress(doc(stmt("Effect", "Allow", "Principal", "*", "Action", invoke, "Resource", "execute-api:/v1/GET/*")))}, Allow, ""},
+		{"apigw shorthand unexpanded other stage", docAPIGW, req(u), Set{Resource: ress(doc(stmt("Effect", "Allow", "Principal", "*", "Action", invoke, "Resource", "execute-api:/prod/GET/*")))}, ImplicitDeny, LayerIdentity},
 		{"nil policy skipped", docEval, req(u), Set{Identity: []Named{{Name: "empty"}}}, ImplicitDeny, LayerIdentity},
 	}
 }

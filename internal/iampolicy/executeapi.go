@@ -24,3 +24,20 @@ func (p *Policy) ExpandExecuteAPI(partition, region, account, apiID string) {
 		}
 	}
 }
+
+// expandExecuteAPIFor expands a shorthand resource left unexpanded (the caller
+// did not call ExpandExecuteAPI) against the request's own API: a resource
+// policy only ever applies to the API it is attached to, so the request ARN's
+// "arn:partition:execute-api:region:account:apiId" prefix is the one API
+// Gateway would have written.
+func expandExecuteAPIFor(pattern, resource string) string {
+	rest, _ := strings.CutPrefix(pattern, executeAPIPrefix)
+	if !strings.HasPrefix(resource, "arn:") || !strings.Contains(resource, ":execute-api:") {
+		return pattern
+	}
+	api, _, ok := strings.Cut(resource, "/")
+	if !ok {
+		return pattern
+	}
+	return api + rest
+}

@@ -110,6 +110,9 @@ func (e *evaluator) matchResources(st *Statement, vars bool) (bool, string) {
 			}
 			pattern = p
 		}
+		if strings.HasPrefix(pattern, executeAPIPrefix) {
+			pattern = expandExecuteAPIFor(pattern, res)
+		}
 		return arn.Match(pattern, res), true
 	}
 	if st.NotResource != nil {

@@ -2,14 +2,14 @@ package server
 
 import (
 	"context"
-	"errors"
 
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/postgres"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
 
 func openSQLite(path string) (store.Store, error) { return sqlite.Open(path) }
 
 func openPostgres(ctx context.Context, dsn string) (store.Store, error) {
-	return nil, errors.New("postgres store: not built yet")
+	return postgres.Open(ctx, dsn)
 }

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/iamgate/iamgate/internal/credfile"
+	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/stack"
+	"github.com/iamgate/iamgate/internal/testutil"
+)
+
+// backends lists the stores every server test runs on: sqlite always,
+// PostgreSQL when IAMGATE_TEST_POSTGRES names one (CI sets it).
+func backends(t *testing.T) map[string]string {
+	out := map[string]string{"sqlite": "sqlite"}
+	if dsn := os.Getenv("IAMGATE_TEST_POSTGRES"); dsn != "" {
+		out["postgres"] = freshSchema(t, dsn)
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true but IAMGATE_TEST_POSTGRES is not set")
+	}
+	return out
+}
+
+// freshSchema gives the test its own PostgreSQL schema, so runs never see
+// each other's records (nor records sealed with another data dir's key).
+func freshSchema(t *testing.T, dsn string) string {
+	t.Helper()
+	ctx := context.Background()
+	schema := fmt.Sprintf("servertest_%d", time.Now().UnixNano())
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), dsn)
+		if err == nil {
+			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func newServer(t *testing.T, storeURL, dataDir string) *Server {
+	t.Helper()
+	s, err := New(context.Background(), Config{DataDir: dataDir, Store: storeURL, AccountID: "000000000000", Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRootCredentialsPersist(t *testing.T) {
+	for name, url := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := newServer(t, url, dir)
+			id, secret := s.RootKey()
+			if err := s.Shutdown(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			info, err := os.Stat(filepath.Join(dir, "credentials"))
+			if err != nil || info.Mode().Perm() != 0o600 {
+				t.Fatalf("credentials file: %v %v", info, err)
+			}
+			profiles, _, err := credfile.Read(filepath.Join(dir, "credentials"))
+			if err != nil || profiles["default"] != [2]string{id, secret} {
+				t.Fatalf("credentials file does not hold the root key: %v", err)
+			}
+			s2 := newServer(t, url, dir)
+			defer s2.Shutdown(context.Background())
+			if id2, secret2 := s2.RootKey(); id2 != id || secret2 != secret {
+				t.Errorf("root key changed across restarts")
+			}
+		})
+	}
+}
+
+// TestSeedOnEveryBackend deploys the seed in-process and calls it unsigned
+// and signed by the root key, over the server's own handler.
+func TestSeedOnEveryBackend(t *testing.T) {
+	testutil.NeedCommand(t, "python3")
+	for name, url := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			s := newServer(t, url, t.TempDir())
+			defer s.Shutdown(ctx)
+			stackName := "seed-" + strings.ReplaceAll(name, "_", "-") + "-" + time.Now().Format("150405")
+			deploySeed(t, s, stackName)
+			defer s.Stacks.DeleteStack(ctx, stackName)
+			st, err := s.Stacks.DescribeStacks(ctx, stackName)
+			if err != nil || st[0].StackStatus != stack.CreateComplete {
+				t.Fatalf("stack: %+v %v", st, err)
+			}
+			out := st[0].Outputs[0].Value
+			apiID := strings.TrimPrefix(strings.SplitN(out, ".", 2)[0], "https://")
+			srv := httptest.NewServer(s.Handler())
+			defer srv.Close()
+			resp, err := http.Get(srv.URL + "/restapis/" + apiID + "/v1/_user_request_/hello")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 403 || resp.Header.Get("x-amzn-ErrorType") != "MissingAuthenticationTokenException" {
+				t.Errorf("unsigned: %d %s", resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"))
+			}
+		})
+	}
+}
+
+func deploySeed(t *testing.T, s *Server, stackName string) {
+	t.Helper()
+	ctx := context.Background()
+	code, err := functions.ZipDir(testutil.Shared(t, "seed", "hello_world"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := os.ReadFile(testutil.Shared(t, "seed", "api.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := os.ReadFile(testutil.Shared(t, "seed", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.S3.CreateBucket(ctx, "cm-fujii.genki-deploy")
+	if _, err := s.S3.PutObject(ctx, "cm-fujii.genki-deploy", "Api-IAM-Sample-Stack/api.yaml", api, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.S3.PutObject(ctx, "cm-fujii.genki-deploy", "code.zip", code, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Replace(string(tmpl), "CodeUri: hello_world/", "CodeUri: s3://cm-fujii.genki-deploy/code.zip", 1)
+	// Each backend run names its own IAM user, so PostgreSQL runs can share a database.
+	body = strings.Replace(body, "UserName: !Sub api-gateway-user", "UserName: !Sub "+stackName+"-user", 1)
+	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: stackName, ChangeSetName: "c1", ChangeSetType: "CREATE",
+		TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stacks.ExecuteChangeSet(ctx, stackName, "c1"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -30,6 +30,9 @@ type Request struct {
 	ResourceAccount  string              // account owning the resource; "" = the caller's
 	Context          map[string][]string // extra request context keys (aws:SourceIp, ...)
 	ResourcePolicies []Policy            // resource-based policies that apply
+	// ResourceMustAllow: a resource policy must itself allow the caller (a
+	// role's trust policy for sts:AssumeRole), not only an identity policy.
+	ResourceMustAllow bool
 }
 
 // Policy is a policy document with a name for traces.

@@ -100,14 +100,21 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 	} else {
 		ip.Principal = iampolicy.Principal{ARN: "anonymous", Type: "Anonymous"}
 	}
+	kind := iampolicy.ResourcePolicy
+	if req.ResourceMustAllow {
+		kind = iampolicy.TrustPolicy // trust policies name no Resource
+	}
 	for _, rp := range req.ResourcePolicies {
-		pol, err := s.parse(rp.Document, iampolicy.ResourcePolicy)
+		pol, err := s.parse(rp.Document, kind)
 		if err != nil {
 			return Decision{}, err
 		}
 		set.Resource = append(set.Resource, iampolicy.Named{Name: rp.Name, Policy: pol})
 	}
 	d := iampolicy.Evaluate(&ip, set)
+	if d.Effect == iampolicy.Allow && req.ResourceMustAllow && !resourceAllowed(d) {
+		d.Effect, d.DeniedBy = iampolicy.ImplicitDeny, iampolicy.LayerResource
+	}
 	out := Decision{Allowed: d.Effect == iampolicy.Allow, ExplicitDeny: d.Effect == iampolicy.ExplicitDeny, DeniedBy: d.DeniedBy}
 	for _, st := range d.Trace {
 		out.Trace = append(out.Trace, st.String())
@@ -120,27 +127,35 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 	return out, nil
 }
 
+// context adds the request-time keys; iampolicy.Evaluate derives the
+// principal keys (aws:PrincipalArn is the role ARN for a session, and so on).
 func (s *Service) context(c *Caller, req Request) map[string][]string {
 	now := s.now().UTC()
 	ctx := map[string][]string{
-		"aws:CurrentTime":            {now.Format(time.RFC3339)},
-		"aws:EpochTime":              {strconv.FormatInt(now.Unix(), 10)},
-		"aws:PrincipalArn":           {c.ARN},
-		"aws:PrincipalAccount":       {c.AccountID},
-		"aws:PrincipalType":          {c.Type},
-		"aws:userid":                 {c.UserID},
-		"aws:MultiFactorAuthPresent": {"false"},
+		"aws:CurrentTime": {now.Format(time.RFC3339)},
+		"aws:EpochTime":   {strconv.FormatInt(now.Unix(), 10)},
 	}
-	if c.Username != "" {
-		ctx["aws:username"] = []string{c.Username}
+	if c.Type != "Anonymous" {
+		ctx["aws:MultiFactorAuthPresent"] = []string{"false"}
 	}
-	if c.Type == "Anonymous" {
-		ctx = map[string][]string{"aws:CurrentTime": ctx["aws:CurrentTime"], "aws:EpochTime": ctx["aws:EpochTime"]}
+	if c.Signed != nil {
+		ctx["aws:RequestedRegion"] = []string{c.Signed.Region}
 	}
 	for k, v := range req.Context {
 		ctx[k] = v
 	}
 	return ctx
+}
+
+// resourceAllowed reports whether some resource-policy statement allowed the
+// request (directly, or by naming the caller's account).
+func resourceAllowed(d iampolicy.Decision) bool {
+	for _, st := range d.Trace {
+		if st.Layer == iampolicy.LayerResource && st.Applies && st.Effect == "Allow" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Service) named(docs []iam.PolicyDoc, kind iampolicy.Kind) ([]iampolicy.Named, error) {

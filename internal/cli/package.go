@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/cfn"
@@ -36,30 +37,53 @@ var artifactProps = map[string][]struct {
 // packageTemplate uploads every local artifact the template names and
 // returns the rewritten template as JSON. Paths are relative to the template.
 func packageTemplate(ctx context.Context, file string, body []byte, prefix string, up uploader) (string, error) {
-	t, err := cfn.Parse(file, body)
+	t, _, err := packageArtifacts(ctx, file, body, prefix, up)
 	if err != nil {
 		return "", err
 	}
+	out, err := json.MarshalIndent(t.Root, "", "  ")
+	return string(out), err
+}
+
+// artifactEdit is one rewritten artifact property: its path in the
+// template, the local value it had and the S3 location that replaces it.
+type artifactEdit struct {
+	path []string
+	old  string
+	new  any // an s3:// string or a {Bucket,Key}-style map
+}
+
+// packageArtifacts uploads every local artifact and rewrites t.Root in
+// place; the edits let a caller rewrite the source text instead, keeping
+// its line numbers for error messages.
+func packageArtifacts(ctx context.Context, file string, body []byte, prefix string, up uploader) (*cfn.Template, []artifactEdit, error) {
+	t, err := cfn.Parse(file, body)
+	if err != nil {
+		return nil, nil, err
+	}
 	dir := filepath.Dir(file)
+	var edits []artifactEdit
 	resources, _ := t.Root["Resources"].(map[string]any)
 	globals, _ := t.Root["Globals"].(map[string]any)
 	if gf, ok := globals["Function"].(map[string]any); ok {
 		if s, ok := gf["CodeUri"].(string); ok && isLocal(s) {
+			path := []string{"Globals", "Function", "CodeUri"}
 			uri, err := uploadPath(ctx, filepath.Join(dir, s), prefix, true, up)
 			if err != nil {
-				return "", t.Errorf([]string{"Globals", "Function", "CodeUri"}, "%v", err)
+				return nil, nil, t.Errorf(path, "%v", err)
 			}
 			gf["CodeUri"] = uri
+			edits = append(edits, artifactEdit{path: path, old: s, new: uri})
 		}
 	}
-	for id, v := range resources {
-		r, _ := v.(map[string]any)
+	for _, id := range sortedKeys(resources) {
+		r, _ := resources[id].(map[string]any)
 		typ, _ := r["Type"].(string)
 		props, _ := r["Properties"].(map[string]any)
 		for _, a := range artifactProps[typ] {
 			if props == nil {
 				if a.prop == "CodeUri" && globals["Function"] == nil {
-					return "", t.Errorf([]string{"Resources", id}, "CodeUri is required")
+					return nil, nil, t.Errorf([]string{"Resources", id}, "CodeUri is required")
 				}
 				continue
 			}
@@ -67,20 +91,30 @@ func packageTemplate(ctx context.Context, file string, body []byte, prefix strin
 			if !ok || !isLocal(s) {
 				continue
 			}
+			path := []string{"Resources", id, "Properties", a.prop}
 			uri, err := uploadPath(ctx, filepath.Join(dir, s), prefix, a.zip, up)
 			if err != nil {
-				return "", t.Errorf([]string{"Resources", id, "Properties", a.prop}, "%v", err)
+				return nil, nil, t.Errorf(path, "%v", err)
 			}
+			var v any = uri
 			if a.asDict {
 				b, k, _ := strings.Cut(strings.TrimPrefix(uri, "s3://"), "/")
-				props[a.prop] = map[string]any{a.keys[0]: b, a.keys[1]: k}
-			} else {
-				props[a.prop] = uri
+				v = map[string]any{a.keys[0]: b, a.keys[1]: k}
 			}
+			props[a.prop] = v
+			edits = append(edits, artifactEdit{path: path, old: s, new: v})
 		}
 	}
-	out, err := json.MarshalIndent(t.Root, "", "  ")
-	return string(out), err
+	return t, edits, nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func isLocal(s string) bool {

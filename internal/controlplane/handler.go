@@ -85,7 +85,7 @@ func New(o Options) *Handler {
 	if o.AccountID == "" {
 		o.AccountID = "000000000000"
 	}
-	h := &Handler{o: o, log: o.Logger.With("component", "controlplane")}
+	h := &Handler{o: o, log: o.Logger} // the caller names the component
 	h.query = map[string]*queryService{
 		"iam":            h.iamService(),
 		"sts":            h.stsService(),

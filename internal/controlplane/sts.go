@@ -90,6 +90,7 @@ func stsAssumeRole(c *call) (any, error) {
 	// must find the caller allowed by it.
 	req := denied
 	req.ResourcePolicies = []auth.Policy{{Name: "trust policy of " + role.Name, Document: role.AssumeRolePolicy}}
+	req.ResourceMustAllow = true // the trust policy itself must allow the caller
 	if err := c.authorizeReq(req); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -27,10 +28,13 @@ func (g *Gateway) authorize(c *call) bool {
 			return false
 		}
 	case apigw.AuthNone, "":
+		c.trace.Signature = "not checked (method authorization NONE)"
 		if c.snap.API.Policy == "" {
+			c.trace.Rule = "no AWS_IAM authorization and no resource policy: execute-api:Invoke is not evaluated"
 			return g.checkAPIKey(c)
 		}
 		c.caller = auth.Anonymous
+		c.trace.Identity = &Identity{ARN: "anonymous", Type: "Anonymous"}
 	default:
 		// Lambda and Cognito authorizers are not run here: fail closed.
 		g.log.Error("authorizer type not supported; refusing the request",
@@ -44,6 +48,7 @@ func (g *Gateway) authorize(c *call) bool {
 // authenticate verifies the SigV4 signature over the raw request.
 func (g *Gateway) authenticate(c *call) bool {
 	if !hasSigV4(c.r) {
+		c.trace.Signature = "missing: no Authorization header and no X-Amz-Signature query parameter"
 		g.fail(c, http.StatusForbidden, awserr.APIGWMissingAuthenticationToken, awserr.APIGWMissingTokenMessage, true)
 		return false
 	}
@@ -52,15 +57,19 @@ func (g *Gateway) authenticate(c *call) bool {
 	switch {
 	case errors.As(err, &se):
 		status, typ, msg := awserr.APIGatewayAuthError(se)
+		c.trace.Signature = "failed: " + se.Message
 		g.log.Debug("authentication failed", "request_id", c.requestID, "reason", int(se.Reason))
 		g.fail(c, status, typ, msg, true)
 		return false
 	case err != nil || caller == nil:
+		c.trace.Signature = fmt.Sprintf("not verified: %v", err)
 		g.log.Error("authentication error", "request_id", c.requestID, "err", err)
 		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
 		return false
 	}
 	c.caller = caller
+	c.trace.Signature = "verified"
+	c.trace.Identity = &Identity{ARN: caller.ARN, Type: caller.Type, AccountID: caller.AccountID, UserID: caller.UserID, AccessKeyID: caller.AccessKeyID}
 	return true
 }
 
@@ -86,17 +95,82 @@ func (g *Gateway) evaluate(c *call) bool {
 	if p := c.snap.API.Policy; p != "" {
 		req.ResourcePolicies = []auth.Policy{{Name: "resource policy of REST API " + c.snap.API.ID, Document: p}}
 	}
+	c.trace.Action, c.trace.Resource = req.Action, resource
+	c.trace.Context = traceContext(c.caller, req.Context)
 	d, err := g.o.Authz.Authorize(c.r.Context(), c.caller, req)
 	if err != nil {
 		g.log.Error("authorization error", "request_id", c.requestID, "err", err)
+		c.trace.Rule = "authorization failed: " + err.Error()
 		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
 		return false
 	}
+	c.trace.Statements = d.Trace
+	c.trace.Decision, c.trace.Rule = decisionWords(c.caller, d)
 	if d.Allowed {
 		return true
 	}
 	g.fail(c, http.StatusForbidden, awserr.APIGWAccessDenied, denialMessage(c.caller, resource, d), false)
 	return false
+}
+
+// decisionWords names the outcome and the final rule applied, in AWS's
+// words for a deny.
+func decisionWords(caller *auth.Caller, d auth.Decision) (decision, rule string) {
+	switch {
+	case d.Allowed:
+		rule = "allowed"
+		if caller.Type == "Root" {
+			rule = "the account root user is allowed in its own account"
+		}
+		for _, s := range d.Trace {
+			limiting := strings.HasPrefix(s, "permissions boundary") || strings.HasPrefix(s, "session policy")
+			if !limiting && strings.HasSuffix(s, " Allow: applies") {
+				rule = "allowed by " + strings.TrimSuffix(s, ": applies")
+				break
+			}
+		}
+		return "Allow", rule
+	case d.ExplicitDeny:
+		return "ExplicitDeny", d.Message + d.Because
+	}
+	return "ImplicitDeny", d.Message + d.Because
+}
+
+// traceContext is the request context as the policies see it: the keys the
+// gateway sets plus those derived from the caller.
+func traceContext(caller *auth.Caller, req map[string][]string) map[string][]string {
+	ctx := make(map[string][]string, len(req)+6)
+	if caller.Type != "Anonymous" {
+		ctx["aws:PrincipalArn"] = []string{principalARN(caller)}
+		ctx["aws:PrincipalAccount"] = []string{caller.AccountID}
+		ctx["aws:PrincipalType"] = []string{principalType(caller.Type)}
+		ctx["aws:userid"] = []string{caller.UserID}
+		if caller.Username != "" {
+			ctx["aws:username"] = []string{caller.Username}
+		}
+	}
+	for k, v := range req {
+		ctx[k] = v
+	}
+	return ctx
+}
+
+// principalARN is aws:PrincipalArn: for a role session, the role's ARN.
+func principalARN(c *auth.Caller) string {
+	acct, rest, ok := strings.Cut(strings.TrimPrefix(c.ARN, "arn:aws:sts::"), ":assumed-role/")
+	if c.Type != "AssumedRole" || !ok {
+		return c.ARN
+	}
+	role, _, _ := strings.Cut(rest, "/")
+	return "arn:aws:iam::" + acct + ":role/" + role
+}
+
+// principalType is the aws:PrincipalType value for a caller type.
+func principalType(t string) string {
+	if t == "Root" {
+		return "Account"
+	}
+	return t
 }
 
 // denialMessage is execute-api's AccessDeniedException text. API Gateway

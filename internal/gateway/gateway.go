@@ -1,11 +1,13 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,6 +15,7 @@ import (
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
 // Invoker runs a Lambda function synchronously. functionError is the
@@ -39,12 +42,22 @@ type Options struct {
 	Logger    *slog.Logger
 	// NewRequestID returns request ids (uuid v4 by default).
 	NewRequestID func() string
+	// FunctionPolicies and Roles decide whether API Gateway may call a
+	// function (see permission.go). Without FunctionPolicies that check is
+	// skipped, which only tests should do.
+	FunctionPolicies FunctionPolicies
+	Roles            Roles
+	// TraceSize is how many recent request traces are kept for `iamgate
+	// why REQUEST_ID`; 0 means 1000, negative keeps none.
+	TraceSize int
 }
 
 // Gateway serves execute-api requests.
 type Gateway struct {
-	o   Options
-	log *slog.Logger
+	o        Options
+	log      *slog.Logger
+	traces   *traceRing
+	policies policyCache
 }
 
 // New returns a Gateway.
@@ -58,7 +71,14 @@ func New(o Options) *Gateway {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Gateway{o: o, log: o.Logger.With("component", "gateway")}
+	switch {
+	case o.TraceSize == 0:
+		o.TraceSize = 1000
+	case o.TraceSize < 0:
+		o.TraceSize = 0
+	}
+	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize),
+		policies: policyCache{m: map[[32]byte]*iampolicy.Policy{}}}
 }
 
 // call is one request on its way through the gateway.
@@ -76,17 +96,34 @@ type call struct {
 	params    map[string]string
 	caller    *auth.Caller
 	status    int
+	trace     *Trace
+	// dryRun stops before the integration runs (`iamgate why URL`).
+	dryRun bool
 }
 
 // ServeHTTP runs the request path: route, authenticate, authorize, invoke.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := g.newCall(w, r)
+	defer g.accessLog(c)
+	g.run(c)
+	g.traces.add(c.trace)
+	if c.trace.Denied() {
+		g.log.Debug("request denied", "request_id", c.requestID, "trace", traceText(c.trace))
+	}
+}
+
+func (g *Gateway) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{w: w, r: r, start: g.o.Now(), requestID: g.o.NewRequestID(), apigwID: newAPIGWID()}
 	c.traceID = traceID(r, c.start)
+	c.trace = &Trace{RequestID: c.requestID, Time: c.start, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI()}
 	h := w.Header()
 	h.Set("x-amzn-RequestId", c.requestID)
 	h.Set("x-amz-apigw-id", c.apigwID)
 	h.Set("X-Amzn-Trace-Id", c.traceID)
-	defer g.accessLog(c)
+	return c
+}
+
+func (g *Gateway) run(c *call) {
 	if !g.resolve(c) {
 		g.fail(c, http.StatusForbidden, awserr.APIGWMissingAuthenticationToken, awserr.APIGWMissingTokenMessage, true)
 		return
@@ -101,23 +138,35 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) resolve(c *call) bool {
 	t, ok := route(c.r)
 	if !ok {
+		c.trace.Route = "not an API stage URL"
 		return false
 	}
 	c.tgt = t
+	c.trace.APIID, c.trace.Stage = t.APIID, t.Stage
 	snap, err := g.o.APIs.Deployed(c.r.Context(), t.APIID, t.Stage)
 	if err != nil || snap == nil {
 		g.log.Debug("no deployment", "request_id", c.requestID, "api", t.APIID, "stage", t.Stage, "err", err)
+		c.trace.Route = "no deployment of API " + t.APIID + " stage " + t.Stage
 		return false
 	}
 	c.snap = snap
 	c.res, c.method, c.params, ok = snap.Match(c.r.Method, t.Path)
-	return ok
+	if !ok {
+		c.trace.Route = "no method " + c.r.Method + " on a resource matching " + t.Path
+		return false
+	}
+	c.trace.Route = c.method.HTTPMethod + " " + c.res.Path
+	c.trace.Authorization = c.method.AuthorizationType
+	return true
 }
 
 // fail writes a gateway error response.
 func (g *Gateway) fail(c *call, status int, errType, message string, lowerKey bool) {
 	c.status = status
-	awserr.WriteAPIGateway(c.w, status, errType, message, lowerKey)
+	c.trace.Status = status
+	rec := &bodyRecorder{ResponseWriter: c.w}
+	awserr.WriteAPIGateway(rec, status, errType, message, lowerKey)
+	c.trace.Response = rec.body.String()
 }
 
 func (g *Gateway) internalError(c *call) {
@@ -147,4 +196,21 @@ func newAPIGWID() string {
 	b := make([]byte, 11)
 	_, _ = rand.Read(b)
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+// bodyRecorder copies what is written, so the trace shows error bodies.
+type bodyRecorder struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (b *bodyRecorder) Write(p []byte) (int, error) {
+	b.body.Write(p)
+	return b.ResponseWriter.Write(p)
+}
+
+func traceText(t *Trace) string {
+	var b strings.Builder
+	t.WriteText(&b)
+	return b.String()
 }

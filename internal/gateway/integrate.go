@@ -40,6 +40,22 @@ func (g *Gateway) integrate(c *call) {
 		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
 		return
 	}
+	if err := g.checkInvokePermission(c, fn); err != nil {
+		var pe *permissionError
+		if errors.As(err, &pe) {
+			g.log.Warn("API Gateway may not invoke the function", "request_id", c.requestID, "function", fn, "why", pe.why)
+		} else {
+			g.log.Error("integration permission check failed", "request_id", c.requestID, "function", fn, "err", err)
+		}
+		c.trace.Integration = append(c.trace.Integration, "refused: "+err.Error())
+		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		return
+	}
+	if c.dryRun {
+		c.trace.Integration = append(c.trace.Integration, "API Gateway may invoke "+fn+" (not invoked: evaluated only)")
+		c.trace.DryRun = true
+		return
+	}
 	body, err := readBody(c.r, maxPayload+1)
 	if err != nil || len(body) > maxPayload {
 		g.fail(c, http.StatusRequestEntityTooLarge, "", "Request Too Long", true)
@@ -51,6 +67,7 @@ func (g *Gateway) integrate(c *call) {
 		g.internalError(c)
 		return
 	}
+	c.trace.Invoked = true
 	out, fnErr, err := g.invoke(c, fn, payload, in.TimeoutMillis)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -219,6 +236,7 @@ func (g *Gateway) writeResponse(c *call, resp *proxyResponse) {
 		h.Set("Content-Type", "application/json")
 	}
 	c.status = resp.StatusCode
+	c.trace.Status = resp.StatusCode
 	c.w.WriteHeader(resp.StatusCode)
 	if c.r.Method != http.MethodHead {
 		_, _ = c.w.Write(resp.Body)

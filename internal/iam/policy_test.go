@@ -302,3 +302,18 @@ func TestPermissionsBoundaries(t *testing.T) {
 	}
 	must(t, f.svc.DeleteRolePermissionsBoundary(ctx, "r"))
 }
+
+func TestValidateTrustPolicyHook(t *testing.T) {
+	f := newFixture(t, "")
+	f.svc.validateTrust = func(doc string) error {
+		if !strings.Contains(doc, "Principal") {
+			return awserr.New(awserr.MalformedPolicyDocument, "Has prohibited field Resource")
+		}
+		return nil
+	}
+	_, err := f.svc.CreateRole(ctx, "r", "", allowAll, "", 0, "")
+	wantErr(t, err, awserr.MalformedPolicyDocument, "Has prohibited field Resource")
+	_, err = f.svc.CreateRole(ctx, "r", "", trustLambda, "", 0, "")
+	wantErr(t, err, "", "")
+	wantErr(t, f.svc.UpdateAssumeRolePolicy(ctx, "r", allowAll), awserr.MalformedPolicyDocument, "Has prohibited field Resource")
+}

@@ -127,6 +127,10 @@ func (e *evaluator) matchResources(st *Statement, vars bool) (bool, string) {
 		}
 		return true, "no NotResource entry matches"
 	}
+	if st.Resource == nil && st.NotResource == nil {
+		// A trust policy names no resource: it is the role's own policy.
+		return true, "no Resource element (trust policy)"
+	}
 	for _, r := range st.Resource {
 		if match, _ := one(r); match {
 			return true, "Resource " + r + " matches"

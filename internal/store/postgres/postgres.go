@@ -199,7 +199,9 @@ func (s *Store) Range(ctx context.Context, stream string, after int64, limit int
 // txn is the store.Tx handed to Update's fn.
 type txn struct{ q pgx.Tx }
 
-func (t *txn) Get(ctx context.Context, kind, key string) ([]byte, error) { return get(ctx, t.q, kind, key) }
+func (t *txn) Get(ctx context.Context, kind, key string) ([]byte, error) {
+	return get(ctx, t.q, kind, key)
+}
 
 func (t *txn) List(ctx context.Context, kind, prefix string) ([]store.Item, error) {
 	return list(ctx, t.q, kind, prefix)

@@ -1,0 +1,294 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/spf13/cobra"
+)
+
+// `iamgate deploy` follows `sam deploy`: package local artifacts to S3,
+// create a change set, execute it while streaming the stack's events, print
+// the outputs. Every step is a CloudFormation or S3 call on the server, as
+// `aws --endpoint-url` would make it. The messages users script against are
+// sam's own (samcli/commands/deploy/exceptions.py, samcli/lib/deploy/deployer.py).
+
+// errBucketNotSpecified is sam's wording, pinned by its integration test
+// tests/integration/deploy/test_deploy_command.py (aws/aws-sam-cli).
+var errBucketNotSpecified = errors.New("S3 Bucket not specified, use --s3-bucket to specify a bucket name, or use --resolve-s3 to create a managed default bucket, or run sam deploy --guided")
+
+type deployFlags struct {
+	clientFlags
+	templateFile, stackName, s3Bucket, s3Prefix, configFile string
+	resolveS3, noFailOnEmpty, failOnEmpty                   bool
+	overrides, capabilities                                 []string
+}
+
+func newDeploy() *cobra.Command {
+	var f deployFlags
+	c := &cobra.Command{
+		Use:   "deploy --template-file F --stack-name S [--s3-bucket B | --resolve-s3] [flags]",
+		Short: "Package and deploy a SAM/CloudFormation template to a running iamgate, like sam deploy",
+		// aws-CLI style lists (--capabilities A B, --parameter-overrides K=V K2=V2)
+		// arrive as positional arguments; deploy takes no others.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := f.takeListArgs(args); err != nil {
+				return err
+			}
+			if !c.Flags().Changed("region") {
+				f.region = ""
+			}
+			ctx := c.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			d, err := f.resolve()
+			if err != nil {
+				return err
+			}
+			cfg, err := f.awsConfig()
+			if err != nil {
+				return err
+			}
+			d.stdout = c.OutOrStdout()
+			d.endpoint = f.endpointURL()
+			d.cfn = cloudformation.NewFromConfig(cfg)
+			d.s3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+			return d.run(ctx)
+		},
+	}
+	f.register(c)
+	fl := c.Flags()
+	fl.StringVarP(&f.templateFile, "template-file", "t", "", "template to deploy (default template.yaml, .yml or .json in the current folder)")
+	fl.StringVar(&f.stackName, "stack-name", "", "stack name (default samconfig.toml's stack_name)")
+	fl.StringVar(&f.s3Bucket, "s3-bucket", "", "bucket for packaged artifacts (default samconfig.toml's s3_bucket)")
+	fl.StringVar(&f.s3Prefix, "s3-prefix", "", "key prefix for packaged artifacts")
+	fl.BoolVar(&f.resolveS3, "resolve-s3", false, "upload artifacts to a managed bucket, created if needed")
+	fl.StringArrayVar(&f.overrides, "parameter-overrides", nil, "Key=Value parameter overrides (repeatable, or one quoted space-separated list)")
+	fl.StringArrayVar(&f.capabilities, "capabilities", nil, "capabilities, e.g. CAPABILITY_NAMED_IAM")
+	fl.BoolVar(&f.noFailOnEmpty, "no-fail-on-empty-changeset", false, "exit 0 when there is nothing to deploy")
+	fl.BoolVar(&f.failOnEmpty, "fail-on-empty-changeset", false, "exit 1 when there is nothing to deploy (the default)")
+	fl.StringVar(&f.configFile, "config-file", "", "samconfig file (default samconfig.toml beside the template)")
+	return c
+}
+
+// takeListArgs accepts the aws CLI's space-separated list forms, which
+// cobra hands over as positional arguments.
+func (f *deployFlags) takeListArgs(args []string) error {
+	for _, a := range args {
+		switch {
+		case strings.HasPrefix(a, "CAPABILITY_"):
+			f.capabilities = append(f.capabilities, a)
+		case strings.Contains(a, "="):
+			f.overrides = append(f.overrides, a)
+		default:
+			return fmt.Errorf("unexpected argument %q", a)
+		}
+	}
+	return nil
+}
+
+// awsConfig is the SDK configuration every client subcommand uses: the
+// environment's keys, else the admin key the server wrote in the data dir.
+func (f *clientFlags) awsConfig() (aws.Config, error) {
+	id, secret, token := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
+	if id == "" || secret == "" {
+		var err error
+		if id, secret, err = adminKey(f.dataDir); err != nil {
+			return aws.Config{}, err
+		}
+		token = ""
+	}
+	region := f.region
+	if region == "" {
+		region = defaultRegion()
+	}
+	return aws.Config{
+		Region:       region,
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
+		BaseEndpoint: aws.String(f.endpointURL()),
+		// Plain signed payloads: what every S3 implementation accepts.
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+	}, nil
+}
+
+// deployment is one resolved `iamgate deploy`.
+type deployment struct {
+	template, stackName, bucket, prefix, region string
+	resolveS3, failOnEmpty                      bool
+	params                                      map[string]string
+	capabilities                                []string
+
+	stdout   io.Writer
+	endpoint string
+	cfn      cfnAPI
+	s3       s3API
+	// poll is the first delay between DescribeStackEvents polls; it grows to a second.
+	poll time.Duration
+}
+
+// resolve merges the flags over samconfig.toml, as sam does.
+func (f *deployFlags) resolve() (*deployment, error) {
+	tmpl := f.templateFile
+	if tmpl == "" {
+		var err error
+		if tmpl, err = findTemplate("."); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := os.Stat(tmpl); err != nil {
+		return nil, fmt.Errorf("Template file not found at %s", tmpl)
+	}
+	cfgPath := f.configFile
+	if cfgPath == "" {
+		cfgPath = filepath.Join(filepath.Dir(tmpl), "samconfig.toml")
+	}
+	sc, err := readSAMConfig(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	d := &deployment{template: tmpl, stackName: first(f.stackName, sc.StackName), bucket: first(f.s3Bucket, sc.S3Bucket),
+		prefix: first(f.s3Prefix, sc.S3Prefix), region: first(f.region, sc.Region, defaultRegion()),
+		resolveS3: f.resolveS3, failOnEmpty: !f.noFailOnEmpty || f.failOnEmpty, params: sc.ParameterOverrides,
+		capabilities: sc.Capabilities, poll: 50 * time.Millisecond}
+	f.region = d.region
+	if d.stackName == "" {
+		return nil, errors.New("Missing option '--stack-name', 'sam deploy --guided' can be used to provide and save needed parameters for future deploys.")
+	}
+	if d.resolveS3 && d.bucket != "" {
+		return nil, errors.New("Cannot use both --resolve-s3 and --s3-bucket parameters. Please use only one.")
+	}
+	if d.resolveS3 {
+		d.bucket = managedBucket
+	}
+	if len(f.capabilities) > 0 {
+		d.capabilities = splitLists(f.capabilities)
+	}
+	if len(f.overrides) > 0 {
+		if d.params, err = parseOverrides(splitLists(f.overrides)); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func first(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// splitLists accepts both repeated flags and one quoted "A=1 B=2" list.
+func splitLists(in []string) []string {
+	var out []string
+	for _, s := range in {
+		out = append(out, splitShell(s)...)
+	}
+	return out
+}
+
+// run deploys: package, change set, execute with events, outputs.
+func (d *deployment) run(ctx context.Context) error {
+	body, err := os.ReadFile(d.template)
+	if err != nil {
+		return err
+	}
+	if d.resolveS3 {
+		if err := d.ensureBucket(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(d.stdout, "\n\tManaged S3 bucket: %s\n", d.bucket)
+	}
+	templateBody, err := d.packageBody(ctx, body)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.stdout, "\n\tDeploying with following values\n\t===============================\n")
+	fmt.Fprintf(d.stdout, "\tStack name                   : %s\n\tRegion                       : %s\n", d.stackName, d.region)
+	fmt.Fprintf(d.stdout, "\tCapabilities                 : %v\n\tDeployment s3 bucket         : %s\n", d.capabilities, d.bucket)
+	return d.deployChangeSet(ctx, templateBody)
+}
+
+// cfnAPI and s3API are the calls deploy makes (satisfied by the SDK clients).
+type cfnAPI interface {
+	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+	CreateChangeSet(context.Context, *cloudformation.CreateChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error)
+	DescribeChangeSet(context.Context, *cloudformation.DescribeChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error)
+	ExecuteChangeSet(context.Context, *cloudformation.ExecuteChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error)
+	DeleteChangeSet(context.Context, *cloudformation.DeleteChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error)
+	DeleteStack(context.Context, *cloudformation.DeleteStackInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error)
+	DescribeStackEvents(context.Context, *cloudformation.DescribeStackEventsInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error)
+}
+
+type s3API interface {
+	HeadBucket(context.Context, *s3.HeadBucketInput, ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	CreateBucket(context.Context, *s3.CreateBucketInput, ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
+	HeadObject(context.Context, *s3.HeadObjectInput, ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
+	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+var (
+	_ cfnAPI = (*cloudformation.Client)(nil)
+	_ s3API  = (*s3.Client)(nil)
+)
+
+// ensureBucket creates the managed bucket on first use.
+func (d *deployment) ensureBucket(ctx context.Context) error {
+	if _, err := d.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(d.bucket)}); err == nil {
+		return nil
+	}
+	_, err := d.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(d.bucket)})
+	if err != nil && !hasCode(err, "BucketAlreadyOwnedByYou") {
+		return fmt.Errorf("creating the managed bucket %s: %w", d.bucket, err)
+	}
+	return nil
+}
+
+// upload stores one artifact unless an object with the same key (its MD5)
+// is already there, as sam does; a second deploy uploads nothing.
+func (d *deployment) upload(ctx context.Context, key string, data []byte) (string, error) {
+	if d.bucket == "" {
+		return "", errBucketNotSpecified
+	}
+	if _, err := d.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(d.bucket), Key: aws.String(key)}); err == nil {
+		fmt.Fprintf(d.stdout, "\tFile with same data already exists at %s, skipping upload\n", key)
+		return d.bucket, nil
+	}
+	_, err := d.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(d.bucket), Key: aws.String(key),
+		Body: strings.NewReader(string(data)), ContentLength: aws.Int64(int64(len(data)))})
+	if err != nil {
+		return "", fmt.Errorf("uploading s3://%s/%s: %w", d.bucket, key, err)
+	}
+	fmt.Fprintf(d.stdout, "\tUploading to %s  %d / %d  (100.00%%)\n", key, len(data), len(data))
+	return d.bucket, nil
+}
+
+// packageBody uploads local artifacts and returns the template to send.
+// The source text is kept, with only the artifact values replaced on their
+// own lines, so that the line numbers in the server's errors are the
+// user's; JSON is the fallback when a value cannot be replaced in place.
+func (d *deployment) packageBody(ctx context.Context, body []byte) (string, error) {
+	t, edits, err := packageArtifacts(ctx, d.template, body, d.prefix, d.upload)
+	if err != nil {
+		return "", err
+	}
+	if out, ok := spliceEdits(string(body), t, edits); ok {
+		return out, nil
+	}
+	return packageTemplate(ctx, d.template, body, d.prefix, d.upload)
+}

@@ -1,0 +1,176 @@
+package gateway
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Trace is the decision trace of one data-plane request: what `iamgate why`
+// prints. It holds no secrets: the access key id, never the signature,
+// secret or session token.
+type Trace struct {
+	RequestID string    `json:"requestId"`
+	Time      time.Time `json:"time"`
+	Method    string    `json:"method"`
+	URL       string    `json:"url"`
+	APIID     string    `json:"apiId,omitempty"`
+	Stage     string    `json:"stage,omitempty"`
+	// Route is the resource and method the request matched ("GET /hello"),
+	// or why none did.
+	Route         string `json:"route"`
+	Authorization string `json:"authorizationType,omitempty"`
+	// Signature is "verified", "not checked (...)", or the failure.
+	Signature string    `json:"signature,omitempty"`
+	Identity  *Identity `json:"identity,omitempty"`
+	Action    string    `json:"action,omitempty"`
+	Resource  string    `json:"resource,omitempty"`
+	// Context holds the request context keys the policies were evaluated with.
+	Context map[string][]string `json:"context,omitempty"`
+	// Statements lists every policy statement considered, in order.
+	Statements []string `json:"statements,omitempty"`
+	// Decision is Allow, ExplicitDeny or ImplicitDeny; Rule the final rule.
+	Decision string `json:"decision,omitempty"`
+	Rule     string `json:"rule,omitempty"`
+	// Integration explains whether API Gateway may call the function.
+	Integration []string `json:"integration,omitempty"`
+	Invoked     bool     `json:"invoked"`
+	// DryRun: evaluated without invoking (`iamgate why URL`); everything
+	// up to the call passed.
+	DryRun bool `json:"dryRun,omitempty"`
+	Status      int      `json:"status"`
+	// Response is the body API Gateway's own errors carried.
+	Response string `json:"response,omitempty"`
+}
+
+// Identity is the verified caller.
+type Identity struct {
+	ARN         string `json:"arn"`
+	Type        string `json:"type"`
+	AccountID   string `json:"accountId,omitempty"`
+	UserID      string `json:"userId,omitempty"`
+	AccessKeyID string `json:"accessKeyId,omitempty"`
+}
+
+// Denied reports whether the request was refused before its integration ran.
+func (t *Trace) Denied() bool { return t.Status == 403 || (t.Status >= 400 && !t.Invoked) }
+
+// WriteText renders t for people, one fact per line.
+func (t *Trace) WriteText(w io.Writer) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+	p("request %s at %s", t.RequestID, t.Time.UTC().Format(time.RFC3339))
+	p("  %s %s", t.Method, t.URL)
+	if t.APIID != "" {
+		p("  api %s, stage %s", t.APIID, t.Stage)
+	}
+	p("route: %s", t.Route)
+	if t.Authorization != "" {
+		p("authorization: %s", t.Authorization)
+	}
+	if t.Signature != "" {
+		p("signature: %s", t.Signature)
+	}
+	if id := t.Identity; id != nil {
+		p("identity: %s (%s)", id.ARN, id.Type)
+		if id.AccessKeyID != "" {
+			p("  access key %s, account %s, user id %s", id.AccessKeyID, id.AccountID, id.UserID)
+		}
+	}
+	if t.Action != "" {
+		p("action: %s", t.Action)
+		p("resource: %s", t.Resource)
+	}
+	if len(t.Context) > 0 {
+		p("context:")
+		for _, k := range slices.Sorted(maps.Keys(t.Context)) {
+			p("  %s = %s", k, strings.Join(t.Context[k], ", "))
+		}
+	}
+	if len(t.Statements) > 0 {
+		p("statements considered:")
+		for _, s := range t.Statements {
+			p("  %s", s)
+		}
+	}
+	if t.Decision != "" {
+		p("decision: %s", t.Decision)
+		p("rule: %s", t.Rule)
+	}
+	if len(t.Integration) > 0 {
+		p("integration permission:")
+		for _, s := range t.Integration {
+			p("  %s", s)
+		}
+	}
+	if t.DryRun {
+		p("result: allowed; the function would be invoked (evaluated without invoking)")
+		return
+	}
+	result := fmt.Sprintf("%d", t.Status)
+	if t.Response != "" {
+		result += " " + t.Response
+	}
+	if t.Invoked && t.Response == "" {
+		result += " (from the function)"
+	}
+	p("result: %s", result)
+}
+
+// traceRing keeps the most recent traces by request id, for
+// `iamgate why REQUEST_ID`. Memory only: a restart forgets them.
+type traceRing struct {
+	mu   sync.Mutex
+	ids  []string // a circle; next is the oldest slot
+	next int
+	byID map[string]*Trace
+}
+
+func newTraceRing(size int) *traceRing {
+	return &traceRing{ids: make([]string, size), byID: make(map[string]*Trace, size)}
+}
+
+func (r *traceRing) add(t *Trace) {
+	if len(r.ids) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old := r.ids[r.next]; old != "" {
+		delete(r.byID, old)
+	}
+	r.ids[r.next] = t.RequestID
+	r.byID[t.RequestID] = t
+	r.next = (r.next + 1) % len(r.ids)
+}
+
+func (r *traceRing) get(id string) (*Trace, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t, ok := r.byID[id]
+	return t, ok
+}
+
+// Trace returns the trace of a recent request by its x-amzn-RequestId.
+func (g *Gateway) Trace(requestID string) (*Trace, bool) { return g.traces.get(requestID) }
+
+// Explain runs r through routing, authentication, authorization and the
+// integration permission check without invoking anything, and returns the
+// trace; it writes no response and records nothing.
+func (g *Gateway) Explain(r *http.Request) *Trace {
+	c := g.newCall(discard{}, r)
+	c.dryRun = true
+	g.run(c)
+	return c.trace
+}
+
+// discard is a ResponseWriter that drops everything.
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) WriteHeader(int)             {}

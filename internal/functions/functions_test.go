@@ -1,0 +1,154 @@
+package functions
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/lambda"
+	"github.com/iamgate/iamgate/internal/store/sqlite"
+)
+
+// runtime records what the service hands to the runtime (a fake, in a unit
+// test of its consumer).
+type runtime struct {
+	mu       sync.Mutex
+	deployed map[string]lambda.Function
+}
+
+func (r *runtime) Deploy(fn lambda.Function) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deployed[fn.Name] = fn
+	return nil
+}
+
+func (r *runtime) Remove(name string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.deployed, name)
+	return nil
+}
+
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestPutGetDeletePermissions(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rt := &runtime{deployed: map[string]lambda.Function{}}
+	s := New(st, rt, filepath.Join(dir, "code"), "us-east-1", "000000000000", time.Now)
+	c, err := s.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "def h(e, c): return 1\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ARN != "arn:aws:lambda:us-east-1:000000000000:function:f" || c.Timeout != 3 || c.MemorySize != 128 || c.LogGroup != "/aws/lambda/f" {
+		t.Errorf("defaults: %+v", c)
+	}
+	fn := rt.deployed["f"]
+	if b, err := os.ReadFile(filepath.Join(fn.CodeDir, "app.py")); err != nil || len(b) == 0 {
+		t.Errorf("code not extracted: %v", err)
+	}
+	p := Permission{Sid: "s1", Action: "lambda:InvokeFunction", Principal: "apigateway.amazonaws.com", SourceArn: "arn:aws:execute-api:us-east-1:000000000000:abc/*/GET/hello"}
+	if err := s.AddPermission(ctx, "f", p); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddPermission(ctx, "f", p); !awserr.Is(err, ResourceConflict) {
+		t.Errorf("duplicate sid: %v", err)
+	}
+	got, _ := s.Get(ctx, "f")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(got.PolicyDocument()), &doc); err != nil || len(doc["Statement"].([]any)) != 1 {
+		t.Errorf("policy document: %s", got.PolicyDocument())
+	}
+	if err := s.RemovePermission(ctx, "f", "nope"); !awserr.Is(err, ResourceNotFound) {
+		t.Errorf("remove missing sid: %v", err)
+	}
+	if err := s.Delete(ctx, "f"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, "f"); !awserr.Is(err, ResourceNotFound) {
+		t.Errorf("after delete: %v", err)
+	}
+	if _, ok := rt.deployed["f"]; ok {
+		t.Error("runtime still has the function")
+	}
+}
+
+func TestExtractZipRefusesEscapes(t *testing.T) {
+	for _, name := range []string{"../evil.py", "/abs.py", "a/../../evil.py"} {
+		t.Run(name, func(t *testing.T) {
+			err := extractZip(zipOf(t, map[string]string{name: "x"}), filepath.Join(t.TempDir(), "code"))
+			if err == nil {
+				t.Errorf("%s was extracted", name)
+			}
+		})
+	}
+}
+
+func TestZipDirRoundTrip(t *testing.T) {
+	src := t.TempDir()
+	os.MkdirAll(filepath.Join(src, "pkg", "__pycache__"), 0o755)
+	os.WriteFile(filepath.Join(src, "bootstrap"), []byte("#!/bin/sh\n"), 0o755)
+	os.WriteFile(filepath.Join(src, "pkg", "m.py"), []byte("x = 1\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "pkg", "__pycache__", "m.pyc"), []byte("junk"), 0o644)
+	data, err := ZipDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := ZipDir(src)
+	if !bytes.Equal(data, again) {
+		t.Error("zipping the same directory twice differs: redeploys would see a change")
+	}
+	dst := filepath.Join(t.TempDir(), "out")
+	if err := extractZip(data, dst); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(dst, "bootstrap"))
+	if err != nil || info.Mode().Perm()&0o100 == 0 {
+		t.Errorf("bootstrap lost its exec bit: %v %v", info, err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "pkg", "__pycache__")); err == nil {
+		t.Error("__pycache__ was packaged")
+	}
+}
+
+func FuzzExtractZip(f *testing.F) {
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		_ = extractZip(data, filepath.Join(dir, "code"))
+		// Nothing may land outside the target directory.
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.Name() != "code" {
+				t.Fatalf("extracted outside: %s", e.Name())
+			}
+		}
+	})
+}

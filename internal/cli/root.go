@@ -49,6 +49,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 // serverFlags are shared by serve and up.
 type serverFlags struct {
 	addr, dataDir, store, accountID, region string
+	masterKeyFile                           string
 	debug                                   bool
 }
 
@@ -58,6 +59,7 @@ func (f *serverFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.store, "store", "sqlite", "store: sqlite, sqlite:PATH or a postgres:// URL")
 	c.Flags().StringVar(&f.accountID, "account-id", "000000000000", "AWS account id")
 	c.Flags().StringVar(&f.region, "region", defaultRegion(), "AWS region")
+	c.Flags().StringVar(&f.masterKeyFile, "master-key-file", "", "32-byte key sealing secrets at rest (replicas sharing a store need the same one); default {data dir}/master.key")
 	c.Flags().BoolVar(&f.debug, "debug", false, "log at debug level")
 }
 

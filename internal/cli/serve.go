@@ -48,7 +48,7 @@ func logger(w io.Writer, debug bool) *slog.Logger {
 // startServer builds, binds and starts serving; errors from Serve are logged.
 func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, onEvent func(stack.Event)) (*runningServer, error) {
 	srv, err := server.New(ctx, server.Config{Addr: f.addr, DataDir: f.dataDir, Store: f.store, AccountID: f.accountID,
-		Region: f.region, Logger: logger(stderr, f.debug), OnStackEvent: onEvent,
+		Region: f.region, Logger: logger(stderr, f.debug), OnStackEvent: onEvent, MasterKeyFile: f.masterKeyFile,
 		Notice: func(msg string) { fmt.Fprintln(stderr, "notice:", msg) }})
 	if err != nil {
 		return nil, err

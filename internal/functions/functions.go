@@ -7,8 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -24,7 +27,12 @@ const (
 	PreconditionFaild awserr.Code = "PreconditionFailedException"
 )
 
-const kindFunction = "lambda/function"
+const (
+	kindFunction = "lambda/function"
+	// kindCode holds each code archive by its SHA-256, so that any node
+	// sharing the store can extract and run a function another node deployed.
+	kindCode = "lambda/code"
+)
 
 // Config is a function's stored configuration.
 type Config struct {
@@ -71,11 +79,14 @@ type Service struct {
 	region   string
 	account  string
 	now      func() time.Time
+
+	mu       sync.Mutex
+	deployed map[string]string // function name → RevisionID handed to the runtime
 }
 
 // New returns a Service; extracted code lives under codeRoot.
 func New(st store.Store, rt Runtime, codeRoot, region, account string, now func() time.Time) *Service {
-	return &Service{st: st, rt: rt, codeRoot: codeRoot, region: region, account: account, now: now}
+	return &Service{st: st, rt: rt, codeRoot: codeRoot, region: region, account: account, now: now, deployed: map[string]string{}}
 }
 
 // ARN returns the ARN of the named function.
@@ -103,21 +114,85 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 	if old, err := s.Get(ctx, c.Name); err == nil {
 		c.Policy = old.Policy
 	}
-	dir := s.codeDir(c)
-	if _, err := os.Stat(dir); err != nil {
-		if err := extractZip(zipped, dir+".tmp"); err != nil {
-			os.RemoveAll(dir + ".tmp")
-			return c, awserr.New(InvalidParameter, "%s", err.Error())
-		}
-		if err := os.Rename(dir+".tmp", dir); err != nil {
-			return c, err
-		}
-	}
-	b, _ := json.Marshal(c)
-	if err := s.st.Put(ctx, kindFunction, c.Name, b); err != nil {
+	if err := s.extract(c, zipped); err != nil {
 		return c, err
 	}
-	return c, s.rt.Deploy(s.runtimeFunction(c))
+	b, _ := json.Marshal(c)
+	err := s.st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.Put(ctx, kindCode, codeKey(c), zipped); err != nil {
+			return err
+		}
+		return tx.Put(ctx, kindFunction, c.Name, b)
+	})
+	if err != nil {
+		return c, err
+	}
+	return c, s.deploy(c)
+}
+
+func codeKey(c Config) string {
+	sum, _ := base64.StdEncoding.DecodeString(c.CodeSha256)
+	return hex.EncodeToString(sum)
+}
+
+// extract unpacks the archive into the function's code directory unless it
+// is already there (directories are named by content hash).
+func (s *Service) extract(c Config, zipped []byte) error {
+	dir := s.codeDir(c)
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	tmp := dir + ".tmp" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if err := extractZip(zipped, tmp); err != nil {
+		os.RemoveAll(tmp)
+		return awserr.New(InvalidParameter, "%s", err.Error())
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		if _, statErr := os.Stat(dir); statErr == nil {
+			return nil // another caller extracted the same code first
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Service) deploy(c Config) error {
+	if err := s.rt.Deploy(s.runtimeFunction(c)); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.deployed[c.Name] = c.RevisionID
+	s.mu.Unlock()
+	return nil
+}
+
+// Sync makes the runtime run the stored version of a function: it deploys a
+// function this node has not seen, or one another node changed, extracting
+// its code from the store when the code directory is missing. It is called
+// before each invocation, so replicas sharing a store stay consistent
+// without a notification channel.
+func (s *Service) Sync(ctx context.Context, name string) error {
+	c, err := s.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	current := s.deployed[name] == c.RevisionID
+	s.mu.Unlock()
+	if current {
+		return nil
+	}
+	if _, err := os.Stat(s.codeDir(c)); err != nil {
+		zipped, err := s.st.Get(ctx, kindCode, codeKey(c))
+		if err != nil {
+			return fmt.Errorf("function %s: code %s: %w", name, codeKey(c), err)
+		}
+		if err := s.extract(c, zipped); err != nil {
+			return err
+		}
+	}
+	return s.deploy(c)
 }
 
 func (s *Service) codeDir(c Config) string {
@@ -172,7 +247,13 @@ func (s *Service) Delete(ctx context.Context, name string) error {
 	if err := s.st.Delete(ctx, kindFunction, name); err != nil {
 		return err
 	}
+	if others, err := s.List(ctx); err == nil && !sharesCode(others, c) {
+		_ = s.st.Delete(ctx, kindCode, codeKey(c))
+	}
 	_ = s.rt.Remove(name)
+	s.mu.Lock()
+	delete(s.deployed, name)
+	s.mu.Unlock()
 	return os.RemoveAll(filepath.Dir(s.codeDir(c)))
 }
 
@@ -183,14 +264,20 @@ func (s *Service) LoadAll(ctx context.Context) error {
 		return err
 	}
 	for _, c := range all {
-		if _, err := os.Stat(s.codeDir(c)); err != nil {
-			continue // code missing from disk: the function answers when redeployed
-		}
-		if err := s.rt.Deploy(s.runtimeFunction(c)); err != nil {
+		if err := s.Sync(ctx, c.Name); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func sharesCode(all []Config, c Config) bool {
+	for _, o := range all {
+		if o.Name != c.Name && o.CodeSha256 == c.CodeSha256 {
+			return true
+		}
+	}
+	return false
 }
 
 // AddPermission adds a statement to a function's resource policy.

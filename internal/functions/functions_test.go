@@ -152,3 +152,40 @@ func FuzzExtractZip(f *testing.F) {
 		}
 	})
 }
+
+// TestSyncAcrossNodes: two nodes share one store; a function put on one runs
+// on the other, and a change made on one reaches the other at its next Sync.
+func TestSyncAcrossNodes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rtA := &runtime{deployed: map[string]lambda.Function{}}
+	rtB := &runtime{deployed: map[string]lambda.Function{}}
+	a := New(st, rtA, filepath.Join(dir, "a"), "us-east-1", "000000000000", time.Now)
+	b := New(st, rtB, filepath.Join(dir, "b"), "us-east-1", "000000000000", time.Now)
+	if _, err := a.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "v1"})); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Sync(ctx, "f"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(rtB.deployed["f"].CodeDir, "app.py")); string(got) != "v1" {
+		t.Fatalf("node b runs %q", got)
+	}
+	if _, err := a.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "v2"})); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Sync(ctx, "f"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(rtB.deployed["f"].CodeDir, "app.py")); string(got) != "v2" {
+		t.Fatalf("node b still runs %q", got)
+	}
+	if err := b.Sync(ctx, "missing"); !awserr.Is(err, ResourceNotFound) {
+		t.Errorf("sync of a missing function: %v", err)
+	}
+}

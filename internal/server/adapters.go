@@ -35,6 +35,10 @@ func (i invoker) InvokeFunction(ctx context.Context, functionARN string, payload
 	if k := strings.IndexByte(name, ':'); k >= 0 {
 		name = name[:k]
 	}
+	// Sync first: a replica sharing the store may have deployed or changed it.
+	if err := i.funcs.Sync(ctx, name); err != nil {
+		return nil, "", err
+	}
 	res, err := i.rt.Invoke(ctx, name, payload, lambda.InvokeOptions{})
 	if err != nil {
 		return nil, "", err

@@ -43,6 +43,10 @@ type Config struct {
 	OnStackEvent func(stack.Event)
 	// Notice receives one-line messages meant for the person at the terminal.
 	Notice func(string)
+	// MasterKeyFile, when set, is the 32-byte key that seals secrets in the
+	// store; replicas sharing one PostgreSQL must share it. Default:
+	// {DataDir}/master.key, created on first start.
+	MasterKeyFile string
 }
 
 // Server is one iamgate node.
@@ -101,7 +105,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := seal.Open(cfg.DataDir)
+	sealer, err := openSealer(cfg)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -109,6 +113,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, st: st}
 	s.build(sealer)
 	key, err := s.IAM.EnsureRootKey(ctx)
+	if errors.Is(err, seal.ErrOpen) {
+		st.Close()
+		return nil, fmt.Errorf("the store's secrets were sealed with another master key: every server sharing a store needs the same key (copy master.key from the first server's data dir, or pass --master-key-file)")
+	}
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("root credentials: %w", err)
@@ -154,6 +162,17 @@ func (s *Server) build(sealer *seal.Sealer) {
 		}
 		cp.ServeHTTP(w, r)
 	})
+}
+
+func openSealer(cfg Config) (*seal.Sealer, error) {
+	if cfg.MasterKeyFile == "" {
+		return seal.Open(cfg.DataDir)
+	}
+	key, err := os.ReadFile(cfg.MasterKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return seal.New(key)
 }
 
 func validatePolicy(doc string) error {

@@ -163,3 +163,39 @@ func deploySeed(t *testing.T, s *Server, stackName string) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplicasShareAStore: two servers over one store (PostgreSQL in CI, the
+// way a team scales out) see the same users and keys when they share the
+// master key, and the second refuses to start with a different one.
+func TestReplicasShareAStore(t *testing.T) {
+	for name, url := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			dirA, dirB := t.TempDir(), t.TempDir()
+			if name == "sqlite" {
+				url = "sqlite:" + filepath.Join(dirA, "shared.db")
+			}
+			a := newServer(t, url, dirA)
+			defer a.Shutdown(ctx)
+			if _, err := a.IAM.CreateUser(ctx, "shared", "/", nil); err != nil {
+				t.Fatal(err)
+			}
+			key, err := a.IAM.CreateAccessKey(ctx, "shared")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := New(ctx, Config{DataDir: dirB, Store: url}); err == nil || !strings.Contains(err.Error(), "master key") {
+				t.Fatalf("a replica with another master key started: %v", err)
+			}
+			b, err := New(ctx, Config{DataDir: dirB, Store: url, MasterKeyFile: filepath.Join(dirA, "master.key")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Shutdown(ctx)
+			info, ok, err := b.IAM.LookupKey(ctx, key.AccessKeyID)
+			if err != nil || !ok || info.Secret != key.Secret.Reveal() {
+				t.Errorf("replica b cannot read the key: %v %v", ok, err)
+			}
+		})
+	}
+}

@@ -290,7 +290,7 @@ func TestAuthorizationResources(t *testing.T) {
 		{"caller identity needs nothing", "AKIAAPIUSER", "sts", form("Action", "GetCallerIdentity"), nil},
 		{"assume role with trust policy", "AKIAAPIUSER", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
 			[]auth.Request{{Action: "sts:AssumeRole", Resource: "arn:aws:iam::000000000000:role/deployer",
-				ResourcePolicies: []auth.Policy{{Name: "trust policy of deployer", Document: newFakeIAM().roles["deployer"].AssumeRolePolicy}}}}},
+				ResourcePolicies: []auth.Policy{{Name: "trust policy of deployer", Document: newFakeIAM().roles["deployer"].AssumeRolePolicy}}, ResourceMustAllow: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,237 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/gateway"
+	"github.com/iamgate/iamgate/internal/iam"
+	"github.com/iamgate/iamgate/internal/sigv4"
+)
+
+// The why API explains data-plane decisions (`iamgate why`). It is
+// iamgate's own, so it lives under a path no AWS API uses:
+//
+//	GET  /_iamgate/why/{requestId}   the trace of a recent request
+//	POST /_iamgate/why               evaluate a request without invoking
+//
+// Requests are SigV4-signed with service name "iamgate" (any region). A
+// trace reveals a principal's policies, so the caller needs what
+// `aws iam simulate-principal-policy` needs: iam:SimulatePrincipalPolicy on
+// the principal the trace is about (the admin has it).
+const (
+	WhyPath       = "/_iamgate/why"
+	WhyService    = "iamgate"
+	whyAction     = "iam:SimulatePrincipalPolicy"
+	maxWhyRequest = 11 << 20 // API Gateway's 10 MB payload plus the JSON around it
+)
+
+// WhyRequest is the body of POST /_iamgate/why: a data-plane request, as
+// the client would send it (signed by the identity being explained).
+type WhyRequest struct {
+	Method string      `json:"method"`
+	URL    string      `json:"url"`
+	Host   string      `json:"host"`
+	Header http.Header `json:"header"`
+	Body   []byte      `json:"body,omitempty"`
+}
+
+// IsWhy tells the server's dispatcher that r is for the why API.
+func IsWhy(r *http.Request) bool {
+	return r.URL.Path == WhyPath || strings.HasPrefix(r.URL.Path, WhyPath+"/")
+}
+
+// whyHandler serves the why API over the gateway's traces.
+type whyHandler struct {
+	gw    *gateway.Gateway
+	authn auth.Authenticator
+	authz auth.Authorizer
+	newID func() string
+}
+
+func (h *whyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := h.newID()
+	caller, err := h.authn.Authenticate(r.Context(), r, sigv4.Options{Service: WhyService})
+	if err != nil {
+		var se *sigv4.Error
+		if errors.As(err, &se) {
+			awserr.WriteRESTJSON(w, awserr.FromSigV4(se, awserr.RESTJSON), reqID)
+			return
+		}
+		awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authentication failed"), reqID)
+		return
+	}
+	var t *gateway.Trace
+	switch id := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, WhyPath), "/"); {
+	case r.Method == http.MethodGet && id != "":
+		var ok bool
+		if t, ok = h.gw.Trace(id); !ok {
+			awserr.WriteRESTJSON(w, awserr.New(awserr.NotFoundException,
+				"No trace for request %s: the server keeps the most recent requests only, in memory", id), reqID)
+			return
+		}
+	case r.Method == http.MethodPost && id == "":
+		inner, err := innerRequest(r)
+		if err != nil {
+			awserr.WriteRESTJSON(w, awserr.New(awserr.ValidationException, "%s", err.Error()), reqID)
+			return
+		}
+		t = h.gw.Explain(inner)
+	default:
+		awserr.WriteRESTJSON(w, awserr.New(awserr.NotFoundException, "No such why API route: %s %s", r.Method, r.URL.Path), reqID)
+		return
+	}
+	if !h.allowed(w, r, caller, t, reqID) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("x-amzn-RequestId", reqID)
+	_ = json.NewEncoder(w).Encode(t)
+}
+
+// allowed authorizes iam:SimulatePrincipalPolicy on the traced principal.
+func (h *whyHandler) allowed(w http.ResponseWriter, r *http.Request, caller *auth.Caller, t *gateway.Trace, reqID string) bool {
+	resource := "*"
+	if t.Identity != nil && strings.HasPrefix(t.Identity.ARN, "arn:") {
+		resource = t.Identity.ARN
+	}
+	d, err := h.authz.Authorize(r.Context(), caller, auth.Request{Action: whyAction, Resource: resource})
+	switch {
+	case err != nil:
+		awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authorization failed"), reqID)
+		return false
+	case !d.Allowed:
+		awserr.WriteRESTJSON(w, awserr.New(awserr.AccessDeniedException, "%s", d.Message+d.Because), reqID)
+		return false
+	}
+	return true
+}
+
+// innerRequest rebuilds the data-plane request a WhyRequest describes. Its
+// remote address is the why caller's, so aws:SourceIp is the client's.
+func innerRequest(r *http.Request) (*http.Request, error) {
+	var wr WhyRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxWhyRequest))
+	if err := dec.Decode(&wr); err != nil {
+		return nil, fmt.Errorf("request body is not a why request: %v", err)
+	}
+	u, err := url.Parse(wr.URL)
+	if err != nil || u.Path == "" {
+		return nil, fmt.Errorf("url %q is not a URL with a path", wr.URL)
+	}
+	if wr.Method == "" {
+		wr.Method = http.MethodGet
+	}
+	inner, err := http.NewRequestWithContext(r.Context(), wr.Method, wr.URL, bytes.NewReader(wr.Body))
+	if err != nil {
+		return nil, err
+	}
+	inner.Header = wr.Header
+	if inner.Header == nil {
+		inner.Header = http.Header{}
+	}
+	inner.Host = wr.Host
+	if inner.Host == "" {
+		inner.Host = u.Host
+	}
+	inner.RemoteAddr = r.RemoteAddr
+	inner.RequestURI = u.RequestURI()
+	if !gateway.Match(inner) {
+		return nil, fmt.Errorf("url %q is not an execute-api URL of this server", wr.URL)
+	}
+	return inner, nil
+}
+
+// functionPolicies gives the gateway each function's resource-based policy.
+type functionPolicies struct{ funcs *functions.Service }
+
+func (f functionPolicies) FunctionPolicy(ctx context.Context, functionARN string) (string, error) {
+	name := functionARN
+	if k := strings.Index(name, ":function:"); k >= 0 {
+		name = name[k+len(":function:"):]
+	}
+	if k := strings.IndexByte(name, ':'); k >= 0 {
+		name = name[:k]
+	}
+	c, err := f.funcs.Get(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if len(c.Policy) == 0 {
+		return "", nil
+	}
+	return c.PolicyDocument(), nil
+}
+
+// integrationRoles gives the gateway an integration role's trust policy,
+// permissions and boundary.
+type integrationRoles struct{ iam *iam.Service }
+
+func (r integrationRoles) Role(ctx context.Context, roleARN string) (gateway.Role, error) {
+	i := strings.Index(roleARN, ":role/")
+	if !strings.HasPrefix(roleARN, "arn:aws:iam::") || i < 0 {
+		return gateway.Role{}, fmt.Errorf("%s is not a role ARN", roleARN)
+	}
+	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
+	role, err := r.iam.GetRole(ctx, name)
+	if err != nil {
+		return gateway.Role{}, err
+	}
+	if role.ARN != roleARN {
+		return gateway.Role{}, fmt.Errorf("no role %s (role %s is %s)", roleARN, name, role.ARN)
+	}
+	out := gateway.Role{ARN: role.ARN, AccountID: r.iam.AccountID(), RoleID: role.RoleID, Trust: role.AssumeRolePolicy, Tags: role.Tags}
+	names, err := r.iam.ListRolePolicies(ctx, name)
+	if err != nil {
+		return out, err
+	}
+	for _, n := range names {
+		doc, err := r.iam.GetRolePolicy(ctx, name, n)
+		if err != nil {
+			return out, err
+		}
+		out.Policies = append(out.Policies, auth.Policy{Name: "role/" + name + " inline " + n, Document: doc})
+	}
+	attached, err := r.iam.ListAttachedRolePolicies(ctx, name)
+	if err != nil {
+		return out, err
+	}
+	for _, a := range attached {
+		doc, err := r.defaultVersion(ctx, a.PolicyARN)
+		if err != nil {
+			return out, err
+		}
+		out.Policies = append(out.Policies, auth.Policy{Name: "role/" + name + " attached " + a.PolicyARN, Document: doc})
+	}
+	if role.PermissionsBoundary != "" {
+		doc, err := r.defaultVersion(ctx, role.PermissionsBoundary)
+		if err != nil {
+			return out, err
+		}
+		out.Boundary = &auth.Policy{Name: "permissions boundary " + role.PermissionsBoundary, Document: doc}
+	}
+	return out, nil
+}
+
+func (r integrationRoles) defaultVersion(ctx context.Context, policyARN string) (string, error) {
+	versions, err := r.iam.ListPolicyVersions(ctx, policyARN)
+	if err != nil {
+		return "", err
+	}
+	for _, v := range versions {
+		if v.IsDefault {
+			return v.Document, nil
+		}
+	}
+	return "", fmt.Errorf("policy %s has no default version", policyARN)
+}

@@ -35,6 +35,7 @@ type curlFlags struct {
 	fail    bool
 	service string
 	verbose bool
+	explain bool
 }
 
 func newCurl() *cobra.Command {
@@ -56,6 +57,7 @@ func newCurl() *cobra.Command {
 	c.Flags().BoolVarP(&f.fail, "fail", "f", false, "exit 22 on HTTP errors")
 	c.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "print the request line and headers to stderr")
 	c.Flags().StringVar(&f.service, "service", "execute-api", "SigV4 service name")
+	c.Flags().BoolVar(&f.explain, "explain", false, "after the response, print the request's decision trace to stderr (as iamgate why REQUEST_ID)")
 	return c
 }
 
@@ -110,6 +112,11 @@ func runCurl(ctx context.Context, stdout, stderr io.Writer, f *curlFlags, rawURL
 	}
 	if _, err := io.Copy(stdout, resp.Body); err != nil {
 		return err
+	}
+	if f.explain {
+		if err := explainResponse(ctx, stderr, &f.clientFlags, resp); err != nil {
+			return err
+		}
 	}
 	if f.fail && resp.StatusCode >= 400 {
 		return exitError{22}

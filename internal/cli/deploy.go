@@ -2,19 +2,25 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
+
+	"github.com/iamgate/iamgate/internal/cfn"
 )
 
 // `iamgate deploy` follows `sam deploy`: package local artifacts to S3,
@@ -290,5 +296,243 @@ func (d *deployment) packageBody(ctx context.Context, body []byte) (string, erro
 	if out, ok := spliceEdits(string(body), t, edits); ok {
 		return out, nil
 	}
-	return packageTemplate(ctx, d.template, body, d.prefix, d.upload)
+	out, err := json.MarshalIndent(t.Root, "", "  ")
+	return string(out), err
+}
+
+// spliceEdits replaces each edited value where it stands in the source:
+// on the line of its key, right after the colon, as a JSON scalar or flow
+// mapping (valid in YAML and JSON alike). ok is false when a value is not
+// a plain scalar on its key's line.
+func spliceEdits(src string, t *cfn.Template, edits []artifactEdit) (string, bool) {
+	if len(edits) == 0 {
+		return src, true
+	}
+	lines := strings.Split(src, "\n")
+	type spot struct {
+		line, col int
+		e         artifactEdit
+	}
+	spots := make([]spot, 0, len(edits))
+	for _, e := range edits {
+		p := t.Pos(e.path...)
+		if p.Line < 1 || p.Line > len(lines) {
+			return "", false
+		}
+		spots = append(spots, spot{p.Line - 1, p.Col - 1, e})
+	}
+	// Right to left on a line, so earlier columns stay valid.
+	sort.Slice(spots, func(i, j int) bool {
+		if spots[i].line != spots[j].line {
+			return spots[i].line < spots[j].line
+		}
+		return spots[i].col > spots[j].col
+	})
+	for _, s := range spots {
+		line, ok := spliceLine(lines[s.line], s.col, s.e)
+		if !ok {
+			return "", false
+		}
+		lines[s.line] = line
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+// spliceLine replaces the value of the key at rune column col.
+func spliceLine(line string, col int, e artifactEdit) (string, bool) {
+	r := []rune(line)
+	if col < 0 || col > len(r) {
+		return "", false
+	}
+	key := e.path[len(e.path)-1]
+	rest := string(r[col:])
+	switch {
+	case strings.HasPrefix(rest, key):
+		rest = rest[len(key):]
+	case strings.HasPrefix(rest, `"`+key+`"`), strings.HasPrefix(rest, "'"+key+"'"):
+		rest = rest[len(key)+2:]
+	default:
+		return "", false
+	}
+	head := line[:len(line)-len(rest)] // everything up to the end of the key
+	afterColon := strings.TrimLeft(rest, " \t")
+	if !strings.HasPrefix(afterColon, ":") {
+		return "", false
+	}
+	value := afterColon[1:]
+	lead := len(value) - len(strings.TrimLeft(value, " \t"))
+	value = value[lead:]
+	for _, lit := range []string{`"` + e.old + `"`, "'" + e.old + "'", e.old} {
+		if !strings.HasPrefix(value, lit) {
+			continue
+		}
+		tail := value[len(lit):]
+		if t := strings.TrimSpace(tail); t != "" && t != "," && !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, ",") && !strings.HasPrefix(t, "}") {
+			continue
+		}
+		repl, err := json.Marshal(e.new)
+		if err != nil {
+			return "", false
+		}
+		colon := len(rest) - len(afterColon)
+		return head + rest[:colon+1] + afterColon[1:1+lead] + string(repl) + tail, true
+	}
+	return "", false
+}
+
+// hasCode reports whether err is an AWS API error with this code.
+func hasCode(err error, code string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == code
+}
+
+// emptyChangeSet tells the reasons CloudFormation gives a change set
+// without changes (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets-create.html).
+func emptyChangeSet(reason string) bool {
+	return strings.Contains(reason, "didn't contain changes") || strings.Contains(reason, "No updates are to be performed")
+}
+
+// deployChangeSet creates the change set, waits for it, executes it and
+// reports the result.
+func (d *deployment) deployChangeSet(ctx context.Context, body string) error {
+	st, err := d.describeStack(ctx)
+	if err != nil {
+		return err
+	}
+	typ := "UPDATE"
+	if st == nil || st.StackStatus == "REVIEW_IN_PROGRESS" {
+		typ = "CREATE"
+	}
+	in := &cloudformation.CreateChangeSetInput{StackName: aws.String(d.stackName),
+		ChangeSetName: aws.String(fmt.Sprintf("samcli-deploy%d", time.Now().Unix())), ChangeSetType: cftypes.ChangeSetType(typ),
+		TemplateBody: aws.String(body), Parameters: d.parameters(body, typ == "CREATE"),
+		Description: aws.String("Created by iamgate deploy at " + time.Now().UTC().Format(time.RFC3339))}
+	for _, c := range d.capabilities {
+		in.Capabilities = append(in.Capabilities, cftypes.Capability(c))
+	}
+	fmt.Fprintf(d.stdout, "\nInitiating deployment\n=====================\n\nWaiting for changeset to be created..\n")
+	out, err := d.cfn.CreateChangeSet(ctx, in)
+	if err != nil {
+		return d.located(err)
+	}
+	cs, err := d.waitChangeSet(ctx, aws.ToString(out.Id))
+	if err != nil {
+		return err
+	}
+	if cs.Status == cftypes.ChangeSetStatusFailed {
+		reason := aws.ToString(cs.StatusReason)
+		if !emptyChangeSet(reason) {
+			return d.located(fmt.Errorf("Failed to create the changeset: Status: FAILED. Reason: %s", reason))
+		}
+		_, _ = d.cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: out.Id, StackName: aws.String(d.stackName)})
+		msg := fmt.Sprintf("No changes to deploy. Stack %s is up to date", d.stackName)
+		if d.failOnEmpty {
+			return errors.New(msg)
+		}
+		fmt.Fprintln(d.stdout, msg)
+		return nil
+	}
+	d.printChanges(cs)
+	if err := d.execute(ctx, aws.ToString(out.Id), typ); err != nil {
+		return err
+	}
+	return d.printOutputs(ctx)
+}
+
+// located points the server's "(at template:LINE:COL FIELD)" at the user's file.
+func (d *deployment) located(err error) error {
+	msg := err.Error()
+	if ae := (smithy.APIError)(nil); errors.As(err, &ae) {
+		msg = ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return errors.New(strings.ReplaceAll(msg, "(at template:", "(at "+d.template+":"))
+}
+
+// describeStack returns the stack, or nil when it does not exist.
+func (d *deployment) describeStack(ctx context.Context) (*cftypes.Stack, error) {
+	out, err := d.cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(d.stackName)})
+	if err != nil {
+		var ae smithy.APIError
+		if errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist") {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if len(out.Stacks) == 0 {
+		return nil, nil
+	}
+	return &out.Stacks[0], nil
+}
+
+// parameters passes every parameter the template declares: the override,
+// else the stack's previous value, as sam's merge_parameters does (a new
+// stack takes the template's defaults instead).
+func (d *deployment) parameters(body string, create bool) []cftypes.Parameter {
+	t, err := cfn.Parse(d.template, []byte(body))
+	if err != nil {
+		return nil
+	}
+	decl, _ := t.Root["Parameters"].(map[string]any)
+	var out []cftypes.Parameter
+	for _, k := range sortedKeys(decl) {
+		if v, ok := d.params[k]; ok {
+			out = append(out, cftypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(v)})
+		} else if !create {
+			out = append(out, cftypes.Parameter{ParameterKey: aws.String(k), UsePreviousValue: aws.Bool(true)})
+		}
+	}
+	return out
+}
+
+// waitChangeSet polls until the change set is created or failed.
+func (d *deployment) waitChangeSet(ctx context.Context, id string) (*cloudformation.DescribeChangeSetOutput, error) {
+	for delay := d.poll; ; delay = next(delay) {
+		cs, err := d.cfn.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id), StackName: aws.String(d.stackName)})
+		if err != nil {
+			return nil, err
+		}
+		switch cs.Status {
+		case cftypes.ChangeSetStatusCreateComplete, cftypes.ChangeSetStatusFailed:
+			return cs, nil
+		}
+		if err := wait(ctx, delay); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// next grows a poll delay to at most a second.
+func next(d time.Duration) time.Duration {
+	return min(d*3/2+time.Millisecond, time.Second)
+}
+
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (d *deployment) printChanges(cs *cloudformation.DescribeChangeSetOutput) {
+	fmt.Fprintf(d.stdout, "\nCloudFormation stack changeset\n%-12s %-32s %-32s %s\n", "Operation", "LogicalResourceId", "ResourceType", "Replacement")
+	sym := map[cftypes.ChangeAction]string{cftypes.ChangeActionAdd: "+ Add", cftypes.ChangeActionModify: "* Modify", cftypes.ChangeActionRemove: "- Delete"}
+	for _, c := range cs.Changes {
+		rc := c.ResourceChange
+		if rc == nil {
+			continue
+		}
+		op := sym[rc.Action]
+		if op == "" {
+			op = string(rc.Action)
+		}
+		repl := string(rc.Replacement)
+		if repl == "" {
+			repl = "N/A"
+		}
+		fmt.Fprintf(d.stdout, "%-12s %-32s %-32s %s\n", op, aws.ToString(rc.LogicalResourceId), aws.ToString(rc.ResourceType), repl)
+	}
 }

@@ -98,6 +98,8 @@ func (f *fakeAuth) Authenticate(_ context.Context, r *http.Request, o sigv4.Opti
 		return &auth.Caller{AccessKeyID: "AKIAEXAMPLE", ARN: userARN, AccountID: testAccount, UserID: "AIDAEXAMPLE", Username: "api-gateway-user", Type: "User"}, nil
 	case "denied":
 		return &auth.Caller{AccessKeyID: "AKIADENIED", ARN: "arn:aws:iam::000000000000:user/denied", AccountID: testAccount, UserID: "AIDADENIED", Type: "User"}, nil
+	case "noinvoke":
+		return &auth.Caller{AccessKeyID: "AKIANOINVOKE", ARN: "arn:aws:iam::000000000000:user/noinvoke", AccountID: testAccount, UserID: "AIDANOINVOKE", Username: "noinvoke", Type: "User"}, nil
 	case "unknown":
 		return nil, &sigv4.Error{Reason: sigv4.UnknownKey, Message: "whatever"}
 	case "expired":
@@ -122,6 +124,12 @@ func (f *fakeAuthz) Authorize(_ context.Context, c *auth.Caller, req auth.Reques
 	f.mu.Unlock()
 	base := "User: " + c.ARN + " is not authorized to perform: " + req.Action + " on resource: " + req.Resource
 	switch {
+	case strings.HasSuffix(c.ARN, "/noinvoke"):
+		if req.Action == "execute-api:Invoke" {
+			return auth.Decision{Allowed: true, Trace: []string{`identity-based policy "p" statement 0 Allow: applies`}}, nil
+		}
+		return auth.Decision{Message: base, Because: " because no identity-based policy allows the " + req.Action + " action",
+			Trace: []string{`identity-based policy "p" statement 0 Allow: action: no Action entry matches`}}, nil
 	case c.ARN == userARN, c.Type == "Anonymous" && f.allowAnonymous:
 		return auth.Decision{Allowed: true}, nil
 	case strings.HasSuffix(c.ARN, "/denied"):
@@ -166,7 +174,7 @@ func newFixture(t testing.TB, policy string) *fixture {
 		Region:       testRegion,
 		AccountID:    testAccount,
 		Now:          func() time.Time { return testNow },
-		Logger:       slog.New(slog.NewTextHandler(f.logs, nil)),
+		Logger:       slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		NewRequestID: func() string { return "c6af9ac6-7b61-11e6-9a41-93e8deadbeef" },
 	})
 	return f

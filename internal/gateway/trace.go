@@ -43,7 +43,7 @@ type Trace struct {
 	// DryRun: evaluated without invoking (`iamgate why URL`); everything
 	// up to the call passed.
 	DryRun bool `json:"dryRun,omitempty"`
-	Status      int      `json:"status"`
+	Status int  `json:"status"`
 	// Response is the body API Gateway's own errors carried.
 	Response string `json:"response,omitempty"`
 }

@@ -152,7 +152,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
 	authn := auth.NewService(s.IAM, cfg.Now)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
-		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "gateway"), NewRequestID: newRequestID,
+		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: newRequestID,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: integrationRoles{s.IAM}})
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: newRequestID}
 	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks,

@@ -126,8 +126,8 @@ func innerRequest(r *http.Request) (*http.Request, error) {
 		return nil, fmt.Errorf("request body is not a why request: %v", err)
 	}
 	u, err := url.Parse(wr.URL)
-	if err != nil || u.Path == "" {
-		return nil, fmt.Errorf("url %q is not a URL with a path", wr.URL)
+	if err != nil || u.Path == "" || u.Host == "" {
+		return nil, fmt.Errorf("url %q is not an absolute URL with a path", wr.URL)
 	}
 	if wr.Method == "" {
 		wr.Method = http.MethodGet

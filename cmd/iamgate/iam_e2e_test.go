@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/iamgate/iamgate/internal/testutil"
+)
+
+// creds is a signing identity: a user's access key or a role session.
+type creds struct{ id, secret, token string }
+
+// TestUpIAMRoles runs examples/iam-roles (issue 7, "Done when", second
+// bullet): a group that allows, a permissions boundary that cuts an allow,
+// a role assumed with `aws sts assume-role`, an API resource policy that
+// denies one path, and SAM's CALLER_CREDENTIALS integration, which needs
+// lambda:InvokeFunction from the caller. Every path is tried allowed and
+// denied with curl --aws-sigv4, botocore and aws-sdk-go-v2, exact bodies.
+//
+// Denial wording: API Gateway keeps IAM's older sentence, with " with an
+// explicit deny" for explicit denies
+// (https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden);
+// an integration the caller may not invoke is 500 Internal server error
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html).
+func TestUpIAMRoles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds the binary and runs Python")
+	}
+	testutil.NeedCommand(t, "python3")
+	testutil.NeedCommand(t, "aws")
+	testutil.NeedCommand(t, "curl")
+	bin := buildBinary(t)
+	dir := copyExampleDir(t, "iam-roles")
+	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), freePort(t))
+	defer a.stop()
+
+	keys := map[string]creds{}
+	for _, u := range []string{"reader", "bounded", "outsider", "invoke-only"} {
+		k := a.createKey(u)
+		keys[u] = creds{id: k.AccessKey.AccessKeyID, secret: k.AccessKey.SecretAccessKey}
+	}
+	keys["items-session"] = a.assumeRole("arn:aws:iam::000000000000:role/iam-roles-items", "e2e")
+
+	arnOf := map[string]string{"items-session": "arn:aws:sts::000000000000:assumed-role/iam-roles-items/e2e"}
+	for u := range keys {
+		if arnOf[u] == "" {
+			arnOf[u] = "arn:aws:iam::000000000000:user/" + u
+		}
+	}
+	allowed := func(who, path string) string {
+		return `{"path": "/` + path + `", "caller": "` + arnOf[who] + `"}`
+	}
+	denied := func(who, path, explicit string) string {
+		return `{"Message":"User: ` + arnOf[who] + ` is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:` +
+			a.apiID + `/v1/GET/` + path + explicit + `"}`
+	}
+	const internalError = `{"message": "Internal server error"}`
+	cases := []struct {
+		name, who, path string
+		status          int
+		body            string
+	}{
+		{"group allows /hello", "reader", "hello", 200, allowed("reader", "hello")},
+		{"group allows /items", "reader", "items", 200, allowed("reader", "items")},
+		{"resource policy denies /secret", "reader", "secret", 403, denied("reader", "secret", " with an explicit deny")},
+		{"boundary keeps /hello", "bounded", "hello", 200, allowed("bounded", "hello")},
+		{"boundary cuts /items", "bounded", "items", 403, denied("bounded", "items", "")},
+		{"no policy", "outsider", "hello", 403, denied("outsider", "hello", "")},
+		{"role session allowed /items", "items-session", "items", 200, allowed("items-session", "items")},
+		{"role session denied /hello", "items-session", "hello", 403, denied("items-session", "hello", "")},
+		{"role session denied /secret", "items-session", "secret", 403, denied("items-session", "secret", " with an explicit deny")},
+		{"caller may not invoke the function", "invoke-only", "hello", 500, internalError},
+	}
+	clients := map[string]func(url string, c creds) (int, string, error){
+		"curl --aws-sigv4": curlSigV4,
+		"botocore":         botocoreSigned,
+		"aws-sdk-go-v2":    func(url string, c creds) (int, string, error) { return goSigned(url, c) },
+	}
+	for _, tc := range cases {
+		for client, get := range clients {
+			t.Run(tc.name+"/"+client, func(t *testing.T) {
+				status, body, err := get(a.pathURL+tc.path, keys[tc.who])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if status != tc.status || body != tc.body {
+					t.Errorf("got %d %s\nwant %d %s", status, body, tc.status, tc.body)
+				}
+			})
+		}
+	}
+
+	t.Run("iamgate curl --as reader", func(t *testing.T) {
+		out, err := a.iamgate("curl", "--as", "reader", a.pathURL+"hello")
+		if err != nil || out != allowed("reader", "hello") {
+			t.Errorf("got %q, %v", out, err)
+		}
+	})
+	t.Run("iamgate why URL: the boundary decided", func(t *testing.T) {
+		out, err := a.iamgate("why", "--as", "bounded", a.pathURL+"items")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			"identity: arn:aws:iam::000000000000:user/bounded (User)",
+			`identity-based policy "group/iam-roles-readers inline call-api" statement 0 Allow: applies`,
+			`permissions boundary "permissions boundary arn:aws:iam::000000000000:policy/iam-roles-hello-only" statement 0 Allow: resource: no Resource entry matches`,
+			"decision: ImplicitDeny",
+			"because no permissions boundary allows the execute-api:Invoke action",
+			"result: 403 " + denied("bounded", "items", ""),
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("why output lacks %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("iamgate why URL: allowed, not invoked", func(t *testing.T) {
+		out, err := a.iamgate("why", "--as", "reader", a.pathURL+"hello")
+		if err != nil || !strings.Contains(out, "decision: Allow") ||
+			!strings.Contains(out, "result: allowed; the function would be invoked (evaluated without invoking)") {
+			t.Errorf("got %v:\n%s", err, out)
+		}
+	})
+	t.Run("iamgate why REQUEST_ID: the resource policy decided", func(t *testing.T) {
+		req := signRequestWith(t, mustRequest(t, a.pathURL+"secret"), keys["reader"])
+		r := do(t, req)
+		id := r.header.Get("x-amzn-RequestId")
+		out, err := a.iamgate("why", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			"request " + id,
+			`resource-based policy "resource policy of REST API ` + a.apiID + `" statement 0 Deny: applies`,
+			"decision: ExplicitDeny",
+			"with an explicit deny in a resource-based policy",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("why output lacks %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("iamgate why unknown request id", func(t *testing.T) {
+		if out, err := a.iamgate("why", "00000000-0000-4000-8000-000000000000"); err == nil {
+			t.Errorf("succeeded: %s", out)
+		}
+	})
+	t.Run("iamgate curl --explain: the integration permission decided", func(t *testing.T) {
+		cmd := exec.Command(a.bin, "curl", "--as", "invoke-only", "--explain", a.pathURL+"hello", "--data-dir", a.dataDir, "--endpoint-url", a.endpoint)
+		cmd.Env = cleanEnv()
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || string(out) != internalError {
+			t.Fatalf("got %q, %v\n%s", out, err, stderr.String())
+		}
+		for _, want := range []string{
+			"integration credentials arn:aws:iam::*:user/*: the caller's own credentials must allow lambda:InvokeFunction",
+			"refused: User: arn:aws:iam::000000000000:user/invoke-only is not authorized to perform: lambda:InvokeFunction",
+			"result: 500 " + internalError,
+		} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("explain output lacks %q:\n%s", want, stderr.String())
+			}
+		}
+	})
+}
+
+// copyExampleDir copies examples/NAME into a temporary directory.
+func copyExampleDir(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join(testutil.RepoRoot(t), "examples", name)
+	dst := filepath.Join(t.TempDir(), name)
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			if d.Name() == "__pycache__" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// assumeRole runs `aws sts assume-role` as the admin.
+func (a *app) assumeRole(roleARN, session string) creds {
+	a.t.Helper()
+	var out struct {
+		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+	}
+	b := a.aws("sts", "assume-role", "--role-arn", roleARN, "--role-session-name", session, "--output", "json")
+	if err := json.Unmarshal(b, &out); err != nil || out.Credentials.SessionToken == "" {
+		a.t.Fatalf("assume-role: %v: %s", err, b)
+	}
+	return creds{out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken}
+}
+
+func curlSigV4(url string, c creds) (int, string, error) {
+	args := []string{"-s", "-w", "\n%{http_code}", "--aws-sigv4", "aws:amz:us-east-1:execute-api", "--user", c.id + ":" + c.secret}
+	if c.token != "" {
+		args = append(args, "-H", "x-amz-security-token: "+c.token)
+	}
+	out, err := exec.Command("curl", append(args, url)...).Output()
+	if err != nil {
+		return 0, "", err
+	}
+	body, code, _ := strings.Cut(string(out), "\n")
+	status := 0
+	for _, ch := range code {
+		status = status*10 + int(ch-'0')
+	}
+	return status, body, nil
+}
+
+func botocoreSigned(url string, c creds) (int, string, error) {
+	script := `
+import sys, urllib.request
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+url, ak, sk, tok = sys.argv[1:5]
+req = AWSRequest(method="GET", url=url)
+SigV4Auth(Credentials(ak, sk, tok or None), "execute-api", "us-east-1").add_auth(req)
+r = urllib.request.Request(url, headers=dict(req.headers.items()))
+try:
+    resp = urllib.request.urlopen(r)
+    print(resp.status, resp.read().decode(), end="")
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode(), end="")
+`
+	out, err := exec.Command("python3", "-c", script, url, c.id, c.secret, c.token).Output()
+	if err != nil {
+		return 0, "", err
+	}
+	code, body, _ := strings.Cut(string(out), " ")
+	status := 0
+	for _, ch := range code {
+		status = status*10 + int(ch-'0')
+	}
+	return status, body, nil
+}
+
+func goSigned(url string, c creds) (int, string, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := signWith(req, c); err != nil {
+		return 0, "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, err = b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.String(), err
+}
+
+func signWith(req *http.Request, c creds) error {
+	sum := sha256.Sum256(nil)
+	return v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: c.id, SecretAccessKey: c.secret, SessionToken: c.token},
+		req, hex.EncodeToString(sum[:]), "execute-api", "us-east-1", time.Now())
+}
+
+func mustRequest(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func signRequestWith(t *testing.T, req *http.Request, c creds) *http.Request {
+	t.Helper()
+	if err := signWith(req, c); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}

@@ -1,0 +1,62 @@
+package lambdaapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/functions"
+)
+
+// Lambda error codes the central awserr table does not carry
+// (https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html and
+// each operation's Errors section).
+const (
+	InvalidRequestContent awserr.Code = "InvalidRequestContentException"
+	RequestTooLarge       awserr.Code = "RequestTooLargeException"
+	ServiceException      awserr.Code = "ServiceException"
+	ResourceNotFound                  = functions.ResourceNotFound
+	ResourceConflict                  = functions.ResourceConflict
+	InvalidParameter                  = functions.InvalidParameter
+)
+
+var statuses = map[awserr.Code]int{
+	InvalidRequestContent: http.StatusBadRequest,
+	RequestTooLarge:       http.StatusRequestEntityTooLarge,
+	ServiceException:      http.StatusInternalServerError,
+	ResourceNotFound:      http.StatusNotFound,
+	ResourceConflict:      http.StatusConflict,
+	InvalidParameter:      http.StatusBadRequest,
+}
+
+func status(code awserr.Code) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return awserr.Status(code)
+}
+
+// statusWriter forces Lambda's status for a code, since awserr's encoder
+// takes it from the central table.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }
+
+// maxRequest is Lambda's synchronous payload limit, 6 MB; request bodies
+// (CreateFunction with a zip) are capped at 70 MB by Lambda but this
+// server keeps one limit for simplicity.
+const maxRequest = 6291456
+
+// maxCreate bounds CreateFunction/UpdateFunctionCode bodies: a 50 MB zip
+// base64-encoded.
+const maxCreate = 70 << 20
+
+func tooLarge(op string) error {
+	if op == "Invoke" {
+		op = "InvokeFunction"
+	}
+	return awserr.New(RequestTooLarge, "Request must be smaller than %s bytes for the %s operation", strconv.Itoa(maxRequest), op)
+}

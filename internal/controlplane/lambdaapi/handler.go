@@ -1,0 +1,227 @@
+package lambdaapi
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/lambda"
+)
+
+// Functions is what the handler needs from package functions;
+// *functions.Service satisfies it.
+type Functions interface {
+	ARN(name string) string
+	Get(ctx context.Context, name string) (functions.Config, error)
+	List(ctx context.Context) ([]functions.Config, error)
+	Put(ctx context.Context, c functions.Config, zipped []byte) (functions.Config, error)
+	Delete(ctx context.Context, name string) error
+	AddPermission(ctx context.Context, name string, p functions.Permission) error
+	RemovePermission(ctx context.Context, name, sid string) error
+}
+
+// Invoker runs functions; *lambda.Manager satisfies it.
+type Invoker interface {
+	Invoke(ctx context.Context, name string, payload []byte, o lambda.InvokeOptions) (*lambda.Result, error)
+}
+
+var (
+	_ Functions = (*functions.Service)(nil)
+	_ Invoker   = (*lambda.Manager)(nil)
+)
+
+// Options configures a Handler. Functions, Invoker and Authz are required.
+type Options struct {
+	Functions Functions
+	Invoker   Invoker
+	Authz     auth.Authorizer
+	// Code reads an S3 object for CreateFunction/UpdateFunctionCode with
+	// S3Bucket and S3Key; nil answers those with InvalidParameterValueException.
+	Code      func(ctx context.Context, bucket, key string) ([]byte, error)
+	Region    string
+	AccountID string
+	Logger    *slog.Logger
+	// Caller and RequestID read what the dispatcher put in the request
+	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
+	Caller    func(context.Context) *auth.Caller
+	RequestID func(context.Context) string
+}
+
+// Handler serves Lambda's API. Mount it in controlplane.Options.Services["lambda"].
+type Handler struct {
+	o   Options
+	log *slog.Logger
+
+	// async owns Event invocations: they outlive their request and are
+	// waited for by Close.
+	async     sync.WaitGroup
+	asyncCtx  context.Context
+	asyncStop context.CancelFunc
+}
+
+// New returns a Handler.
+func New(o Options) *Handler {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.AccountID == "" {
+		o.AccountID = "000000000000"
+	}
+	if o.Caller == nil {
+		o.Caller = controlplane.CallerFrom
+	}
+	if o.RequestID == nil {
+		o.RequestID = controlplane.RequestIDFrom
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Handler{o: o, log: o.Logger.With("component", "lambdaapi"), asyncCtx: ctx, asyncStop: cancel}
+}
+
+// Close cancels asynchronous invocations still running and waits for them,
+// or for ctx.
+func (h *Handler) Close(ctx context.Context) error {
+	h.asyncStop()
+	done := make(chan struct{})
+	go func() { h.async.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// call is one request being served.
+type call struct {
+	h      *Handler
+	w      http.ResponseWriter
+	r      *http.Request
+	ctx    context.Context
+	caller *auth.Caller
+	reqID  string
+	rt     route
+}
+
+// ServeHTTP routes the request, then runs the operation.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{h: h, w: w, r: r, ctx: r.Context(), caller: h.o.Caller(r.Context()), reqID: h.o.RequestID(r.Context())}
+	if c.caller == nil {
+		c.caller = auth.Anonymous
+	}
+	rt, ok := parseRoute(r.Method, r.URL.Path)
+	if !ok {
+		c.fail(awserr.New(awserr.UnknownOperationException, "Unknown operation"))
+		return
+	}
+	c.rt = rt
+	if err := ops[rt.op](c); err != nil {
+		c.fail(err)
+		return
+	}
+	h.log.Info("request", "request_id", c.reqID, "operation", rt.op, "principal_arn", c.caller.ARN)
+}
+
+var ops = map[string]func(*call) error{
+	"ListFunctions":            (*call).listFunctions,
+	"GetFunction":              (*call).getFunction,
+	"GetFunctionConfiguration": (*call).getFunctionConfiguration,
+	"Invoke":                   (*call).invoke,
+	"GetPolicy":                (*call).getPolicy,
+	"AddPermission":            (*call).addPermission,
+	"RemovePermission":         (*call).removePermission,
+	"CreateFunction":           (*call).createFunction,
+	"UpdateFunctionCode":       (*call).updateFunctionCode,
+	"DeleteFunction":           (*call).deleteFunction,
+}
+
+func (c *call) fail(err error) {
+	e := awserr.As(err)
+	if e.Code == awserr.InternalFailure {
+		c.h.log.Error("lambda operation", "request_id", c.reqID, "op", c.rt.op, "err", err)
+		e = awserr.New(ServiceException, "An internal error occurred.")
+	}
+	c.h.log.Info("request failed", "request_id", c.reqID, "code", string(e.Code), "principal_arn", c.caller.ARN)
+	awserr.WriteRESTJSON(statusWriter{c.w, status(e.Code)}, e, c.reqID)
+}
+
+// authorize asks IAM; a denial is Lambda's AccessDeniedException:
+// "User: ARN is not authorized to perform: lambda:GetFunction on resource:
+// ARN because no identity-based policy allows the lambda:GetFunction action".
+func (c *call) authorize(action, resource string, policies ...auth.Policy) error {
+	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource, ResourcePolicies: policies})
+	if err != nil {
+		return err
+	}
+	if d.Allowed {
+		return nil
+	}
+	msg := d.Message
+	if msg == "" {
+		msg = "User: " + c.caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource
+	}
+	return awserr.New(awserr.AccessDeniedException, "%s", msg+d.Because)
+}
+
+// writeJSON answers with v as JSON.
+func (c *call) writeJSON(status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	if c.reqID != "" {
+		h.Set("x-amzn-RequestId", c.reqID)
+	}
+	c.w.WriteHeader(status)
+	_, _ = c.w.Write(b)
+	return nil
+}
+
+func (c *call) noContent() error {
+	if c.reqID != "" {
+		c.w.Header().Set("x-amzn-RequestId", c.reqID)
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// readJSON decodes a request body; malformed JSON is Lambda's
+// InvalidRequestContentException.
+func (c *call) readJSON(v any, limit int64) error {
+	b, err := io.ReadAll(io.LimitReader(c.r.Body, limit+1))
+	if err != nil {
+		return err
+	}
+	if int64(len(b)) > limit {
+		return tooLarge(c.rt.op)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return awserr.New(InvalidRequestContent, "Could not parse request body into json: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return nil
+}
+
+// name resolves the route's function name: a name, a partial ARN
+// (123456789012:function:name) or a full ARN, with an optional qualifier.
+func (c *call) name() string { return functionName(c.rt.function) }
+
+// arn is the resource ARN IAM checks for the route's function.
+func (c *call) arn() string { return c.h.o.Functions.ARN(c.name()) }
+
+// timestamp writes LastModified as Lambda does: "2019-10-29T17:31:34.384+0000".
+func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000-0700") }

@@ -56,6 +56,8 @@ type Decision struct {
 	// allows the iam:CreateUser action" or " with an explicit deny in an
 	// identity-based policy".
 	Because string
+	// Reason names the evaluation rule that decided, in words.
+	Reason string
 	// Trace explains the decision line by line (for `iamgate why`).
 	Trace []string
 }

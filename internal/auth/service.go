@@ -115,7 +115,7 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 	if d.Effect == iampolicy.Allow && req.ResourceMustAllow && !resourceAllowed(d) {
 		d.Effect, d.DeniedBy = iampolicy.ImplicitDeny, iampolicy.LayerResource
 	}
-	out := Decision{Allowed: d.Effect == iampolicy.Allow, ExplicitDeny: d.Effect == iampolicy.ExplicitDeny, DeniedBy: d.DeniedBy}
+	out := Decision{Allowed: d.Effect == iampolicy.Allow, ExplicitDeny: d.Effect == iampolicy.ExplicitDeny, DeniedBy: d.DeniedBy, Reason: d.Reason}
 	for _, st := range d.Trace {
 		out.Trace = append(out.Trace, st.String())
 	}

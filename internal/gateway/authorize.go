@@ -129,6 +129,9 @@ func decisionWords(caller *auth.Caller, d auth.Decision) (decision, rule string)
 				break
 			}
 		}
+		if d.Reason != "" {
+			rule += " (" + d.Reason + ")"
+		}
 		return "Allow", rule
 	case d.ExplicitDeny:
 		return "ExplicitDeny", d.Message + d.Because

@@ -29,6 +29,7 @@ func (h *Handler) cfnService() *queryService {
 			"ListStackResources":     cfnListStackResources,
 			"GetTemplate":            cfnGetTemplate,
 			"ValidateTemplate":       cfnValidateTemplate,
+			"GetTemplateSummary":     cfnGetTemplateSummary,
 			"CreateChangeSet":        cfnCreateChangeSet,
 			"DescribeChangeSet":      cfnDescribeChangeSet,
 			"ListChangeSets":         cfnListChangeSets,
@@ -429,6 +430,51 @@ func cfnValidateTemplate(c *call) (any, error) {
 	}{Parameters: members[cfnTemplateParameter]{}, Description: v.Description, Capabilities: v.Capabilities, CapabilitiesReason: v.Reason}
 	for _, p := range v.Parameters {
 		out.Parameters = append(out.Parameters, cfnTemplateParameter{ParameterKey: p.Key, DefaultValue: p.DefaultValue, NoEcho: p.NoEcho, Description: p.Description})
+	}
+	return out, nil
+}
+
+type cfnParameterDeclaration struct {
+	ParameterKey         string
+	DefaultValue         string `xml:",omitempty"`
+	ParameterType        string `xml:",omitempty"`
+	NoEcho               bool
+	Description          string `xml:",omitempty"`
+	ParameterConstraints struct {
+		AllowedValues members[string] `xml:",omitempty"`
+	}
+}
+
+func cfnGetTemplateSummary(c *call) (any, error) {
+	if err := c.authorize("cloudformation:GetTemplateSummary", "*"); err != nil {
+		return nil, err
+	}
+	b, err := c.stacks()
+	if err != nil {
+		return nil, err
+	}
+	body, url, name := c.p.get("TemplateBody"), c.p.get("TemplateURL"), c.p.get("StackName")
+	if body == "" && url == "" && name == "" {
+		return nil, awserr.New(awserr.ValidationError, "Either Template URL or Template Body or StackName must be specified.")
+	}
+	v, err := b.GetTemplateSummary(c.ctx, body, url, name)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Parameters         members[cfnParameterDeclaration]
+		Description        string          `xml:",omitempty"`
+		Capabilities       members[string] `xml:",omitempty"`
+		CapabilitiesReason string          `xml:",omitempty"`
+		ResourceTypes      members[string]
+		Version            string `xml:",omitempty"`
+		DeclaredTransforms members[string]
+	}{Parameters: members[cfnParameterDeclaration]{}, Description: v.Description, Capabilities: v.Capabilities,
+		CapabilitiesReason: v.CapabilitiesReason, ResourceTypes: v.ResourceTypes, Version: v.Version, DeclaredTransforms: v.DeclaredTransforms}
+	for _, p := range v.Parameters {
+		d := cfnParameterDeclaration{ParameterKey: p.Key, DefaultValue: p.DefaultValue, ParameterType: p.Type, NoEcho: p.NoEcho, Description: p.Description}
+		d.ParameterConstraints.AllowedValues = p.AllowedValues
+		out.Parameters = append(out.Parameters, d)
 	}
 	return out, nil
 }

@@ -66,3 +66,23 @@ func (s *Server) functionCredentials(ctx context.Context, fn lambda.Function) (m
 	env["AWS_SESSION_TOKEN"] = sess.SessionToken.Reveal()
 	return env, nil
 }
+
+// syncInvoker is the Lambda API's invoker: it syncs the function from the
+// store first, as the gateway's invoker does.
+type syncInvoker struct {
+	rt    *lambda.Manager
+	funcs *functions.Service
+}
+
+func (i syncInvoker) Invoke(ctx context.Context, name string, payload []byte, o lambda.InvokeOptions) (*lambda.Result, error) {
+	if err := i.funcs.Sync(ctx, name); err != nil {
+		return nil, err
+	}
+	return i.rt.Invoke(ctx, name, payload, o)
+}
+
+// objectBytes reads an S3 object (function code given by S3Bucket/S3Key).
+func (s *Server) objectBytes(ctx context.Context, bucket, key string) ([]byte, error) {
+	_, data, err := s.S3.GetObject(ctx, bucket, key)
+	return data, err
+}

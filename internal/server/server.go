@@ -16,7 +16,10 @@ import (
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/lambdaapi"
+	"github.com/iamgate/iamgate/internal/controlplane/s3api"
 	"github.com/iamgate/iamgate/internal/credfile"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/gateway"
@@ -51,23 +54,24 @@ type Config struct {
 
 // Server is one iamgate node.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	st       store.Store
-	IAM      *iam.Service
-	S3       *s3.Service
-	Logs     *logs.Service
-	APIs     *apigw.Service
-	Funcs    *functions.Service
-	Stacks   *stack.Engine
-	runtime  *lambda.Manager
-	includes *includes
-	handler  http.Handler
-	http     *http.Server
-	ln       net.Listener
-	endpoint string
-	rootKey  iam.AccessKey
-	mu       sync.Mutex
+	cfg       Config
+	log       *slog.Logger
+	st        store.Store
+	IAM       *iam.Service
+	S3        *s3.Service
+	Logs      *logs.Service
+	APIs      *apigw.Service
+	Funcs     *functions.Service
+	Stacks    *stack.Engine
+	runtime   *lambda.Manager
+	lambdaAPI *lambdaapi.Handler
+	includes  *includes
+	handler   http.Handler
+	http      *http.Server
+	ln        net.Listener
+	endpoint  string
+	rootKey   iam.AccessKey
+	mu        sync.Mutex
 }
 
 func (c *Config) defaults() {
@@ -155,7 +159,15 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: newRequestID,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: integrationRoles{s.IAM}})
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: newRequestID}
-	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks,
+	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn,
+		Code: s.objectBytes, Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", "lambda-api")})
+	mounts := map[string]controlplane.Mount{
+		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true,
+			Handler: s3api.New(s3api.Options{Objects: s.S3, Authz: authn, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
+				Logger: s.log.With("component", "s3")})},
+		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI},
+	}
+	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: newRequestID})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if gateway.Match(r) {
@@ -267,7 +279,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if srv != nil {
 		errs = append(errs, srv.Shutdown(ctx))
 	}
-	errs = append(errs, s.runtime.Close(ctx), s.st.Close())
+	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.st.Close())
 	return errors.Join(errs...)
 }
 

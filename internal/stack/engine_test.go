@@ -208,3 +208,24 @@ func TestEngineTemplateErrorsArePositioned(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestGetTemplateSummary(t *testing.T) {
+	e, _ := newEngine(t)
+	s, err := e.GetTemplateSummary(context.Background(), seedTemplate(t, "3"), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Parameters) != 1 || s.Parameters[0].Key != "StageName" || s.Parameters[0].DefaultValue != "v1" || s.Parameters[0].Type != "String" {
+		t.Errorf("parameters %+v", s.Parameters)
+	}
+	if len(s.DeclaredTransforms) != 1 || s.DeclaredTransforms[0] != "AWS::Serverless-2016-10-31" {
+		t.Errorf("transforms %v", s.DeclaredTransforms)
+	}
+	if len(s.Capabilities) != 1 || s.Capabilities[0] != "CAPABILITY_NAMED_IAM" {
+		t.Errorf("capabilities %v", s.Capabilities)
+	}
+	want := []string{"AWS::IAM::Policy", "AWS::IAM::User", "AWS::Logs::LogGroup", "AWS::Serverless::Api", "AWS::Serverless::Function"}
+	if strings.Join(s.ResourceTypes, ",") != strings.Join(want, ",") {
+		t.Errorf("resource types %v", s.ResourceTypes)
+	}
+}

@@ -15,6 +15,7 @@ type APIs interface {
 	CreateDeployment(ctx context.Context, apiID, stageName, description string) (apigw.Deployment, error)
 	DeleteDeployment(ctx context.Context, apiID, id string) error
 	CreateStage(ctx context.Context, st apigw.Stage) (apigw.Stage, error)
+	GetStage(ctx context.Context, apiID, name string) (apigw.Stage, error)
 	UpdateStage(ctx context.Context, apiID, name string, fn func(*apigw.Stage) error) (apigw.Stage, error)
 	DeleteStage(ctx context.Context, apiID, name string) error
 }
@@ -111,8 +112,20 @@ func (p *deploymentProvider) Update(ctx context.Context, in *Input, prev State) 
 	return Result{}, ErrReplace
 }
 
+// Delete also removes the stage the deployment created through its
+// StageName property, as CloudFormation's handler does; otherwise that stage
+// would keep the deployment in use.
 func (p *deploymentProvider) Delete(ctx context.Context, prev State) error {
-	return p.apis.DeleteDeployment(ctx, str(prev.Props, "RestApiId"), prev.PhysicalID)
+	api := str(prev.Props, "RestApiId")
+	if name := str(prev.Props, "StageName"); name != "" {
+		// Only while it still points here: a newer deployment may have taken it over.
+		if st, err := p.apis.GetStage(ctx, api, name); err == nil && st.DeploymentID == prev.PhysicalID {
+			if err := p.apis.DeleteStage(ctx, api, name); err != nil && !isNotFound(err) {
+				return err
+			}
+		}
+	}
+	return p.apis.DeleteDeployment(ctx, api, prev.PhysicalID)
 }
 
 type stageProvider struct{ apis APIs }

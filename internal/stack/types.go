@@ -144,6 +144,19 @@ type Backend interface {
 	ListStackResources(ctx context.Context, name string) ([]Resource, error)
 	GetTemplate(ctx context.Context, name, changeSet, stage string) (string, error) // stage Original|Processed
 	ValidateTemplate(ctx context.Context, body, url string) (ValidateResult, error)
+	GetTemplateSummary(ctx context.Context, body, url, stackName string) (TemplateSummary, error)
+}
+
+// TemplateSummary is GetTemplateSummary's answer: what the template declares,
+// before any transform runs.
+type TemplateSummary struct {
+	Description        string
+	Parameters         []TemplateParameter
+	Capabilities       []string
+	CapabilitiesReason string
+	ResourceTypes      []string
+	Version            string
+	DeclaredTransforms []string
 }
 
 // ValidateResult is ValidateTemplate's answer.
@@ -156,8 +169,10 @@ type ValidateResult struct {
 
 // TemplateParameter is a declared parameter of a template.
 type TemplateParameter struct {
-	Key          string
-	DefaultValue string
-	NoEcho       bool
-	Description  string
+	Key           string
+	DefaultValue  string
+	NoEcho        bool
+	Description   string
+	Type          string
+	AllowedValues []string
 }

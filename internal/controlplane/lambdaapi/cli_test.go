@@ -1,0 +1,208 @@
+package lambdaapi
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func decode(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("%v: %s", err, s)
+	}
+	return m
+}
+
+// TestCLIFunctions drives the read and invoke operations with the real
+// aws CLI and checks the parsed shapes.
+func TestCLIFunctions(t *testing.T) {
+	e := newEnv(t)
+	e.deploy(t, "HelloWorldFunction")
+	e.deploy(t, "boom")
+	arn := "arn:aws:lambda:us-east-1:" + acct + ":function:HelloWorldFunction"
+
+	t.Run("list-functions", func(t *testing.T) {
+		m := decode(t, e.must(t, e.root, "lambda", "list-functions"))
+		fns := m["Functions"].([]any)
+		if len(fns) != 2 || fns[0].(map[string]any)["FunctionName"] != "HelloWorldFunction" {
+			t.Errorf("list-functions = %v", m)
+		}
+	})
+	t.Run("get-function-configuration", func(t *testing.T) {
+		m := decode(t, e.must(t, e.root, "lambda", "get-function-configuration", "--function-name", arn))
+		got := map[string]any{}
+		for _, k := range []string{"FunctionName", "FunctionArn", "Runtime", "Handler", "Timeout", "MemorySize", "Version", "State", "PackageType"} {
+			got[k] = m[k]
+		}
+		want := map[string]any{"FunctionName": "HelloWorldFunction", "FunctionArn": arn, "Runtime": "python3.12",
+			"Handler": "app.lambda_handler", "Timeout": 3.0, "MemorySize": 128.0, "Version": "$LATEST",
+			"State": "Active", "PackageType": "Zip"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+		if _, err := time.Parse("2006-01-02T15:04:05.000-0700", m["LastModified"].(string)); err != nil {
+			t.Errorf("LastModified %q: %v", m["LastModified"], err)
+		}
+	})
+	t.Run("get-function", func(t *testing.T) {
+		m := decode(t, e.must(t, e.root, "lambda", "get-function", "--function-name", "HelloWorldFunction"))
+		if m["Configuration"].(map[string]any)["FunctionArn"] != arn || m["Code"].(map[string]any)["RepositoryType"] != "S3" {
+			t.Errorf("get-function = %v", m)
+		}
+	})
+	invoke := func(t *testing.T, name string, extra ...string) (map[string]any, string) {
+		out := filepath.Join(t.TempDir(), "out.json")
+		args := append([]string{"lambda", "invoke", "--function-name", name, "--payload", `{"a":1}`}, extra...)
+		m := decode(t, e.must(t, e.root, append(args, out)...))
+		b, _ := os.ReadFile(out)
+		return m, string(b)
+	}
+	t.Run("invoke", func(t *testing.T) {
+		m, payload := invoke(t, "HelloWorldFunction")
+		if diff := cmp.Diff(map[string]any{"StatusCode": 200.0, "ExecutedVersion": "$LATEST"}, m); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+		if payload != `{"echo":{"a":1}}` {
+			t.Errorf("payload = %s", payload)
+		}
+		<-e.inv.calls
+	})
+	t.Run("invoke tail and function error", func(t *testing.T) {
+		m, payload := invoke(t, "boom", "--log-type", "Tail")
+		if m["FunctionError"] != "Unhandled" || !strings.HasPrefix(m["LogResult"].(string), "U1RBUlQg") {
+			t.Errorf("invoke = %v", m)
+		}
+		if !strings.Contains(payload, `"errorMessage":"boom"`) {
+			t.Errorf("payload = %s", payload)
+		}
+		<-e.inv.calls
+	})
+	t.Run("invoke event", func(t *testing.T) {
+		m, _ := invoke(t, "HelloWorldFunction", "--invocation-type", "Event")
+		if m["StatusCode"] != 202.0 {
+			t.Errorf("invoke = %v", m)
+		}
+		select {
+		case got := <-e.inv.calls:
+			if got != `HelloWorldFunction {"a":1}` {
+				t.Errorf("async call = %q", got)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the Event invocation never ran")
+		}
+	})
+	t.Run("invoke dry run", func(t *testing.T) {
+		m, _ := invoke(t, "HelloWorldFunction", "--invocation-type", "DryRun")
+		if m["StatusCode"] != 204.0 {
+			t.Errorf("invoke = %v", m)
+		}
+	})
+	t.Run("not found", func(t *testing.T) {
+		_, stderr, err := e.aws(t, e.root, "lambda", "get-function", "--function-name", "nope")
+		want := "An error occurred (ResourceNotFoundException) when calling the GetFunction operation: Function not found: arn:aws:lambda:us-east-1:" + acct + ":function:nope"
+		if err == nil || strings.TrimSpace(stderr) != want {
+			t.Errorf("stderr = %q, want %q", stderr, want)
+		}
+	})
+}
+
+// TestCLIPermissions adds, reads and removes a resource-policy statement.
+func TestCLIPermissions(t *testing.T) {
+	e := newEnv(t)
+	e.deploy(t, "fn")
+	out := decode(t, e.must(t, e.root, "lambda", "add-permission", "--function-name", "fn", "--statement-id", "apigw",
+		"--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
+		"--source-arn", "arn:aws:execute-api:us-east-1:"+acct+":abc/*/GET/hello"))
+	var st map[string]any
+	if err := json.Unmarshal([]byte(out["Statement"].(string)), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st["Sid"] != "apigw" || st["Effect"] != "Allow" {
+		t.Errorf("statement = %v", st)
+	}
+	pol := decode(t, e.must(t, e.root, "lambda", "get-policy", "--function-name", "fn"))
+	if !strings.Contains(pol["Policy"].(string), `"Sid":"apigw"`) {
+		t.Errorf("get-policy = %v", pol)
+	}
+	_, stderr, err := e.aws(t, e.root, "lambda", "add-permission", "--function-name", "fn", "--statement-id", "apigw",
+		"--action", "lambda:InvokeFunction", "--principal", "s3.amazonaws.com")
+	if err == nil || !strings.Contains(stderr, "(ResourceConflictException)") {
+		t.Errorf("duplicate add-permission: %v %s", err, stderr)
+	}
+	e.must(t, e.root, "lambda", "remove-permission", "--function-name", "fn", "--statement-id", "apigw")
+	_, stderr, err = e.aws(t, e.root, "lambda", "get-policy", "--function-name", "fn")
+	if err == nil || !strings.Contains(stderr, "(ResourceNotFoundException) when calling the GetPolicy operation: The resource you requested does not exist.") {
+		t.Errorf("get-policy after remove: %v %s", err, stderr)
+	}
+}
+
+// TestCLICreateDelete creates a function from a zip file, updates its code
+// and deletes it.
+func TestCLICreateDelete(t *testing.T) {
+	e := newEnv(t)
+	zipPath := filepath.Join(e.home, "code.zip")
+	if err := os.WriteFile(zipPath, zipOf(t, "app.py", "def h(e, c): return 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := decode(t, e.must(t, e.root, "lambda", "create-function", "--function-name", "made", "--runtime", "python3.12",
+		"--handler", "app.h", "--role", "arn:aws:iam::"+acct+":role/r", "--zip-file", "fileb://"+zipPath,
+		"--environment", "Variables={A=b}"))
+	if m["FunctionName"] != "made" || m["Environment"].(map[string]any)["Variables"].(map[string]any)["A"] != "b" {
+		t.Errorf("create-function = %v", m)
+	}
+	_, stderr, err := e.aws(t, e.root, "lambda", "create-function", "--function-name", "made", "--runtime", "python3.12",
+		"--handler", "app.h", "--role", "arn:aws:iam::"+acct+":role/r", "--zip-file", "fileb://"+zipPath)
+	if err == nil || !strings.Contains(stderr, "(ResourceConflictException) when calling the CreateFunction operation: Function already exist: made") {
+		t.Errorf("second create: %v %s", err, stderr)
+	}
+	if err := os.WriteFile(zipPath, zipOf(t, "app.py", "def h(e, c): return 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	up := decode(t, e.must(t, e.root, "lambda", "update-function-code", "--function-name", "made", "--zip-file", "fileb://"+zipPath))
+	if up["CodeSha256"] == m["CodeSha256"] {
+		t.Error("update-function-code kept the old CodeSha256")
+	}
+	e.must(t, e.root, "lambda", "delete-function", "--function-name", "made")
+	if _, _, err := e.aws(t, e.root, "lambda", "get-function", "--function-name", "made"); err == nil {
+		t.Error("function still there after delete-function")
+	}
+}
+
+// TestCLIDenied checks Lambda's AccessDeniedException wording for a user
+// without policies.
+func TestCLIDenied(t *testing.T) {
+	e := newEnv(t)
+	e.deploy(t, "fn")
+	user := "arn:aws:iam::" + acct + ":user/api-gateway-user"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"invoke", []string{"lambda", "invoke", "--function-name", "fn", filepath.Join(e.home, "o.json")},
+			"An error occurred (AccessDeniedException) when calling the Invoke operation: User: " + user +
+				" is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:" + acct +
+				":function:fn because no identity-based policy allows the lambda:InvokeFunction action"},
+		{"list", []string{"lambda", "list-functions"},
+			"An error occurred (AccessDeniedException) when calling the ListFunctions operation: User: " + user +
+				" is not authorized to perform: lambda:ListFunctions on resource: * because no identity-based policy allows the lambda:ListFunctions action"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, err := e.aws(t, e.user, tc.args...)
+			if err == nil {
+				t.Fatal("aws succeeded; want AccessDeniedException")
+			}
+			if got := strings.TrimSpace(stderr); got != tc.want {
+				t.Errorf("stderr:\n%s", cmp.Diff(tc.want, got))
+			}
+		})
+	}
+}

@@ -1,0 +1,74 @@
+package lambdaapi
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseRoute(t *testing.T) {
+	tests := []struct {
+		method, path string
+		want         route
+		ok           bool
+	}{
+		{"GET", "/2015-03-31/functions/", route{op: "ListFunctions"}, true},
+		{"GET", "/2015-03-31/functions", route{op: "ListFunctions"}, true},
+		{"POST", "/2015-03-31/functions", route{op: "CreateFunction"}, true},
+		{"GET", "/2015-03-31/functions/f", route{op: "GetFunction", function: "f"}, true},
+		{"DELETE", "/2015-03-31/functions/f", route{op: "DeleteFunction", function: "f"}, true},
+		{"GET", "/2015-03-31/functions/f/configuration", route{op: "GetFunctionConfiguration", function: "f"}, true},
+		{"POST", "/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations", route{op: "Invoke", function: "arn:aws:lambda:us-east-1:1:function:f"}, true},
+		{"GET", "/2015-03-31/functions/f/policy", route{op: "GetPolicy", function: "f"}, true},
+		{"POST", "/2015-03-31/functions/f/policy", route{op: "AddPermission", function: "f"}, true},
+		{"DELETE", "/2015-03-31/functions/f/policy/sid1", route{op: "RemovePermission", function: "f", sid: "sid1"}, true},
+		{"PUT", "/2015-03-31/functions/f/code", route{op: "UpdateFunctionCode", function: "f"}, true},
+		{"PUT", "/2015-03-31/functions/f", route{}, false},
+		{"GET", "/2015-03-31/functionsx", route{}, false},
+		{"GET", "/2018-10-31/layers", route{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			got, ok := parseRoute(tc.method, tc.path)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("parseRoute = %+v %v; want %+v %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestFunctionName(t *testing.T) {
+	tests := map[string]string{
+		"f":                       "f",
+		"f:$LATEST":               "f",
+		"123456789012:function:f": "f",
+		"arn:aws:lambda:us-east-1:1:function:f:prod": "f",
+	}
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			if got := functionName(in); got != want {
+				t.Errorf("functionName(%q) = %q, want %q", in, got, want)
+			}
+		})
+	}
+}
+
+// FuzzParseRoute checks that a routed request names a function without
+// "/" or ":" once reduced, and that every routed op has a handler.
+func FuzzParseRoute(f *testing.F) {
+	f.Add("GET", "/2015-03-31/functions/f/configuration")
+	f.Add("POST", "/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f:1/invocations")
+	f.Add("DELETE", "/2015-03-31/functions/f/policy/s")
+	f.Add("GET", "/2015-03-31/functions//")
+	f.Fuzz(func(t *testing.T, method, path string) {
+		rt, ok := parseRoute(method, path)
+		if !ok {
+			return
+		}
+		if ops[rt.op] == nil {
+			t.Fatalf("route %q has no handler", rt.op)
+		}
+		if n := functionName(rt.function); strings.ContainsAny(n, "/:") {
+			t.Fatalf("functionName(%q) = %q", rt.function, n)
+		}
+	})
+}

@@ -1,0 +1,212 @@
+package logsapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/logs"
+)
+
+// Logs is what the handler needs from package logs; *logs.Service satisfies it.
+type Logs interface {
+	CreateLogGroup(ctx context.Context, name string, retentionDays int) error
+	DeleteLogGroup(ctx context.Context, name string) error
+	DescribeLogGroups(ctx context.Context, prefix string) ([]logs.Group, error)
+	CreateLogStream(ctx context.Context, group, name string) error
+	DescribeLogStreams(ctx context.Context, group, prefix string, byTime bool) ([]logs.Stream, error)
+	PutLogEvents(ctx context.Context, group, stream string, events []logs.Event) error
+	GetLogEvents(ctx context.Context, group, stream string, after int64, limit int) ([]logs.Event, error)
+	FilterLogEvents(ctx context.Context, group string, f logs.Filter) ([]logs.Event, error)
+	PutRetentionPolicy(ctx context.Context, name string, days int) error
+}
+
+var _ Logs = (*logs.Service)(nil)
+
+// Options configures a Handler. Logs and Authz are required.
+type Options struct {
+	Logs      Logs
+	Authz     auth.Authorizer
+	Region    string
+	AccountID string
+	Logger    *slog.Logger
+	// Caller and RequestID read what the dispatcher put in the request
+	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
+	Caller    func(context.Context) *auth.Caller
+	RequestID func(context.Context) string
+}
+
+// Handler serves CloudWatch Logs. Mount it in controlplane.Options.Services["logs"].
+type Handler struct {
+	o   Options
+	log *slog.Logger
+}
+
+// New returns a Handler.
+func New(o Options) *Handler {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.AccountID == "" {
+		o.AccountID = "000000000000"
+	}
+	if o.Caller == nil {
+		o.Caller = controlplane.CallerFrom
+	}
+	if o.RequestID == nil {
+		o.RequestID = controlplane.RequestIDFrom
+	}
+	return &Handler{o: o, log: o.Logger.With("component", "logsapi")}
+}
+
+const (
+	targetPrefix = "Logs_20140328."
+	contentType  = "application/x-amz-json-1.1"
+	maxBody      = 1 << 20 // PutLogEvents' batch limit is 1,048,576 bytes
+)
+
+type call struct {
+	h      *Handler
+	ctx    context.Context
+	caller *auth.Caller
+}
+
+type operation func(c *call, body []byte) (any, error)
+
+var ops = map[string]operation{
+	"CreateLogGroup":        (*call).createLogGroup,
+	"DeleteLogGroup":        (*call).deleteLogGroup,
+	"DescribeLogGroups":     (*call).describeLogGroups,
+	"CreateLogStream":       (*call).createLogStream,
+	"DescribeLogStreams":    (*call).describeLogStreams,
+	"PutLogEvents":          (*call).putLogEvents,
+	"GetLogEvents":          (*call).getLogEvents,
+	"FilterLogEvents":       (*call).filterLogEvents,
+	"PutRetentionPolicy":    (*call).putRetentionPolicy,
+	"DeleteRetentionPolicy": (*call).deleteRetentionPolicy,
+}
+
+// ServeHTTP decodes X-Amz-Target and runs the operation.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := h.o.RequestID(r.Context())
+	c := &call{h: h, ctx: r.Context(), caller: h.o.Caller(r.Context())}
+	if c.caller == nil {
+		c.caller = auth.Anonymous
+	}
+	name, op, err := lookup(r)
+	if err == nil {
+		var body []byte
+		if body, err = readBody(r); err == nil {
+			var out any
+			if out, err = op(c, body); err == nil {
+				h.write(w, reqID, out)
+				h.log.Info("request", "request_id", reqID, "operation", name, "principal_arn", c.caller.ARN)
+				return
+			}
+		}
+	}
+	e := awserr.As(err)
+	if e.Code == awserr.InternalFailure {
+		h.log.Error("logs operation", "request_id", reqID, "operation", name, "err", err)
+		e = awserr.New(ServiceUnavailable, "The service cannot complete the request.")
+	}
+	h.log.Info("request failed", "request_id", reqID, "operation", name, "code", string(e.Code), "principal_arn", c.caller.ARN)
+	awserr.WriteJSON(statusWriter{w, status(e.Code)}, e, reqID, contentType)
+}
+
+func lookup(r *http.Request) (string, operation, error) {
+	target := r.Header.Get("X-Amz-Target")
+	name, ok := strings.CutPrefix(target, targetPrefix)
+	if op := ops[name]; ok && op != nil && r.Method == http.MethodPost {
+		return name, op, nil
+	}
+	return name, nil, awserr.New(awserr.UnknownOperationException, "")
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxBody {
+		return nil, awserr.New(InvalidParameter, "Upload too large: %d bytes exceeds limit of %d", len(b), maxBody)
+	}
+	return b, nil
+}
+
+// decode reads an operation's input. An empty body is the empty object; a
+// body that is not a JSON object of the right shape is SerializationException,
+// as the JSON protocol answers.
+func decode(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return awserr.New(awserr.SerializationException, "")
+	}
+	return nil
+}
+
+func (h *Handler) write(w http.ResponseWriter, reqID string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte("{}")
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Length", strconv.Itoa(len(b)))
+	if reqID != "" {
+		hd.Set("x-amzn-RequestId", reqID)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
+// resource is the ARN CloudWatch Logs authorizes and names in denials:
+// "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:log-stream:"
+// for group operations, with the stream name for stream operations.
+func (c *call) resource(group, stream string) string {
+	return "arn:aws:logs:" + c.h.o.Region + ":" + c.h.o.AccountID + ":log-group:" + group + ":log-stream:" + stream
+}
+
+func (c *call) authorize(action, resource string) error {
+	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource})
+	if err != nil {
+		return err
+	}
+	if d.Allowed {
+		return nil
+	}
+	msg := d.Message
+	if msg == "" {
+		msg = "User: " + c.caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource
+	}
+	return awserr.New(awserr.AccessDeniedException, "%s", msg+d.Because)
+}
+
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

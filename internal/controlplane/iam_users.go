@@ -1,6 +1,7 @@
 package controlplane
 
 import (
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ import (
 // Resources: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
 
 func (h *Handler) iamService() *queryService {
-	return &queryService{
+	svc := &queryService{
 		name:      "iam",
 		namespace: awserr.IAMNamespace,
 		version:   "2010-05-08",
@@ -30,6 +31,8 @@ func (h *Handler) iamService() *queryService {
 			"GetRole":         iamGetRole,
 		},
 	}
+	maps.Copy(svc.ops, iamAdminOps) // groups, policies, roles, tags, simulation
+	return svc
 }
 
 func (c *call) iam() (IAM, error) {
@@ -94,12 +97,14 @@ type iamUser struct {
 	UserID     string `xml:"UserId"`
 	ARN        string `xml:"Arn"`
 	CreateDate isoTime
-	Tags       members[tag] `xml:",omitempty"`
+	// PermissionsBoundary is returned by GetUser only.
+	PermissionsBoundary *iamBoundary `xml:",omitempty"`
+	Tags                members[tag] `xml:",omitempty"`
 }
 
 func toIAMUser(u User) iamUser {
 	return iamUser{Path: u.Path, UserName: u.Name, UserID: u.UserID, ARN: u.ARN,
-		CreateDate: isoTime(u.Created), Tags: tagList(u.Tags)}
+		CreateDate: isoTime(u.Created), PermissionsBoundary: boundaryOf(u.PermissionsBoundary), Tags: tagList(u.Tags)}
 }
 
 func iamCreateUser(c *call) (any, error) {
@@ -159,7 +164,7 @@ func iamListUsers(c *call) (any, error) {
 	}{Users: members[iamUser]{}}
 	for _, u := range us {
 		iu := toIAMUser(u)
-		iu.Tags = nil // ListUsers does not return tags
+		iu.Tags, iu.PermissionsBoundary = nil, nil // ListUsers returns neither
 		out.Users = append(out.Users, iu)
 	}
 	return out, nil
@@ -274,13 +279,15 @@ type iamRole struct {
 	AssumeRolePolicyDocument string       `xml:",omitempty"`
 	Description              string       `xml:",omitempty"`
 	MaxSessionDuration       int          `xml:",omitempty"`
+	PermissionsBoundary      *iamBoundary `xml:",omitempty"`
 	Tags                     members[tag] `xml:",omitempty"`
 }
 
 func toIAMRole(r Role) iamRole {
 	return iamRole{Path: r.Path, RoleName: r.Name, RoleID: r.RoleID, ARN: r.ARN,
 		CreateDate: isoTime(r.Created), AssumeRolePolicyDocument: policyEscape(r.AssumeRolePolicy),
-		Description: r.Description, MaxSessionDuration: int(r.MaxSessionDuration / time.Second), Tags: tagList(r.Tags)}
+		Description: r.Description, MaxSessionDuration: int(r.MaxSessionDuration / time.Second),
+		PermissionsBoundary: boundaryOf(r.PermissionsBoundary), Tags: tagList(r.Tags)}
 }
 
 func iamGetRole(c *call) (any, error) {

@@ -18,7 +18,9 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/apigwapi"
 	"github.com/iamgate/iamgate/internal/controlplane/lambdaapi"
+	"github.com/iamgate/iamgate/internal/controlplane/logsapi"
 	"github.com/iamgate/iamgate/internal/controlplane/s3api"
 	"github.com/iamgate/iamgate/internal/credfile"
 	"github.com/iamgate/iamgate/internal/functions"
@@ -166,6 +168,10 @@ func (s *Server) build(sealer *seal.Sealer) {
 			Handler: s3api.New(s3api.Options{Objects: s.S3, Authz: authn, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 				Logger: s.log.With("component", "s3")})},
 		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI},
+		"logs": {Protocol: awserr.JSON, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn, Region: cfg.Region,
+			AccountID: cfg.AccountID, Logger: s.log.With("component", "logs")})},
+		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, Region: cfg.Region,
+			Logger: s.log.With("component", "apigateway")})},
 	}
 	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: newRequestID})
@@ -180,6 +186,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		}
 		cp.ServeHTTP(w, r)
 	})
+	s.handler = instrument(s.handler, authn, authn, newRequestID)
 }
 
 func openSealer(cfg Config) (*seal.Sealer, error) {

@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
+)
+
+// fakeLogs answers FilterLogEvents from memory, two events per page, as
+// CloudWatch Logs does: events from StartTime on (inclusive).
+type fakeLogs struct {
+	groups map[string][]cwtypes.FilteredLogEvent
+	calls  []cloudwatchlogs.FilterLogEventsInput
+}
+
+func (f *fakeLogs) FilterLogEvents(_ context.Context, in *cloudwatchlogs.FilterLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+	f.calls = append(f.calls, *in)
+	evs, ok := f.groups[aws.ToString(in.LogGroupName)]
+	if !ok {
+		// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonErrors.html
+		return nil, &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "The specified log group does not exist."}
+	}
+	var match []cwtypes.FilteredLogEvent
+	for _, e := range evs {
+		if aws.ToInt64(e.Timestamp) >= aws.ToInt64(in.StartTime) &&
+			(in.FilterPattern == nil || strings.Contains(aws.ToString(e.Message), aws.ToString(in.FilterPattern))) {
+			match = append(match, e)
+		}
+	}
+	start := 0
+	if in.NextToken != nil {
+		fmt.Sscan(*in.NextToken, &start)
+	}
+	size := 2
+	if in.Limit != nil {
+		size = int(*in.Limit)
+	}
+	end := min(start+size, len(match))
+	out := &cloudwatchlogs.FilterLogEventsOutput{Events: match[start:end]}
+	if end < len(match) {
+		out.NextToken = aws.String(fmt.Sprint(end))
+	}
+	return out, nil
+}
+
+func (f *fakeLogs) add(group string, ts int64, stream, msg string) {
+	id := fmt.Sprintf("e%d", len(f.groups[group]))
+	f.groups[group] = append(f.groups[group], cwtypes.FilteredLogEvent{EventId: aws.String(id), Timestamp: aws.Int64(ts),
+		LogStreamName: aws.String(stream), Message: aws.String(msg)})
+}
+
+const t0 = 1771900000000 // 2026-02-24T02:26:40Z
+
+func seededLogs() *fakeLogs {
+	f := &fakeLogs{groups: map[string][]cwtypes.FilteredLogEvent{}}
+	f.add("/aws/lambda/Fn", t0, "s1", "START RequestId: 1\n")
+	f.add("/aws/lambda/Fn", t0+5, "s1", "hello\n")
+	f.add("/aws/lambda/Fn", t0+5, "s2", "other stream, same ms\n")
+	f.add("/aws/lambda/Fn", t0+9, "s1", "END RequestId: 1\n")
+	return f
+}
+
+func TestLogs(t *testing.T) {
+	tests := []struct {
+		name    string
+		group   string
+		since   time.Duration
+		pattern string
+		want    []string
+		wantErr string
+	}{
+		{"group name, all pages", "/aws/lambda/Fn", 0, "", []string{
+			"2026-02-24T02:26:40.000000+00:00 s1 START RequestId: 1",
+			"2026-02-24T02:26:40.005000+00:00 s1 hello",
+			"2026-02-24T02:26:40.005000+00:00 s2 other stream, same ms",
+			"2026-02-24T02:26:40.009000+00:00 s1 END RequestId: 1"}, ""},
+		{"function name", "Fn", 0, "RequestId", []string{
+			"2026-02-24T02:26:40.000000+00:00 s1 START RequestId: 1",
+			"2026-02-24T02:26:40.009000+00:00 s1 END RequestId: 1"}, ""},
+		{"since", "Fn", 3 * time.Millisecond, "", []string{
+			"2026-02-24T02:26:40.009000+00:00 s1 END RequestId: 1"}, ""},
+		{"missing group", "/nope", 0, "", nil, "ResourceNotFoundException"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			tl := &tailer{api: seededLogs(), out: &out, pattern: tc.pattern, now: func() time.Time { return time.UnixMilli(t0 + 12) }}
+			err := tl.run(context.Background(), tc.group, tc.since, false)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, lines(out.String())); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLogsFollow prints each event once while new ones arrive, including
+// one at the same millisecond as the last printed, then stops on Ctrl-C.
+func TestLogsFollow(t *testing.T) {
+	f := seededLogs()
+	var out bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	polls := 0
+	tl := &tailer{api: f, out: &out, now: time.Now, poll: func(context.Context) error {
+		polls++
+		switch polls {
+		case 1:
+			f.add("/aws/lambda/Fn", t0+9, "s2", "late, same ms as END")
+			f.add("/aws/lambda/Fn", t0+20, "s1", "next")
+		case 2:
+		default:
+			cancel()
+			return ctx.Err()
+		}
+		return nil
+	}}
+	if err := tl.run(ctx, "/aws/lambda/Fn", 0, true); err != nil {
+		t.Fatalf("follow after cancel: %v", err)
+	}
+	got := lines(out.String())
+	want := []string{
+		"2026-02-24T02:26:40.000000+00:00 s1 START RequestId: 1",
+		"2026-02-24T02:26:40.005000+00:00 s1 hello",
+		"2026-02-24T02:26:40.005000+00:00 s2 other stream, same ms",
+		"2026-02-24T02:26:40.009000+00:00 s1 END RequestId: 1",
+		"2026-02-24T02:26:40.009000+00:00 s2 late, same ms as END",
+		"2026-02-24T02:26:40.020000+00:00 s1 next",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if last := f.calls[len(f.calls)-1]; aws.ToInt64(last.StartTime) != t0+20 {
+		t.Errorf("follow polls from %d, want the newest timestamp %d", aws.ToInt64(last.StartTime), int64(t0+20))
+	}
+}
+
+func lines(s string) []string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}

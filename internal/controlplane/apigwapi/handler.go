@@ -1,0 +1,184 @@
+package apigwapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
+)
+
+// APIs is what the handler reads from package apigw; *apigw.Service
+// satisfies it.
+type APIs interface {
+	ListRestAPIs(ctx context.Context) ([]apigw.RestAPI, error)
+	GetRestAPI(ctx context.Context, id string) (apigw.RestAPI, error)
+	GetResources(ctx context.Context, apiID string) ([]apigw.Resource, error)
+	GetStages(ctx context.Context, apiID string) ([]apigw.Stage, error)
+	GetStage(ctx context.Context, apiID, name string) (apigw.Stage, error)
+	GetDeployments(ctx context.Context, apiID string) ([]apigw.Deployment, error)
+	GetDeployment(ctx context.Context, apiID, id string) (apigw.Deployment, error)
+}
+
+var _ APIs = (*apigw.Service)(nil)
+
+// Options configures a Handler. APIs and Authz are required.
+type Options struct {
+	APIs   APIs
+	Authz  auth.Authorizer
+	Region string
+	Logger *slog.Logger
+	// Caller and RequestID read what the dispatcher put in the request
+	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
+	Caller    func(context.Context) *auth.Caller
+	RequestID func(context.Context) string
+}
+
+// Handler serves the API Gateway control plane. Mount it in
+// controlplane.Options.Services["apigateway"].
+type Handler struct {
+	o   Options
+	log *slog.Logger
+}
+
+// New returns a Handler.
+func New(o Options) *Handler {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.Caller == nil {
+		o.Caller = controlplane.CallerFrom
+	}
+	if o.RequestID == nil {
+		o.RequestID = controlplane.RequestIDFrom
+	}
+	return &Handler{o: o, log: o.Logger.With("component", "apigwapi")}
+}
+
+type call struct {
+	h      *Handler
+	ctx    context.Context
+	caller *auth.Caller
+	r      *http.Request
+	rt     route
+}
+
+// ServeHTTP routes, authorizes and answers.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := h.o.RequestID(r.Context())
+	c := &call{h: h, ctx: r.Context(), caller: h.o.Caller(r.Context()), r: r}
+	if c.caller == nil {
+		c.caller = auth.Anonymous
+	}
+	out, err := c.serve()
+	if err != nil {
+		e := awserr.As(err)
+		h.log.Info("request failed", "request_id", reqID, "operation", c.rt.op, "code", string(e.Code), "principal_arn", c.caller.ARN)
+		if e.Code == awserr.InternalFailure {
+			h.log.Error("apigateway operation", "request_id", reqID, "err", err)
+		}
+		awserr.WriteRESTJSON(w, e, reqID)
+		return
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		awserr.WriteRESTJSON(w, awserr.As(err), reqID)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	hd.Set("Content-Length", strconv.Itoa(len(b)))
+	if reqID != "" {
+		hd.Set("x-amzn-RequestId", reqID)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	h.log.Info("request", "request_id", reqID, "operation", c.rt.op, "principal_arn", c.caller.ARN)
+}
+
+func (c *call) serve() (any, error) {
+	rt, ok := parseRoute(c.r.URL.Path)
+	if !ok {
+		return nil, awserr.New(awserr.NotFoundException, "Invalid request path")
+	}
+	c.rt = rt
+	if c.r.Method != http.MethodGet {
+		// Writes go through CloudFormation here; answer as API Gateway
+		// does for a method a resource does not support.
+		return nil, awserr.New(awserr.BadRequestException, "This operation is not supported by iamgate; deploy changes through CloudFormation")
+	}
+	if err := c.authorize(); err != nil {
+		return nil, err
+	}
+	return handlers[rt.op](c)
+}
+
+// authorize checks apigateway:GET on the resource path, the ARN form API
+// Gateway's management permissions use: arn:aws:apigateway:REGION::/restapis/ID/...
+func (c *call) authorize() error {
+	resource := "arn:aws:apigateway:" + c.h.o.Region + "::" + strings.TrimSuffix(c.r.URL.Path, "/")
+	action := "apigateway:" + c.r.Method
+	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource})
+	if err != nil {
+		return err
+	}
+	if d.Allowed {
+		return nil
+	}
+	msg := d.Message
+	if msg == "" {
+		msg = "User: " + c.caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource
+	}
+	return awserr.New(awserr.AccessDeniedException, "%s", msg+d.Because)
+}
+
+// route is a decoded /restapis path.
+type route struct {
+	op                                  string
+	api, resource, method, stage, depID string
+}
+
+// parseRoute maps a /restapis path to a read operation.
+func parseRoute(path string) (route, bool) {
+	p := strings.Split(strings.Trim(path, "/"), "/")
+	if p[0] != "restapis" {
+		return route{}, false
+	}
+	switch {
+	case len(p) == 1:
+		return route{op: "GetRestApis"}, true
+	case p[1] == "":
+		return route{}, false
+	case len(p) == 2:
+		return route{op: "GetRestApi", api: p[1]}, true
+	}
+	r := route{api: p[1]}
+	switch {
+	case len(p) == 3 && p[2] == "resources":
+		r.op = "GetResources"
+	case len(p) == 4 && p[2] == "resources":
+		r.op, r.resource = "GetResource", p[3]
+	case len(p) == 6 && p[2] == "resources" && p[4] == "methods":
+		r.op, r.resource, r.method = "GetMethod", p[3], strings.ToUpper(p[5])
+	case len(p) == 3 && p[2] == "stages":
+		r.op = "GetStages"
+	case len(p) == 4 && p[2] == "stages":
+		r.op, r.stage = "GetStage", p[3]
+	case len(p) == 3 && p[2] == "deployments":
+		r.op = "GetDeployments"
+	case len(p) == 4 && p[2] == "deployments":
+		r.op, r.depID = "GetDeployment", p[3]
+	default:
+		return route{}, false
+	}
+	return r, true
+}

@@ -167,7 +167,7 @@ func (f *deployFlags) resolve() (*deployment, error) {
 	}
 	d := &deployment{template: tmpl, stackName: first(f.stackName, sc.StackName), bucket: first(f.s3Bucket, sc.S3Bucket),
 		prefix: first(f.s3Prefix, sc.S3Prefix), region: first(f.region, sc.Region, defaultRegion()),
-		resolveS3: f.resolveS3, failOnEmpty: !f.noFailOnEmpty || f.failOnEmpty, params: sc.ParameterOverrides,
+		resolveS3: f.resolveS3 || (sc.ResolveS3 && f.s3Bucket == ""), failOnEmpty: !f.noFailOnEmpty || f.failOnEmpty, params: sc.ParameterOverrides,
 		capabilities: sc.Capabilities, poll: 50 * time.Millisecond}
 	f.region = d.region
 	if d.stackName == "" {

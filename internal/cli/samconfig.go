@@ -14,6 +14,7 @@ type samConfig struct {
 	StackName          string
 	S3Bucket           string
 	S3Prefix           string
+	ResolveS3          bool
 	Region             string
 	Capabilities       []string
 	ParameterOverrides map[string]string
@@ -49,6 +50,9 @@ func (c *samConfig) merge(p map[string]any) error {
 	}
 	if v, ok := p["s3_bucket"].(string); ok {
 		c.S3Bucket = v
+	}
+	if v, ok := p["resolve_s3"].(bool); ok {
+		c.ResolveS3 = v
 	}
 	if v, ok := p["s3_prefix"].(string); ok {
 		c.S3Prefix = v

@@ -102,15 +102,17 @@ func (f *fakeAuthz) requests() []auth.Request {
 
 // fakeIAM is an in-memory IAM with the domain's error wording.
 type fakeIAM struct {
-	mu    sync.Mutex
-	users map[string]User
-	keys  map[string][]AccessKeyMeta
-	roles map[string]Role
-	n     int
+	*fakeAdmin // groups, policies, roles, tags: iam_fakes_test.go
+	mu         sync.Mutex
+	users      map[string]User
+	keys       map[string][]AccessKeyMeta
+	roles      map[string]Role
+	n          int
 }
 
 func newFakeIAM() *fakeIAM {
 	f := &fakeIAM{users: map[string]User{}, keys: map[string][]AccessKeyMeta{}, roles: map[string]Role{}}
+	f.fakeAdmin = newFakeAdmin(f)
 	f.users["api-gateway-user"] = User{Path: "/", Name: "api-gateway-user", UserID: "AIDAAPIUSER",
 		ARN: apiUser.ARN, Created: testNow.Add(-time.Hour)}
 	f.roles["deployer"] = Role{Path: "/", Name: "deployer", RoleID: "AROADEPLOYER", ARN: "arn:aws:iam::" + acct + ":role/deployer",

@@ -103,13 +103,16 @@ func instrument(next http.Handler, authn auth.Authenticator, authz auth.Authoriz
 }
 
 // middleware counts and times every request through next, and hands
-// MetricsPath to scrape (counted too, as service "iamgate").
+// control-plane requests for MetricsPath to scrape (counted too, as service
+// "iamgate").
 func (m *metrics) middleware(next, scrape http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := classify(r)
 		start := m.now()
 		sw := &statusWriter{ResponseWriter: w}
-		if r.URL.Path == MetricsPath {
+		// A host-style API may have a stage named "_iamgate" (stage names
+		// allow "_"): its /_iamgate/metrics belongs to the data plane.
+		if s.plane == "control" && r.URL.Path == MetricsPath {
 			scrape.ServeHTTP(sw, r)
 		} else {
 			next.ServeHTTP(sw, r)

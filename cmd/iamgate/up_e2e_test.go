@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,7 +34,8 @@ type app struct {
 	dataDir  string
 	endpoint string
 	cmd      *exec.Cmd
-	output   *bytes.Buffer
+	stderr   *syncBuffer // written by os/exec's copying goroutine
+	stdout   string      // up's output until its summary
 	pathURL  string
 	hostURL  string
 	apiID    string
@@ -89,14 +91,14 @@ var hostStyle = regexp.MustCompile(`host style: (http://(\w{10})\.execute-api\.l
 // startUp runs `iamgate up` and waits until it has printed its summary.
 func startUp(t *testing.T, bin, dir, dataDir, addr string) *app {
 	t.Helper()
-	a := &app{t: t, bin: bin, dir: dir, dataDir: dataDir, endpoint: "http://" + addr, output: &bytes.Buffer{}}
+	a := &app{t: t, bin: bin, dir: dir, dataDir: dataDir, endpoint: "http://" + addr, stderr: &syncBuffer{}}
 	a.cmd = exec.Command(bin, "up", dir, "--addr", addr, "--data-dir", dataDir)
 	a.cmd.Env = cleanEnv()
 	stdout, err := a.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.cmd.Stderr = a.output
+	a.cmd.Stderr = a.stderr
 	if err := a.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +128,12 @@ func startUp(t *testing.T, bin, dir, dataDir, addr string) *app {
 	select {
 	case out = <-ready:
 	case <-time.After(90 * time.Second):
-		t.Fatalf("iamgate up did not finish deploying in 90s; stderr:\n%s", a.output)
+		t.Fatalf("iamgate up did not finish deploying in 90s; stderr:\n%s", a.stderr)
 	}
 	if !strings.Contains(out, "Ctrl-C stops the server.") {
-		t.Fatalf("iamgate up exited early:\nstdout:\n%s\nstderr:\n%s", out, a.output)
+		t.Fatalf("iamgate up exited early:\nstdout:\n%s\nstderr:\n%s", out, a.stderr)
 	}
-	a.output.WriteString(out)
+	a.stdout = out
 	m := pathStyle.FindStringSubmatch(out)
 	h := hostStyle.FindStringSubmatch(out)
 	if m == nil || h == nil {
@@ -203,11 +205,29 @@ func (a *app) stop() {
 	select {
 	case err := <-done:
 		if err != nil {
-			a.t.Fatalf("iamgate up after Ctrl-C: %v\n%s", err, a.output)
+			a.t.Fatalf("iamgate up after Ctrl-C: %v\n%s", err, a.stderr)
 		}
 	case <-time.After(20 * time.Second):
 		a.t.Fatal("iamgate up did not stop within 20s of Ctrl-C")
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 type response struct {

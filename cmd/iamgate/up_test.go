@@ -58,8 +58,8 @@ func TestUpHelloIAM(t *testing.T) {
 	t.Run("outputs", func(t *testing.T) {
 		want := "HelloWorldApi = https://" + a.apiID + ".execute-api.us-east-1.amazonaws.com/v1/hello"
 		for _, s := range []string{want, `eval "$(iamgate env)"`, "iamgate curl --as api-gateway-user " + a.pathURL} {
-			if !strings.Contains(a.output.String(), s) {
-				t.Errorf("up's output lacks %q:\n%s", s, a.output)
+			if !strings.Contains(a.stdout, s) {
+				t.Errorf("up's output lacks %q:\n%s", s, a.stdout)
 			}
 		}
 	})
@@ -140,8 +140,8 @@ func TestUpHelloIAM(t *testing.T) {
 	a.stop()
 	t.Run("second up keeps users and keys", func(t *testing.T) {
 		b := startUp(t, bin, dir, dataDir, addr)
-		if !strings.Contains(b.output.String(), "No changes to deploy") {
-			t.Errorf("second up changed the stack:\n%s", b.output)
+		if !strings.Contains(b.stdout, "No changes to deploy") {
+			t.Errorf("second up changed the stack:\n%s", b.stdout)
 		}
 		req := signedGET(t, b.pathURL, key.AccessKey.AccessKeyID, key.AccessKey.SecretAccessKey, time.Now())
 		if r := do(t, req); r.status != 200 || r.body != helloBody {

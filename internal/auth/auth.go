@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
@@ -17,6 +18,10 @@ type Caller struct {
 	Username     string // user name; empty for roles and root
 	Type         string // "User", "Root", "AssumedRole", "Anonymous"
 	Signed       *sigv4.Result
+
+	// identity is what Authenticate resolved, reused by Authorize so a
+	// request reads the caller's policies from the store once.
+	identity *iam.Principal
 }
 
 // Anonymous is the caller of a request that carried no credentials.

@@ -65,7 +65,7 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request, opts sigv4.
 		return nil, err
 	}
 	return &Caller{AccessKeyID: res.AccessKeyID, SessionToken: res.SessionToken, ARN: p.ARN, AccountID: p.AccountID,
-		UserID: p.UserID, Username: p.Username, Type: p.Type, Signed: res}, nil
+		UserID: p.UserID, Username: p.Username, Type: p.Type, Signed: res, identity: &p}, nil
 }
 
 // Authorize evaluates the caller's identity policies, boundary, session
@@ -78,7 +78,7 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 		Context: s.context(c, req)}
 	var set iampolicy.Set
 	if c.Type != "Anonymous" {
-		p, err := s.ids.Principal(ctx, c.AccessKeyID)
+		p, err := s.principal(ctx, c)
 		if err != nil {
 			return Decision{}, err
 		}
@@ -145,6 +145,13 @@ func (s *Service) context(c *Caller, req Request) map[string][]string {
 		ctx[k] = v
 	}
 	return ctx
+}
+
+func (s *Service) principal(ctx context.Context, c *Caller) (iam.Principal, error) {
+	if c.identity != nil {
+		return *c.identity, nil
+	}
+	return s.ids.Principal(ctx, c.AccessKeyID)
 }
 
 // resourceAllowed reports whether some resource-policy statement allowed the

@@ -54,6 +54,9 @@ type Options struct {
 	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); nil = none set.
 	Credentials    func(ctx context.Context, fn Function) (map[string]string, error)
 	MaxConcurrency int // per function, default 10
+	// Observe, when set, sees every invocation start, finish and throttle
+	// (metrics). It is called on the invoking goroutine and must not block.
+	Observe func(InvokeEvent)
 }
 
 // Sentinel errors; Invoke and Deploy wrap them with context.

@@ -148,6 +148,7 @@ func (r *run) finish(ferr *functionError) {
 	}
 	end := p.api.now()
 	dur := end.Sub(r.start)
+	r.inv.stats = runStats{ran: true, cold: r.cold, duration: dur, initDuration: r.initDur}
 	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
 		r.inv.id, ms(dur), int64(math.Ceil(ms(dur))), p.fn.MemoryMB, maxMemoryMB(p))
 	if r.cold && r.initDur > 0 {

@@ -150,12 +150,14 @@ func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, c
 	if !ok {
 		return nil, fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
 	}
-	select {
-	case pl.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := m.takeSlot(ctx, pl); err != nil {
+		return nil, err
 	}
-	defer func() { <-pl.sem }()
+	ev := InvokeEvent{Kind: InvokeFinished, Function: name}
+	defer func() {
+		m.observe(ev) // before the slot frees, so the gauge never passes MaxConcurrency
+		<-pl.sem
+	}()
 
 	inv := newInvocation(newRequestID(), payload, pl.fn.Timeout)
 	inv.arn, inv.clientContext, inv.traceID = pl.fn.ARN, clientContext, m.traceID()
@@ -164,13 +166,36 @@ func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, c
 		var se *startError
 		if errors.As(err, &se) {
 			f := platformError(inv.id, se.errorType, se.reason)
+			ev.Invoked, ev.FunctionError, ev.ColdStart = true, "Unhandled", true
 			return &Result{RequestID: inv.id, Payload: f.payload, FunctionError: "Unhandled"}, nil
 		}
 		return nil, err
 	}
 	res, reusable, err := p.invoke(ctx, inv, tail)
 	m.release(pl, p, reusable)
+	st := inv.stats
+	ev.Invoked, ev.ColdStart, ev.InitDuration = true, st.cold, st.initDuration
+	if res != nil {
+		ev.FunctionError, ev.Completed, ev.Duration = res.FunctionError, st.ran, st.duration
+	}
 	return res, err
+}
+
+// takeSlot takes one of pl's concurrency slots, waiting for one when all
+// are busy (reported as a throttle), and reports the start.
+func (m *Manager) takeSlot(ctx context.Context, pl *pool) error {
+	select {
+	case pl.sem <- struct{}{}:
+	default:
+		m.observe(InvokeEvent{Kind: InvokeThrottled, Function: pl.fn.Name})
+		select {
+		case pl.sem <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	m.observe(InvokeEvent{Kind: InvokeStarted, Function: pl.fn.Name})
+	return nil
 }
 
 // acquire takes an idle process of pl or starts one.

@@ -51,6 +51,7 @@ type invocation struct {
 	deadline time.Time     // set when the runtime picks the event up
 	picked   chan struct{} // closed at pick-up
 	done     chan outcome  // buffered 1: the runtime's answer
+	stats    runStats      // set by the run that finishes it, for Options.Observe
 }
 
 func newInvocation(id string, payload []byte, timeout time.Duration) *invocation {

@@ -49,18 +49,8 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Region == "" {
-		o.Region = "us-east-1"
-	}
-	if o.Caller == nil {
-		o.Caller = controlplane.CallerFrom
-	}
-	if o.RequestID == nil {
-		o.RequestID = controlplane.RequestIDFrom
-	}
+	d := controlplane.MountDefaults{Region: o.Region, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
+	o.Region, o.Logger, o.Caller, o.RequestID = d.Region, d.Logger, d.Caller, d.RequestID
 	return &Handler{o: o, log: o.Logger.With("component", "apigwapi")}
 }
 

@@ -25,9 +25,7 @@ import (
 	"github.com/iamgate/iamgate/internal/testutil"
 )
 
-const acct = "000000000000"
-
-type key struct{ id, secret string }
+const acct = cptest.AccountID
 
 // fakeRuntime accepts deployments; the invoker below stands in for processes.
 type fakeRuntime struct{}
@@ -57,50 +55,24 @@ func (f *echoInvoker) Invoke(_ context.Context, name string, payload []byte, o l
 	return res, nil
 }
 
+// env serves this package's handler as "lambda" in a cptest environment,
+// with deployments accepted and invocations answered by echoInvoker.
 type env struct {
-	url  string
-	fns  *functions.Service
-	inv  *echoInvoker
-	root key
-	user key
-	home string
+	*cptest.Env
+	fns *functions.Service
+	inv *echoInvoker
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(t.TempDir() + "/db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sealer, err := seal.New(make([]byte, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := iam.New(st, sealer, iam.Options{AccountID: acct})
-	rk, err := ids.EnsureRootKey(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ids.CreateUser(ctx, "api-gateway-user", "/", nil); err != nil {
-		t.Fatal(err)
-	}
-	uk, err := ids.CreateAccessKey(ctx, "api-gateway-user")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := auth.NewService(ids, time.Now)
-	fns := functions.New(st, fakeRuntime{}, t.TempDir(), "us-east-1", acct, time.Now)
-	inv := &echoInvoker{calls: make(chan string, 10)}
-	h := New(Options{Functions: fns, Invoker: inv, Authz: a, Region: "us-east-1", AccountID: acct})
-	t.Cleanup(func() { _ = h.Close(context.Background()) })
-	cp := controlplane.New(controlplane.Options{Auth: a, Authz: a, Region: "us-east-1", AccountID: acct,
-		Services: map[string]controlplane.Mount{"lambda": {Protocol: awserr.RESTJSON, Handler: h}}})
-	srv := httptest.NewServer(cp)
-	t.Cleanup(srv.Close)
-	return &env{url: srv.URL, fns: fns, inv: inv, home: t.TempDir(),
-		root: key{rk.AccessKeyID, rk.Secret.Reveal()}, user: key{uk.AccessKeyID, uk.Secret.Reveal()}}
+	e := &env{inv: &echoInvoker{calls: make(chan string, 10)}}
+	e.Env = cptest.New(t, "lambda", func(t testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
+		e.fns = functions.New(st, fakeRuntime{}, t.TempDir(), cptest.Region, acct, time.Now)
+		h := New(Options{Functions: e.fns, Invoker: e.inv, Authz: a, Region: cptest.Region, AccountID: acct})
+		t.Cleanup(func() { _ = h.Close(context.Background()) })
+		return controlplane.Mount{Protocol: awserr.RESTJSON, Handler: h}
+	})
+	return e
 }
 
 // zipOf returns a zip holding one file.
@@ -126,29 +98,4 @@ func (e *env) deploy(t *testing.T, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func (e *env) aws(t *testing.T, k key, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	bin := testutil.NeedCommand(t, "aws")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append(args, "--endpoint-url", e.url)...)
-	cmd.Dir = e.home
-	cmd.Env = []string{"HOME=" + e.home, "PATH=" + os.Getenv("PATH"), "AWS_ACCESS_KEY_ID=" + k.id,
-		"AWS_SECRET_ACCESS_KEY=" + k.secret, "AWS_DEFAULT_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + e.home + "/none", "AWS_SHARED_CREDENTIALS_FILE=" + e.home + "/none", "AWS_PAGER="}
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	return out.String(), errb.String(), err
-}
-
-func (e *env) must(t *testing.T, k key, args ...string) string {
-	t.Helper()
-	out, errOut, err := e.aws(t, k, args...)
-	if err != nil {
-		t.Fatalf("aws %s: %v\nstdout: %s\nstderr: %s", strings.Join(args, " "), err, out, errOut)
-	}
-	return out
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/functions"
 )
 
@@ -20,7 +21,8 @@ const (
 	InvalidParameter                  = functions.InvalidParameter
 )
 
-var statuses = map[awserr.Code]int{
+// statuses is Lambda's HTTP status for codes the central table does not know.
+var statuses = controlplane.Statuses{
 	InvalidRequestContent: http.StatusBadRequest,
 	RequestTooLarge:       http.StatusRequestEntityTooLarge,
 	ServiceException:      http.StatusInternalServerError,
@@ -28,22 +30,6 @@ var statuses = map[awserr.Code]int{
 	ResourceConflict:      http.StatusConflict,
 	InvalidParameter:      http.StatusBadRequest,
 }
-
-func status(code awserr.Code) int {
-	if s, ok := statuses[code]; ok {
-		return s
-	}
-	return awserr.Status(code)
-}
-
-// statusWriter forces Lambda's status for a code, since awserr's encoder
-// takes it from the central table.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }
 
 // maxRequest is Lambda's synchronous payload limit, 6 MB; request bodies
 // (CreateFunction with a zip) are capped at 70 MB by Lambda but this

@@ -71,21 +71,8 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Region == "" {
-		o.Region = "us-east-1"
-	}
-	if o.AccountID == "" {
-		o.AccountID = "000000000000"
-	}
-	if o.Caller == nil {
-		o.Caller = controlplane.CallerFrom
-	}
-	if o.RequestID == nil {
-		o.RequestID = controlplane.RequestIDFrom
-	}
+	d := controlplane.MountDefaults{Region: o.Region, AccountID: o.AccountID, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
+	o.Region, o.AccountID, o.Logger, o.Caller, o.RequestID = d.Region, d.AccountID, d.Logger, d.Caller, d.RequestID
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Handler{o: o, log: o.Logger.With("component", "lambdaapi"), asyncCtx: ctx, asyncStop: cancel}
 }
@@ -154,7 +141,7 @@ func (c *call) fail(err error) {
 		e = awserr.New(ServiceException, "An internal error occurred.")
 	}
 	c.h.log.Info("request failed", "request_id", c.reqID, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.WriteRESTJSON(statusWriter{c.w, status(e.Code)}, e, c.reqID)
+	awserr.WriteRESTJSON(statuses.Writer(c.w, e.Code), e, c.reqID)
 }
 
 // authorize asks IAM; a denial is Lambda's AccessDeniedException:

@@ -1,92 +1,32 @@
 package logsapi
 
 import (
-	"context"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
-	"github.com/iamgate/iamgate/internal/iam"
+	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/logs"
-	"github.com/iamgate/iamgate/internal/seal"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
-	"github.com/iamgate/iamgate/internal/testutil"
+	"github.com/iamgate/iamgate/internal/store"
 )
 
-const acct = "000000000000"
+const acct = cptest.AccountID
 
-type key struct{ id, secret string }
-
+// env serves this package's handler as "logs" in a cptest environment.
 type env struct {
-	url  string
+	*cptest.Env
 	logs *logs.Service
-	root key
-	user key
-	home string
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(t.TempDir() + "/db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sealer, err := seal.New(make([]byte, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := iam.New(st, sealer, iam.Options{AccountID: acct})
-	rk, err := ids.EnsureRootKey(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ids.CreateUser(ctx, "api-gateway-user", "/", nil); err != nil {
-		t.Fatal(err)
-	}
-	uk, err := ids.CreateAccessKey(ctx, "api-gateway-user")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := auth.NewService(ids, time.Now)
-	ls := logs.New(st, "us-east-1", acct, time.Now)
-	h := New(Options{Logs: ls, Authz: a, Region: "us-east-1", AccountID: acct})
-	cp := controlplane.New(controlplane.Options{Auth: a, Authz: a, Region: "us-east-1", AccountID: acct,
-		Services: map[string]controlplane.Mount{"logs": {Protocol: awserr.JSON, Handler: h}}})
-	srv := httptest.NewServer(cp)
-	t.Cleanup(srv.Close)
-	return &env{url: srv.URL, logs: ls, home: t.TempDir(),
-		root: key{rk.AccessKeyID, rk.Secret.Reveal()}, user: key{uk.AccessKeyID, uk.Secret.Reveal()}}
-}
-
-func (e *env) aws(t *testing.T, k key, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	bin := testutil.NeedCommand(t, "aws")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append(args, "--endpoint-url", e.url)...)
-	cmd.Dir = e.home
-	cmd.Env = []string{"HOME=" + e.home, "PATH=" + os.Getenv("PATH"), "AWS_ACCESS_KEY_ID=" + k.id,
-		"AWS_SECRET_ACCESS_KEY=" + k.secret, "AWS_DEFAULT_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + e.home + "/none", "AWS_SHARED_CREDENTIALS_FILE=" + e.home + "/none", "AWS_PAGER="}
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	return out.String(), errb.String(), err
-}
-
-func (e *env) must(t *testing.T, k key, args ...string) string {
-	t.Helper()
-	out, errOut, err := e.aws(t, k, args...)
-	if err != nil {
-		t.Fatalf("aws %s: %v\nstdout: %s\nstderr: %s", strings.Join(args, " "), err, out, errOut)
-	}
-	return out
+	e := &env{}
+	e.Env = cptest.New(t, "logs", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
+		e.logs = logs.New(st, cptest.Region, acct, time.Now)
+		h := New(Options{Logs: e.logs, Authz: a, Region: cptest.Region, AccountID: acct})
+		return controlplane.Mount{Protocol: awserr.JSON, Handler: h}
+	})
+	return e
 }

@@ -53,21 +53,8 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Region == "" {
-		o.Region = "us-east-1"
-	}
-	if o.AccountID == "" {
-		o.AccountID = "000000000000"
-	}
-	if o.Caller == nil {
-		o.Caller = controlplane.CallerFrom
-	}
-	if o.RequestID == nil {
-		o.RequestID = controlplane.RequestIDFrom
-	}
+	d := controlplane.MountDefaults{Region: o.Region, AccountID: o.AccountID, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
+	o.Region, o.AccountID, o.Logger, o.Caller, o.RequestID = d.Region, d.AccountID, d.Logger, d.Caller, d.RequestID
 	return &Handler{o: o, log: o.Logger.With("component", "logsapi")}
 }
 
@@ -123,7 +110,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e = awserr.New(ServiceUnavailable, "The service cannot complete the request.")
 	}
 	h.log.Info("request failed", "request_id", reqID, "operation", name, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.WriteJSON(statusWriter{w, status(e.Code)}, e, reqID, contentType)
+	awserr.WriteJSON(statuses.Writer(w, e.Code), e, reqID, contentType)
 }
 
 func lookup(r *http.Request) (string, operation, error) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/logs"
 )
 
@@ -20,7 +21,7 @@ const (
 // statuses: CloudWatch Logs answers every client error with 400, including
 // ResourceNotFoundException and AccessDeniedException, which the central
 // table maps to 404 and 403 for other services.
-var statuses = map[awserr.Code]int{
+var statuses = controlplane.Statuses{
 	ServiceUnavailable:                 http.StatusServiceUnavailable,
 	InvalidParameter:                   http.StatusBadRequest,
 	ResourceNotFound:                   http.StatusBadRequest,
@@ -33,20 +34,6 @@ var statuses = map[awserr.Code]int{
 	awserr.InternalFailure:             http.StatusInternalServerError,
 	awserr.UnrecognizedClientException: http.StatusBadRequest,
 }
-
-func status(code awserr.Code) int {
-	if s, ok := statuses[code]; ok {
-		return s
-	}
-	return awserr.Status(code)
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }
 
 type empty struct{}
 

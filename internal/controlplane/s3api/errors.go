@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/s3"
 )
 
@@ -36,7 +37,7 @@ const (
 
 // statuses is S3's HTTP status for codes whose status the central table
 // does not know or (BucketNotEmpty, 409) would default wrongly.
-var statuses = map[awserr.Code]int{
+var statuses = controlplane.Statuses{
 	InternalError:             http.StatusInternalServerError,
 	NoSuchUpload:              http.StatusNotFound,
 	InvalidPart:               http.StatusBadRequest,
@@ -58,19 +59,3 @@ var statuses = map[awserr.Code]int{
 	NoSuchBucket:              http.StatusNotFound,
 	NoSuchKey:                 http.StatusNotFound,
 }
-
-func status(code awserr.Code) int {
-	if s, ok := statuses[code]; ok {
-		return s
-	}
-	return awserr.Status(code)
-}
-
-// statusWriter forces the status S3 uses for a code, since awserr's
-// encoder takes it from the central table.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }

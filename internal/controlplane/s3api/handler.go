@@ -66,21 +66,8 @@ func New(o Options) *Handler {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Region == "" {
-		o.Region = "us-east-1"
-	}
-	if o.AccountID == "" {
-		o.AccountID = "000000000000"
-	}
-	if o.Caller == nil {
-		o.Caller = controlplane.CallerFrom
-	}
-	if o.RequestID == nil {
-		o.RequestID = controlplane.RequestIDFrom
-	}
+	d := controlplane.MountDefaults{Region: o.Region, AccountID: o.AccountID, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
+	o.Region, o.AccountID, o.Logger, o.Caller, o.RequestID = d.Region, d.AccountID, d.Logger, d.Caller, d.RequestID
 	// S3's canonical user id is 64 hex digits; derive a stable one.
 	sum := sha256.Sum256([]byte("iamgate-s3-owner:" + o.AccountID))
 	return &Handler{o: o, log: o.Logger.With("component", "s3api"), uploads: newUploads(),
@@ -162,7 +149,7 @@ func (c *call) fail(err error) {
 		e = awserr.New(InternalError, "We encountered an internal error. Please try again.")
 	}
 	c.h.log.Info("request failed", "request_id", c.reqID, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.WriteRESTXML(statusWriter{c.w, status(e.Code)}, e, c.reqID)
+	awserr.WriteRESTXML(statuses.Writer(c.w, e.Code), e, c.reqID)
 }
 
 // authorize asks IAM whether the caller may perform action on resource and

@@ -9,7 +9,7 @@ import (
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
-// Texts and types from /work/shared/conformance/apigw-errors.md and
+// Texts and types from ../shared/conformance/apigw-errors.md and
 // https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
 func TestAPIGatewayAuthError(t *testing.T) {
 	type out struct {

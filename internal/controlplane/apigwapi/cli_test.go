@@ -41,21 +41,21 @@ func TestCLIReads(t *testing.T) {
 	}
 
 	t.Run("get-rest-apis", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "apigateway", "get-rest-apis"))
+		m := decodeOut(t, e.Must(t, e.Root, "apigateway", "get-rest-apis"))
 		items := m["items"].([]any)
 		if len(items) != 1 || items[0].(map[string]any)["id"] != api.ID || items[0].(map[string]any)["name"] != "HelloApi" {
 			t.Errorf("get-rest-apis = %v", m)
 		}
 	})
 	t.Run("get-rest-api", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "apigateway", "get-rest-api", "--rest-api-id", api.ID))
+		m := decodeOut(t, e.Must(t, e.Root, "apigateway", "get-rest-api", "--rest-api-id", api.ID))
 		if m["apiKeySource"] != "HEADER" || m["endpointConfiguration"].(map[string]any)["types"].([]any)[0] != "EDGE" {
 			t.Errorf("get-rest-api = %v", m)
 		}
 	})
 	var helloID string
 	t.Run("get-resources", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "apigateway", "get-resources", "--rest-api-id", api.ID))
+		m := decodeOut(t, e.Must(t, e.Root, "apigateway", "get-resources", "--rest-api-id", api.ID))
 		paths := map[string]any{}
 		for _, it := range m["items"].([]any) {
 			r := it.(map[string]any)
@@ -70,43 +70,43 @@ func TestCLIReads(t *testing.T) {
 		}
 	})
 	t.Run("get-method", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "apigateway", "get-method", "--rest-api-id", api.ID, "--resource-id", helloID, "--http-method", "GET"))
+		m := decodeOut(t, e.Must(t, e.Root, "apigateway", "get-method", "--rest-api-id", api.ID, "--resource-id", helloID, "--http-method", "GET"))
 		in := m["methodIntegration"].(map[string]any)
 		if m["authorizationType"] != "AWS_IAM" || in["type"] != "AWS_PROXY" || !strings.HasSuffix(in["uri"].(string), ":function:hello/invocations") {
 			t.Errorf("get-method = %v", m)
 		}
-		_, stderr, err := e.aws(t, e.root, "apigateway", "get-method", "--rest-api-id", api.ID, "--resource-id", helloID, "--http-method", "POST")
+		_, stderr, err := e.AWS(t, e.Root, "apigateway", "get-method", "--rest-api-id", api.ID, "--resource-id", helloID, "--http-method", "POST")
 		if err == nil || !strings.Contains(stderr, "(NotFoundException) when calling the GetMethod operation: Invalid Method identifier specified") {
 			t.Errorf("missing method: %v %s", err, stderr)
 		}
 	})
 	t.Run("stages and deployments", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "apigateway", "get-stages", "--rest-api-id", api.ID))
+		m := decodeOut(t, e.Must(t, e.Root, "apigateway", "get-stages", "--rest-api-id", api.ID))
 		st := m["item"].([]any)[0].(map[string]any)
 		if st["stageName"] != "v1" || st["deploymentId"] != dep.ID {
 			t.Errorf("get-stages = %v", m)
 		}
-		m = decodeOut(t, e.must(t, e.root, "apigateway", "get-stage", "--rest-api-id", api.ID, "--stage-name", "v1"))
+		m = decodeOut(t, e.Must(t, e.Root, "apigateway", "get-stage", "--rest-api-id", api.ID, "--stage-name", "v1"))
 		if m["cacheClusterStatus"] != "NOT_AVAILABLE" {
 			t.Errorf("get-stage = %v", m)
 		}
-		m = decodeOut(t, e.must(t, e.root, "apigateway", "get-deployments", "--rest-api-id", api.ID))
+		m = decodeOut(t, e.Must(t, e.Root, "apigateway", "get-deployments", "--rest-api-id", api.ID))
 		if m["items"].([]any)[0].(map[string]any)["id"] != dep.ID {
 			t.Errorf("get-deployments = %v", m)
 		}
-		m = decodeOut(t, e.must(t, e.root, "apigateway", "get-deployment", "--rest-api-id", api.ID, "--deployment-id", dep.ID))
+		m = decodeOut(t, e.Must(t, e.Root, "apigateway", "get-deployment", "--rest-api-id", api.ID, "--deployment-id", dep.ID))
 		if m["description"] != "first" {
 			t.Errorf("get-deployment = %v", m)
 		}
 	})
 	t.Run("unknown api", func(t *testing.T) {
-		_, stderr, err := e.aws(t, e.root, "apigateway", "get-rest-api", "--rest-api-id", "nope")
+		_, stderr, err := e.AWS(t, e.Root, "apigateway", "get-rest-api", "--rest-api-id", "nope")
 		if err == nil || !strings.Contains(stderr, "(NotFoundException) when calling the GetRestApi operation: Invalid API identifier specified "+acct+":nope") {
 			t.Errorf("%v %s", err, stderr)
 		}
 	})
 	t.Run("denied", func(t *testing.T) {
-		_, stderr, err := e.aws(t, e.user, "apigateway", "get-rest-apis")
+		_, stderr, err := e.AWS(t, e.User, "apigateway", "get-rest-apis")
 		want := "An error occurred (AccessDeniedException) when calling the GetRestApis operation: User: arn:aws:iam::" + acct +
 			":user/api-gateway-user is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:us-east-1::/restapis because no identity-based policy allows the apigateway:GET action"
 		if err == nil || strings.TrimSpace(stderr) != want {

@@ -29,14 +29,14 @@ func TestCLIFunctions(t *testing.T) {
 	arn := "arn:aws:lambda:us-east-1:" + acct + ":function:HelloWorldFunction"
 
 	t.Run("list-functions", func(t *testing.T) {
-		m := decode(t, e.must(t, e.root, "lambda", "list-functions"))
+		m := decode(t, e.Must(t, e.Root, "lambda", "list-functions"))
 		fns := m["Functions"].([]any)
 		if len(fns) != 2 || fns[0].(map[string]any)["FunctionName"] != "HelloWorldFunction" {
 			t.Errorf("list-functions = %v", m)
 		}
 	})
 	t.Run("get-function-configuration", func(t *testing.T) {
-		m := decode(t, e.must(t, e.root, "lambda", "get-function-configuration", "--function-name", arn))
+		m := decode(t, e.Must(t, e.Root, "lambda", "get-function-configuration", "--function-name", arn))
 		got := map[string]any{}
 		for _, k := range []string{"FunctionName", "FunctionArn", "Runtime", "Handler", "Timeout", "MemorySize", "Version", "State", "PackageType"} {
 			got[k] = m[k]
@@ -52,7 +52,7 @@ func TestCLIFunctions(t *testing.T) {
 		}
 	})
 	t.Run("get-function", func(t *testing.T) {
-		m := decode(t, e.must(t, e.root, "lambda", "get-function", "--function-name", "HelloWorldFunction"))
+		m := decode(t, e.Must(t, e.Root, "lambda", "get-function", "--function-name", "HelloWorldFunction"))
 		if m["Configuration"].(map[string]any)["FunctionArn"] != arn || m["Code"].(map[string]any)["RepositoryType"] != "S3" {
 			t.Errorf("get-function = %v", m)
 		}
@@ -60,7 +60,7 @@ func TestCLIFunctions(t *testing.T) {
 	invoke := func(t *testing.T, name string, extra ...string) (map[string]any, string) {
 		out := filepath.Join(t.TempDir(), "out.json")
 		args := append([]string{"lambda", "invoke", "--function-name", name, "--payload", `{"a":1}`}, extra...)
-		m := decode(t, e.must(t, e.root, append(args, out)...))
+		m := decode(t, e.Must(t, e.Root, append(args, out)...))
 		b, _ := os.ReadFile(out)
 		return m, string(b)
 	}
@@ -105,7 +105,7 @@ func TestCLIFunctions(t *testing.T) {
 		}
 	})
 	t.Run("not found", func(t *testing.T) {
-		_, stderr, err := e.aws(t, e.root, "lambda", "get-function", "--function-name", "nope")
+		_, stderr, err := e.AWS(t, e.Root, "lambda", "get-function", "--function-name", "nope")
 		want := "An error occurred (ResourceNotFoundException) when calling the GetFunction operation: Function not found: arn:aws:lambda:us-east-1:" + acct + ":function:nope"
 		if err == nil || strings.TrimSpace(stderr) != want {
 			t.Errorf("stderr = %q, want %q", stderr, want)
@@ -117,7 +117,7 @@ func TestCLIFunctions(t *testing.T) {
 func TestCLIPermissions(t *testing.T) {
 	e := newEnv(t)
 	e.deploy(t, "fn")
-	out := decode(t, e.must(t, e.root, "lambda", "add-permission", "--function-name", "fn", "--statement-id", "apigw",
+	out := decode(t, e.Must(t, e.Root, "lambda", "add-permission", "--function-name", "fn", "--statement-id", "apigw",
 		"--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
 		"--source-arn", "arn:aws:execute-api:us-east-1:"+acct+":abc/*/GET/hello"))
 	var st map[string]any
@@ -127,17 +127,17 @@ func TestCLIPermissions(t *testing.T) {
 	if st["Sid"] != "apigw" || st["Effect"] != "Allow" {
 		t.Errorf("statement = %v", st)
 	}
-	pol := decode(t, e.must(t, e.root, "lambda", "get-policy", "--function-name", "fn"))
+	pol := decode(t, e.Must(t, e.Root, "lambda", "get-policy", "--function-name", "fn"))
 	if !strings.Contains(pol["Policy"].(string), `"Sid":"apigw"`) {
 		t.Errorf("get-policy = %v", pol)
 	}
-	_, stderr, err := e.aws(t, e.root, "lambda", "add-permission", "--function-name", "fn", "--statement-id", "apigw",
+	_, stderr, err := e.AWS(t, e.Root, "lambda", "add-permission", "--function-name", "fn", "--statement-id", "apigw",
 		"--action", "lambda:InvokeFunction", "--principal", "s3.amazonaws.com")
 	if err == nil || !strings.Contains(stderr, "(ResourceConflictException)") {
 		t.Errorf("duplicate add-permission: %v %s", err, stderr)
 	}
-	e.must(t, e.root, "lambda", "remove-permission", "--function-name", "fn", "--statement-id", "apigw")
-	_, stderr, err = e.aws(t, e.root, "lambda", "get-policy", "--function-name", "fn")
+	e.Must(t, e.Root, "lambda", "remove-permission", "--function-name", "fn", "--statement-id", "apigw")
+	_, stderr, err = e.AWS(t, e.Root, "lambda", "get-policy", "--function-name", "fn")
 	if err == nil || !strings.Contains(stderr, "(ResourceNotFoundException) when calling the GetPolicy operation: The resource you requested does not exist.") {
 		t.Errorf("get-policy after remove: %v %s", err, stderr)
 	}
@@ -147,17 +147,17 @@ func TestCLIPermissions(t *testing.T) {
 // and deletes it.
 func TestCLICreateDelete(t *testing.T) {
 	e := newEnv(t)
-	zipPath := filepath.Join(e.home, "code.zip")
+	zipPath := filepath.Join(e.Home, "code.zip")
 	if err := os.WriteFile(zipPath, zipOf(t, "app.py", "def h(e, c): return 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m := decode(t, e.must(t, e.root, "lambda", "create-function", "--function-name", "made", "--runtime", "python3.12",
+	m := decode(t, e.Must(t, e.Root, "lambda", "create-function", "--function-name", "made", "--runtime", "python3.12",
 		"--handler", "app.h", "--role", "arn:aws:iam::"+acct+":role/r", "--zip-file", "fileb://"+zipPath,
 		"--environment", "Variables={A=b}"))
 	if m["FunctionName"] != "made" || m["Environment"].(map[string]any)["Variables"].(map[string]any)["A"] != "b" {
 		t.Errorf("create-function = %v", m)
 	}
-	_, stderr, err := e.aws(t, e.root, "lambda", "create-function", "--function-name", "made", "--runtime", "python3.12",
+	_, stderr, err := e.AWS(t, e.Root, "lambda", "create-function", "--function-name", "made", "--runtime", "python3.12",
 		"--handler", "app.h", "--role", "arn:aws:iam::"+acct+":role/r", "--zip-file", "fileb://"+zipPath)
 	if err == nil || !strings.Contains(stderr, "(ResourceConflictException) when calling the CreateFunction operation: Function already exist: made") {
 		t.Errorf("second create: %v %s", err, stderr)
@@ -165,12 +165,12 @@ func TestCLICreateDelete(t *testing.T) {
 	if err := os.WriteFile(zipPath, zipOf(t, "app.py", "def h(e, c): return 2\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	up := decode(t, e.must(t, e.root, "lambda", "update-function-code", "--function-name", "made", "--zip-file", "fileb://"+zipPath))
+	up := decode(t, e.Must(t, e.Root, "lambda", "update-function-code", "--function-name", "made", "--zip-file", "fileb://"+zipPath))
 	if up["CodeSha256"] == m["CodeSha256"] {
 		t.Error("update-function-code kept the old CodeSha256")
 	}
-	e.must(t, e.root, "lambda", "delete-function", "--function-name", "made")
-	if _, _, err := e.aws(t, e.root, "lambda", "get-function", "--function-name", "made"); err == nil {
+	e.Must(t, e.Root, "lambda", "delete-function", "--function-name", "made")
+	if _, _, err := e.AWS(t, e.Root, "lambda", "get-function", "--function-name", "made"); err == nil {
 		t.Error("function still there after delete-function")
 	}
 }
@@ -186,7 +186,7 @@ func TestCLIDenied(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"invoke", []string{"lambda", "invoke", "--function-name", "fn", filepath.Join(e.home, "o.json")},
+		{"invoke", []string{"lambda", "invoke", "--function-name", "fn", filepath.Join(e.Home, "o.json")},
 			"An error occurred (AccessDeniedException) when calling the Invoke operation: User: " + user +
 				" is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:" + acct +
 				":function:fn because no identity-based policy allows the lambda:InvokeFunction action"},
@@ -196,7 +196,7 @@ func TestCLIDenied(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, stderr, err := e.aws(t, e.user, tc.args...)
+			_, stderr, err := e.AWS(t, e.User, tc.args...)
 			if err == nil {
 				t.Fatal("aws succeeded; want AccessDeniedException")
 			}

@@ -6,10 +6,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,12 +13,10 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/functions"
-	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/lambda"
-	"github.com/iamgate/iamgate/internal/seal"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
-	"github.com/iamgate/iamgate/internal/testutil"
+	"github.com/iamgate/iamgate/internal/store"
 )
 
 const acct = cptest.AccountID

@@ -33,18 +33,18 @@ func messages(m map[string]any) []string {
 func TestCLILogs(t *testing.T) {
 	e := newEnv(t)
 	g := "/aws/lambda/HelloWorldFunction"
-	e.must(t, e.root, "logs", "create-log-group", "--log-group-name", g)
-	e.must(t, e.root, "logs", "create-log-stream", "--log-group-name", g, "--log-stream-name", "s1")
+	e.Must(t, e.Root, "logs", "create-log-group", "--log-group-name", g)
+	e.Must(t, e.Root, "logs", "create-log-stream", "--log-group-name", g, "--log-stream-name", "s1")
 	now := time.Now().UnixMilli()
 	var events []string
 	for i := range 5 {
 		events = append(events, `{"timestamp":`+strconv.FormatInt(now+int64(i), 10)+`,"message":"line `+strconv.Itoa(i)+`"}`)
 	}
-	e.must(t, e.root, "logs", "put-log-events", "--log-group-name", g, "--log-stream-name", "s1",
+	e.Must(t, e.Root, "logs", "put-log-events", "--log-group-name", g, "--log-stream-name", "s1",
 		"--log-events", "["+strings.Join(events, ",")+"]")
 
 	t.Run("describe-log-groups", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "logs", "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/"))
+		m := decodeOut(t, e.Must(t, e.Root, "logs", "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/"))
 		gs := m["logGroups"].([]any)
 		if len(gs) != 1 {
 			t.Fatalf("describe-log-groups = %v", m)
@@ -55,7 +55,7 @@ func TestCLILogs(t *testing.T) {
 		}
 	})
 	t.Run("describe-log-streams", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "logs", "describe-log-streams", "--log-group-name", g,
+		m := decodeOut(t, e.Must(t, e.Root, "logs", "describe-log-streams", "--log-group-name", g,
 			"--order-by", "LastEventTime", "--descending"))
 		s := m["logStreams"].([]any)[0].(map[string]any)
 		if s["logStreamName"] != "s1" || s["lastEventTimestamp"] != float64(now+4) {
@@ -63,7 +63,7 @@ func TestCLILogs(t *testing.T) {
 		}
 	})
 	t.Run("get-log-events", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "logs", "get-log-events", "--log-group-name", g, "--log-stream-name", "s1",
+		m := decodeOut(t, e.Must(t, e.Root, "logs", "get-log-events", "--log-group-name", g, "--log-stream-name", "s1",
 			"--start-from-head", "--limit", "2"))
 		if diff := cmp.Diff([]string{"line 0", "line 1"}, messages(m)); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
@@ -72,14 +72,14 @@ func TestCLILogs(t *testing.T) {
 		if !strings.HasPrefix(fwd, "f/") || len(fwd) != 58 || !strings.HasPrefix(m["nextBackwardToken"].(string), "b/") {
 			t.Errorf("tokens %v", m)
 		}
-		m = decodeOut(t, e.must(t, e.root, "logs", "get-log-events", "--log-group-name", g, "--log-stream-name", "s1",
+		m = decodeOut(t, e.Must(t, e.Root, "logs", "get-log-events", "--log-group-name", g, "--log-stream-name", "s1",
 			"--next-token", fwd, "--limit", "10"))
 		if diff := cmp.Diff([]string{"line 2", "line 3", "line 4"}, messages(m)); diff != "" {
 			t.Errorf("forward page (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("filter-log-events", func(t *testing.T) {
-		m := decodeOut(t, e.must(t, e.root, "logs", "filter-log-events", "--log-group-name", g,
+		m := decodeOut(t, e.Must(t, e.Root, "logs", "filter-log-events", "--log-group-name", g,
 			"--filter-pattern", `"line 3"`, "--start-time", strconv.FormatInt(now, 10)))
 		if diff := cmp.Diff([]string{"line 3"}, messages(m)); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
@@ -90,29 +90,29 @@ func TestCLILogs(t *testing.T) {
 		}
 	})
 	t.Run("retention", func(t *testing.T) {
-		e.must(t, e.root, "logs", "put-retention-policy", "--log-group-name", g, "--retention-in-days", "7")
-		m := decodeOut(t, e.must(t, e.root, "logs", "describe-log-groups"))
+		e.Must(t, e.Root, "logs", "put-retention-policy", "--log-group-name", g, "--retention-in-days", "7")
+		m := decodeOut(t, e.Must(t, e.Root, "logs", "describe-log-groups"))
 		if m["logGroups"].([]any)[0].(map[string]any)["retentionInDays"] != 7.0 {
 			t.Errorf("retention not set: %v", m)
 		}
-		_, stderr, err := e.aws(t, e.root, "logs", "put-retention-policy", "--log-group-name", g, "--retention-in-days", "8")
+		_, stderr, err := e.AWS(t, e.Root, "logs", "put-retention-policy", "--log-group-name", g, "--retention-in-days", "8")
 		if err == nil || !strings.Contains(stderr, "(InvalidParameterException) when calling the PutRetentionPolicy operation: 1 validation error detected: Value '8' at 'retentionInDays'") {
 			t.Errorf("bad retention: %v %s", err, stderr)
 		}
 	})
 	t.Run("errors", func(t *testing.T) {
-		_, stderr, err := e.aws(t, e.root, "logs", "create-log-group", "--log-group-name", g)
+		_, stderr, err := e.AWS(t, e.Root, "logs", "create-log-group", "--log-group-name", g)
 		if err == nil || !strings.Contains(stderr, "(ResourceAlreadyExistsException) when calling the CreateLogGroup operation: The specified log group already exists") {
 			t.Errorf("duplicate group: %v %s", err, stderr)
 		}
-		_, stderr, err = e.aws(t, e.root, "logs", "get-log-events", "--log-group-name", g, "--log-stream-name", "nope")
+		_, stderr, err = e.AWS(t, e.Root, "logs", "get-log-events", "--log-group-name", g, "--log-stream-name", "nope")
 		if err == nil || !strings.Contains(stderr, "(ResourceNotFoundException) when calling the GetLogEvents operation: The specified log stream does not exist.") {
 			t.Errorf("missing stream: %v %s", err, stderr)
 		}
 	})
 	t.Run("delete", func(t *testing.T) {
-		e.must(t, e.root, "logs", "delete-log-group", "--log-group-name", g)
-		m := decodeOut(t, e.must(t, e.root, "logs", "describe-log-groups"))
+		e.Must(t, e.Root, "logs", "delete-log-group", "--log-group-name", g)
+		m := decodeOut(t, e.Must(t, e.Root, "logs", "describe-log-groups"))
 		if len(m["logGroups"].([]any)) != 0 {
 			t.Errorf("group still listed: %v", m)
 		}
@@ -122,7 +122,7 @@ func TestCLILogs(t *testing.T) {
 // TestCLIDenied checks the Logs AccessDeniedException wording.
 func TestCLIDenied(t *testing.T) {
 	e := newEnv(t)
-	_, stderr, err := e.aws(t, e.user, "logs", "create-log-group", "--log-group-name", "g1")
+	_, stderr, err := e.AWS(t, e.User, "logs", "create-log-group", "--log-group-name", "g1")
 	want := "An error occurred (AccessDeniedException) when calling the CreateLogGroup operation: User: arn:aws:iam::" + acct +
 		":user/api-gateway-user is not authorized to perform: logs:CreateLogGroup on resource: arn:aws:logs:us-east-1:" + acct +
 		":log-group:g1:log-stream: because no identity-based policy allows the logs:CreateLogGroup action"

@@ -39,14 +39,14 @@ func TestCLIBlogSequence(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			if out := e.must(t, e.root, s.args...); !strings.Contains(out, s.want) {
+			if out := e.Must(t, e.Root, s.args...); !strings.Contains(out, s.want) {
 				t.Errorf("stdout = %q, want it to contain %q", out, s.want)
 			}
 		})
 	}
 	t.Run("cp down", func(t *testing.T) {
 		local := filepath.Join(t.TempDir(), "api.yaml")
-		e.must(t, e.root, "s3", "cp", dst, local)
+		e.Must(t, e.Root, "s3", "cp", dst, local)
 		got, err := os.ReadFile(local)
 		if err != nil {
 			t.Fatal(err)
@@ -56,18 +56,18 @@ func TestCLIBlogSequence(t *testing.T) {
 		}
 	})
 	t.Run("rb non-empty", func(t *testing.T) {
-		_, stderr, err := e.aws(t, e.root, "s3", "rb", "s3://"+seedBucket)
+		_, stderr, err := e.AWS(t, e.Root, "s3", "rb", "s3://"+seedBucket)
 		if err == nil || !strings.Contains(stderr, "BucketNotEmpty") {
 			t.Errorf("err = %v, stderr = %q; want BucketNotEmpty", err, stderr)
 		}
 	})
 	t.Run("rm", func(t *testing.T) {
-		if out := e.must(t, e.root, "s3", "rm", dst); !strings.Contains(out, "delete: "+dst) {
+		if out := e.Must(t, e.Root, "s3", "rm", dst); !strings.Contains(out, "delete: "+dst) {
 			t.Errorf("stdout = %q", out)
 		}
 	})
 	t.Run("rb", func(t *testing.T) {
-		if out := e.must(t, e.root, "s3", "rb", "s3://"+seedBucket); !strings.Contains(out, "remove_bucket: "+seedBucket) {
+		if out := e.Must(t, e.Root, "s3", "rb", "s3://"+seedBucket); !strings.Contains(out, "remove_bucket: "+seedBucket) {
 			t.Errorf("stdout = %q", out)
 		}
 	})
@@ -77,16 +77,16 @@ func TestCLIBlogSequence(t *testing.T) {
 // and reads it back, then checks the multipart ETag shape.
 func TestCLIMultipart(t *testing.T) {
 	e := newEnv(t)
-	e.must(t, e.root, "s3", "mb", "s3://big")
+	e.Must(t, e.Root, "s3", "mb", "s3://big")
 	data := bytes.Repeat([]byte("0123456789abcdef"), 9<<20/16)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "big.bin")
 	if err := os.WriteFile(src, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e.must(t, e.root, "s3", "cp", src, "s3://big/big.bin")
+	e.Must(t, e.Root, "s3", "cp", src, "s3://big/big.bin")
 	back := filepath.Join(dir, "back.bin")
-	e.must(t, e.root, "s3", "cp", "s3://big/big.bin", back)
+	e.Must(t, e.Root, "s3", "cp", "s3://big/big.bin", back)
 	got, err := os.ReadFile(back)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestCLIMultipart(t *testing.T) {
 		ContentLength int64
 		ETag          string
 	}
-	if err := json.Unmarshal([]byte(e.must(t, e.root, "s3api", "head-object", "--bucket", "big", "--key", "big.bin")), &head); err != nil {
+	if err := json.Unmarshal([]byte(e.Must(t, e.Root, "s3api", "head-object", "--bucket", "big", "--key", "big.bin")), &head); err != nil {
 		t.Fatal(err)
 	}
 	if head.ContentLength != int64(len(data)) || !strings.HasSuffix(head.ETag, `-2"`) {
@@ -111,7 +111,7 @@ func TestCLIMultipart(t *testing.T) {
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html).
 func TestCLIDenied(t *testing.T) {
 	e := newEnv(t)
-	e.must(t, e.root, "s3", "mb", "s3://bk1")
+	e.Must(t, e.Root, "s3", "mb", "s3://bk1")
 	user := "arn:aws:iam::" + acct + ":user/api-gateway-user"
 	tests := []struct {
 		name string
@@ -130,7 +130,7 @@ func TestCLIDenied(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, stderr, err := e.aws(t, e.user, tc.args...)
+			_, stderr, err := e.AWS(t, e.User, tc.args...)
 			if err == nil {
 				t.Fatal("aws succeeded; want AccessDenied")
 			}
@@ -145,13 +145,13 @@ func TestCLIDenied(t *testing.T) {
 // parsed JSON.
 func TestCLIS3API(t *testing.T) {
 	e := newEnv(t)
-	e.must(t, e.root, "s3api", "create-bucket", "--bucket", "bk2")
+	e.Must(t, e.Root, "s3api", "create-bucket", "--bucket", "bk2")
 	empty := filepath.Join(t.TempDir(), "empty")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"a/1.txt", "a/2.txt", "b/3.txt", "top.txt"} {
-		e.must(t, e.root, "s3api", "put-object", "--bucket", "bk2", "--key", k, "--body", empty)
+		e.Must(t, e.Root, "s3api", "put-object", "--bucket", "bk2", "--key", k, "--body", empty)
 	}
 	type listing struct {
 		Contents       []struct{ Key string }
@@ -182,7 +182,7 @@ func TestCLIS3API(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var l listing
-			if err := json.Unmarshal([]byte(e.must(t, e.root, append([]string{"s3api"}, tc.args...)...)), &l); err != nil {
+			if err := json.Unmarshal([]byte(e.Must(t, e.Root, append([]string{"s3api"}, tc.args...)...)), &l); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tc.want, keys(l)); diff != "" {
@@ -191,19 +191,19 @@ func TestCLIS3API(t *testing.T) {
 		})
 	}
 	t.Run("location", func(t *testing.T) {
-		out := e.must(t, e.root, "s3api", "get-bucket-location", "--bucket", "bk2")
+		out := e.Must(t, e.Root, "s3api", "get-bucket-location", "--bucket", "bk2")
 		if !strings.Contains(out, `"LocationConstraint": null`) {
 			t.Errorf("get-bucket-location = %s", out)
 		}
 	})
 	t.Run("copy", func(t *testing.T) {
-		out := e.must(t, e.root, "s3api", "copy-object", "--bucket", "bk2", "--key", "c/copy.txt", "--copy-source", "bk2/top.txt")
+		out := e.Must(t, e.Root, "s3api", "copy-object", "--bucket", "bk2", "--key", "c/copy.txt", "--copy-source", "bk2/top.txt")
 		if !strings.Contains(out, `"ETag": "\"d41d8cd98f00b204e9800998ecf8427e\""`) {
 			t.Errorf("copy-object = %s", out)
 		}
 	})
 	t.Run("delete-objects", func(t *testing.T) {
-		out := e.must(t, e.root, "s3api", "delete-objects", "--bucket", "bk2",
+		out := e.Must(t, e.Root, "s3api", "delete-objects", "--bucket", "bk2",
 			"--delete", `{"Objects":[{"Key":"a/1.txt"},{"Key":"a/2.txt"}]}`)
 		var res struct{ Deleted []struct{ Key string } }
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
@@ -214,7 +214,7 @@ func TestCLIS3API(t *testing.T) {
 		}
 	})
 	t.Run("no such key", func(t *testing.T) {
-		_, stderr, err := e.aws(t, e.root, "s3api", "get-object", "--bucket", "bk2", "--key", "nope", filepath.Join(t.TempDir(), "x"))
+		_, stderr, err := e.AWS(t, e.Root, "s3api", "get-object", "--bucket", "bk2", "--key", "nope", filepath.Join(t.TempDir(), "x"))
 		if err == nil || !strings.Contains(stderr, "(NoSuchKey) when calling the GetObject operation: The specified key does not exist.") {
 			t.Errorf("err = %v, stderr = %q", err, stderr)
 		}

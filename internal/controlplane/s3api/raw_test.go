@@ -21,9 +21,9 @@ import (
 
 // do sends one request signed with the SDK's signer. host, when set,
 // replaces the Host header (virtual-host style over 127.0.0.1).
-func (e *env) do(t *testing.T, k key, method, path, host string, hdr http.Header, body []byte, payloadHash string) (*http.Response, []byte) {
+func (e *env) do(t *testing.T, k cptest.Key, method, path, host string, hdr http.Header, body []byte, payloadHash string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, e.url+path, bytes.NewReader(body))
+	req, err := http.NewRequest(method, e.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func (e *env) do(t *testing.T, k key, method, path, host string, hdr http.Header
 		payloadHash = hex.EncodeToString(sum[:])
 	}
 	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
-	creds := aws.Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret}
+	creds := aws.Credentials{AccessKeyID: k.ID, SecretAccessKey: k.Secret}
 	if err := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }).
 		SignHTTP(context.Background(), creds, req, payloadHash, "s3", "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
@@ -81,8 +81,8 @@ func (e *env) putChunked(t *testing.T, path string, data []byte, corrupt func([]
 	// The seed signature depends on Content-Length, which depends on the
 	// framing; chunk signatures are all 64 hex digits, so frame once with
 	// a dummy seed to learn the length.
-	length := len(chunked(e.root.secret, signedAt, strings.Repeat("0", 64), data, 4096))
-	req, err := http.NewRequest(http.MethodPut, e.url+path, nil)
+	length := len(chunked(e.Root.Secret, signedAt, strings.Repeat("0", 64), data, 4096))
+	req, err := http.NewRequest(http.MethodPut, e.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,14 +90,14 @@ func (e *env) putChunked(t *testing.T, path string, data []byte, corrupt func([]
 	req.Header.Set("Content-Encoding", "aws-chunked")
 	req.Header.Set("X-Amz-Decoded-Content-Length", strconv.Itoa(len(data)))
 	req.Header.Set("X-Amz-Content-Sha256", sigv4.StreamingPayload)
-	creds := aws.Credentials{AccessKeyID: e.root.id, SecretAccessKey: e.root.secret}
+	creds := aws.Credentials{AccessKeyID: e.Root.ID, SecretAccessKey: e.Root.Secret}
 	if err := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }).
 		SignHTTP(context.Background(), creds, req, sigv4.StreamingPayload, "s3", "us-east-1", signedAt); err != nil {
 		t.Fatal(err)
 	}
 	authz := req.Header.Get("Authorization")
 	seed := authz[strings.LastIndex(authz, "Signature=")+len("Signature="):]
-	body := chunked(e.root.secret, signedAt, seed, data, 4096)
+	body := chunked(e.Root.Secret, signedAt, seed, data, 4096)
 	if corrupt != nil {
 		body = corrupt(body)
 	}
@@ -113,7 +113,7 @@ func (e *env) putChunked(t *testing.T, path string, data []byte, corrupt func([]
 
 func TestChunkedUpload(t *testing.T) {
 	e := newEnv(t)
-	if resp, b := e.do(t, e.root, http.MethodPut, "/chunks", "", nil, nil, ""); resp.StatusCode != http.StatusOK {
+	if resp, b := e.do(t, e.Root, http.MethodPut, "/chunks", "", nil, nil, ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("CreateBucket: %d %s", resp.StatusCode, b)
 	}
 	data := bytes.Repeat([]byte("streamed payload "), 1000)
@@ -140,7 +140,7 @@ func TestChunkedUpload(t *testing.T) {
 			if tc.wantCode != "" {
 				return
 			}
-			resp, got := e.do(t, e.root, http.MethodGet, "/chunks/valid", "", nil, nil, "")
+			resp, got := e.do(t, e.Root, http.MethodGet, "/chunks/valid", "", nil, nil, "")
 			if resp.StatusCode != http.StatusOK || !bytes.Equal(got, data) {
 				t.Errorf("GetObject = %d, %d bytes; want 200, %d bytes", resp.StatusCode, len(got), len(data))
 			}
@@ -153,11 +153,11 @@ func TestChunkedUpload(t *testing.T) {
 func TestVirtualHostAndRange(t *testing.T) {
 	e := newEnv(t)
 	host := "vhost.s3.localhost"
-	if resp, b := e.do(t, e.root, http.MethodPut, "/", host, nil, nil, ""); resp.StatusCode != http.StatusOK {
+	if resp, b := e.do(t, e.Root, http.MethodPut, "/", host, nil, nil, ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("CreateBucket: %d %s", resp.StatusCode, b)
 	}
 	hdr := http.Header{"Content-Type": {"text/plain"}, "X-Amz-Meta-Color": {"blue"}}
-	if resp, b := e.do(t, e.root, http.MethodPut, "/dir/obj.txt", host, hdr, []byte("0123456789"), sigv4.UnsignedPayload); resp.StatusCode != http.StatusOK {
+	if resp, b := e.do(t, e.Root, http.MethodPut, "/dir/obj.txt", host, hdr, []byte("0123456789"), sigv4.UnsignedPayload); resp.StatusCode != http.StatusOK {
 		t.Fatalf("PutObject: %d %s", resp.StatusCode, b)
 	}
 	tests := []struct {
@@ -177,7 +177,7 @@ func TestVirtualHostAndRange(t *testing.T) {
 			if tc.rng != "" {
 				h = http.Header{"Range": {tc.rng}}
 			}
-			resp, body := e.do(t, e.root, http.MethodGet, "/dir/obj.txt", host, h, nil, "")
+			resp, body := e.do(t, e.Root, http.MethodGet, "/dir/obj.txt", host, h, nil, "")
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status = %d %s, want %d", resp.StatusCode, body, tc.status)
 			}
@@ -201,8 +201,8 @@ func TestVirtualHostAndRange(t *testing.T) {
 // package maps itself.
 func TestErrorDocuments(t *testing.T) {
 	e := newEnv(t)
-	e.do(t, e.root, http.MethodPut, "/errs", "", nil, nil, "")
-	e.do(t, e.root, http.MethodPut, "/errs/k", "", nil, []byte("x"), "")
+	e.do(t, e.Root, http.MethodPut, "/errs", "", nil, nil, "")
+	e.do(t, e.Root, http.MethodPut, "/errs/k", "", nil, []byte("x"), "")
 	tests := []struct {
 		name, method, path string
 		status             int
@@ -217,7 +217,7 @@ func TestErrorDocuments(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := e.do(t, e.root, tc.method, tc.path, "", nil, nil, "")
+			resp, body := e.do(t, e.Root, tc.method, tc.path, "", nil, nil, "")
 			if resp.StatusCode != tc.status || !strings.HasPrefix(string(body), `<?xml version="1.0" encoding="UTF-8"?>`+"\n<Error><Code>"+tc.code+"</Code>") {
 				t.Errorf("got %d %s; want %d %s", resp.StatusCode, body, tc.status, tc.code)
 			}

@@ -1,0 +1,127 @@
+package lambda
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// eventLog collects InvokeEvents in order; Observe runs on the invoking
+// goroutine, so a buffered channel keeps their order without blocking.
+type eventLog chan InvokeEvent
+
+func (l eventLog) observe(ev InvokeEvent) { l <- ev }
+
+// next returns the next event, failing after a bound.
+func (l eventLog) next(t *testing.T) InvokeEvent {
+	t.Helper()
+	select {
+	case ev := <-l:
+		return ev
+	case <-time.After(30 * time.Second):
+		t.Fatal("no InvokeEvent within 30s")
+		return InvokeEvent{}
+	}
+}
+
+// take returns the next n events, durations checked and then zeroed so that
+// the rest compares exactly.
+func (l eventLog) take(t *testing.T, n int) []InvokeEvent {
+	t.Helper()
+	var out []InvokeEvent
+	for range n {
+		ev := l.next(t)
+		if ev.Completed && ev.Duration <= 0 {
+			t.Errorf("%s: completed with Duration %v", ev.Function, ev.Duration)
+		}
+		if !ev.ColdStart && ev.InitDuration != 0 {
+			t.Errorf("%s: warm start with InitDuration %v", ev.Function, ev.InitDuration)
+		}
+		ev.Duration, ev.InitDuration = 0, 0
+		out = append(out, ev)
+	}
+	return out
+}
+
+func TestObserveInvocations(t *testing.T) {
+	requireTool(t, "python3")
+	log := make(eventLog, 100)
+	m := newTestManager(t, Options{Logs: newMemSink(), Observe: log.observe, MaxConcurrency: 1})
+	mustDeploy(t, m, pyFunction(t, "hello", "hello"))
+	mustDeploy(t, m, pyFunction(t, "boom", "boom"))
+	started := func(fn string) InvokeEvent { return InvokeEvent{Kind: InvokeStarted, Function: fn} }
+	tests := []struct {
+		name, function string
+		want           []InvokeEvent
+	}{
+		{"cold start", "hello", []InvokeEvent{started("hello"),
+			{Kind: InvokeFinished, Function: "hello", Invoked: true, Completed: true, ColdStart: true}}},
+		{"warm", "hello", []InvokeEvent{started("hello"),
+			{Kind: InvokeFinished, Function: "hello", Invoked: true, Completed: true}}},
+		{"function error", "boom", []InvokeEvent{started("boom"),
+			{Kind: InvokeFinished, Function: "boom", Invoked: true, Completed: true, ColdStart: true, FunctionError: "Unhandled"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mustInvoke(t, m, tc.function, `{}`, InvokeOptions{})
+			if diff := cmp.Diff(tc.want, log.take(t, len(tc.want))); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if len(log) != 0 {
+		t.Errorf("%d unexpected events left", len(log))
+	}
+}
+
+// TestObserveThrottleAndCancel: with MaxConcurrency 1, a second invocation
+// while the first runs is a throttle; a caller that goes away is an
+// invocation without a duration.
+func TestObserveThrottleAndCancel(t *testing.T) {
+	requireTool(t, "python3")
+	log := make(eventLog, 100)
+	m := newTestManager(t, Options{Logs: newMemSink(), Observe: log.observe, MaxConcurrency: 1})
+	mustDeploy(t, m, pyFunction(t, "slow", "sleepy"))
+
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	defer cancel1()
+	first := make(chan error, 1)
+	go func() {
+		_, err := m.Invoke(ctx1, "slow", []byte(`{}`), InvokeOptions{})
+		first <- err
+	}()
+	if ev := log.next(t); ev.Kind != InvokeStarted {
+		t.Fatalf("first event %+v, want InvokeStarted", ev)
+	}
+
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	second := make(chan error, 1)
+	go func() {
+		_, err := m.Invoke(ctx2, "slow", []byte(`{}`), InvokeOptions{})
+		second <- err
+	}()
+	if diff := cmp.Diff(InvokeEvent{Kind: InvokeThrottled, Function: "slow"}, log.next(t)); diff != "" {
+		t.Fatalf("throttle (-want +got):\n%s", diff)
+	}
+	cancel2()
+	if err := <-second; !errors.Is(err, context.Canceled) {
+		t.Errorf("queued invocation: err %v, want context.Canceled", err)
+	}
+
+	cancel1()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("running invocation: err %v, want context.Canceled", err)
+	}
+	got := log.next(t)
+	want := InvokeEvent{Kind: InvokeFinished, Function: "slow", Invoked: true, ColdStart: true}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(InvokeEvent{}, "InitDuration")); diff != "" {
+		t.Errorf("cancelled invocation (-want +got):\n%s", diff)
+	}
+	if len(log) != 0 {
+		t.Errorf("%d unexpected events left: the queued invocation never started", len(log))
+	}
+}

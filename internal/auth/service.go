@@ -75,7 +75,7 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 		return Decision{Allowed: true, Trace: []string{"caller is the account root user: allowed"}}, nil
 	}
 	ip := iampolicy.Request{Action: req.Action, Resource: req.Resource, ResourceAccount: req.ResourceAccount,
-		Context: s.context(c, req)}
+		Context: s.context(ctx, c, req)}
 	var set iampolicy.Set
 	if c.Type != "Anonymous" {
 		p, err := s.principal(ctx, c)
@@ -129,7 +129,7 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 
 // context adds the request-time keys; iampolicy.Evaluate derives the
 // principal keys (aws:PrincipalArn is the role ARN for a session, and so on).
-func (s *Service) context(c *Caller, req Request) map[string][]string {
+func (s *Service) context(reqCtx context.Context, c *Caller, req Request) map[string][]string {
 	now := s.now().UTC()
 	ctx := map[string][]string{
 		"aws:CurrentTime": {now.Format(time.RFC3339)},
@@ -140,6 +140,9 @@ func (s *Service) context(c *Caller, req Request) map[string][]string {
 	}
 	if c.Signed != nil {
 		ctx["aws:RequestedRegion"] = []string{c.Signed.Region}
+	}
+	for k, v := range requestKeys(reqCtx) {
+		ctx[k] = v
 	}
 	for k, v := range req.Context {
 		ctx[k] = v

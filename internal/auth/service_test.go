@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
@@ -122,6 +124,39 @@ func TestAssumeRoleNeedsTrust(t *testing.T) {
 			}
 			if d.Allowed != c.allowed {
 				t.Errorf("allowed = %v; trace:\n%v", d.Allowed, d.Trace)
+			}
+		})
+	}
+}
+
+// TestRequestKeys: condition keys taken from the HTTP request reach every
+// authorization made under WithRequest.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip
+func TestRequestKeys(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	svc.CreateUser(ctx, "erin", "/", nil)
+	svc.PutUserPolicy(ctx, "erin", "local", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*",
+		"Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"},"StringLike":{"aws:UserAgent":"aws-cli/*"}}}]}`)
+	key, _ := svc.CreateAccessKey(ctx, "erin")
+	caller := callerOf(t, svc, key.AccessKeyID)
+	cases := []struct {
+		name, remote, ua string
+		allowed          bool
+	}{
+		{"loopback, aws cli", "127.0.0.1:5000", "aws-cli/1.45.11 Python/3.11.7", true},
+		{"other address", "10.1.2.3:5000", "aws-cli/1.45.11", false},
+		{"other agent", "127.0.0.1:5000", "curl/7.88.1", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			r.RemoteAddr = c.remote
+			r.Header.Set("User-Agent", c.ua)
+			d, err := a.Authorize(WithRequest(ctx, r), caller, Request{Action: "iam:GetUser", Resource: "arn:aws:iam::000000000000:user/erin"})
+			if err != nil || d.Allowed != c.allowed {
+				t.Errorf("allowed = %v, %v", d.Allowed, err)
 			}
 		})
 	}

@@ -147,7 +147,7 @@ func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID strin
 			return
 		}
 	}
-	ctx := context.WithValue(r.Context(), callerKey, caller)
+	ctx := context.WithValue(auth.WithRequest(r.Context(), r), callerKey, caller)
 	ctx = context.WithValue(ctx, requestIDKey, reqID)
 	m.Handler.ServeHTTP(w, r.WithContext(ctx))
 }
@@ -188,7 +188,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 		fail(action, e)
 		return
 	}
-	c := &call{h: h, ctx: r.Context(), caller: caller, p: p, action: action, svc: svc}
+	c := &call{h: h, ctx: auth.WithRequest(r.Context(), r), caller: caller, p: p, action: action, svc: svc}
 	result, err := op(c)
 	if err != nil {
 		fail(action, awserr.As(err))

@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,8 +85,12 @@ func TestObserveInvocations(t *testing.T) {
 func TestObserveThrottleAndCancel(t *testing.T) {
 	requireTool(t, "python3")
 	log := make(eventLog, 100)
-	m := newTestManager(t, Options{Logs: newMemSink(), Observe: log.observe, MaxConcurrency: 1})
-	mustDeploy(t, m, pyFunction(t, "slow", "sleepy"))
+	sink := newMemSink()
+	m := newTestManager(t, Options{Logs: sink, Observe: log.observe, MaxConcurrency: 1})
+	// The handler says when it runs, so that the caller goes away during
+	// the invocation, not during the process's start.
+	mustDeploy(t, m, Function{Name: "slow", Runtime: "python3.11", Handler: "app.slow", Timeout: 60 * time.Second,
+		CodeDir: writeCode(t, map[string]string{"app.py": "import time\ndef slow(event, context):\n    print('running', flush=True)\n    time.sleep(60)\n"})})
 
 	ctx1, cancel1 := context.WithCancel(context.Background())
 	defer cancel1()
@@ -112,16 +117,40 @@ func TestObserveThrottleAndCancel(t *testing.T) {
 		t.Errorf("queued invocation: err %v, want context.Canceled", err)
 	}
 
+	waitForLine(t, sink, "/aws/lambda/slow", "running")
 	cancel1()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Errorf("running invocation: err %v, want context.Canceled", err)
 	}
 	got := log.next(t)
 	want := InvokeEvent{Kind: InvokeFinished, Function: "slow", Invoked: true, ColdStart: true}
+	if got.InitDuration <= 0 {
+		t.Errorf("cold start with InitDuration %v", got.InitDuration)
+	}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(InvokeEvent{}, "InitDuration")); diff != "" {
 		t.Errorf("cancelled invocation (-want +got):\n%s", diff)
 	}
 	if len(log) != 0 {
 		t.Errorf("%d unexpected events left: the queued invocation never started", len(log))
+	}
+}
+
+// waitForLine waits (bounded) until a stream of group has the line.
+func waitForLine(t *testing.T, sink *memSink, group, line string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		for _, lines := range sink.messages(group) {
+			for _, l := range lines {
+				if strings.TrimSpace(l) == line {
+					return
+				}
+			}
+		}
+		select {
+		case <-sink.changed:
+		case <-deadline:
+			t.Fatalf("no line %q in %s within 30s: %v", line, group, sink.messages(group))
+		}
 	}
 }

@@ -1,31 +1,38 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/gateway"
+	"github.com/iamgate/iamgate/internal/lambda"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
 // Metrics: every request the server answers is counted by plane ("data":
 // execute-api; "control": the AWS APIs and iamgate's own), service and
-// status code, and timed into a latency histogram by plane and service. The
-// numbers are served in the Prometheus text exposition format (0.0.4,
-// https://prometheus.io/docs/instrumenting/exposition_formats/) at
+// status code, and timed into a latency histogram by plane and service;
+// every Lambda invocation is counted and timed per function (metrics.go's
+// lambdaMetrics). The numbers are served in the Prometheus exposition
+// formats (https://prometheus.io/docs/instrumenting/exposition_formats/,
+// negotiated by promhttp from the scraper's Accept header) at
 //
 //	GET /_iamgate/metrics
 //
 // The path cannot collide with path-style S3: bucket names cannot start with
 // "_" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+//
+// Each server has its own prometheus.Registry, never the global default one:
+// two servers in one process (tests, replicas in one binary) keep separate
+// counts and do not fail registering the same names.
 //
 // Access. The design's rule is that every control-plane call is signed by an
 // identity IAM allows, and metrics follow it rather than trusting loopback:
@@ -41,14 +48,12 @@ import (
 // Prometheus cannot sign scrapes itself: put awslabs/aws-sigv4-proxy (service
 // iamgate) in front, or use `iamgate curl --service iamgate URL` or
 // `curl --aws-sigv4 aws:amz:us-east-1:iamgate` by hand.
-//
-// The package does not use prometheus/client_golang: its dependencies are
-// not in go.sum, and the exposition of two metric families is short.
 const (
 	MetricsPath   = "/_iamgate/metrics"
 	metricsAction = "cloudwatch:GetMetricData"
-	// metricsContentType is what Prometheus expects of the text format.
-	metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+	// StatusClientClosedRequest is counted when the client went away before
+	// any response was written: nginx's 499, which no response carries.
+	StatusClientClosedRequest = 499
 )
 
 // latencyBuckets are the histogram's upper bounds in seconds: Prometheus's
@@ -67,40 +72,67 @@ var knownServices = map[string]bool{
 // series names one latency histogram.
 type series struct{ plane, service string }
 
-// counterKey names one request counter.
-type counterKey struct {
-	series
-	code int
-}
-
-type histogram struct {
-	buckets []uint64 // count of observations <= latencyBuckets[i] (non-cumulative here)
-	sum     float64
-	count   uint64
-}
-
-// metrics holds the counters. One mutex guards all of them: a request takes
-// it once, for a few map operations, far below the cost of anything else on
-// the request path (see BenchmarkMetricsMiddleware).
+// metrics holds one server's registry and its collectors. The vectors are
+// safe for concurrent use; a request costs a label lookup and two atomic
+// adds (see BenchmarkMetricsMiddleware).
 type metrics struct {
 	now      func() time.Time
-	mu       sync.Mutex
-	requests map[counterKey]uint64
-	latency  map[series]*histogram
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	lambda   *lambdaMetrics
 }
 
 func newMetrics(now func() time.Time) *metrics {
-	return &metrics{now: now, requests: map[counterKey]uint64{}, latency: map[series]*histogram{}}
+	m := &metrics{
+		now: now,
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "iamgate_http_requests_total",
+			Help: "Requests answered, by plane (data: execute-api; control: AWS APIs and iamgate's own), service and status code (499: the client closed the request first).",
+		}, []string{"code", "plane", "service"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "iamgate_http_request_duration_seconds",
+			Help:    "Time from a request's arrival to the end of its response, by plane and service.",
+			Buckets: latencyBuckets,
+		}, []string{"plane", "service"}),
+		lambda: newLambdaMetrics(),
+	}
+	m.reg.MustRegister(m.requests, m.latency)
+	m.lambda.register(m.reg)
+	return m
+}
+
+// instrument wraps next with a new per-server registry; see
+// (*metrics).instrument. It reports no Lambda metrics: build() gets them by
+// creating the metrics first, passing observeInvoke as the Lambda manager's
+// Options.Observe, then calling (*metrics).instrument; this function goes
+// once it does.
+func instrument(next http.Handler, authn auth.Authenticator, authz auth.Authorizer, newID func() string) http.Handler {
+	return newMetrics(time.Now).instrument(next, authn, authz, newID)
 }
 
 // instrument wraps the server's handler: it counts and times every request
 // and serves MetricsPath to callers IAM allows. Latency is measured on the
 // wall clock (time.Now, monotonic), never on Config.Now, which tests pin to
 // a fixed instant for signature vectors.
-func instrument(next http.Handler, authn auth.Authenticator, authz auth.Authorizer, newID func() string) http.Handler {
-	m := newMetrics(time.Now)
-	return m.middleware(next, &metricsHandler{m: m, authn: authn, authz: authz, newID: newID})
+func (m *metrics) instrument(next http.Handler, authn auth.Authenticator, authz auth.Authorizer, newID func() string) http.Handler {
+	return m.middleware(next, &metricsHandler{authn: authn, authz: authz, newID: newID, expose: m.handler()})
 }
+
+// handler serves the registry in the format the scraper asks for.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		// Registry counts the handler's own errors (promhttp_metric_handler_errors_total) here.
+		Registry: m.reg,
+		// A scrape that fails to gather is answered 500 rather than with
+		// partial numbers that would read as resets.
+		ErrorHandling: promhttp.HTTPErrorOnError,
+	})
+}
+
+// observeInvoke is the Lambda manager's Options.Observe.
+func (m *metrics) observeInvoke(ev lambda.InvokeEvent) { m.lambda.observe(ev) }
 
 // middleware counts and times every request through next, and hands
 // control-plane requests for MetricsPath to scrape (counted too, as service
@@ -117,26 +149,13 @@ func (m *metrics) middleware(next, scrape http.Handler) http.Handler {
 		} else {
 			next.ServeHTTP(sw, r)
 		}
-		m.observe(s, sw.code(), m.now().Sub(start))
+		m.observe(s, sw.codeFor(r), m.now().Sub(start))
 	})
 }
 
 func (m *metrics) observe(s series, code int, d time.Duration) {
-	secs := d.Seconds()
-	i, _ := slices.BinarySearch(latencyBuckets, secs) // first bucket >= secs; len = only +Inf
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.requests[counterKey{s, code}]++
-	h := m.latency[s]
-	if h == nil {
-		h = &histogram{buckets: make([]uint64, len(latencyBuckets))}
-		m.latency[s] = h
-	}
-	if i < len(h.buckets) {
-		h.buckets[i]++
-	}
-	h.sum += secs
-	h.count++
+	m.requests.WithLabelValues(strconv.Itoa(code), s.plane, s.service).Inc()
+	m.latency.WithLabelValues(s.plane, s.service).Observe(d.Seconds())
 }
 
 // classify names the plane and service of a request, as the dispatcher in
@@ -224,12 +243,22 @@ func (w *statusWriter) code() int {
 	return w.status
 }
 
+// codeFor is the status to count for r: 499 when nothing was written and
+// r's context ended (net/http cancels it when the client closes the
+// connection), since the client got no response at all; else code().
+func (w *statusWriter) codeFor(r *http.Request) int {
+	if w.status == 0 && r.Context().Err() != nil {
+		return StatusClientClosedRequest
+	}
+	return w.code()
+}
+
 // metricsHandler serves MetricsPath to callers allowed cloudwatch:GetMetricData.
 type metricsHandler struct {
-	m     *metrics
-	authn auth.Authenticator
-	authz auth.Authorizer
-	newID func() string
+	authn  auth.Authenticator
+	authz  auth.Authorizer
+	newID  func() string
+	expose http.Handler
 }
 
 func (h *metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -257,99 +286,94 @@ func (h *metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awserr.WriteRESTJSON(w, awserr.New(awserr.AccessDeniedException, "%s", d.Message+d.Because), reqID)
 		return
 	}
-	body := h.m.exposition()
-	hdr := w.Header()
-	hdr.Set("Content-Type", metricsContentType)
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	hdr.Set("x-amzn-RequestId", reqID)
-	if r.Method == http.MethodHead {
+	w.Header().Set("x-amzn-RequestId", reqID)
+	h.expose.ServeHTTP(w, r)
+}
+
+// lambdaDurationBuckets are upper bounds in seconds, from a warm Go
+// function's millisecond to Lambda's 900 s maximum timeout.
+var lambdaDurationBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900}
+
+// lambdaMetrics are AWS/Lambda's per-function metrics
+// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html)
+// in Prometheus naming: Invocations, Errors, Duration (in seconds, not
+// milliseconds), Throttles and ConcurrentExecutions, plus cold starts, which
+// CloudWatch only shows as REPORT's Init Duration. The function label is the
+// function's name: series grow with deployed functions, never with requests.
+type lambdaMetrics struct {
+	invocations *prometheus.CounterVec
+	errors      *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	coldStarts  *prometheus.CounterVec
+	throttles   *prometheus.CounterVec
+	concurrent  *prometheus.GaugeVec
+}
+
+func newLambdaMetrics() *lambdaMetrics {
+	fn := []string{"function"}
+	counter := func(name, help string, labels []string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	}
+	return &lambdaMetrics{
+		invocations: counter("iamgate_lambda_invocations_total",
+			"Invocations that reached the function, successful or not (AWS/Lambda Invocations).", fn),
+		errors: counter("iamgate_lambda_errors_total",
+			"Invocations that ended in a function error, by X-Amz-Function-Error (AWS/Lambda Errors).",
+			[]string{"function", "function_error"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "iamgate_lambda_duration_seconds",
+			Help:    "Time the function spent on an invocation, as REPORT's Duration (AWS/Lambda Duration).",
+			Buckets: lambdaDurationBuckets}, fn),
+		coldStarts: counter("iamgate_lambda_cold_starts_total",
+			"Invocations that started a new process (REPORT lines with an Init Duration).", fn),
+		throttles: counter("iamgate_lambda_throttles_total",
+			"Invocations that found all of the function's concurrency in use (AWS/Lambda Throttles; iamgate queues them instead of answering 429).", fn),
+		concurrent: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "iamgate_lambda_concurrent_executions",
+			Help: "Invocations in progress (AWS/Lambda ConcurrentExecutions)."}, fn),
+	}
+}
+
+func (l *lambdaMetrics) register(reg prometheus.Registerer) {
+	reg.MustRegister(l.invocations, l.errors, l.duration, l.coldStarts, l.throttles, l.concurrent)
+}
+
+// observe records one event of the Lambda manager.
+func (l *lambdaMetrics) observe(ev lambda.InvokeEvent) {
+	// Prometheus label values must be UTF-8 (WithLabelValues panics
+	// otherwise); Lambda function names are ASCII, but this runs on the
+	// invoke path and must not be the thing that fails it.
+	fn := strings.ToValidUTF8(ev.Function, "\uFFFD")
+	switch ev.Kind {
+	case lambda.InvokeStarted:
+		l.concurrent.WithLabelValues(fn).Inc()
+	case lambda.InvokeThrottled:
+		l.throttles.WithLabelValues(fn).Inc()
+	case lambda.InvokeFinished:
+		l.concurrent.WithLabelValues(fn).Dec()
+		l.finished(fn, ev)
+	}
+}
+
+func (l *lambdaMetrics) finished(fn string, ev lambda.InvokeEvent) {
+	if !ev.Invoked {
 		return
 	}
-	_, _ = w.Write(body)
+	l.invocations.WithLabelValues(fn).Inc()
+	if ev.FunctionError != "" {
+		l.errors.WithLabelValues(fn, functionErrorLabel(ev.FunctionError)).Inc()
+	}
+	if ev.Completed {
+		l.duration.WithLabelValues(fn).Observe(ev.Duration.Seconds())
+	}
+	if ev.ColdStart {
+		l.coldStarts.WithLabelValues(fn).Inc()
+	}
 }
 
-// exposition renders the counters in the Prometheus text format, series
-// sorted so that output is stable.
-func (m *metrics) exposition() []byte {
-	m.mu.Lock()
-	reqs := make([]counterKey, 0, len(m.requests))
-	counts := make(map[counterKey]uint64, len(m.requests))
-	for k, v := range m.requests {
-		reqs = append(reqs, k)
-		counts[k] = v
+// functionErrorLabel bounds the function_error label to the values of
+// X-Amz-Function-Error (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+func functionErrorLabel(v string) string {
+	if v == "Handled" {
+		return v
 	}
-	lats := make([]series, 0, len(m.latency))
-	hists := make(map[series]histogram, len(m.latency))
-	for k, h := range m.latency {
-		lats = append(lats, k)
-		hists[k] = histogram{buckets: slices.Clone(h.buckets), sum: h.sum, count: h.count}
-	}
-	m.mu.Unlock()
-	slices.SortFunc(reqs, func(a, b counterKey) int {
-		if c := compareSeries(a.series, b.series); c != 0 {
-			return c
-		}
-		return a.code - b.code
-	})
-	slices.SortFunc(lats, compareSeries)
-
-	var b bytes.Buffer
-	b.WriteString("# HELP iamgate_http_requests_total Requests answered, by plane (data: execute-api; control: AWS APIs and iamgate's own), service and status code.\n")
-	b.WriteString("# TYPE iamgate_http_requests_total counter\n")
-	for _, k := range reqs {
-		b.WriteString("iamgate_http_requests_total")
-		writeLabels(&b, "code", strconv.Itoa(k.code), "plane", k.plane, "service", k.service)
-		b.WriteString(" " + strconv.FormatUint(counts[k], 10) + "\n")
-	}
-	b.WriteString("# HELP iamgate_http_request_duration_seconds Time from a request's arrival to the end of its response, by plane and service.\n")
-	b.WriteString("# TYPE iamgate_http_request_duration_seconds histogram\n")
-	for _, s := range lats {
-		writeHistogram(&b, "iamgate_http_request_duration_seconds", s, hists[s])
-	}
-	return b.Bytes()
+	return "Unhandled"
 }
-
-func compareSeries(a, b series) int {
-	if c := strings.Compare(a.plane, b.plane); c != 0 {
-		return c
-	}
-	return strings.Compare(a.service, b.service)
-}
-
-func writeHistogram(b *bytes.Buffer, name string, s series, h histogram) {
-	var cum uint64
-	for i, le := range latencyBuckets {
-		cum += h.buckets[i]
-		b.WriteString(name + "_bucket")
-		writeLabels(b, "plane", s.plane, "service", s.service, "le", formatFloat(le))
-		b.WriteString(" " + strconv.FormatUint(cum, 10) + "\n")
-	}
-	b.WriteString(name + "_bucket")
-	writeLabels(b, "plane", s.plane, "service", s.service, "le", "+Inf")
-	b.WriteString(" " + strconv.FormatUint(h.count, 10) + "\n")
-	b.WriteString(name + "_sum")
-	writeLabels(b, "plane", s.plane, "service", s.service)
-	b.WriteString(" " + formatFloat(h.sum) + "\n")
-	b.WriteString(name + "_count")
-	writeLabels(b, "plane", s.plane, "service", s.service)
-	b.WriteString(" " + strconv.FormatUint(h.count, 10) + "\n")
-}
-
-// writeLabels writes {k1="v1",k2="v2"} from name, value pairs.
-func writeLabels(b *bytes.Buffer, pairs ...string) {
-	b.WriteByte('{')
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(pairs[i] + `="` + escapeLabel(pairs[i+1]) + `"`)
-	}
-	b.WriteByte('}')
-}
-
-// labelEscaper applies the text format's three label-value escapes.
-var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-
-func escapeLabel(v string) string { return labelEscaper.Replace(v) }
-
-func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

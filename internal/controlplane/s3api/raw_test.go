@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 

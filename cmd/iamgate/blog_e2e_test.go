@@ -15,20 +15,13 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // TestBlogSequence runs issue 5's sequence against `iamgate serve`: the
 // blog post's own commands with the real aws CLI (v1), then examples/hello-iam/blog.sh,
 // then the same deployment with `iamgate deploy` and `iamgate logs`.
 func TestBlogSequence(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: builds the binary and runs Python")
-	}
-	testutil.NeedCommand(t, "python3")
-	testutil.NeedCommand(t, "aws")
-	testutil.NeedCommand(t, "curl")
+	needE2E(t)
 	b := startServe(t, buildBinary(t), copyExample(t))
 
 	t.Run("aws CLI", func(t *testing.T) { blogWithAWSCLI(t, b) })

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -16,8 +15,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-
-	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // creds is a signing identity: a user's access key or a role session.
@@ -36,12 +33,7 @@ type creds struct{ id, secret, token string }
 // an integration the caller may not invoke is 500 Internal server error
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html).
 func TestUpIAMRoles(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: builds the binary and runs Python")
-	}
-	testutil.NeedCommand(t, "python3")
-	testutil.NeedCommand(t, "aws")
-	testutil.NeedCommand(t, "curl")
+	needE2E(t)
 	bin := buildBinary(t)
 	dir := copyExampleDir(t, "iam-roles")
 	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), freePort(t))
@@ -179,34 +171,6 @@ func TestUpIAMRoles(t *testing.T) {
 	})
 }
 
-// copyExampleDir copies examples/NAME into a temporary directory.
-func copyExampleDir(t *testing.T, name string) string {
-	t.Helper()
-	src := filepath.Join(testutil.RepoRoot(t), "examples", name)
-	dst := filepath.Join(t.TempDir(), name)
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			if d.Name() == "__pycache__" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 // assumeRole runs `aws sts assume-role` as the admin.
 func (a *app) assumeRole(roleARN, session string) creds {
 	a.t.Helper()
@@ -238,26 +202,11 @@ func curlSigV4(url string, c creds) (int, string, error) {
 }
 
 func botocoreSigned(url string, c creds) (int, string, error) {
-	script := `
-import sys, urllib.request
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-url, ak, sk, tok = sys.argv[1:5]
-req = AWSRequest(method="GET", url=url)
-SigV4Auth(Credentials(ak, sk, tok or None), "execute-api", "us-east-1").add_auth(req)
-r = urllib.request.Request(url, headers=dict(req.headers.items()))
-try:
-    resp = urllib.request.urlopen(r)
-    print(resp.status, resp.read().decode(), end="")
-except urllib.error.HTTPError as e:
-    print(e.code, e.read().decode(), end="")
-`
-	out, err := exec.Command("python3", "-c", script, url, c.id, c.secret, c.token).Output()
+	out, err := botocoreGET(url, c.id, c.secret, c.token)
 	if err != nil {
 		return 0, "", err
 	}
-	code, body, _ := strings.Cut(string(out), " ")
+	code, body, _ := strings.Cut(out, " ")
 	status := 0
 	for _, ch := range code {
 		status = status*10 + int(ch-'0')

@@ -61,16 +61,38 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// needE2E skips an end-to-end test under -short and needs the tools the
+// end-to-end tests drive.
+func needE2E(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: builds the binary and runs Python")
+	}
+	for _, tool := range []string{"python3", "aws", "curl"} {
+		testutil.NeedCommand(t, tool)
+	}
+}
+
+// copyExample copies examples/hello-iam, the seed application.
 func copyExample(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join(testutil.RepoRoot(t), "examples", "hello-iam")
-	dst := filepath.Join(t.TempDir(), "hello-iam")
+	return copyExampleDir(t, "hello-iam")
+}
+
+// copyExampleDir copies examples/NAME into a temporary directory.
+func copyExampleDir(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join(testutil.RepoRoot(t), "examples", name)
+	dst := filepath.Join(t.TempDir(), name)
 	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
 		if d.IsDir() {
+			if d.Name() == "__pycache__" {
+				return filepath.SkipDir
+			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
 		b, err := os.ReadFile(p)

@@ -41,12 +41,7 @@ func TestExampleIsTheSeed(t *testing.T) {
 // behaviour issue 4 lists, with real clients: aws CLI, curl --aws-sigv4,
 // botocore, aws-sdk-go-v2.
 func TestUpHelloIAM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: builds the binary and runs Python")
-	}
-	testutil.NeedCommand(t, "python3")
-	testutil.NeedCommand(t, "aws")
-	testutil.NeedCommand(t, "curl")
+	needE2E(t)
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
@@ -118,7 +113,7 @@ func TestUpHelloIAM(t *testing.T) {
 		if key.AccessKey.AccessKeyID == "" {
 			t.Skip("no key")
 		}
-		out, err := botocoreGET(a.pathURL, key.AccessKey.AccessKeyID, key.AccessKey.SecretAccessKey)
+		out, err := botocoreGET(a.pathURL, key.AccessKey.AccessKeyID, key.AccessKey.SecretAccessKey, "")
 		if err != nil || out != "200 "+helloBody {
 			t.Errorf("got %q, %v", out, err)
 		}
@@ -151,15 +146,18 @@ func TestUpHelloIAM(t *testing.T) {
 	})
 }
 
-func botocoreGET(url, id, secret string) (string, error) {
+// botocoreGET sends a GET signed by botocore's SigV4Auth (the aws CLI's
+// signer) for execute-api, with a session token when token is set, and
+// returns "STATUS BODY".
+func botocoreGET(url, id, secret, token string) (string, error) {
 	script := `
 import sys, urllib.request
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-url, ak, sk = sys.argv[1:4]
+url, ak, sk, tok = sys.argv[1:5]
 req = AWSRequest(method="GET", url=url)
-SigV4Auth(Credentials(ak, sk), "execute-api", "us-east-1").add_auth(req)
+SigV4Auth(Credentials(ak, sk, tok or None), "execute-api", "us-east-1").add_auth(req)
 r = urllib.request.Request(url, headers=dict(req.headers.items()))
 try:
     resp = urllib.request.urlopen(r)
@@ -167,7 +165,7 @@ try:
 except urllib.error.HTTPError as e:
     print(e.code, e.read().decode(), end="")
 `
-	out, err := exec.Command("python3", "-c", script, url, id, secret).Output()
+	out, err := exec.Command("python3", "-c", script, url, id, secret, token).Output()
 	return string(out), err
 }
 

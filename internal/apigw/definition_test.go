@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 const helloURI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:HelloWorldFunction/invocations"
@@ -107,7 +108,7 @@ func TestParseDefinitionSAMOutputs(t *testing.T) {
 
 // Every RestApi Body SAM produces must import or fail as BadRequestException.
 func TestParseDefinitionAllSAMOutputs(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(sharedDir(t), "conformance", "sam", "output", "*.json"))
+	files, err := filepath.Glob(filepath.Join(testutil.Shared(t, "conformance", "sam", "output"), "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,40 +3,14 @@ package apigw
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
-)
 
-// sharedDir finds <repo root>/../shared by walking up to go.mod.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared conformance data missing: %v", err)
-		}
-		t.Skip("shared conformance data not present beside the repository")
-	}
-	return shared
-}
+	"github.com/iamgate/iamgate/internal/testutil"
+)
 
 var subVar = regexp.MustCompile(`\$\{([^}]+)\}`)
 
@@ -92,7 +66,7 @@ func subValue(m string) string {
 // seedBody is the seed's api.yaml with its Fn::Sub uri resolved.
 func seedBody(t testing.TB) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir(t), "seed", "api.yaml"))
+	b, err := os.ReadFile(testutil.Shared(t, "seed", "api.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +81,7 @@ func seedBody(t testing.TB) map[string]any {
 // a SAM translator output file, by logical id.
 func samBodies(t testing.TB, file string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir(t), "conformance", "sam", "output", file))
+	b, err := os.ReadFile(testutil.Shared(t, "conformance", "sam", "output", file))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,40 +4,18 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
-)
 
-// repoRoot walks up from the working directory to the folder holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-}
+	"github.com/iamgate/iamgate/internal/testutil"
+)
 
 // sharedFile reads a file under <repo root>/../shared, skipping the test when
 // it is absent (a fresh machine) unless running in CI.
 func sharedFile(t testing.TB, rel string) []byte {
 	t.Helper()
-	p := filepath.Join(repoRoot(t), "..", "shared", rel)
-	data, err := os.ReadFile(p)
+	data, err := os.ReadFile(testutil.Shared(t, rel))
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data missing: %v", err)
-		}
-		t.Skipf("shared data not present: %s", p)
+		t.Fatal(err)
 	}
 	return data
 }

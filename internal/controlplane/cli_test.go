@@ -11,21 +11,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // The real aws CLI (v1, botocore) parses what the handler writes.
-
-func awsCLI(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("aws")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("aws CLI not installed")
-		}
-		t.Skip("aws CLI not installed")
-	}
-	return path
-}
 
 // runCLI runs aws with key's credentials against url; it returns stdout,
 // stderr and whether the command succeeded.
@@ -45,8 +35,24 @@ func runCLI(t *testing.T, bin, url, key string, args ...string) (string, string,
 	return out.String(), errb.String(), err == nil
 }
 
+// checkJSONPaths compares the values at want's paths in the JSON stdout.
+func checkJSONPaths(t *testing.T, stdout string, want map[string]string) {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("stdout not JSON: %v\n%s", err, stdout)
+	}
+	got := map[string]string{}
+	for path := range want {
+		got[path] = jsonPath(doc, path)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got)\n%s\n%s", d, stdout)
+	}
+}
+
 func TestCLI(t *testing.T) {
-	bin := awsCLI(t)
+	bin := testutil.NeedCommand(t, "aws")
 	e := newEnv()
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
@@ -76,17 +82,7 @@ func TestCLI(t *testing.T) {
 			if !ok {
 				t.Fatalf("aws failed: %s", stderr)
 			}
-			var doc any
-			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
-				t.Fatalf("stdout not JSON: %v\n%s", err, stdout)
-			}
-			got := map[string]string{}
-			for path := range tt.want {
-				got[path] = jsonPath(doc, path)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("(-want +got)\n%s\n%s", d, stdout)
-			}
+			checkJSONPaths(t, stdout, tt.want)
 		})
 	}
 	t.Run("denied", func(t *testing.T) {

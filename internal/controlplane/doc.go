@@ -8,8 +8,10 @@
 // It serves the query protocol of IAM (2010-05-08), STS (2011-06-15) and
 // CloudFormation (2010-05-15) itself; other services (S3, Lambda, Logs, API
 // Gateway) are mounted as plain handlers that receive the verified caller in
-// the request context (CallerFrom). Errors are written once, here, through
-// package awserr. It owns no state and no domain rules.
+// the request context (CallerFrom); they share MountOptions (defaults),
+// Authorize (AWS's denial wording) and Statuses (per-service HTTP statuses)
+// from here. Errors are written once, here, through package awserr. It owns
+// no state and no domain rules.
 //
 // Follows https://docs.aws.amazon.com/IAM/latest/APIReference/,
 // https://docs.aws.amazon.com/STS/latest/APIReference/,

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // The AWS SDK for Go v2 and the aws CLI v1 parse one representative
@@ -103,7 +105,7 @@ func TestSDKIAMFamilies(t *testing.T) {
 }
 
 func TestCLIIAMFamilies(t *testing.T) {
-	bin := awsCLI(t)
+	bin := testutil.NeedCommand(t, "aws")
 	e := newEnv()
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
@@ -170,17 +172,7 @@ func TestCLIIAMFamilies(t *testing.T) {
 			if tt.want == nil {
 				return
 			}
-			var doc any
-			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
-				t.Fatalf("stdout not JSON: %v\n%s", err, stdout)
-			}
-			got := map[string]string{}
-			for path := range tt.want {
-				got[path] = jsonPath(doc, path)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("(-want +got)\n%s\n%s", d, stdout)
-			}
+			checkJSONPaths(t, stdout, tt.want)
 		})
 	}
 }

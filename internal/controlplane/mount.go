@@ -9,23 +9,22 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
-// MountDefaults are the options every mounted service handler (s3api,
-// lambdaapi, logsapi, apigwapi) shares. Those packages keep them as flat
-// fields of their own Options, so that callers write one composite literal,
-// and pass them through Filled to get the same defaults everywhere.
-type MountDefaults struct {
+// MountOptions are the options every mounted service handler (s3api,
+// lambdaapi, logsapi, apigwapi) shares. Those packages embed them in their
+// own Options and pass them through Filled, so that all four default alike.
+type MountOptions struct {
 	Region    string
 	AccountID string
 	Logger    *slog.Logger
 	// Caller and RequestID read what the dispatcher put in the request
-	// context.
+	// context (CallerFrom and RequestIDFrom when nil); tests replace them.
 	Caller    func(context.Context) *auth.Caller
 	RequestID func(context.Context) string
 }
 
-// Filled returns d with its zero fields set: a discarding logger, us-east-1,
-// account 000000000000, CallerFrom and RequestIDFrom.
-func (d MountDefaults) Filled() MountDefaults {
+// Filled returns d with its zero fields set: us-east-1, account
+// 000000000000, a discarding logger, CallerFrom and RequestIDFrom.
+func (d MountOptions) Filled() MountOptions {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -42,6 +41,36 @@ func (d MountDefaults) Filled() MountDefaults {
 		d.RequestID = RequestIDFrom
 	}
 	return d
+}
+
+// Request returns the caller of the request with context ctx (auth.Anonymous
+// when the dispatcher let it through unsigned) and its x-amzn-RequestId.
+func (d MountOptions) Request(ctx context.Context) (*auth.Caller, string) {
+	caller := d.Caller(ctx)
+	if caller == nil {
+		caller = auth.Anonymous
+	}
+	return caller, d.RequestID(ctx)
+}
+
+// Authorize asks authz whether caller may make req. A denial is an error
+// with code denied (AccessDenied for the query protocol, else
+// AccessDeniedException) and AWS's message: the authorizer's own, else "User:
+// ARN is not authorized to perform: ACTION on resource: RESOURCE", followed
+// by the reason (" because no identity-based policy allows the ACTION action").
+func Authorize(ctx context.Context, authz auth.Authorizer, caller *auth.Caller, req auth.Request, denied awserr.Code) error {
+	d, err := authz.Authorize(ctx, caller, req)
+	if err != nil {
+		return err
+	}
+	if d.Allowed {
+		return nil
+	}
+	msg := d.Message
+	if msg == "" {
+		msg = "User: " + caller.ARN + " is not authorized to perform: " + req.Action + " on resource: " + req.Resource
+	}
+	return &awserr.Error{Code: denied, Message: msg + d.Because}
 }
 
 // Statuses holds a mounted service's HTTP status for the codes where it

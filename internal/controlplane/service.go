@@ -61,18 +61,7 @@ func (c *call) authorize(action, resource string, policies ...auth.Policy) error
 }
 
 func (c *call) authorizeReq(req auth.Request) error {
-	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, req)
-	if err != nil {
-		return err
-	}
-	if d.Allowed {
-		return nil
-	}
-	msg := d.Message
-	if msg == "" {
-		msg = "User: " + c.caller.ARN + " is not authorized to perform: " + req.Action + " on resource: " + req.Resource
-	}
-	return &awserr.Error{Code: awserr.AccessDenied, Message: msg + d.Because}
+	return Authorize(c.ctx, c.h.o.Authz, c.caller, req, awserr.AccessDenied)
 }
 
 // account is the account every ARN of this server names.

@@ -37,7 +37,7 @@ paths:
       x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/` + fnARN + `/invocations"}
   /open/{proxy+}:
     x-amazon-apigateway-any-method:
-      x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/` + fnARN + `/invocations", timeoutInMillis: 50}
+      x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/` + fnARN + `/invocations", timeoutInMillis: 1000}
   /mock:
     get:
       x-amazon-apigateway-integration: {type: mock}

@@ -74,6 +74,9 @@ func (g *Gateway) integrate(c *call) {
 		g.log.Warn("integration timed out", "request_id", c.requestID, "function", fn, "timeout_ms", in.TimeoutMillis)
 		g.fail(c, http.StatusGatewayTimeout, "", awserr.APIGWTimeoutMessage, true)
 		return
+	case err != nil && c.r.Context().Err() != nil:
+		g.clientClosed(c, fn)
+		return
 	case err != nil:
 		g.log.Error("invoke failed", "request_id", c.requestID, "function", fn, "err", err)
 		g.internalError(c)
@@ -90,6 +93,22 @@ func (g *Gateway) integrate(c *call) {
 		return
 	}
 	g.writeResponse(c, resp)
+}
+
+// statusClientClosedRequest is what the access log and the trace show for
+// a request whose client went away: nginx's 499, never sent to anyone.
+const statusClientClosedRequest = 499
+
+// clientClosed ends a request whose client went away during the
+// integration (net/http cancels r.Context() when the connection closes).
+// It is not a gateway failure: nothing is written, since no one would read
+// it, and nothing is logged as an error; the metrics middleware counts 499
+// for a response never written.
+func (g *Gateway) clientClosed(c *call, fn string) {
+	g.log.Info("client closed request", "request_id", c.requestID, "function", fn)
+	c.status = statusClientClosedRequest
+	c.trace.Status = statusClientClosedRequest
+	c.trace.Integration = append(c.trace.Integration, "client closed the request before the function answered")
 }
 
 // invoke calls the function within the integration timeout. The invoker

@@ -10,6 +10,8 @@
 // (process output plus the platform START, END and REPORT lines) and the
 // embedded runtime bootstraps (Python, Node.js) that play the role of the
 // Lambda base images' runtime interface clients.
+// It reports each invocation's start, finish and throttling to
+// Options.Observe (package server turns them into AWS/Lambda-style metrics).
 //
 // It does not own: where logs are stored (a LogSink, package logs), the Lambda
 // control plane API (package controlplane), how functions are reached from

@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // buildGoFunction builds testdata/gofunc (aws-lambda-go) into dir/name.
 func buildGoFunction(t *testing.T, dir, name string) {
 	t.Helper()
-	requireTool(t, "go")
+	testutil.NeedCommand(t, "go")
 	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "./testdata/gofunc")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

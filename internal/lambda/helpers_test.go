@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -53,17 +52,6 @@ func (s *memSink) messages(group string) map[string][]string {
 		}
 	}
 	return out
-}
-
-// requireTool skips (or fails on CI) when an executable is missing.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required on CI: %v", name, err)
-		}
-		t.Skipf("%s is not installed", name)
-	}
 }
 
 // writeCode writes files into a new code directory.
@@ -151,25 +139,6 @@ func processGone(pid int) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-// repoRoot finds the module root by walking up to go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
 

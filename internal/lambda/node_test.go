@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 const nodeApp = `
@@ -17,7 +19,7 @@ exports.cb = (event, context, callback) => { callback(null, { via: "callback" })
 `
 
 func TestNodeFunction(t *testing.T) {
-	requireTool(t, "node")
+	testutil.NeedCommand(t, "node")
 	m := newTestManager(t, Options{Logs: newMemSink()})
 	dir := writeCode(t, map[string]string{"index.js": nodeApp})
 	for _, h := range []string{"hello", "boom", "cb"} {

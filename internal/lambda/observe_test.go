@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // eventLog collects InvokeEvents in order; Observe runs on the invoking
@@ -49,7 +51,7 @@ func (l eventLog) take(t *testing.T, n int) []InvokeEvent {
 }
 
 func TestObserveInvocations(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	log := make(eventLog, 100)
 	m := newTestManager(t, Options{Logs: newMemSink(), Observe: log.observe, MaxConcurrency: 1})
 	mustDeploy(t, m, pyFunction(t, "hello", "hello"))
@@ -83,7 +85,7 @@ func TestObserveInvocations(t *testing.T) {
 // while the first runs is a throttle; a caller that goes away is an
 // invocation without a duration.
 func TestObserveThrottleAndCancel(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	log := make(eventLog, 100)
 	sink := newMemSink()
 	m := newTestManager(t, Options{Logs: sink, Observe: log.observe, MaxConcurrency: 1})

@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 func TestPythonInitErrors(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	m := newTestManager(t, Options{Logs: newMemSink()})
 	tests := []struct {
 		name, handler string
@@ -48,7 +50,7 @@ func TestPythonInitErrors(t *testing.T) {
 // TestPythonErrorLog checks the runtime's one-event error line: Lambda splits
 // output on "\n" only, so the Python runtime joins the traceback with "\r".
 func TestPythonErrorLog(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	sink := newMemSink()
 	m := newTestManager(t, Options{Logs: sink})
 	mustDeploy(t, m, pyFunction(t, "boom", "boom"))
@@ -66,7 +68,7 @@ func TestPythonErrorLog(t *testing.T) {
 }
 
 func TestPythonCallerCancels(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	m := newTestManager(t, Options{})
 	mustDeploy(t, m, pyFunction(t, "slow", "sleepy"))
 	mustDeploy(t, m, pyFunction(t, "pid", "pid"))

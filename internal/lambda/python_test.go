@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // pyApp is a Python function with one handler per behaviour under test.
@@ -72,11 +74,11 @@ func pyFunction(t *testing.T, name, handler string) Function {
 // TestPythonSeedHello runs the seed application's function (python3.9 in its
 // template) unchanged.
 func TestPythonSeedHello(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	sink := newMemSink()
 	m := newTestManager(t, Options{Logs: sink})
 	mustDeploy(t, m, Function{Name: "HelloWorldFunction", Runtime: "python3.9", Handler: "app.lambda_handler",
-		CodeDir: filepath.Join(repoRoot(t), "examples", "hello-iam", "hello_world")})
+		CodeDir: filepath.Join(testutil.RepoRoot(t), "examples", "hello-iam", "hello_world")})
 	res := mustInvoke(t, m, "HelloWorldFunction", `{}`, InvokeOptions{})
 	want := `{"statusCode": 200, "body": "{\"message\": \"hello world\"}"}`
 	if string(res.Payload) != want || res.FunctionError != "" {
@@ -85,7 +87,7 @@ func TestPythonSeedHello(t *testing.T) {
 }
 
 func TestPythonInvoke(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	tests := []struct {
 		name, handler, payload string
 		wantFnErr              string
@@ -155,7 +157,7 @@ func TestPythonInvoke(t *testing.T) {
 }
 
 func TestPythonTimeout(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	sink := newMemSink()
 	m := newTestManager(t, Options{Logs: sink})
 	fn := pyFunction(t, "slow", "sleepy")
@@ -177,7 +179,7 @@ func TestPythonTimeout(t *testing.T) {
 }
 
 func TestPythonLogs(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	sink := newMemSink()
 	m := newTestManager(t, Options{Logs: sink})
 	mustDeploy(t, m, pyFunction(t, "printer", "printer"))
@@ -222,7 +224,7 @@ func TestPythonLogs(t *testing.T) {
 }
 
 func TestPythonWarmReuseAndCrash(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	m := newTestManager(t, Options{Logs: newMemSink()})
 	mustDeploy(t, m, pyFunction(t, "pid", "pid"))
 	a := string(mustInvoke(t, m, "pid", `{}`, InvokeOptions{}).Payload)
@@ -246,7 +248,7 @@ func TestPythonWarmReuseAndCrash(t *testing.T) {
 }
 
 func TestPythonConcurrency(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	m := newTestManager(t, Options{Logs: newMemSink(), MaxConcurrency: 3})
 	mustDeploy(t, m, pyFunction(t, "pid", "pid"))
 	const n = 12
@@ -278,7 +280,7 @@ func TestPythonConcurrency(t *testing.T) {
 }
 
 func TestPythonEnvironment(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	t.Setenv("IAMGATE_TEST_SECRET", "must-not-leak")
 	creds := func(_ context.Context, fn Function) (map[string]string, error) {
 		return map[string]string{"AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
@@ -330,7 +332,7 @@ func TestDeployRejectsReservedKeys(t *testing.T) {
 }
 
 func TestRedeployAndClose(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	m := NewManager(Options{Logs: newMemSink()})
 	mustDeploy(t, m, pyFunction(t, "pid", "pid"))
 	first := string(mustInvoke(t, m, "pid", `{}`, InvokeOptions{}).Payload)
@@ -365,7 +367,7 @@ func TestRedeployAndClose(t *testing.T) {
 }
 
 func TestPythonVersionNotice(t *testing.T) {
-	requireTool(t, "python3")
+	testutil.NeedCommand(t, "python3")
 	var buf strings.Builder
 	var mu sync.Mutex
 	logger := newTextLogger(&mu, &buf)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iamgate/iamgate/internal/cfn"
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // The SAM translator's own test pairs (shared/conformance/sam, see
@@ -70,35 +71,8 @@ func conformanceOptions() Options {
 	}
 }
 
-// sharedDir finds <repo root>/../shared by walking up to go.mod.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared conformance data missing: %v", err)
-		}
-		t.Skipf("shared conformance data missing: %v", err)
-	}
-	return shared
-}
-
 func TestConformance(t *testing.T) {
-	base := filepath.Join(sharedDir(t), "conformance", "sam")
+	base := testutil.Shared(t, "conformance", "sam")
 	inputs, err := filepath.Glob(filepath.Join(base, "input", "*.yaml"))
 	if err != nil || len(inputs) == 0 {
 		t.Fatalf("no inputs: %v", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/iamgate/iamgate/internal/cfn"
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // translatorScript runs the installed samtranslator on the JSON template read
@@ -35,7 +36,7 @@ json.dump(out, sys.stdout, sort_keys=True)
 // deploy uploads).
 func seedTemplate(t testing.TB) *cfn.Template {
 	t.Helper()
-	dir := filepath.Join(sharedDir(t), "seed")
+	dir := testutil.Shared(t, "seed")
 	read := func(name string) *cfn.Template {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -59,12 +60,7 @@ func TestSeedMatchesPythonTranslator(t *testing.T) {
 	if err == nil {
 		err = exec.Command(py, "-c", "import samtranslator").Run()
 	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 with samtranslator needed: %v", err)
-		}
-		t.Skipf("python3 with samtranslator not available: %v", err)
-	}
+	testutil.Need(t, err == nil, "python3 with samtranslator is not installed")
 	tpl := seedTemplate(t)
 	in, err := json.Marshal(tpl.Root)
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,9 +14,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/gateway"
-	"github.com/iamgate/iamgate/internal/stack"
 	"github.com/iamgate/iamgate/internal/testutil"
 )
 
@@ -45,8 +41,8 @@ func BenchmarkGateway(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Shutdown(ctx)
-	apiID := deployBenchSeed(b, s)
-	key, err := s.IAM.CreateAccessKey(ctx, "api-gateway-user")
+	apiID := deploySeed(b, s, "bench")
+	key, err := s.IAM.CreateAccessKey(ctx, "bench-user")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -160,43 +156,4 @@ func get(b *testing.B, client *http.Client, url string, header http.Header, want
 	if resp.StatusCode != want {
 		b.Fatalf("GET %s: %d %s, want %d", url, resp.StatusCode, body, want)
 	}
-}
-
-// deployBenchSeed deploys the seed unchanged but for CodeUri (an S3 object
-// here, as `sam deploy` would upload it) and returns the API id.
-func deployBenchSeed(b *testing.B, s *Server) string {
-	b.Helper()
-	ctx := context.Background()
-	code, err := functions.ZipDir(testutil.Shared(b, "seed", "hello_world"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	api, err := os.ReadFile(testutil.Shared(b, "seed", "api.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	tmpl, err := os.ReadFile(testutil.Shared(b, "seed", "template.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	const bucket = "cm-fujii.genki-deploy"
-	_ = s.S3.CreateBucket(ctx, bucket)
-	for key, data := range map[string][]byte{"Api-IAM-Sample-Stack/api.yaml": api, "bench/code.zip": code} {
-		if _, err := s.S3.PutObject(ctx, bucket, key, data, "", nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	body := strings.Replace(string(tmpl), "CodeUri: hello_world/", "CodeUri: s3://"+bucket+"/bench/code.zip", 1)
-	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "bench", ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}}); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Stacks.ExecuteChangeSet(ctx, "bench", "c1"); err != nil {
-		b.Fatal(err)
-	}
-	st, err := s.Stacks.DescribeStacks(ctx, "bench")
-	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) == 0 {
-		b.Fatalf("stack: %+v %v", st, err)
-	}
-	return strings.TrimPrefix(strings.SplitN(st[0].Outputs[0].Value, ".", 2)[0], "https://")
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/gateway"
 	"github.com/iamgate/iamgate/internal/lambda"
-	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
 // Metrics: every request the server answers is counted by plane ("data":
@@ -103,15 +101,6 @@ func newMetrics(now func() time.Time) *metrics {
 	return m
 }
 
-// instrument wraps next with a new per-server registry; see
-// (*metrics).instrument. It reports no Lambda metrics: build() gets them by
-// creating the metrics first, passing observeInvoke as the Lambda manager's
-// Options.Observe, then calling (*metrics).instrument; this function goes
-// once it does.
-func instrument(next http.Handler, authn auth.Authenticator, authz auth.Authorizer, newID func() string) http.Handler {
-	return newMetrics(time.Now).instrument(next, authn, authz, newID)
-}
-
 // instrument wraps the server's handler: it counts and times every request
 // and serves MetricsPath to callers IAM allows. Latency is measured on the
 // wall clock (time.Now, monotonic), never on Config.Now, which tests pin to
@@ -154,8 +143,24 @@ func (m *metrics) middleware(next, scrape http.Handler) http.Handler {
 }
 
 func (m *metrics) observe(s series, code int, d time.Duration) {
-	m.requests.WithLabelValues(strconv.Itoa(code), s.plane, s.service).Inc()
+	m.requests.WithLabelValues(codeLabel(code), s.plane, s.service).Inc()
 	m.latency.WithLabelValues(s.plane, s.service).Observe(d.Seconds())
+}
+
+// codeLabels are the status codes as label values, made once: strconv.Itoa
+// allocates for numbers over 99, which is every status.
+var codeLabels = func() (l [600]string) {
+	for i := range l {
+		l[i] = strconv.Itoa(i)
+	}
+	return l
+}()
+
+func codeLabel(code int) string {
+	if code >= 0 && code < len(codeLabels) {
+		return codeLabels[code]
+	}
+	return strconv.Itoa(code)
 }
 
 // classify names the plane and service of a request, as the dispatcher in
@@ -263,27 +268,15 @@ type metricsHandler struct {
 
 func (h *metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := h.newID()
-	caller, err := h.authn.Authenticate(r.Context(), r, sigv4.Options{Service: WhyService})
-	if err != nil {
-		var se *sigv4.Error
-		if errors.As(err, &se) {
-			awserr.WriteRESTJSON(w, awserr.FromSigV4(se, awserr.RESTJSON), reqID)
-			return
-		}
-		awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authentication failed"), reqID)
+	caller, ok := authenticateAdmin(w, r, h.authn, reqID)
+	if !ok {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		awserr.WriteRESTJSON(w, awserr.New(awserr.NotFoundException, "No such metrics route: %s %s", r.Method, r.URL.Path), reqID)
 		return
 	}
-	d, err := h.authz.Authorize(r.Context(), caller, auth.Request{Action: metricsAction, Resource: "*"})
-	switch {
-	case err != nil:
-		awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authorization failed"), reqID)
-		return
-	case !d.Allowed:
-		awserr.WriteRESTJSON(w, awserr.New(awserr.AccessDeniedException, "%s", d.Message+d.Because), reqID)
+	if !authorizeAdmin(w, r, h.authz, caller, metricsAction, "*", reqID) {
 		return
 	}
 	w.Header().Set("x-amzn-RequestId", reqID)

@@ -21,6 +21,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/iamgate/iamgate/internal/lambda"
 )
 
 // stepClock returns t0, t0+step, t0+2*step, ...: the middleware reads it
@@ -394,3 +396,195 @@ func FuzzServiceLabel(f *testing.F) {
 	})
 }
 
+// TestMetricsClientClosedRequest: a request whose client went away before
+// anything was written is counted as 499, as nginx logs it; one answered
+// before the client left keeps its status.
+func TestMetricsClientClosedRequest(t *testing.T) {
+	tests := []struct {
+		name   string
+		cancel bool
+		write  func(w http.ResponseWriter)
+		want   string
+	}{
+		{"client gone, nothing written", true, func(http.ResponseWriter) {}, "499"},
+		{"client gone after a 502 was written", true, func(w http.ResponseWriter) { w.WriteHeader(502) }, "502"},
+		{"client gone after a body was written", true, func(w http.ResponseWriter) { _, _ = w.Write([]byte("x")) }, "200"},
+		{"client still there, nothing written", false, func(http.ResponseWriter) {}, "200"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMetrics(time.Now)
+			h := m.middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { tc.write(w) }), http.NotFoundHandler())
+			ctx, cancel := context.WithCancel(context.Background())
+			if tc.cancel {
+				cancel()
+			}
+			defer cancel()
+			r := httptest.NewRequestWithContext(ctx, http.MethodGet, "http://abc123defg.execute-api.localhost/v1/hello", nil)
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			k := `iamgate_http_requests_total{code="` + tc.want + `",plane="data",service="execute-api"}`
+			if got := expose(t, m)[k]; got != "1" {
+				t.Errorf("%s = %q, want 1", k, got)
+			}
+		})
+	}
+}
+
+// TestMetricsClientClosedRequestOverHTTP closes a real client connection
+// while the handler waits, and checks that net/http's cancellation of
+// r.Context() is what the middleware sees.
+func TestMetricsClientClosedRequestOverHTTP(t *testing.T) {
+	m := newMetrics(time.Now)
+	entered, left := make(chan struct{}), make(chan struct{})
+	h := m.middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		close(entered)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(30 * time.Second):
+			t.Error("request context not cancelled within 30s of the client leaving")
+		}
+	}), http.NotFoundHandler())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(left)
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/restapis/abc123defg/v1/_user_request_/hello", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		resp, err := srv.Client().Do(r)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	<-entered
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the cancelled request got a response")
+	}
+	<-left
+	k := `iamgate_http_requests_total{code="499",plane="data",service="execute-api"}`
+	if got := expose(t, m)[k]; got != "1" {
+		t.Errorf("%s = %q, want 1", k, got)
+	}
+}
+
+// TestMetricsRegistryPerServer: two servers in one process count apart and
+// register the same names without a clash (the global registry would panic).
+func TestMetricsRegistryPerServer(t *testing.T) {
+	a, b := newMetrics(time.Now), newMetrics(time.Now)
+	a.observe(series{"control", "iam"}, 200, time.Millisecond)
+	a.observeInvoke(lambda.InvokeEvent{Kind: lambda.InvokeThrottled, Function: "f"})
+	const k = `iamgate_http_requests_total{code="200",plane="control",service="iam"}`
+	const th = `iamgate_lambda_throttles_total{function="f"}`
+	got := []string{expose(t, a)[k], expose(t, a)[th], expose(t, b)[k], expose(t, b)[th]}
+	if diff := cmp.Diff([]string{"1", "1", "", ""}, got); diff != "" {
+		t.Errorf("a's and b's samples (-want +got):\n%s", diff)
+	}
+}
+
+func TestLambdaMetrics(t *testing.T) {
+	const ms = time.Millisecond
+	started := func(fn string) lambda.InvokeEvent {
+		return lambda.InvokeEvent{Kind: lambda.InvokeStarted, Function: fn}
+	}
+	finished := func(ev lambda.InvokeEvent) lambda.InvokeEvent { ev.Kind = lambda.InvokeFinished; return ev }
+	tests := []struct {
+		name   string
+		events []lambda.InvokeEvent
+		want   map[string]string // samples that must have these values; "" = absent
+	}{
+		{
+			name: "cold then warm success",
+			events: []lambda.InvokeEvent{
+				started("hello"), finished(lambda.InvokeEvent{Function: "hello", Invoked: true, Completed: true, ColdStart: true, Duration: 3 * ms, InitDuration: 120 * ms}),
+				started("hello"), finished(lambda.InvokeEvent{Function: "hello", Invoked: true, Completed: true, Duration: 750 * ms}),
+			},
+			want: map[string]string{
+				`iamgate_lambda_invocations_total{function="hello"}`:                       "2",
+				`iamgate_lambda_cold_starts_total{function="hello"}`:                       "1",
+				`iamgate_lambda_duration_seconds_count{function="hello"}`:                  "2",
+				`iamgate_lambda_duration_seconds_bucket{function="hello",le="0.0025"}`:     "0",
+				`iamgate_lambda_duration_seconds_bucket{function="hello",le="0.005"}`:      "1",
+				`iamgate_lambda_duration_seconds_bucket{function="hello",le="1"}`:          "2",
+				`iamgate_lambda_concurrent_executions{function="hello"}`:                   "0",
+				`iamgate_lambda_errors_total{function="hello",function_error="Unhandled"}`: "",
+			},
+		},
+		{
+			name: "function error and a start failure",
+			events: []lambda.InvokeEvent{
+				started("boom"), finished(lambda.InvokeEvent{Function: "boom", Invoked: true, Completed: true, FunctionError: "Unhandled", Duration: ms}),
+				started("boom"), finished(lambda.InvokeEvent{Function: "boom", Invoked: true, ColdStart: true, FunctionError: "Unhandled"}),
+			},
+			want: map[string]string{
+				`iamgate_lambda_invocations_total{function="boom"}`:                       "2",
+				`iamgate_lambda_errors_total{function="boom",function_error="Unhandled"}`: "2",
+				`iamgate_lambda_duration_seconds_count{function="boom"}`:                  "1",
+				`iamgate_lambda_cold_starts_total{function="boom"}`:                       "1",
+			},
+		},
+		{
+			name: "throttled, then the caller left before it reached the function",
+			events: []lambda.InvokeEvent{
+				started("busy"),
+				{Kind: lambda.InvokeThrottled, Function: "busy"},
+				{Kind: lambda.InvokeThrottled, Function: "busy"},
+				started("busy"),
+				finished(lambda.InvokeEvent{Function: "busy"}),
+			},
+			want: map[string]string{
+				`iamgate_lambda_throttles_total{function="busy"}`:       "2",
+				`iamgate_lambda_concurrent_executions{function="busy"}`: "1",
+				`iamgate_lambda_invocations_total{function="busy"}`:     "",
+			},
+		},
+		{
+			name:   "an unknown function error value is bounded",
+			events: []lambda.InvokeEvent{started("f"), finished(lambda.InvokeEvent{Function: "f", Invoked: true, FunctionError: "Whatever\n"})},
+			want: map[string]string{
+				`iamgate_lambda_errors_total{function="f",function_error="Unhandled"}`: "1",
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMetrics(time.Now)
+			for _, ev := range tc.events {
+				m.observeInvoke(ev)
+			}
+			all := expose(t, m)
+			got := map[string]string{}
+			for k := range tc.want {
+				got[k] = all[k]
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("samples (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// FuzzFunctionLabel: whatever the function name, recording it never panics
+// (client_golang panics on a label value that is not UTF-8), the exposition
+// parses, and the label reads back as the name made valid UTF-8.
+func FuzzFunctionLabel(f *testing.F) {
+	for _, s := range []string{"HelloWorldFunction", "", `a"b`, `back\slash`, "new\nline", "\xff\xfe", "日本語", "{}=,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		m := newMetrics(time.Now)
+		m.observeInvoke(lambda.InvokeEvent{Kind: lambda.InvokeStarted, Function: name})
+		m.observeInvoke(lambda.InvokeEvent{Kind: lambda.InvokeFinished, Function: name, Invoked: true, Completed: true, Duration: time.Millisecond})
+		want := strings.ToValidUTF8(name, "\uFFFD")
+		k := `iamgate_lambda_invocations_total{function=` + strconv.Quote(want) + `}`
+		if got := expose(t, m)[k]; got != "1" {
+			t.Errorf("%s = %q, want 1", k, got)
+		}
+	})
+}

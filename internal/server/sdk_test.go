@@ -60,18 +60,13 @@ func TestSDKOperations(t *testing.T) {
 	defer srv.Close()
 	id, secret := s.RootKey()
 	admin := newClients(srv.URL, id, secret)
-	deploySeed(t, s, "sdk-seed")
-	st, err := s.Stacks.DescribeStacks(ctx, "sdk-seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	apiID := deploySeed(t, s, "sdk-seed")
 	fn := ""
 	for _, r := range mustResources(t, s, "sdk-seed") {
 		if r.ResourceType == "AWS::Lambda::Function" {
 			fn = r.PhysicalResourceID
 		}
 	}
-	apiID := strings.TrimPrefix(strings.SplitN(st[0].Outputs[0].Value, ".", 2)[0], "https://")
 
 	ops := []struct {
 		service, name string

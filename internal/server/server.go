@@ -146,8 +146,9 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.S3 = s3.New(s.st, cfg.Region, cfg.Now)
 	s.Logs = logs.New(s.st, cfg.Region, cfg.AccountID, cfg.Now)
 	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
-		Credentials: s.functionCredentials})
+		Credentials: s.functionCredentials, Observe: m.observeInvoke})
 	s.Funcs = functions.New(s.st, s.runtime, filepath.Join(cfg.DataDir, "lambda"), cfg.Region, cfg.AccountID, cfg.Now)
 	s.includes = &includes{objects: s.S3, notice: cfg.Notice}
 	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
@@ -161,17 +162,19 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: newRequestID,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: integrationRoles{s.IAM}})
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: newRequestID}
+	mounted := func(component string) controlplane.MountOptions {
+		return controlplane.MountOptions{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}
+	}
 	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn,
-		Code: s.objectBytes, Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", "lambda-api")})
+		Code: s.objectBytes, MountOptions: mounted("lambda-api")})
 	mounts := map[string]controlplane.Mount{
 		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true,
-			Handler: s3api.New(s3api.Options{Objects: s.S3, Authz: authn, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
-				Logger: s.log.With("component", "s3")})},
+			Handler: s3api.New(s3api.Options{Objects: s.S3, Authz: authn, Now: cfg.Now, MountOptions: mounted("s3")})},
 		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI},
-		"logs": {Protocol: awserr.JSON, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn, Region: cfg.Region,
-			AccountID: cfg.AccountID, Logger: s.log.With("component", "logs")})},
-		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, Region: cfg.Region,
-			Logger: s.log.With("component", "apigateway")})},
+		"logs": {Protocol: awserr.JSON, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn,
+			MountOptions: mounted("logs")})},
+		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn,
+			MountOptions: mounted("apigateway")})},
 	}
 	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: newRequestID})
@@ -186,7 +189,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		}
 		cp.ServeHTTP(w, r)
 	})
-	s.handler = instrument(s.handler, authn, authn, newRequestID)
+	s.handler = m.instrument(s.handler, authn, authn, newRequestID)
 }
 
 func openSealer(cfg Config) (*seal.Sealer, error) {

@@ -108,14 +108,8 @@ func TestSeedOnEveryBackend(t *testing.T) {
 			s := newServer(t, url, t.TempDir())
 			defer s.Shutdown(ctx)
 			stackName := "seed-" + strings.ReplaceAll(name, "_", "-") + "-" + time.Now().Format("150405")
-			deploySeed(t, s, stackName)
+			apiID := deploySeed(t, s, stackName)
 			defer s.Stacks.DeleteStack(ctx, stackName)
-			st, err := s.Stacks.DescribeStacks(ctx, stackName)
-			if err != nil || st[0].StackStatus != stack.CreateComplete {
-				t.Fatalf("stack: %+v %v", st, err)
-			}
-			out := st[0].Outputs[0].Value
-			apiID := strings.TrimPrefix(strings.SplitN(out, ".", 2)[0], "https://")
 			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + "/restapis/" + apiID + "/v1/_user_request_/hello")
@@ -130,38 +124,46 @@ func TestSeedOnEveryBackend(t *testing.T) {
 	}
 }
 
-func deploySeed(t *testing.T, s *Server, stackName string) {
-	t.Helper()
+// deploySeed deploys the seed unchanged but for CodeUri (an S3 object here,
+// as `sam deploy` would upload it) and the IAM user's name (stackName-user,
+// so that runs on one PostgreSQL do not collide), and returns the API id.
+func deploySeed(tb testing.TB, s *Server, stackName string) string {
+	tb.Helper()
 	ctx := context.Background()
-	code, err := functions.ZipDir(testutil.Shared(t, "seed", "hello_world"))
+	code, err := functions.ZipDir(testutil.Shared(tb, "seed", "hello_world"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	api, err := os.ReadFile(testutil.Shared(t, "seed", "api.yaml"))
+	api, err := os.ReadFile(testutil.Shared(tb, "seed", "api.yaml"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	tmpl, err := os.ReadFile(testutil.Shared(t, "seed", "template.yaml"))
+	tmpl, err := os.ReadFile(testutil.Shared(tb, "seed", "template.yaml"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	_ = s.S3.CreateBucket(ctx, "cm-fujii.genki-deploy")
-	if _, err := s.S3.PutObject(ctx, "cm-fujii.genki-deploy", "Api-IAM-Sample-Stack/api.yaml", api, "", nil); err != nil {
-		t.Fatal(err)
+	const bucket = "cm-fujii.genki-deploy"
+	_ = s.S3.CreateBucket(ctx, bucket)
+	for key, data := range map[string][]byte{"Api-IAM-Sample-Stack/api.yaml": api, "code.zip": code} {
+		if _, err := s.S3.PutObject(ctx, bucket, key, data, "", nil); err != nil {
+			tb.Fatal(err)
+		}
 	}
-	if _, err := s.S3.PutObject(ctx, "cm-fujii.genki-deploy", "code.zip", code, "", nil); err != nil {
-		t.Fatal(err)
-	}
-	body := strings.Replace(string(tmpl), "CodeUri: hello_world/", "CodeUri: s3://cm-fujii.genki-deploy/code.zip", 1)
-	// Each backend run names its own IAM user, so PostgreSQL runs can share a database.
+	body := strings.Replace(string(tmpl), "CodeUri: hello_world/", "CodeUri: s3://"+bucket+"/code.zip", 1)
 	body = strings.Replace(body, "UserName: !Sub api-gateway-user", "UserName: !Sub "+stackName+"-user", 1)
 	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: stackName, ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}}); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := s.Stacks.ExecuteChangeSet(ctx, stackName, "c1"); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	st, err := s.Stacks.DescribeStacks(ctx, stackName)
+	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) == 0 {
+		tb.Fatalf("stack: %+v %v", st, err)
+	}
+	// The output is https://{apiId}.execute-api.{region}.amazonaws.com/v1/hello.
+	return strings.TrimPrefix(strings.SplitN(st[0].Outputs[0].Value, ".", 2)[0], "https://")
 }
 
 // TestReplicasShareAStore: two servers over one store (PostgreSQL in CI, the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/gateway"
 	"github.com/iamgate/iamgate/internal/iam"
-	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
 // The why API explains data-plane decisions (`iamgate why`). It is
@@ -61,14 +59,8 @@ type whyHandler struct {
 
 func (h *whyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := h.newID()
-	caller, err := h.authn.Authenticate(r.Context(), r, sigv4.Options{Service: WhyService})
-	if err != nil {
-		var se *sigv4.Error
-		if errors.As(err, &se) {
-			awserr.WriteRESTJSON(w, awserr.FromSigV4(se, awserr.RESTJSON), reqID)
-			return
-		}
-		awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authentication failed"), reqID)
+	caller, ok := authenticateAdmin(w, r, h.authn, reqID)
+	if !ok {
 		return
 	}
 	var t *gateway.Trace
@@ -105,16 +97,7 @@ func (h *whyHandler) allowed(w http.ResponseWriter, r *http.Request, caller *aut
 	if t.Identity != nil && strings.HasPrefix(t.Identity.ARN, "arn:") {
 		resource = t.Identity.ARN
 	}
-	d, err := h.authz.Authorize(r.Context(), caller, auth.Request{Action: whyAction, Resource: resource})
-	switch {
-	case err != nil:
-		awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authorization failed"), reqID)
-		return false
-	case !d.Allowed:
-		awserr.WriteRESTJSON(w, awserr.New(awserr.AccessDeniedException, "%s", d.Message+d.Because), reqID)
-		return false
-	}
-	return true
+	return authorizeAdmin(w, r, h.authz, caller, whyAction, resource, reqID)
 }
 
 // innerRequest rebuilds the data-plane request a WhyRequest describes. Its

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -18,6 +17,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 const (
@@ -158,12 +159,7 @@ func TestBotocoreSignedRequestsVerify(t *testing.T) {
 	if err == nil {
 		err = exec.Command(py, "-c", "import botocore.auth").Run()
 	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 with botocore needed: %v", err)
-		}
-		t.Skip("python3 with botocore not installed")
-	}
+	testutil.Need(t, err == nil, "python3 with botocore is not installed")
 	const script = `
 import json, sys
 from botocore.auth import SigV4Auth, SigV4QueryAuth
@@ -240,13 +236,7 @@ print(json.dumps(out))
 
 // TestCurlSignedRequestsVerify signs with curl --aws-sigv4.
 func TestCurlSignedRequestsVerify(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("curl needed")
-		}
-		t.Skip("curl not installed")
-	}
+	curl := testutil.NeedCommand(t, "curl")
 	srv := verifyServer(t, time.Now, Options{Service: "execute-api", Region: "us-east-1"})
 	tests := []struct{ name, path, body string }{
 		{name: "GET", path: "/v1/hello"},

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // The AWS SigV4 test suites live outside the repository, in
@@ -32,32 +34,6 @@ const (
 )
 
 var suiteTime = time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC)
-
-func conformanceDir(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "conformance", sub)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("conformance data missing: %v", err)
-		}
-		t.Skipf("conformance data not present at %s", p)
-	}
-	return p
-}
 
 // rawReq is a request file parsed without net/http: the suites hold
 // requests a strict parser refuses (spaces in the path, folded headers).
@@ -169,7 +145,7 @@ func computeSigned(r rawReq, s3 bool, presigned bool, signed []string, payload s
 }
 
 func TestAWSCAuthSuite(t *testing.T) {
-	root := conformanceDir(t, "sigv4/aws-c-auth/v4")
+	root := testutil.Shared(t, "conformance", "sigv4", "aws-c-auth", "v4")
 	cases, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)
@@ -371,7 +347,7 @@ func signedHeaderSet(r rawReq) map[string]bool {
 }
 
 func TestBotocoreSuite(t *testing.T) {
-	root := conformanceDir(t, "sigv4/botocore-aws4_testsuite")
+	root := testutil.Shared(t, "conformance", "sigv4", "botocore-aws4_testsuite")
 	var dirs []string
 	for _, sub := range []string{"", "normalize-path", "post-sts-token"} {
 		entries, err := os.ReadDir(filepath.Join(root, sub))

@@ -30,14 +30,11 @@ var _ APIs = (*apigw.Service)(nil)
 
 // Options configures a Handler. APIs and Authz are required.
 type Options struct {
-	APIs   APIs
-	Authz  auth.Authorizer
-	Region string
-	Logger *slog.Logger
-	// Caller and RequestID read what the dispatcher put in the request
-	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
-	Caller    func(context.Context) *auth.Caller
-	RequestID func(context.Context) string
+	APIs  APIs
+	Authz auth.Authorizer
+	// Region (the resource ARNs' region), Logger, Caller and RequestID,
+	// defaulted alike for every mounted service; AccountID is unused.
+	controlplane.MountOptions
 }
 
 // Handler serves the API Gateway control plane. Mount it in
@@ -49,8 +46,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	d := controlplane.MountDefaults{Region: o.Region, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
-	o.Region, o.Logger, o.Caller, o.RequestID = d.Region, d.Logger, d.Caller, d.RequestID
+	o.MountOptions = o.MountOptions.Filled()
 	return &Handler{o: o, log: o.Logger.With("component", "apigwapi")}
 }
 
@@ -64,11 +60,8 @@ type call struct {
 
 // ServeHTTP routes, authorizes and answers.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqID := h.o.RequestID(r.Context())
-	c := &call{h: h, ctx: r.Context(), caller: h.o.Caller(r.Context()), r: r}
-	if c.caller == nil {
-		c.caller = auth.Anonymous
-	}
+	caller, reqID := h.o.Request(r.Context())
+	c := &call{h: h, ctx: r.Context(), caller: caller, r: r}
 	out, err := c.serve()
 	if err != nil {
 		e := awserr.As(err)
@@ -117,18 +110,7 @@ func (c *call) serve() (any, error) {
 func (c *call) authorize() error {
 	resource := "arn:aws:apigateway:" + c.h.o.Region + "::" + strings.TrimSuffix(c.r.URL.Path, "/")
 	action := "apigateway:" + c.r.Method
-	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource})
-	if err != nil {
-		return err
-	}
-	if d.Allowed {
-		return nil
-	}
-	msg := d.Message
-	if msg == "" {
-		msg = "User: " + c.caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource
-	}
-	return awserr.New(awserr.AccessDeniedException, "%s", msg+d.Because)
+	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
 }
 
 // route is a decoded /restapis path.

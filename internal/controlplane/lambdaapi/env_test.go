@@ -62,7 +62,8 @@ func newEnv(t *testing.T) *env {
 	e := &env{inv: &echoInvoker{calls: make(chan string, 10)}}
 	e.Env = cptest.New(t, "lambda", func(t testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		e.fns = functions.New(st, fakeRuntime{}, t.TempDir(), cptest.Region, acct, time.Now)
-		h := New(Options{Functions: e.fns, Invoker: e.inv, Authz: a, Region: cptest.Region, AccountID: acct})
+		h := New(Options{Functions: e.fns, Invoker: e.inv, Authz: a,
+			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
 		t.Cleanup(func() { _ = h.Close(context.Background()) })
 		return controlplane.Mount{Protocol: awserr.RESTJSON, Handler: h}
 	})

@@ -47,14 +47,10 @@ type Options struct {
 	Authz     auth.Authorizer
 	// Code reads an S3 object for CreateFunction/UpdateFunctionCode with
 	// S3Bucket and S3Key; nil answers those with InvalidParameterValueException.
-	Code      func(ctx context.Context, bucket, key string) ([]byte, error)
-	Region    string
-	AccountID string
-	Logger    *slog.Logger
-	// Caller and RequestID read what the dispatcher put in the request
-	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
-	Caller    func(context.Context) *auth.Caller
-	RequestID func(context.Context) string
+	Code func(ctx context.Context, bucket, key string) ([]byte, error)
+	// Region, AccountID, Logger, Caller and RequestID, defaulted alike
+	// for every mounted service.
+	controlplane.MountOptions
 }
 
 // Handler serves Lambda's API. Mount it in controlplane.Options.Services["lambda"].
@@ -71,8 +67,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	d := controlplane.MountDefaults{Region: o.Region, AccountID: o.AccountID, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
-	o.Region, o.AccountID, o.Logger, o.Caller, o.RequestID = d.Region, d.AccountID, d.Logger, d.Caller, d.RequestID
+	o.MountOptions = o.MountOptions.Filled()
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Handler{o: o, log: o.Logger.With("component", "lambdaapi"), asyncCtx: ctx, asyncStop: cancel}
 }
@@ -104,10 +99,8 @@ type call struct {
 
 // ServeHTTP routes the request, then runs the operation.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{h: h, w: w, r: r, ctx: r.Context(), caller: h.o.Caller(r.Context()), reqID: h.o.RequestID(r.Context())}
-	if c.caller == nil {
-		c.caller = auth.Anonymous
-	}
+	caller, reqID := h.o.Request(r.Context())
+	c := &call{h: h, w: w, r: r, ctx: r.Context(), caller: caller, reqID: reqID}
 	rt, ok := parseRoute(r.Method, r.URL.Path)
 	if !ok {
 		c.fail(awserr.New(awserr.UnknownOperationException, "Unknown operation"))
@@ -148,18 +141,8 @@ func (c *call) fail(err error) {
 // "User: ARN is not authorized to perform: lambda:GetFunction on resource:
 // ARN because no identity-based policy allows the lambda:GetFunction action".
 func (c *call) authorize(action, resource string, policies ...auth.Policy) error {
-	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource, ResourcePolicies: policies})
-	if err != nil {
-		return err
-	}
-	if d.Allowed {
-		return nil
-	}
-	msg := d.Message
-	if msg == "" {
-		msg = "User: " + c.caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource
-	}
-	return awserr.New(awserr.AccessDeniedException, "%s", msg+d.Because)
+	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller,
+		auth.Request{Action: action, Resource: resource, ResourcePolicies: policies}, awserr.AccessDeniedException)
 }
 
 // writeJSON answers with v as JSON.

@@ -25,7 +25,8 @@ func newEnv(t *testing.T) *env {
 	e := &env{}
 	e.Env = cptest.New(t, "logs", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		e.logs = logs.New(st, cptest.Region, acct, time.Now)
-		h := New(Options{Logs: e.logs, Authz: a, Region: cptest.Region, AccountID: acct})
+		h := New(Options{Logs: e.logs, Authz: a,
+			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
 		return controlplane.Mount{Protocol: awserr.JSON, Handler: h}
 	})
 	return e

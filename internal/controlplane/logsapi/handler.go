@@ -34,15 +34,11 @@ var _ Logs = (*logs.Service)(nil)
 
 // Options configures a Handler. Logs and Authz are required.
 type Options struct {
-	Logs      Logs
-	Authz     auth.Authorizer
-	Region    string
-	AccountID string
-	Logger    *slog.Logger
-	// Caller and RequestID read what the dispatcher put in the request
-	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
-	Caller    func(context.Context) *auth.Caller
-	RequestID func(context.Context) string
+	Logs  Logs
+	Authz auth.Authorizer
+	// Region, AccountID, Logger, Caller and RequestID, defaulted alike
+	// for every mounted service.
+	controlplane.MountOptions
 }
 
 // Handler serves CloudWatch Logs. Mount it in controlplane.Options.Services["logs"].
@@ -53,8 +49,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	d := controlplane.MountDefaults{Region: o.Region, AccountID: o.AccountID, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
-	o.Region, o.AccountID, o.Logger, o.Caller, o.RequestID = d.Region, d.AccountID, d.Logger, d.Caller, d.RequestID
+	o.MountOptions = o.MountOptions.Filled()
 	return &Handler{o: o, log: o.Logger.With("component", "logsapi")}
 }
 
@@ -87,11 +82,8 @@ var ops = map[string]operation{
 
 // ServeHTTP decodes X-Amz-Target and runs the operation.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqID := h.o.RequestID(r.Context())
-	c := &call{h: h, ctx: r.Context(), caller: h.o.Caller(r.Context())}
-	if c.caller == nil {
-		c.caller = auth.Anonymous
-	}
+	caller, reqID := h.o.Request(r.Context())
+	c := &call{h: h, ctx: r.Context(), caller: caller}
 	name, op, err := lookup(r)
 	if err == nil {
 		var body []byte
@@ -170,18 +162,7 @@ func (c *call) resource(group, stream string) string {
 }
 
 func (c *call) authorize(action, resource string) error {
-	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource})
-	if err != nil {
-		return err
-	}
-	if d.Allowed {
-		return nil
-	}
-	msg := d.Message
-	if msg == "" {
-		msg = "User: " + c.caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource
-	}
-	return awserr.New(awserr.AccessDeniedException, "%s", msg+d.Because)
+	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
 }
 
 func millis(t time.Time) int64 {

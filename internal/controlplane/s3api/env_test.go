@@ -21,7 +21,8 @@ type env struct{ *cptest.Env }
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	return &env{cptest.New(t, "s3", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
-		h := New(Options{Objects: s3.New(st, cptest.Region, time.Now), Authz: a, Region: cptest.Region, AccountID: acct})
+		h := New(Options{Objects: s3.New(st, cptest.Region, time.Now), Authz: a,
+			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
 		return controlplane.Mount{Protocol: awserr.RESTXML, Handler: h, S3: true, Anonymous: true}
 	})}
 }

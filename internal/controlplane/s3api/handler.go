@@ -36,16 +36,11 @@ var _ Objects = (*s3.Service)(nil)
 
 // Options configures a Handler. Objects and Authz are required.
 type Options struct {
-	Objects   Objects
-	Authz     auth.Authorizer
-	Region    string // the server's region: GetBucketLocation, x-amz-bucket-region
-	AccountID string
-	Now       func() time.Time
-	Logger    *slog.Logger
-	// Caller and RequestID read what the dispatcher put in the request
-	// context; nil uses controlplane.CallerFrom and RequestIDFrom.
-	Caller    func(context.Context) *auth.Caller
-	RequestID func(context.Context) string
+	Objects Objects
+	Authz   auth.Authorizer
+	Now     func() time.Time
+	// Region is the server's region: GetBucketLocation, x-amz-bucket-region.
+	controlplane.MountOptions
 }
 
 // Handler serves S3's REST-XML API. It is an http.Handler to mount in
@@ -66,8 +61,7 @@ func New(o Options) *Handler {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	d := controlplane.MountDefaults{Region: o.Region, AccountID: o.AccountID, Logger: o.Logger, Caller: o.Caller, RequestID: o.RequestID}.Filled()
-	o.Region, o.AccountID, o.Logger, o.Caller, o.RequestID = d.Region, d.AccountID, d.Logger, d.Caller, d.RequestID
+	o.MountOptions = o.MountOptions.Filled()
 	// S3's canonical user id is 64 hex digits; derive a stable one.
 	sum := sha256.Sum256([]byte("iamgate-s3-owner:" + o.AccountID))
 	return &Handler{o: o, log: o.Logger.With("component", "s3api"), uploads: newUploads(),
@@ -87,10 +81,8 @@ type call struct {
 
 // ServeHTTP decodes the operation, then runs it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{h: h, w: w, r: r, ctx: r.Context(), caller: h.o.Caller(r.Context()), reqID: h.o.RequestID(r.Context())}
-	if c.caller == nil {
-		c.caller = auth.Anonymous
-	}
+	caller, reqID := h.o.Request(r.Context())
+	c := &call{h: h, w: w, r: r, ctx: r.Context(), caller: caller, reqID: reqID}
 	c.t = parseTarget(r)
 	op, err := c.t.operation(r.Method)
 	if err != nil {

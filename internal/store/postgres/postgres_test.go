@@ -14,18 +14,14 @@ import (
 	"github.com/iamgate/iamgate/internal/store"
 	"github.com/iamgate/iamgate/internal/store/postgres"
 	"github.com/iamgate/iamgate/internal/store/storetest"
+	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // dsn returns the test database, or skips (fails under CI) without one.
 func dsn(t *testing.T) string {
 	t.Helper()
 	d := os.Getenv("IAMGATE_TEST_POSTGRES")
-	if d == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("IAMGATE_TEST_POSTGRES must be set in CI")
-		}
-		t.Skip("set IAMGATE_TEST_POSTGRES=postgres://... to run")
-	}
+	testutil.Need(t, d != "", "IAMGATE_TEST_POSTGRES is not set (set it to postgres://... to run)")
 	return d
 }
 

@@ -1,0 +1,117 @@
+package controlplane
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+)
+
+func TestMountOptionsFilled(t *testing.T) {
+	user := &auth.Caller{ARN: "arn:aws:iam::000000000000:user/u"}
+	ctx := context.WithValue(context.WithValue(context.Background(), callerKey, user), requestIDKey, "req-1")
+	tests := []struct {
+		name         string
+		in           MountOptions
+		region, acct string
+		caller       *auth.Caller
+		reqID        string
+	}{
+		{name: "zero", region: "us-east-1", acct: "000000000000", caller: user, reqID: "req-1"},
+		{name: "set", in: MountOptions{Region: "eu-west-1", AccountID: "123456789012",
+			Caller:    func(context.Context) *auth.Caller { return nil },
+			RequestID: func(context.Context) string { return "fixed" }},
+			region: "eu-west-1", acct: "123456789012", caller: auth.Anonymous, reqID: "fixed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.in.Filled()
+			if o.Logger == nil {
+				t.Fatal("Logger not defaulted")
+			}
+			caller, reqID := o.Request(ctx)
+			got := []string{o.Region, o.AccountID, reqID}
+			if diff := cmp.Diff([]string{tc.region, tc.acct, tc.reqID}, got); diff != "" {
+				t.Errorf("region, account, request id (-want +got)\n%s", diff)
+			}
+			if caller != tc.caller {
+				t.Errorf("caller = %v, want %v", caller, tc.caller)
+			}
+		})
+	}
+	t.Run("unsigned is anonymous", func(t *testing.T) {
+		if c, _ := (MountOptions{}).Filled().Request(context.Background()); c != auth.Anonymous {
+			t.Errorf("caller = %v, want auth.Anonymous", c)
+		}
+	})
+}
+
+func TestStatusesWriter(t *testing.T) {
+	s := Statuses{awserr.AccessDeniedException: http.StatusBadRequest}
+	tests := []struct {
+		name string
+		code awserr.Code
+		want int
+	}{
+		{"override", awserr.AccessDeniedException, http.StatusBadRequest},
+		{"central table", awserr.ValidationException, awserr.Status(awserr.ValidationException)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			s.Writer(rec, tc.code).WriteHeader(http.StatusTeapot)
+			if rec.Code != tc.want || s.Of(tc.code) != tc.want {
+				t.Errorf("status = %d, Of = %d, want %d", rec.Code, s.Of(tc.code), tc.want)
+			}
+		})
+	}
+}
+
+// storeError is an authorizer failure go-cmp can compare.
+type storeError struct{ Msg string }
+
+func (e *storeError) Error() string { return e.Msg }
+
+// decisionAuthz answers every request with one decision.
+type decisionAuthz struct {
+	d   auth.Decision
+	err error
+}
+
+func (f decisionAuthz) Authorize(context.Context, *auth.Caller, auth.Request) (auth.Decision, error) {
+	return f.d, f.err
+}
+
+func TestAuthorize(t *testing.T) {
+	caller := &auth.Caller{ARN: "arn:aws:iam::000000000000:user/u"}
+	req := auth.Request{Action: "logs:CreateLogGroup", Resource: "arn:aws:logs:us-east-1:000000000000:log-group:g"}
+	broken := &storeError{Msg: "store down"}
+	tests := []struct {
+		name  string
+		authz decisionAuthz
+		code  awserr.Code
+		want  error
+	}{
+		{"allowed", decisionAuthz{d: auth.Decision{Allowed: true}}, awserr.AccessDeniedException, nil},
+		{"authorizer fails", decisionAuthz{err: broken}, awserr.AccessDeniedException, broken},
+		{"denied, default wording", decisionAuthz{d: auth.Decision{Because: " because no identity-based policy allows the logs:CreateLogGroup action"}},
+			awserr.AccessDeniedException, &awserr.Error{Code: awserr.AccessDeniedException,
+				Message: "User: arn:aws:iam::000000000000:user/u is not authorized to perform: logs:CreateLogGroup on resource: " +
+					"arn:aws:logs:us-east-1:000000000000:log-group:g because no identity-based policy allows the logs:CreateLogGroup action"}},
+		{"denied, authorizer's wording, query code", decisionAuthz{d: auth.Decision{Message: "explicit", Because: " with an explicit deny"}},
+			awserr.AccessDenied, &awserr.Error{Code: awserr.AccessDenied, Message: "explicit with an explicit deny"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Authorize(context.Background(), tc.authz, caller, req, tc.code)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +136,17 @@ func TestShellQuote(t *testing.T) {
 		if got := shellQuote(in); got != want {
 			t.Errorf("%q: got %s want %s", in, got, want)
 		}
+	}
+}
+
+func TestConsoleHandler(t *testing.T) {
+	var b strings.Builder
+	log := slog.New(newConsoleHandler(&b, slog.LevelWarn)).With("component", "lambda")
+	log.Info("hidden")
+	log.Warn("python3.9 is not installed; running F on python3 (3.11.7)", "function", "F")
+	log.Error("invoke failed", "err", errors.New("boom"))
+	want := "warning: python3.9 is not installed; running F on python3 (3.11.7)\nerror: invoke failed: boom\n"
+	if b.String() != want {
+		t.Errorf("got %q", b.String())
 	}
 }

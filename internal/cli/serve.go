@@ -38,11 +38,10 @@ func newServe() *cobra.Command {
 }
 
 func logger(w io.Writer, debug bool) *slog.Logger {
-	level := slog.LevelWarn
 	if debug {
-		level = slog.LevelDebug
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return slog.New(newConsoleHandler(w, slog.LevelWarn))
 }
 
 // startServer builds, binds and starts serving; errors from Serve are logged.

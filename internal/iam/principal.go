@@ -54,6 +54,18 @@ type Principal struct {
 // InvalidClientTokenId. It does not check key status or expiry: signature
 // verification (LookupKey) does.
 func (s *Service) Principal(ctx context.Context, accessKeyID string) (Principal, error) {
+	if p, ok := s.cache.principal(accessKeyID); ok {
+		return p, nil
+	}
+	gen := s.cache.generation()
+	p, err := s.principal(ctx, accessKeyID)
+	if err == nil {
+		s.cache.putPrincipal(accessKeyID, cachedPrincipal{p: p, at: time.Now(), gen: gen})
+	}
+	return p, err
+}
+
+func (s *Service) principal(ctx context.Context, accessKeyID string) (Principal, error) {
 	if strings.HasPrefix(accessKeyID, "ASIA") {
 		return s.sessionPrincipal(ctx, accessKeyID)
 	}

@@ -52,6 +52,7 @@ type Service struct {
 	now           func() time.Time
 	validate      func(string) error
 	validateTrust func(string) error
+	cache         *identityCache
 }
 
 // New returns a Service storing in st and sealing secrets with s.
@@ -62,7 +63,9 @@ func New(st store.Store, s *seal.Sealer, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{st: st, sealer: s, acct: o.AccountID, now: o.Now, validate: o.ValidatePolicy, validateTrust: o.ValidateTrustPolicy}
+	cache := newIdentityCache()
+	return &Service{st: watchedStore{Store: st, cache: cache}, sealer: s, acct: o.AccountID, now: o.Now,
+		validate: o.ValidatePolicy, validateTrust: o.ValidateTrustPolicy, cache: cache}
 }
 
 // AccountID is the account this service's identities belong to.

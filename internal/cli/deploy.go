@@ -284,20 +284,10 @@ func (d *deployment) upload(ctx context.Context, key string, data []byte) (strin
 	return d.bucket, nil
 }
 
-// packageBody uploads local artifacts and returns the template to send.
-// The source text is kept, with only the artifact values replaced on their
-// own lines, so that the line numbers in the server's errors are the
-// user's; JSON is the fallback when a value cannot be replaced in place.
+// packageBody uploads local artifacts and returns the template to send
+// (see packageTemplate).
 func (d *deployment) packageBody(ctx context.Context, body []byte) (string, error) {
-	t, edits, err := packageArtifacts(ctx, d.template, body, d.prefix, d.upload)
-	if err != nil {
-		return "", err
-	}
-	if out, ok := spliceEdits(string(body), t, edits); ok {
-		return out, nil
-	}
-	out, err := json.MarshalIndent(t.Root, "", "  ")
-	return string(out), err
+	return packageTemplate(ctx, d.template, body, d.prefix, d.upload)
 }
 
 // spliceEdits replaces each edited value where it stands in the source:

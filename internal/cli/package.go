@@ -35,11 +35,17 @@ var artifactProps = map[string][]struct {
 }
 
 // packageTemplate uploads every local artifact the template names and
-// returns the rewritten template as JSON. Paths are relative to the template.
+// returns the template to deploy: the source text with only the artifact
+// values replaced on their own lines (so positions in errors are the
+// user's), or JSON when a value cannot be replaced in place. Paths are
+// relative to the template.
 func packageTemplate(ctx context.Context, file string, body []byte, prefix string, up uploader) (string, error) {
-	t, _, err := packageArtifacts(ctx, file, body, prefix, up)
+	t, edits, err := packageArtifacts(ctx, file, body, prefix, up)
 	if err != nil {
 		return "", err
+	}
+	if out, ok := spliceEdits(string(body), t, edits); ok {
+		return out, nil
 	}
 	out, err := json.MarshalIndent(t.Root, "", "  ")
 	return string(out), err

@@ -165,7 +165,7 @@ func (d *deployer) deploy(ctx context.Context, tmpl, stackName string, sc samCon
 	csName := fmt.Sprintf("iamgate-up-%d", time.Now().UnixNano())
 	fmt.Fprintf(d.stdout, "Deploying stack %s from %s\n", stackName, tmpl)
 	cs, err := eng.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: stackName, ChangeSetName: csName, ChangeSetType: typ,
-		TemplateBody: packaged, Parameters: plist, Capabilities: caps})
+		TemplateBody: packaged, Parameters: plist, Capabilities: caps, SourceName: tmpl})
 	if err != nil {
 		return err
 	}

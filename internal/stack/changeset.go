@@ -90,7 +90,7 @@ func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (Change
 			return ChangeSet{}, err
 		}
 	}
-	p, err := e.prepare(ctx, in.StackName, prev.Stack.StackID, body, params)
+	p, err := e.prepare(ctx, in.StackName, prev.Stack.StackID, in.SourceName, body, params)
 	if err != nil {
 		return ChangeSet{}, err
 	}
@@ -107,7 +107,7 @@ func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (Change
 	if len(cs.Changes) == 0 && exists && sameJSON(p.params, prev.Params) {
 		cs.Status, cs.ExecutionStatus, cs.StatusReason = "FAILED", "UNAVAILABLE", emptyChangeSetReason
 	}
-	rec := &csRecord{ChangeSet: cs, Template: body, Params: params, Type: in.ChangeSetType}
+	rec := &csRecord{ChangeSet: cs, Template: body, Params: params, Type: in.ChangeSetType, Source: in.SourceName}
 	return cs, e.saveChangeSet(ctx, rec)
 }
 
@@ -168,7 +168,7 @@ func (e *Engine) ExecuteChangeSet(ctx context.Context, stackName, name string) e
 		return err
 	}
 	create := rec.Stack.StackStatus == ReviewInProgress
-	p, err := e.prepare(ctx, rec.Stack.StackName, rec.Stack.StackID, cs.Template, cs.Params)
+	p, err := e.prepare(ctx, rec.Stack.StackName, rec.Stack.StackID, cs.Source, cs.Template, cs.Params)
 	if err != nil {
 		return err
 	}

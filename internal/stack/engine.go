@@ -68,8 +68,11 @@ type prepared struct {
 	noEcho    map[string]bool
 }
 
-func (e *Engine) prepare(ctx context.Context, stackName, stackID, body string, params map[string]string) (*prepared, error) {
-	t, err := cfn.Parse("template", []byte(body))
+func (e *Engine) prepare(ctx context.Context, stackName, stackID, source, body string, params map[string]string) (*prepared, error) {
+	if source == "" {
+		source = "template"
+	}
+	t, err := cfn.Parse(source, []byte(body))
 	if err != nil {
 		return nil, validation(err)
 	}

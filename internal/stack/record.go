@@ -34,6 +34,7 @@ type csRecord struct {
 	Template  string            `json:"template"`
 	Params    map[string]string `json:"params"`
 	Type      string            `json:"type"`
+	Source    string            `json:"source,omitempty"`
 }
 
 func (e *Engine) loadStack(ctx context.Context, r store.Reader, name string) (*record, error) {

@@ -207,7 +207,7 @@ func (e *Engine) GetTemplate(ctx context.Context, name, changeSet, stage string)
 		if err != nil {
 			return "", err
 		}
-		p, err := e.prepare(ctx, cs.ChangeSet.StackName, rec.Stack.StackID, cs.Template, cs.Params)
+		p, err := e.prepare(ctx, cs.ChangeSet.StackName, rec.Stack.StackID, cs.Source, cs.Template, cs.Params)
 		if err != nil {
 			return "", err
 		}
@@ -229,7 +229,7 @@ func (e *Engine) ValidateTemplate(ctx context.Context, body, url string) (Valida
 	if err != nil {
 		return ValidateResult{}, err
 	}
-	p, err := e.prepare(ctx, "validate", "", b, nil)
+	p, err := e.prepare(ctx, "validate", "", "", b, nil)
 	if err != nil {
 		return ValidateResult{}, err
 	}

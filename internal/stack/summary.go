@@ -61,7 +61,7 @@ func (e *Engine) GetTemplateSummary(ctx context.Context, body, url, stackName st
 	}
 	sort.Strings(out.ResourceTypes)
 	// Capabilities come from the processed template, as CloudFormation reports them.
-	if p, err := e.prepare(ctx, "summary", "", b, nil); err == nil {
+	if p, err := e.prepare(ctx, "summary", "", "", b, nil); err == nil {
 		out.Capabilities = requiredCapabilities(p.plan)
 		if len(out.Capabilities) > 0 {
 			out.CapabilitiesReason = "The following resource(s) require capabilities: [" + joinTypes(iamTypes(p)) + "]"

@@ -97,6 +97,9 @@ type ChangeSetInput struct {
 	Capabilities  []string
 	Tags          map[string]string
 	Description   string
+	// SourceName names the template in positions of errors ("template"
+	// when empty); in-process callers pass the file's path.
+	SourceName string
 }
 
 // ChangeSet is a change set as DescribeChangeSet returns it.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/cfn"
 )
 
 func TestSplitShellAndOverrides(t *testing.T) {
@@ -104,11 +105,14 @@ func TestPackageTemplateUploadsLocalCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var root map[string]any
-	if err := json.Unmarshal([]byte(out), &root); err != nil {
-		t.Fatal(err)
+	parsed, err := cfn.Parse("out", []byte(out))
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, out)
 	}
-	res := root["Resources"].(map[string]any)
+	if strings.Count(out, "\n") != strings.Count(string(body), "\n") {
+		t.Errorf("lines moved: the user's line numbers must stay valid:\n%s", out)
+	}
+	res := parsed.Root["Resources"].(map[string]any)
 	uri := res["F"].(map[string]any)["Properties"].(map[string]any)["CodeUri"].(string)
 	code := res["G"].(map[string]any)["Properties"].(map[string]any)["Code"].(map[string]any)
 	if !strings.HasPrefix(uri, "s3://bkt/pre/") || code["S3Bucket"] != "bkt" || !strings.HasPrefix(code["S3Key"].(string), "pre/") {

@@ -84,6 +84,9 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 		}
 		ip.Principal = iampolicy.Principal{ARN: p.ARN, AccountID: p.AccountID, Type: p.Type, UserID: p.UserID,
 			Username: p.Username, Tags: p.Tags, SourceIdentityARN: p.RoleARN}
+		if _, set := ip.Context["aws:TokenIssueTime"]; !set && !p.SessionIssued.IsZero() {
+			ip.Context["aws:TokenIssueTime"] = []string{p.SessionIssued.UTC().Format(time.RFC3339)}
+		}
 		if set.Identity, err = s.named(p.Identity, iampolicy.IdentityPolicy); err != nil {
 			return Decision{}, err
 		}

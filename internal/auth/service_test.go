@@ -161,3 +161,26 @@ func TestRequestKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenIssueTime: a role session's issue time is the aws:TokenIssueTime
+// context key. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-tokenissuetime
+func TestTokenIssueTime(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}`
+	role, err := svc.CreateRole(ctx, "r", "/", trust, "", time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.PutRolePolicy(ctx, "r", "recent", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*",
+		"Condition":{"DateGreaterThan":{"aws:TokenIssueTime":"2020-01-01T00:00:00Z"}}}]}`)
+	sess, err := svc.CreateSession(ctx, role.ARN, "session", time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.Authorize(ctx, callerOf(t, svc, sess.AccessKeyID), Request{Action: "iam:GetRole", Resource: role.ARN})
+	if err != nil || !d.Allowed {
+		t.Errorf("allowed = %v, %v; trace %v", d.Allowed, err, d.Trace)
+	}
+}

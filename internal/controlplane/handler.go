@@ -3,9 +3,8 @@ package controlplane
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
+	"github.com/google/uuid"
 	"io"
 	"log/slog"
 	"net/http"
@@ -74,7 +73,7 @@ func New(o Options) *Handler {
 		o.Now = time.Now
 	}
 	if o.NewRequestID == nil {
-		o.NewRequestID = newUUID
+		o.NewRequestID = uuid.NewString
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -232,14 +231,4 @@ func (h *Handler) authError(err error, p awserr.Protocol) *awserr.Error {
 func (h *Handler) logFailure(r *http.Request, reqID, service, action string, e *awserr.Error) {
 	h.log.Info("request failed", "request_id", reqID, "service", service, "action", action,
 		"code", string(e.Code), "status", awserr.Status(e.Code), "remote", r.RemoteAddr)
-}
-
-// newUUID returns a random version 4 UUID, the shape of AWS request ids.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	s := hex.EncodeToString(b[:])
-	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
 }

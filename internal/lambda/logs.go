@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"io"
 	"log/slog"
 	"os"
@@ -23,14 +24,7 @@ func streamName(now time.Time, version string) string {
 }
 
 // newRequestID returns a random (version 4) UUID, the form of Lambda request ids.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
+func newRequestID() string { return uuid.NewString() }
 
 func randomHex(n int) string {
 	b := make([]byte, n)

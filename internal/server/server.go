@@ -2,9 +2,9 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"log/slog"
 	"net"
 	"net/http"
@@ -159,9 +159,9 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
 	authn := auth.NewService(s.IAM, cfg.Now)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
-		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: newRequestID,
+		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: integrationRoles{s.IAM}})
-	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: newRequestID}
+	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}
 	mounted := func(component string) controlplane.MountOptions {
 		return controlplane.MountOptions{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}
 	}
@@ -177,7 +177,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 			MountOptions: mounted("apigateway")})},
 	}
 	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
-		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: newRequestID})
+		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if gateway.Match(r) {
 			gw.ServeHTTP(w, r)
@@ -189,7 +189,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		}
 		cp.ServeHTTP(w, r)
 	})
-	s.handler = m.instrument(s.handler, authn, authn, newRequestID)
+	s.handler = m.instrument(s.handler, authn, authn, uuid.NewString)
 }
 
 func openSealer(cfg Config) (*seal.Sealer, error) {
@@ -291,12 +291,4 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.st.Close())
 	return errors.Join(errs...)
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

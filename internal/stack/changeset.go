@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"github.com/google/uuid"
 	"regexp"
 	"sort"
 
@@ -98,7 +99,7 @@ func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (Change
 		return ChangeSet{}, err
 	}
 	cs := ChangeSet{
-		ChangeSetID:   "arn:aws:cloudformation:" + e.region + ":" + e.account + ":changeSet/" + in.ChangeSetName + "/" + newUUID(),
+		ChangeSetID:   "arn:aws:cloudformation:" + e.region + ":" + e.account + ":changeSet/" + in.ChangeSetName + "/" + uuid.NewString(),
 		ChangeSetName: in.ChangeSetName, StackID: prev.Stack.StackID, StackName: in.StackName, Description: in.Description,
 		Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", CreationTime: e.now().UTC(),
 		Parameters: paramList(p.params, p.noEcho), Capabilities: in.Capabilities, Tags: in.Tags,

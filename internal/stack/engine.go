@@ -2,10 +2,9 @@ package stack
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"github.com/google/uuid"
 	"log/slog"
 	"sort"
 	"strings"
@@ -188,16 +187,8 @@ func checkCapabilities(plan *cfn.Plan, have []string) error {
 	return awserr.New(awserr.InsufficientCapabilities, "Requires capabilities : [%s]", need[0])
 }
 
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
 func (e *Engine) stackID(name string) string {
-	return "arn:aws:cloudformation:" + e.region + ":" + e.account + ":stack/" + name + "/" + newUUID()
+	return "arn:aws:cloudformation:" + e.region + ":" + e.account + ":stack/" + name + "/" + uuid.NewString()
 }
 
 func paramList(values map[string]string, noEcho map[string]bool) []Parameter {

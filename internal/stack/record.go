@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"strconv"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -137,7 +138,7 @@ func (e *Engine) event(ctx context.Context, rec *record, logical, physical, typ,
 		ResourceType: typ, Timestamp: e.now().UTC(), ResourceStatus: status, ResourceStatusReason: reason,
 	}
 	if logical == rec.Stack.StackName && typ == "AWS::CloudFormation::Stack" {
-		ev.EventID = newUUID()
+		ev.EventID = uuid.NewString()
 	}
 	b, _ := json.Marshal(ev)
 	if _, err := e.st.Append(context.WithoutCancel(ctx), eventStream(rec.Stack.StackID), b); err != nil {

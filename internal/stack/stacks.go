@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"encoding/json"
+	"github.com/google/uuid"
 	"sort"
 	"strings"
 
@@ -19,7 +20,7 @@ func processedJSON(p *prepared) string {
 // CreateStack creates a stack directly (no change set), as CreateStack does.
 func (e *Engine) CreateStack(ctx context.Context, in ChangeSetInput) (string, error) {
 	in.ChangeSetType = "CREATE"
-	in.ChangeSetName = "iamgate-create-" + newUUID()[:8]
+	in.ChangeSetName = "iamgate-create-" + uuid.NewString()[:8]
 	if strings.Contains(in.TemplateBody, "AWS::Serverless") && !hasCap(in.Capabilities, "CAPABILITY_AUTO_EXPAND") {
 		return "", awserr.New(awserr.InsufficientCapabilities, "Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
 	}
@@ -33,7 +34,7 @@ func (e *Engine) CreateStack(ctx context.Context, in ChangeSetInput) (string, er
 // UpdateStack updates a stack directly.
 func (e *Engine) UpdateStack(ctx context.Context, in ChangeSetInput) (string, error) {
 	in.ChangeSetType = "UPDATE"
-	in.ChangeSetName = "iamgate-update-" + newUUID()[:8]
+	in.ChangeSetName = "iamgate-update-" + uuid.NewString()[:8]
 	cs, err := e.CreateChangeSet(ctx, in)
 	if err != nil {
 		return "", err

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -366,4 +367,15 @@ func principalJSON(p string) map[string]any {
 		return map[string]any{"AWS": p}
 	}
 	return map[string]any{"Service": p}
+}
+
+// NameOf reduces the FunctionName forms Lambda accepts to the name: "name",
+// "name:qualifier", "123456789012:function:name[:qualifier]",
+// "arn:aws:lambda:region:123456789012:function:name[:qualifier]".
+func NameOf(v string) string {
+	if i := strings.Index(v, ":function:"); i >= 0 {
+		v = v[i+len(":function:"):]
+	}
+	name, _, _ := strings.Cut(v, ":")
+	return name
 }

@@ -189,3 +189,14 @@ func TestSyncAcrossNodes(t *testing.T) {
 		t.Errorf("sync of a missing function: %v", err)
 	}
 }
+
+func TestNameOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"f": "f", "f:$LATEST": "f", "123456789012:function:f": "f",
+		"arn:aws:lambda:us-east-1:123456789012:function:f": "f", "arn:aws:lambda:us-east-1:123456789012:function:f:prod": "f",
+	} {
+		if got := NameOf(in); got != want {
+			t.Errorf("NameOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

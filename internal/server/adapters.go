@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/functions"
@@ -28,13 +27,7 @@ type invoker struct {
 }
 
 func (i invoker) InvokeFunction(ctx context.Context, functionARN string, payload []byte) ([]byte, string, error) {
-	name := functionARN
-	if k := strings.Index(name, ":function:"); k >= 0 {
-		name = name[k+len(":function:"):]
-	}
-	if k := strings.IndexByte(name, ':'); k >= 0 {
-		name = name[:k]
-	}
+	name := functions.NameOf(functionARN)
 	// Sync first: a replica sharing the store may have deployed or changed it.
 	if err := i.funcs.Sync(ctx, name); err != nil {
 		return nil, "", err

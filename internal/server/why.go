@@ -139,13 +139,7 @@ func innerRequest(r *http.Request) (*http.Request, error) {
 type functionPolicies struct{ funcs *functions.Service }
 
 func (f functionPolicies) FunctionPolicy(ctx context.Context, functionARN string) (string, error) {
-	name := functionARN
-	if k := strings.Index(name, ":function:"); k >= 0 {
-		name = name[k+len(":function:"):]
-	}
-	if k := strings.IndexByte(name, ':'); k >= 0 {
-		name = name[:k]
-	}
+	name := functions.NameOf(functionARN)
 	c, err := f.funcs.Get(ctx, name)
 	if err != nil {
 		return "", err

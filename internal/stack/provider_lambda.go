@@ -127,20 +127,9 @@ func (p *functionProvider) Delete(ctx context.Context, prev State) error {
 
 type permissionProvider struct{ fns Functions }
 
-// functionName accepts a name, a function ARN or a partial ARN.
-func functionName(s string) string {
-	if i := strings.Index(s, ":function:"); i >= 0 {
-		s = s[i+len(":function:"):]
-	}
-	if i := strings.IndexByte(s, ':'); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}
-
 func (p *permissionProvider) Create(ctx context.Context, in *Input) (Result, error) {
 	sid := physicalName(in.StackName, in.LogicalID, 100, true)
-	fn := functionName(str(in.Props, "FunctionName"))
+	fn := functions.NameOf(str(in.Props, "FunctionName"))
 	err := p.fns.AddPermission(ctx, fn, functions.Permission{Sid: sid, Action: str(in.Props, "Action"),
 		Principal: str(in.Props, "Principal"), SourceArn: str(in.Props, "SourceArn"), SourceAccount: str(in.Props, "SourceAccount")})
 	if err != nil {
@@ -154,5 +143,5 @@ func (p *permissionProvider) Update(ctx context.Context, in *Input, prev State) 
 }
 
 func (p *permissionProvider) Delete(ctx context.Context, prev State) error {
-	return p.fns.RemovePermission(ctx, functionName(str(prev.Props, "FunctionName")), prev.PhysicalID)
+	return p.fns.RemovePermission(ctx, functions.NameOf(str(prev.Props, "FunctionName")), prev.PhysicalID)
 }

@@ -186,7 +186,7 @@ func (c *call) createFunction() error {
 	if err := c.readJSON(&req, maxCreate); err != nil {
 		return err
 	}
-	name := functionName(req.FunctionName)
+	name := functions.NameOf(req.FunctionName)
 	if name == "" {
 		return awserr.New(InvalidParameter, "1 validation error detected: Value null at 'functionName' failed to satisfy constraint: Member must not be null")
 	}

@@ -188,7 +188,7 @@ func (c *call) readJSON(v any, limit int64) error {
 
 // name resolves the route's function name: a name, a partial ARN
 // (123456789012:function:name) or a full ARN, with an optional qualifier.
-func (c *call) name() string { return functionName(c.rt.function) }
+func (c *call) name() string { return functions.NameOf(c.rt.function) }
 
 // arn is the resource ARN IAM checks for the route's function.
 func (c *call) arn() string { return c.h.o.Functions.ARN(c.name()) }

@@ -63,17 +63,6 @@ func parseRoute(method, path string) (route, bool) {
 	return route{}, false
 }
 
-// functionName reduces the FunctionName forms Lambda accepts to the name:
-// "name", "name:qualifier", "123456789012:function:name[:qualifier]",
-// "arn:aws:lambda:region:123456789012:function:name[:qualifier]".
-func functionName(v string) string {
-	if i := strings.Index(v, ":function:"); i >= 0 {
-		v = v[i+len(":function:"):]
-	}
-	name, _, _ := strings.Cut(v, ":")
-	return name
-}
-
 // checkQualifier accepts only $LATEST: there are no published versions or
 // aliases here.
 func checkQualifier(fullName, arn string) error {

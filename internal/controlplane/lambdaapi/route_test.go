@@ -1,6 +1,7 @@
 package lambdaapi
 
 import (
+	"github.com/iamgate/iamgate/internal/functions"
 	"strings"
 	"testing"
 )
@@ -45,8 +46,8 @@ func TestFunctionName(t *testing.T) {
 	}
 	for in, want := range tests {
 		t.Run(in, func(t *testing.T) {
-			if got := functionName(in); got != want {
-				t.Errorf("functionName(%q) = %q, want %q", in, got, want)
+			if got := functions.NameOf(in); got != want {
+				t.Errorf("NameOf(%q) = %q, want %q", in, got, want)
 			}
 		})
 	}
@@ -67,8 +68,8 @@ func FuzzParseRoute(f *testing.F) {
 		if ops[rt.op] == nil {
 			t.Fatalf("route %q has no handler", rt.op)
 		}
-		if n := functionName(rt.function); strings.ContainsAny(n, "/:") {
-			t.Fatalf("functionName(%q) = %q", rt.function, n)
+		if n := functions.NameOf(rt.function); strings.ContainsAny(n, "/:") {
+			t.Fatalf("NameOf(%q) = %q", rt.function, n)
 		}
 	})
 }

@@ -229,3 +229,18 @@ func TestGetTemplateSummary(t *testing.T) {
 		t.Errorf("resource types %v", s.ResourceTypes)
 	}
 }
+
+// TestUpdateRemovesDependentsFirst: resources dropped by an update are
+// deleted in reverse of the order the previous deployment created them.
+func TestUpdateRemovesDependentsFirst(t *testing.T) {
+	e, recs := newEngine(t)
+	v1 := "Resources:\n  G1:\n    Type: AWS::Logs::LogGroup\n  G2:\n    Type: AWS::Logs::LogGroup\n    DependsOn: G1\n  G3:\n    Type: AWS::Logs::LogGroup\n    DependsOn: G2\n"
+	v2 := "Resources:\n  Other:\n    Type: AWS::Logs::LogGroup\n"
+	deploy(t, e, v1, "CREATE")
+	recs["AWS::Logs::LogGroup"].calls = nil
+	deploy(t, e, v2, "UPDATE")
+	want := []string{"create Other", "delete G3", "delete G2", "delete G1"}
+	if got := recs["AWS::Logs::LogGroup"].calls; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("calls %v, want %v", got, want)
+	}
+}

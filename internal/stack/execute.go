@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
@@ -30,6 +31,7 @@ func (e *Engine) apply(ctx context.Context, rec *record, p *prepared, create boo
 		return err
 	}
 	before := cloneResources(rec.Resources)
+	beforeOrder := append([]string(nil), rec.Order...)
 	var done []string     // logical ids created or updated by this run, in order
 	var replaced []*State // old resources replaced during this run
 	vals := &values{rec: rec}
@@ -56,7 +58,7 @@ func (e *Engine) apply(ctx context.Context, rec *record, p *prepared, create boo
 		rec.Stack.StackStatus = UpdateCompleteCleanup
 		e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, UpdateCompleteCleanup, "")
 	}
-	e.cleanup(ctx, rec, before, p, replaced)
+	e.cleanup(ctx, rec, beforeOrder, p, replaced)
 	rec.Stack.StackStatus = complete
 	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, complete, "")
 	return e.saveStack(ctx, rec)
@@ -148,8 +150,9 @@ func cloneResources(m map[string]*State) map[string]*State {
 }
 
 // cleanup deletes replaced resources and resources the plan no longer has,
-// dependents first.
-func (e *Engine) cleanup(ctx context.Context, rec *record, before map[string]*State, p *prepared, replaced []*State) {
+// dependents first: in reverse of the order the previous deployment created
+// them.
+func (e *Engine) cleanup(ctx context.Context, rec *record, prevOrder []string, p *prepared, replaced []*State) {
 	inPlan := map[string]bool{}
 	for _, id := range p.plan.Order() {
 		inPlan[id] = true
@@ -157,23 +160,35 @@ func (e *Engine) cleanup(ctx context.Context, rec *record, before map[string]*St
 	for i := len(replaced) - 1; i >= 0; i-- {
 		e.deleteOne(ctx, rec, replaced[i], false)
 	}
-	order := append([]string(nil), rec.Order...)
-	for id := range before {
-		if !contains(order, id) {
-			order = append(order, id)
-		}
-	}
-	prevOrder := keysInOrder(before, order)
-	for i := len(prevOrder) - 1; i >= 0; i-- {
-		id := prevOrder[i]
+	order := deletionOrder(prevOrder, rec.Resources)
+	for i := len(order) - 1; i >= 0; i-- {
+		id := order[i]
 		if inPlan[id] {
 			continue
 		}
-		if st, ok := rec.Resources[id]; ok {
-			e.deleteOne(ctx, rec, st, false)
-			delete(rec.Resources, id)
+		e.deleteOne(ctx, rec, rec.Resources[id], false)
+		delete(rec.Resources, id)
+	}
+}
+
+// deletionOrder is the creation order of the resources present, with any
+// resource the order does not name (state from an interrupted run) first,
+// so that it is deleted last.
+func deletionOrder(order []string, resources map[string]*State) []string {
+	var unlisted, out []string
+	for id := range resources {
+		if !contains(order, id) {
+			unlisted = append(unlisted, id)
 		}
 	}
+	sort.Strings(unlisted)
+	out = append(out, unlisted...)
+	for _, id := range order {
+		if _, ok := resources[id]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func contains(l []string, s string) bool {
@@ -183,16 +198,6 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func keysInOrder(m map[string]*State, order []string) []string {
-	var out []string
-	for _, id := range order {
-		if _, ok := m[id]; ok {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func (e *Engine) deleteOne(ctx context.Context, rec *record, st *State, strict bool) error {
@@ -275,12 +280,7 @@ func (e *Engine) destroy(ctx context.Context, rec *record) error {
 	if err := e.saveStack(ctx, rec); err != nil {
 		return err
 	}
-	order := append([]string(nil), rec.Order...)
-	for id := range rec.Resources {
-		if !contains(order, id) {
-			order = append(order, id)
-		}
-	}
+	order := deletionOrder(rec.Order, rec.Resources)
 	for i := len(order) - 1; i >= 0; i-- {
 		st, ok := rec.Resources[order[i]]
 		if !ok {

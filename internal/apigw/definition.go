@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -172,7 +173,7 @@ func (sp *spec) definition() (*Definition, error) {
 	tree := newImportTree()
 	var errs []string
 	paths := mapAt(sp.doc, "paths")
-	for _, p := range sortedKeys(paths) {
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
 		if !strings.HasPrefix(p, "/") {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("Path %q is ignored: a REST API resource path starts with '/'", p))
 			continue
@@ -183,7 +184,7 @@ func (sp *spec) definition() (*Definition, error) {
 			errs = append(errs, err.Error())
 			continue
 		}
-		for _, key := range sortedKeys(item) {
+		for _, key := range slices.Sorted(maps.Keys(item)) {
 			verb, ok := httpVerb(key)
 			if !ok {
 				continue
@@ -290,13 +291,4 @@ func stringsAt(m map[string]any, key string) []string {
 		}
 	}
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,8 +1,10 @@
 package apigw
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,7 +52,7 @@ func TestParseDefinitionSeed(t *testing.T) {
 func methodsOf(def *Definition) []string {
 	var out []string
 	for _, r := range def.Resources {
-		for _, k := range sortedKeys(anyMap(r.Methods)) {
+		for _, k := range slices.Sorted(maps.Keys(anyMap(r.Methods))) {
 			m := r.Methods[k]
 			typ := ""
 			if m.Integration != nil {

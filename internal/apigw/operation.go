@@ -2,6 +2,8 @@ package apigw
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -39,7 +41,7 @@ func (sp *spec) applySecurity(m *Method, op map[string]any) error {
 	if ok {
 		for _, r := range reqs {
 			req, _ := r.(map[string]any)
-			for _, name := range sortedKeys(req) {
+			for _, name := range slices.Sorted(maps.Keys(req)) {
 				if err := sp.applyScheme(m, name); err != nil {
 					return err
 				}

@@ -1,6 +1,10 @@
 package cfn
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // evalConditions evaluates every entry of the Conditions section once.
 // Conditions may name parameters, pseudo parameters, mappings and other
@@ -12,7 +16,7 @@ func (p *Plan) evalConditions() error {
 	}
 	p.condDefs = defs
 	visiting := map[string]bool{}
-	for _, name := range sortedKeys(defs) {
+	for _, name := range slices.Sorted(maps.Keys(defs)) {
 		if _, err := p.condition(name, visiting, []string{"Conditions", name}); err != nil {
 			return err
 		}

@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -90,7 +92,7 @@ func (e *evaluator) eval(path []string, v any) (any, error) {
 		}
 		// Sorted, so that the first error reported is the same every time.
 		out := make(map[string]any, len(v))
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			r, err := e.eval(childPath(path, k), v[k])
 			if err != nil {
 				return nil, err

@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -25,7 +27,7 @@ func (p *Plan) collectRefs(path []string, v any, out *[]refUse) error {
 				}
 			}
 		}
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			if err := p.collectRefs(childPath(path, k), v[k], out); err != nil {
 				return err
 			}
@@ -102,7 +104,7 @@ func (p *Plan) collectSub(path []string, arg any, out *[]refUse) error {
 		}
 		*out = append(*out, refUse{name: part.text, path: path})
 	}
-	for _, k := range sortedKeys(vars) {
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		if err := p.collectRefs(childPath(childPath(path, "1"), k), vars[k], out); err != nil {
 			return err
 		}
@@ -165,7 +167,7 @@ func (p *Plan) link() error {
 		path := []string{"Resources", id}
 		def := p.t.Root["Resources"].(map[string]any)[id].(map[string]any)
 		var uses []refUse
-		for _, k := range sortedKeys(def) {
+		for _, k := range slices.Sorted(maps.Keys(def)) {
 			if k == "Type" || k == "Condition" || k == "DependsOn" {
 				continue
 			}
@@ -276,7 +278,7 @@ func (p *Plan) checkOutputs() error {
 		return err
 	}
 	var u unresolved
-	for _, key := range sortedKeys(section) {
+	for _, key := range slices.Sorted(maps.Keys(section)) {
 		path := []string{"Outputs", key}
 		def, ok := section[key].(map[string]any)
 		if !ok {

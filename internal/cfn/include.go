@@ -3,7 +3,8 @@ package cfn
 import (
 	"context"
 	"errors"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -98,7 +99,7 @@ func (t *Template) expand(ctx context.Context, l IncludeLoader, v any, path []st
 				return t.expandFnTransform(ctx, l, v, tr, path)
 			}
 		}
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			nv, err := t.expand(ctx, l, v[k], childPath(path, k))
 			if err != nil {
 				return nil, err
@@ -253,15 +254,6 @@ func parseS3URI(s string) (bucket string, ok bool) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // childPath returns path+name in a fresh slice, so that siblings never share
 // a backing array.

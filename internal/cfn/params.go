@@ -2,7 +2,9 @@ package cfn
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,7 +46,7 @@ func (p *Plan) bindParameters(overrides map[string]string) error {
 		return p.t.Errorf(nil, "Parameters: [%s] do not exist in the template", strings.Join(unknown, ", "))
 	}
 	var missing []string
-	for _, name := range sortedKeys(section) {
+	for _, name := range slices.Sorted(maps.Keys(section)) {
 		path := []string{"Parameters", name}
 		def, ok := section[name].(map[string]any)
 		if !ok {
@@ -78,7 +80,7 @@ func (p *Plan) bindParameters(overrides map[string]string) error {
 
 // declare checks a parameter's declaration (type and properties).
 func (p *Plan) declare(path []string, name string, def map[string]any) (*param, error) {
-	for _, k := range sortedKeys(def) {
+	for _, k := range slices.Sorted(maps.Keys(def)) {
 		if !paramProps[k] {
 			return nil, p.t.Errorf(childPath(path, k), "Template format error: Invalid template parameter property '%s'", k)
 		}

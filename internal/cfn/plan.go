@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -116,7 +118,7 @@ func (p *Plan) section(name string) (map[string]any, error) {
 
 // selectResources keeps the resources whose Condition holds.
 func (p *Plan) selectResources(res map[string]any) error {
-	for _, id := range sortedKeys(res) {
+	for _, id := range slices.Sorted(maps.Keys(res)) {
 		path := []string{"Resources", id}
 		def, ok := res[id].(map[string]any)
 		if !ok {
@@ -260,7 +262,7 @@ func (p *Plan) resolveString(path []string, v any, res ResolvedValues, msg strin
 // templateOrder sorts the keys of the mapping at path by source position,
 // falling back to name order, so outputs list as written.
 func (p *Plan) templateOrder(path []string, m map[string]any) []string {
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	sort.SliceStable(keys, func(i, j int) bool {
 		a, b := p.t.Pos(childPath(path, keys[i])...), p.t.Pos(childPath(path, keys[j])...)
 		if a.File != b.File {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -464,7 +466,7 @@ func (d *deployment) parameters(body string, create bool) []cftypes.Parameter {
 	}
 	decl, _ := t.Root["Parameters"].(map[string]any)
 	var out []cftypes.Parameter
-	for _, k := range sortedKeys(decl) {
+	for _, k := range slices.Sorted(maps.Keys(decl)) {
 		if v, ok := d.params[k]; ok {
 			out = append(out, cftypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(v)})
 		} else if !create {

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -502,7 +504,7 @@ func collectCodeUris(v any, path []string, uri string, edits *[]artifactEdit) {
 	if !ok {
 		return
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		p := append(append([]string(nil), path...), k)
 		if s, ok := m[k].(string); ok && k == "CodeUri" && s != "" {
 			*edits = append(*edits, artifactEdit{path: p, old: s, new: uri})

@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/cfn"
@@ -82,7 +83,7 @@ func packageArtifacts(ctx context.Context, file string, body []byte, prefix stri
 			edits = append(edits, artifactEdit{path: path, old: s, new: uri})
 		}
 	}
-	for _, id := range sortedKeys(resources) {
+	for _, id := range slices.Sorted(maps.Keys(resources)) {
 		r, _ := resources[id].(map[string]any)
 		typ, _ := r["Type"].(string)
 		props, _ := r["Properties"].(map[string]any)
@@ -112,15 +113,6 @@ func packageArtifacts(ctx context.Context, file string, body []byte, prefix stri
 		}
 	}
 	return t, edits, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func isLocal(s string) bool {

@@ -3,6 +3,7 @@ package controlplane
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -514,7 +515,7 @@ func merge(dst, src map[string]string) map[string]string {
 
 func sortedTagList(m map[string]string) []iam.Tag {
 	out := []iam.Tag{}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, iam.Tag{Key: k, Value: m[k]})
 	}
 	return out
@@ -589,7 +590,7 @@ func (a *fakeAdmin) PolicySourcesFor(_ context.Context, arn string) (PolicySourc
 	}
 	for _, o := range owners {
 		typ, _, _ := strings.Cut(o, "/")
-		for _, n := range sortedKeys(a.inline[o]) {
+		for _, n := range slices.Sorted(maps.Keys(a.inline[o])) {
 			out.Identity = append(out.Identity, iam.PolicySource{PolicyDoc: iam.PolicyDoc{Name: o + " inline " + n, Document: a.inline[o][n]}, ID: n, Type: typ})
 		}
 		for _, p := range a.attached[o] {

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 
@@ -165,17 +166,8 @@ func tagList(m map[string]string) members[tag] {
 		return nil
 	}
 	out := make(members[tag], 0, len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, tag{Key: k, Value: m[k]})
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

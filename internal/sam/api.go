@@ -2,7 +2,9 @@ package sam
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 )
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
@@ -162,7 +164,7 @@ func (x *translator) addAuth(id string, p map[string]any, body map[string]any) (
 		return nil, resourceError(id, "Auth works only with inline Swagger specified in 'DefinitionBody' property.")
 	}
 	for k := range auth {
-		if !contains(authProperties, k) {
+		if !slices.Contains(authProperties, k) {
 			return nil, resourceError(id, "Invalid value for 'Auth' property")
 		}
 	}
@@ -174,7 +176,7 @@ func (x *translator) addAuth(id string, p map[string]any, body map[string]any) (
 	if err != nil {
 		return nil, err
 	}
-	paths := sortedKeys(body["paths"].(map[string]any))
+	paths := slices.Sorted(maps.Keys(body["paths"].(map[string]any)))
 	if len(authorizers) > 0 {
 		sd := securityDefs(body)
 		for name := range authorizers {

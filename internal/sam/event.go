@@ -2,6 +2,8 @@ package sam
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -40,7 +42,7 @@ func (x *translator) functionEvents(fid string, r map[string]any, attrs map[stri
 
 // sortedEventIDs orders events by their Path (or ID), as the translator does.
 func sortedEventIDs(events map[string]any) []string {
-	ids := sortedKeys(events)
+	ids := slices.Sorted(maps.Keys(events))
 	key := func(id string) string {
 		if ev, ok := events[id].(map[string]any); ok {
 			if ep, ok := ev["Properties"].(map[string]any); ok {
@@ -280,7 +282,7 @@ func addRequestParameters(fid, eid string, body map[string]any, path, method str
 
 func onlyKeys(m map[string]any, allowed ...string) bool {
 	for k := range m {
-		if !contains(allowed, k) {
+		if !slices.Contains(allowed, k) {
 			return false
 		}
 	}

@@ -2,7 +2,9 @@ package sam
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -41,10 +43,10 @@ func parseGlobals(v any) (globals, *samError) {
 	if !ok {
 		return nil, globalsError("'Globals' must be a dictionary")
 	}
-	for _, section := range sortedKeys(m) {
+	for _, section := range slices.Sorted(maps.Keys(m)) {
 		typ, known := globalSections[section]
 		if !known {
-			if contains(otherSections, section) {
+			if slices.Contains(otherSections, section) {
 				continue
 			}
 			return nil, globalsError(fmt.Sprintf("'%s' is not supported. Must be one of the following values - %s",
@@ -54,8 +56,8 @@ func parseGlobals(v any) (globals, *samError) {
 		if !ok {
 			return nil, globalsError(fmt.Sprintf("Value of %s must be a dictionary", section))
 		}
-		for _, p := range sortedKeys(body) {
-			if !contains(globalProps[section], p) {
+		for _, p := range slices.Sorted(maps.Keys(body)) {
+			if !slices.Contains(globalProps[section], p) {
 				return nil, globalsError(fmt.Sprintf("'%s' is not a supported property of '%s'. Must be one of the following values - %s",
 					p, section, pyList(globalProps[section])))
 			}
@@ -78,20 +80,11 @@ func pyList(names []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
 // apply merges the globals into every matching resource: local values win,
 // maps merge key by key, lists concatenate (global first), intrinsics count
 // as plain values.
 func (g globals) apply(res map[string]any) {
-	for _, id := range sortedKeys(res) {
+	for _, id := range slices.Sorted(maps.Keys(res)) {
 		r, _ := res[id].(map[string]any)
 		typ, _ := r["Type"].(string)
 		gp, ok := g[typ]
@@ -134,7 +127,7 @@ var openAPI3 = regexp.MustCompile(`\A3(\.\d)(\.\d)?$`)
 // fixOpenAPIVersions makes SAM-managed bodies declare the OpenApiVersion of
 // their API when it is 3.x (the translator does this after merging Globals).
 func fixOpenAPIVersions(res map[string]any) {
-	for _, id := range sortedKeys(res) {
+	for _, id := range slices.Sorted(maps.Keys(res)) {
 		r, _ := res[id].(map[string]any)
 		if r["Type"] != typeAPI {
 			continue

@@ -1,6 +1,8 @@
 package sam
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +26,7 @@ func swaggerSkeleton() map[string]any {
 // addDefaultDefinitionBodies gives every Api without a definition a skeleton
 // body that SAM manages (its events add the paths).
 func (x *translator) addDefaultDefinitionBodies() {
-	for _, id := range sortedKeys(x.res) {
+	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[id].(map[string]any)
 		if r["Type"] != typeAPI {
 			continue
@@ -50,7 +52,7 @@ func (x *translator) implicitAPI() []*samError {
 		"Properties": map[string]any{"StageName": "Prod", "DefinitionBody": swaggerSkeleton(), manageSwagger: true},
 	}
 	var errs []*samError
-	for _, fid := range sortedKeys(x.res) {
+	for _, fid := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[fid].(map[string]any)
 		if r["Type"] != typeFunction {
 			continue
@@ -71,7 +73,7 @@ func (x *translator) implicitEvents(fid string, r map[string]any) *samError {
 	cond, _ := r["Condition"].(string)
 	del, _ := r["DeletionPolicy"].(string)
 	repl, _ := r["UpdateReplacePolicy"].(string)
-	for _, eid := range sortedKeys(events) {
+	for _, eid := range slices.Sorted(maps.Keys(events)) {
 		ev, _ := events[eid].(map[string]any)
 		if ev == nil || ev["Type"] != "Api" {
 			continue
@@ -162,7 +164,7 @@ func (x *translator) implicitAttributes() {
 			}
 		}
 		if all && len(set) > 0 {
-			names := sortedKeys(set)
+			names := slices.Sorted(maps.Keys(set))
 			if len(names) == 1 {
 				r["Condition"] = names[0]
 			} else {
@@ -226,7 +228,7 @@ func condRefs(conds []string) []any {
 // implicitPathConditions wraps a managed API path in a condition when all of
 // its methods come from conditional functions.
 func (x *translator) implicitPathConditions() {
-	for _, api := range sortedKeys(x.res) {
+	for _, api := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[api].(map[string]any)
 		if r["Type"] != typeAPI {
 			continue
@@ -237,7 +239,7 @@ func (x *translator) implicitPathConditions() {
 			continue
 		}
 		paths := body["paths"].(map[string]any)
-		for _, path := range sortedKeys(paths) {
+		for _, path := range slices.Sorted(maps.Keys(paths)) {
 			methods := x.apiConds[api][path]
 			set := map[string]bool{}
 			all := len(methods) > 0
@@ -250,7 +252,7 @@ func (x *translator) implicitPathConditions() {
 			if !all {
 				continue
 			}
-			names := sortedKeys(set)
+			names := slices.Sorted(maps.Keys(set))
 			if len(names) == 1 {
 				paths[path] = makeConditional(names[0], paths[path])
 				continue

@@ -3,6 +3,8 @@ package sam
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -70,7 +72,7 @@ func methodResources(body map[string]any, path string, stage any) []any {
 	var methods []string
 	for _, pi := range conditionalContents(paths[path]) {
 		pm, _ := pi.(map[string]any)
-		methods = append(methods, sortedKeys(pm)...)
+		methods = append(methods, slices.Sorted(maps.Keys(pm))...)
 	}
 	p := pathForArn(path)
 	out := make([]any, 0, len(methods))

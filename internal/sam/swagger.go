@@ -2,7 +2,9 @@ package sam
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -201,7 +203,7 @@ func methodsOfPath(body map[string]any, path string) ([]string, []map[string]any
 	var defs []map[string]any
 	for _, pi := range conditionalContents(paths[path]) {
 		pm, _ := pi.(map[string]any)
-		for _, name := range sortedKeys(pm) {
+		for _, name := range slices.Sorted(maps.Keys(pm)) {
 			if name == "summary" || name == "description" || name == "parameters" {
 				continue
 			}

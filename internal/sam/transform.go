@@ -2,7 +2,8 @@ package sam
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/cfn"
@@ -137,7 +138,7 @@ func (x *translator) run() (map[string]any, error) {
 // validateResources checks the shape the translator's parser checks before
 // any plugin runs.
 func (x *translator) validateResources() *samError {
-	for _, id := range sortedKeys(x.res) {
+	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, ok := x.res[id].(map[string]any)
 		if !ok {
 			return templateError(fmt.Sprintf("All 'Resources' must be Objects. If you're using YAML, this may be an indentation issue."))
@@ -187,7 +188,7 @@ func (x *translator) parameterValues() map[string]any {
 // bodies), then APIs, as the translator orders them.
 func (x *translator) translateAll() {
 	var fns, apis []string
-	for _, id := range sortedKeys(x.res) {
+	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[id].(map[string]any)
 		switch r["Type"] {
 		case typeFunction:
@@ -275,13 +276,4 @@ func props(r map[string]any) map[string]any {
 		r["Properties"] = p
 	}
 	return p
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

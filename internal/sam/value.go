@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -140,7 +142,7 @@ func isAlnum(s string) bool {
 // tagList turns a SAM Tags map into CloudFormation's Key/Value list, keys sorted.
 func tagList(tags map[string]any) []any {
 	out := make([]any, 0, len(tags))
-	for _, k := range sortedKeys(tags) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		out = append(out, map[string]any{"Key": k, "Value": tags[k]})
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -177,7 +178,7 @@ func (e *Engine) cleanup(ctx context.Context, rec *record, prevOrder []string, p
 func deletionOrder(order []string, resources map[string]*State) []string {
 	var unlisted, out []string
 	for id := range resources {
-		if !contains(order, id) {
+		if !slices.Contains(order, id) {
 			unlisted = append(unlisted, id)
 		}
 	}
@@ -189,15 +190,6 @@ func deletionOrder(order []string, resources map[string]*State) []string {
 		}
 	}
 	return out
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (e *Engine) deleteOne(ctx context.Context, rec *record, st *State, strict bool) error {

@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"github.com/iamgate/iamgate/internal/iam"
 )
@@ -109,7 +110,7 @@ func (p *userProvider) attach(ctx context.Context, name string, next, prev map[s
 		}
 	}
 	for _, arn := range strList(prev, "ManagedPolicyArns") {
-		if !contains(strList(next, "ManagedPolicyArns"), arn) {
+		if !slices.Contains(strList(next, "ManagedPolicyArns"), arn) {
 			_ = p.iam.DetachUserPolicy(ctx, name, arn)
 		}
 	}
@@ -119,7 +120,7 @@ func (p *userProvider) attach(ctx context.Context, name string, next, prev map[s
 		}
 	}
 	for _, g := range strList(prev, "Groups") {
-		if !contains(strList(next, "Groups"), g) {
+		if !slices.Contains(strList(next, "Groups"), g) {
 			_ = p.iam.RemoveUserFromGroup(ctx, g, name)
 		}
 	}
@@ -219,17 +220,17 @@ func (p *policyProvider) remove(ctx context.Context, old, next map[string]any) {
 	name := str(old, "PolicyName")
 	same := next != nil && str(next, "PolicyName") == name
 	for _, u := range strList(old, "Users") {
-		if !same || !contains(strList(next, "Users"), u) {
+		if !same || !slices.Contains(strList(next, "Users"), u) {
 			_ = p.iam.DeleteUserPolicy(ctx, u, name)
 		}
 	}
 	for _, g := range strList(old, "Groups") {
-		if !same || !contains(strList(next, "Groups"), g) {
+		if !same || !slices.Contains(strList(next, "Groups"), g) {
 			_ = p.iam.DeleteGroupPolicy(ctx, g, name)
 		}
 	}
 	for _, r := range strList(old, "Roles") {
-		if !same || !contains(strList(next, "Roles"), r) {
+		if !same || !slices.Contains(strList(next, "Roles"), r) {
 			_ = p.iam.DeleteRolePolicy(ctx, r, name)
 		}
 	}

@@ -1,6 +1,9 @@
 package stack
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 type groupProvider struct{ iam IAM }
 
@@ -21,7 +24,7 @@ func (p *groupProvider) attach(ctx context.Context, name string, next, prev map[
 		}
 	}
 	for _, arn := range strList(prev, "ManagedPolicyArns") {
-		if !contains(strList(next, "ManagedPolicyArns"), arn) {
+		if !slices.Contains(strList(next, "ManagedPolicyArns"), arn) {
 			_ = p.iam.DetachGroupPolicy(ctx, name, arn)
 		}
 	}
@@ -83,7 +86,7 @@ func (p *groupAdditionProvider) Update(ctx context.Context, in *Input, prev Stat
 		return Result{}, err
 	}
 	for _, u := range strList(prev.Props, "Users") {
-		if !contains(strList(in.Props, "Users"), u) {
+		if !slices.Contains(strList(in.Props, "Users"), u) {
 			_ = p.iam.RemoveUserFromGroup(ctx, str(prev.Props, "GroupName"), u)
 		}
 	}

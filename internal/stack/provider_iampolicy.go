@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"slices"
 
 	"github.com/iamgate/iamgate/internal/iam"
 )
@@ -43,7 +44,7 @@ func (p *managedPolicyProvider) link(ctx context.Context, arn string, next, prev
 			}
 		}
 		for _, h := range strList(prev, a.prop) {
-			if !contains(strList(next, a.prop), h) {
+			if !slices.Contains(strList(next, a.prop), h) {
 				_ = a.detach(ctx, h, arn)
 			}
 		}

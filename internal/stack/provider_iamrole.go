@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/iam"
@@ -39,7 +40,7 @@ func (p *roleProvider) attach(ctx context.Context, name string, next, prev map[s
 		}
 	}
 	for _, arn := range strList(prev, "ManagedPolicyArns") {
-		if !contains(strList(next, "ManagedPolicyArns"), arn) {
+		if !slices.Contains(strList(next, "ManagedPolicyArns"), arn) {
 			_ = p.iam.DetachRolePolicy(ctx, name, arn)
 		}
 	}

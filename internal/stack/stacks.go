@@ -3,9 +3,12 @@ package stack
 import (
 	"context"
 	"encoding/json"
-	"github.com/google/uuid"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 )
@@ -21,7 +24,7 @@ func processedJSON(p *prepared) string {
 func (e *Engine) CreateStack(ctx context.Context, in ChangeSetInput) (string, error) {
 	in.ChangeSetType = "CREATE"
 	in.ChangeSetName = "iamgate-create-" + uuid.NewString()[:8]
-	if strings.Contains(in.TemplateBody, "AWS::Serverless") && !hasCap(in.Capabilities, "CAPABILITY_AUTO_EXPAND") {
+	if strings.Contains(in.TemplateBody, "AWS::Serverless") && !slices.Contains(in.Capabilities, "CAPABILITY_AUTO_EXPAND") {
 		return "", awserr.New(awserr.InsufficientCapabilities, "Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
 	}
 	cs, err := e.CreateChangeSet(ctx, in)
@@ -44,15 +47,6 @@ func (e *Engine) UpdateStack(ctx context.Context, in ChangeSetInput) (string, er
 		return "", awserr.New(awserr.ValidationError, "No updates are to be performed.")
 	}
 	return cs.StackID, e.ExecuteChangeSet(ctx, in.StackName, in.ChangeSetName)
-}
-
-func hasCap(l []string, c string) bool {
-	for _, x := range l {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // DeleteStack deletes a stack and every resource it created. Deleting a stack
@@ -115,7 +109,7 @@ func (e *Engine) ListStacks(ctx context.Context, filter []string) ([]Stack, erro
 			if err := json.Unmarshal(it.Value, &rec); err != nil {
 				return nil, err
 			}
-			if len(filter) == 0 || hasCap(filter, rec.Stack.StackStatus) {
+			if len(filter) == 0 || slices.Contains(filter, rec.Stack.StackStatus) {
 				out = append(out, rec.Stack)
 			}
 		}
@@ -239,7 +233,7 @@ func (e *Engine) ValidateTemplate(ctx context.Context, body, url string) (Valida
 		res.Reason = "The following resource(s) require capabilities: [" + strings.Join(iamTypes(p), ", ") + "]"
 	}
 	decl, _ := p.processed.Root["Parameters"].(map[string]any)
-	for _, k := range sortedKeys(decl) {
+	for _, k := range slices.Sorted(maps.Keys(decl)) {
 		d, _ := decl[k].(map[string]any)
 		tp := TemplateParameter{Key: k, Description: toString(d["Description"])}
 		if v, ok := d["Default"]; ok {
@@ -261,14 +255,5 @@ func iamTypes(p *prepared) []string {
 			out = append(out, typ)
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -2,6 +2,8 @@ package stack
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/iamgate/iamgate/internal/cfn"
@@ -36,7 +38,7 @@ func (e *Engine) GetTemplateSummary(ctx context.Context, body, url, stackName st
 		}
 	}
 	decl, _ := t.Root["Parameters"].(map[string]any)
-	for _, k := range sortedKeys(decl) {
+	for _, k := range slices.Sorted(maps.Keys(decl)) {
 		d, _ := decl[k].(map[string]any)
 		tp := TemplateParameter{Key: k, Description: toString(d["Description"]), Type: toString(d["Type"]), NoEcho: toString(d["NoEcho"]) == "true"}
 		if v, ok := d["Default"]; ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 )
 
@@ -106,17 +107,9 @@ func intProp(props map[string]any, key string, def int) int {
 	case float64:
 		return int(v)
 	case string:
-		n := 0
-		for _, c := range v {
-			if c < '0' || c > '9' {
-				return def
-			}
-			n = n*10 + int(c-'0')
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
 		}
-		if v == "" {
-			return def
-		}
-		return n
 	}
 	return def
 }

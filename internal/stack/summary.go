@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/iamgate/iamgate/internal/cfn"
 )
@@ -66,19 +67,8 @@ func (e *Engine) GetTemplateSummary(ctx context.Context, body, url, stackName st
 	if p, err := e.prepare(ctx, "summary", "", "", b, nil); err == nil {
 		out.Capabilities = requiredCapabilities(p.plan)
 		if len(out.Capabilities) > 0 {
-			out.CapabilitiesReason = "The following resource(s) require capabilities: [" + joinTypes(iamTypes(p)) + "]"
+			out.CapabilitiesReason = "The following resource(s) require capabilities: [" + strings.Join(iamTypes(p), ", ") + "]"
 		}
 	}
 	return out, nil
-}
-
-func joinTypes(l []string) string {
-	s := ""
-	for i, x := range l {
-		if i > 0 {
-			s += ", "
-		}
-		s += x
-	}
-	return s
 }

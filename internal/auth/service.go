@@ -18,6 +18,7 @@ import (
 type Identities interface {
 	LookupKey(ctx context.Context, accessKeyID string) (iam.KeyInfo, bool, error)
 	Principal(ctx context.Context, accessKeyID string) (iam.Principal, error)
+	RoleSessionPrincipal(ctx context.Context, roleARN, sessionName string) (iam.Principal, error)
 }
 
 // Service authenticates with sigv4 against IAM's keys and authorizes with
@@ -64,8 +65,9 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request, opts sigv4.
 	if err != nil {
 		return nil, err
 	}
-	return &Caller{AccessKeyID: res.AccessKeyID, SessionToken: res.SessionToken, ARN: p.ARN, AccountID: p.AccountID,
-		UserID: p.UserID, Username: p.Username, Type: p.Type, Signed: res, identity: &p}, nil
+	c := callerOfPrincipal(p, res.AccessKeyID)
+	c.SessionToken, c.Signed = res.SessionToken, res
+	return c, nil
 }
 
 // Authorize evaluates the caller's identity policies, boundary, session

@@ -143,6 +143,32 @@ func (s *Service) rolePrincipal(ctx context.Context, sess *sessionRec) (Principa
 	if role.ID != sess.RoleID {
 		return Principal{}, invalidToken() // the role was deleted and re-created
 	}
+	return s.roleSession(ctx, role, sess)
+}
+
+// RoleSessionPrincipal is the principal of a session of roleARN named
+// sessionName, exactly as a session CreateSession issued (without a session
+// policy) resolves: for a service acting as a role it passes, such as
+// CloudFormation with a stack's service role. A missing role is
+// NoSuchEntity; a bad session name is ValidationError.
+func (s *Service) RoleSessionPrincipal(ctx context.Context, roleARN, sessionName string) (Principal, error) {
+	if err := checkSessionName(sessionName); err != nil {
+		return Principal{}, err
+	}
+	role, err := s.roleFromARN(ctx, s.st, roleARN)
+	if err != nil {
+		return Principal{}, err
+	}
+	p, err := s.roleSession(ctx, role, &sessionRec{Role: role.Name, RoleID: role.ID, SessionName: sessionName})
+	if err != nil {
+		return Principal{}, err
+	}
+	p.SessionIssued = s.clock()
+	return p, nil
+}
+
+func (s *Service) roleSession(ctx context.Context, role *roleRec, sess *sessionRec) (Principal, error) {
+	var err error
 	p := Principal{
 		ARN:       "arn:aws:sts::" + s.acct + ":assumed-role/" + role.Name + "/" + sess.SessionName,
 		AccountID: s.acct, Type: TypeAssumedRole, UserID: role.ID + ":" + sess.SessionName,

@@ -43,7 +43,7 @@ func FuzzParseDefinition(f *testing.F) {
 				if verb == MethodAny {
 					continue
 				}
-				res, _, _, ok := snap.Match(verb, r.Path)
+				res, _, _, ok := snap.Match(verb, SplitPath(r.Path))
 				if !ok || res.Path != r.Path {
 					t.Fatalf("%s %s does not match its own resource", verb, r.Path)
 				}

@@ -46,10 +46,18 @@ paths:
 		{"GET", "/bare", "/{proxy+}", map[string]string{"proxy": "bare"}},
 		{"GET", "/bare/child", "/bare/child", nil},
 		{"PUT", "/", "", nil},
+		// Methods are case-sensitive (RFC 9110 section 9.1): "get" is not
+		// GET, and ANY stands for API Gateway's seven methods only.
+		{"get", "/hello", "", nil},
+		{"Get", "/items/42", "", nil},
+		{"get", "/items/42/tags", "", nil},
+		{"PROPFIND", "/items/42/tags", "", nil},
+		{"get", "/anything", "", nil},
+		{"HEAD", "/items/42/tags", "/items/{id}/tags", map[string]string{"id": "42"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
-			res, m, params, ok := snap.Match(tc.method, tc.path)
+			res, m, params, ok := snap.Match(tc.method, SplitPath(tc.path))
 			if tc.resource == "" {
 				if ok {
 					t.Fatalf("matched %s", res.Path)

@@ -42,11 +42,11 @@ func TestServiceSeedLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, m, params, ok := snap.Match("GET", "/hello")
+	res, m, params, ok := snap.Match("GET", SplitPath("/hello"))
 	if !ok || res.Path != "/hello" || m.AuthorizationType != AuthIAM || params != nil {
 		t.Fatalf("Match = %v %v %v %v", res, m, params, ok)
 	}
-	if _, _, _, ok := snap.Match("POST", "/hello"); ok {
+	if _, _, _, ok := snap.Match("POST", SplitPath("/hello")); ok {
 		t.Error("POST /hello matched")
 	}
 
@@ -58,7 +58,7 @@ func TestServiceSeedLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, ok := snap2.Match("GET", "/hello"); !ok {
+	if _, _, _, ok := snap2.Match("GET", SplitPath("/hello")); !ok {
 		t.Error("deployed snapshot changed after PutRestAPI")
 	}
 	res2, err := s.GetResources(ctx, api.ID)

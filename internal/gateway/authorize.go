@@ -193,10 +193,11 @@ func denialMessage(caller *auth.Caller, resource string, d auth.Decision) string
 	return msg
 }
 
-// methodARN is arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}.
+// methodARN is arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path},
+// built from the same method string and resource parts that were routed.
 func (g *Gateway) methodARN(c *call) string {
 	return "arn:aws:execute-api:" + g.o.Region + ":" + g.o.AccountID + ":" +
-		c.tgt.APIID + "/" + c.tgt.Stage + "/" + c.r.Method + "/" + strings.TrimPrefix(c.tgt.Path, "/")
+		c.tgt.APIID + "/" + c.tgt.Stage + "/" + c.r.Method + "/" + strings.Join(c.tgt.Parts, "/")
 }
 
 // requestContext holds the global condition keys API Gateway sets.

@@ -150,7 +150,8 @@ func (g *Gateway) resolve(c *call) bool {
 		return false
 	}
 	c.snap = snap
-	c.res, c.method, c.params, ok = snap.Match(c.r.Method, t.Path)
+	// r.Method exactly as sent: the method routed is the method in the ARN.
+	c.res, c.method, c.params, ok = snap.Match(c.r.Method, t.Parts)
 	if !ok {
 		c.trace.Route = "no method " + c.r.Method + " on a resource matching " + t.Path
 		return false

@@ -5,14 +5,16 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // target is where a data-plane request goes.
 type target struct {
 	APIID string
 	Stage string
-	// Parts are the decoded parts of the resource path ("/hello/world" →
-	// ["hello" "world"]); Path is "/" + their join.
+	// Parts are the parts of the resource path ("/hello/world" →
+	// ["hello" "world"]); Path is "/" + their join. No part is empty, ".",
+	// ".." or contains "/": see resourceParts.
 	Parts []string
 	Path  string
 	// PathStyle is true for /restapis/{id}/{stage}/_user_request_/... URLs.
@@ -24,68 +26,94 @@ const (
 	userRequest    = "_user_request_"
 )
 
-// Match tells the server whether a request is for the data plane.
+// Match tells the server whether a request is for the data plane. It
+// agrees with route: a request route accepts is always matched.
 func Match(r *http.Request) bool {
 	if _, ok := hostAPIID(r.Host); ok {
 		return true
 	}
-	_, ok := pathStyle(r.URL.EscapedPath())
+	_, ok := route(r)
 	return ok
 }
 
 // route finds the API, stage and resource path of r. ok is false when the
 // request names no API or no stage; callers answer Missing Authentication
-// Token then.
+// Token then. The resource path comes from resourceParts, the one decision
+// of what is both routed and authorized.
 func route(r *http.Request) (target, bool) {
 	escaped := r.URL.EscapedPath()
-	if id, ok := hostAPIID(r.Host); ok {
-		parts, ok := splitEscaped(escaped)
-		if !ok || len(parts) == 0 || parts[0] == "" {
+	id, hostStyle := hostAPIID(r.Host)
+	if !hostStyle && !strings.HasPrefix(strings.TrimLeft(escaped, "/"), restapisPrefix[1:]) {
+		return target{}, false // cheap refusal of every control-plane path
+	}
+	parts, ok := resourceParts(escaped)
+	if !ok {
+		return target{}, false
+	}
+	if hostStyle {
+		if len(parts) == 0 {
 			return target{}, false
 		}
 		return newTarget(id, parts[0], parts[1:], false), true
 	}
-	if t, ok := pathStyle(escaped); ok {
-		return t, true
-	}
-	return target{}, false
-}
-
-// pathStyle parses /restapis/{id}/{stage}/_user_request_[/{path}].
-func pathStyle(escaped string) (target, bool) {
-	if !strings.HasPrefix(escaped, restapisPrefix) {
-		return target{}, false
-	}
-	parts, ok := splitEscaped(escaped)
-	if !ok || len(parts) < 4 || parts[0] != "restapis" || parts[3] != userRequest || parts[1] == "" || parts[2] == "" {
+	if len(parts) < 4 || parts[0] != "restapis" || parts[3] != userRequest || !validAPIID(parts[1]) {
 		return target{}, false
 	}
 	return newTarget(parts[1], parts[2], parts[4:], true), true
 }
 
 func newTarget(id, stage string, rest []string, pathStyle bool) target {
-	// One trailing slash addresses the same resource ("/hello/").
-	if n := len(rest); n > 0 && rest[n-1] == "" {
-		rest = rest[:n-1]
-	}
 	return target{APIID: id, Stage: stage, Parts: rest, Path: "/" + strings.Join(rest, "/"), PathStyle: pathStyle}
 }
 
-// splitEscaped splits an escaped path on "/" and decodes each part, so an
-// encoded slash stays inside its part.
-func splitEscaped(escaped string) ([]string, bool) {
-	p := strings.TrimPrefix(escaped, "/")
-	if p == "" {
-		return nil, true
-	}
-	raw := strings.Split(p, "/")
-	out := make([]string, len(raw))
-	for i, s := range raw {
-		d, err := url.PathUnescape(s)
+// resourceParts is the one function that decides, from the escaped request
+// path, the path that is routed, matched against resources, named in the
+// method ARN and sent to the function. Every step keeps those the same
+// string:
+//
+//   - The path is percent-decoded once, before it is split, so an encoded
+//     slash (%2F or %2f) separates parts like "/" does. API Gateway decodes
+//     a request path once before it routes it, which is why a path
+//     parameter cannot carry a slash, encoded or not
+//     (https://dev.classmethod.jp/articles/amazon-api-gateway-path-parameter-slash/;
+//     a slash must be sent double-encoded, %252F, to reach a parameter as
+//     %2F). Keeping "a%2Fb" as one part would let a request for
+//     /items/42%2F be served by /items/{id} while the method ARN reads
+//     items/42/.
+//   - Empty parts (repeated and trailing slashes), "." and ".." are removed
+//     as RFC 3986 section 5.2.4 does, the normalization that SigV4 applies
+//     to the path it signs for every service but S3 ("Normalize URI paths
+//     according to RFC 3986. Remove redundant and relative path
+//     components.", https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
+//     Dot segments spelled %2e are resolved too: they are dots once decoded.
+//
+// ok is false for an escape that does not decode and for a path that is
+// not UTF-8 once decoded (the proxy event, JSON, cannot carry it: the
+// function would be told another path than the one authorized); the
+// request then names no resource.
+func resourceParts(escaped string) ([]string, bool) {
+	decoded := escaped
+	if strings.IndexByte(escaped, '%') >= 0 {
+		d, err := url.PathUnescape(escaped)
 		if err != nil {
 			return nil, false
 		}
-		out[i] = d
+		decoded = d
+	}
+	if !utf8.ValidString(decoded) {
+		return nil, false
+	}
+	out := make([]string, 0, strings.Count(decoded, "/"))
+	for part := range strings.SplitSeq(decoded, "/") {
+		switch part {
+		case "", ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, part)
+		}
 	}
 	return out, true
 }
@@ -93,6 +121,9 @@ func splitEscaped(escaped string) ([]string, bool) {
 // hostAPIID recognises {apiId}.execute-api.{region}.amazonaws.com and
 // {apiId}.execute-api.localhost, with or without a port.
 func hostAPIID(host string) (string, bool) {
+	if !strings.Contains(host, ".execute-api.") && !strings.Contains(strings.ToLower(host), ".execute-api.") {
+		return "", false
+	}
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+func hostStyle(path string) string { return "http://abc123.execute-api.us-east-1.amazonaws.com" + path }
+
 func TestRoute(t *testing.T) {
 	tests := []struct {
 		name, url string
@@ -18,7 +20,18 @@ func TestRoute(t *testing.T) {
 		{"localhost", "http://abc123.execute-api.localhost:4566/v1", &target{APIID: "abc123", Stage: "v1", Parts: []string{}, Path: "/"}},
 		{"path style", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_/hello", &target{APIID: "abc123", Stage: "v1", Parts: []string{"hello"}, Path: "/hello", PathStyle: true}},
 		{"path style root", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_", &target{APIID: "abc123", Stage: "v1", Parts: []string{}, Path: "/", PathStyle: true}},
-		{"encoded slash stays in its part", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_/a%2Fb/c", &target{APIID: "abc123", Stage: "v1", Parts: []string{"a/b", "c"}, Path: "/a/b/c", PathStyle: true}},
+		// An encoded slash separates parts, as API Gateway decodes the path
+		// once before routing: parts and path always agree.
+		{"encoded slash separates", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_/a%2Fb/c", &target{APIID: "abc123", Stage: "v1", Parts: []string{"a", "b", "c"}, Path: "/a/b/c", PathStyle: true}},
+		{"lower-case encoded slash", hostStyle("/v1/items%2f42"), &target{APIID: "abc123", Stage: "v1", Parts: []string{"items", "42"}, Path: "/items/42"}},
+		{"trailing encoded slash", hostStyle("/v1/items/42%2F"), &target{APIID: "abc123", Stage: "v1", Parts: []string{"items", "42"}, Path: "/items/42"}},
+		{"repeated slashes", hostStyle("//v1//items///42//"), &target{APIID: "abc123", Stage: "v1", Parts: []string{"items", "42"}, Path: "/items/42"}},
+		{"dot segments", hostStyle("/v1/./items/x/../42"), &target{APIID: "abc123", Stage: "v1", Parts: []string{"items", "42"}, Path: "/items/42"}},
+		{"encoded dot segments", hostStyle("/v1/items/x/%2e%2E/42/%2E"), &target{APIID: "abc123", Stage: "v1", Parts: []string{"items", "42"}, Path: "/items/42"}},
+		{"dot segment above the root", hostStyle("/../../v1/items"), &target{APIID: "abc123", Stage: "v1", Parts: []string{"items"}, Path: "/items"}},
+		{"dot segments change the stage", hostStyle("/v1/../v2/items"), &target{APIID: "abc123", Stage: "v2", Parts: []string{"items"}, Path: "/items"}},
+		{"double-encoded slash is a literal", hostStyle("/v1/a%252Fb"), &target{APIID: "abc123", Stage: "v1", Parts: []string{"a%2Fb"}, Path: "/a%2Fb"}},
+		{"dots leave the user request", "http://127.0.0.1:4566/restapis/abc123/v1/_user_request_/../x", nil},
 		{"control plane path", "http://127.0.0.1:4566/restapis/abc123/stages", nil},
 		{"other host", "http://example.com/v1/hello", nil},
 		{"no stage", "http://abc123.execute-api.us-east-1.amazonaws.com/", nil},
@@ -77,6 +90,11 @@ func FuzzRoute(f *testing.F) {
 		}
 		if !strings.HasPrefix(tgt.Path, "/") || tgt.Path != "/"+strings.Join(tgt.Parts, "/") {
 			t.Fatalf("path %q disagrees with parts %q", tgt.Path, tgt.Parts)
+		}
+		for _, p := range tgt.Parts {
+			if p == "" || p == "." || p == ".." || strings.Contains(p, "/") {
+				t.Fatalf("part %q of %q is not a canonical path part", p, tgt.Path)
+			}
 		}
 	})
 }

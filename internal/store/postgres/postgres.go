@@ -49,7 +49,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	s := &Store{pool: newPool(cfg, poolSize)}
 	err = s.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, schema)
+		_, err := tx.Exec(ctx, schema+decisionsSchema)
 		return err
 	})
 	if err != nil {

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentAppendsGetDistinctSeqs", testConcurrentAppend},
 		{"ReopenKeepsEverything", testReopen},
 		{"CloseTwiceIsSafe", testCloseTwice},
+		{"DecisionLogKeepsNewest", testDecisions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -58,6 +58,9 @@ type Mount struct {
 	Anonymous bool
 	// Global services accept any region in the credential scope.
 	Global bool
+	// Limit returns the largest body the service takes for a request and
+	// its answer past it; nil (or a zero Err) is 10 MiB with a 413.
+	Limit func(*http.Request) BodyLimit
 }
 
 // Handler serves the AWS control plane. It is an http.Handler.
@@ -134,9 +137,21 @@ func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID strin
 	if m.Global {
 		opts.Region = ""
 	}
+	// Cap the body before the authenticator reads it to hash the payload.
+	if tl := capBody(r, limitFor(m, r)); tl != nil {
+		h.logFailure(r, reqID, name, "", tl.Limit.Err)
+		writeTooLarge(w, m.Protocol, tl, reqID)
+		return
+	}
 	caller, err := h.o.Auth.Authenticate(r.Context(), r, opts)
 	if err != nil {
 		var se *sigv4.Error
+		var tl *BodyTooLarge
+		if errors.As(err, &tl) {
+			h.logFailure(r, reqID, name, "", tl.Limit.Err)
+			writeTooLarge(w, m.Protocol, tl, reqID)
+			return
+		}
 		if m.Anonymous && errors.As(err, &se) && se.Reason == sigv4.MissingAuthentication {
 			caller, err = auth.Anonymous, nil
 		} else {
@@ -204,6 +219,10 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
+	}
+	if r.ContentLength > maxQueryBody {
+		// Refused unread: the signature cannot be checked without the body.
+		return nil, errors.New("body too large")
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxQueryBody+1))
 	if err != nil {

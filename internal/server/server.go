@@ -52,6 +52,17 @@ type Config struct {
 	// store; replicas sharing one PostgreSQL must share it. Default:
 	// {DataDir}/master.key, created on first start.
 	MasterKeyFile string
+	// Conn bounds connections; zero fields take AWS-like defaults
+	// (connlimit.go).
+	Conn ConnLimits
+}
+
+// ConnLimits are the listener's timeouts and connection limit.
+type ConnLimits struct {
+	HeaderTimeout time.Duration // request line and headers
+	BodyIdle      time.Duration // longest silence within a request body
+	IdleTimeout   time.Duration // keep-alive connection between requests
+	MaxConns      int           // open connections at once
 }
 
 // Server is one iamgate node.
@@ -97,6 +108,22 @@ func (c *Config) defaults() {
 	}
 	if c.Notice == nil {
 		c.Notice = func(string) {}
+	}
+	c.Conn.defaults()
+}
+
+func (c *ConnLimits) defaults() {
+	if c.HeaderTimeout <= 0 {
+		c.HeaderTimeout = defaultHeaderTimeout
+	}
+	if c.BodyIdle <= 0 {
+		c.BodyIdle = defaultBodyIdle
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = defaultIdleTimeout
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = defaultMaxConns
 	}
 }
 
@@ -168,10 +195,10 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn,
 		Code: s.objectBytes, MountOptions: mounted("lambda-api")})
 	mounts := map[string]controlplane.Mount{
-		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true,
+		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true, Limit: s3api.BodyLimit,
 			Handler: s3api.New(s3api.Options{Objects: s.S3, Authz: authn, Now: cfg.Now, MountOptions: mounted("s3")})},
-		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI},
-		"logs": {Protocol: awserr.JSON, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn,
+		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI, Limit: s.lambdaAPI.BodyLimit},
+		"logs": {Protocol: awserr.JSON, Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn,
 			MountOptions: mounted("logs")})},
 		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn,
 			MountOptions: mounted("apigateway")})},
@@ -190,6 +217,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		cp.ServeHTTP(w, r)
 	})
 	s.handler = m.instrument(s.handler, authn, authn, uuid.NewString)
+	s.handler = bodyIdle(s.handler, cfg.Conn.BodyIdle)
 }
 
 func openSealer(cfg Config) (*seal.Sealer, error) {
@@ -253,9 +281,10 @@ func (s *Server) Listen() (net.Addr, error) {
 	if err != nil {
 		return nil, err
 	}
+	ln = limitListener(ln, s.cfg.Conn.MaxConns)
 	s.mu.Lock()
 	s.ln = ln
-	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: s.cfg.Conn.HeaderTimeout, IdleTimeout: s.cfg.Conn.IdleTimeout}
 	s.endpoint = "http://" + ln.Addr().String()
 	s.mu.Unlock()
 	// Client subcommands find a server on a non-default address through this file.

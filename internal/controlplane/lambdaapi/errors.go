@@ -25,24 +25,27 @@ const (
 var statuses = controlplane.Statuses{
 	InvalidRequestContent: http.StatusBadRequest,
 	RequestTooLarge:       http.StatusRequestEntityTooLarge,
+	RequestEntityTooLarge: http.StatusRequestEntityTooLarge,
 	ServiceException:      http.StatusInternalServerError,
 	ResourceNotFound:      http.StatusNotFound,
 	ResourceConflict:      http.StatusConflict,
 	InvalidParameter:      http.StatusBadRequest,
 }
 
-// maxRequest is Lambda's synchronous payload limit, 6 MB; request bodies
-// (CreateFunction with a zip) are capped at 70 MB by Lambda but this
-// server keeps one limit for simplicity.
+// maxRequest is Lambda's synchronous payload limit, 6 MB (6,291,456 bytes,
+// "Request must be smaller than 6291456 bytes for the InvokeFunction
+// operation"), also used for operations whose own limit is not published.
 const maxRequest = 6291456
 
-// maxCreate bounds CreateFunction/UpdateFunctionCode bodies: a 50 MB zip
-// base64-encoded.
-const maxCreate = 70 << 20
+// maxCreate bounds CreateFunction/UpdateFunctionCode bodies (limit.go).
+const maxCreate = maxCodeRequest
 
-func tooLarge(op string) error {
+// tooLarge is Lambda's answer to a body over op's limit.
+func tooLarge(op string) *awserr.Error {
+	n, code := limitOf(op)
+	name := op
 	if op == "Invoke" {
-		op = "InvokeFunction"
+		name = "InvokeFunction"
 	}
-	return awserr.New(RequestTooLarge, "Request must be smaller than %s bytes for the %s operation", strconv.Itoa(maxRequest), op)
+	return awserr.New(code, "Request must be smaller than %s bytes for the %s operation", strconv.FormatInt(n, 10), name)
 }

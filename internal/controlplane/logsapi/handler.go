@@ -114,6 +114,20 @@ func lookup(r *http.Request) (string, operation, error) {
 	return name, nil, awserr.New(awserr.UnknownOperationException, "")
 }
 
+// BodyLimit is the mount's controlplane.Mount.Limit: PutLogEvents' batch
+// limit, 1,048,576 bytes, answered as CloudWatch Logs does ("Upload too
+// large: 1049882 bytes exceeds limit of 1048576", InvalidParameterException,
+// 400). A chunked body declares no length: the count is then the first byte
+// over the limit.
+func BodyLimit(r *http.Request) controlplane.BodyLimit {
+	n := r.ContentLength
+	if n <= maxBody {
+		n = maxBody + 1
+	}
+	return controlplane.BodyLimit{Max: maxBody, Status: http.StatusBadRequest,
+		Err: awserr.New(InvalidParameter, "Upload too large: %d bytes exceeds limit of %d", n, maxBody)}
+}
+
 func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {

@@ -44,6 +44,7 @@ var statuses = controlplane.Statuses{
 	InvalidPartOrder:          http.StatusBadRequest,
 	EntityTooSmall:            http.StatusBadRequest,
 	EntityTooLarge:            http.StatusBadRequest,
+	MaxMessageLengthExceeded:  http.StatusBadRequest,
 	InvalidRange:              http.StatusRequestedRangeNotSatisfiable,
 	InvalidArgument:           http.StatusBadRequest,
 	MalformedXML:              http.StatusBadRequest,

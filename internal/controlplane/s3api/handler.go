@@ -116,21 +116,37 @@ func (c *call) wrapBody() error {
 // readBody reads the request payload, mapping signature failures found
 // while reading (chunk signatures, x-amz-content-sha256) to S3's codes.
 func (c *call) readBody(limit int64) ([]byte, error) {
+	return c.readBodyAs(limit, entityTooLarge)
+}
+
+// readBodyAs is readBody answering tooLarge past limit.
+func (c *call) readBodyAs(limit int64, tooLarge func() *awserr.Error) ([]byte, error) {
 	if c.r.Body == nil {
 		return nil, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(c.r.Body, limit+1))
 	if err != nil {
-		var se *sigv4.Error
-		if errors.As(err, &se) {
-			return nil, awserr.FromSigV4(se, awserr.RESTXML)
-		}
-		return nil, awserr.New(IncompleteBody, "The request body terminated unexpectedly")
+		return nil, bodyError(err)
 	}
 	if int64(len(b)) > limit {
-		return nil, awserr.New(EntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
+		return nil, tooLarge()
 	}
 	return b, nil
+}
+
+// bodyError maps a failed body read: a signature failure found while
+// reading (chunk signatures, x-amz-content-sha256) to S3's code, the
+// dispatcher's size cap to its answer, anything else to IncompleteBody.
+func bodyError(err error) error {
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return awserr.FromSigV4(se, awserr.RESTXML)
+	}
+	var tl *controlplane.BodyTooLarge
+	if errors.As(err, &tl) {
+		return tl.Limit.Err
+	}
+	return awserr.New(IncompleteBody, "The request body terminated unexpectedly")
 }
 
 // fail writes err as S3's XML error document.

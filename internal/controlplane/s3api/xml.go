@@ -132,7 +132,7 @@ func (c *call) writeXML(status int, v any) error {
 // readXML decodes a small request document; a body that is not the
 // expected XML is MalformedXML, as S3 answers.
 func (c *call) readXML(v any) error {
-	body, err := c.readBody(1 << 20)
+	body, err := c.readBodyAs(maxXML, messageTooLarge)
 	if err != nil {
 		return err
 	}

@@ -38,39 +38,105 @@ const (
 	APIGWInternalErrorMessage   = "Internal server error"
 	APIGWTimeoutMessage         = "Endpoint request timed out"
 	APIGWForbiddenMessage       = "Forbidden"
+	APIGWRequestTooLongMessage  = "Request Too Long"
 	apigwDefaultIncompleteSig   = "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
 	apigwDefaultInvalidSigMsg   = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 	apigwDefaultSignatureExpiry = "Signature expired"
 )
 
-// APIGatewayAuthError words an authentication failure the way execute-api
-// answers it: every failure is a 403; the error type depends on the reason;
-// the message is the one sigv4 built (AWS's text for that request) or, when
-// sigv4 left it empty, API Gateway's generic text for the reason.
-func APIGatewayAuthError(e *sigv4.Error) (status int, errType, message string) {
-	errType, fallback := apigwAuthType(e.Reason)
-	message = e.Message
+// GatewayResponse is one answer the execute-api data plane writes itself
+// (not its integration's): one of API Gateway's default gateway responses
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+// The gateway names the response; gatewayResponses owns its status,
+// x-amzn-ErrorType, default message and body shape.
+type GatewayResponse int
+
+// The gateway responses iamgate writes. The comment names AWS's gateway
+// response type.
+const (
+	GWMissingAuthenticationToken GatewayResponse = iota + 1 // MISSING_AUTHENTICATION_TOKEN: unsigned, or no such API, stage, resource or method
+	GWAccessDenied                                          // ACCESS_DENIED: the policy decision
+	GWInvalidAPIKey                                         // INVALID_API_KEY: apiKeyRequired and no valid key
+	GWIncompleteSignature                                   // DEFAULT_4XX: a signature missing parts
+	GWInvalidSignature                                      // INVALID_SIGNATURE: a signature that does not verify or has expired
+	GWUnrecognizedClient                                    // DEFAULT_4XX: an unknown or inactive key, an invalid session token
+	GWExpiredToken                                          // EXPIRED_TOKEN
+	GWRequestTooLarge                                       // REQUEST_TOO_LARGE: a body over the 10 MB payload quota
+	GWConfigurationError                                    // API_CONFIGURATION_ERROR / AUTHORIZER_CONFIGURATION_ERROR: what the gateway cannot run
+	GWIntegrationFailure                                    // DEFAULT_5XX: function error, bad proxy response
+	GWIntegrationTimeout                                    // INTEGRATION_TIMEOUT
+	gwCount
+)
+
+// gatewayResponse is one entry of the table.
+type gatewayResponse struct {
+	status  int
+	errType string // x-amzn-ErrorType; "" sends none (504s carry none)
+	message string // the default message
+	// capitalKey: AccessDeniedException bodies use "Message"; every other
+	// gateway response "message".
+	capitalKey bool
+}
+
+// gatewayResponses is the one table of execute-api's own answers. Texts and
+// types from ../shared/conformance/apigw-errors.md and
+// https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden;
+// the payload quota (10 MB, 413) from
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html.
+var gatewayResponses = [gwCount]gatewayResponse{
+	GWMissingAuthenticationToken: {http.StatusForbidden, APIGWMissingAuthenticationToken, APIGWMissingTokenMessage, false},
+	GWAccessDenied:               {http.StatusForbidden, APIGWAccessDenied, "", true},
+	GWInvalidAPIKey:              {http.StatusForbidden, APIGWForbidden, APIGWForbiddenMessage, false},
+	GWIncompleteSignature:        {http.StatusForbidden, APIGWIncompleteSignature, apigwDefaultIncompleteSig, false},
+	GWInvalidSignature:           {http.StatusForbidden, APIGWInvalidSignature, apigwDefaultInvalidSigMsg, false},
+	GWUnrecognizedClient:         {http.StatusForbidden, APIGWUnrecognizedClient, APIGWInvalidTokenMessage, false},
+	GWExpiredToken:               {http.StatusForbidden, APIGWExpiredToken, APIGWExpiredTokenMessage, false},
+	GWRequestTooLarge:            {http.StatusRequestEntityTooLarge, "", APIGWRequestTooLongMessage, false},
+	GWConfigurationError:         {http.StatusInternalServerError, APIGWInternalServerError, APIGWInternalErrorMessage, false},
+	GWIntegrationFailure:         {http.StatusBadGateway, APIGWInternalServerError, APIGWInternalErrorMessage, false},
+	GWIntegrationTimeout:         {http.StatusGatewayTimeout, "", APIGWTimeoutMessage, false},
+}
+
+// Status is the HTTP status of a gateway response.
+func (g GatewayResponse) Status() int { return g.entry().status }
+
+func (g GatewayResponse) entry() gatewayResponse {
+	if g <= 0 || g >= gwCount {
+		return gatewayResponses[GWConfigurationError] // never reached: every constant has an entry (tested)
+	}
+	return gatewayResponses[g]
+}
+
+// APIGatewayAuthError names the gateway response of an authentication
+// failure and its message: the one sigv4 built (AWS's text for that
+// request) or, for reasons whose text never varies or when sigv4 left it
+// empty, the response's default text.
+func APIGatewayAuthError(e *sigv4.Error) (GatewayResponse, string) {
+	resp, fallback := apigwAuthResponse(e.Reason)
+	message := e.Message
 	if message == "" || fixedAPIGWMessage(e.Reason) {
 		message = fallback
 	}
-	return http.StatusForbidden, errType, message
+	return resp, message
 }
 
-func apigwAuthType(r sigv4.Reason) (errType, fallback string) {
+func apigwAuthResponse(r sigv4.Reason) (GatewayResponse, string) {
+	var resp GatewayResponse
 	switch r {
 	case sigv4.MissingAuthentication:
-		return APIGWMissingAuthenticationToken, APIGWMissingTokenMessage
+		resp = GWMissingAuthenticationToken
 	case sigv4.IncompleteSignature, sigv4.UnsupportedAlgorithm, sigv4.BadDate, sigv4.HeaderNotSigned:
-		return APIGWIncompleteSignature, apigwDefaultIncompleteSig
+		resp = GWIncompleteSignature
 	case sigv4.UnknownKey, sigv4.InactiveKey, sigv4.InvalidToken:
-		return APIGWUnrecognizedClient, APIGWInvalidTokenMessage
+		resp = GWUnrecognizedClient
 	case sigv4.ExpiredToken:
-		return APIGWExpiredToken, APIGWExpiredTokenMessage
+		resp = GWExpiredToken
 	case sigv4.SignatureExpired, sigv4.NotYetCurrent, sigv4.PresignExpired:
-		return APIGWInvalidSignature, apigwDefaultSignatureExpiry
+		return GWInvalidSignature, apigwDefaultSignatureExpiry
 	default: // SignatureMismatch, BadCredentialScope, BadPayloadHash and unknown reasons
-		return APIGWInvalidSignature, apigwDefaultInvalidSigMsg
+		resp = GWInvalidSignature
 	}
+	return resp, resp.entry().message
 }
 
 // fixedAPIGWMessage reports reasons whose execute-api text never varies with
@@ -83,20 +149,25 @@ func fixedAPIGWMessage(r sigv4.Reason) bool {
 	return false
 }
 
-// WriteAPIGateway writes an execute-api error: JSON body, x-amzn-ErrorType
-// (omitted when errType is empty, as on 504s). AccessDeniedException uses the
-// capitalised "Message" key (lowerMessageKey false); the other gateway
-// responses use "message". 5xx bodies keep the space after the colon that
-// API Gateway's integration-failure responses carry:
-// {"message": "Internal server error"}.
-func WriteAPIGateway(w http.ResponseWriter, status int, errType, message string, lowerMessageKey bool) {
+// WriteGatewayResponse writes resp with message ("" for its default text)
+// and returns the body written, for traces. Every execute-api error goes
+// through here: JSON body, x-amzn-ErrorType when the response has one.
+// 5xx bodies keep the space after the colon that API Gateway's
+// integration-failure responses carry: {"message": "Internal server error"}.
+func WriteGatewayResponse(w http.ResponseWriter, resp GatewayResponse, message string) []byte {
+	e := resp.entry()
+	if message == "" {
+		message = e.message
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	if errType != "" {
-		h.Set("x-amzn-ErrorType", errType)
+	if e.errType != "" {
+		h.Set("x-amzn-ErrorType", e.errType)
 	}
-	w.WriteHeader(status)
-	_, _ = w.Write(apigwBody(status, message, lowerMessageKey))
+	body := apigwBody(e.status, message, !e.capitalKey)
+	w.WriteHeader(e.status)
+	_, _ = w.Write(body)
+	return body
 }
 
 func apigwBody(status int, message string, lowerMessageKey bool) []byte {
@@ -109,6 +180,7 @@ func apigwBody(status int, message string, lowerMessageKey bool) []byte {
 		sep = ": "
 	}
 	var b bytes.Buffer
+	b.Grow(len(message) + 16)
 	b.WriteString(`{"` + key + `"` + sep)
 	b.Write(jsonString(message))
 	b.WriteByte('}')

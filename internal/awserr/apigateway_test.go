@@ -36,38 +36,53 @@ func TestAPIGatewayAuthError(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, typ, msg := APIGatewayAuthError(&tc.err)
-			if diff := cmp.Diff(tc.want, out{s, typ, msg}); diff != "" {
+			resp, msg := APIGatewayAuthError(&tc.err)
+			e := resp.entry()
+			if diff := cmp.Diff(tc.want, out{e.status, e.errType, msg}); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-func TestWriteAPIGateway(t *testing.T) {
+func TestWriteGatewayResponse(t *testing.T) {
 	tests := []struct {
 		name        string
+		resp        GatewayResponse
+		msg         string
 		status      int
-		typ, msg    string
-		lower       bool
 		body, ctype string
 	}{
-		{"missing token", 403, APIGWMissingAuthenticationToken, APIGWMissingTokenMessage, true, `{"message":"Missing Authentication Token"}`, APIGWMissingAuthenticationToken},
-		{"access denied capital key", 403, APIGWAccessDenied, "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:0:a/v1/GET/", false,
+		{"missing token", GWMissingAuthenticationToken, "", 403, `{"message":"Missing Authentication Token"}`, APIGWMissingAuthenticationToken},
+		{"access denied capital key", GWAccessDenied, "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:0:a/v1/GET/", 403,
 			`{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:0:a/v1/GET/"}`, APIGWAccessDenied},
-		{"502 keeps the space", 502, APIGWInternalServerError, APIGWInternalErrorMessage, true, `{"message": "Internal server error"}`, APIGWInternalServerError},
-		{"504 has no type", 504, "", APIGWTimeoutMessage, true, `{"message": "Endpoint request timed out"}`, ""},
-		{"no html escaping, newlines escaped", 403, APIGWInvalidSignature, "a&b <c>\n'd'", true, `{"message":"a&b <c>\n'd'"}`, APIGWInvalidSignature},
+		{"api key", GWInvalidAPIKey, "", 403, `{"message":"Forbidden"}`, APIGWForbidden},
+		{"500 keeps the space", GWConfigurationError, "", 500, `{"message": "Internal server error"}`, APIGWInternalServerError},
+		{"502 keeps the space", GWIntegrationFailure, "", 502, `{"message": "Internal server error"}`, APIGWInternalServerError},
+		{"504 has no type", GWIntegrationTimeout, "", 504, `{"message": "Endpoint request timed out"}`, ""},
+		{"413", GWRequestTooLarge, "", 413, `{"message":"Request Too Long"}`, ""},
+		{"no html escaping, newlines escaped", GWInvalidSignature, "a&b <c>\n'd'", 403, `{"message":"a&b <c>\n'd'"}`, APIGWInvalidSignature},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			WriteAPIGateway(w, tc.status, tc.typ, tc.msg, tc.lower)
-			got := []any{w.Code, w.Body.String(), w.Header().Get("x-amzn-ErrorType"), w.Header().Get("Content-Type")}
-			want := []any{tc.status, tc.body, tc.ctype, "application/json"}
+			body := WriteGatewayResponse(w, tc.resp, tc.msg)
+			got := []any{w.Code, w.Body.String(), string(body), w.Header().Get("x-amzn-ErrorType"), w.Header().Get("Content-Type")}
+			want := []any{tc.status, tc.body, tc.body, tc.ctype, "application/json"}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// Every gateway response constant has a table entry with a status and a
+// message source; a new constant without one fails here.
+func TestEveryGatewayResponseHasAnEntry(t *testing.T) {
+	for g := GatewayResponse(1); g < gwCount; g++ {
+		e := gatewayResponses[g]
+		if e.status < 400 || (e.message == "" && g != GWAccessDenied) {
+			t.Errorf("gateway response %d has no complete entry: %+v", g, e)
+		}
 	}
 }

@@ -39,7 +39,7 @@ func (g *Gateway) authorize(c *call) bool {
 		// Lambda and Cognito authorizers are not run here: fail closed.
 		g.log.Error("authorizer type not supported; refusing the request",
 			"request_id", c.requestID, "authorization_type", c.method.AuthorizationType, "authorizer_id", c.method.AuthorizerID)
-		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		g.fail(c, awserr.GWConfigurationError, "")
 		return false
 	}
 	return g.evaluate(c) && g.checkAPIKey(c)
@@ -49,22 +49,26 @@ func (g *Gateway) authorize(c *call) bool {
 func (g *Gateway) authenticate(c *call) bool {
 	if !hasSigV4(c.r) {
 		c.trace.Signature = "missing: no Authorization header and no X-Amz-Signature query parameter"
-		g.fail(c, http.StatusForbidden, awserr.APIGWMissingAuthenticationToken, awserr.APIGWMissingTokenMessage, true)
+		g.fail(c, awserr.GWMissingAuthenticationToken, "")
 		return false
 	}
 	caller, err := g.o.Auth.Authenticate(c.r.Context(), c.r, sigv4.Options{Service: "execute-api", Region: g.o.Region})
 	var se *sigv4.Error
 	switch {
 	case errors.As(err, &se):
-		status, typ, msg := awserr.APIGatewayAuthError(se)
+		resp, msg := awserr.APIGatewayAuthError(se)
 		c.trace.Signature = "failed: " + se.Message
 		g.log.Debug("authentication failed", "request_id", c.requestID, "reason", int(se.Reason))
-		g.fail(c, status, typ, msg, true)
+		g.fail(c, resp, msg)
+		return false
+	case tooLarge(err):
+		c.trace.Signature = "not verified: the body is over the 10 MB payload quota"
+		g.fail(c, awserr.GWRequestTooLarge, "")
 		return false
 	case err != nil || caller == nil:
 		c.trace.Signature = fmt.Sprintf("not verified: %v", err)
 		g.log.Error("authentication error", "request_id", c.requestID, "err", err)
-		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		g.fail(c, awserr.GWConfigurationError, "")
 		return false
 	}
 	c.caller = caller
@@ -101,7 +105,7 @@ func (g *Gateway) evaluate(c *call) bool {
 	if err != nil {
 		g.log.Error("authorization error", "request_id", c.requestID, "err", err)
 		c.trace.Rule = "authorization failed: " + err.Error()
-		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		g.fail(c, awserr.GWConfigurationError, "")
 		return false
 	}
 	c.trace.Statements = d.Trace
@@ -109,7 +113,7 @@ func (g *Gateway) evaluate(c *call) bool {
 	if d.Allowed {
 		return true
 	}
-	g.fail(c, http.StatusForbidden, awserr.APIGWAccessDenied, denialMessage(c.caller, resource, d), false)
+	g.fail(c, awserr.GWAccessDenied, denialMessage(c.caller, resource, d))
 	return false
 }
 
@@ -225,7 +229,7 @@ func (g *Gateway) checkAPIKey(c *call) bool {
 	if !c.method.APIKeyRequired || c.r.Header.Get("x-api-key") != "" {
 		return true
 	}
-	g.fail(c, http.StatusForbidden, awserr.APIGWForbidden, awserr.APIGWForbiddenMessage, true)
+	g.fail(c, awserr.GWInvalidAPIKey, "")
 	return false
 }
 

@@ -1,10 +1,10 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -124,14 +124,39 @@ func (g *Gateway) newCall(w http.ResponseWriter, r *http.Request) *call {
 }
 
 func (g *Gateway) run(c *call) {
+	if !g.capBody(c) {
+		return
+	}
 	if !g.resolve(c) {
-		g.fail(c, http.StatusForbidden, awserr.APIGWMissingAuthenticationToken, awserr.APIGWMissingTokenMessage, true)
+		g.fail(c, awserr.GWMissingAuthenticationToken, "")
 		return
 	}
 	if !g.authorize(c) {
 		return
 	}
 	g.integrate(c)
+}
+
+// capBody holds the request body to API Gateway's 10 MB payload quota
+// before anything reads it (the signature check hashes it): a declared
+// length over the quota is refused at once, and a body that turns out
+// longer fails its reader at the quota, answered as 413 wherever it is read.
+func (g *Gateway) capBody(c *call) bool {
+	if c.r.ContentLength > maxPayload {
+		c.trace.Route = "request body over the 10 MB payload quota"
+		g.fail(c, awserr.GWRequestTooLarge, "")
+		return false
+	}
+	if c.r.Body != nil && c.r.Body != http.NoBody {
+		c.r.Body = http.MaxBytesReader(c.w, c.r.Body, maxPayload)
+	}
+	return true
+}
+
+// tooLarge reports whether err is the body cap's.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 // resolve finds the API, stage, resource and method.
@@ -161,17 +186,13 @@ func (g *Gateway) resolve(c *call) bool {
 	return true
 }
 
-// fail writes a gateway error response.
-func (g *Gateway) fail(c *call, status int, errType, message string, lowerKey bool) {
-	c.status = status
-	c.trace.Status = status
-	rec := &bodyRecorder{ResponseWriter: c.w}
-	awserr.WriteAPIGateway(rec, status, errType, message, lowerKey)
-	c.trace.Response = rec.body.String()
-}
-
-func (g *Gateway) internalError(c *call) {
-	g.fail(c, http.StatusBadGateway, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+// fail writes one of API Gateway's own responses; message "" is its
+// default text. awserr owns status, type and body shape.
+func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
+	body := awserr.WriteGatewayResponse(c.w, resp, message)
+	c.status = resp.Status()
+	c.trace.Status = c.status
+	c.trace.Response = string(body)
 }
 
 func (g *Gateway) accessLog(c *call) {
@@ -197,17 +218,6 @@ func newAPIGWID() string {
 	b := make([]byte, 11)
 	_, _ = rand.Read(b)
 	return base64.StdEncoding.EncodeToString(b)
-}
-
-// bodyRecorder copies what is written, so the trace shows error bodies.
-type bodyRecorder struct {
-	http.ResponseWriter
-	body bytes.Buffer
-}
-
-func (b *bodyRecorder) Write(p []byte) (int, error) {
-	b.body.Write(p)
-	return b.ResponseWriter.Write(p)
 }
 
 func traceText(t *Trace) string {

@@ -31,13 +31,13 @@ func (g *Gateway) integrate(c *call) {
 		}
 		g.log.Error("integration type not supported; only AWS_PROXY to Lambda is",
 			"request_id", c.requestID, "api", c.tgt.APIID, "resource", c.res.Path, "method", c.method.HTTPMethod, "integration_type", typ)
-		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		g.fail(c, awserr.GWConfigurationError, "")
 		return
 	}
 	fn, ok := in.FunctionARN()
 	if !ok {
 		g.log.Error("integration uri is not a Lambda function", "request_id", c.requestID, "uri", in.URI)
-		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		g.fail(c, awserr.GWConfigurationError, "")
 		return
 	}
 	if err := g.checkInvokePermission(c, fn); err != nil {
@@ -48,7 +48,7 @@ func (g *Gateway) integrate(c *call) {
 			g.log.Error("integration permission check failed", "request_id", c.requestID, "function", fn, "err", err)
 		}
 		c.trace.Integration = append(c.trace.Integration, "refused: "+err.Error())
-		g.fail(c, http.StatusInternalServerError, awserr.APIGWInternalServerError, awserr.APIGWInternalErrorMessage, true)
+		g.fail(c, awserr.GWConfigurationError, "")
 		return
 	}
 	if c.dryRun {
@@ -57,14 +57,22 @@ func (g *Gateway) integrate(c *call) {
 		return
 	}
 	body, err := readBody(c.r, maxPayload+1)
-	if err != nil || len(body) > maxPayload {
-		g.fail(c, http.StatusRequestEntityTooLarge, "", "Request Too Long", true)
+	switch {
+	case tooLarge(err) || len(body) > maxPayload:
+		g.fail(c, awserr.GWRequestTooLarge, "")
+		return
+	case err != nil && c.r.Context().Err() != nil:
+		g.clientClosed(c, fn)
+		return
+	case err != nil:
+		g.log.Warn("reading the request body failed", "request_id", c.requestID, "err", err)
+		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	}
 	payload, err := json.Marshal(g.buildEvent(c, body))
 	if err != nil {
 		g.log.Error("encode event", "request_id", c.requestID, "err", err)
-		g.internalError(c)
+		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	}
 	c.trace.Invoked = true
@@ -72,24 +80,24 @@ func (g *Gateway) integrate(c *call) {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		g.log.Warn("integration timed out", "request_id", c.requestID, "function", fn, "timeout_ms", in.TimeoutMillis)
-		g.fail(c, http.StatusGatewayTimeout, "", awserr.APIGWTimeoutMessage, true)
+		g.fail(c, awserr.GWIntegrationTimeout, "")
 		return
 	case err != nil && c.r.Context().Err() != nil:
 		g.clientClosed(c, fn)
 		return
 	case err != nil:
 		g.log.Error("invoke failed", "request_id", c.requestID, "function", fn, "err", err)
-		g.internalError(c)
+		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	case fnErr != "":
 		g.log.Warn("function error", "request_id", c.requestID, "function", fn, "function_error", fnErr)
-		g.internalError(c)
+		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	}
 	resp, err := parseProxyResponse(out)
 	if err != nil {
 		g.log.Warn("malformed Lambda proxy response", "request_id", c.requestID, "function", fn, "err", err)
-		g.internalError(c)
+		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	}
 	g.writeResponse(c, resp)

@@ -282,6 +282,9 @@ func (s *Server) Listen() (net.Addr, error) {
 		return nil, err
 	}
 	ln = limitListener(ln, s.cfg.Conn.MaxConns)
+	if ln, err = s.secure(ln); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	s.ln = ln
 	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: s.cfg.Conn.HeaderTimeout, IdleTimeout: s.cfg.Conn.IdleTimeout}

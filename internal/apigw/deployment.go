@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
 )
 
@@ -23,6 +22,7 @@ type deploymentRecord struct {
 // CreateDeployment snapshots the API's resources, methods and policy. When
 // stageName is set, that stage is created, or moved to the new deployment.
 func (s *Service) CreateDeployment(ctx context.Context, apiID, stageName, description string) (Deployment, error) {
+	defer s.changed()
 	var out Deployment
 	err := s.st.Update(ctx, func(tx store.Tx) error {
 		rec, err := s.getAPI(ctx, tx, apiID)
@@ -96,6 +96,7 @@ func (s *Service) GetDeployments(ctx context.Context, apiID string) ([]Deploymen
 
 // DeleteDeployment deletes a deployment no stage points to.
 func (s *Service) DeleteDeployment(ctx context.Context, apiID, id string) error {
+	defer s.changed()
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		if _, err := s.getAPI(ctx, tx, apiID); err != nil {
 			return err
@@ -161,22 +162,4 @@ func (s *Service) deployment(ctx context.Context, apiID, id string) (*deployment
 	}
 	s.mu.Unlock()
 	return d, nil
-}
-
-// Deployed returns what stage serves: the snapshot of its deployment. When
-// the API, the stage or the deployment is absent the error wraps
-// store.ErrNotFound (the data plane answers all three alike).
-func (s *Service) Deployed(ctx context.Context, apiID, stage string) (*Snapshot, error) {
-	st, err := s.getStage(ctx, s.st, apiID, stage)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.deployment(ctx, apiID, st.DeploymentID)
-	if awserr.Is(err, awserr.NotFoundException) {
-		return nil, fmt.Errorf("apigw: deployed %s/%s: %v: %w", apiID, stage, err, store.ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &Snapshot{API: d.API, Stage: *st, Deployment: d.Deployment, Resources: d.Resources, tree: d.tree}, nil
 }

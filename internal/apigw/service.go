@@ -25,6 +25,9 @@ type Options struct {
 	AccountID string
 	Region    string
 	Now       func() time.Time
+	// DeployedTTL is how long Deployed serves a stage from memory; 0 means
+	// DefaultDeployedTTL, negative reads the store every time.
+	DeployedTTL time.Duration
 }
 
 // Service manages REST APIs, deployments and stages in a store.
@@ -34,6 +37,9 @@ type Service struct {
 
 	mu    sync.Mutex
 	cache map[string]*deploymentRecord // by api id + "/" + deployment id; deployments never change
+
+	ttl      time.Duration
+	deployed deployedCache
 }
 
 // New returns a Service over st.
@@ -41,7 +47,15 @@ func New(st store.Store, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{st: st, opts: o, cache: map[string]*deploymentRecord{}}
+	ttl := o.DeployedTTL
+	switch {
+	case ttl == 0:
+		ttl = DefaultDeployedTTL
+	case ttl < 0:
+		ttl = 0
+	}
+	return &Service{st: st, opts: o, cache: map[string]*deploymentRecord{}, ttl: ttl,
+		deployed: deployedCache{m: map[string]deployedEntry{}}}
 }
 
 // apiRecord is a stored REST API with its current (undeployed) resources.
@@ -94,6 +108,7 @@ func (s *Service) CreateRestAPI(ctx context.Context, in CreateRestAPIInput) (Res
 	for range 5 { // a fresh random id collides with odds ~1e-15; retry anyway
 		rec.API.ID = newID(10)
 		err := s.st.Create(ctx, kindAPI, rec.API.ID, mustJSON(rec))
+		s.changed() // an unknown id may have been remembered as such
 		if !errors.Is(err, store.ErrConflict) {
 			if err != nil {
 				return RestAPI{}, fmt.Errorf("apigw: create api: %w", err)
@@ -196,6 +211,7 @@ func (s *Service) ListRestAPIs(ctx context.Context) ([]RestAPI, error) {
 
 // DeleteRestAPI deletes an API with its stages and deployments.
 func (s *Service) DeleteRestAPI(ctx context.Context, id string) error {
+	defer s.changed()
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		if _, err := s.getAPI(ctx, tx, id); err != nil {
 			return err

@@ -21,6 +21,7 @@ func (s *Service) CreateStage(ctx context.Context, in Stage) (Stage, error) {
 	now := s.now()
 	in.CreatedDate, in.LastUpdatedDate = now, now
 	err := s.st.Create(ctx, kindStage, in.RestAPIID+"/"+in.StageName, mustJSON(&in))
+	s.changed()
 	if errors.Is(err, store.ErrConflict) {
 		return Stage{}, errStageExists()
 	}
@@ -50,6 +51,7 @@ func (s *Service) GetStages(ctx context.Context, apiID string) ([]Stage, error) 
 // UpdateStage applies fn (the caller's patch operations) to a stage. A new
 // deployment id must name an existing deployment.
 func (s *Service) UpdateStage(ctx context.Context, apiID, name string, fn func(*Stage) error) (Stage, error) {
+	defer s.changed()
 	var out Stage
 	err := s.st.Update(ctx, func(tx store.Tx) error {
 		st, err := s.getStage(ctx, tx, apiID, name)
@@ -76,6 +78,7 @@ func (s *Service) UpdateStage(ctx context.Context, apiID, name string, fn func(*
 // DeleteStage deletes a stage.
 func (s *Service) DeleteStage(ctx context.Context, apiID, name string) error {
 	err := s.st.Delete(ctx, kindStage, apiID+"/"+name)
+	s.changed()
 	if errors.Is(err, store.ErrNotFound) {
 		return s.stageError(ctx, apiID, err)
 	}

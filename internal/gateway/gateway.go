@@ -107,7 +107,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer g.accessLog(c)
 	g.run(c)
 	g.traces.add(c.trace)
-	if c.trace.Denied() {
+	// The trace is formatted only when someone reads debug logs.
+	if c.trace.Denied() && g.log.Enabled(r.Context(), slog.LevelDebug) {
 		g.log.Debug("request denied", "request_id", c.requestID, "trace", traceText(c.trace))
 	}
 }

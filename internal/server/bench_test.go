@@ -27,6 +27,7 @@ const helloBody = `{"message": "hello world"}`
 //
 //	baseline            net/http answering the seed's body
 //	unsigned-403        the full server: routing + Missing Authentication Token
+//	signed-denied       the full server: SigV4 + IAM decision, implicit deny (no invoke)
 //	signed-go-invoker   gateway with the real SigV4 verifier and IAM over sqlite,
 //	                    and a Go invoker answering at once (gateway cost alone)
 //	signed-python       the full server: SigV4 + IAM + a warm Python Lambda
@@ -47,6 +48,14 @@ func BenchmarkGateway(b *testing.B) {
 		b.Fatal(err)
 	}
 	creds := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}
+	if _, err := s.IAM.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
+		b.Fatal(err)
+	}
+	dkey, err := s.IAM.CreateAccessKey(ctx, "bench-denied")
+	if err != nil {
+		b.Fatal(err)
+	}
+	denied := aws.Credentials{AccessKeyID: dkey.AccessKeyID, SecretAccessKey: dkey.Secret.Reveal()}
 	path := "/restapis/" + apiID + "/v1/_user_request_/hello"
 
 	full := httptest.NewServer(s.Handler())
@@ -67,19 +76,20 @@ func BenchmarkGateway(b *testing.B) {
 	scenarios := []struct {
 		name   string
 		url    string
-		signed bool
+		creds  *aws.Credentials
 		status int
 	}{
-		{"baseline", base.URL + "/hello", false, 200},
-		{"unsigned-403", full.URL + path, false, 403},
-		{"signed-go-invoker", gwOnly.URL + path, true, 200},
-		{"signed-python", full.URL + path, true, 200},
+		{"baseline", base.URL + "/hello", nil, 200},
+		{"unsigned-403", full.URL + path, nil, 403},
+		{"signed-denied", full.URL + path, &denied, 403},
+		{"signed-go-invoker", gwOnly.URL + path, &creds, 200},
+		{"signed-python", full.URL + path, &creds, 200},
 	}
 	for _, sc := range scenarios {
 		b.Run(sc.name, func(b *testing.B) {
 			header := http.Header{}
-			if sc.signed {
-				header = signGet(b, creds, sc.url)
+			if sc.creds != nil {
+				header = signGet(b, *sc.creds, sc.url)
 			}
 			get(b, client, sc.url, header, sc.status) // warm: key cache, policy cache, Python process
 			b.ReportAllocs()

@@ -3,134 +3,58 @@ package iam
 import (
 	"crypto/sha256"
 	"encoding/base32"
-	"time"
+
+	"github.com/iamgate/iamgate/internal/iam/awspolicy"
 )
 
-// awsPolicy is one embedded AWS managed policy. The documents are written
-// for iamgate from AWS's descriptions in the AWS Managed Policy Reference
-// (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/); where
-// AWS's real document lists hundreds of services (ReadOnlyAccess), this one
-// covers the services iamgate serves.
-type awsPolicy struct {
-	name, path, version, description, document string
+// AWS managed policies come from the embedded catalog (internal/iam/awspolicy,
+// every policy AWS publishes with its default version's document). They are
+// read-only, and attaching one needs no record of its own.
+
+// awsDescriptions are AWS's descriptions of the policies people look at most;
+// the catalog's dataset has none, and IAM returns "" for a policy without one.
+var awsDescriptions = map[string]string{
+	"AdministratorAccess":              "Provides full access to AWS services and resources.",
+	"AWSLambdaBasicExecutionRole":      "Provides write permissions to CloudWatch Logs.",
+	"ReadOnlyAccess":                   "Provides read-only access to AWS services and resources.",
+	"IAMFullAccess":                    "Provides full access to IAM via the AWS Management Console.",
+	"AmazonS3FullAccess":               "Provides full access to all buckets via the AWS Management Console.",
+	"AmazonAPIGatewayInvokeFullAccess": "Provides full access to invoke APIs in Amazon API Gateway.",
 }
 
-// awsPolicyDate is the creation date reported for embedded AWS policies.
-var awsPolicyDate = time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC)
+// awsPolicy is one AWS managed policy.
+type awsPolicy struct{ awspolicy.Policy }
 
-var awsPolicies = []awsPolicy{
-	{
-		name: "AdministratorAccess", path: "/", version: "v1",
-		description: "Provides full access to AWS services and resources.",
-		document: `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {"Effect": "Allow", "Action": "*", "Resource": "*"}
-  ]
-}`,
-	},
-	{
-		name: "AWSLambdaBasicExecutionRole", path: "/service-role/", version: "v1",
-		description: "Provides write permissions to CloudWatch Logs.",
-		document: `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-      "Resource": "*"
-    }
-  ]
-}`,
-	},
-	{
-		name: "ReadOnlyAccess", path: "/", version: "v1",
-		description: "Provides read-only access to AWS services and resources.",
-		document: `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Action": [
-        "apigateway:GET",
-        "cloudformation:Describe*", "cloudformation:Get*", "cloudformation:List*",
-        "iam:Generate*", "iam:Get*", "iam:List*", "iam:Simulate*",
-        "lambda:Get*", "lambda:List*",
-        "logs:Describe*", "logs:FilterLogEvents", "logs:Get*", "logs:ListTagsForResource",
-        "s3:Get*", "s3:List*",
-        "sts:GetCallerIdentity"
-      ],
-      "Resource": "*"
-    }
-  ]
-}`,
-	},
-	{
-		name: "IAMFullAccess", path: "/", version: "v1",
-		description: "Provides full access to IAM via the AWS Management Console.",
-		document: `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
-    {
-      "Effect": "Allow",
-      "Action": [
-        "organizations:DescribeAccount", "organizations:DescribeOrganization",
-        "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy",
-        "organizations:ListChildren", "organizations:ListParents",
-        "organizations:ListPoliciesForTarget", "organizations:ListRoots",
-        "organizations:ListPolicies", "organizations:ListTargetsForPolicy"
-      ],
-      "Resource": "*"
-    }
-  ]
-}`,
-	},
-	{
-		name: "AmazonS3FullAccess", path: "/", version: "v1",
-		description: "Provides full access to all buckets via the AWS Management Console.",
-		document: `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}
-  ]
-}`,
-	},
-	{
-		name: "AmazonAPIGatewayInvokeFullAccess", path: "/", version: "v1",
-		description: "Provides full access to invoke APIs in Amazon API Gateway.",
-		document: `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Action": ["execute-api:Invoke", "execute-api:ManageConnections"],
-      "Resource": "arn:aws:execute-api:*:*:*"
-    }
-  ]
-}`,
-	},
-}
+func (p awsPolicy) arn() string      { return p.ARN() }
+func (p awsPolicy) version() string  { return p.VersionID }
+func (p awsPolicy) document() string { return p.Document }
 
-func (p awsPolicy) arn() string { return "arn:aws:iam::aws:policy" + p.path + p.name }
-
-// describe reports the policy with a stable id derived from its name.
+// describe reports the policy with a stable id derived from its name (AWS's
+// ids are not in the dataset).
 func (p awsPolicy) describe() ManagedPolicy {
-	sum := sha256.Sum256([]byte(p.name))
+	sum := sha256.Sum256([]byte(p.Name))
 	id := "ANPA" + base32.StdEncoding.EncodeToString(sum[:])[:17]
 	return ManagedPolicy{
-		Name: p.name, Path: p.path, PolicyID: id, ARN: p.arn(), Description: p.description,
-		DefaultVersionID: p.version, IsAttachable: true, AWSManaged: true,
-		Created: awsPolicyDate, Updated: awsPolicyDate,
+		Name: p.Name, Path: p.Path, PolicyID: id, ARN: p.ARN(), Description: awsDescriptions[p.Name],
+		DefaultVersionID: p.VersionID, IsAttachable: !p.Deprecated, AWSManaged: true,
+		Created: p.Created, Updated: p.Updated,
 	}
 }
 
-// awsManaged finds an embedded AWS managed policy by exact ARN.
+// awsManaged finds an AWS managed policy by exact ARN.
 func awsManaged(arn string) (awsPolicy, bool) {
-	for _, p := range awsPolicies {
-		if p.arn() == arn {
-			return p, true
+	p, ok := awspolicy.Lookup(arn)
+	return awsPolicy{p}, ok
+}
+
+// awsPolicies lists the AWS managed policies IAM lists: the attachable ones.
+func awsPolicies() []awsPolicy {
+	all := awspolicy.All()
+	out := make([]awsPolicy, 0, len(all))
+	for _, p := range all {
+		if !p.Deprecated {
+			out = append(out, awsPolicy{p})
 		}
 	}
-	return awsPolicy{}, false
+	return out
 }

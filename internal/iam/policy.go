@@ -156,7 +156,7 @@ func (s *Service) ListPolicies(ctx context.Context, scope string) ([]ManagedPoli
 	}
 	out := []ManagedPolicy{}
 	if scope != "Local" {
-		for _, p := range awsPolicies {
+		for _, p := range awsPolicies() {
 			out = append(out, p.describe())
 		}
 	}
@@ -265,7 +265,7 @@ func (s *Service) GetPolicyVersion(ctx context.Context, arn, versionID string) (
 // ListPolicyVersions returns a policy's versions, oldest first.
 func (s *Service) ListPolicyVersions(ctx context.Context, arn string) ([]PolicyVersion, error) {
 	if p, ok := awsManaged(arn); ok {
-		return []PolicyVersion{{VersionID: p.version, Document: p.document, IsDefault: true, Created: awsPolicyDate}}, nil
+		return []PolicyVersion{{VersionID: p.version(), Document: p.document(), IsDefault: true, Created: p.Updated}}, nil
 	}
 	rec, err := s.loadPolicy(ctx, s.st, arn, policyNotFound)
 	if err != nil {
@@ -309,7 +309,10 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, arn, versionID string
 // policy, or notAttachable when it is gone.
 func (s *Service) policyDocument(ctx context.Context, r store.Reader, arn string) (string, error) {
 	if p, ok := awsManaged(arn); ok {
-		return p.document, nil
+		if p.Deprecated {
+			return "", notAttachable(arn)
+		}
+		return p.document(), nil
 	}
 	rec, err := s.loadPolicy(ctx, r, arn, notAttachable)
 	if err != nil {

@@ -3,6 +3,8 @@ package sam
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/iamgate/iamgate/internal/iam/awspolicy"
 )
 
 // executionRole builds the {Function}Role the translator generates when a
@@ -115,8 +117,11 @@ func (x *translator) managedARN(v any) any {
 			return arn
 		}
 	}
-	if arn, ok := builtinManagedPolicies[name]; ok {
-		return "arn:" + x.opts.Partition + ":iam::aws:policy/" + arn
+	// The translator resolves names with its bundled map of AWS managed
+	// policies (samtranslator/internal/data/aws_managed_policies.json),
+	// the names and paths of every attachable AWS managed policy.
+	if p, ok := awspolicy.Named(name); ok && !p.Deprecated {
+		return "arn:" + x.opts.Partition + ":iam::aws:policy" + p.Path + p.Name
 	}
 	return name
 }
@@ -211,25 +216,4 @@ func policyType(v any) (policyKind, error) {
 		}
 	}
 	return policyUnknown, nil
-}
-
-// builtinManagedPolicies maps the common AWS managed policy names to their
-// path under arn:{partition}:iam::aws:policy/.
-var builtinManagedPolicies = map[string]string{
-	"AWSLambdaBasicExecutionRole":      "service-role/AWSLambdaBasicExecutionRole",
-	"AWSLambdaVPCAccessExecutionRole":  "service-role/AWSLambdaVPCAccessExecutionRole",
-	"AWSLambdaRole":                    "service-role/AWSLambdaRole",
-	"AWSLambdaExecute":                 "AWSLambdaExecute",
-	"AWSXrayWriteOnlyAccess":           "AWSXrayWriteOnlyAccess",
-	"AWSXRayDaemonWriteAccess":         "AWSXRayDaemonWriteAccess",
-	"AmazonDynamoDBFullAccess":         "AmazonDynamoDBFullAccess",
-	"AmazonDynamoDBReadOnlyAccess":     "AmazonDynamoDBReadOnlyAccess",
-	"AmazonS3FullAccess":               "AmazonS3FullAccess",
-	"AmazonS3ReadOnlyAccess":           "AmazonS3ReadOnlyAccess",
-	"AmazonSQSFullAccess":              "AmazonSQSFullAccess",
-	"AmazonSNSFullAccess":              "AmazonSNSFullAccess",
-	"CloudWatchLogsFullAccess":         "CloudWatchLogsFullAccess",
-	"AmazonAPIGatewayInvokeFullAccess": "AmazonAPIGatewayInvokeFullAccess",
-	"AdministratorAccess":              "AdministratorAccess",
-	"ReadOnlyAccess":                   "ReadOnlyAccess",
 }

@@ -111,10 +111,10 @@ var pathStyle = regexp.MustCompile(`path style: (http://\S+)`)
 var hostStyle = regexp.MustCompile(`host style: (http://(\w{10})\.execute-api\.localhost:\d+\S+)`)
 
 // startUp runs `iamgate up` and waits until it has printed its summary.
-func startUp(t *testing.T, bin, dir, dataDir, addr string) *app {
+func startUp(t *testing.T, bin, dir, dataDir, addr string, flags ...string) *app {
 	t.Helper()
 	a := &app{t: t, bin: bin, dir: dir, dataDir: dataDir, endpoint: "http://" + addr, stderr: &syncBuffer{}}
-	a.cmd = exec.Command(bin, "up", dir, "--addr", addr, "--data-dir", dataDir)
+	a.cmd = exec.Command(bin, append([]string{"up", dir, "--addr", addr, "--data-dir", dataDir}, flags...)...)
 	a.cmd.Env = cleanEnv()
 	stdout, err := a.cmd.StdoutPipe()
 	if err != nil {

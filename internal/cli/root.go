@@ -51,6 +51,8 @@ type serverFlags struct {
 	addr, dataDir, store, accountID, region string
 	masterKeyFile                           string
 	debug                                   bool
+	iamMode                                 []string
+	decisionLogSize                         int
 }
 
 func (f *serverFlags) register(c *cobra.Command) {
@@ -61,6 +63,8 @@ func (f *serverFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.region, "region", defaultRegion(), "AWS region")
 	c.Flags().StringVar(&f.masterKeyFile, "master-key-file", "", "32-byte key sealing secrets at rest (replicas sharing a store need the same one); default {data dir}/master.key")
 	c.Flags().BoolVar(&f.debug, "debug", false, "log at debug level")
+	c.Flags().StringArrayVar(&f.iamMode, "iam-mode", nil, "enforce (default), audit, or audit:role/NAME[,user/NAME...] to serve denials of those principals (logged, x-iamgate-decision: deny); repeatable")
+	c.Flags().IntVar(&f.decisionLogSize, "decision-log-size", 0, "authorization decisions kept in the store for `policy suggest` (default 100000)")
 }
 
 func defaultRegion() string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/iamgate/iamgate/internal/audit"
 	"github.com/iamgate/iamgate/internal/server"
 	"github.com/iamgate/iamgate/internal/stack"
 )
@@ -46,11 +47,18 @@ func logger(w io.Writer, debug bool) *slog.Logger {
 
 // startServer builds, binds and starts serving; errors from Serve are logged.
 func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, onEvent func(stack.Event)) (*runningServer, error) {
-	srv, err := server.New(ctx, server.Config{Addr: f.addr, DataDir: f.dataDir, Store: f.store, AccountID: f.accountID,
+	mode, err := audit.ParseMode(f.iamMode)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := server.New(ctx, server.Config{IAMMode: mode, DecisionLogSize: f.decisionLogSize, Addr: f.addr, DataDir: f.dataDir, Store: f.store, AccountID: f.accountID,
 		Region: f.region, Logger: logger(stderr, f.debug), OnStackEvent: onEvent, MasterKeyFile: f.masterKeyFile,
 		Notice: func(msg string) { fmt.Fprintln(stderr, "notice:", msg) }})
 	if err != nil {
 		return nil, err
+	}
+	if mode.Auditing() {
+		fmt.Fprintf(stderr, "notice: IAM mode %s: denied requests are served, logged and marked x-iamgate-decision: deny\n", mode)
 	}
 	if _, err := srv.Listen(); err != nil {
 		_ = srv.Shutdown(context.Background())

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/audit"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
@@ -55,6 +56,12 @@ type Config struct {
 	// Conn bounds connections; zero fields take AWS-like defaults
 	// (connlimit.go).
 	Conn ConnLimits
+	// IAMMode is enforce (the zero value) or audit, for all or some
+	// principals: denials are recorded and logged but served.
+	IAMMode audit.Mode
+	// DecisionLogSize bounds the decisions kept in the store (0: the
+	// default, audit.DefaultKeep; < 0: unbounded).
+	DecisionLogSize int
 }
 
 // ConnLimits are the listener's timeouts and connection limit.
@@ -84,6 +91,7 @@ type Server struct {
 	ln        net.Listener
 	endpoint  string
 	rootKey   iam.AccessKey
+	audit     *audit.Auditor
 	mu        sync.Mutex
 }
 
@@ -184,10 +192,13 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterAPIGateway(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
-	authn := auth.NewService(s.IAM, cfg.Now)
+	s.audit = newAuditor(cfg, s.st, s.log)
+	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
 	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: integrationRoles{s.IAM}})
+	dl, _ := s.st.(store.DecisionLog)
+	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, newID: uuid.NewString}
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}
 	mounted := func(component string) controlplane.MountOptions {
 		return controlplane.MountOptions{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}
@@ -210,13 +221,17 @@ func (s *Server) build(sealer *seal.Sealer) {
 			gw.ServeHTTP(w, r)
 			return
 		}
+		if r.URL.Path == DecisionsPath {
+			decisions.ServeHTTP(w, r)
+			return
+		}
 		if IsWhy(r) {
 			why.ServeHTTP(w, r)
 			return
 		}
 		cp.ServeHTTP(w, r)
 	})
-	s.handler = m.instrument(s.handler, authn, authn, uuid.NewString)
+	s.handler = s.audit.Handler(m.instrument(s.handler, authn, authn, uuid.NewString))
 	s.handler = bodyIdle(s.handler, cfg.Conn.BodyIdle)
 }
 
@@ -321,6 +336,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if srv != nil {
 		errs = append(errs, srv.Shutdown(ctx))
 	}
-	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.st.Close())
+	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.audit.Close(ctx), s.st.Close())
 	return errors.Join(errs...)
 }

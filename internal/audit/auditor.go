@@ -1,0 +1,221 @@
+package audit
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/store"
+)
+
+// Sink is where decisions go; the store's backends satisfy it.
+type Sink interface {
+	AppendDecisions(ctx context.Context, ds []store.Decision, keep int) error
+}
+
+// Options configure an Auditor.
+type Options struct {
+	Mode Mode
+	// Sink receives the decisions; nil records nothing.
+	Sink Sink
+	// Keep bounds the decision log (default DefaultKeep; < 0 unbounded).
+	Keep   int
+	Logger *slog.Logger
+	Now    func() time.Time
+	// Unrecorded picks requests whose decisions are neither recorded nor
+	// waived: questions about a decision (`iamgate why`), not requests.
+	Unrecorded func(*http.Request) bool
+}
+
+// DefaultKeep is how many decisions the store keeps by default.
+const DefaultKeep = 100000
+
+// queueSize bounds the decisions waiting for the store; beyond it new ones
+// are dropped (and counted) rather than slow the requests down.
+const queueSize = 4096
+
+// Auditor records decisions and applies the IAM mode. Its writer goroutine
+// runs from New until Close.
+type Auditor struct {
+	o       Options
+	log     *slog.Logger
+	queue   chan store.Decision
+	done    chan struct{}
+	mu      sync.Mutex
+	dropped int
+	closed  bool
+}
+
+// New starts an Auditor.
+func New(o Options) *Auditor {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Keep == 0 {
+		o.Keep = DefaultKeep
+	}
+	a := &Auditor{o: o, log: o.Logger.With("component", "audit"), queue: make(chan store.Decision, queueSize), done: make(chan struct{})}
+	go a.write()
+	return a
+}
+
+// Mode returns the IAM mode.
+func (a *Auditor) Mode() Mode { return a.o.Mode }
+
+// Decide is the authorization path's hook: it records d and returns the
+// decision to act on, d itself or, when the mode waives a denial, d made
+// an allow that says what it was.
+func (a *Auditor) Decide(ctx context.Context, c *auth.Caller, req auth.Request, d auth.Decision) auth.Decision {
+	n := noteFrom(ctx)
+	if n == skipped {
+		return d
+	}
+	if c == nil {
+		c = auth.Anonymous
+	}
+	rec := store.Decision{Time: a.o.Now().UTC(), Principal: PrincipalKey(c.ARN), Caller: c.ARN, Action: req.Action,
+		Resource: req.Resource, Effect: effectOf(d), Statement: statementOf(d), Reason: reasonOf(d)}
+	if !d.Allowed && a.o.Mode.Waives(c.ARN) {
+		rec.Audited = true
+		d = waived(d)
+	}
+	if n != nil {
+		n.add(rec)
+		return d
+	}
+	if rec.Audited {
+		a.logWaived("", rec)
+	}
+	a.enqueue([]store.Decision{rec})
+	return d
+}
+
+// waived turns a denial into the allow audit mode serves; Message and
+// Because keep what AWS would have answered.
+func waived(d auth.Decision) auth.Decision {
+	d.Allowed, d.ExplicitDeny = true, false
+	d.Reason = "audit mode: served although denied (" + strings.TrimSpace(d.Message+d.Because) + ")"
+	return d
+}
+
+func effectOf(d auth.Decision) string {
+	switch {
+	case d.Allowed:
+		return "Allow"
+	case d.ExplicitDeny:
+		return "ExplicitDeny"
+	}
+	return "ImplicitDeny"
+}
+
+func reasonOf(d auth.Decision) string {
+	if d.Allowed {
+		return d.Reason
+	}
+	return strings.TrimSpace(d.Message + d.Because)
+}
+
+// statementOf names the statement that decided: the first applying Deny
+// for an explicit deny, else the first applying Allow of an identity or
+// resource-based policy (boundaries and session policies only limit).
+func statementOf(d auth.Decision) string {
+	want := " Allow: applies"
+	if d.ExplicitDeny {
+		want = " Deny: applies"
+	} else if !d.Allowed {
+		return ""
+	}
+	for _, s := range d.Trace {
+		if strings.HasSuffix(s, want) && (d.ExplicitDeny || !strings.HasPrefix(s, "permissions boundary") && !strings.HasPrefix(s, "session policy")) {
+			return strings.TrimSuffix(s, ": applies")
+		}
+	}
+	return ""
+}
+
+func (a *Auditor) logWaived(requestID string, d store.Decision) {
+	// The message stands alone: the terminal's log handler prints no attributes.
+	msg := "audit mode: served request " + requestID + " that IAM denies (" + d.Effect + "): " + d.Reason
+	if requestID == "" {
+		msg = "audit mode: allowed what IAM denies (" + d.Effect + "): " + d.Reason
+	}
+	if d.Statement != "" {
+		msg += "; decided by " + d.Statement
+	}
+	a.log.Warn(msg, "request_id", requestID, "principal_arn", d.Caller, "action", d.Action, "resource", d.Resource,
+		"decision", d.Effect)
+}
+
+// enqueue hands decisions to the writer without blocking.
+func (a *Auditor) enqueue(ds []store.Decision) {
+	if a.o.Sink == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return
+	}
+	for _, d := range ds {
+		select {
+		case a.queue <- d:
+		default:
+			a.dropped++
+			if a.dropped == 1 || a.dropped%1000 == 0 {
+				a.log.Warn("decision log queue full: decisions dropped", "dropped", a.dropped)
+			}
+		}
+	}
+}
+
+// maxBatch is the most decisions one store write takes.
+const maxBatch = 256
+
+// write appends queued decisions to the sink in batches until Close.
+func (a *Auditor) write() {
+	defer close(a.done)
+	for d := range a.queue {
+		batch := []store.Decision{d}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case d, ok := <-a.queue:
+				if !ok {
+					break more
+				}
+				batch = append(batch, d)
+			default:
+				break more
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := a.o.Sink.AppendDecisions(ctx, batch, a.o.Keep); err != nil {
+			a.log.Error("recording decisions", "err", err, "decisions", len(batch))
+		}
+		cancel()
+	}
+}
+
+// Close writes what is queued and stops the writer, or gives up when ctx
+// ends.
+func (a *Auditor) Close(ctx context.Context) error {
+	a.mu.Lock()
+	if !a.closed {
+		a.closed = true
+		close(a.queue)
+	}
+	a.mu.Unlock()
+	select {
+	case <-a.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,131 @@
+package audit
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/iamgate/iamgate/internal/store"
+)
+
+// DecisionHeader is set to "deny" on a response audit mode served
+// although a policy denied it.
+const DecisionHeader = "x-iamgate-decision"
+
+type noteKey struct{}
+
+// note collects the decisions of one request.
+type note struct {
+	mu        sync.Mutex
+	decisions []store.Decision
+}
+
+func (n *note) add(d store.Decision) {
+	n.mu.Lock()
+	n.decisions = append(n.decisions, d)
+	n.mu.Unlock()
+}
+
+func (n *note) snapshot() []store.Decision {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]store.Decision(nil), n.decisions...)
+}
+
+// skipped is the note of an Unrecorded request.
+var skipped = &note{}
+
+func noteFrom(ctx context.Context) *note {
+	n, _ := ctx.Value(noteKey{}).(*note)
+	return n
+}
+
+// Handler follows each request through next: its decisions are recorded
+// with the response's request id, and a response served despite a denial
+// gets x-iamgate-decision: deny and a log line per waived decision.
+func (a *Auditor) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.o.Unrecorded != nil && a.o.Unrecorded(r) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), noteKey{}, skipped)))
+			return
+		}
+		n := &note{}
+		aw := &writer{ResponseWriter: w, a: a, n: n}
+		next.ServeHTTP(aw, r.WithContext(context.WithValue(r.Context(), noteKey{}, n)))
+		aw.decided()
+		ds := n.snapshot()
+		id := requestID(w.Header())
+		for i := range ds {
+			ds[i].RequestID = id
+		}
+		a.enqueue(ds)
+	})
+}
+
+// requestID is the id the response carries (S3 names it x-amz-request-id).
+func requestID(h http.Header) string {
+	if id := h.Get("x-amzn-RequestId"); id != "" {
+		return id
+	}
+	return h.Get("x-amz-request-id")
+}
+
+// writer sets the decision header before the response's header is sent.
+type writer struct {
+	http.ResponseWriter
+	a    *Auditor
+	n    *note
+	done bool
+}
+
+// decided marks the response once: by then every decision that let the
+// request through has been made.
+func (w *writer) decided() {
+	if w.done {
+		return
+	}
+	w.done = true
+	id := requestID(w.Header())
+	waived := false
+	for _, d := range w.n.snapshot() {
+		if d.Audited {
+			waived = true
+			w.a.logWaived(id, d)
+		}
+	}
+	if waived {
+		w.Header().Set(DecisionHeader, "deny")
+	}
+}
+
+func (w *writer) WriteHeader(code int) {
+	w.decided()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *writer) Write(b []byte) (int, error) {
+	w.decided()
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush and Hijack keep streaming responses working through the wrapper.
+func (w *writer) Flush() {
+	w.decided()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.decided()
+	if h, ok := w.ResponseWriter.(http.Hijacker); ok {
+		return h.Hijack()
+	}
+	return nil, nil, errors.New("audit: response does not support hijacking")
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *writer) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,104 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Mode is the IAM mode: enforce (the zero Mode), audit for everyone, or
+// audit for some principals while the rest is enforced.
+type Mode struct {
+	all        bool
+	principals []string // PrincipalKey forms, or user/NAME, role/NAME
+}
+
+// ParseMode reads --iam-mode values: "enforce", "audit", or
+// "audit:P[,P...]" where each P is role/NAME, user/NAME or an IAM or STS
+// ARN. Several values add up; "enforce" alone is the default.
+func ParseMode(values []string) (Mode, error) {
+	var m Mode
+	for _, v := range values {
+		switch {
+		case v == "enforce" || v == "":
+		case v == "audit":
+			m.all = true
+		case strings.HasPrefix(v, "audit:"):
+			for _, p := range strings.Split(strings.TrimPrefix(v, "audit:"), ",") {
+				p = strings.TrimSpace(p)
+				if !validPrincipal(p) {
+					return Mode{}, fmt.Errorf("--iam-mode %s: %q is not a principal: want role/NAME, user/NAME or an IAM ARN", v, p)
+				}
+				m.principals = append(m.principals, p)
+			}
+		default:
+			return Mode{}, fmt.Errorf("--iam-mode %q: want enforce, audit, or audit:role/NAME[,user/NAME...]", v)
+		}
+	}
+	return m, nil
+}
+
+func validPrincipal(p string) bool {
+	if strings.HasPrefix(p, "arn:") {
+		parts := strings.SplitN(p, ":", 6)
+		return len(parts) == 6 && (parts[2] == "iam" || parts[2] == "sts") && parts[5] != ""
+	}
+	kind, name, ok := strings.Cut(p, "/")
+	return ok && (kind == "role" || kind == "user") && name != "" && !strings.ContainsAny(name, " \t,")
+}
+
+// Auditing reports whether any denial may be waived.
+func (m Mode) Auditing() bool { return m.all || len(m.principals) > 0 }
+
+// Waives reports whether a denial of caller (its ARN) is served as allowed.
+func (m Mode) Waives(caller string) bool {
+	if m.all {
+		return true
+	}
+	key := PrincipalKey(caller)
+	for _, p := range m.principals {
+		if strings.HasPrefix(p, "arn:") {
+			if PrincipalKey(p) == key {
+				return true
+			}
+			continue
+		}
+		// role/NAME and user/NAME name the entity whatever its path and account.
+		kind, name, _ := strings.Cut(p, "/")
+		if strings.HasSuffix(key, ":"+kind+"/"+name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m Mode) String() string {
+	switch {
+	case m.all:
+		return "audit"
+	case len(m.principals) > 0:
+		return "audit:" + strings.Join(m.principals, ",")
+	}
+	return "enforce"
+}
+
+// PrincipalKey is the identity a caller's decisions are recorded under:
+// arn:aws:iam::ACCOUNT:user/NAME for a user, arn:aws:iam::ACCOUNT:role/NAME
+// for a role and each of its sessions (assumed-role/NAME/SESSION); paths
+// are dropped, since a session ARN does not carry its role's path. Other
+// callers (root, anonymous, service principals) keep their ARN.
+func PrincipalKey(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return arn
+	}
+	acct, res := parts[4], parts[5]
+	switch {
+	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
+		role, _, _ := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/")
+		return "arn:" + parts[1] + ":iam::" + acct + ":role/" + role
+	case parts[2] == "iam" && (strings.HasPrefix(res, "user/") || strings.HasPrefix(res, "role/")):
+		kind, rest, _ := strings.Cut(res, "/")
+		return "arn:" + parts[1] + ":iam::" + acct + ":" + kind + "/" + rest[strings.LastIndexByte(rest, '/')+1:]
+	}
+	return arn
+}

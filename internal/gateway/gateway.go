@@ -106,6 +106,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := g.newCall(w, r)
 	defer g.accessLog(c)
 	g.run(c)
+	c.trace.redact(r)
 	g.traces.add(c.trace)
 	// The trace is formatted only when someone reads debug logs.
 	if c.trace.Denied() && g.log.Enabled(r.Context(), slog.LevelDebug) {

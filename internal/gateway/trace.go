@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/iamgate/iamgate/internal/redact"
 )
 
 // Trace is the decision trace of one data-plane request: what `iamgate why`
@@ -165,7 +167,26 @@ func (g *Gateway) Explain(r *http.Request) *Trace {
 	c := g.newCall(discard{}, r)
 	c.dryRun = true
 	g.run(c)
+	c.trace.redact(r)
 	return c.trace
+}
+
+// redact masks r's signature and session token wherever the trace quotes
+// them (the URL of a presigned request, a SignatureDoesNotMatch message
+// quoting the canonical request, an error body): a trace is read by others
+// than the caller, and a presigned URL is a bearer token until it expires.
+func (t *Trace) redact(r *http.Request) {
+	s := redact.Secrets(r)
+	t.URL = s.String(redact.URL(t.URL))
+	t.Route, t.Signature, t.Rule, t.Response = s.String(t.Route), s.String(t.Signature), s.String(t.Rule), s.String(t.Response)
+	t.Statements, t.Integration = s.Strings(t.Statements), s.Strings(t.Integration)
+	if t.Context != nil {
+		ctx := make(map[string][]string, len(t.Context))
+		for k, vs := range t.Context {
+			ctx[k] = s.Strings(vs)
+		}
+		t.Context = ctx
+	}
 }
 
 // discard is a ResponseWriter that drops everything.

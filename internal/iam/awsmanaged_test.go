@@ -67,3 +67,17 @@ func TestAWSManagedPolicyUnknown(t *testing.T) {
 	const wrongPath = "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"
 	wantErr(t, f.svc.AttachRolePolicy(ctx, "fn", wrongPath), awserr.NoSuchEntity, "Policy "+wrongPath+" does not exist or is not attachable.")
 }
+
+// Inline policies without Version are accepted (2008-10-17 language);
+// managed ones are refused, as IAM does.
+func TestVersionlessPolicies(t *testing.T) {
+	f := newFixture(t, "")
+	_, err := f.svc.CreateRole(ctx, "fn", "/", trustLambda, "", 0, "")
+	must(t, err)
+	const noVersion = `{"Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}`
+	must(t, f.svc.PutRolePolicy(ctx, "fn", "inline", noVersion))
+	_, err = f.svc.CreatePolicy(ctx, "managed", "", noVersion, "")
+	wantErr(t, err, awserr.MalformedPolicyDocument, "Policy document must be version 2012-10-17 or greater.")
+	_, err = f.svc.CreatePolicy(ctx, "old", "", `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}`, "")
+	wantErr(t, err, awserr.MalformedPolicyDocument, "Policy document must be version 2012-10-17 or greater.")
+}

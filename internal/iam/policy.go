@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -134,7 +135,17 @@ func (s *Service) checkManagedDoc(doc string) error {
 	if policySize(doc) > maxManagedSize {
 		return awserr.New(awserr.LimitExceeded, "Cannot exceed quota for PolicySize: %d", maxManagedSize)
 	}
-	return s.checkPolicy(doc)
+	if err := s.checkPolicy(doc); err != nil {
+		return err
+	}
+	// Inline policies may omit Version (the 2008-10-17 language); managed
+	// ones may not: CreatePolicy answers MalformedPolicyDocument (the
+	// console says "A managed policy must have a version string").
+	var v struct{ Version any }
+	if json.Unmarshal([]byte(doc), &v) == nil && v.Version != "2012-10-17" {
+		return awserr.New(awserr.MalformedPolicyDocument, "Policy document must be version 2012-10-17 or greater.")
+	}
+	return nil
 }
 
 // GetPolicy describes a customer or AWS managed policy.

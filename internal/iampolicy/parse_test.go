@@ -90,8 +90,6 @@ func TestParseErrors(t *testing.T) {
 		{"principal in identity policy", IdentityPolicy, `{` + v + `"Statement":{` + ok + `,"Principal":"*"}}`, msgNoPrincipal},
 		{"notprincipal in boundary", PermissionsBoundary, `{` + v + `"Statement":{` + ok + `,"NotPrincipal":{"AWS":"*"}}}`, msgNoPrincipal},
 		{"principal in session policy", SessionPolicy, `{` + v + `"Statement":{` + ok + `,"Principal":{"AWS":"*"}}}`, msgNoPrincipal},
-		{"missing version identity", IdentityPolicy, `{"Statement":{` + ok + `}}`, msgVersion},
-		{"old version identity", IdentityPolicy, `{"Version":"2008-10-17","Statement":{` + ok + `}}`, msgVersion},
 		{"duplicate sid", IdentityPolicy, `{` + v + `"Statement":[{"Sid":"A",` + ok + `},{"Sid":"A",` + ok + `}]}`, msgSidUnique},
 		{"sid not alnum", IdentityPolicy, `{` + v + `"Statement":[{"Sid":"a-b",` + ok + `}]}`, msgSidAlnum},
 		{"no action", IdentityPolicy, `{` + v + `"Statement":{"Effect":"Allow","Resource":"*"}}`, msgNeedActions},
@@ -149,6 +147,10 @@ func TestParseAccepts(t *testing.T) {
 		{"unknown empty operator", IdentityPolicy, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Whatever":{}}}}`},
 		{"case-insensitive operator", IdentityPolicy, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"forAnyValue:stringlikeIfExists":{"aws:TagKeys":["a*"]}}}}`},
 		{"iam variable path", IdentityPolicy, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::*:user/${aws:username}"}}`},
+		// Inline policies need no Version (reference_policies_elements_version.html:
+		// without it the 2008-10-17 language applies); only managed ones do.
+		{"identity no version", IdentityPolicy, `{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`},
+		{"identity old version", IdentityPolicy, `{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`},
 		{"empty sid", IdentityPolicy, `{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"","Effect":"Allow","Action":"s3:*","Resource":"*"}]}`},
 	}
 	for _, tc := range cases {

@@ -9,10 +9,10 @@ import (
 // legacy parsing (exact Effect case), Sid rules, actions, resources and
 // principals, then the format of each action and resource.
 func validate(p *Policy) error {
+	// A document without Version (or with 2008-10-17) is accepted in every
+	// kind, in the 2008-10-17 language (no policy variables); only managed
+	// policies must be 2012-10-17, which internal/iam checks at CreatePolicy.
 	identityLike := !p.Kind.hasPrincipal()
-	if identityLike && p.Version != "2012-10-17" {
-		return &ParseError{Message: msgVersion}
-	}
 	for _, st := range p.Statements {
 		if st.Effect != "Allow" && st.Effect != "Deny" {
 			return &ParseError{Message: msgLegacy}

@@ -4,6 +4,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
 // scope is the part of a SigV4 credential scope dispatch needs.
@@ -12,29 +14,16 @@ type scope struct {
 	service string
 }
 
-// scopeOf reads the credential scope from the Authorization header
-// ("AWS4-HMAC-SHA256 Credential=AKID/20261125/us-east-1/iam/aws4_request, ...")
-// or the presigned X-Amz-Credential parameter. It does not validate anything:
-// the authenticator does; this only routes.
+// scopeOf reads the credential scope a request claims (Authorization
+// header or presigned X-Amz-Credential) through sigv4.Classify, so it reads
+// exactly what the authenticator will. It validates nothing: the
+// authenticator does; this only routes.
 func scopeOf(r *http.Request) (scope, bool) {
-	cred := ""
-	if a := r.Header.Get("Authorization"); a != "" {
-		i := strings.Index(a, "Credential=")
-		if i < 0 {
-			return scope{}, false
-		}
-		cred = a[i+len("Credential="):]
-		if j := strings.IndexAny(cred, ", "); j >= 0 {
-			cred = cred[:j]
-		}
-	} else {
-		cred = r.URL.Query().Get("X-Amz-Credential")
-	}
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 || parts[3] == "" {
+	c := sigv4.Classify(r)
+	if !c.Scoped {
 		return scope{}, false
 	}
-	return scope{region: parts[2], service: parts[3]}, true
+	return scope{region: c.Credential.Region, service: c.Credential.Service}, true
 }
 
 // guessService names the service of a request whose scope does not say

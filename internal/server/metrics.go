@@ -13,6 +13,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/gateway"
 	"github.com/iamgate/iamgate/internal/lambda"
+	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
 // Metrics: every request the server answers is counted by plane ("data":
@@ -189,22 +190,10 @@ func controlService(r *http.Request) string {
 	return "unknown"
 }
 
-// scopeService returns the fourth part of "AKID/DATE/REGION/SERVICE/aws4_request".
+// scopeService returns the service of the credential scope the request
+// claims, read by sigv4.Classify as the authenticator reads it.
 func scopeService(r *http.Request) string {
-	cred := ""
-	if a := r.Header.Get("Authorization"); a != "" {
-		_, cred, _ = strings.Cut(a, "Credential=")
-		if i := strings.IndexAny(cred, ", "); i >= 0 {
-			cred = cred[:i]
-		}
-	} else if strings.Contains(r.URL.RawQuery, "X-Amz-Credential") {
-		cred = r.URL.Query().Get("X-Amz-Credential")
-	}
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
-		return ""
-	}
-	return parts[3]
+	return sigv4.Classify(r).Credential.Service
 }
 
 // statusWriter remembers the status code written through it.

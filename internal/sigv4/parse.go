@@ -215,12 +215,7 @@ func presignParams(rawQuery string) map[string]string {
 
 // HasAuth reports whether r carries any SigV4 material: an Authorization
 // header or X-Amz-* authentication parameters in the query.
-func HasAuth(r *http.Request) bool {
-	if r.Header.Get("Authorization") != "" {
-		return true
-	}
-	return isPresigned(rawQueryOf(r))
-}
+func HasAuth(r *http.Request) bool { return Classify(r).Kind != None }
 
 func isPresigned(rawQuery string) bool {
 	if rawQuery == "" {

@@ -40,11 +40,23 @@ func TestUpIAMRoles(t *testing.T) {
 	defer a.stop()
 
 	keys := map[string]creds{}
-	for _, u := range []string{"reader", "bounded", "outsider", "invoke-only"} {
+	for _, u := range []string{"reader", "bounded", "outsider", "invoke-only", "assumer"} {
 		k := a.createKey(u)
 		keys[u] = creds{id: k.AccessKey.AccessKeyID, secret: k.AccessKey.SecretAccessKey}
 	}
-	keys["items-session"] = a.assumeRole("arn:aws:iam::000000000000:role/iam-roles-items", "e2e")
+	const itemsRole = "arn:aws:iam::000000000000:role/iam-roles-items"
+	keys["items-session"] = a.assumeRole(keys["assumer"], itemsRole, "e2e")
+	delete(keys, "assumer")
+	t.Run("the admin (root) may not assume a role", func(t *testing.T) {
+		// "You cannot use AWS account root user credentials to call
+		// AssumeRole" (API_AssumeRole.html); AWS's answer as the aws CLI
+		// prints it: https://github.com/kubeflow/testing/pull/961.
+		_, stderr, err := a.awsWith(a.awsEnv(), "sts", "assume-role", "--role-arn", itemsRole, "--role-session-name", "root")
+		const want = "An error occurred (AccessDenied) when calling the AssumeRole operation: Roles may not be assumed by root accounts."
+		if err == nil || !strings.Contains(stderr, want) {
+			t.Errorf("got %v, %q; want %q", err, stderr, want)
+		}
+	})
 
 	arnOf := map[string]string{"items-session": "arn:aws:sts::000000000000:assumed-role/iam-roles-items/e2e"}
 	for u := range keys {
@@ -169,19 +181,79 @@ func TestUpIAMRoles(t *testing.T) {
 			}
 		}
 	})
+	// A session outlives nothing it came from: once its source key or its
+	// role is deleted, AWS answers 403 with the invalid-token message on
+	// both planes (STS InvalidClientTokenId; execute-api
+	// UnrecognizedClientException, ../shared/conformance/apigw-errors.md).
+	t.Run("dead sessions are refused with the invalid-token answer", func(t *testing.T) {
+		var tok struct {
+			Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+		}
+		b, stderr, err := a.awsWith(a.envOf(keys["outsider"]), "sts", "get-session-token", "--output", "json")
+		if err != nil || json.Unmarshal(b, &tok) != nil {
+			t.Fatalf("get-session-token: %v %s", err, stderr)
+		}
+		dead := map[string]creds{
+			"key deleted":  {tok.Credentials.AccessKeyId, tok.Credentials.SecretAccessKey, tok.Credentials.SessionToken},
+			"role deleted": keys["items-session"],
+		}
+		a.aws("iam", "delete-access-key", "--user-name", "outsider", "--access-key-id", keys["outsider"].id)
+		a.aws("iam", "delete-role-policy", "--role-name", "iam-roles-items", "--policy-name", "call-items")
+		a.aws("iam", "delete-role", "--role-name", "iam-roles-items")
+		for name, c := range dead {
+			_, stderr, err := a.awsWith(a.envOf(c), "sts", "get-caller-identity")
+			const wantCLI = "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid."
+			if err == nil || !strings.Contains(stderr, wantCLI) {
+				t.Errorf("%s: control plane: %v %q", name, err, stderr)
+			}
+			status, body, err := curlSigV4(a.pathURL+"items", c)
+			if err != nil || status != 403 || body != `{"message":"The security token included in the request is invalid."}` {
+				t.Errorf("%s: execute-api: %d %s %v", name, status, body, err)
+			}
+		}
+	})
 }
 
-// assumeRole runs `aws sts assume-role` as the admin.
-func (a *app) assumeRole(roleARN, session string) creds {
+// assumeRole runs `aws sts assume-role` with c's credentials.
+func (a *app) assumeRole(c creds, roleARN, session string) creds {
 	a.t.Helper()
 	var out struct {
 		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
 	}
-	b := a.aws("sts", "assume-role", "--role-arn", roleARN, "--role-session-name", session, "--output", "json")
+	b, stderr, err := a.awsWith(a.envOf(c), "sts", "assume-role", "--role-arn", roleARN, "--role-session-name", session, "--output", "json")
+	if err != nil {
+		a.t.Fatalf("assume-role: %v: %s", err, stderr)
+	}
 	if err := json.Unmarshal(b, &out); err != nil || out.Credentials.SessionToken == "" {
 		a.t.Fatalf("assume-role: %v: %s", err, b)
 	}
 	return creds{out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken}
+}
+
+// envOf is the aws CLI environment signing with c instead of the admin.
+func (a *app) envOf(c creds) []string {
+	env := []string{"AWS_ACCESS_KEY_ID=" + c.id, "AWS_SECRET_ACCESS_KEY=" + c.secret}
+	if c.token != "" {
+		env = append(env, "AWS_SESSION_TOKEN="+c.token)
+	}
+	for _, kv := range a.awsEnv() {
+		if !strings.HasPrefix(kv, "AWS_ACCESS_KEY_ID=") && !strings.HasPrefix(kv, "AWS_SECRET_ACCESS_KEY=") && !strings.HasPrefix(kv, "AWS_SESSION_TOKEN=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// awsWith runs the aws CLI in env and returns its output, stderr and error.
+func (a *app) awsWith(env []string, args ...string) ([]byte, string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "aws", args...)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	return out, stderr.String(), err
 }
 
 func curlSigV4(url string, c creds) (int, string, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/iampolicy"
 	"github.com/iamgate/iamgate/internal/store"
 )
 
@@ -117,7 +118,7 @@ func TestHandlerAuditsAndRecords(t *testing.T) {
 		{"enforce denies", nil, denied, "", false, false},
 		{"audit serves the denial", []string{"audit"}, denied, "deny", true, true},
 		{"audit of another principal enforces", []string{"audit:user/v"}, denied, "", false, false},
-		{"allowed is untouched", []string{"audit"}, auth.Decision{Allowed: true, Trace: []string{`identity-based policy "p" statement 0 Allow: applies`}}, "", true, false},
+		{"allowed is untouched", []string{"audit"}, auth.Decision{Allowed: true, Statement: &iampolicy.Match{Layer: iampolicy.LayerIdentity, Policy: "p", Effect: "Allow"}}, "", true, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -122,22 +122,13 @@ func reasonOf(d auth.Decision) string {
 	return strings.TrimSpace(d.Message + d.Because)
 }
 
-// statementOf names the statement that decided: the first applying Deny
-// for an explicit deny, else the first applying Allow of an identity or
-// resource-based policy (boundaries and session policies only limit).
+// statementOf names the statement that decided (the explicit Deny, or the
+// Allow that granted), as the evaluator reported it; "" for none.
 func statementOf(d auth.Decision) string {
-	want := " Allow: applies"
-	if d.ExplicitDeny {
-		want = " Deny: applies"
-	} else if !d.Allowed {
+	if d.Statement == nil || (!d.Allowed && !d.ExplicitDeny) {
 		return ""
 	}
-	for _, s := range d.Trace {
-		if strings.HasSuffix(s, want) && (d.ExplicitDeny || !strings.HasPrefix(s, "permissions boundary") && !strings.HasPrefix(s, "session policy")) {
-			return strings.TrimSuffix(s, ": applies")
-		}
-	}
-	return ""
+	return d.Statement.Describe()
 }
 
 func (a *Auditor) logWaived(requestID string, d store.Decision) {

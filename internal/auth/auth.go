@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/iamgate/iamgate/internal/iam"
+	"github.com/iamgate/iamgate/internal/iampolicy"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
@@ -46,13 +47,14 @@ type Policy struct {
 	Document string
 }
 
-// Decision is the outcome of an authorization.
+// Decision is the outcome of an authorization, structured as iampolicy
+// decided it: the consumers (trace, simulator, error bodies) read the
+// fields, never reparse words.
 type Decision struct {
 	Allowed      bool
 	ExplicitDeny bool
-	// DeniedBy names the kind of policy that denied, in AWS's words:
-	// "identity-based policy", "resource-based policy", "permissions boundary",
-	// "session policy"; empty when nothing allowed.
+	// DeniedBy names the kind of policy that denied, in AWS's words (one of
+	// the iampolicy.Layer constants); empty when allowed.
 	DeniedBy string
 	// Message is AWS's short denial text:
 	// "User: ARN is not authorized to perform: ACTION on resource: RESOURCE".
@@ -63,8 +65,24 @@ type Decision struct {
 	Because string
 	// Reason names the evaluation rule that decided, in words.
 	Reason string
-	// Trace explains the decision line by line (for `iamgate why`).
-	Trace []string
+	// Statement is the statement that decided: the explicit Deny, or the
+	// Allow that granted; nil for an implicit deny and for the account root
+	// allowed in its own account.
+	Statement *iampolicy.Match
+	// Steps lists every statement considered, in evaluation order, and why
+	// each did or did not apply (for `iamgate why` and the simulator).
+	Steps []iampolicy.Step
+}
+
+// Effect is the decision as iampolicy names it.
+func (d Decision) Effect() iampolicy.Effect {
+	switch {
+	case d.Allowed:
+		return iampolicy.Allow
+	case d.ExplicitDeny:
+		return iampolicy.ExplicitDeny
+	}
+	return iampolicy.ImplicitDeny
 }
 
 // Authenticator verifies a request's signature and resolves the caller.

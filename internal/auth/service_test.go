@@ -2,15 +2,23 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/iampolicy"
 	"github.com/iamgate/iamgate/internal/seal"
+	"github.com/iamgate/iamgate/internal/sigv4"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
 
@@ -123,7 +131,7 @@ func TestAssumeRoleNeedsTrust(t *testing.T) {
 				t.Fatal(err)
 			}
 			if d.Allowed != c.allowed {
-				t.Errorf("allowed = %v; trace:\n%v", d.Allowed, d.Trace)
+				t.Errorf("allowed = %v; trace:\n%v", d.Allowed, d.Steps)
 			}
 		})
 	}
@@ -181,6 +189,144 @@ func TestTokenIssueTime(t *testing.T) {
 	}
 	d, err := a.Authorize(ctx, callerOf(t, svc, sess.AccessKeyID), Request{Action: "iam:GetRole", Resource: role.ARN})
 	if err != nil || !d.Allowed {
-		t.Errorf("allowed = %v, %v; trace %v", d.Allowed, err, d.Trace)
+		t.Errorf("allowed = %v, %v; trace %v", d.Allowed, err, d.Steps)
+	}
+}
+
+// TestRootAndResourcePolicies: the account root needs no identity policy in
+// its own account, but an explicit Deny in a resource-based policy refuses
+// it as it refuses anyone; in another account's resource only that
+// resource's policy can allow it.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+func TestRootAndResourcePolicies(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	rk, err := svc.EnsureRootKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := callerOf(t, svc, rk.AccessKeyID)
+	const res = "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/secret"
+	resPolicy := func(effect, principal string) []Policy {
+		return []Policy{{Name: "resource policy of REST API abc", Document: `{"Version":"2012-10-17","Statement":[{"Effect":"` + effect +
+			`","Principal":` + principal + `,"Action":"execute-api:Invoke","Resource":"` + res + `"}]}`}}
+	}
+	cases := []struct {
+		name     string
+		req      Request
+		allowed  bool
+		explicit bool
+		because  string
+	}{
+		{"own account, no resource policy", Request{Action: "execute-api:Invoke", Resource: res}, true, false, ""},
+		{"own account, resource policy denies everyone", Request{Action: "execute-api:Invoke", Resource: res,
+			ResourcePolicies: resPolicy("Deny", `"*"`)}, false, true, " with an explicit deny in a resource-based policy"},
+		{"own account, resource policy denies the account", Request{Action: "execute-api:Invoke", Resource: res,
+			ResourcePolicies: resPolicy("Deny", `{"AWS":"arn:aws:iam::000000000000:root"}`)}, false, true, " with an explicit deny in a resource-based policy"},
+		{"own account, resource policy denies someone else", Request{Action: "execute-api:Invoke", Resource: res,
+			ResourcePolicies: resPolicy("Deny", `{"AWS":"arn:aws:iam::000000000000:user/x"}`)}, true, false, ""},
+		{"another account's resource, no policy", Request{Action: "execute-api:Invoke", Resource: res, ResourceAccount: "111111111111"},
+			false, false, " because no resource-based policy allows the execute-api:Invoke action"},
+		{"another account's resource allowing this account", Request{Action: "execute-api:Invoke", Resource: res, ResourceAccount: "111111111111",
+			ResourcePolicies: resPolicy("Allow", `{"AWS":"000000000000"}`)}, true, false, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := a.Authorize(ctx, root, c.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Allowed != c.allowed || d.ExplicitDeny != c.explicit || d.Because != c.because {
+				t.Errorf("allowed=%v explicit=%v because=%q; reason %s", d.Allowed, d.ExplicitDeny, d.Because, d.Reason)
+			}
+			if c.explicit && (d.Statement == nil || d.Statement.Layer != iampolicy.LayerResource || d.Statement.Effect != "Deny") {
+				t.Errorf("deciding statement = %+v", d.Statement)
+			}
+		})
+	}
+}
+
+// TestDeadSession: a session whose source key or role was deleted after it
+// was issued fails authentication with the invalid-token reason (403
+// InvalidClientTokenId on the control plane, UnrecognizedClientException on
+// execute-api), never an internal error.
+func TestDeadSession(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	svc.CreateUser(ctx, "gone", "/", nil)
+	key, err := svc.CreateAccessKey(ctx, "gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromKey, err := svc.GetSessionToken(ctx, key.AccessKeyID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}`
+	role, err := svc.CreateRole(ctx, "doomed", "/", trust, "", time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromRole, err := svc.CreateSession(ctx, role.ARN, "s1", time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := map[string]iam.Session{"source key deleted": fromKey, "role deleted": fromRole}
+	for name, s := range sessions {
+		if _, err := a.Authenticate(ctx, signed(t, s), sigv4.Options{Service: "sts"}); err != nil {
+			t.Fatalf("%s: alive session refused: %v", name, err)
+		}
+	}
+	if err := svc.DeleteAccessKey(ctx, "gone", key.AccessKeyID); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DeleteRole(ctx, "doomed"); err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range sessions {
+		t.Run(name, func(t *testing.T) {
+			_, err := a.Authenticate(ctx, signed(t, s), sigv4.Options{Service: "sts"})
+			var se *sigv4.Error
+			if !errors.As(err, &se) || se.Reason != sigv4.InvalidToken || se.Message != "The security token included in the request is invalid." {
+				t.Errorf("got %v", err)
+			}
+		})
+	}
+}
+
+// signed is an STS GetCallerIdentity request signed with s by the AWS SDK's signer.
+func signed(t *testing.T, s iam.Session) *http.Request {
+	t.Helper()
+	body := "Action=GetCallerIdentity&Version=2011-06-15"
+	r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4566/", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: s.AccessKeyID, SecretAccessKey: s.Secret.Reveal(), SessionToken: s.SessionToken.Reveal()}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), "sts", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestServiceRole: a service takes a role only when the role's trust policy
+// names it, and then acts as the role's session.
+func TestServiceRole(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	role, err := svc.CreateRole(ctx, "invoker", "/", trust, "", time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, d, err := a.ServiceRole(ctx, "apigateway.amazonaws.com", role.ARN, "req-1")
+	if err != nil || !d.Allowed || c == nil || c.ARN != "arn:aws:sts::000000000000:assumed-role/invoker/req-1" {
+		t.Errorf("apigateway: %+v %+v %v", c, d, err)
+	}
+	c, d, err = a.ServiceRole(ctx, "lambda.amazonaws.com", role.ARN, "req-1")
+	if err != nil || d.Allowed || c != nil || d.DeniedBy != iampolicy.LayerResource {
+		t.Errorf("lambda: %+v %+v %v", c, d, err)
 	}
 }

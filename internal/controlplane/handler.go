@@ -27,10 +27,13 @@ const querySkew = 15 * time.Minute
 // Options configures a Handler. Auth, Authz and Now are required; a nil IAM
 // or Stacks answers that service's operations with InternalFailure.
 type Options struct {
-	Auth   auth.Authenticator
-	Authz  auth.Authorizer
-	IAM    IAM
-	Stacks stack.Backend
+	Auth  auth.Authenticator
+	Authz auth.Authorizer
+	// Evaluator answers the policy simulator with the engine Authz uses
+	// (*auth.Service satisfies both); nil uses a fresh auth.Evaluator.
+	Evaluator Evaluator
+	IAM       IAM
+	Stacks    stack.Backend
 	// Region is the server's region: CloudFormation signatures must be
 	// scoped to it. IAM and STS accept any region, because clients pointed
 	// at a custom endpoint sign global services with their own region.
@@ -86,6 +89,9 @@ func New(o Options) *Handler {
 	}
 	if o.AccountID == "" {
 		o.AccountID = "000000000000"
+	}
+	if o.Evaluator == nil {
+		o.Evaluator = auth.NewEvaluator()
 	}
 	h := &Handler{o: o, log: o.Logger} // the caller names the component
 	h.query = map[string]*queryService{

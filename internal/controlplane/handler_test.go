@@ -237,8 +237,14 @@ func TestQueryErrors(t *testing.T) {
 			nil, 400, "ValidationError", "Stack with id nope does not exist"},
 		{"change set missing", "AKIAROOT", "cloudformation", form("Action", "DescribeChangeSet", "StackName", "s", "ChangeSetName", "x"),
 			nil, 404, "ChangeSetNotFound", "ChangeSet [x] does not exist"},
-		{"assume role not trusted", "AKIAROOT", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/missing", "RoleSessionName", "s1"),
-			nil, 403, "AccessDenied", "User: arn:aws:iam::000000000000:root is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/missing"},
+		{"assume role not trusted", "AKIAAPIUSER", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/missing", "RoleSessionName", "s1"),
+			nil, 403, "AccessDenied", "User: arn:aws:iam::000000000000:user/api-gateway-user is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/missing"},
+		// Root may not assume any role, whether it exists or not
+		// (API_AssumeRole.html; wording from https://github.com/kubeflow/testing/pull/961).
+		{"root assumes a missing role", "AKIAROOT", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/missing", "RoleSessionName", "s1"),
+			nil, 403, "AccessDenied", "Roles may not be assumed by root accounts."},
+		{"root assumes a role", "AKIAROOT", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
+			nil, 403, "AccessDenied", "Roles may not be assumed by root accounts."},
 		{"session cannot get token", "ASIASESSION", "sts", form("Action", "GetSessionToken"),
 			nil, 403, "AccessDenied", "Cannot call GetSessionToken with session credentials"},
 		{"session not trusted", "ASIASESSION", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s2", "DurationSeconds", "7200"),

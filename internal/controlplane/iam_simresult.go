@@ -1,10 +1,12 @@
 package controlplane
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"strconv"
 
+	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
@@ -47,7 +49,11 @@ type evaluationResult struct {
 func (s *simulation) run(c *call) (any, error) {
 	results := make([]evaluationResult, 0, len(s.actions))
 	for _, action := range s.actions {
-		results = append(results, s.action(action))
+		r, err := s.action(c.ctx, action)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
 	}
 	results, pg, err := pageOf(c, results)
 	if err != nil {
@@ -62,7 +68,7 @@ func (s *simulation) run(c *call) (any, error) {
 // severity orders decisions from least to most restrictive.
 var severity = map[string]int{evalAllowed: 0, evalImplicitDeny: 1, evalExplicitDeny: 2}
 
-func (s *simulation) action(action string) evaluationResult {
+func (s *simulation) action(ctx context.Context, action string) (evaluationResult, error) {
 	resources := s.resources
 	if len(resources) == 0 {
 		resources = []string{"*"}
@@ -74,7 +80,10 @@ func (s *simulation) action(action string) evaluationResult {
 	}
 	per := make([]resourceResult, 0, len(resources))
 	for _, r := range resources {
-		rr := s.evaluate(action, r)
+		rr, err := s.evaluate(ctx, action, r)
+		if err != nil {
+			return out, err
+		}
 		per = append(per, rr)
 		if severity[rr.EvalResourceDecision] > severity[out.EvalDecision] {
 			out.EvalDecision = rr.EvalResourceDecision
@@ -96,7 +105,7 @@ func (s *simulation) action(action string) evaluationResult {
 	} else {
 		out.ResourceSpecificResults = per
 	}
-	return out
+	return out, nil
 }
 
 func appendNew(list members[simStatement], items ...simStatement) members[simStatement] {
@@ -113,15 +122,17 @@ func samePlace(a, b simStatement) bool {
 		(a.StartPosition == nil) == (b.StartPosition == nil) && (a.StartPosition == nil || *a.StartPosition == *b.StartPosition)
 }
 
-func (s *simulation) evaluate(action, resource string) resourceResult {
-	req := &iampolicy.Request{Principal: s.principal, Action: action, Resource: resource,
-		ResourceAccount: s.owner, Context: s.context}
-	d := iampolicy.Evaluate(req, s.set)
-	rr := resourceResult{EvalResourceName: resource, EvalResourceDecision: decisionName(d.Effect),
+func (s *simulation) evaluate(ctx context.Context, action, resource string) (resourceResult, error) {
+	d, err := s.ev.Evaluate(ctx, s.principal, auth.Request{Action: action, Resource: resource,
+		ResourceAccount: s.owner, Context: s.context, ResourcePolicies: s.resource})
+	if err != nil {
+		return resourceResult{}, err
+	}
+	rr := resourceResult{EvalResourceName: resource, EvalResourceDecision: decisionName(d.Effect()),
 		MatchedStatements: members[simStatement]{}, MissingContextValues: members[string]{}}
 	missing := map[string]bool{}
 	bndAllow, bndDeny := false, false
-	for _, st := range d.Trace {
+	for _, st := range d.Steps {
 		if st.Action && st.Resource && st.Principal {
 			for _, cr := range st.Conditions {
 				if !cr.Present {
@@ -136,7 +147,7 @@ func (s *simulation) evaluate(action, resource string) resourceResult {
 			bndAllow = bndAllow || st.Effect == "Allow"
 			bndDeny = bndDeny || st.Effect == "Deny"
 		}
-		if s.matches(d.Effect, st) {
+		if s.matches(d.Effect(), st) {
 			rr.MatchedStatements = appendNew(rr.MatchedStatements, s.statement(st))
 		}
 	}
@@ -144,10 +155,10 @@ func (s *simulation) evaluate(action, resource string) resourceResult {
 		rr.MissingContextValues = append(rr.MissingContextValues, k)
 	}
 	sort.Strings(rr.MissingContextValues)
-	if s.set.Boundary != nil {
+	if s.principal.Boundary != nil {
 		rr.PermissionsBoundaryDecisionDetail = &boundaryDetail{bndAllow && !bndDeny}
 	}
-	return rr
+	return rr, nil
 }
 
 // matches reports whether an applying statement determined the decision:

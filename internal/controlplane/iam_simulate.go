@@ -1,19 +1,22 @@
 package controlplane
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
 // IAM's policy simulator: SimulatePrincipalPolicy and SimulateCustomPolicy,
-// answered by iampolicy.Evaluate, the engine the gateway and the control
-// plane authorize with.
+// answered by the Evaluator, the engine the gateway and the control plane
+// authorize with: the same policy set, the same compiled documents, the
+// same Decision.
 // Shapes: https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html,
 // API_SimulateCustomPolicy.html, API_EvaluationResult.html, API_ResourceSpecificResult.html,
 // API_Statement.html, API_ContextEntry.html.
@@ -29,6 +32,13 @@ const (
 var contextKeyTypes = []string{"string", "stringList", "numeric", "numericList", "boolean", "booleanList",
 	"ip", "ipList", "binary", "binaryList", "date", "dateList"}
 
+// Evaluator is the policy engine of the simulator; *auth.Service (and
+// *auth.Evaluator) satisfies it.
+type Evaluator interface {
+	Compile(doc string, kind iampolicy.Kind) (*iampolicy.Policy, error)
+	Evaluate(ctx context.Context, p iam.Principal, req auth.Request) (auth.Decision, error)
+}
+
 // simSource is one policy of a simulation with what MatchedStatements
 // reports for it.
 type simSource struct {
@@ -37,32 +47,35 @@ type simSource struct {
 	spans   []span
 }
 
-// simulation is one decoded Simulate* request.
+// simulation is one decoded Simulate* request: the principal with the
+// policies to simulate, each named by its index in sources.
 type simulation struct {
-	principal iampolicy.Principal
-	set       iampolicy.Set
-	sources   []simSource // by Named.Name, which is the index
+	ev        Evaluator
+	principal iam.Principal
+	resource  []auth.Policy
+	sources   []simSource // by policy name, which is the index
 	actions   []string
 	resources []string // nil: "*"
 	owner     string
 	context   map[string][]string
 }
 
-func (s *simulation) add(kind iampolicy.Kind, src simSource) (iampolicy.Named, error) {
-	pol, err := iampolicy.Parse([]byte(src.doc), kind)
+// add validates src as a policy of kind and returns it under its name.
+func (s *simulation) add(kind iampolicy.Kind, src simSource) (iam.PolicyDoc, error) {
+	pol, err := s.ev.Compile(src.doc, kind)
 	if err != nil {
 		var pe *iampolicy.ParseError
 		if errors.As(err, &pe) {
-			return iampolicy.Named{}, awserr.New(awserr.MalformedPolicyDocument, "%s", pe.Message)
+			return iam.PolicyDoc{}, awserr.New(awserr.MalformedPolicyDocument, "%s", pe.Message)
 		}
-		return iampolicy.Named{}, err
+		return iam.PolicyDoc{}, err
 	}
 	src.spans = statementSpans(src.doc)
 	if len(src.spans) != len(pol.Statements) {
 		src.spans = nil
 	}
 	s.sources = append(s.sources, src)
-	return iampolicy.Named{Name: strconv.Itoa(len(s.sources) - 1), Policy: pol}, nil
+	return iam.PolicyDoc{Name: strconv.Itoa(len(s.sources) - 1), Document: src.doc}, nil
 }
 
 // inputs adds the PolicyInputList and PermissionsBoundaryPolicyInputList
@@ -73,7 +86,7 @@ func (s *simulation) inputs(c *call) error {
 		if err != nil {
 			return err
 		}
-		s.set.Identity = append(s.set.Identity, n)
+		s.principal.Identity = append(s.principal.Identity, n)
 	}
 	for i, doc := range c.p.list("PermissionsBoundaryPolicyInputList") {
 		if i > 0 {
@@ -83,7 +96,7 @@ func (s *simulation) inputs(c *call) error {
 		if err != nil {
 			return err
 		}
-		s.set.Boundary = &n // replaces the entity's own boundary, as documented
+		s.principal.Boundary = &n // replaces the entity's own boundary, as documented
 	}
 	return nil
 }
@@ -107,7 +120,7 @@ func (s *simulation) common(c *call) error {
 		if err != nil {
 			return err
 		}
-		s.set.Resource = []iampolicy.Named{n}
+		s.resource = []auth.Policy{{Name: n.Name, Document: n.Document}}
 	}
 	ctx, err := contextEntries(c.p)
 	s.context = ctx
@@ -151,7 +164,7 @@ func iamSimulateCustomPolicy(c *call) (any, error) {
 		return nil, awserr.New(awserr.ValidationError,
 			"1 validation error detected: Value null at 'policyInputList' failed to satisfy constraint: Member must not be null")
 	}
-	s := &simulation{principal: iampolicy.Principal{Type: iampolicy.TypeUser, AccountID: c.account()}}
+	s := &simulation{ev: c.h.o.Evaluator, principal: iam.Principal{Type: iam.TypeUser, AccountID: c.account()}}
 	if err := s.common(c); err != nil {
 		return nil, err
 	}
@@ -180,7 +193,7 @@ func iamSimulatePrincipalPolicy(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &simulation{principal: principalOf(src.Principal)}
+	s := &simulation{ev: c.h.o.Evaluator, principal: src.Principal}
 	if err := s.common(c); err != nil {
 		return nil, err
 	}
@@ -189,14 +202,14 @@ func iamSimulatePrincipalPolicy(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.set.Identity = append(s.set.Identity, n)
+		s.principal.Identity = append(s.principal.Identity, n)
 	}
 	if b := src.Boundary; b != nil {
 		n, err := s.add(iampolicy.PermissionsBoundary, simSource{id: b.ID, typ: b.Type, doc: b.Document})
 		if err != nil {
 			return nil, err
 		}
-		s.set.Boundary = &n
+		s.principal.Boundary = &n
 	}
 	if err := s.inputs(c); err != nil {
 		return nil, err
@@ -207,11 +220,6 @@ func iamSimulatePrincipalPolicy(c *call) (any, error) {
 	return s.run(c)
 }
 
-func principalOf(p iam.Principal) iampolicy.Principal {
-	return iampolicy.Principal{ARN: p.ARN, AccountID: p.AccountID, Type: p.Type, UserID: p.UserID,
-		Username: p.Username, Tags: p.Tags, SourceIdentityARN: p.RoleARN}
-}
-
 // caller applies CallerArn: the IAM user the resource policy's Principal is
 // matched against. AWS requires it with a ResourcePolicy unless the
 // simulated principal is itself a user (API_SimulatePrincipalPolicy.html,
@@ -220,7 +228,7 @@ func principalOf(p iam.Principal) iampolicy.Principal {
 func (s *simulation) caller(c *call, sourceIsUser bool) error {
 	arn := c.p.get("CallerArn")
 	if arn == "" {
-		if len(s.set.Resource) > 0 && !sourceIsUser {
+		if len(s.resource) > 0 && !sourceIsUser {
 			return awserr.New(awserr.InvalidInput, "Caller ARN must be specified when a resource policy is provided.")
 		}
 		return nil
@@ -230,8 +238,8 @@ func (s *simulation) caller(c *call, sourceIsUser bool) error {
 	if !ok || !isUser {
 		return awserr.New(awserr.InvalidInput, "Invalid caller ARN: %s. The caller must be an IAM user.", arn)
 	}
-	s.principal.ARN, s.principal.AccountID, s.principal.Type = arn, acct, iampolicy.TypeUser
+	s.principal.ARN, s.principal.AccountID, s.principal.Type = arn, acct, iam.TypeUser
 	s.principal.Username = name[strings.LastIndexByte(name, '/')+1:]
-	s.principal.SourceIdentityARN = ""
+	s.principal.RoleARN = ""
 	return nil
 }

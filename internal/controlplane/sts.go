@@ -76,6 +76,14 @@ func stsAssumeRole(c *call) (any, error) {
 		return nil, awserr.New(awserr.ValidationError,
 			"1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", secs)
 	}
+	if c.caller.Type == "Root" {
+		// "You cannot use AWS account root user credentials to call
+		// AssumeRole" (API_AssumeRole.html); AWS answers 403 AccessDenied
+		// "Roles may not be assumed by root accounts." whatever the role
+		// (https://github.com/kubeflow/testing/pull/961,
+		// https://github.com/double-break/spapi-php/issues/45).
+		return nil, awserr.New(awserr.AccessDenied, "Roles may not be assumed by root accounts.")
+	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err

@@ -101,8 +101,8 @@ func (g *Gateway) evaluate(c *call) bool {
 		g.fail(c, awserr.GWConfigurationError, "")
 		return false
 	}
-	c.trace.Statements = d.Trace
-	c.trace.Decision, c.trace.Rule = decisionWords(c.caller, d)
+	c.trace.Statements, c.trace.Statement = d.Steps, d.Statement
+	c.trace.Decision, c.trace.Rule = d.Effect().String(), ruleOf(d)
 	if d.Allowed {
 		return true
 	}
@@ -110,30 +110,20 @@ func (g *Gateway) evaluate(c *call) bool {
 	return false
 }
 
-// decisionWords names the outcome and the final rule applied, in AWS's
+// ruleOf names the final rule applied: the statement that allowed, or AWS's
 // words for a deny.
-func decisionWords(caller *auth.Caller, d auth.Decision) (decision, rule string) {
-	switch {
-	case d.Allowed:
-		rule = "allowed"
-		if caller.Type == "Root" {
-			rule = "the account root user is allowed in its own account"
-		}
-		for _, s := range d.Trace {
-			limiting := strings.HasPrefix(s, "permissions boundary") || strings.HasPrefix(s, "session policy")
-			if !limiting && strings.HasSuffix(s, " Allow: applies") {
-				rule = "allowed by " + strings.TrimSuffix(s, ": applies")
-				break
-			}
-		}
-		if d.Reason != "" {
-			rule += " (" + d.Reason + ")"
-		}
-		return "Allow", rule
-	case d.ExplicitDeny:
-		return "ExplicitDeny", d.Message + d.Because
+func ruleOf(d auth.Decision) string {
+	if !d.Allowed {
+		return d.Message + d.Because
 	}
-	return "ImplicitDeny", d.Message + d.Because
+	rule := "allowed"
+	if d.Statement != nil {
+		rule = "allowed by " + d.Statement.Describe()
+	}
+	if d.Reason != "" {
+		rule += " (" + d.Reason + ")"
+	}
+	return rule
 }
 
 // traceContext is the request context as the policies see it: the keys the

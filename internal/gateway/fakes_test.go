@@ -12,6 +12,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/iampolicy"
 	"github.com/iamgate/iamgate/internal/sigv4"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -126,10 +127,9 @@ func (f *fakeAuthz) Authorize(_ context.Context, c *auth.Caller, req auth.Reques
 	switch {
 	case strings.HasSuffix(c.ARN, "/noinvoke"):
 		if req.Action == "execute-api:Invoke" {
-			return auth.Decision{Allowed: true, Trace: []string{`identity-based policy "p" statement 0 Allow: applies`}}, nil
+			return auth.Decision{Allowed: true, Statement: &iampolicy.Match{Layer: iampolicy.LayerIdentity, Policy: "p", Effect: "Allow"}}, nil
 		}
-		return auth.Decision{Message: base, Because: " because no identity-based policy allows the " + req.Action + " action",
-			Trace: []string{`identity-based policy "p" statement 0 Allow: action: no Action entry matches`}}, nil
+		return auth.Decision{Message: base, Because: " because no identity-based policy allows the " + req.Action + " action"}, nil
 	case c.ARN == userARN, c.Type == "Anonymous" && f.allowAnonymous:
 		return auth.Decision{Allowed: true}, nil
 	case strings.HasSuffix(c.ARN, "/denied"):

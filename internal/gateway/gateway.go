@@ -15,7 +15,6 @@ import (
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
 // Invoker runs a Lambda function synchronously. functionError is the
@@ -54,10 +53,9 @@ type Options struct {
 
 // Gateway serves execute-api requests.
 type Gateway struct {
-	o        Options
-	log      *slog.Logger
-	traces   *traceRing
-	policies policyCache
+	o      Options
+	log    *slog.Logger
+	traces *traceRing
 }
 
 // New returns a Gateway.
@@ -77,8 +75,7 @@ func New(o Options) *Gateway {
 	case o.TraceSize < 0:
 		o.TraceSize = 0
 	}
-	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize),
-		policies: policyCache{m: map[[32]byte]*iampolicy.Policy{}}}
+	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize)}
 }
 
 // call is one request on its way through the gateway.

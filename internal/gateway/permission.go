@@ -2,13 +2,10 @@ package gateway
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
 // How API Gateway may call a Lambda function, as AWS decides it
@@ -30,7 +27,6 @@ import (
 const (
 	apigatewayPrincipal = "apigateway.amazonaws.com"
 	invokeFunction      = "lambda:InvokeFunction"
-	assumeRole          = "sts:AssumeRole"
 	callerCredentials   = ":user/*"
 )
 
@@ -41,20 +37,11 @@ type FunctionPolicies interface {
 	FunctionPolicy(ctx context.Context, functionARN string) (doc string, err error)
 }
 
-// Roles gives what API Gateway needs to assume an integration role.
+// Roles lets API Gateway assume an integration role; *auth.Service
+// satisfies it. The Decision is the trust policy's answer for the service;
+// the Caller, when it allows, the role session to authorize as.
 type Roles interface {
-	Role(ctx context.Context, roleARN string) (Role, error)
-}
-
-// Role is an IAM role as integration credentials see it.
-type Role struct {
-	ARN       string
-	AccountID string
-	RoleID    string // AROA…
-	Trust     string // the trust policy document
-	Policies  []auth.Policy
-	Boundary  *auth.Policy
-	Tags      map[string]string
+	ServiceRole(ctx context.Context, service, roleARN, sessionName string) (*auth.Caller, auth.Decision, error)
 }
 
 // permissionError says why API Gateway may not call the function.
@@ -86,56 +73,46 @@ func (g *Gateway) checkInvokePermission(c *call, fn string) error {
 	}
 }
 
+// invokeRequest is lambda:InvokeFunction on fn, with the function's
+// resource-based policy.
+func (g *Gateway) invokeRequest(fn, fnPolicy string) auth.Request {
+	req := auth.Request{Action: invokeFunction, Resource: unqualified(fn), ResourceAccount: g.o.AccountID}
+	if fnPolicy != "" {
+		req.ResourcePolicies = []auth.Policy{{Name: "resource policy of function " + unqualified(fn), Document: fnPolicy}}
+	}
+	return req
+}
+
 // checkServicePrincipal evaluates the function policy for the API Gateway
 // service principal, with the calling method as aws:SourceArn.
 func (g *Gateway) checkServicePrincipal(c *call, fn, fnPolicy string) error {
 	note := func(s string) { c.trace.Integration = append(c.trace.Integration, s) }
 	note("no integration credentials: the function's resource-based policy must allow " + apigatewayPrincipal + " " + invokeFunction)
 	sourceARN := g.methodARN(c)
-	req := &iampolicy.Request{
-		Principal: iampolicy.Principal{Type: iampolicy.TypeService, ARN: apigatewayPrincipal},
-		// A service principal belongs to no account: the function's
-		// resource-based policy alone decides, so no cross-account rule applies.
-		Action: invokeFunction, Resource: unqualified(fn),
-		Context: map[string][]string{"aws:SourceArn": {sourceARN}, "aws:SourceAccount": {g.o.AccountID}},
-	}
+	req := g.invokeRequest(fn, fnPolicy)
+	// A service principal belongs to no account: the function's
+	// resource-based policy alone decides, so no cross-account rule applies.
+	req.ResourceAccount = ""
+	req.Context = map[string][]string{"aws:SourceArn": {sourceARN}, "aws:SourceAccount": {g.o.AccountID}}
 	note("aws:SourceArn = " + sourceARN)
-	var set iampolicy.Set
-	if fnPolicy != "" {
-		p, err := g.policy(fnPolicy, iampolicy.ResourcePolicy)
-		if err != nil {
-			return fmt.Errorf("function policy of %s: %w", fn, err)
-		}
-		set.Resource = []iampolicy.Named{{Name: "resource policy of function " + unqualified(fn), Policy: p}}
-	} else {
+	if fnPolicy == "" {
 		note("the function has no resource-based policy")
 	}
-	return g.decide(c, req, set, "API Gateway ("+apigatewayPrincipal+") may not invoke "+fn+
+	return g.decide(c, auth.ServiceCaller(apigatewayPrincipal), req, "API Gateway ("+apigatewayPrincipal+") may not invoke "+fn+
 		": no statement of the function's resource-based policy allows it for "+sourceARN)
 }
 
 // checkCaller asks the authorizer whether the verified caller may invoke
 // the function (credentials arn:aws:iam::*:user/*).
 func (g *Gateway) checkCaller(c *call, fn, fnPolicy string) error {
-	note := func(s string) { c.trace.Integration = append(c.trace.Integration, s) }
-	note("integration credentials " + c.method.Integration.Credentials + ": the caller's own credentials must allow " + invokeFunction)
+	c.trace.Integration = append(c.trace.Integration, "integration credentials "+c.method.Integration.Credentials+
+		": the caller's own credentials must allow "+invokeFunction)
 	if c.caller == nil || c.caller.Type == "Anonymous" {
 		return &permissionError{"integration uses the caller's credentials but the request is anonymous"}
 	}
-	req := auth.Request{Action: invokeFunction, Resource: unqualified(fn), ResourceAccount: g.o.AccountID}
-	if fnPolicy != "" {
-		req.ResourcePolicies = []auth.Policy{{Name: "resource policy of function " + unqualified(fn), Document: fnPolicy}}
-	}
-	d, err := g.o.Authz.Authorize(c.r.Context(), c.caller, req)
-	if err != nil {
+	d, err := g.record(c, c.caller, g.invokeRequest(fn, fnPolicy))
+	if err != nil || d.Allowed {
 		return err
-	}
-	for _, s := range d.Trace {
-		note("  " + s)
-	}
-	if d.Allowed {
-		note(invokeFunction + " allowed for " + c.caller.ARN)
-		return nil
 	}
 	return &permissionError{d.Message + d.Because}
 }
@@ -143,78 +120,40 @@ func (g *Gateway) checkCaller(c *call, fn, fnPolicy string) error {
 // checkRole checks that API Gateway can assume roleARN and that the role
 // may invoke the function.
 func (g *Gateway) checkRole(c *call, fn, fnPolicy, roleARN string) error {
-	note := func(s string) { c.trace.Integration = append(c.trace.Integration, s) }
-	note("integration credentials " + roleARN + ": API Gateway assumes the role, which must allow " + invokeFunction)
+	c.trace.Integration = append(c.trace.Integration, "integration credentials "+roleARN+
+		": API Gateway assumes the role, which must allow "+invokeFunction)
 	if g.o.Roles == nil {
 		return &permissionError{"integration role " + roleARN + " cannot be assumed: no role lookup configured"}
 	}
-	role, err := g.o.Roles.Role(c.r.Context(), roleARN)
+	role, trust, err := g.o.Roles.ServiceRole(c.r.Context(), apigatewayPrincipal, roleARN, c.requestID)
 	if err != nil {
 		return &permissionError{"integration role " + roleARN + " cannot be assumed: " + err.Error()}
 	}
-	trust, err := g.policy(role.Trust, iampolicy.TrustPolicy)
-	if err != nil {
-		return fmt.Errorf("trust policy of %s: %w", roleARN, err)
+	c.trace.Checks = append(c.trace.Checks, checkOf(apigatewayPrincipal, "sts:AssumeRole", roleARN, trust))
+	if !trust.Allowed {
+		return &permissionError{"API Gateway (" + apigatewayPrincipal + ") may not assume " + roleARN + ": its trust policy does not allow sts:AssumeRole"}
 	}
-	assume := &iampolicy.Request{
-		Principal: iampolicy.Principal{Type: iampolicy.TypeService, ARN: apigatewayPrincipal},
-		Action:    assumeRole, Resource: roleARN,
-	}
-	if err := g.decide(c, assume, iampolicy.Set{Resource: []iampolicy.Named{{Name: "trust policy of " + roleARN, Policy: trust}}},
-		"API Gateway ("+apigatewayPrincipal+") may not assume "+roleARN+": its trust policy does not allow "+assumeRole); err != nil {
-		return err
-	}
-	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
-	invoke := &iampolicy.Request{
-		Principal: iampolicy.Principal{Type: iampolicy.TypeAssumedRole, ARN: "arn:aws:sts::" + role.AccountID + ":assumed-role/" + name + "/" + c.requestID,
-			AccountID: role.AccountID, UserID: role.RoleID + ":" + c.requestID, Tags: role.Tags, SourceIdentityARN: roleARN},
-		Action: invokeFunction, Resource: unqualified(fn), ResourceAccount: g.o.AccountID,
-	}
-	set, err := g.roleSet(role, fn, fnPolicy)
-	if err != nil {
-		return err
-	}
-	return g.decide(c, invoke, set, "role "+roleARN+" may not invoke "+fn)
+	return g.decide(c, role, g.invokeRequest(fn, fnPolicy), "role "+roleARN+" may not invoke "+fn)
 }
 
-func (g *Gateway) roleSet(role Role, fn, fnPolicy string) (iampolicy.Set, error) {
-	var set iampolicy.Set
-	for _, p := range role.Policies {
-		pol, err := g.policy(p.Document, iampolicy.IdentityPolicy)
-		if err != nil {
-			return set, fmt.Errorf("%s: %w", p.Name, err)
-		}
-		set.Identity = append(set.Identity, iampolicy.Named{Name: p.Name, Policy: pol})
-	}
-	if role.Boundary != nil {
-		pol, err := g.policy(role.Boundary.Document, iampolicy.PermissionsBoundary)
-		if err != nil {
-			return set, fmt.Errorf("%s: %w", role.Boundary.Name, err)
-		}
-		set.Boundary = &iampolicy.Named{Name: role.Boundary.Name, Policy: pol}
-	}
-	if fnPolicy != "" {
-		pol, err := g.policy(fnPolicy, iampolicy.ResourcePolicy)
-		if err != nil {
-			return set, err
-		}
-		set.Resource = []iampolicy.Named{{Name: "resource policy of function " + unqualified(fn), Policy: pol}}
-	}
-	return set, nil
-}
-
-// decide evaluates req, records the steps, and turns a deny into a
-// *permissionError saying denied.
-func (g *Gateway) decide(c *call, req *iampolicy.Request, set iampolicy.Set, denied string) error {
-	d := iampolicy.Evaluate(req, set)
-	for _, st := range d.Trace {
-		c.trace.Integration = append(c.trace.Integration, "  "+st.String())
-	}
-	c.trace.Integration = append(c.trace.Integration, req.Action+" on "+req.Resource+": "+d.Effect.String()+": "+d.Reason)
-	if d.Effect == iampolicy.Allow {
-		return nil
+// decide authorizes req for caller, records the check, and turns a deny
+// into a *permissionError saying denied.
+func (g *Gateway) decide(c *call, caller *auth.Caller, req auth.Request, denied string) error {
+	d, err := g.record(c, caller, req)
+	if err != nil || d.Allowed {
+		return err
 	}
 	return &permissionError{denied}
+}
+
+// record authorizes req for caller and keeps the decision in the trace.
+func (g *Gateway) record(c *call, caller *auth.Caller, req auth.Request) (auth.Decision, error) {
+	d, err := g.o.Authz.Authorize(c.r.Context(), caller, req)
+	if err != nil {
+		return d, err
+	}
+	c.trace.Checks = append(c.trace.Checks, checkOf(caller.ARN, req.Action, req.Resource, d))
+	return d, nil
 }
 
 // unqualified drops a version or alias qualifier from a function ARN: a
@@ -229,34 +168,4 @@ func unqualified(fn string) string {
 		return fn[:i+len(":function:")+j]
 	}
 	return fn
-}
-
-// policyCache keeps parsed documents by content; documents are immutable
-// values, so a hash names one parse.
-type policyCache struct {
-	mu sync.Mutex
-	m  map[[32]byte]*iampolicy.Policy
-}
-
-const policyCacheSize = 1024
-
-func (g *Gateway) policy(doc string, kind iampolicy.Kind) (*iampolicy.Policy, error) {
-	key := sha256.Sum256(append([]byte{byte(kind)}, doc...))
-	g.policies.mu.Lock()
-	p, ok := g.policies.m[key]
-	g.policies.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := iampolicy.Parse([]byte(doc), kind)
-	if err != nil {
-		return nil, err
-	}
-	g.policies.mu.Lock()
-	if len(g.policies.m) >= policyCacheSize {
-		clear(g.policies.m)
-	}
-	g.policies.m[key] = p
-	g.policies.mu.Unlock()
-	return p, nil
 }

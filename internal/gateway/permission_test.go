@@ -4,14 +4,19 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/iam"
+	"github.com/iamgate/iamgate/internal/seal"
+	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
 
 type fakeFunctionPolicies map[string]string
@@ -24,14 +29,57 @@ func (f fakeFunctionPolicies) FunctionPolicy(_ context.Context, fn string) (stri
 	return doc, nil
 }
 
-type fakeRoles map[string]Role
+// testRole is an integration role created in a real IAM.
+type testRole struct{ trust, policy, boundary string }
 
-func (f fakeRoles) Role(_ context.Context, arn string) (Role, error) {
-	r, ok := f[arn]
-	if !ok {
-		return Role{}, fmt.Errorf("The role with name %s cannot be found.", arn[strings.LastIndexByte(arn, '/')+1:])
+// realAuthz authorizes the principals API Gateway itself becomes (the
+// apigateway.amazonaws.com service, an integration role's session) with the
+// real authorizer over a real IAM, and the fixture's callers with the fake.
+type realAuthz struct {
+	fake *fakeAuthz
+	real *auth.Service
+}
+
+func (a realAuthz) Authorize(ctx context.Context, c *auth.Caller, req auth.Request) (auth.Decision, error) {
+	if c.Type == "Service" || c.Type == "AssumedRole" {
+		return a.real.Authorize(ctx, c, req)
 	}
-	return r, nil
+	return a.fake.Authorize(ctx, c, req)
+}
+
+// realIAM is an IAM over SQLite holding r (if any) as roleARN, and the
+// authorizer over it.
+func realIAM(t *testing.T, r *testRole) *auth.Service {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	sl, err := seal.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := iam.New(st, sl, iam.Options{AccountID: testAccount})
+	if r != nil {
+		var bnd string
+		if r.boundary != "" {
+			p, err := ids.CreatePolicy(ctx, "boundary", "/", r.boundary, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			bnd = p.ARN
+		}
+		if _, err := ids.CreateRole(ctx, "ApiInvokeRole", "/", r.trust, "", time.Hour, bnd); err != nil {
+			t.Fatal(err)
+		}
+		if err := ids.PutRolePolicy(ctx, "ApiInvokeRole", "invoke", r.policy); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return auth.NewService(ids, func() time.Time { return testNow })
 }
 
 // lambdaPolicy is what AWS::Lambda::Permission for API Gateway produces, as
@@ -58,23 +106,24 @@ func TestIntegrationPermission(t *testing.T) {
 	ok := wantResp{200, "", `{"message": "hello world"}`}
 	refused := wantResp{500, "InternalServerErrorException", internal}
 	tests := []struct {
-		name      string
-		cred      string
-		authz     string // Authorization header of the caller
-		fnPolicy  string
-		noPolicy  bool // the function is unknown
-		roles     fakeRoles
-		want      wantResp
-		wantLog   string
-		invoked   bool
-		traceLine string
+		name     string
+		cred     string
+		authz    string // Authorization header of the caller
+		fnPolicy string
+		noPolicy bool // the function is unknown
+		role     *testRole
+		want     wantResp
+		wantLog  string
+		invoked  bool
+		check    *Check // the last authorization the integration needed
 	}{
 		{name: "SAM permission for any stage", fnPolicy: lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:" + testAPI + "/*/GET/hello"),
-			want: ok, invoked: true, traceLine: "lambda:InvokeFunction on " + fnARN + ": Allow"},
+			want: ok, invoked: true, check: &Check{Principal: apigatewayPrincipal, Action: invokeFunction, Resource: fnARN, Decision: "Allow"}},
 		{name: "permission for every method and path", fnPolicy: lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:" + testAPI + "/*/*/*"),
 			want: ok, invoked: true},
 		{name: "permission for another path", fnPolicy: lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:" + testAPI + "/*/GET/other"),
-			want: refused, wantLog: "no statement of the function's resource-based policy allows it for arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello"},
+			want: refused, wantLog: "no statement of the function's resource-based policy allows it for arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello",
+			check: &Check{Principal: apigatewayPrincipal, Action: invokeFunction, Resource: fnARN, Decision: "ImplicitDeny"}},
 		{name: "permission for another stage", fnPolicy: lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:" + testAPI + "/prod/GET/hello"),
 			want: refused, wantLog: "may not invoke"},
 		{name: "permission for another API", fnPolicy: lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:zzzzzzzzzz/*/GET/hello"),
@@ -82,20 +131,19 @@ func TestIntegrationPermission(t *testing.T) {
 		{name: "function without a policy", fnPolicy: "", want: refused, wantLog: "may not invoke"},
 		{name: "function unknown", noPolicy: true, want: refused, wantLog: "integration permission check failed"},
 		{name: "caller credentials, caller allowed", cred: "arn:aws:iam::*:user/*", want: ok, invoked: true,
-			traceLine: "lambda:InvokeFunction allowed for " + userARN},
+			check: &Check{Principal: userARN, Action: invokeFunction, Resource: fnARN, Decision: "Allow"}},
 		{name: "caller credentials, caller lacks lambda:InvokeFunction", cred: "arn:aws:iam::*:user/*", authz: "noinvoke", want: refused,
 			wantLog: "is not authorized to perform: lambda:InvokeFunction on resource: " + fnARN + " because no identity-based policy allows the lambda:InvokeFunction action"},
-		{name: "role trusted and allowed", cred: roleARN, roles: fakeRoles{roleARN: {ARN: roleARN, AccountID: testAccount, RoleID: "AROAEXAMPLE", Trust: trustAPIGW,
-			Policies: []auth.Policy{{Name: "role/ApiInvokeRole inline invoke", Document: allowInvoke}}}}, want: ok, invoked: true,
-			traceLine: "sts:AssumeRole on " + roleARN + ": Allow"},
-		{name: "role not trusting API Gateway", cred: roleARN, roles: fakeRoles{roleARN: {ARN: roleARN, AccountID: testAccount, Trust: trustLambda,
-			Policies: []auth.Policy{{Name: "invoke", Document: allowInvoke}}}}, want: refused, wantLog: "may not assume " + roleARN},
-		{name: "role without lambda:InvokeFunction", cred: roleARN, roles: fakeRoles{roleARN: {ARN: roleARN, AccountID: testAccount, Trust: trustAPIGW,
-			Policies: []auth.Policy{{Name: "logs", Document: allowLogs}}}}, want: refused, wantLog: "role " + roleARN + " may not invoke"},
-		{name: "role boundary cuts the allow", cred: roleARN, roles: fakeRoles{roleARN: {ARN: roleARN, AccountID: testAccount, Trust: trustAPIGW,
-			Policies: []auth.Policy{{Name: "invoke", Document: allowInvoke}}, Boundary: &auth.Policy{Name: "boundary", Document: allowLogs}}},
+		{name: "role trusted and allowed", cred: roleARN, role: &testRole{trust: trustAPIGW, policy: allowInvoke}, want: ok, invoked: true,
+			check: &Check{Principal: "arn:aws:sts::000000000000:assumed-role/ApiInvokeRole/c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+				Action: invokeFunction, Resource: fnARN, Decision: "Allow"}},
+		{name: "role not trusting API Gateway", cred: roleARN, role: &testRole{trust: trustLambda, policy: allowInvoke}, want: refused,
+			wantLog: "may not assume " + roleARN, check: &Check{Principal: apigatewayPrincipal, Action: "sts:AssumeRole", Resource: roleARN, Decision: "ImplicitDeny"}},
+		{name: "role without lambda:InvokeFunction", cred: roleARN, role: &testRole{trust: trustAPIGW, policy: allowLogs}, want: refused,
+			wantLog: "role " + roleARN + " may not invoke"},
+		{name: "role boundary cuts the allow", cred: roleARN, role: &testRole{trust: trustAPIGW, policy: allowInvoke, boundary: allowLogs},
 			want: refused, wantLog: "may not invoke"},
-		{name: "role missing", cred: roleARN, roles: fakeRoles{}, want: refused, wantLog: "cannot be assumed"},
+		{name: "role missing", cred: roleARN, want: refused, wantLog: "cannot be assumed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,7 +154,9 @@ func TestIntegrationPermission(t *testing.T) {
 			if !tc.noPolicy {
 				pols[fnARN] = tc.fnPolicy
 			}
-			f.gw.o.FunctionPolicies, f.gw.o.Roles = pols, tc.roles
+			real := realIAM(t, tc.role)
+			f.gw.o.FunctionPolicies, f.gw.o.Roles = pols, real
+			f.gw.o.Authz = realAuthz{f.authz, real}
 			r := httptest.NewRequest("GET", hostURL("/v1/hello"), nil)
 			r.Header.Set("Authorization", "good")
 			if tc.authz != "" {
@@ -128,8 +178,15 @@ func TestIntegrationPermission(t *testing.T) {
 			if !found {
 				t.Fatal("no trace kept")
 			}
-			if tc.traceLine != "" && !strings.Contains(strings.Join(tr.Integration, "\n"), tc.traceLine) {
-				t.Errorf("trace lacks %q:\n%s", tc.traceLine, strings.Join(tr.Integration, "\n"))
+			if tc.check != nil {
+				if len(tr.Checks) == 0 {
+					t.Fatalf("no check in the trace: %+v", tr.Integration)
+				}
+				last := tr.Checks[len(tr.Checks)-1]
+				got := Check{Principal: last.Principal, Action: last.Action, Resource: last.Resource, Decision: last.Decision}
+				if diff := cmp.Diff(*tc.check, got); diff != "" {
+					t.Errorf("last check (-want +got):\n%s", diff)
+				}
 			}
 		})
 	}

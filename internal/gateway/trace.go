@@ -10,6 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/iampolicy"
+	"github.com/iamgate/iamgate/internal/iampolicy/condition"
 	"github.com/iamgate/iamgate/internal/redact"
 )
 
@@ -34,13 +37,18 @@ type Trace struct {
 	Resource  string    `json:"resource,omitempty"`
 	// Context holds the request context keys the policies were evaluated with.
 	Context map[string][]string `json:"context,omitempty"`
-	// Statements lists every policy statement considered, in order.
-	Statements []string `json:"statements,omitempty"`
-	// Decision is Allow, ExplicitDeny or ImplicitDeny; Rule the final rule.
-	Decision string `json:"decision,omitempty"`
-	Rule     string `json:"rule,omitempty"`
-	// Integration explains whether API Gateway may call the function.
+	// Statements lists every policy statement considered, in order, as the
+	// authorizer evaluated them.
+	Statements []iampolicy.Step `json:"statements,omitempty"`
+	// Decision is Allow, ExplicitDeny or ImplicitDeny; Rule the final rule;
+	// Statement the statement that decided (none for an implicit deny).
+	Decision  string           `json:"decision,omitempty"`
+	Rule      string           `json:"rule,omitempty"`
+	Statement *iampolicy.Match `json:"statement,omitempty"`
+	// Integration explains whether API Gateway may call the function;
+	// Checks holds each decision that took.
 	Integration []string `json:"integration,omitempty"`
+	Checks      []Check  `json:"checks,omitempty"`
 	Invoked     bool     `json:"invoked"`
 	// DryRun: evaluated without invoking (`iamgate why URL`); everything
 	// up to the call passed.
@@ -48,6 +56,23 @@ type Trace struct {
 	Status int  `json:"status"`
 	// Response is the body API Gateway's own errors carried.
 	Response string `json:"response,omitempty"`
+}
+
+// Check is one authorization the integration needed (API Gateway invoking
+// the function, or assuming its role), as the authorizer decided it.
+type Check struct {
+	Principal  string           `json:"principal"`
+	Action     string           `json:"action"`
+	Resource   string           `json:"resource"`
+	Decision   string           `json:"decision"`
+	Rule       string           `json:"rule"`
+	Statement  *iampolicy.Match `json:"statement,omitempty"`
+	Statements []iampolicy.Step `json:"statements,omitempty"`
+}
+
+func checkOf(principal, action, resource string, d auth.Decision) Check {
+	return Check{Principal: principal, Action: action, Resource: resource, Decision: d.Effect().String(),
+		Rule: ruleOf(d), Statement: d.Statement, Statements: d.Steps}
 }
 
 // Identity is the verified caller.
@@ -107,6 +132,13 @@ func (t *Trace) WriteText(w io.Writer) {
 		p("integration permission:")
 		for _, s := range t.Integration {
 			p("  %s", s)
+		}
+		for _, c := range t.Checks {
+			p("  %s %s on %s:", c.Principal, c.Action, c.Resource)
+			for _, s := range c.Statements {
+				p("    %s", s)
+			}
+			p("    %s: %s", c.Decision, c.Rule)
 		}
 	}
 	if t.DryRun {
@@ -179,7 +211,11 @@ func (t *Trace) redact(r *http.Request) {
 	s := redact.Secrets(r)
 	t.URL = s.String(redact.URL(t.URL))
 	t.Route, t.Signature, t.Rule, t.Response = s.String(t.Route), s.String(t.Signature), s.String(t.Rule), s.String(t.Response)
-	t.Statements, t.Integration = s.Strings(t.Statements), s.Strings(t.Integration)
+	t.Statements, t.Integration = redactSteps(s, t.Statements), s.Strings(t.Integration)
+	for i := range t.Checks {
+		c := &t.Checks[i]
+		c.Rule, c.Statements = s.String(c.Rule), redactSteps(s, c.Statements)
+	}
 	if t.Context != nil {
 		ctx := make(map[string][]string, len(t.Context))
 		for k, vs := range t.Context {
@@ -187,6 +223,28 @@ func (t *Trace) redact(r *http.Request) {
 		}
 		t.Context = ctx
 	}
+}
+
+// redactSteps masks the secrets of the request wherever a step quotes the
+// request (a condition's request values, the words of a mismatch).
+func redactSteps(s redact.Scrubber, steps []iampolicy.Step) []iampolicy.Step {
+	if steps == nil {
+		return nil
+	}
+	out := make([]iampolicy.Step, len(steps))
+	for i, st := range steps {
+		st.ActionWhy, st.ResourceWhy, st.PrincipalWhy = s.String(st.ActionWhy), s.String(st.ResourceWhy), s.String(st.PrincipalWhy)
+		if st.Conditions != nil {
+			conds := make([]condition.Result, len(st.Conditions))
+			for j, c := range st.Conditions {
+				c.Values, c.Request, c.Why = s.Strings(c.Values), s.Strings(c.Request), s.String(c.Why)
+				conds[j] = c
+			}
+			st.Conditions = conds
+		}
+		out[i] = st
+	}
+	return out
 }
 
 // discard is a ResponseWriter that drops everything.

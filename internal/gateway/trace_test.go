@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
 func TestTraceOfRequest(t *testing.T) {
@@ -150,9 +152,10 @@ func TestWriteText(t *testing.T) {
 		Route: "GET /hello", Authorization: "AWS_IAM", Signature: "verified",
 		Identity: &Identity{ARN: userARN, Type: "User", AccountID: testAccount, UserID: "AIDAEXAMPLE", AccessKeyID: "AKIAEXAMPLE"},
 		Action:   "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello",
-		Context:    map[string][]string{"aws:username": {"api-gateway-user"}, "aws:SourceIp": {"127.0.0.1"}},
-		Statements: []string{`identity-based policy "user/api-gateway-user inline p" statement 0 Allow: applies`},
-		Decision:   "Allow", Rule: `allowed by identity-based policy "user/api-gateway-user inline p" statement 0 Allow`,
+		Context: map[string][]string{"aws:username": {"api-gateway-user"}, "aws:SourceIp": {"127.0.0.1"}},
+		Statements: []iampolicy.Step{{Layer: iampolicy.LayerIdentity, Policy: "user/api-gateway-user inline p", Effect: "Allow",
+			Action: true, Resource: true, Principal: true, ConditionsMet: true, Applies: true}},
+		Decision: "Allow", Rule: `allowed by identity-based policy "user/api-gateway-user inline p" statement 0 Allow`,
 		Integration: []string{"no integration credentials: ..."}, Invoked: true, Status: 200,
 	}
 	want := `request id-1 at 2026-11-25T10:00:00Z

@@ -239,13 +239,13 @@ func (s *Service) openKey(ctx context.Context, r store.Reader, id string) (Acces
 // sessions are still returned (with Expires in the past) so the verifier can
 // answer ExpiredToken rather than an unknown-key error.
 func (s *Service) LookupKey(ctx context.Context, accessKeyID string) (KeyInfo, bool, error) {
-	if e, ok := s.cache.key(accessKeyID); ok {
+	if e, ok := s.cache.key(accessKeyID, s.now()); ok {
 		return e.info, e.found, nil
 	}
 	gen := s.cache.generation()
 	info, found, err := s.lookupKey(ctx, accessKeyID)
 	if err == nil {
-		s.cache.putKey(accessKeyID, cachedKey{info: info, found: found, at: time.Now(), gen: gen})
+		s.cache.putKey(accessKeyID, cachedKey{info: info, found: found, at: s.now(), gen: gen})
 	}
 	return info, found, err
 }

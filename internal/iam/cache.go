@@ -58,11 +58,15 @@ func (c *identityCache) generation() uint64 {
 	return c.gen
 }
 
-func (c *identityCache) key(id string) (cachedKey, bool) {
+// fresh reports whether an entry stored at at may still be served at now
+// (the Service's injected clock).
+func fresh(at, now time.Time) bool { return now.Sub(at) < cacheTTL }
+
+func (c *identityCache) key(id string, now time.Time) (cachedKey, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.keys[id]
-	return e, ok && e.gen == c.gen && time.Since(e.at) < cacheTTL
+	return e, ok && e.gen == c.gen && fresh(e.at, now)
 }
 
 func (c *identityCache) putKey(id string, e cachedKey) {
@@ -73,11 +77,11 @@ func (c *identityCache) putKey(id string, e cachedKey) {
 	}
 }
 
-func (c *identityCache) principal(id string) (Principal, bool) {
+func (c *identityCache) principal(id string, now time.Time) (Principal, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.principals[id]
-	return e.p, ok && e.gen == c.gen && time.Since(e.at) < cacheTTL
+	return e.p, ok && e.gen == c.gen && fresh(e.at, now)
 }
 
 func (c *identityCache) putPrincipal(id string, e cachedPrincipal) {

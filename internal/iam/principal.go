@@ -45,6 +45,7 @@ type Principal struct {
 
 	// Temporary credentials only.
 	RoleARN       string
+	Trust         string // the role's trust policy, for role sessions
 	SessionIssued time.Time
 	SessionName   string
 }
@@ -54,13 +55,13 @@ type Principal struct {
 // InvalidClientTokenId. It does not check key status or expiry: signature
 // verification (LookupKey) does.
 func (s *Service) Principal(ctx context.Context, accessKeyID string) (Principal, error) {
-	if p, ok := s.cache.principal(accessKeyID); ok {
+	if p, ok := s.cache.principal(accessKeyID, s.now()); ok {
 		return p, nil
 	}
 	gen := s.cache.generation()
 	p, err := s.principal(ctx, accessKeyID)
 	if err == nil {
-		s.cache.putPrincipal(accessKeyID, cachedPrincipal{p: p, at: time.Now(), gen: gen})
+		s.cache.putPrincipal(accessKeyID, cachedPrincipal{p: p, at: s.now(), gen: gen})
 	}
 	return p, err
 }
@@ -173,6 +174,7 @@ func (s *Service) roleSession(ctx context.Context, role *roleRec, sess *sessionR
 		ARN:       "arn:aws:sts::" + s.acct + ":assumed-role/" + role.Name + "/" + sess.SessionName,
 		AccountID: s.acct, Type: TypeAssumedRole, UserID: role.ID + ":" + sess.SessionName,
 		Tags: copyTags(role.Tags), RoleARN: s.iamARN("role" + role.Path + role.Name), SessionName: sess.SessionName,
+		Trust: role.Trust,
 	}
 	if p.Identity, err = s.policyDocs(ctx, s.st, "role/"+role.Name, role.Policies); err != nil {
 		return Principal{}, err

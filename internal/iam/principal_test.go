@@ -66,10 +66,20 @@ func TestRoleSessionPrincipal(t *testing.T) {
 		Session:       []PolicyDoc{{"session policy", sessionPolicy}},
 		Boundary:      &PolicyDoc{"permissions boundary arn:aws:iam::aws:policy/ReadOnlyAccess", ro},
 		RoleARN:       "arn:aws:iam::" + acct + ":role/service-role/fn",
+		Trust:         trustLambda,
 		SessionIssued: t0.Add(time.Minute), SessionName: "invocation-1",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Principal (-want +got):\n%s", diff)
+	}
+	// A service acting as the role (RoleSessionPrincipal) is the same
+	// principal, without the session policy only a caller of AssumeRole sets.
+	f.clock.now = t0.Add(2 * time.Minute)
+	as, err := f.svc.RoleSessionPrincipal(ctx, r.ARN, "invocation-1")
+	must(t, err)
+	want.Session, want.SessionIssued = nil, t0.Add(2*time.Minute)
+	if diff := cmp.Diff(want, as); diff != "" {
+		t.Errorf("RoleSessionPrincipal (-want +got):\n%s", diff)
 	}
 	if s.AssumedRoleID != want.UserID {
 		t.Errorf("AssumedRoleID = %q, want %q", s.AssumedRoleID, want.UserID)

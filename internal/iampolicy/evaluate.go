@@ -150,9 +150,9 @@ func (e *evaluator) decide(d *Decision, set Set, id, sess, bnd, res layerResult)
 // missing names the policy type whose missing Allow caused an implicit deny.
 func (e *evaluator) missing(boundaryOK, sessionOK bool, id layerResult) string {
 	switch p := &e.req.Principal; {
-	case p.Type == TypeAnonymous:
-		return LayerResource
-	case p.Type == TypeRoot:
+	case p.Type == TypeAnonymous, p.Type == TypeRoot, p.Type == TypeService:
+		// None of these has identity policies to miss: only a
+		// resource-based policy could have allowed.
 		return LayerResource
 	case id.allow == nil:
 		return LayerIdentity

@@ -10,11 +10,11 @@ import (
 
 // Match identifies a statement.
 type Match struct {
-	Layer  string // one of the Layer constants
-	Policy string // Named.Name
-	Sid    string
-	Index  int // statement position in the document, from 0
-	Effect string
+	Layer  string `json:"layer"`  // one of the Layer constants
+	Policy string `json:"policy"` // Named.Name
+	Sid    string `json:"sid,omitempty"`
+	Index  int    `json:"index"` // statement position in the document, from 0
+	Effect string `json:"effect"`
 }
 
 func (m *Match) String() string {
@@ -28,20 +28,20 @@ func (m *Match) String() string {
 // Step is one statement considered during evaluation and why it did or did
 // not apply.
 type Step struct {
-	Layer         string
-	Policy        string
-	Sid           string
-	Index         int
-	Effect        string
-	Action        bool
-	ActionWhy     string
-	Resource      bool
-	ResourceWhy   string
-	Principal     bool // always true outside resource-based policies
-	PrincipalWhy  string
-	ConditionsMet bool
-	Conditions    []condition.Result
-	Applies       bool // Action, Resource, Principal and ConditionsMet all hold
+	Layer         string             `json:"layer"`
+	Policy        string             `json:"policy"`
+	Sid           string             `json:"sid,omitempty"`
+	Index         int                `json:"index"`
+	Effect        string             `json:"effect"`
+	Action        bool               `json:"action"`
+	ActionWhy     string             `json:"actionWhy,omitempty"`
+	Resource      bool               `json:"resource"`
+	ResourceWhy   string             `json:"resourceWhy,omitempty"`
+	Principal     bool               `json:"principal"` // always true outside resource-based policies
+	PrincipalWhy  string             `json:"principalWhy,omitempty"`
+	ConditionsMet bool               `json:"conditionsMet"`
+	Conditions    []condition.Result `json:"conditions,omitempty"`
+	Applies       bool               `json:"applies"` // Action, Resource, Principal and ConditionsMet all hold
 }
 
 func (s *Step) match() *Match {
@@ -161,14 +161,20 @@ func (e *evaluator) matchPrincipal(st *Statement) (via, bool, string) {
 	return v, v != viaNone, why
 }
 
+// Describe names a statement for people:
+// `identity-based policy "user/x inline p" statement 0 (Sid) Allow`.
+func (m *Match) Describe() string {
+	s := fmt.Sprintf("%s %q statement %d", m.Layer, m.Policy, m.Index)
+	if m.Sid != "" {
+		s += " (" + m.Sid + ")"
+	}
+	return s + " " + m.Effect
+}
+
 // String renders a step for `iamgate why`.
 func (s Step) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %q statement %d", s.Layer, s.Policy, s.Index)
-	if s.Sid != "" {
-		fmt.Fprintf(&b, " (%s)", s.Sid)
-	}
-	fmt.Fprintf(&b, " %s: ", s.Effect)
+	b.WriteString(s.match().Describe() + ": ")
 	switch {
 	case !s.Action:
 		b.WriteString("action: " + s.ActionWhy)

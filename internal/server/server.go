@@ -196,7 +196,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
 	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
-		FunctionPolicies: functionPolicies{s.Funcs}, Roles: integrationRoles{s.IAM}})
+		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn})
 	dl, _ := s.st.(store.DecisionLog)
 	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, newID: uuid.NewString}
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}
@@ -214,7 +214,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn,
 			MountOptions: mounted("apigateway")})},
 	}
-	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
+	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, Evaluator: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if gateway.Match(r) {

@@ -14,7 +14,6 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/gateway"
-	"github.com/iamgate/iamgate/internal/iam"
 )
 
 // The why API explains data-plane decisions (`iamgate why`). It is
@@ -148,67 +147,4 @@ func (f functionPolicies) FunctionPolicy(ctx context.Context, functionARN string
 		return "", nil
 	}
 	return c.PolicyDocument(), nil
-}
-
-// integrationRoles gives the gateway an integration role's trust policy,
-// permissions and boundary.
-type integrationRoles struct{ iam *iam.Service }
-
-func (r integrationRoles) Role(ctx context.Context, roleARN string) (gateway.Role, error) {
-	i := strings.Index(roleARN, ":role/")
-	if !strings.HasPrefix(roleARN, "arn:aws:iam::") || i < 0 {
-		return gateway.Role{}, fmt.Errorf("%s is not a role ARN", roleARN)
-	}
-	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
-	role, err := r.iam.GetRole(ctx, name)
-	if err != nil {
-		return gateway.Role{}, err
-	}
-	if role.ARN != roleARN {
-		return gateway.Role{}, fmt.Errorf("no role %s (role %s is %s)", roleARN, name, role.ARN)
-	}
-	out := gateway.Role{ARN: role.ARN, AccountID: r.iam.AccountID(), RoleID: role.RoleID, Trust: role.AssumeRolePolicy, Tags: role.Tags}
-	names, err := r.iam.ListRolePolicies(ctx, name)
-	if err != nil {
-		return out, err
-	}
-	for _, n := range names {
-		doc, err := r.iam.GetRolePolicy(ctx, name, n)
-		if err != nil {
-			return out, err
-		}
-		out.Policies = append(out.Policies, auth.Policy{Name: "role/" + name + " inline " + n, Document: doc})
-	}
-	attached, err := r.iam.ListAttachedRolePolicies(ctx, name)
-	if err != nil {
-		return out, err
-	}
-	for _, a := range attached {
-		doc, err := r.defaultVersion(ctx, a.PolicyARN)
-		if err != nil {
-			return out, err
-		}
-		out.Policies = append(out.Policies, auth.Policy{Name: "role/" + name + " attached " + a.PolicyARN, Document: doc})
-	}
-	if role.PermissionsBoundary != "" {
-		doc, err := r.defaultVersion(ctx, role.PermissionsBoundary)
-		if err != nil {
-			return out, err
-		}
-		out.Boundary = &auth.Policy{Name: "permissions boundary " + role.PermissionsBoundary, Document: doc}
-	}
-	return out, nil
-}
-
-func (r integrationRoles) defaultVersion(ctx context.Context, policyARN string) (string, error) {
-	versions, err := r.iam.ListPolicyVersions(ctx, policyARN)
-	if err != nil {
-		return "", err
-	}
-	for _, v := range versions {
-		if v.IsDefault {
-			return v.Document, nil
-		}
-	}
-	return "", fmt.Errorf("policy %s has no default version", policyARN)
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -109,41 +107,12 @@ func fetchTrace(ctx context.Context, f *clientFlags, requestID string) (*gateway
 // callWhy sends one request to the why API, signed with the environment's
 // or the data dir's admin credentials (service "iamgate").
 func callWhy(ctx context.Context, f *clientFlags, method, path string, payload []byte) (*gateway.Trace, error) {
-	id, secret, token := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
-	if id == "" {
-		var err error
-		if id, secret, err = adminKey(f.dataDir); err != nil {
-			return nil, err
-		}
-		token = ""
-	}
-	req, err := http.NewRequestWithContext(ctx, method, f.endpointURL()+path, bytes.NewReader(payload))
+	status, h, b, err := callIamgate(ctx, f, method, path, payload)
 	if err != nil {
 		return nil, err
 	}
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	sum := sha256.Sum256(payload)
-	creds := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token}
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), server.WhyService, f.region, time.Now()); err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Message string `json:"message"`
-		}
-		_ = json.Unmarshal(b, &e)
-		return nil, fmt.Errorf("why: %s: %s", resp.Header.Get("x-amzn-ErrorType"), e.Message)
+	if status != http.StatusOK {
+		return nil, iamgateError("why", h, b)
 	}
 	var t gateway.Trace
 	if err := json.Unmarshal(b, &t); err != nil {

@@ -58,7 +58,7 @@ func (p Policy) JSON() string {
 // needed them.
 func Generate(calls []Call) Policy {
 	byAction := map[string][]string{} // canonical action → resources seen
-	names := map[string]string{}       // lower-cased action → first spelling
+	names := map[string]string{}      // lower-cased action → first spelling
 	for _, c := range calls {
 		if c.Action == "" {
 			continue

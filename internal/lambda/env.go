@@ -11,9 +11,11 @@ type envSpec struct {
 	fn          Function
 	region      string
 	stream      string
-	runtimeAPI  string // host:port
+	runtimeAPI  string // host:port/secret
 	runtimeDir  string
 	credentials map[string]string
+	taskRoot    string // the environment's copy of the code; "" = fn.CodeDir
+	tmpDir      string // the environment's TMPDIR; "" = none set
 }
 
 // defaultPath is Lambda's PATH, used when iamgate itself has none.
@@ -32,6 +34,15 @@ func buildEnv(s envSpec) []string {
 	}
 	if env["PATH"] == "" {
 		env["PATH"] = defaultPath
+	}
+	if s.tmpDir != "" {
+		// Each environment has its own /tmp on Lambda; here its own TMPDIR
+		// (tempfile, os.tmpdir()), which function variables may override.
+		env["TMPDIR"] = s.tmpDir
+	}
+	taskRoot := s.taskRoot
+	if taskRoot == "" {
+		taskRoot = s.fn.CodeDir
 	}
 	// Extra platform variables from Options.Credentials (the server adds
 	// AWS_ENDPOINT_URL so SDKs reach iamgate) come before the function's own,
@@ -57,7 +68,7 @@ func buildEnv(s envSpec) []string {
 		"AWS_REGION":                      s.region,
 		"AWS_DEFAULT_REGION":              s.region,
 		"_HANDLER":                        s.fn.Handler,
-		"LAMBDA_TASK_ROOT":                s.fn.CodeDir,
+		"LAMBDA_TASK_ROOT":                taskRoot,
 		"LAMBDA_RUNTIME_DIR":              s.runtimeDir,
 		"TZ":                              ":UTC",
 	}

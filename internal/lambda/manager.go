@@ -24,7 +24,8 @@ type Manager struct {
 	opts   Options
 	logger *slog.Logger
 	now    func() time.Time
-	rt     runtimes
+	sb     *sandbox
+	rt     *runtimes
 
 	mu      sync.Mutex
 	pools   map[string]*pool
@@ -46,9 +47,20 @@ func NewManager(opts Options) *Manager {
 	if opts.MaxConcurrency <= 0 {
 		opts.MaxConcurrency = DefaultMaxConcurrency
 	}
-	return &Manager{opts: opts, logger: opts.Logger.With("component", "lambda"), now: opts.Now,
-		pools: map[string]*pool{}, noticed: map[string]bool{}}
+	sb := newSandbox()
+	m := &Manager{opts: opts, logger: opts.Logger.With("component", "lambda"), now: opts.Now, sb: sb,
+		rt: newRuntimes(sb), pools: map[string]*pool{}, noticed: map[string]bool{}}
+	m.logger.Info(sb.describe())
+	return m
 }
+
+// Isolation says in one line what isolation function processes get.
+func (m *Manager) Isolation() string { return m.sb.describe() }
+
+// CodeRoot returns a private directory (0700, outside any data dir, removed
+// by Close) where a caller may keep the extracted code of functions it
+// deploys; environments get their own copies of it.
+func (m *Manager) CodeRoot() (string, error) { return m.sb.sub("code", 0o700) }
 
 // pool is the set of processes of one function version.
 type pool struct {
@@ -84,6 +96,7 @@ func (m *Manager) Deploy(fn Function) error {
 	old := m.pools[fn.Name]
 	m.pools[fn.Name] = &pool{fn: fn, sem: make(chan struct{}, m.opts.MaxConcurrency), all: map[*process]struct{}{}}
 	m.mu.Unlock()
+	m.rt.prewarm(fn)
 	if old != nil {
 		old.retire(context.Background(), false)
 	}
@@ -279,7 +292,8 @@ func (m *Manager) Close(ctx context.Context) error {
 	for _, pl := range pools {
 		errs = append(errs, pl.retire(ctx, true))
 	}
-	errs = append(errs, m.rt.cleanup())
+	m.rt.close()
+	errs = append(errs, m.sb.cleanup())
 	return errors.Join(errs...)
 }
 
@@ -296,6 +310,20 @@ func (m *Manager) noticeOnce(fn Function, notice string) {
 	m.mu.Unlock()
 	if !seen {
 		m.logger.Warn(notice, "function", fn.Name, "runtime", fn.Runtime)
+	}
+}
+
+// warnOnce logs msg once per Manager ("" is nothing to say).
+func (m *Manager) warnOnce(msg string) {
+	if msg == "" {
+		return
+	}
+	m.mu.Lock()
+	seen := m.noticed["\x01"+msg]
+	m.noticed["\x01"+msg] = true
+	m.mu.Unlock()
+	if !seen {
+		m.logger.Warn(msg)
 	}
 }
 

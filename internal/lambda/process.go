@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -22,6 +23,7 @@ type process struct {
 	cmd     *exec.Cmd
 	out     *outputReader
 	log     *streamLog
+	env     *env      // its directory and uid in the sandbox
 	started time.Time // injected clock, for Init Duration
 
 	exited  chan struct{} // closed once the process is reaped
@@ -36,23 +38,31 @@ type startError struct{ errorType, reason string }
 
 func (e *startError) Error() string { return e.errorType + ": " + e.reason }
 
-// startProcess starts fn's runtime with its own Runtime API listener.
+// startProcess starts fn's runtime in a new sandbox environment with its
+// own Runtime API listener.
 func (m *Manager) startProcess(ctx context.Context, fn Function) (*process, error) {
 	command, notice, err := m.commandFor(ctx, fn)
 	if err != nil {
 		return nil, err
 	}
 	m.noticeOnce(fn, notice)
+	m.warnOnce(command.isolation)
 	creds, err := m.credentials(ctx, fn)
+	if err != nil {
+		return nil, err
+	}
+	e, err := m.sb.newEnv(fn.CodeDir, command.asServer)
 	if err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		_ = e.remove()
 		return nil, fmt.Errorf("lambda: runtime API listener: %w", err)
 	}
-	p := &process{fn: fn, stream: streamName(m.now(), fn.Version), api: newRuntimeAPI(m.now),
+	p := &process{fn: fn, stream: streamName(m.now(), fn.Version), api: newRuntimeAPI(m.now), env: e,
 		exited: make(chan struct{}), served: make(chan struct{}), started: m.now()}
+	p.api.secret = randomHex(16)
 	p.log = &streamLog{sink: m.opts.Logs, logger: m.logger, group: fn.LogGroup, stream: p.stream, now: m.now}
 	p.srv = &http.Server{Handler: p.api.handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -60,29 +70,37 @@ func (m *Manager) startProcess(ctx context.Context, fn Function) (*process, erro
 		_ = p.srv.Serve(ln)
 	}()
 	runtimeDir, _ := m.rt.runtimeDir()
-	env := buildEnv(envSpec{fn: fn, region: m.opts.Region, stream: p.stream,
-		runtimeAPI: ln.Addr().String(), runtimeDir: runtimeDir, credentials: creds})
-	if err := p.spawn(command, env); err != nil {
+	environ := buildEnv(envSpec{fn: fn, region: m.opts.Region, stream: p.stream,
+		runtimeAPI: ln.Addr().String() + "/" + p.api.secret, runtimeDir: runtimeDir, credentials: creds,
+		taskRoot: e.task, tmpDir: e.tmp})
+	if err := p.spawn(command, environ); err != nil {
 		_ = p.srv.Close()
 		<-p.served
+		_ = e.remove()
 		return nil, err
 	}
 	return p, nil
 }
 
 // spawn starts the OS process in its own process group, so that stop also
-// ends anything the function started.
-func (p *process) spawn(c command, env []string) error {
+// ends anything the function started, as the environment's uid when it has
+// one.
+func (p *process) spawn(c command, environ []string) error {
+	path := c.path
+	if c.inTask {
+		path = filepath.Join(p.env.task, c.path)
+	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("lambda: output pipe: %w", err)
 	}
-	p.cmd = &exec.Cmd{Path: c.path, Args: append([]string{c.path}, c.args...), Env: env,
-		Dir: p.fn.CodeDir, Stdout: w, Stderr: w, SysProcAttr: &syscall.SysProcAttr{Setpgid: true}}
+	p.cmd = &exec.Cmd{Path: path, Args: append([]string{path}, c.args...), Env: environ,
+		Dir: p.env.task, Stdout: w, Stderr: w,
+		SysProcAttr: &syscall.SysProcAttr{Setpgid: true, Credential: p.env.cred}}
 	if err := p.cmd.Start(); err != nil {
 		_ = r.Close()
 		_ = w.Close()
-		return entrypointError(c, err)
+		return entrypointError(c, p.fn.CodeDir, err)
 	}
 	p.out = newOutputReader(r, w, p.log)
 	go p.out.run()
@@ -95,10 +113,15 @@ func (p *process) spawn(c command, env []string) error {
 	return nil
 }
 
-// entrypointError is Lambda's answer when the runtime cannot be started.
-func entrypointError(c command, err error) *startError {
+// entrypointError is Lambda's answer when the runtime cannot be started. It
+// names the executable in the function's code directory.
+func entrypointError(c command, codeDir string, err error) *startError {
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, exec.ErrNotFound) {
-		return &startError{"Runtime.InvalidEntrypoint", fmt.Sprintf("Couldn't find valid bootstrap(s): [%s]", c.path)}
+		shown := c.path
+		if c.inTask {
+			shown = filepath.Join(codeDir, c.path)
+		}
+		return &startError{"Runtime.InvalidEntrypoint", fmt.Sprintf("Couldn't find valid bootstrap(s): [%s]", shown)}
 	}
 	return &startError{"Runtime.InvalidEntrypoint", err.Error()}
 }
@@ -141,7 +164,7 @@ func (p *process) stop(ctx context.Context) error {
 		return ctx.Err()
 	}
 	<-p.served
-	return nil
+	return p.env.remove()
 }
 
 // pid is the OS process id (for tests and operator logs).

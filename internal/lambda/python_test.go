@@ -291,13 +291,12 @@ func TestPythonEnvironment(t *testing.T) {
 	fn.MemoryMB, fn.Env = 256, map[string]string{"TABLE": "t1", "LANG": "C.UTF-8"}
 	mustDeploy(t, m, fn)
 	got := decodeJSON(t, mustInvoke(t, m, "env", `{}`, InvokeOptions{}).Payload)
-	codeDir, _ := filepath.Abs(fn.CodeDir)
 	want := map[string]any{
 		"AWS_LAMBDA_FUNCTION_NAME": "env", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256", "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/env",
 		"AWS_REGION": "ap-northeast-1", "AWS_DEFAULT_REGION": "ap-northeast-1",
 		"AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-		"_HANDLER": "app.env", "LAMBDA_TASK_ROOT": codeDir, "TZ": ":UTC", "LANG": "C.UTF-8",
+		"_HANDLER": "app.env", "TZ": ":UTC", "LANG": "C.UTF-8",
 		"TABLE": "t1", "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
 		"AWS_SESSION_TOKEN": "token", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "PATH": os.Getenv("PATH"),
 	}
@@ -305,6 +304,14 @@ func TestPythonEnvironment(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
+	}
+	// The code runs from the environment's own copy (sandbox.go), not from
+	// the directory it was deployed from, and gets its own TMPDIR beside it.
+	codeDir, _ := filepath.Abs(fn.CodeDir)
+	task, _ := got["LAMBDA_TASK_ROOT"].(string)
+	if task == "" || task == codeDir || filepath.Base(task) != "task" ||
+		got["TMPDIR"] != filepath.Join(filepath.Dir(task), "tmp") {
+		t.Errorf("LAMBDA_TASK_ROOT = %v, TMPDIR = %v: want an environment's task/ and tmp/", task, got["TMPDIR"])
 	}
 	for _, k := range []string{"AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_RUNTIME_DIR", "_X_AMZN_TRACE_ID"} {
 		if got[k] == nil || got[k] == "" {

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -67,7 +68,15 @@ type outcome struct {
 
 // runtimeAPI serves the Runtime API to one process.
 type runtimeAPI struct {
-	now     func() time.Time
+	now func() time.Time
+	// secret is the first path segment of every Runtime API URL of this
+	// environment (AWS_LAMBDA_RUNTIME_API is "127.0.0.1:PORT/SECRET"): any
+	// local process can connect to the port, only the environment knows the
+	// secret. Clients build URLs as "http://" + AWS_LAMBDA_RUNTIME_API +
+	// "/2018-06-01/runtime/...", as aws-lambda-go does
+	// (lambda/runtime_api_client.go), so they keep working. "" in tests of
+	// the protocol alone.
+	secret  string
 	next    chan *invocation // unbuffered hand-off to a waiting /next
 	closing chan struct{}
 	initErr chan functionError // buffered 1
@@ -86,12 +95,29 @@ func newRuntimeAPI(now func() time.Time) *runtimeAPI {
 }
 
 func (a *runtimeAPI) handler() http.Handler {
+	prefix := ""
+	if a.secret != "" {
+		prefix = "/" + a.secret
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+pathNext, a.serveNext)
-	mux.HandleFunc("POST "+apiPrefix+"/runtime/invocation/{id}/response", a.serveResponse)
-	mux.HandleFunc("POST "+apiPrefix+"/runtime/invocation/{id}/error", a.serveError)
-	mux.HandleFunc("POST "+pathInitError, a.serveInitError)
-	return mux
+	mux.HandleFunc("GET "+prefix+pathNext, a.serveNext)
+	mux.HandleFunc("POST "+prefix+apiPrefix+"/runtime/invocation/{id}/response", a.serveResponse)
+	mux.HandleFunc("POST "+prefix+apiPrefix+"/runtime/invocation/{id}/error", a.serveError)
+	mux.HandleFunc("POST "+prefix+pathInitError, a.serveInitError)
+	if prefix == "" {
+		return mux
+	}
+	want := []byte(prefix + "/")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Constant time: the mux's own matching would tell a prober how much
+		// of the secret it has right.
+		p := r.URL.Path
+		if len(p) < len(want) || subtle.ConstantTimeCompare([]byte(p[:len(want)]), want) != 1 {
+			writeAPIError(w, http.StatusForbidden, "AccessDenied", "This Runtime API belongs to another execution environment.")
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // close wakes every long poll; later calls get 500 so the runtime exits.
@@ -159,6 +185,9 @@ func writeEvent(w http.ResponseWriter, inv *invocation) {
 	set("Lambda-Runtime-Client-Context", inv.clientContext)
 	set("Lambda-Runtime-Cognito-Identity", inv.cognito)
 	h.Set("Content-Type", "application/json")
+	// A length, not chunks: the bootstraps keep one connection and read
+	// exactly the event.
+	h.Set("Content-Length", strconv.Itoa(len(inv.payload)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(inv.payload)
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 )
 
 // runtimeKind groups Lambda runtime identifiers by how a process is started.
@@ -54,26 +56,85 @@ var nodeBootstrap []byte
 type interpreter struct {
 	path    string // absolute path of the executable, no shims
 	version string // "3.11.7"
-	err     error
+	// asServer: the environment uids cannot execute any installed
+	// interpreter of this name (one under root's home, say), so functions on
+	// it run as iamgate's own user.
+	asServer bool
+	notice   string // for the operator, once: how the choice was made
 }
 
-// runtimes resolves interpreters once per Manager and writes the embedded
-// bootstraps into the runtime directory (LAMBDA_RUNTIME_DIR).
+// probeTimeout bounds one interpreter probe. Probes run detached from any
+// request: a caller that hangs up must not decide what later callers get.
+const probeTimeout = 30 * time.Second
+
+// runtimes resolves interpreters once per Manager, in the background from
+// Deploy on, and writes the embedded bootstraps into the runtime directory
+// (LAMBDA_RUNTIME_DIR).
 type runtimes struct {
+	sb     *sandbox
+	ctx    context.Context // ends at Close: probes stop
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // probes and prewarms in flight
+
 	mu     sync.Mutex
-	dir    string                  // LAMBDA_RUNTIME_DIR, created on first use
-	interp map[string]*interpreter // by requested command ("python3.9", "python3", "node")
+	dir    string            // LAMBDA_RUNTIME_DIR, created on first use
+	probes map[string]*probe // by requested command ("python3.9", "python3", "node")
+	closed bool
+}
+
+// probe is one interpreter resolution, shared by everyone who asks while it
+// runs and, unless it was cut short, by everyone after.
+type probe struct {
+	done chan struct{}
+	ip   interpreter
+	err  error
+}
+
+func newRuntimes(sb *sandbox) *runtimes {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &runtimes{sb: sb, ctx: ctx, cancel: cancel, probes: map[string]*probe{}}
+}
+
+// prewarm resolves what fn will need, in the background, so the first
+// invocation after a deploy does not pay for interpreter shims.
+func (r *runtimes) prewarm(fn Function) {
+	kind, err := runtimeKindOf(fn.Runtime)
+	if err != nil || (kind != kindPython && kind != kindNode) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		_, _ = r.runtimeDir()
+		if kind == kindPython {
+			_, _, _ = r.pythonFor(r.ctx, fn.Runtime)
+		} else {
+			_, _ = r.node(r.ctx)
+		}
+	}()
 }
 
 // pythonFor returns the interpreter for a python3.x runtime: python3.x when it
 // is installed, else python3. exact reports whether the version matches.
 func (r *runtimes) pythonFor(ctx context.Context, runtime string) (*interpreter, bool, error) {
-	if ip := r.resolve(ctx, runtime, pythonVersionArgs); ip.err == nil {
+	ip, err := r.resolve(ctx, runtime, pythonVersionArgs)
+	if err == nil {
 		return ip, true, nil
 	}
-	ip := r.resolve(ctx, "python3", pythonVersionArgs)
-	if ip.err != nil {
-		return nil, false, fmt.Errorf("%s is not installed and no python3 was found: %w", runtime, ip.err)
+	if ctx.Err() != nil {
+		return nil, false, ctx.Err()
+	}
+	ip, err = r.resolve(ctx, "python3", pythonVersionArgs)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		return nil, false, fmt.Errorf("%s is not installed and no python3 was found: %w", runtime, err)
 	}
 	want := strings.TrimPrefix(runtime, "python")
 	exact := ip.version == want || strings.HasPrefix(ip.version, want+".")
@@ -81,8 +142,7 @@ func (r *runtimes) pythonFor(ctx context.Context, runtime string) (*interpreter,
 }
 
 func (r *runtimes) node(ctx context.Context) (*interpreter, error) {
-	ip := r.resolve(ctx, "node", nodeVersionArgs)
-	return ip, ip.err
+	return r.resolve(ctx, "node", nodeVersionArgs)
 }
 
 // Asking the interpreter for its own executable resolves shims (pyenv, nvm),
@@ -92,44 +152,127 @@ var (
 	nodeVersionArgs   = []string{"-e", `console.log(process.execPath); console.log(process.versions.node)`}
 )
 
-func (r *runtimes) resolve(ctx context.Context, name string, args []string) *interpreter {
+// resolve returns the interpreter called name, probing it once. A probe
+// runs on the runtimes' own context; ctx only bounds the wait, so a caller
+// that goes away leaves the result for the next one. Results are kept,
+// failures included, except a probe cut short by its timeout or by Close.
+func (r *runtimes) resolve(ctx context.Context, name string, args []string) (*interpreter, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if ip, ok := r.interp[name]; ok {
-		return ip
+	if r.closed {
+		r.mu.Unlock()
+		return nil, ErrClosed
 	}
-	ip := &interpreter{}
-	if r.interp == nil {
-		r.interp = map[string]*interpreter{}
+	pr, ok := r.probes[name]
+	if !ok {
+		pr = &probe{done: make(chan struct{})}
+		r.probes[name] = pr
+		r.wg.Add(1)
+		go r.run(name, args, pr)
 	}
-	r.interp[name] = ip
+	r.mu.Unlock()
+	select {
+	case <-pr.done:
+		if pr.err != nil {
+			return nil, pr.err
+		}
+		return &pr.ip, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (r *runtimes) run(name string, args []string, pr *probe) {
+	defer r.wg.Done()
+	ctx, cancel := context.WithTimeout(r.ctx, probeTimeout)
+	defer cancel()
+	pr.ip, pr.err = r.find(ctx, name, args)
+	if pr.err != nil && ctx.Err() != nil {
+		r.mu.Lock()
+		if r.probes[name] == pr {
+			delete(r.probes, name) // try again next time
+		}
+		r.mu.Unlock()
+	}
+	close(pr.done)
+}
+
+// find resolves name on PATH as iamgate's user (through any shim). When
+// environments run as other uids, the interpreter must be one they can
+// execute: the first installed one on PATH that they can run is taken
+// instead, and failing that the environments of this interpreter run as
+// iamgate's user (the notice says so).
+func (r *runtimes) find(ctx context.Context, name string, args []string) (interpreter, error) {
 	path, err := exec.LookPath(name)
 	if err != nil {
-		ip.err = err
-		return ip
+		return interpreter{}, err
 	}
-	out, err := exec.CommandContext(ctx, path, args...).Output()
+	ip, err := probeAs(ctx, path, args, nil)
 	if err != nil {
-		ip.err = fmt.Errorf("%s: %w", name, err)
-		return ip
+		return interpreter{}, fmt.Errorf("%s: %w", name, err)
+	}
+	cred := r.sb.probeCredential()
+	if cred == nil {
+		return ip, nil
+	}
+	if _, err := probeAs(ctx, ip.path, args, cred); err == nil {
+		return ip, nil
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" {
+			continue
+		}
+		cand := filepath.Join(dir, name)
+		if cand == path || cand == ip.path {
+			continue
+		}
+		if alt, err := probeAs(ctx, cand, args, cred); err == nil {
+			alt.notice = fmt.Sprintf("%s (%s) cannot be executed by function users; running %s functions on %s (%s)",
+				ip.path, ip.version, name, alt.path, alt.version)
+			return alt, nil
+		}
+		if ctx.Err() != nil {
+			return interpreter{}, ctx.Err()
+		}
+	}
+	ip.asServer = true
+	ip.notice = fmt.Sprintf("%s (%s) cannot be executed by function users and no other %s on PATH can: "+
+		"functions on it run as iamgate's own user, without uid isolation", ip.path, ip.version, name)
+	return ip, nil
+}
+
+// probeAs runs the interpreter's self-description, as cred when set, with
+// the environment a function gets (PATH and LANG only).
+func probeAs(ctx context.Context, path string, args []string, cred *syscall.Credential) (interpreter, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
+	if cred != nil {
+		p := os.Getenv("PATH")
+		if p == "" {
+			p = defaultPath
+		}
+		cmd.Env = []string{"PATH=" + p, "LANG=en_US.UTF-8"}
+		cmd.Dir = "/"
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return interpreter{}, err
 	}
 	lines := strings.Fields(string(out))
 	if len(lines) != 2 {
-		ip.err = fmt.Errorf("%s: unexpected version output %q", name, out)
-		return ip
+		return interpreter{}, fmt.Errorf("unexpected version output %q", out)
 	}
-	ip.path, ip.version = lines[0], lines[1]
-	return ip
+	return interpreter{path: lines[0], version: lines[1]}, nil
 }
 
-// runtimeDir returns LAMBDA_RUNTIME_DIR with the bootstraps written in it.
+// runtimeDir returns LAMBDA_RUNTIME_DIR with the bootstraps written in it
+// (readable by the environment uids: the bootstraps hold no secret).
 func (r *runtimes) runtimeDir() (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.dir != "" {
 		return r.dir, nil
 	}
-	dir, err := os.MkdirTemp("", "iamgate-lambda-runtime-")
+	dir, err := r.sb.sub("runtime", 0o755)
 	if err != nil {
 		return "", err
 	}
@@ -143,21 +286,24 @@ func (r *runtimes) runtimeDir() (string, error) {
 	return dir, nil
 }
 
-func (r *runtimes) cleanup() error {
+// close stops probes and waits for them.
+func (r *runtimes) close() {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.dir == "" {
-		return nil
-	}
-	err := os.RemoveAll(r.dir)
-	r.dir = ""
-	return err
+	r.closed = true
+	r.mu.Unlock()
+	r.cancel()
+	r.wg.Wait()
 }
 
 // command is what to execute for a function process.
 type command struct {
-	path string
-	args []string
+	path   string
+	args   []string
+	inTask bool // path is relative to the environment's task directory (the function's own executable)
+	// asServer: run as iamgate's user (see interpreter.asServer); isolation
+	// is the operator notice that goes with the interpreter choice.
+	asServer  bool
+	isolation string
 }
 
 // commandFor builds the process command of fn. notice is a one-line message
@@ -173,9 +319,9 @@ func (m *Manager) commandFor(ctx context.Context, fn Function) (cmd command, not
 	case kindNode:
 		return m.nodeCommand(ctx, fn)
 	case kindProvided:
-		return command{path: filepath.Join(fn.CodeDir, "bootstrap")}, "", nil
+		return command{path: "bootstrap", inTask: true}, "", nil
 	default: // go1.x runs the handler executable itself
-		return command{path: filepath.Join(fn.CodeDir, fn.Handler)}, "", nil
+		return command{path: filepath.Clean("/" + fn.Handler)[1:], inTask: true}, "", nil
 	}
 }
 
@@ -193,7 +339,8 @@ func (m *Manager) pythonCommand(ctx context.Context, fn Function) (command, stri
 		notice = fmt.Sprintf("%s is not installed; running %s on python3 (%s)", fn.Runtime, fn.Name, ip.version)
 	}
 	// -u: unbuffered, so output lines reach the log stream before END.
-	return command{path: ip.path, args: []string{"-u", filepath.Join(dir, "python_bootstrap.py")}}, notice, nil
+	return command{path: ip.path, args: []string{"-u", filepath.Join(dir, "python_bootstrap.py")},
+		asServer: ip.asServer, isolation: ip.notice}, notice, nil
 }
 
 func (m *Manager) nodeCommand(ctx context.Context, fn Function) (command, string, error) {
@@ -210,5 +357,6 @@ func (m *Manager) nodeCommand(ctx context.Context, fn Function) (command, string
 	if want != "" && !strings.HasPrefix(ip.version, want+".") {
 		notice = fmt.Sprintf("%s is not installed; running %s on node (%s)", fn.Runtime, fn.Name, ip.version)
 	}
-	return command{path: ip.path, args: []string{filepath.Join(dir, "node_bootstrap.js")}}, notice, nil
+	return command{path: ip.path, args: []string{filepath.Join(dir, "node_bootstrap.js")},
+		asServer: ip.asServer, isolation: ip.notice}, notice, nil
 }

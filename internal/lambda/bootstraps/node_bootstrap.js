@@ -8,14 +8,23 @@ const path = require('path');
 const fs = require('fs');
 const url = require('url');
 
-const [HOST, PORT] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
-const BASE = '/2018-06-01/runtime';
+// AWS_LAMBDA_RUNTIME_API is "host:port" or "host:port/prefix".
+const API = process.env.AWS_LAMBDA_RUNTIME_API;
+const slash = API.indexOf('/');
+const HOSTPORT = slash < 0 ? API : API.slice(0, slash);
+const HOST = HOSTPORT.slice(0, HOSTPORT.lastIndexOf(':'));
+const PORT = HOSTPORT.slice(HOSTPORT.lastIndexOf(':') + 1);
+const BASE = (slash < 0 ? '' : API.slice(slash)) + '/2018-06-01/runtime';
 const ERROR_CONTENT_TYPE = 'application/vnd.aws.lambda.error+json';
+// One kept-alive connection for every call, as AWS's runtime client keeps.
+const AGENT = new http.Agent({ keepAlive: true, maxSockets: 1 });
 let currentRequestId = '';
 
 function request(method, p, body, headers) {
+  const h = Object.assign({}, headers || {});
+  if (body !== undefined) h['Content-Length'] = Buffer.byteLength(body);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: HOST, port: PORT, method, path: BASE + p, headers: headers || {} }, (res) => {
+    const req = http.request({ host: HOST, port: PORT, method, path: BASE + p, headers: h, agent: AGENT }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -7,28 +7,117 @@ import importlib
 import json
 import logging
 import os
+import socket
 import sys
 import time
 import traceback
-import urllib.error
-import urllib.request
 
-API = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"
 ERROR_CONTENT_TYPE = "application/vnd.aws.lambda.error+json"
 _request_id = ""
 
 
+class RuntimeClient:
+    """HTTP/1.1 over one kept-alive connection to iamgate's Runtime API, as
+    AWS's runtime clients keep one: a new connection and urllib's header
+    parsing per call cost more than the invocation itself. The server is
+    iamgate's own and answers with Content-Length (chunked is read too).
+    AWS_LAMBDA_RUNTIME_API is "host:port" or "host:port/prefix"."""
+
+    def __init__(self, api):
+        hostport, _, prefix = api.partition("/")
+        host, _, port = hostport.rpartition(":")
+        self.addr = (host, int(port))
+        self.host = hostport
+        self.base = ("/" + prefix if prefix else "") + "/2018-06-01/runtime"
+        self.sock = None
+        self.rfile = None
+
+    def close(self):
+        if self.sock is not None:
+            try:
+                self.rfile.close()
+                self.sock.close()
+            except OSError:
+                pass
+        self.sock = self.rfile = None
+
+    def request(self, method, path, body=None, headers=()):
+        lines = ["%s %s%s HTTP/1.1" % (method, self.base, path), "Host: " + self.host]
+        lines.extend("%s: %s" % kv for kv in headers)
+        if body is not None:
+            lines.append("Content-Length: %d" % len(body))
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+        while True:
+            reused = self.sock is not None
+            if not reused:
+                sock = socket.create_connection(self.addr)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.sock, self.rfile = sock, sock.makefile("rb")
+            try:
+                self.sock.sendall(data)
+                return self._response()
+            except (OSError, EOFError, ValueError):
+                self.close()
+                if not reused:  # a fresh connection failed: iamgate is gone
+                    raise
+                # the kept connection was closed under us: one new one
+
+    def _response(self):
+        status_line = self.rfile.readline(65537)
+        if not status_line:
+            raise EOFError("runtime API closed the connection")
+        status = int(status_line.split(None, 2)[1])
+        headers = {}
+        while True:
+            line = self.rfile.readline(65537)
+            if not line:
+                raise EOFError("runtime API closed the connection")
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.partition(b":")
+            try:
+                value = value.strip().decode("utf-8")
+            except UnicodeDecodeError:
+                value = value.strip().decode("latin-1")
+            headers[name.strip().decode("latin-1").lower()] = value
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline(65537).split(b";", 1)[0], 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self._read(size))
+                self.rfile.readline(65537)
+            body = b"".join(chunks)
+        else:
+            body = self._read(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, body
+
+    def _read(self, n):
+        b = self.rfile.read(n)
+        if len(b) != n:
+            raise EOFError("runtime API closed the connection")
+        return b
+
+
+_client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+
+
 def post(path, body, content_type="application/json", error_type=None):
-    req = urllib.request.Request(API + path, data=body, method="POST")
-    req.add_header("Content-Type", content_type)
+    headers = [("Content-Type", content_type)]
     if error_type:
-        req.add_header("Lambda-Runtime-Function-Error-Type", error_type)
+        headers.append(("Lambda-Runtime-Function-Error-Type", error_type))
     try:
-        with urllib.request.urlopen(req) as resp:
-            resp.read()
-    except urllib.error.HTTPError as e:
-        sys.stderr.write("[ERROR] runtime API %s: %d %s\n" % (path, e.code, e.read().decode("utf-8", "replace")))
-        if e.code >= 500:
+        status, _, resp = _client.request("POST", path, body, headers)
+    except (OSError, EOFError, ValueError):
+        sys.exit(1)
+    if status >= 400:
+        sys.stderr.write("[ERROR] runtime API %s: %d %s\n" % (path, status, resp.decode("utf-8", "replace")))
+        if status >= 500:
             sys.exit(1)
 
 
@@ -154,23 +243,21 @@ def optional_json(value):
     return json.loads(value) if value else None
 
 
-def handle(fn, resp):
+def handle(fn, headers, body):
     global _request_id
-    headers = resp.headers
-    request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
+    request_id = headers.get("lambda-runtime-aws-request-id", "")
     _request_id = request_id
-    trace = headers.get("Lambda-Runtime-Trace-Id")
+    trace = headers.get("lambda-runtime-trace-id")
     if trace:
         os.environ["_X_AMZN_TRACE_ID"] = trace
     else:
         os.environ.pop("_X_AMZN_TRACE_ID", None)
-    body = resp.read()
     try:
         event = json.loads(body) if body else None
-        ctx = LambdaContext(request_id, int(headers.get("Lambda-Runtime-Deadline-Ms", "0")),
-                            headers.get("Lambda-Runtime-Invoked-Function-Arn"),
-                            optional_json(headers.get("Lambda-Runtime-Client-Context")),
-                            optional_json(headers.get("Lambda-Runtime-Cognito-Identity")))
+        ctx = LambdaContext(request_id, int(headers.get("lambda-runtime-deadline-ms", "0")),
+                            headers.get("lambda-runtime-invoked-function-arn"),
+                            optional_json(headers.get("lambda-runtime-client-context")),
+                            optional_json(headers.get("lambda-runtime-cognito-identity")))
     except ValueError as e:
         err = make_error("Unable to unmarshal input: %s" % e, "Runtime.UnmarshalError", [], request_id)
         log_error(err)
@@ -207,14 +294,13 @@ def main():
         sys.exit(1)
     while True:
         try:
-            resp = urllib.request.urlopen(API + "/invocation/next")
-        except urllib.error.HTTPError as e:
-            sys.stderr.write("[ERROR] runtime API /invocation/next: %d\n" % e.code)
+            status, headers, body = _client.request("GET", "/invocation/next")
+        except (OSError, EOFError, ValueError):
             sys.exit(1)
-        except urllib.error.URLError:
+        if status != 200:
+            sys.stderr.write("[ERROR] runtime API /invocation/next: %d\n" % status)
             sys.exit(1)
-        with resp:
-            handle(fn, resp)
+        handle(fn, headers, body)
 
 
 if __name__ == "__main__":

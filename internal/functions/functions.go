@@ -11,12 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/lambda"
+	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
 )
 
@@ -80,14 +80,22 @@ type Service struct {
 	region   string
 	account  string
 	now      func() time.Time
+	sealer   *seal.Sealer // nil: environments stored in clear (tests)
+	dec      decoded
 
 	mu       sync.Mutex
 	deployed map[string]string // function name → RevisionID handed to the runtime
 }
 
-// New returns a Service; extracted code lives under codeRoot.
-func New(st store.Store, rt Runtime, codeRoot, region, account string, now func() time.Time) *Service {
-	return &Service{st: st, rt: rt, codeRoot: codeRoot, region: region, account: account, now: now, deployed: map[string]string{}}
+// New returns a Service; extracted code lives under codeRoot, by content
+// hash (never by function name), which should be outside the data dir and
+// private to iamgate (lambda.Manager.CodeRoot).
+func New(st store.Store, rt Runtime, codeRoot, region, account string, now func() time.Time, opts ...Option) *Service {
+	s := &Service{st: st, rt: rt, codeRoot: codeRoot, region: region, account: account, now: now, deployed: map[string]string{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // ARN returns the ARN of the named function.
@@ -97,6 +105,9 @@ func (s *Service) ARN(name string) string {
 
 // Put creates or replaces a function with the given code (a zip archive).
 func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, error) {
+	if err := ValidateName(c.Name); err != nil {
+		return c, err
+	}
 	sum := sha256.Sum256(zipped)
 	c.CodeSha256 = base64.StdEncoding.EncodeToString(sum[:])
 	c.CodeSize = int64(len(zipped))
@@ -118,13 +129,17 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 	if err := s.extract(c, zipped); err != nil {
 		return c, err
 	}
-	b, _ := json.Marshal(c)
-	err := s.st.Update(ctx, func(tx store.Tx) error {
+	b, err := s.encode(c)
+	if err != nil {
+		return c, err
+	}
+	err = s.st.Update(ctx, func(tx store.Tx) error {
 		if err := tx.Put(ctx, kindCode, codeKey(c), zipped); err != nil {
 			return err
 		}
 		return tx.Put(ctx, kindFunction, c.Name, b)
 	})
+	s.forget(c.Name)
 	if err != nil {
 		return c, err
 	}
@@ -139,6 +154,12 @@ func codeKey(c Config) string {
 // extract unpacks the archive into the function's code directory unless it
 // is already there (directories are named by content hash).
 func (s *Service) extract(c Config, zipped []byte) error {
+	if s.codeRoot == "" {
+		return errors.New("functions: no code directory")
+	}
+	if err := os.MkdirAll(s.codeRoot, 0o700); err != nil {
+		return err
+	}
 	dir := s.codeDir(c)
 	if _, err := os.Stat(dir); err == nil {
 		return nil
@@ -174,10 +195,11 @@ func (s *Service) deploy(c Config) error {
 // before each invocation, so replicas sharing a store stay consistent
 // without a notification channel.
 func (s *Service) Sync(ctx context.Context, name string) error {
-	c, err := s.Get(ctx, name)
+	e, err := s.read(ctx, name)
 	if err != nil {
 		return err
 	}
+	c := e.cfg
 	s.mu.Lock()
 	current := s.deployed[name] == c.RevisionID
 	s.mu.Unlock()
@@ -196,9 +218,10 @@ func (s *Service) Sync(ctx context.Context, name string) error {
 	return s.deploy(c)
 }
 
+// codeDir is where c's code is extracted: named by the code's hash (hex
+// digits only), shared by functions with the same code.
 func (s *Service) codeDir(c Config) string {
-	sum, _ := base64.StdEncoding.DecodeString(c.CodeSha256)
-	return filepath.Join(s.codeRoot, c.Name, hex.EncodeToString(sum))
+	return filepath.Join(s.codeRoot, "sha256-"+codeKey(c))
 }
 
 func (s *Service) runtimeFunction(c Config) lambda.Function {
@@ -211,15 +234,37 @@ func (s *Service) runtimeFunction(c Config) lambda.Function {
 
 // Get returns a function's configuration.
 func (s *Service) Get(ctx context.Context, name string) (Config, error) {
-	var c Config
+	e, err := s.read(ctx, name)
+	if err != nil {
+		return Config{}, err
+	}
+	return clone(e.cfg), nil
+}
+
+// Policy returns a function's resource-based policy as GetPolicy renders it,
+// "" when it has no statement. name may be any FunctionName form.
+func (s *Service) Policy(ctx context.Context, name string) (string, error) {
+	e, err := s.read(ctx, NameOf(name))
+	if err != nil {
+		return "", err
+	}
+	return e.policy, nil
+}
+
+// read reads a function's record (one store read) and decodes it unless it
+// is the one decoded last time.
+func (s *Service) read(ctx context.Context, name string) (decodedEntry, error) {
+	if err := ValidateName(name); err != nil {
+		return decodedEntry{}, err
+	}
 	b, err := s.st.Get(ctx, kindFunction, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return c, awserr.New(ResourceNotFound, "Function not found: %s", s.ARN(name))
+		return decodedEntry{}, awserr.New(ResourceNotFound, "Function not found: %s", s.ARN(name))
 	}
 	if err != nil {
-		return c, err
+		return decodedEntry{}, err
 	}
-	return c, json.Unmarshal(b, &c)
+	return s.cached(name, b)
 }
 
 // List returns every function.
@@ -230,11 +275,11 @@ func (s *Service) List(ctx context.Context) ([]Config, error) {
 	}
 	out := make([]Config, 0, len(items))
 	for _, it := range items {
-		var c Config
-		if err := json.Unmarshal(it.Value, &c); err != nil {
+		e, err := s.cached(it.Key, it.Value)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		out = append(out, clone(e.cfg))
 	}
 	return out, nil
 }
@@ -248,14 +293,21 @@ func (s *Service) Delete(ctx context.Context, name string) error {
 	if err := s.st.Delete(ctx, kindFunction, name); err != nil {
 		return err
 	}
-	if others, err := s.List(ctx); err == nil && !sharesCode(others, c) {
+	others, err := s.List(ctx)
+	shared := err != nil || sharesCode(others, c)
+	if !shared {
 		_ = s.st.Delete(ctx, kindCode, codeKey(c))
 	}
 	_ = s.rt.Remove(name)
+	s.forget(name)
 	s.mu.Lock()
 	delete(s.deployed, name)
 	s.mu.Unlock()
-	return os.RemoveAll(filepath.Dir(s.codeDir(c)))
+	if shared {
+		return nil
+	}
+	// Running environments have their own copies (package lambda).
+	return os.RemoveAll(s.codeDir(c))
 }
 
 // LoadAll hands every stored function to the runtime (at server start).
@@ -294,7 +346,10 @@ func (s *Service) AddPermission(ctx context.Context, name string, p Permission) 
 			}
 		}
 		c.Policy = append(c.Policy, p)
-		b, _ := json.Marshal(c)
+		b, err := s.encode(c)
+		if err != nil {
+			return err
+		}
 		return tx.Put(ctx, kindFunction, name, b)
 	})
 }
@@ -309,7 +364,10 @@ func (s *Service) RemovePermission(ctx context.Context, name, sid string) error 
 		for i, q := range c.Policy {
 			if q.Sid == sid {
 				c.Policy = append(c.Policy[:i], c.Policy[i+1:]...)
-				b, _ := json.Marshal(c)
+				b, err := s.encode(c)
+				if err != nil {
+					return err
+				}
 				return tx.Put(ctx, kindFunction, name, b)
 			}
 		}
@@ -318,15 +376,17 @@ func (s *Service) RemovePermission(ctx context.Context, name, sid string) error 
 }
 
 func getTx(ctx context.Context, tx store.Tx, name string, s *Service) (Config, error) {
-	var c Config
+	if err := ValidateName(name); err != nil {
+		return Config{}, err
+	}
 	b, err := tx.Get(ctx, kindFunction, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return c, awserr.New(ResourceNotFound, "Function not found: %s", s.ARN(name))
+		return Config{}, awserr.New(ResourceNotFound, "Function not found: %s", s.ARN(name))
 	}
 	if err != nil {
-		return c, err
+		return Config{}, err
 	}
-	return c, json.Unmarshal(b, &c)
+	return s.decode(b)
 }
 
 // PolicyDocument renders the resource policy as IAM JSON, as GetPolicy returns it.
@@ -367,15 +427,4 @@ func principalJSON(p string) map[string]any {
 		return map[string]any{"AWS": p}
 	}
 	return map[string]any{"Service": p}
-}
-
-// NameOf reduces the FunctionName forms Lambda accepts to the name: "name",
-// "name:qualifier", "123456789012:function:name[:qualifier]",
-// "arn:aws:lambda:region:123456789012:function:name[:qualifier]".
-func NameOf(v string) string {
-	if i := strings.Index(v, ":function:"); i >= 0 {
-		v = v[i+len(":function:"):]
-	}
-	name, _, _ := strings.Cut(v, ":")
-	return name
 }

@@ -60,7 +60,8 @@ func writeEntry(f *zip.File, target string) error {
 		return err
 	}
 	defer rc.Close()
-	out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode|0o400)
+	// Never writable by others: environments link these files (package lambda).
+	out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, (mode|0o400)&^0o022)
 	if err != nil {
 		return err
 	}

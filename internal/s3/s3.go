@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -60,12 +59,10 @@ func New(st store.Store, region string, now func() time.Time) *Service {
 	return &Service{st: st, now: now, region: region}
 }
 
-var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
-
 // CreateBucket creates a bucket owned by the account.
 func (s *Service) CreateBucket(ctx context.Context, name string) error {
-	if !bucketName.MatchString(name) || strings.Contains(name, "..") {
-		return awserr.New(InvalidBucketName, "The specified bucket is not valid.")
+	if err := ValidateBucketName(name); err != nil {
+		return err
 	}
 	b, _ := json.Marshal(Bucket{Name: name, CreationDate: s.now(), Region: s.region})
 	if err := s.st.Create(ctx, kindBucket, name, b); errors.Is(err, store.ErrConflict) {
@@ -133,6 +130,9 @@ func (s *Service) PutObject(ctx context.Context, bucket, key string, data []byte
 // upload's ETag is the MD5 of its parts' MD5s and the part count, not the
 // MD5 of the data.
 func (s *Service) PutObjectETag(ctx context.Context, bucket, key string, data []byte, contentType string, meta map[string]string, etag string) (Object, error) {
+	if err := ValidateKey(key); err != nil {
+		return Object{}, err
+	}
 	o := Object{Bucket: bucket, Key: key, Size: int64(len(data)), ETag: etag,
 		LastModified: s.now().UTC().Truncate(time.Second), ContentType: contentType, Metadata: meta}
 	err := s.st.Update(ctx, func(tx store.Tx) error {

@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +82,27 @@ func FuzzParseLocation(f *testing.F) {
 			t.Fatalf("ok with empty part: %q %q", b, k)
 		}
 	})
+}
+
+// Bucket naming rules:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+func TestValidateBucketName(t *testing.T) {
+	for _, ok := range []string{"abc", "my-bucket", "my.bucket.1", "a1b", strings.Repeat("a", 63), "iamgate-managed-000000000000"} {
+		if err := ValidateBucketName(ok); err != nil {
+			t.Errorf("ValidateBucketName(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "ab", "..", ".", "../x", "a/b", "A_B", "ABC", strings.Repeat("a", 64), "-ab", "ab-", ".ab",
+		"a..b", "a.-b", "a-.b", "192.168.5.4", "xn--abc", "sthree-x", "amzn-s3-demo-x", "x-s3alias", "x--ol-s3", "x.mrap",
+		"x--x-s3", "x--table-s3", "a b", "a\x00b"} {
+		if err := ValidateBucketName(bad); !awserr.Is(err, InvalidBucketName) || awserr.As(err).Message != "The specified bucket is not valid." {
+			t.Errorf("ValidateBucketName(%q) = %v, want InvalidBucketName", bad, err)
+		}
+	}
+	if err := ValidateKey(strings.Repeat("k", 1024)); err != nil {
+		t.Errorf("1024-byte key: %v", err)
+	}
+	if err := ValidateKey(strings.Repeat("k", 1025)); !awserr.Is(err, KeyTooLong) {
+		t.Errorf("1025-byte key: %v", err)
+	}
 }

@@ -184,7 +184,10 @@ func (s *Server) build(sealer *seal.Sealer) {
 	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
 		Credentials: s.functionCredentials, Observe: m.observeInvoke})
-	s.Funcs = functions.New(s.st, s.runtime, filepath.Join(cfg.DataDir, "lambda"), cfg.Region, cfg.AccountID, cfg.Now)
+	// Function code lives outside the data dir, where function processes
+	// cannot reach the data dir's secrets (lambda.Manager.CodeRoot).
+	codeRoot, _ := s.runtime.CodeRoot() // "": deploys fail with the reason
+	s.Funcs = functions.New(s.st, s.runtime, codeRoot, cfg.Region, cfg.AccountID, cfg.Now, functions.WithSealer(sealer))
 	s.includes = &includes{objects: s.S3, notice: cfg.Notice}
 	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent})

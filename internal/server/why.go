@@ -138,13 +138,5 @@ func innerRequest(r *http.Request) (*http.Request, error) {
 type functionPolicies struct{ funcs *functions.Service }
 
 func (f functionPolicies) FunctionPolicy(ctx context.Context, functionARN string) (string, error) {
-	name := functions.NameOf(functionARN)
-	c, err := f.funcs.Get(ctx, name)
-	if err != nil {
-		return "", err
-	}
-	if len(c.Policy) == 0 {
-		return "", nil
-	}
-	return c.PolicyDocument(), nil
+	return f.funcs.Policy(ctx, functionARN)
 }

@@ -190,6 +190,9 @@ func (c *call) createFunction() error {
 	if name == "" {
 		return awserr.New(InvalidParameter, "1 validation error detected: Value null at 'functionName' failed to satisfy constraint: Member must not be null")
 	}
+	if err := functions.ValidateName(req.FunctionName); err != nil {
+		return err
+	}
 	if err := c.authorize("lambda:CreateFunction", c.h.o.Functions.ARN(name)); err != nil {
 		return err
 	}

@@ -107,6 +107,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.rt = rt
+	if rt.function != "" {
+		// Before anything uses it: names must never reach a path (issue 10).
+		if err := functions.ValidateName(rt.function); err != nil {
+			c.fail(err)
+			return
+		}
+	}
 	if err := ops[rt.op](c); err != nil {
 		c.fail(err)
 		return

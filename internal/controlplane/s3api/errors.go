@@ -56,6 +56,7 @@ var statuses = controlplane.Statuses{
 	NotModified:               http.StatusNotModified,
 	BucketNotEmpty:            http.StatusConflict,
 	InvalidBucketName:         http.StatusBadRequest,
+	s3.KeyTooLong:             http.StatusBadRequest,
 	BucketAlreadyOwnedByYou:   http.StatusConflict,
 	NoSuchBucket:              http.StatusNotFound,
 	NoSuchKey:                 http.StatusNotFound,

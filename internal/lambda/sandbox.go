@@ -64,7 +64,13 @@ func (s *sandbox) dir() (string, error) {
 	if s.root != "" || s.err != nil {
 		return s.root, s.err
 	}
-	root, err := os.MkdirTemp("", "iamgate-")
+	base := os.TempDir()
+	if s.dropUID && !traversable(base) && traversable("/tmp") {
+		// A private TMPDIR (0700) would keep every environment uid out of
+		// its own directory.
+		base = "/tmp"
+	}
+	root, err := os.MkdirTemp(base, "iamgate-")
 	if err == nil && s.dropUID {
 		err = os.Chmod(root, 0o711)
 	}
@@ -74,6 +80,24 @@ func (s *sandbox) dir() (string, error) {
 	}
 	s.root = root
 	return root, nil
+}
+
+// traversable reports whether every directory from / down to dir lets
+// others through (the x bit for others).
+func traversable(dir string) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
 }
 
 // sub returns a directory of the sandbox root, created with perm.

@@ -101,7 +101,7 @@ type call struct {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	caller, reqID := h.o.Request(r.Context())
 	c := &call{h: h, w: w, r: r, ctx: r.Context(), caller: caller, reqID: reqID}
-	rt, ok := parseRoute(r.Method, r.URL.Path)
+	rt, ok := parseRoute(r.Method, r.URL.EscapedPath())
 	if !ok {
 		c.fail(awserr.New(awserr.UnknownOperationException, "Unknown operation"))
 		return

@@ -2,6 +2,7 @@ package lambdaapi
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -23,7 +24,16 @@ func parseRoute(method, path string) (route, bool) {
 	if !ok || (rest != "" && rest[0] != '/') {
 		return route{}, false
 	}
+	// path is the escaped path: a "%2F" inside a FunctionName stays in the
+	// name (and fails its pattern) instead of making a new segment.
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
+	for i, p := range parts {
+		u, err := url.PathUnescape(p)
+		if err != nil {
+			return route{}, false
+		}
+		parts[i] = u
+	}
 	if parts[0] == "" {
 		switch method {
 		case http.MethodGet:

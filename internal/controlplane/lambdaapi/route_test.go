@@ -26,6 +26,11 @@ func TestParseRoute(t *testing.T) {
 		{"PUT", "/2015-03-31/functions/f", route{}, false},
 		{"GET", "/2015-03-31/functionsx", route{}, false},
 		{"GET", "/2018-10-31/layers", route{}, false},
+		// Escaped paths: an encoded "/" stays in the name, which then fails
+		// Lambda's pattern (handler.go) rather than routing elsewhere.
+		{"GET", "/2015-03-31/functions/a%2Fb", route{op: "GetFunction", function: "a/b"}, true},
+		{"DELETE", "/2015-03-31/functions/..%2F..", route{op: "DeleteFunction", function: "../.."}, true},
+		{"GET", "/2015-03-31/functions/f%24LATEST%3", route{}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {

@@ -39,11 +39,14 @@ func (h *Handler) cfnService() *queryService {
 	}
 }
 
-// stacks returns the backend or an internal failure when none is wired.
+// stacks returns the backend or an internal failure when none is wired. It
+// makes c's context carry the caller: the engine acts with the caller's
+// authority (or a service role the caller may pass), never its own.
 func (c *call) stacks() (stack.Backend, error) {
 	if c.h.o.Stacks == nil {
 		return nil, awserr.New(awserr.InternalFailure, "CloudFormation is not available")
 	}
+	c.ctx = stack.WithCaller(c.ctx, c.caller)
 	return c.h.o.Stacks, nil
 }
 
@@ -104,6 +107,7 @@ type cfnStack struct {
 	LastUpdatedTime             cfnTime
 	StackStatus                 string
 	StackStatusReason           string `xml:",omitempty"`
+	RoleARN                     string `xml:",omitempty"`
 	DisableRollback             bool
 	NotificationARNs            members[string]
 	Capabilities                members[string]    `xml:",omitempty"`
@@ -119,7 +123,7 @@ func toCFNStack(s stack.Stack) cfnStack {
 		Description: s.Description, Parameters: toCFNParams(s.Parameters),
 		CreationTime: cfnTime(s.CreationTime), DeletionTime: cfnTime(s.DeletionTime),
 		LastUpdatedTime: cfnTime(s.LastUpdatedTime), StackStatus: s.StackStatus,
-		StackStatusReason: s.StackStatusReason, NotificationARNs: members[string]{},
+		StackStatusReason: s.StackStatusReason, RoleARN: s.RoleARN, NotificationARNs: members[string]{},
 		Capabilities: s.Capabilities, Tags: tagList(s.Tags),
 		DriftInformation: cfnDrift{"NOT_CHECKED"},
 	}
@@ -202,6 +206,7 @@ func changeSetInput(p params, name string) stack.ChangeSetInput {
 		Capabilities:  p.list("Capabilities"),
 		Tags:          p.tags("Tags"),
 		Description:   p.get("Description"),
+		RoleARN:       p.get("RoleARN"),
 	}
 	for _, m := range p.structs("Parameters") {
 		in.Parameters = append(in.Parameters, stack.Parameter{
@@ -246,7 +251,7 @@ func cfnDeleteStack(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, b.DeleteStack(c.ctx, name)
+	return nil, b.DeleteStack(c.ctx, name, c.p.get("RoleARN"))
 }
 
 type cfnEvent struct {

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"github.com/google/uuid"
 	"regexp"
 	"sort"
@@ -26,6 +27,11 @@ func (e *Engine) templateBody(ctx context.Context, in ChangeSetInput, prev *reco
 		return in.TemplateBody, nil
 	case in.TemplateURL != "" && e.includes != nil:
 		b, err := e.includes.LoadInclude(ctx, in.TemplateURL)
+		var denied *deniedError
+		if errors.As(err, &denied) {
+			// https://github.com/F5Networks/f5-aws-cloudformation/issues/87
+			return "", awserr.New(awserr.ValidationError, "S3 error: Access Denied For more information check http://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html")
+		}
 		if err != nil {
 			return "", awserr.New(awserr.ValidationError, "TemplateURL must be a supported URL.")
 		}
@@ -75,7 +81,22 @@ func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (Change
 	case in.ChangeSetType == "UPDATE" && !exists:
 		return ChangeSet{}, awserr.New(awserr.ValidationError, "Stack [%s] does not exist", in.StackName)
 	}
-	body, err := e.templateBody(ctx, in, prev)
+	caller := callerFrom(ctx)
+	if caller == nil {
+		return ChangeSet{}, errNoCaller
+	}
+	role := in.RoleARN
+	if role == "" && exists {
+		role = prev.Stack.RoleARN
+	}
+	if err := e.checkServiceRole(ctx, role); err != nil {
+		return ChangeSet{}, err
+	}
+	actx, err := e.actAs(ctx, principalOf(caller), role)
+	if err != nil {
+		return ChangeSet{}, err
+	}
+	body, err := e.templateBody(actx, in, prev)
 	if err != nil {
 		return ChangeSet{}, err
 	}
@@ -91,7 +112,7 @@ func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (Change
 			return ChangeSet{}, err
 		}
 	}
-	p, err := e.prepare(ctx, in.StackName, prev.Stack.StackID, in.SourceName, body, params)
+	p, err := e.prepare(actx, in.StackName, prev.Stack.StackID, in.SourceName, body, params)
 	if err != nil {
 		return ChangeSet{}, err
 	}
@@ -108,7 +129,8 @@ func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (Change
 	if len(cs.Changes) == 0 && exists && sameJSON(p.params, prev.Params) {
 		cs.Status, cs.ExecutionStatus, cs.StatusReason = "FAILED", "UNAVAILABLE", emptyChangeSetReason
 	}
-	rec := &csRecord{ChangeSet: cs, Template: body, Params: params, Type: in.ChangeSetType, Source: in.SourceName}
+	rec := &csRecord{ChangeSet: cs, Template: body, Params: params, Type: in.ChangeSetType, Source: in.SourceName,
+		RoleARN: role, Caller: principalOf(caller)}
 	return cs, e.saveChangeSet(ctx, rec)
 }
 
@@ -168,8 +190,22 @@ func (e *Engine) ExecuteChangeSet(ctx context.Context, stackName, name string) e
 	if err != nil {
 		return err
 	}
+	// The executor's authority (or the change set's service role, which the
+	// executor must be allowed to pass) deploys it, not its creator's.
+	caller := callerFrom(ctx)
+	if caller == nil {
+		return errNoCaller
+	}
+	if err := e.checkServiceRole(ctx, cs.RoleARN); err != nil {
+		return err
+	}
+	rec.Actor, rec.Stack.RoleARN = principalOf(caller), cs.RoleARN
+	actx, err := e.actAs(ctx, rec.Actor, rec.Stack.RoleARN)
+	if err != nil {
+		return err
+	}
 	create := rec.Stack.StackStatus == ReviewInProgress
-	p, err := e.prepare(ctx, rec.Stack.StackName, rec.Stack.StackID, cs.Source, cs.Template, cs.Params)
+	p, err := e.prepare(actx, rec.Stack.StackName, rec.Stack.StackID, cs.Source, cs.Template, cs.Params)
 	if err != nil {
 		return err
 	}
@@ -182,7 +218,7 @@ func (e *Engine) ExecuteChangeSet(ctx context.Context, stackName, name string) e
 	rec.Processed = processedJSON(p)
 	rec.Stack.Description, rec.Stack.Parameters = p.desc, paramList(p.params, p.noEcho)
 	rec.Stack.Capabilities, rec.Stack.Tags, rec.Stack.ChangeSetID = cs.ChangeSet.Capabilities, cs.ChangeSet.Tags, cs.ChangeSet.ChangeSetID
-	_ = e.apply(ctx, rec, p, create)
+	_ = e.apply(actx, rec, p, create)
 	return nil
 }
 

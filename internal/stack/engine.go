@@ -28,6 +28,12 @@ type Options struct {
 	Includes cfn.IncludeLoader
 	// OnEvent, when set, sees every stack event as it is recorded.
 	OnEvent func(Event)
+	// Authz authorizes every call the providers make, every object read
+	// and iam:PassRole, as the operation's caller or service role. Without
+	// it every operation that deploys or reads a template is refused.
+	Authz Authorizer
+	// Sessions gives the principal of a stack's service role.
+	Sessions RoleSessions
 }
 
 // Engine deploys stacks. Operations on stacks are serialised: local use has
@@ -41,6 +47,9 @@ type Engine struct {
 	includes  cfn.IncludeLoader
 	onEvent   func(Event)
 	providers map[string]Provider
+	authz     Authorizer
+	sessions  RoleSessions
+	roles     roleLookup // CloudFormation's and Lambda's own reads of trust policies
 	mu        sync.Mutex
 }
 
@@ -51,8 +60,12 @@ func New(o Options) *Engine {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{st: o.Store, region: o.Region, account: o.AccountID, now: o.Now, log: o.Logger,
-		includes: o.Includes, onEvent: o.OnEvent, providers: map[string]Provider{}}
+	e := &Engine{st: o.Store, region: o.Region, account: o.AccountID, now: o.Now, log: o.Logger,
+		onEvent: o.OnEvent, providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions}
+	if o.Includes != nil {
+		e.includes = objectGuard{o.Includes}
+	}
+	return e
 }
 
 // Register sets the provider of a resource type.

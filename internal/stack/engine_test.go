@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 	"github.com/iamgate/iamgate/internal/testutil"
@@ -68,6 +69,21 @@ func (r *recorder) Delete(ctx context.Context, prev State) error {
 	return nil
 }
 
+// allowAll is a fake authorizer for tests of the engine's own logic, whose
+// providers are recorders; authorization has its own tests over the real
+// auth.Service.
+type allowAll struct{}
+
+func (allowAll) Authorize(context.Context, *auth.Caller, auth.Request) (auth.Decision, error) {
+	return auth.Decision{Allowed: true}, nil
+}
+
+// rootCtx carries the account root as the caller.
+func rootCtx() context.Context {
+	return WithCaller(context.Background(), &auth.Caller{ARN: "arn:aws:iam::000000000000:root", AccountID: "000000000000",
+		UserID: "000000000000", Type: "Root"})
+}
+
 type fileIncludes struct{ dir string }
 
 func (f fileIncludes) LoadInclude(ctx context.Context, loc string) ([]byte, error) {
@@ -85,7 +101,7 @@ func newEngine(t *testing.T) (*Engine, map[string]*recorder) {
 	}
 	t.Cleanup(func() { st.Close() })
 	e := New(Options{Store: st, Region: "us-east-1", AccountID: "000000000000", Now: time.Now,
-		Includes: fileIncludes{testutil.Shared(t, "seed")}})
+		Includes: fileIncludes{testutil.Shared(t, "seed")}, Authz: allowAll{}})
 	recs := map[string]*recorder{}
 	for _, typ := range types {
 		recs[typ] = &recorder{typ: typ}
@@ -105,7 +121,7 @@ func seedTemplate(t *testing.T, timeout string) string {
 
 func deploy(t *testing.T, e *Engine, body, typ string) ChangeSet {
 	t.Helper()
-	ctx := context.Background()
+	ctx := rootCtx()
 	name := fmt.Sprintf("cs%d", time.Now().UnixNano())
 	cs, err := e.CreateChangeSet(ctx, ChangeSetInput{StackName: "Api-IAM-Sample-Stack", ChangeSetName: name, ChangeSetType: typ,
 		TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}})
@@ -121,7 +137,7 @@ func deploy(t *testing.T, e *Engine, body, typ string) ChangeSet {
 }
 
 func TestEngineSeedLifecycle(t *testing.T) {
-	ctx := context.Background()
+	ctx := rootCtx()
 	e, recs := newEngine(t)
 	deploy(t, e, seedTemplate(t, "3"), "CREATE")
 	st, err := e.DescribeStacks(ctx, "Api-IAM-Sample-Stack")
@@ -157,7 +173,7 @@ func TestEngineSeedLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("delete removes everything, dependents first", func(t *testing.T) {
-		if err := e.DeleteStack(ctx, "Api-IAM-Sample-Stack"); err != nil {
+		if err := e.DeleteStack(ctx, "Api-IAM-Sample-Stack", ""); err != nil {
 			t.Fatal(err)
 		}
 		if got := recs["AWS::IAM::User"].calls; len(got) != 1 || got[0] != "delete IamUser" {
@@ -174,7 +190,7 @@ func TestEngineSeedLifecycle(t *testing.T) {
 }
 
 func TestEngineRollback(t *testing.T) {
-	ctx := context.Background()
+	ctx := rootCtx()
 	e, recs := newEngine(t)
 	recs["AWS::Logs::LogGroup"].failOn = "HelloWorldFunctionLogGroup"
 	deploy(t, e, seedTemplate(t, "3"), "CREATE")
@@ -182,8 +198,26 @@ func TestEngineRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st[0].StackStatus != RollbackComplete || !strings.Contains(st[0].StackStatusReason, "boom") {
+	const want = "The following resource(s) failed to create: [HelloWorldFunctionLogGroup]. Rollback requested by user."
+	if st[0].StackStatus != RollbackComplete || st[0].StackStatusReason != want {
 		t.Errorf("status %s %q", st[0].StackStatus, st[0].StackStatusReason)
+	}
+	evs, err := e.Events(ctx, st[0].StackID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, ev := range evs {
+		if ev.LogicalResourceID == "HelloWorldFunctionLogGroup" && ev.ResourceStatus == CreateFailed {
+			found = strings.HasPrefix(ev.ResourceStatusReason, `Resource handler returned message: "boom (Service: CloudWatchLogs, Status Code: 400, Request ID: `) &&
+				strings.HasSuffix(ev.ResourceStatusReason, ", HandlerErrorCode: InvalidRequest)")
+			if !found {
+				t.Errorf("failure reason %q", ev.ResourceStatusReason)
+			}
+		}
+	}
+	if !found {
+		t.Error("no CREATE_FAILED event for the log group")
 	}
 	if got := recs["AWS::Lambda::Function"].calls; len(got) != 2 || got[1] != "delete HelloWorldFunction" {
 		t.Errorf("function calls %v", got)
@@ -192,7 +226,7 @@ func TestEngineRollback(t *testing.T) {
 
 func TestEngineCapabilities(t *testing.T) {
 	e, _ := newEngine(t)
-	_, err := e.CreateChangeSet(context.Background(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE",
+	_, err := e.CreateChangeSet(rootCtx(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE",
 		TemplateBody: seedTemplate(t, "3")})
 	var ae *awserr.Error
 	if !errors.As(err, &ae) || ae.Code != awserr.InsufficientCapabilities || ae.Message != "Requires capabilities : [CAPABILITY_NAMED_IAM]" {
@@ -202,7 +236,7 @@ func TestEngineCapabilities(t *testing.T) {
 
 func TestEngineTemplateErrorsArePositioned(t *testing.T) {
 	e, _ := newEngine(t)
-	_, err := e.CreateChangeSet(context.Background(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE",
+	_, err := e.CreateChangeSet(rootCtx(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE",
 		TemplateBody: "Resources:\n  A:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: !Ref Missing\n"})
 	if err == nil || !strings.Contains(err.Error(), "Missing") || !strings.Contains(err.Error(), ":5:") {
 		t.Errorf("got %v", err)
@@ -211,7 +245,7 @@ func TestEngineTemplateErrorsArePositioned(t *testing.T) {
 
 func TestGetTemplateSummary(t *testing.T) {
 	e, _ := newEngine(t)
-	s, err := e.GetTemplateSummary(context.Background(), seedTemplate(t, "3"), "", "")
+	s, err := e.GetTemplateSummary(rootCtx(), seedTemplate(t, "3"), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
@@ -42,14 +42,14 @@ func (e *Engine) apply(ctx context.Context, rec *record, p *prepared, create boo
 			replaced = append(replaced, repl)
 		}
 		if err != nil {
-			return e.rollback(ctx, rec, before, done, create, err)
+			return e.rollback(ctx, rec, before, done, create, id, err)
 		}
 		done = append(done, id)
 	}
 	rec.Order = p.plan.Order()
 	outputs, err := p.plan.Outputs(vals)
 	if err != nil {
-		return e.rollback(ctx, rec, before, done, create, err)
+		return e.rollback(ctx, rec, before, done, create, "", err)
 	}
 	rec.Stack.Outputs = rec.Stack.Outputs[:0]
 	for _, o := range outputs {
@@ -93,7 +93,7 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 			return nil, e.saveStack(ctx, rec)
 		}
 		if !errors.Is(err, ErrReplace) {
-			e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateFailed, reason(err))
+			e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateFailed, handlerReason(typ, err))
 			return nil, err
 		}
 		e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.")
@@ -103,7 +103,7 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 	}
 	res, err := prov.Create(ctx, in)
 	if err != nil {
-		e.event(ctx, rec, id, "", typ, statusFailed(rec, !existed), reason(err))
+		e.event(ctx, rec, id, "", typ, statusFailed(rec, !existed), handlerReason(typ, err))
 		return nil, err
 	}
 	if !existed {
@@ -129,14 +129,6 @@ func statusFailed(rec *record, create bool) string {
 		return CreateFailed
 	}
 	return UpdateFailed
-}
-
-func reason(err error) string {
-	var ae *awserr.Error
-	if errors.As(err, &ae) {
-		return fmt.Sprintf("%s (Service: iamgate; Status Code: %d; Error Code: %s)", ae.Message, awserr.Status(ae.Code), ae.Code)
-	}
-	return err.Error()
 }
 
 func stateOf(id, typ string, res Result, props map[string]any, status string) *State {
@@ -200,7 +192,7 @@ func (e *Engine) deleteOne(ctx context.Context, rec *record, st *State, strict b
 		err = prov.Delete(ctx, *st)
 	}
 	if err != nil && !awserr.Is(err, awserr.NoSuchEntity) && !isNotFound(err) {
-		e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteFailed, reason(err))
+		e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteFailed, handlerReason(st.Type, err))
 		if strict {
 			return err
 		}
@@ -223,15 +215,24 @@ func isNotFound(err error) bool {
 	return false
 }
 
-// rollback undoes a failed create or update.
-func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*State, done []string, create bool, cause error) error {
-	inProgress, complete := UpdateRollbackInProgress, UpdateRollbackComplete
+// rollback undoes a failed create or update: what this run created is
+// deleted and what it updated is put back, as the same actor. A resource it
+// cannot undo leaves the stack ROLLBACK_FAILED (UPDATE_ROLLBACK_FAILED).
+func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*State, done []string, create bool, failed string, cause error) error {
+	inProgress, complete, stuck := UpdateRollbackInProgress, UpdateRollbackComplete, UpdateRollbackFailed
+	verb := "update"
 	if create {
-		inProgress, complete = RollbackInProgress, RollbackComplete
+		inProgress, complete, stuck, verb = RollbackInProgress, RollbackComplete, RollbackFailed, "create"
 	}
 	rec.Stack.StackStatus = inProgress
-	rec.Stack.StackStatusReason = "The following resource(s) failed to " + map[bool]string{true: "create", false: "update"}[create] + ": " + reason(cause)
+	if failed != "" {
+		// "The following resource(s) failed to create: [Fn]. Rollback requested by user."
+		rec.Stack.StackStatusReason = "The following resource(s) failed to " + verb + ": [" + failed + "]. Rollback requested by user."
+	} else {
+		rec.Stack.StackStatusReason = cause.Error()
+	}
 	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, inProgress, rec.Stack.StackStatusReason)
+	var left []string // resources the rollback could not undo
 	for i := len(done) - 1; i >= 0; i-- {
 		id := done[i]
 		cur, ok := rec.Resources[id]
@@ -242,22 +243,44 @@ func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*S
 		if existed && old.PhysicalID == cur.PhysicalID {
 			if prov := e.providers[old.Type]; prov != nil {
 				in := &Input{StackName: rec.Stack.StackName, StackID: rec.Stack.StackID, LogicalID: id, Type: old.Type, Props: old.Props}
+				e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateInProgress, "")
 				if _, err := prov.Update(ctx, in, *cur); err != nil {
-					e.log.Warn("rollback update failed", "resource", id, "err", err)
+					e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateFailed, handlerReason(cur.Type, err))
+					left = append(left, id)
+					continue
 				}
+				e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateComplete, "")
 			}
 			continue
 		}
-		_ = e.deleteOne(ctx, rec, cur, false)
+		if err := e.deleteOne(ctx, rec, cur, true); err != nil {
+			left = append(left, id)
+		}
 	}
 	// Resources that failed mid-way are not in done; anything created there
 	// was not recorded, so nothing more to undo.
-	rec.Resources = before
-	if create {
-		rec.Resources = map[string]*State{}
+	kept := map[string]*State{}
+	for _, id := range left {
+		kept[id] = rec.Resources[id]
 	}
-	rec.Stack.StackStatus = complete
-	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, complete, "")
+	if create {
+		rec.Resources = kept
+	} else {
+		rec.Resources = before
+		for id, st := range kept {
+			if _, ok := before[id]; !ok {
+				rec.Resources[id] = st
+			}
+		}
+	}
+	if len(left) > 0 {
+		rec.Stack.StackStatus = stuck
+		rec.Stack.StackStatusReason = "The following resource(s) failed to " + map[bool]string{true: "delete", false: "update"}[create] + ": [" + strings.Join(left, ", ") + "]. "
+		e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, stuck, rec.Stack.StackStatusReason)
+	} else {
+		rec.Stack.StackStatus = complete
+		e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, complete, "")
+	}
 	if err := e.saveStack(ctx, rec); err != nil {
 		return err
 	}

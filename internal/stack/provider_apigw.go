@@ -22,9 +22,10 @@ type APIs interface {
 
 // RegisterAPIGateway adds the AWS::ApiGateway::* providers.
 func (e *Engine) RegisterAPIGateway(apis APIs) {
-	e.Register("AWS::ApiGateway::RestApi", &restAPIProvider{apis: apis, e: e})
-	e.Register("AWS::ApiGateway::Deployment", &deploymentProvider{apis: apis})
-	e.Register("AWS::ApiGateway::Stage", &stageProvider{apis: apis})
+	g := &apigwGuard{in: apis, region: e.region}
+	e.Register("AWS::ApiGateway::RestApi", &restAPIProvider{apis: g, e: e})
+	e.Register("AWS::ApiGateway::Deployment", &deploymentProvider{apis: g})
+	e.Register("AWS::ApiGateway::Stage", &stageProvider{apis: g})
 }
 
 type restAPIProvider struct {

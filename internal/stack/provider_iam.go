@@ -31,21 +31,18 @@ type IAM interface {
 	DeleteRolePolicy(ctx context.Context, role, policyName string) error
 }
 
-// RegisterIAM adds the AWS::IAM::* providers.
-func (e *Engine) RegisterIAM(svc IAM) {
-	e.Register("AWS::IAM::User", &userProvider{iam: svc})
-	e.Register("AWS::IAM::Policy", &policyProvider{iam: svc})
-	e.Register("AWS::IAM::Group", &groupProvider{iam: svc})
-	e.Register("AWS::IAM::UserToGroupAddition", &groupAdditionProvider{iam: svc})
-	if r, ok := svc.(roleIAM); ok {
-		e.Register("AWS::IAM::Role", &roleProvider{iam: r})
-	}
-	if m, ok := svc.(managedIAM); ok {
-		e.Register("AWS::IAM::ManagedPolicy", &managedPolicyProvider{iam: m})
-	}
-	if k, ok := svc.(keyIAM); ok {
-		e.Register("AWS::IAM::AccessKey", &accessKeyProvider{iam: k})
-	}
+// RegisterIAM adds the AWS::IAM::* providers. Their calls go through a
+// guard that authorizes each one as the stack operation's actor.
+func (e *Engine) RegisterIAM(svc IAMService) {
+	e.roles = svc
+	g := &iamGuard{in: svc, account: e.account}
+	e.Register("AWS::IAM::User", &userProvider{iam: g})
+	e.Register("AWS::IAM::Policy", &policyProvider{iam: g})
+	e.Register("AWS::IAM::Group", &groupProvider{iam: g})
+	e.Register("AWS::IAM::UserToGroupAddition", &groupAdditionProvider{iam: g})
+	e.Register("AWS::IAM::Role", &roleProvider{iam: g})
+	e.Register("AWS::IAM::ManagedPolicy", &managedPolicyProvider{iam: g})
+	e.Register("AWS::IAM::AccessKey", &accessKeyProvider{iam: g})
 }
 
 // policyDoc renders a PolicyDocument property (an object, or a JSON string).

@@ -26,8 +26,9 @@ type Objects interface {
 
 // RegisterLambda adds the AWS::Lambda::* providers.
 func (e *Engine) RegisterLambda(fns Functions, objects Objects) {
-	e.Register("AWS::Lambda::Function", &functionProvider{fns: fns, objects: objects})
-	e.Register("AWS::Lambda::Permission", &permissionProvider{fns: fns})
+	g := &lambdaGuard{in: fns, e: e}
+	e.Register("AWS::Lambda::Function", &functionProvider{fns: g, objects: objectGuard{objects}})
+	e.Register("AWS::Lambda::Permission", &permissionProvider{fns: g})
 }
 
 type functionProvider struct {

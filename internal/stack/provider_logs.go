@@ -11,7 +11,8 @@ type LogGroups interface {
 
 // RegisterLogs adds the AWS::Logs::LogGroup provider.
 func (e *Engine) RegisterLogs(groups LogGroups, region, account string) {
-	e.Register("AWS::Logs::LogGroup", &logGroupProvider{groups: groups, region: region, account: account})
+	g := &logsGuard{in: groups, region: region, account: account}
+	e.Register("AWS::Logs::LogGroup", &logGroupProvider{groups: g, region: region, account: account})
 }
 
 type logGroupProvider struct {

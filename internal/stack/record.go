@@ -27,6 +27,9 @@ type record struct {
 	Resources map[string]*State `json:"resources"`
 	Order     []string          `json:"order"` // creation order, for deletion in reverse
 	NoEcho    map[string]bool   `json:"noEcho,omitempty"`
+	// Actor is who started the stack's latest operation; a deployment acts
+	// as them (or as Stack.RoleARN) until it ends, even after a restart.
+	Actor *principal `json:"actor,omitempty"`
 }
 
 // csRecord is a change set with what is needed to execute it.
@@ -36,6 +39,8 @@ type csRecord struct {
 	Params    map[string]string `json:"params"`
 	Type      string            `json:"type"`
 	Source    string            `json:"source,omitempty"`
+	RoleARN   string            `json:"roleArn,omitempty"`
+	Caller    *principal        `json:"caller,omitempty"` // who created it
 }
 
 func (e *Engine) loadStack(ctx context.Context, r store.Reader, name string) (*record, error) {

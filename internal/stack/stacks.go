@@ -51,7 +51,10 @@ func (e *Engine) UpdateStack(ctx context.Context, in ChangeSetInput) (string, er
 
 // DeleteStack deletes a stack and every resource it created. Deleting a stack
 // that does not exist succeeds, as in CloudFormation.
-func (e *Engine) DeleteStack(ctx context.Context, name string) error {
+//
+// The deletion acts as roleARN, else the stack's service role (either one
+// the caller must be allowed to pass), else the caller.
+func (e *Engine) DeleteStack(ctx context.Context, name, roleARN string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	rec, err := e.loadStack(ctx, e.st, name)
@@ -64,7 +67,22 @@ func (e *Engine) DeleteStack(ctx context.Context, name string) error {
 	if rec.Stack.StackStatus == DeleteComplete {
 		return nil
 	}
-	_ = e.destroy(ctx, rec)
+	caller := callerFrom(ctx)
+	if caller == nil {
+		return errNoCaller
+	}
+	if roleARN == "" {
+		roleARN = rec.Stack.RoleARN
+	}
+	if err := e.checkServiceRole(ctx, roleARN); err != nil {
+		return err
+	}
+	rec.Actor, rec.Stack.RoleARN = principalOf(caller), roleARN
+	actx, err := e.actAs(ctx, rec.Actor, roleARN)
+	if err != nil {
+		return err
+	}
+	_ = e.destroy(actx, rec)
 	items, _ := e.st.List(ctx, kindChangeSet, rec.Stack.StackName+"/")
 	for _, it := range items {
 		_ = e.st.Delete(ctx, kindChangeSet, it.Key)
@@ -202,7 +220,11 @@ func (e *Engine) GetTemplate(ctx context.Context, name, changeSet, stage string)
 		if err != nil {
 			return "", err
 		}
-		p, err := e.prepare(ctx, cs.ChangeSet.StackName, rec.Stack.StackID, cs.Source, cs.Template, cs.Params)
+		actx, err := e.actAs(ctx, principalOf(callerFrom(ctx)), cs.RoleARN)
+		if err != nil {
+			return "", err
+		}
+		p, err := e.prepare(actx, cs.ChangeSet.StackName, rec.Stack.StackID, cs.Source, cs.Template, cs.Params)
 		if err != nil {
 			return "", err
 		}
@@ -220,6 +242,10 @@ func (e *Engine) GetTemplate(ctx context.Context, name, changeSet, stage string)
 
 // ValidateTemplate checks a template and lists its parameters.
 func (e *Engine) ValidateTemplate(ctx context.Context, body, url string) (ValidateResult, error) {
+	ctx, err := e.actAsCaller(ctx, "")
+	if err != nil {
+		return ValidateResult{}, err
+	}
 	b, err := e.templateBody(ctx, ChangeSetInput{TemplateBody: body, TemplateURL: url}, nil)
 	if err != nil {
 		return ValidateResult{}, err

@@ -21,6 +21,10 @@ func (e *Engine) GetTemplateSummary(ctx context.Context, body, url, stackName st
 		}
 		body = rec.Template
 	}
+	ctx, err := e.actAsCaller(ctx, "")
+	if err != nil {
+		return TemplateSummary{}, err
+	}
 	b, err := e.templateBody(ctx, ChangeSetInput{TemplateBody: body, TemplateURL: url}, nil)
 	if err != nil {
 		return TemplateSummary{}, err

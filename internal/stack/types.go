@@ -19,6 +19,7 @@ const (
 	UpdateFailed             = "UPDATE_FAILED"
 	UpdateRollbackInProgress = "UPDATE_ROLLBACK_IN_PROGRESS"
 	UpdateRollbackComplete   = "UPDATE_ROLLBACK_COMPLETE"
+	UpdateRollbackFailed     = "UPDATE_ROLLBACK_FAILED"
 	DeleteInProgress         = "DELETE_IN_PROGRESS"
 	DeleteComplete           = "DELETE_COMPLETE"
 	DeleteFailed             = "DELETE_FAILED"
@@ -41,6 +42,9 @@ type Stack struct {
 	Capabilities      []string
 	Tags              map[string]string
 	ChangeSetID       string
+	// RoleARN is the stack's service role, used by every later operation
+	// that names none.
+	RoleARN string
 }
 
 // Parameter is a stack parameter value.
@@ -100,6 +104,9 @@ type ChangeSetInput struct {
 	// SourceName names the template in positions of errors ("template"
 	// when empty); in-process callers pass the file's path.
 	SourceName string
+	// RoleARN is the service role CloudFormation acts as; "" keeps the
+	// stack's, and a stack without one acts as the caller.
+	RoleARN string
 }
 
 // ChangeSet is a change set as DescribeChangeSet returns it.
@@ -130,7 +137,9 @@ type Change struct {
 
 // Backend is what the CloudFormation protocol handlers call. The stack
 // Engine implements it; every error is an *awserr.Error (ValidationError,
-// ChangeSetNotFound, InsufficientCapabilitiesException, AlreadyExistsException).
+// ChangeSetNotFound, InsufficientCapabilitiesException, AlreadyExistsException,
+// AccessDenied). Methods that deploy or read a template act for the caller
+// WithCaller put in ctx.
 type Backend interface {
 	DescribeStacks(ctx context.Context, name string) ([]Stack, error) // name "" = all live stacks; name may be a stack id
 	ListStacks(ctx context.Context, statusFilter []string) ([]Stack, error)
@@ -141,7 +150,7 @@ type Backend interface {
 	DeleteChangeSet(ctx context.Context, stackName, changeSet string) error
 	CreateStack(ctx context.Context, in ChangeSetInput) (string, error)
 	UpdateStack(ctx context.Context, in ChangeSetInput) (string, error)
-	DeleteStack(ctx context.Context, name string) error
+	DeleteStack(ctx context.Context, name, roleARN string) error
 	DescribeStackEvents(ctx context.Context, name string) ([]Event, error)
 	DescribeStackResources(ctx context.Context, name, logicalID string) ([]Resource, error)
 	ListStackResources(ctx context.Context, name string) ([]Resource, error)

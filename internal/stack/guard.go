@@ -1,0 +1,136 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+)
+
+// Every call a provider makes to a domain service goes through a guard of
+// that service (guard_*.go), which first authorizes the call's IAM action on
+// its resource as the operation's actor, as AWS authorizes each API call
+// CloudFormation makes for a stack. Providers see only the guarded
+// interfaces, so no resource call can skip the check.
+
+// service is an AWS service as CloudFormation's resource handlers name it in
+// their messages ("(Service: Iam, Status Code: 403, Request ID: …)").
+type service struct {
+	name   string // SDK service name: Iam, Lambda, CloudWatchLogs, ApiGateway, S3
+	denied awserr.Code
+}
+
+var (
+	svcIAM    = service{"Iam", awserr.AccessDenied}
+	svcLambda = service{"Lambda", awserr.AccessDeniedException}
+	svcLogs   = service{"CloudWatchLogs", awserr.AccessDeniedException}
+	svcAPIGW  = service{"ApiGateway", awserr.AccessDeniedException}
+	svcS3     = service{"S3", awserr.AccessDenied}
+)
+
+// deniedError is a guarded call the actor may not make.
+type deniedError struct {
+	svc service
+	msg string // AWS's AccessDenied text
+}
+
+func (e *deniedError) Error() string { return e.msg }
+
+// AWS returns AccessDenied as 403 for IAM, Lambda, API Gateway and S3, and
+// CloudWatch Logs answers every client error with 400.
+func (e *deniedError) status() int {
+	if e.svc == svcLogs {
+		return 400
+	}
+	return 403
+}
+
+// allow authorizes action on resource as ctx's actor. display is how the
+// service names the resource in its denial ("user NAME" for IAM's calls on
+// an existing user); "" shows the ARN. A context with no actor is refused.
+func allow(ctx context.Context, svc service, action, resource, display string, keys map[string][]string) error {
+	a, _ := ctx.Value(actorKey{}).(*actor)
+	if a == nil || a.authz == nil {
+		return errNoCaller
+	}
+	d, err := a.authz.Authorize(ctx, a.caller, auth.Request{Action: action, Resource: resource, Context: keys})
+	if err != nil {
+		return err
+	}
+	if d.Allowed {
+		return nil
+	}
+	if display == "" {
+		display = resource
+	}
+	return &deniedError{svc: svc, msg: denialText(a.caller, action, display, d)}
+}
+
+// serviceOf is the service whose API a resource type's handler calls.
+func serviceOf(typ string) service {
+	switch {
+	case strings.HasPrefix(typ, "AWS::IAM::"):
+		return svcIAM
+	case strings.HasPrefix(typ, "AWS::Lambda::"):
+		return svcLambda
+	case strings.HasPrefix(typ, "AWS::Logs::"):
+		return svcLogs
+	case strings.HasPrefix(typ, "AWS::ApiGateway::"):
+		return svcAPIGW
+	case strings.HasPrefix(typ, "AWS::S3::"):
+		return svcS3
+	}
+	return service{name: "CloudFormation"}
+}
+
+// handlerReason words a resource operation's failure as CloudFormation's
+// resource handlers do in the resource's event:
+//
+//	Resource handler returned message: "User: arn:aws:iam::123456789012:user/matt is not
+//	authorized to perform: iam:GetRole on resource: role x because no identity-based
+//	policy allows the iam:GetRole action (Service: Iam, Status Code: 403, Request ID: …)"
+//	(RequestToken: …, HandlerErrorCode: AccessDenied)
+//
+// (https://github.com/aws/aws-cdk/issues/27067). Failures that are not a
+// service's answer (template values that do not resolve) are kept as they are.
+func handlerReason(typ string, err error) string {
+	var de *deniedError
+	if errors.As(err, &de) {
+		return handlerText(de.msg, de.svc.name, de.status(), "AccessDenied")
+	}
+	var ae *awserr.Error
+	if errors.As(err, &ae) {
+		return handlerText(ae.Message, serviceOf(typ).name, awserr.Status(ae.Code), handlerCode(ae.Code))
+	}
+	return err.Error()
+}
+
+func handlerText(msg, svc string, status int, code string) string {
+	return fmt.Sprintf(`Resource handler returned message: "%s (Service: %s, Status Code: %d, Request ID: %s)" (RequestToken: %s, HandlerErrorCode: %s)`,
+		msg, svc, status, uuid.NewString(), uuid.NewString(), code)
+}
+
+// handlerCode maps a service's error code to the handler error code
+// CloudFormation reports
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract-errors.html).
+func handlerCode(c awserr.Code) string {
+	switch c {
+	case awserr.AccessDenied, awserr.AccessDeniedException:
+		return "AccessDenied"
+	case awserr.NoSuchEntity, awserr.NotFoundException, awserr.ResourceNotFoundException:
+		return "NotFound"
+	case awserr.EntityAlreadyExists, awserr.ResourceConflictException, awserr.AlreadyExistsException:
+		return "AlreadyExists"
+	case awserr.LimitExceeded:
+		return "ServiceLimitExceeded"
+	}
+	if awserr.Status(c) >= 500 {
+		return "GeneralServiceException"
+	}
+	return "InvalidRequest"
+}

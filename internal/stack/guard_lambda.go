@@ -1,0 +1,122 @@
+package stack
+
+import (
+	"context"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/iampolicy"
+	"github.com/iamgate/iamgate/internal/s3"
+)
+
+const lambdaPrincipal = "lambda.amazonaws.com"
+
+// errRoleNotAssumable is Lambda's answer to a role whose trust policy does
+// not let lambda.amazonaws.com assume it (CreateFunction,
+// UpdateFunctionConfiguration).
+func errRoleNotAssumable() error {
+	return awserr.New(awserr.InvalidParameterValueExc, "The role defined for the function cannot be assumed by Lambda.")
+}
+
+// lambdaGuard authorizes each Lambda call on the function's ARN
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html)
+// and, for a function with an execution role, does what Lambda does with a
+// role it is passed: the actor needs iam:PassRole on it, and its trust
+// policy must let lambda.amazonaws.com assume it.
+type lambdaGuard struct {
+	in Functions
+	e  *Engine
+}
+
+var _ Functions = (*lambdaGuard)(nil)
+
+func (g *lambdaGuard) arn(name string) string {
+	return "arn:aws:lambda:" + g.e.region + ":" + g.e.account + ":function:" + functions.NameOf(name)
+}
+
+func (g *lambdaGuard) on(ctx context.Context, action, name string) error {
+	return allow(ctx, svcLambda, action, g.arn(name), "", nil)
+}
+
+func (g *lambdaGuard) Put(ctx context.Context, c functions.Config, zipped []byte) (functions.Config, error) {
+	actions := []string{"lambda:CreateFunction"}
+	if _, err := g.in.Get(ctx, c.Name); err == nil {
+		actions = []string{"lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"}
+	}
+	for _, a := range actions {
+		if err := g.on(ctx, a, c.Name); err != nil {
+			return functions.Config{}, err
+		}
+	}
+	if err := g.e.passRole(ctx, svcLambda, c.Role, lambdaPrincipal); err != nil {
+		return functions.Config{}, err
+	}
+	return g.in.Put(ctx, c, zipped)
+}
+
+func (g *lambdaGuard) Get(ctx context.Context, name string) (functions.Config, error) {
+	if err := g.on(ctx, "lambda:GetFunction", name); err != nil {
+		return functions.Config{}, err
+	}
+	return g.in.Get(ctx, name)
+}
+
+func (g *lambdaGuard) Delete(ctx context.Context, name string) error {
+	if err := g.on(ctx, "lambda:DeleteFunction", name); err != nil {
+		return err
+	}
+	return g.in.Delete(ctx, name)
+}
+
+func (g *lambdaGuard) AddPermission(ctx context.Context, name string, p functions.Permission) error {
+	if err := g.on(ctx, "lambda:AddPermission", name); err != nil {
+		return err
+	}
+	return g.in.AddPermission(ctx, name, p)
+}
+
+func (g *lambdaGuard) RemovePermission(ctx context.Context, name, sid string) error {
+	if err := g.on(ctx, "lambda:RemovePermission", name); err != nil {
+		return err
+	}
+	return g.in.RemovePermission(ctx, name, sid)
+}
+
+// passRole is what a service checks when it is given roleARN to act as
+// later: the actor may pass it to that service (iam:PassRole with
+// iam:PassedToService), and the service principal may assume it.
+func (e *Engine) passRole(ctx context.Context, svc service, roleARN, servicePrincipal string) error {
+	if roleARN == "" {
+		return nil
+	}
+	if err := allow(ctx, svc, "iam:PassRole", roleARN, "", map[string][]string{"iam:PassedToService": {servicePrincipal}}); err != nil {
+		return err
+	}
+	name, ok := roleName(roleARN)
+	if !ok || e.roles == nil {
+		return errRoleNotAssumable()
+	}
+	role, err := e.roles.GetRole(ctx, name)
+	if err != nil || role.ARN != roleARN || !iampolicy.ServiceMayAssume(role.AssumeRolePolicy, servicePrincipal, roleARN) {
+		return errRoleNotAssumable()
+	}
+	return nil
+}
+
+// objectGuard authorizes each object read (function code, AWS::Include
+// snippets, TemplateURL, RestApi BodyS3Location) as s3:GetObject on
+// arn:aws:s3:::BUCKET/KEY.
+type objectGuard struct{ in Objects }
+
+func (g objectGuard) LoadInclude(ctx context.Context, loc string) ([]byte, error) {
+	bucket, key, ok := s3.ParseLocation(loc)
+	if !ok {
+		return nil, awserr.New(awserr.ValidationError, "%s is not an S3 location", loc)
+	}
+	arn := "arn:aws:s3:::" + bucket + "/" + key
+	// S3 quotes the resource in its denials.
+	if err := allow(ctx, svcS3, "s3:GetObject", arn, `"`+arn+`"`, nil); err != nil {
+		return nil, err
+	}
+	return g.in.LoadInclude(ctx, loc)
+}

@@ -145,11 +145,16 @@ func (d *deployer) deploy(ctx context.Context, tmpl, stackName string, sc samCon
 		return err
 	}
 	eng := d.srv.Stacks
+	root, err := d.srv.RootCaller(ctx)
+	if err != nil {
+		return err
+	}
+	ctx = stack.WithCaller(ctx, root) // up deploys with the admin identity it prints
 	typ := "UPDATE"
 	if st, err := eng.DescribeStacks(ctx, stackName); err != nil || st[0].StackStatus == stack.ReviewInProgress {
 		typ = "CREATE"
 	} else if st[0].StackStatus == stack.RollbackComplete {
-		if err := eng.DeleteStack(ctx, stackName); err != nil {
+		if err := eng.DeleteStack(ctx, stackName, ""); err != nil {
 			return err
 		}
 		typ = "CREATE"

@@ -189,14 +189,15 @@ func (s *Server) build(sealer *seal.Sealer) {
 	codeRoot, _ := s.runtime.CodeRoot() // "": deploys fail with the reason
 	s.Funcs = functions.New(s.st, s.runtime, codeRoot, cfg.Region, cfg.AccountID, cfg.Now, functions.WithSealer(sealer))
 	s.includes = &includes{objects: s.S3, notice: cfg.Notice}
+	s.audit = newAuditor(cfg, s.st, s.log)
+	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
 	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
-		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent})
+		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent,
+		Authz: authn, Sessions: authn})
 	s.Stacks.RegisterIAM(s.IAM)
 	s.Stacks.RegisterAPIGateway(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
-	s.audit = newAuditor(cfg, s.st, s.log)
-	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
 	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn})
@@ -277,6 +278,17 @@ func (s *Server) SetIncludeFallback(dir string) { s.includes.fallbackDir = dir }
 
 // Handler returns the server's HTTP handler (for tests over httptest).
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// RootCaller is the account root as a verified caller, for in-process work
+// done with the admin identity (stack.WithCaller for `iamgate up`).
+func (s *Server) RootCaller(ctx context.Context) (*auth.Caller, error) {
+	p, err := s.IAM.Principal(ctx, s.rootKey.AccessKeyID)
+	if err != nil {
+		return nil, err
+	}
+	return &auth.Caller{AccessKeyID: s.rootKey.AccessKeyID, ARN: p.ARN, AccountID: p.AccountID, UserID: p.UserID,
+		Username: p.Username, Type: p.Type}, nil
+}
 
 // RootKey returns the admin access key id and secret.
 func (s *Server) RootKey() (id, secret string) {

@@ -109,7 +109,7 @@ func TestSeedOnEveryBackend(t *testing.T) {
 			defer s.Shutdown(ctx)
 			stackName := "seed-" + strings.ReplaceAll(name, "_", "-") + "-" + time.Now().Format("150405")
 			apiID := deploySeed(t, s, stackName)
-			defer s.Stacks.DeleteStack(ctx, stackName)
+			defer s.Stacks.DeleteStack(rootCtx(t, s), stackName, "")
 			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + "/restapis/" + apiID + "/v1/_user_request_/hello")
@@ -127,9 +127,20 @@ func TestSeedOnEveryBackend(t *testing.T) {
 // deploySeed deploys the seed unchanged but for CodeUri (an S3 object here,
 // as `sam deploy` would upload it) and the IAM user's name (stackName-user,
 // so that runs on one PostgreSQL do not collide), and returns the API id.
+// rootCtx carries the admin identity, whose authority in-process stack
+// operations use.
+func rootCtx(tb testing.TB, s *Server) context.Context {
+	tb.Helper()
+	root, err := s.RootCaller(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return stack.WithCaller(context.Background(), root)
+}
+
 func deploySeed(tb testing.TB, s *Server, stackName string) string {
 	tb.Helper()
-	ctx := context.Background()
+	ctx := rootCtx(tb, s)
 	code, err := functions.ZipDir(testutil.Shared(tb, "seed", "hello_world"))
 	if err != nil {
 		tb.Fatal(err)

@@ -1,0 +1,399 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamgate/iamgate/internal/server"
+	"github.com/iamgate/iamgate/internal/testutil"
+)
+
+// The confused-deputy attacks on CloudFormation, driven with the real aws
+// CLI against a whole server: a user allowed only cloudformation:* must gain
+// nothing through a stack, because CloudFormation makes every resource call
+// with the caller's own permissions, or with a service role the caller may
+// pass (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html).
+
+const acct = "000000000000"
+
+type key struct{ id, secret string }
+
+type env struct {
+	s    *server.Server
+	bin  string
+	url  string
+	dir  string
+	root key
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	bin := testutil.NeedCommand(t, "aws")
+	s, err := server.New(context.Background(), server.Config{DataDir: t.TempDir(), AccountID: acct, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Shutdown(context.Background()) })
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	id, secret := s.RootKey()
+	return &env{s: s, bin: bin, url: srv.URL, dir: t.TempDir(), root: key{id, secret}}
+}
+
+// aws runs the CLI with k's credentials and nothing from the machine's
+// configuration.
+func (e *env) aws(t *testing.T, k key, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, e.bin, append(args, "--endpoint-url", e.url, "--output", "json")...)
+	cmd.Dir = e.dir
+	cmd.Env = []string{"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "AWS_ACCESS_KEY_ID=" + k.id,
+		"AWS_SECRET_ACCESS_KEY=" + k.secret, "AWS_DEFAULT_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + e.dir + "/none", "AWS_SHARED_CREDENTIALS_FILE=" + e.dir + "/none", "AWS_PAGER=", "AWS_MAX_ATTEMPTS=1"}
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	return out.String(), strings.TrimSpace(errb.String()), err
+}
+
+func (e *env) must(t *testing.T, k key, args ...string) string {
+	t.Helper()
+	out, errOut, err := e.aws(t, k, args...)
+	if err != nil {
+		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, errOut)
+	}
+	return out
+}
+
+// user creates an IAM user (in process: the setup is not under test) with
+// an inline policy allowing actions, and returns its key.
+func (e *env) user(t *testing.T, name string, actions ...string) key {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.s.IAM.CreateUser(ctx, name, "/", nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(actions) > 0 {
+		if err := e.s.IAM.PutUserPolicy(ctx, name, "allowed", allowDoc(actions)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := e.s.IAM.CreateAccessKey(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key{k.AccessKeyID, k.Secret.Reveal()}
+}
+
+func allowDoc(actions []string) string {
+	doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17",
+		"Statement": []any{map[string]any{"Effect": "Allow", "Action": actions, "Resource": "*"}}})
+	return string(doc)
+}
+
+// role creates a role trusting service with an inline policy allowing actions.
+func (e *env) role(t *testing.T, name, service string, actions ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}]}`
+	r, err := e.s.IAM.CreateRole(ctx, name, "/", trust, "", time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.IAM.PutRolePolicy(ctx, name, "allowed", allowDoc(actions)); err != nil {
+		t.Fatal(err)
+	}
+	return r.ARN
+}
+
+func (e *env) template(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(e.dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return "file://" + p
+}
+
+type stackState struct {
+	StackStatus, StackStatusReason, RoleARN string
+}
+
+// settle polls the stack until it leaves every *_IN_PROGRESS status.
+func (e *env) settle(t *testing.T, name string) stackState {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var out struct{ Stacks []stackState }
+		if err := json.Unmarshal([]byte(e.must(t, e.root, "cloudformation", "describe-stacks", "--stack-name", name)), &out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Stacks) == 1 && !strings.HasSuffix(out.Stacks[0].StackStatus, "_IN_PROGRESS") {
+			return out.Stacks[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stack %s still %+v", name, out.Stacks)
+		}
+	}
+}
+
+type event struct {
+	LogicalResourceId, ResourceStatus, ResourceStatusReason string
+}
+
+// failure is the reason of the resource's *_FAILED event.
+func (e *env) failure(t *testing.T, stackName, logical string) string {
+	t.Helper()
+	var out struct{ StackEvents []event }
+	if err := json.Unmarshal([]byte(e.must(t, e.root, "cloudformation", "describe-stack-events", "--stack-name", stackName)), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range out.StackEvents {
+		if ev.LogicalResourceId == logical && strings.HasSuffix(ev.ResourceStatus, "_FAILED") {
+			return ev.ResourceStatusReason
+		}
+	}
+	t.Fatalf("no failure event for %s: %+v", logical, out.StackEvents)
+	return ""
+}
+
+// handlerDenial matches CloudFormation's resource handler message for an
+// AccessDenied (https://github.com/aws/aws-cdk/issues/27067).
+func handlerDenial(msg, service string, status string) *regexp.Regexp {
+	const id = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+	return regexp.MustCompile(`^Resource handler returned message: "` + regexp.QuoteMeta(msg) +
+		` \(Service: ` + service + `, Status Code: ` + status + `, Request ID: ` + id + `\)" \(RequestToken: ` + id + `, HandlerErrorCode: AccessDenied\)$`)
+}
+
+const (
+	selfAdminTemplate = `Resources:
+  Escalate:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: pwned
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
+      Users: [mallory]
+`
+	victimKeyTemplate = `Resources:
+  Key:
+    Type: AWS::IAM::AccessKey
+    Properties:
+      UserName: victim
+Outputs:
+  Secret:
+    Value: !GetAtt Key.SecretAccessKey
+`
+	adminFunctionTemplate = `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: stolen
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/lambda-admin
+      Code:
+        ZipFile: "def handler(e, c):\n    return 1\n"
+`
+	victimStackTemplate = `Resources:
+  Owner:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: stack-owner-user
+`
+	victimUpdateTemplate = `Resources:
+  Owner:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: stack-owner-user
+  Escalate:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: pwned
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
+      Users: [mallory]
+`
+)
+
+func TestCloudFormationActsAsCaller(t *testing.T) {
+	e := newEnv(t)
+	mallory := e.user(t, "mallory", "cloudformation:*")
+	// deployer may also create functions, but not pass roles.
+	deployer := e.user(t, "deployer", "cloudformation:*", "lambda:*")
+	e.user(t, "victim")
+	e.role(t, "lambda-admin", "lambda.amazonaws.com", "*")
+	cfnAdmin := e.role(t, "cfn-admin", "cloudformation.amazonaws.com", "*")
+	cfnLogsOnly := e.role(t, "cfn-logs-only", "cloudformation.amazonaws.com", "logs:*")
+	e.must(t, e.root, "cloudformation", "create-stack", "--stack-name", "owned", "--capabilities", "CAPABILITY_NAMED_IAM",
+		"--template-body", e.template(t, "owned.yaml", victimStackTemplate))
+	if st := e.settle(t, "owned"); st.StackStatus != "CREATE_COMPLETE" {
+		t.Fatalf("root's stack: %+v", st)
+	}
+	e.must(t, e.root, "cloudformation", "create-stack", "--stack-name", "with-role", "--role-arn", cfnAdmin,
+		"--template-body", e.template(t, "logs.yaml", "Resources:\n  G:\n    Type: AWS::Logs::LogGroup\n"))
+	if st := e.settle(t, "with-role"); st.StackStatus != "CREATE_COMPLETE" || st.RoleARN != cfnAdmin {
+		t.Fatalf("root's stack with a service role: %+v", st)
+	}
+
+	// noPrivilege checks that mallory still may not read IAM and holds only
+	// the policy root gave her.
+	noPrivilege := func(t *testing.T) {
+		t.Helper()
+		if _, stderr, err := e.aws(t, mallory, "iam", "list-users"); err == nil || !strings.Contains(stderr, "(AccessDenied)") {
+			t.Errorf("mallory lists users: %v %s", err, stderr)
+		}
+		if pols, err := e.s.IAM.ListUserPolicies(context.Background(), "mallory"); err != nil || len(pols) != 1 || pols[0] != "allowed" {
+			t.Errorf("mallory's policies: %v %v", pols, err)
+		}
+	}
+
+	created := []struct {
+		name, template, logical string
+		who                     key
+		whoARN, caps            string
+		want                    *regexp.Regexp
+		after                   func(t *testing.T)
+	}{
+		{"policy granting the caller *", selfAdminTemplate, "Escalate", mallory, "mallory", "CAPABILITY_IAM",
+			handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: iam:PutUserPolicy on resource: user mallory because no identity-based policy allows the iam:PutUserPolicy action", "Iam", "403"),
+			noPrivilege},
+		{"access key for another user", victimKeyTemplate, "Key", mallory, "mallory", "CAPABILITY_IAM",
+			handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: iam:CreateAccessKey on resource: user victim because no identity-based policy allows the iam:CreateAccessKey action", "Iam", "403"),
+			func(t *testing.T) {
+				if keys, err := e.s.IAM.ListAccessKeys(context.Background(), "victim"); err != nil || len(keys) != 1 {
+					t.Errorf("victim's keys: %v %v", keys, err)
+				}
+			}},
+		{"function without lambda permissions", adminFunctionTemplate, "Fn", mallory, "mallory", "",
+			handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:stolen because no identity-based policy allows the lambda:CreateFunction action", "Lambda", "403"),
+			nil},
+		{"function with a role it may not pass", adminFunctionTemplate, "Fn", deployer, "deployer", "",
+			handlerDenial("User: arn:aws:iam::000000000000:user/deployer is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role/lambda-admin because no identity-based policy allows the iam:PassRole action", "Lambda", "403"),
+			func(t *testing.T) {
+				if _, err := e.s.Funcs.Get(context.Background(), "stolen"); err == nil {
+					t.Error("the function was created")
+				}
+			}},
+	}
+	for i, c := range created {
+		t.Run(c.name, func(t *testing.T) {
+			name := "attack" + string(rune('a'+i))
+			args := []string{"cloudformation", "create-stack", "--stack-name", name, "--template-body", e.template(t, name+".yaml", c.template)}
+			if c.caps != "" {
+				args = append(args, "--capabilities", c.caps)
+			}
+			e.must(t, c.who, args...)
+			st := e.settle(t, name)
+			if want := "The following resource(s) failed to create: [" + c.logical + "]. Rollback requested by user."; st.StackStatus != "ROLLBACK_COMPLETE" || st.StackStatusReason != want {
+				t.Errorf("stack %+v", st)
+			}
+			if got := e.failure(t, name, c.logical); !c.want.MatchString(got) {
+				t.Errorf("reason\n got %s\nwant %s", got, c.want)
+			}
+			if c.after != nil {
+				c.after(t)
+			}
+		})
+	}
+
+	t.Run("update of another's stack", func(t *testing.T) {
+		e.must(t, mallory, "cloudformation", "update-stack", "--stack-name", "owned", "--capabilities", "CAPABILITY_NAMED_IAM",
+			"--template-body", e.template(t, "update.yaml", victimUpdateTemplate))
+		if st := e.settle(t, "owned"); st.StackStatus != "UPDATE_ROLLBACK_COMPLETE" {
+			t.Errorf("stack %+v", st)
+		}
+		want := handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: iam:PutUserPolicy on resource: user mallory because no identity-based policy allows the iam:PutUserPolicy action", "Iam", "403")
+		if got := e.failure(t, "owned", "Escalate"); !want.MatchString(got) {
+			t.Errorf("reason %s", got)
+		}
+		noPrivilege(t)
+	})
+	t.Run("delete of another's stack", func(t *testing.T) {
+		e.must(t, mallory, "cloudformation", "delete-stack", "--stack-name", "owned")
+		if st := e.settle(t, "owned"); st.StackStatus != "DELETE_FAILED" || st.StackStatusReason != "The following resource(s) failed to delete: [Owner]. " {
+			t.Errorf("stack %+v", st)
+		}
+		want := handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: iam:DeleteUser on resource: user stack-owner-user because no identity-based policy allows the iam:DeleteUser action", "Iam", "403")
+		if got := e.failure(t, "owned", "Owner"); !want.MatchString(got) {
+			t.Errorf("reason %s", got)
+		}
+		if _, err := e.s.IAM.GetUser(context.Background(), "stack-owner-user"); err != nil {
+			t.Errorf("the stack's user is gone: %v", err)
+		}
+	})
+
+	passRoleDenied := func(who, role, op string) string {
+		return "An error occurred (AccessDenied) when calling the " + op + " operation: User: arn:aws:iam::000000000000:user/" + who +
+			" is not authorized to perform: iam:PassRole on resource: " + role + " because no identity-based policy allows the iam:PassRole action"
+	}
+	refused := []struct {
+		name string
+		who  key
+		args []string
+		want string
+	}{
+		{"create with a service role the caller may not pass", mallory,
+			[]string{"cloudformation", "create-stack", "--stack-name", "via-role", "--role-arn", cfnAdmin, "--capabilities", "CAPABILITY_IAM",
+				"--template-body", e.template(t, "via-role.yaml", selfAdminTemplate)},
+			passRoleDenied("mallory", cfnAdmin, "CreateStack")},
+		{"change set with a service role the caller may not pass", mallory,
+			[]string{"cloudformation", "create-change-set", "--stack-name", "via-role", "--change-set-name", "c", "--change-set-type", "CREATE",
+				"--role-arn", cfnAdmin, "--capabilities", "CAPABILITY_IAM", "--template-body", e.template(t, "via-role-cs.yaml", selfAdminTemplate)},
+			passRoleDenied("mallory", cfnAdmin, "CreateChangeSet")},
+		{"update a stack whose kept service role the caller may not pass", mallory,
+			[]string{"cloudformation", "update-stack", "--stack-name", "with-role", "--capabilities", "CAPABILITY_IAM",
+				"--template-body", e.template(t, "with-role-update.yaml", selfAdminTemplate)},
+			passRoleDenied("mallory", cfnAdmin, "UpdateStack")},
+		{"delete with a service role the caller may not pass", mallory,
+			[]string{"cloudformation", "delete-stack", "--stack-name", "owned", "--role-arn", cfnAdmin},
+			passRoleDenied("mallory", cfnAdmin, "DeleteStack")},
+		{"delete a stack whose kept service role the caller may not pass", mallory,
+			[]string{"cloudformation", "delete-stack", "--stack-name", "with-role"},
+			passRoleDenied("mallory", cfnAdmin, "DeleteStack")},
+		{"service role CloudFormation may not assume", e.root,
+			[]string{"cloudformation", "create-stack", "--stack-name", "lambda-role", "--role-arn", "arn:aws:iam::000000000000:role/lambda-admin",
+				"--template-body", e.template(t, "lambda-role.yaml", victimStackTemplate)},
+			"An error occurred (ValidationError) when calling the CreateStack operation: Role arn:aws:iam::000000000000:role/lambda-admin is invalid or cannot be assumed"},
+		{"service role that does not exist", e.root,
+			[]string{"cloudformation", "create-stack", "--stack-name", "no-role", "--role-arn", "arn:aws:iam::000000000000:role/nope",
+				"--template-body", e.template(t, "no-role.yaml", victimStackTemplate)},
+			"An error occurred (ValidationError) when calling the CreateStack operation: Role arn:aws:iam::000000000000:role/nope is invalid or cannot be assumed"},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			_, stderr, err := e.aws(t, c.who, c.args...)
+			if err == nil || stderr != c.want {
+				t.Errorf("err %v\n got %s\nwant %s", err, stderr, c.want)
+			}
+		})
+	}
+	t.Run("refused operations left the stacks alone", func(t *testing.T) {
+		if _, stderr, err := e.aws(t, e.root, "cloudformation", "describe-stacks", "--stack-name", "via-role"); err == nil || !strings.Contains(stderr, "Stack with id via-role does not exist") {
+			t.Errorf("via-role: %v %s", err, stderr)
+		}
+		if st := e.settle(t, "with-role"); st.StackStatus != "CREATE_COMPLETE" {
+			t.Errorf("with-role %+v", st)
+		}
+		noPrivilege(t)
+	})
+
+	t.Run("a service role's calls are the role's", func(t *testing.T) {
+		e.must(t, e.root, "cloudformation", "create-stack", "--stack-name", "limited", "--role-arn", cfnLogsOnly, "--capabilities", "CAPABILITY_NAMED_IAM",
+			"--template-body", e.template(t, "limited.yaml", "Resources:\n  U:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: by-role\n"))
+		if st := e.settle(t, "limited"); st.StackStatus != "ROLLBACK_COMPLETE" {
+			t.Errorf("stack %+v", st)
+		}
+		want := handlerDenial("User: arn:aws:sts::000000000000:assumed-role/cfn-logs-only/AWSCloudFormation is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::000000000000:user/by-role because no identity-based policy allows the iam:CreateUser action", "Iam", "403")
+		if got := e.failure(t, "limited", "U"); !want.MatchString(got) {
+			t.Errorf("reason %s", got)
+		}
+	})
+}

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -89,30 +88,11 @@ func (s *Service) keyPrincipal(ctx context.Context, k *keyRec) (Principal, error
 }
 
 func (s *Service) userPrincipal(ctx context.Context, r store.Reader, u *userRec) (Principal, error) {
-	p := Principal{
-		ARN: s.iamARN("user" + u.Path + u.Name), AccountID: s.acct, Type: TypeUser,
-		UserID: u.ID, Username: u.Name, Tags: copyTags(u.Tags),
-	}
-	docs, err := s.policyDocs(ctx, r, "user/"+u.Name, u.Policies)
+	src, err := s.userSources(ctx, r, u)
 	if err != nil {
 		return Principal{}, err
 	}
-	p.Identity = docs
-	for _, g := range u.Groups {
-		grp, err := getJSON[groupRec](ctx, r, kindGroup, g, nil)
-		if err != nil || grp == nil {
-			continue // a group deleted concurrently contributes nothing
-		}
-		docs, err := s.policyDocs(ctx, r, "group/"+grp.Name, grp.Policies)
-		if err != nil {
-			return Principal{}, err
-		}
-		p.Identity = append(p.Identity, docs...)
-	}
-	if p.Boundary, err = s.boundaryDoc(ctx, r, u.Boundary); err != nil {
-		return Principal{}, err
-	}
-	return p, nil
+	return src.principal(), nil
 }
 
 func (s *Service) sessionPrincipal(ctx context.Context, id string) (Principal, error) {
@@ -169,54 +149,16 @@ func (s *Service) RoleSessionPrincipal(ctx context.Context, roleARN, sessionName
 }
 
 func (s *Service) roleSession(ctx context.Context, role *roleRec, sess *sessionRec) (Principal, error) {
-	var err error
-	p := Principal{
-		ARN:       "arn:aws:sts::" + s.acct + ":assumed-role/" + role.Name + "/" + sess.SessionName,
-		AccountID: s.acct, Type: TypeAssumedRole, UserID: role.ID + ":" + sess.SessionName,
-		Tags: copyTags(role.Tags), RoleARN: s.iamARN("role" + role.Path + role.Name), SessionName: sess.SessionName,
-		Trust: role.Trust,
-	}
-	if p.Identity, err = s.policyDocs(ctx, s.st, "role/"+role.Name, role.Policies); err != nil {
+	src, err := s.roleSources(ctx, s.st, role)
+	if err != nil {
 		return Principal{}, err
 	}
+	p := src.principal()
+	p.ARN = "arn:aws:sts::" + s.acct + ":assumed-role/" + role.Name + "/" + sess.SessionName
+	p.UserID = role.ID + ":" + sess.SessionName
+	p.SessionName, p.Trust = sess.SessionName, role.Trust
 	if sess.Policy != "" {
 		p.Session = []PolicyDoc{{Name: "session policy", Document: sess.Policy}}
 	}
-	if p.Boundary, err = s.boundaryDoc(ctx, s.st, role.Boundary); err != nil {
-		return Principal{}, err
-	}
 	return p, nil
-}
-
-// policyDocs lists an identity's inline policies (by name) then its
-// attached managed policies (in attach order).
-func (s *Service) policyDocs(ctx context.Context, r store.Reader, owner string, ps policySet) ([]PolicyDoc, error) {
-	names := make([]string, 0, len(ps.Inline))
-	for n := range ps.Inline {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var out []PolicyDoc
-	for _, n := range names {
-		out = append(out, PolicyDoc{Name: owner + " inline " + n, Document: ps.Inline[n]})
-	}
-	for _, arn := range ps.Attached {
-		doc, err := s.policyDocument(ctx, r, arn)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, PolicyDoc{Name: owner + " attached " + arn, Document: doc})
-	}
-	return out, nil
-}
-
-func (s *Service) boundaryDoc(ctx context.Context, r store.Reader, arn string) (*PolicyDoc, error) {
-	if arn == "" {
-		return nil, nil
-	}
-	doc, err := s.policyDocument(ctx, r, arn)
-	if err != nil {
-		return nil, err
-	}
-	return &PolicyDoc{Name: "permissions boundary " + arn, Document: doc}, nil
 }

@@ -30,13 +30,28 @@ type PolicySource struct {
 	Type string
 }
 
-// PolicySources is what iam:SimulatePrincipalPolicy evaluates for a user,
-// group or role: the principal as Principal would describe it (without
-// session data) and its policies in Principal's order.
+// PolicySources is what applies to a user, group or role: the principal
+// (without session data or policies) and its policies, in evaluation order,
+// each with what the simulator reports for it. It is the one builder of an
+// identity's policy set: Principal takes its documents from it for a key or
+// a session, iam:SimulatePrincipalPolicy for the entity.
 type PolicySources struct {
 	Principal Principal
 	Identity  []PolicySource
 	Boundary  *PolicySource
+}
+
+// principal is the Principal with its policy documents.
+func (ps PolicySources) principal() Principal {
+	p := ps.Principal
+	for _, src := range ps.Identity {
+		p.Identity = append(p.Identity, src.PolicyDoc)
+	}
+	if ps.Boundary != nil {
+		b := ps.Boundary.PolicyDoc
+		p.Boundary = &b
+	}
+	return p
 }
 
 // PolicySourcesFor resolves the PolicySourceArn of a simulation: a user
@@ -106,7 +121,7 @@ func (s *Service) userSources(ctx context.Context, r store.Reader, u *userRec) (
 	for _, g := range u.Groups {
 		grp, err := getJSON[groupRec](ctx, r, kindGroup, g, nil)
 		if err != nil || grp == nil {
-			continue // as in userPrincipal: a group deleted concurrently contributes nothing
+			continue // a group deleted concurrently contributes nothing
 		}
 		ids, err := s.sources(ctx, r, "group/"+grp.Name, SourceGroup, grp.Policies)
 		if err != nil {
@@ -131,8 +146,9 @@ func (s *Service) roleSources(ctx context.Context, r store.Reader, role *roleRec
 	return out, err
 }
 
-// sources mirrors policyDocs (inline by name, then attached in attach
-// order) and adds the simulator's id and type of each document.
+// sources lists an identity's inline policies (by name) then its attached
+// managed policies (in attach order), with the simulator's id and type of
+// each document.
 func (s *Service) sources(ctx context.Context, r store.Reader, owner, inlineType string, ps policySet) ([]PolicySource, error) {
 	names := make([]string, 0, len(ps.Inline))
 	for n := range ps.Inline {
@@ -156,11 +172,15 @@ func (s *Service) sources(ctx context.Context, r store.Reader, owner, inlineType
 }
 
 func (s *Service) boundarySource(ctx context.Context, r store.Reader, arn string) (*PolicySource, error) {
-	d, err := s.boundaryDoc(ctx, r, arn)
-	if err != nil || d == nil {
+	if arn == "" {
+		return nil, nil
+	}
+	doc, err := s.policyDocument(ctx, r, arn)
+	if err != nil {
 		return nil, err
 	}
-	return &PolicySource{PolicyDoc: *d, ID: policyNameOf(arn), Type: managedType(arn)}, nil
+	return &PolicySource{PolicyDoc: PolicyDoc{Name: "permissions boundary " + arn, Document: doc},
+		ID: policyNameOf(arn), Type: managedType(arn)}, nil
 }
 
 func managedType(arn string) string {

@@ -23,9 +23,6 @@ import (
 // conformanceSkips are the cases not passing yet, each with its reason, so
 // the pass count stays honest.
 var conformanceSkips = map[string]string{
-	// Policy templates (Policies: [{DynamoDBCrudPolicy: {...}}]) are not expanded yet.
-	"all_policy_templates":           "SAM policy templates not expanded yet",
-	"function_with_policy_templates": "SAM policy templates not expanded yet",
 	// Lambda (TOKEN/REQUEST) and Cognito authorizers: iamgate has no Cognito and
 	// the authorizer swagger + permissions are not generated yet.
 	"api_with_auth_all_maximum":                          "Lambda/Cognito authorizers not supported yet",

@@ -19,6 +19,15 @@ var functionPassThrough = []string{
 func (x *translator) translateFunction(id string, r map[string]any) ([]resource, *samError) {
 	p := props(r)
 	fn := newResource(id, "AWS::Lambda::Function", pickAttrs(r, resourceAttrs))
+	// Policy templates expand first, whether or not a role is generated, as
+	// the translator's plugin does before the function is transformed.
+	if p["Policies"] != nil {
+		pol, err := expandPolicyTemplates(id, p["Policies"])
+		if err != nil {
+			return nil, err
+		}
+		p["Policies"] = pol
+	}
 	for _, name := range functionPassThrough {
 		fn.set(name, p[name])
 	}

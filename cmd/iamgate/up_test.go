@@ -52,7 +52,9 @@ func TestUpHelloIAM(t *testing.T) {
 
 	t.Run("outputs", func(t *testing.T) {
 		want := "HelloWorldApi = https://" + a.apiID + ".execute-api.us-east-1.amazonaws.com/v1/hello"
-		for _, s := range []string{want, `eval "$(iamgate env)"`, "iamgate curl --as api-gateway-user " + a.pathURL} {
+		// up ran with --data-dir: the printed commands carry it (issue 16).
+		for _, s := range []string{want, `eval "$(iamgate env --data-dir ` + dataDir + `)"`,
+			"iamgate curl --data-dir " + dataDir + " --as api-gateway-user " + a.pathURL} {
 			if !strings.Contains(a.stdout, s) {
 				t.Errorf("up's output lacks %q:\n%s", s, a.stdout)
 			}

@@ -96,7 +96,7 @@ func runCurl(ctx context.Context, stdout, stderr io.Writer, f *curlFlags, rawURL
 			fmt.Fprintf(stderr, "> %s: %s\n", k, strings.Join(req.Header[k], ", "))
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := f.httpClient().Do(req)
 	if err != nil {
 		return err
 	}
@@ -219,6 +219,7 @@ func (f *curlFlags) credentials(ctx context.Context) (id, secret, token string, 
 	client := iam.New(iam.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(f.endpointURL()),
+		HTTPClient:   f.httpClient(),
 		Credentials:  credentials.NewStaticCredentialsProvider(adminID, adminSecret, ""),
 	})
 	out, err := client.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(f.as)})

@@ -126,6 +126,7 @@ func (f *clientFlags) awsConfig() (aws.Config, error) {
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, token),
 		BaseEndpoint: aws.String(f.endpointURL()),
+		HTTPClient:   f.httpClient(),
 		// Plain signed payloads: what every S3 implementation accepts.
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,

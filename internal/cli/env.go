@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,11 @@ them; for clients that take no endpoint setting.`,
 			id, secret, err := adminKey(f.dataDir)
 			if err != nil {
 				return err
+			}
+			if !c.Flags().Changed("region") && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+				if b, err := os.ReadFile(filepath.Join(f.dataDir, regionFile)); err == nil && strings.TrimSpace(string(b)) != "" {
+					f.region = strings.TrimSpace(string(b))
+				}
 			}
 			w := c.OutOrStdout()
 			endpoint := f.endpointURL()
@@ -110,6 +116,9 @@ func proxyURL(endpoint string) (string, error) {
 	}
 	return "http://" + u.Host, nil
 }
+
+// regionFile in the data dir holds the running server's region.
+const regionFile = "region"
 
 // adminKey reads the admin credentials the server wrote in the data dir.
 func adminKey(dataDir string) (id, secret string, err error) {

@@ -216,7 +216,7 @@ func callIamgate(ctx context.Context, f *clientFlags, method, path string, paylo
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), server.WhyService, f.region, time.Now()); err != nil {
 		return 0, nil, nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := f.httpClient().Do(req)
 	if err != nil {
 		return 0, nil, nil, err
 	}

@@ -46,6 +46,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	return root
 }
 
+const defaultDataDir = ".iamgate"
+
 // serverFlags are shared by serve and up.
 type serverFlags struct {
 	addr, dataDir, store, accountID, region string
@@ -57,7 +59,7 @@ type serverFlags struct {
 
 func (f *serverFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:4566", "listen address")
-	c.Flags().StringVar(&f.dataDir, "data-dir", ".iamgate", "data directory")
+	c.Flags().StringVar(&f.dataDir, "data-dir", defaultDataDir, "data directory")
 	c.Flags().StringVar(&f.store, "store", "sqlite", "store: sqlite, sqlite:PATH or a postgres:// URL")
 	c.Flags().StringVar(&f.accountID, "account-id", "000000000000", "AWS account id")
 	c.Flags().StringVar(&f.region, "region", defaultRegion(), "AWS region")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -61,6 +62,12 @@ func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, onEvent 
 		fmt.Fprintf(stderr, "notice: IAM mode %s: denied requests are served, logged and marked x-iamgate-decision: deny\n", mode)
 	}
 	if _, err := srv.Listen(); err != nil {
+		_ = srv.Shutdown(context.Background())
+		return nil, err
+	}
+	// `iamgate env` prints the server's region from here, so that clients
+	// of an `up --region ap-northeast-1` sign for ap-northeast-1.
+	if err := os.WriteFile(filepath.Join(f.dataDir, regionFile), []byte(srv.Config().Region+"\n"), 0o600); err != nil {
 		_ = srv.Shutdown(context.Background())
 		return nil, err
 	}

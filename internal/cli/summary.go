@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/iamgate/iamgate/internal/tlsca"
 )
 
 // executeAPIURL matches a deployed REST API URL as stack outputs write it.
@@ -39,37 +42,59 @@ func (d *deployer) printSummary(ctx context.Context, stackName string, took time
 		fmt.Fprintln(w, "iamgate:", err)
 		return
 	}
+	endpoint, cfg := d.srv.Endpoint(), d.srv.Config()
 	fmt.Fprintf(w, "\nStack %s: %s (%.2fs)\n", stackName, st[0].StackStatus, took.Seconds())
 	var local []string
+	pathURL, awsURL := "", ""
 	if len(st[0].Outputs) > 0 {
 		fmt.Fprintln(w, "\nOutputs")
 		for _, o := range st[0].Outputs {
 			fmt.Fprintf(w, "  %s = %s\n", o.Key, o.Value)
-			if h, p, ok := LocalURLs(d.srv.Endpoint(), o.Value); ok {
-				local = append(local, fmt.Sprintf("  %s\n    host style: %s\n    path style: %s", o.Key, h, p))
+			h, p, ok := LocalURLs(endpoint, o.Value)
+			if !ok {
+				continue
 			}
+			if pathURL == "" {
+				pathURL, awsURL = p, o.Value
+			}
+			// Path style first: every client reaches 127.0.0.1, while
+			// *.localhost resolves in curl but not in Python or Node.js.
+			local = append(local, fmt.Sprintf("  %s\n"+
+				"    path style: %s\n"+
+				"    https:      %s  (trusting %s)\n"+
+				"    host style: %s  (curl resolves *.localhost; Python and Node.js do not)\n"+
+				"    as on AWS:  %s  (through iamgate as HTTPS proxy)",
+				o.Key, p, "https"+strings.TrimPrefix(p, "http"), filepath.Join(cfg.DataDir, tlsca.CertFile), h, o.Value))
 		}
 	}
 	if len(local) > 0 {
 		fmt.Fprintln(w, "\nLocal URLs")
 		fmt.Fprintln(w, strings.Join(local, "\n"))
 	}
+	// Every line below runs as printed, in this order, in another shell
+	// in the same directory: the client commands need the same data dir.
+	dd := ""
+	if cfg.DataDir != defaultDataDir {
+		dd = " --data-dir " + shellQuote(cfg.DataDir)
+	}
 	fmt.Fprintln(w, "\nNext steps")
-	fmt.Fprintln(w, `  eval "$(iamgate env)"`)
+	fmt.Fprintf(w, "  eval \"$(iamgate env%s)\"\n", dd)
 	user := d.firstUser(ctx, stackName)
-	target := d.srv.Endpoint() + "/restapis/"
-	for _, o := range st[0].Outputs {
-		if _, p, ok := LocalURLs(d.srv.Endpoint(), o.Value); ok {
-			target = p
-			break
-		}
+	target := pathURL
+	if target == "" {
+		target = endpoint + "/restapis/"
 	}
 	if user != "" {
-		fmt.Fprintf(w, "  iamgate curl --as %s %s\n", user, target)
+		fmt.Fprintf(w, "  iamgate curl%s --as %s %s\n", dd, user, target)
 	} else {
-		fmt.Fprintf(w, "  iamgate curl %s\n", target)
+		fmt.Fprintf(w, "  iamgate curl%s %s\n", dd, target)
 	}
 	fmt.Fprintf(w, "  curl %s    # unsigned: 403 Missing Authentication Token\n", target)
+	if awsURL != "" {
+		m := executeAPIURL.FindStringSubmatch(awsURL)
+		fmt.Fprintf(w, "  eval \"$(iamgate env%s --proxy)\"    # then the stack's own URL works, through iamgate as HTTPS proxy:\n", dd)
+		fmt.Fprintf(w, "  curl --aws-sigv4 aws:amz:%s:execute-api --user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" %s\n", m[2], awsURL)
+	}
 	fmt.Fprintln(w, "\nCtrl-C stops the server.")
 }
 

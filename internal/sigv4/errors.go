@@ -57,6 +57,9 @@ type Error struct {
 	// For SignatureMismatch: what the server computed.
 	CanonicalRequest string
 	StringToSign     string
+	// SignedHostWithoutPort is set when the signature matches the request
+	// with the port left out of Host: the client's likely mistake.
+	SignedHostWithoutPort string
 
 	// For SignatureExpired / NotYetCurrent / PresignExpired: the times involved.
 	// Window is the skew allowed (SignatureExpired, NotYetCurrent) or the

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -101,9 +102,14 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opts Options) (*
 		}
 	}
 	if !hmac.Equal([]byte(res.Signature), []byte(s.auth.Signature)) {
-		return nil, &Error{Reason: SignatureMismatch, Presigned: s.presigned,
+		e := &Error{Reason: SignatureMismatch, Presigned: s.presigned,
 			Message:          mismatchMessage(res.CanonicalRequest, res.StringToSign),
 			CanonicalRequest: res.CanonicalRequest, StringToSign: res.StringToSign}
+		if h := v.portlessMatch(r, s, key, rawPath, rawQuery, payload, opts); h != "" {
+			e.SignedHostWithoutPort = h
+			e.Message += portHint(h, r.Host)
+		}
+		return nil, e
 	}
 	if err := checkBody(r, payload, opts); err != nil {
 		return nil, err
@@ -330,6 +336,35 @@ func (v *Verifier) compute(r *http.Request, s signed, key Key, rawPath, rawQuery
 		PayloadHash: payload, Signature: Signature(sk, sts),
 		CanonicalRequest: creq, StringToSign: sts, signingKey: sk,
 	}
+}
+
+// portlessMatch returns the host without its port when the signature
+// would have matched with that host: a client that signs the host name but
+// sends host:port (requests-aws4auth does). It only explains a failure; the
+// request is still refused, since the port is part of what was sent.
+func (v *Verifier) portlessMatch(r *http.Request, s signed, key Key, rawPath, rawQuery, payload string, opts Options) string {
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil || host == "" || !slices.Contains(s.auth.SignedHeaders, "host") {
+		return ""
+	}
+	r2 := *r
+	r2.Host = host
+	if strings.Contains(host, ":") {
+		r2.Host = "[" + host + "]"
+	}
+	alt := v.compute(&r2, s, key, rawPath, rawQuery, payload, opts)
+	if !hmac.Equal([]byte(alt.Signature), []byte(s.auth.Signature)) {
+		return ""
+	}
+	return r2.Host
+}
+
+// portHint is iamgate's addition to the mismatch message (AWS's own
+// endpoints have no port, so AWS never says this).
+func portHint(signed, sent string) string {
+	return "\niamgate: the signature matches this request with Host " + signed + " instead of " + sent +
+		": the client signed the host without its port. Sign the Host header as sent, or call the endpoint's real URL " +
+		"through iamgate as HTTPS proxy (eval \"$(iamgate env --proxy)\"), where there is no port.\n"
 }
 
 // mismatchMessage is AWS's SignatureDoesNotMatch text with the canonical

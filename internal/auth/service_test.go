@@ -22,7 +22,7 @@ import (
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
 
-func newIAM(t *testing.T) *iam.Service {
+func newIAM(t testing.TB) *iam.Service {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := sqlite.Open(filepath.Join(dir, "db"))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/cfn"
@@ -83,15 +84,28 @@ func packageArtifacts(ctx context.Context, file string, body []byte, prefix stri
 			edits = append(edits, artifactEdit{path: path, old: s, new: uri})
 		}
 	}
+	// Local AWS::Include files are uploaded too (sam package and sam deploy
+	// export every Fn::Transform AWS::Include Location that is a local path).
+	includes, err := packageIncludes(ctx, t, dir, prefix, up)
+	if err != nil {
+		return nil, nil, err
+	}
+	edits = append(edits, includes...)
 	for _, id := range slices.Sorted(maps.Keys(resources)) {
 		r, _ := resources[id].(map[string]any)
 		typ, _ := r["Type"].(string)
 		props, _ := r["Properties"].(map[string]any)
 		for _, a := range artifactProps[typ] {
-			if props == nil {
-				if a.prop == "CodeUri" && globals["Function"] == nil {
-					return nil, nil, t.Errorf([]string{"Resources", id}, "CodeUri is required")
+			if a.prop == "CodeUri" && needsDefaultCodeUri(props, globals) {
+				// sam packages a function without CodeUri (nor InlineCode or
+				// ImageUri) as the template's folder.
+				if props == nil {
+					props = map[string]any{}
+					r["Properties"] = props
 				}
+				props[a.prop] = "."
+			}
+			if props == nil {
 				continue
 			}
 			s, ok := props[a.prop].(string)
@@ -113,6 +127,59 @@ func packageArtifacts(ctx context.Context, file string, body []byte, prefix stri
 		}
 	}
 	return t, edits, nil
+}
+
+// needsDefaultCodeUri reports whether a Zip function names no code at all,
+// in its properties or in Globals.
+func needsDefaultCodeUri(props, globals map[string]any) bool {
+	gf, _ := globals["Function"].(map[string]any)
+	for _, k := range []string{"CodeUri", "InlineCode", "ImageUri"} {
+		if props[k] != nil || gf[k] != nil {
+			return false
+		}
+	}
+	pt, _ := props["PackageType"].(string)
+	if pt == "" {
+		pt, _ = gf["PackageType"].(string)
+	}
+	return pt == "" || pt == "Zip"
+}
+
+// packageIncludes uploads the local file of every AWS::Include transform in
+// the template and rewrites its Location to the s3:// URI.
+func packageIncludes(ctx context.Context, t *cfn.Template, dir, prefix string, up uploader) ([]artifactEdit, error) {
+	var edits []artifactEdit
+	var walk func(v any, path []string) error
+	walk = func(v any, path []string) error {
+		switch n := v.(type) {
+		case map[string]any:
+			if tr, ok := n["Fn::Transform"].(map[string]any); ok && tr["Name"] == "AWS::Include" {
+				params, _ := tr["Parameters"].(map[string]any)
+				if loc, ok := params["Location"].(string); ok && isLocal(loc) {
+					p := append(slices.Clone(path), "Fn::Transform", "Parameters", "Location")
+					uri, err := uploadPath(ctx, filepath.Join(dir, loc), prefix, false, up)
+					if err != nil {
+						return t.Errorf(p, "%v", err)
+					}
+					params["Location"] = uri
+					edits = append(edits, artifactEdit{path: p, old: loc, new: uri})
+				}
+			}
+			for _, k := range slices.Sorted(maps.Keys(n)) {
+				if err := walk(n[k], append(slices.Clone(path), k)); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for i, e := range n {
+				if err := walk(e, append(slices.Clone(path), strconv.Itoa(i))); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return edits, walk(t.Root, nil)
 }
 
 func isLocal(s string) bool {

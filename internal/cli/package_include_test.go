@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iamgate/iamgate/internal/cfn"
+)
+
+// sam package / sam deploy upload a local AWS::Include Location and package
+// a function that names no code as the template's folder
+// (samcli/lib/package/artifact_exporter.py: PACKAGE_NULL_PROPERTY).
+func TestPackageTemplateIncludesAndDefaultCodeUri(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "api.yaml"), []byte("openapi: 3.0.1\npaths: {}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "app.py"), []byte("def h(e, c): return 1\n"), 0o644)
+	tmpl := filepath.Join(dir, "template.yaml")
+	body := []byte(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionBody:
+        'Fn::Transform':
+          Name: 'AWS::Include'
+          Parameters:
+            Location: './api.yaml'
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.h
+      Runtime: python3.12
+  Inline:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: "def h(e, c): return 1"
+      Handler: index.h
+      Runtime: python3.12
+`)
+	uploaded := map[string][]byte{}
+	out, err := packageTemplate(context.Background(), tmpl, body, "", func(_ context.Context, key string, data []byte) (string, error) {
+		uploaded[key] = data
+		return "bkt", nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := cfn.Parse("out", []byte(out))
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	res := parsed.Root["Resources"].(map[string]any)
+	props := func(id string) map[string]any { return res[id].(map[string]any)["Properties"].(map[string]any) }
+	loc := props("Api")["DefinitionBody"].(map[string]any)["Fn::Transform"].(map[string]any)["Parameters"].(map[string]any)["Location"].(string)
+	if !strings.HasPrefix(loc, "s3://bkt/") || !strings.HasSuffix(loc, ".yaml") {
+		t.Errorf("include Location = %q", loc)
+	}
+	if got := string(uploaded[strings.TrimPrefix(loc, "s3://bkt/")]); got != "openapi: 3.0.1\npaths: {}\n" {
+		t.Errorf("uploaded include = %q", got)
+	}
+	if uri, _ := props("F")["CodeUri"].(string); !strings.HasPrefix(uri, "s3://bkt/") {
+		t.Errorf("function without CodeUri: CodeUri = %q, want the template folder uploaded", uri)
+	}
+	if _, has := props("Inline")["CodeUri"]; has {
+		t.Error("a function with InlineCode got a CodeUri")
+	}
+	if len(uploaded) != 2 {
+		t.Errorf("uploaded %d objects, want the include and the folder", len(uploaded))
+	}
+}

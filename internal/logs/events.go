@@ -3,18 +3,19 @@ package logs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/store"
 )
 
-// PutLogEvents appends events to a stream. Events must be in time order, as
-// CloudWatch Logs requires.
+// PutLogEvents appends events to an existing stream, in one transaction.
+// Events must be in time order, as CloudWatch Logs requires.
 func (s *Service) PutLogEvents(ctx context.Context, group, stream string, events []Event) error {
+	if err := checkNames(group, stream); err != nil {
+		return err
+	}
 	if len(events) == 0 {
 		return nil
 	}
@@ -23,56 +24,24 @@ func (s *Service) PutLogEvents(ctx context.Context, group, stream string, events
 			return awserr.New(InvalidParameter, "Log events in a single PutLogEvents request must be in chronological order.")
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key := streamKey(group, stream)
-	var st Stream
-	b, err := s.st.Get(ctx, kindStream, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return awserr.New(ResourceNotFound, "The specified log stream does not exist.")
-	}
-	if err != nil {
+	// What Write queued for this stream goes first.
+	if err := s.Flush(ctx); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		return err
-	}
-	now := s.now()
-	for _, e := range events {
-		e.IngestionTime = now
-		v, _ := json.Marshal(e)
-		if _, err := s.st.Append(ctx, streamName(group, stream), v); err != nil {
-			return err
-		}
-		st.StoredBytes += int64(len(e.Message))
-	}
-	if st.FirstEventTimestamp.IsZero() {
-		st.FirstEventTimestamp = events[0].Timestamp
-	}
-	st.LastEventTimestamp = events[len(events)-1].Timestamp
-	st.LastIngestionTime = now
-	nb, _ := json.Marshal(st)
-	return s.st.Put(ctx, kindStream, key, nb)
-}
-
-// Write appends lines to group/stream, creating both if needed. It is what
-// the Lambda runtime's log sink calls.
-func (s *Service) Write(ctx context.Context, group, stream string, events []Event) error {
-	if err := s.EnsureLogGroup(ctx, group); err != nil {
-		return err
-	}
-	if err := s.CreateLogStream(ctx, group, stream); err != nil && !awserr.Is(err, ResourceAlreadyExists) {
-		return err
-	}
-	return s.PutLogEvents(ctx, group, stream, events)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.store(ctx, []write{{group: group, stream: stream, events: events}})
 }
 
 // GetLogEvents returns up to limit events of one stream after sequence after.
 func (s *Service) GetLogEvents(ctx context.Context, group, stream string, after int64, limit int) ([]Event, error) {
-	if _, err := s.st.Get(ctx, kindStream, streamKey(group, stream)); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, awserr.New(ResourceNotFound, "The specified log stream does not exist.")
-		}
+	if err := checkNames(group, stream); err != nil {
+		return nil, err
+	}
+	if err := s.Flush(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := getStream(ctx, s.st, group, stream); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 10000 {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"regexp"
+	"log/slog"
+	"math"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +33,8 @@ type Group struct {
 	CreationTime  time.Time `json:"creationTime"`
 	RetentionDays int       `json:"retentionDays,omitempty"`
 	StoredBytes   int64     `json:"storedBytes"`
+	// Events counts the events kept, for the retention cap.
+	Events int64 `json:"events,omitempty"`
 }
 
 // Stream is a log stream within a group.
@@ -45,6 +47,11 @@ type Stream struct {
 	LastEventTimestamp  time.Time `json:"lastEvent"`
 	LastIngestionTime   time.Time `json:"lastIngestion"`
 	StoredBytes         int64     `json:"storedBytes"`
+	// FirstSeq and LastSeq bound the events kept (store record numbers);
+	// Events counts them.
+	FirstSeq int64 `json:"firstSeq,omitempty"`
+	LastSeq  int64 `json:"lastSeq,omitempty"`
+	Events   int64 `json:"events,omitempty"`
 }
 
 // Event is one log event.
@@ -56,32 +63,104 @@ type Event struct {
 	Seq           int64     `json:"-"`
 }
 
-// Service stores log groups, streams and events.
+// Options configures a Service.
+type Options struct {
+	Region    string
+	AccountID string
+	Now       func() time.Time
+	Logger    *slog.Logger
+	// MaxEventsPerGroup and MaxBytesPerGroup cap what one log group keeps:
+	// past either, its oldest events are dropped (down to 90% of the cap,
+	// so that trimming is rare). Zero takes the default (100,000 events,
+	// 64 MiB); negative keeps everything.
+	MaxEventsPerGroup int64
+	MaxBytesPerGroup  int64
+	// FlushDelay is how long Write may hold events before storing them
+	// (default 100 ms). Reads store everything pending first.
+	FlushDelay time.Duration
+	// MaxPending bounds the events Write holds; past it the writer stores
+	// the queue itself (default 10,000).
+	MaxPending int
+}
+
+const (
+	defaultMaxEvents  = 100_000
+	defaultMaxBytes   = 64 << 20
+	defaultFlushDelay = 100 * time.Millisecond
+	defaultMaxPending = 10_000
+)
+
+func (o *Options) defaults() {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxEventsPerGroup == 0 {
+		o.MaxEventsPerGroup = defaultMaxEvents
+	}
+	if o.MaxBytesPerGroup == 0 {
+		o.MaxBytesPerGroup = defaultMaxBytes
+	}
+	if o.MaxEventsPerGroup < 0 {
+		o.MaxEventsPerGroup = math.MaxInt64
+	}
+	if o.MaxBytesPerGroup < 0 {
+		o.MaxBytesPerGroup = math.MaxInt64
+	}
+	if o.FlushDelay <= 0 {
+		o.FlushDelay = defaultFlushDelay
+	}
+	if o.MaxPending <= 0 {
+		o.MaxPending = defaultMaxPending
+	}
+}
+
+// Service stores log groups, streams and events. Write (the Lambda sink)
+// queues events and a goroutine of the Service stores them in batches, one
+// transaction each; Close stores what is left and stops it.
 type Service struct {
-	st      store.Store
-	now     func() time.Time
-	region  string
-	account string
-	mu      sync.Mutex // serialises stream metadata updates
+	st store.Store
+	o  Options
+
+	// wmu makes one writer of events at a time, so that batches land in
+	// the order they were queued.
+	wmu sync.Mutex
+
+	qmu     sync.Mutex
+	pending []write
+	queued  int // events in pending
+	closed  bool
+
+	kick      chan struct{}
+	stop      chan struct{}
+	stopped   chan struct{}
+	closeOnce sync.Once
 }
 
-// New returns a Service over st.
-func New(st store.Store, region, account string, now func() time.Time) *Service {
-	return &Service{st: st, now: now, region: region, account: account}
+// New returns a Service over st and starts its writer.
+func New(st store.Store, o Options) *Service {
+	o.defaults()
+	s := &Service{st: st, o: o, kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go s.run()
+	return s
 }
-
-var groupName = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
 
 func (s *Service) groupARN(name string) string {
-	return "arn:aws:logs:" + s.region + ":" + s.account + ":log-group:" + name + ":*"
+	return "arn:aws:logs:" + s.o.Region + ":" + s.o.AccountID + ":log-group:" + name + ":*"
+}
+
+func (s *Service) streamARN(group, name string) string {
+	return "arn:aws:logs:" + s.o.Region + ":" + s.o.AccountID + ":log-group:" + group + ":log-stream:" + name
 }
 
 // CreateLogGroup creates a group; it fails if the group exists.
 func (s *Service) CreateLogGroup(ctx context.Context, name string, retentionDays int) error {
-	if !groupName.MatchString(name) {
-		return awserr.New(InvalidParameter, "1 validation error detected: Value '%s' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+", name)
+	if err := checkGroupName(name); err != nil {
+		return err
 	}
-	g := Group{Name: name, ARN: s.groupARN(name), CreationTime: s.now(), RetentionDays: retentionDays}
+	g := Group{Name: name, ARN: s.groupARN(name), CreationTime: s.o.Now(), RetentionDays: retentionDays}
 	b, _ := json.Marshal(g)
 	err := s.st.Create(ctx, kindGroup, name, b)
 	if errors.Is(err, store.ErrConflict) {
@@ -101,14 +180,16 @@ func (s *Service) EnsureLogGroup(ctx context.Context, name string) error {
 
 // PutRetentionPolicy sets a group's retention.
 func (s *Service) PutRetentionPolicy(ctx context.Context, name string, days int) error {
+	if err := checkGroupName(name); err != nil {
+		return err
+	}
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		g, err := getGroup(ctx, tx, name)
 		if err != nil {
 			return err
 		}
 		g.RetentionDays = days
-		b, _ := json.Marshal(g)
-		return tx.Put(ctx, kindGroup, name, b)
+		return putGroup(ctx, tx, g)
 	})
 }
 
@@ -124,14 +205,46 @@ func getGroup(ctx context.Context, r store.Reader, name string) (Group, error) {
 	return g, json.Unmarshal(b, &g)
 }
 
+func putGroup(ctx context.Context, w store.Writer, g Group) error {
+	b, _ := json.Marshal(g)
+	return w.Put(ctx, kindGroup, g.Name, b)
+}
+
+func getStream(ctx context.Context, r store.Reader, group, name string) (Stream, error) {
+	var st Stream
+	b, err := r.Get(ctx, kindStream, streamKey(group, name))
+	if errors.Is(err, store.ErrNotFound) {
+		return st, awserr.New(ResourceNotFound, "The specified log stream does not exist.")
+	}
+	if err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal(b, &st)
+}
+
+func putStream(ctx context.Context, w store.Writer, st Stream) error {
+	b, _ := json.Marshal(st)
+	return w.Put(ctx, kindStream, streamKey(st.Group, st.Name), b)
+}
+
 // GetLogGroup returns one group.
 func (s *Service) GetLogGroup(ctx context.Context, name string) (Group, error) {
+	if err := s.Flush(ctx); err != nil {
+		return Group{}, err
+	}
 	return getGroup(ctx, s.st, name)
 }
 
-// DeleteLogGroup removes a group with its streams. Events stay in the
-// append-only stream storage but are unreachable once their stream is gone.
+// DeleteLogGroup removes a group with its streams and their events.
 func (s *Service) DeleteLogGroup(ctx context.Context, name string) error {
+	if err := checkGroupName(name); err != nil {
+		return err
+	}
+	if err := s.Flush(ctx); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		if _, err := getGroup(ctx, tx, name); err != nil {
 			return err
@@ -141,6 +254,13 @@ func (s *Service) DeleteLogGroup(ctx context.Context, name string) error {
 			return err
 		}
 		for _, it := range streams {
+			var st Stream
+			if err := json.Unmarshal(it.Value, &st); err != nil {
+				return err
+			}
+			if err := tx.Trim(ctx, streamName(st.Group, st.Name), math.MaxInt64); err != nil {
+				return err
+			}
 			if err := tx.Delete(ctx, kindStream, it.Key); err != nil {
 				return err
 			}
@@ -151,6 +271,9 @@ func (s *Service) DeleteLogGroup(ctx context.Context, name string) error {
 
 // DescribeLogGroups lists groups whose name starts with prefix.
 func (s *Service) DescribeLogGroups(ctx context.Context, prefix string) ([]Group, error) {
+	if err := s.Flush(ctx); err != nil {
+		return nil, err
+	}
 	items, err := s.st.List(ctx, kindGroup, prefix)
 	if err != nil {
 		return nil, err
@@ -170,15 +293,14 @@ func streamKey(group, stream string) string { return group + "\x00" + stream }
 
 // CreateLogStream creates a stream in an existing group.
 func (s *Service) CreateLogStream(ctx context.Context, group, name string) error {
-	if name == "" || strings.ContainsAny(name, ":*") {
-		return awserr.New(InvalidParameter, "1 validation error detected: Value '%s' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*", name)
+	if err := checkNames(group, name); err != nil {
+		return err
 	}
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		if _, err := getGroup(ctx, tx, group); err != nil {
 			return err
 		}
-		st := Stream{Group: group, Name: name, CreationTime: s.now(),
-			ARN: "arn:aws:logs:" + s.region + ":" + s.account + ":log-group:" + group + ":log-stream:" + name}
+		st := Stream{Group: group, Name: name, CreationTime: s.o.Now(), ARN: s.streamARN(group, name)}
 		b, _ := json.Marshal(st)
 		err := tx.Create(ctx, kindStream, streamKey(group, name), b)
 		if errors.Is(err, store.ErrConflict) {
@@ -191,6 +313,12 @@ func (s *Service) CreateLogStream(ctx context.Context, group, name string) error
 // DescribeLogStreams lists a group's streams whose name starts with prefix,
 // ordered by name, or by last event time (newest first) when byTime is set.
 func (s *Service) DescribeLogStreams(ctx context.Context, group, prefix string, byTime bool) ([]Stream, error) {
+	if err := checkGroupName(group); err != nil {
+		return nil, err
+	}
+	if err := s.Flush(ctx); err != nil {
+		return nil, err
+	}
 	if _, err := getGroup(ctx, s.st, group); err != nil {
 		return nil, err
 	}

@@ -18,7 +18,9 @@ func newService(t *testing.T) *Service {
 	}
 	t.Cleanup(func() { st.Close() })
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	return New(st, "us-east-1", "000000000000", func() time.Time { return now })
+	s := New(st, Options{Region: "us-east-1", AccountID: "000000000000", Now: func() time.Time { return now }})
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return s
 }
 
 func TestGroupsAndStreams(t *testing.T) {

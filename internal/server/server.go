@@ -56,6 +56,11 @@ type Config struct {
 	// Conn bounds connections; zero fields take AWS-like defaults
 	// (connlimit.go).
 	Conn ConnLimits
+	// LogsMaxEvents and LogsMaxBytes cap each log group: past either, its
+	// oldest events are dropped. Zero: 100,000 events, 64 MiB; negative:
+	// no cap.
+	LogsMaxEvents int64
+	LogsMaxBytes  int64
 	// IAMMode is enforce (the zero value) or audit, for all or some
 	// principals: denials are recorded and logged but served.
 	IAMMode audit.Mode
@@ -179,7 +184,8 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.IAM = iam.New(s.st, sealer, iam.Options{AccountID: cfg.AccountID, Now: cfg.Now, ValidatePolicy: validatePolicy,
 		ValidateTrustPolicy: validateTrustPolicy})
 	s.S3 = s3.New(s.st, cfg.Region, cfg.Now)
-	s.Logs = logs.New(s.st, cfg.Region, cfg.AccountID, cfg.Now)
+	s.Logs = logs.New(s.st, logs.Options{Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
+		Logger: s.log.With("component", "logs"), MaxEventsPerGroup: cfg.LogsMaxEvents, MaxBytesPerGroup: cfg.LogsMaxBytes})
 	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
@@ -342,7 +348,8 @@ func (s *Server) Serve() error {
 	return nil
 }
 
-// Shutdown drains HTTP, stops function processes, then closes the store.
+// Shutdown drains HTTP, stops function processes, stores the log events
+// they left queued, then closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	s.mu.Lock()
@@ -351,6 +358,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if srv != nil {
 		errs = append(errs, srv.Shutdown(ctx))
 	}
-	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.audit.Close(ctx), s.st.Close())
+	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.Logs.Close(ctx), s.audit.Close(ctx), s.st.Close())
 	return errors.Join(errs...)
 }

@@ -33,10 +33,20 @@ type Writer interface {
 	Delete(ctx context.Context, kind, key string) error
 }
 
+// Appender writes append-only sequences (log events, stack events). Append
+// adds values to stream in order and returns the sequence number of the
+// last, numbers increasing per stream; Trim drops the records of stream
+// numbered through and below (retention), keeping the numbering.
+type Appender interface {
+	Append(ctx context.Context, stream string, values ...[]byte) (int64, error)
+	Trim(ctx context.Context, stream string, through int64) error
+}
+
 // Tx is a transaction: all of its writes land together or none do.
 type Tx interface {
 	Reader
 	Writer
+	Appender
 }
 
 // Store is a durable record store shared by every domain package.
@@ -46,9 +56,8 @@ type Store interface {
 	// Update runs fn in a serializable read-write transaction. If fn returns an
 	// error, nothing it wrote is kept and the error is returned.
 	Update(ctx context.Context, fn func(tx Tx) error) error
-	// Append adds a record to an append-only sequence (log events, stack
-	// events) and returns its sequence number, increasing per stream.
-	Append(ctx context.Context, stream string, value []byte) (int64, error)
+	// Append and Trim, each in a transaction of its own.
+	Appender
 	// Range returns up to limit records of stream with sequence > after, in order.
 	Range(ctx context.Context, stream string, after int64, limit int) ([]Record, error)
 	Close() error

@@ -1,8 +1,8 @@
 package logsapi
 
 import (
+	"context"
 	"testing"
-	"time"
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -23,8 +23,9 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{}
-	e.Env = cptest.New(t, "logs", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
-		e.logs = logs.New(st, cptest.Region, acct, time.Now)
+	e.Env = cptest.New(t, "logs", func(tb testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
+		e.logs = logs.New(st, logs.Options{Region: cptest.Region, AccountID: acct})
+		tb.Cleanup(func() { e.logs.Close(context.Background()) })
 		h := New(Options{Logs: e.logs, Authz: a,
 			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
 		return controlplane.Mount{Protocol: awserr.JSON, Handler: h}

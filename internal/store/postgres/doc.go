@@ -6,6 +6,9 @@
 // write takes one transaction-scoped advisory lock, so writers from all
 // replicas are serialized, as SQLite's single writer is: an Update's reads
 // and writes are then serializable under READ COMMITTED without retry loops.
+// Statements are prepared once per connection and reused: pgx's default
+// query mode caches them by SQL text (QueryExecModeCacheStatement), and the
+// pool keeps its 8 connections open, so SQL is not re-parsed per call.
 // Keys use the "C" collation so List orders by bytes, as the contract says.
 // Keys and kinds are text, so they must be valid UTF-8 without NUL bytes.
 //

@@ -155,20 +155,40 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	return s.write(ctx, func(tx pgx.Tx) error { return fn(&txn{q: tx}) })
 }
 
-// Append adds value to stream and returns its sequence number (1, 2, ...).
-func (s *Store) Append(ctx context.Context, stream string, value []byte) (seq int64, err error) {
+// Append adds values to stream in one transaction and returns the
+// sequence number (1, 2, ...) of the last.
+func (s *Store) Append(ctx context.Context, stream string, values ...[]byte) (seq int64, err error) {
 	err = s.write(ctx, func(tx pgx.Tx) error {
-		row := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM records WHERE stream = $1`, stream)
-		if err := row.Scan(&seq); err != nil {
-			return fmt.Errorf("postgres: append: %w", err)
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO records (stream, seq, value) VALUES ($1, $2, $3)`, stream, seq, nonNil(value))
-		if err != nil {
-			return fmt.Errorf("postgres: append: %w", err)
-		}
-		return nil
+		seq, err = appendRecords(ctx, tx, stream, values)
+		return err
 	})
 	return seq, err
+}
+
+// Trim drops the records of stream numbered through and below.
+func (s *Store) Trim(ctx context.Context, stream string, through int64) error {
+	return s.write(ctx, func(tx pgx.Tx) error { return trim(ctx, tx, stream, through) })
+}
+
+func appendRecords(ctx context.Context, q querier, stream string, values [][]byte) (int64, error) {
+	var seq int64
+	row := q.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM records WHERE stream = $1`, stream)
+	if err := row.Scan(&seq); err != nil {
+		return 0, fmt.Errorf("postgres: append: %w", err)
+	}
+	for i, v := range values {
+		if _, err := q.Exec(ctx, `INSERT INTO records (stream, seq, value) VALUES ($1, $2, $3)`, stream, seq+int64(i), nonNil(v)); err != nil {
+			return 0, fmt.Errorf("postgres: append: %w", err)
+		}
+	}
+	return seq + int64(len(values)) - 1, nil
+}
+
+func trim(ctx context.Context, q querier, stream string, through int64) error {
+	if _, err := q.Exec(ctx, `DELETE FROM records WHERE stream = $1 AND seq <= $2`, stream, through); err != nil {
+		return fmt.Errorf("postgres: trim: %w", err)
+	}
+	return nil
 }
 
 // Range returns up to limit records of stream after seq, in order; limit <= 0
@@ -216,6 +236,14 @@ func (t *txn) Create(ctx context.Context, kind, key string, value []byte) error 
 }
 
 func (t *txn) Delete(ctx context.Context, kind, key string) error { return del(ctx, t.q, kind, key) }
+
+func (t *txn) Append(ctx context.Context, stream string, values ...[]byte) (int64, error) {
+	return appendRecords(ctx, t.q, stream, values)
+}
+
+func (t *txn) Trim(ctx context.Context, stream string, through int64) error {
+	return trim(ctx, t.q, stream, through)
+}
 
 func get(ctx context.Context, q querier, kind, key string) ([]byte, error) {
 	var v []byte

@@ -98,7 +98,12 @@ func (m *memStore) Update(_ context.Context, fn func(store.Tx) error) error {
 	return m.do(func(t *memTx) error { return fn(t) })
 }
 
-func (m *memStore) Append(context.Context, string, []byte) (int64, error) { return 0, nil }
+func (m *memStore) Append(context.Context, string, ...[]byte) (int64, error) { return 0, nil }
+func (m *memStore) Trim(context.Context, string, int64) error                { return nil }
+
+// The stage snapshot never appends: a memTx's records are no-ops too.
+func (t *memTx) Append(context.Context, string, ...[]byte) (int64, error) { return 0, nil }
+func (t *memTx) Trim(context.Context, string, int64) error                { return nil }
 func (m *memStore) Range(context.Context, string, int64, int) ([]store.Record, error) {
 	return nil, nil
 }

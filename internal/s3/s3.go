@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -45,6 +46,9 @@ type Object struct {
 	LastModified time.Time         `json:"lastModified"`
 	ContentType  string            `json:"contentType,omitempty"`
 	Metadata     map[string]string `json:"metadata,omitempty"`
+	// Segments hold the data (chunks.go); none: one kindData record, as
+	// objects stored before chunking have.
+	Segments []Segment `json:"segments,omitempty"`
 }
 
 // Service stores buckets and objects.
@@ -133,20 +137,17 @@ func (s *Service) PutObjectETag(ctx context.Context, bucket, key string, data []
 	if err := ValidateKey(key); err != nil {
 		return Object{}, err
 	}
-	o := Object{Bucket: bucket, Key: key, Size: int64(len(data)), ETag: etag,
-		LastModified: s.now().UTC().Truncate(time.Second), ContentType: contentType, Metadata: meta}
-	err := s.st.Update(ctx, func(tx store.Tx) error {
-		if _, err := tx.Get(ctx, kindBucket, bucket); errors.Is(err, store.ErrNotFound) {
-			return awserr.New(NoSuchBucket, "The specified bucket does not exist")
-		} else if err != nil {
-			return err
-		}
-		mb, _ := json.Marshal(o)
-		if err := tx.Put(ctx, kindMeta, bucket+"/"+key, mb); err != nil {
-			return err
-		}
-		return tx.Put(ctx, kindData, bucket+"/"+key, data)
-	})
+	if _, err := s.HeadBucket(ctx, bucket); err != nil {
+		return Object{}, err
+	}
+	seg, _, err := s.Stage(ctx, bytes.NewReader(data))
+	if err != nil {
+		return Object{}, err
+	}
+	o, err := s.Commit(ctx, bucket, key, []Segment{seg}, etag, contentType, meta)
+	if err != nil {
+		s.Drop(context.WithoutCancel(ctx), seg)
+	}
 	return o, err
 }
 
@@ -166,17 +167,19 @@ func (s *Service) HeadObject(ctx context.Context, bucket, key string) (Object, e
 	return o, json.Unmarshal(v, &o)
 }
 
-// GetObject returns an object's metadata and content.
+// GetObject returns an object's metadata and content, read into memory
+// (templates, includes, function code); ReadObject streams.
 func (s *Service) GetObject(ctx context.Context, bucket, key string) (Object, []byte, error) {
 	o, err := s.HeadObject(ctx, bucket, key)
 	if err != nil {
 		return o, nil, err
 	}
-	data, err := s.st.Get(ctx, kindData, bucket+"/"+key)
-	if errors.Is(err, store.ErrNotFound) {
-		return o, nil, awserr.New(NoSuchKey, "The specified key does not exist.")
+	var buf bytes.Buffer
+	buf.Grow(int(o.Size))
+	if err := s.ReadObject(ctx, o, 0, -1, &buf); err != nil {
+		return o, nil, err
 	}
-	return o, data, err
+	return o, buf.Bytes(), nil
 }
 
 // DeleteObject removes an object; deleting a missing key succeeds, as in S3.
@@ -185,10 +188,11 @@ func (s *Service) DeleteObject(ctx context.Context, bucket, key string) error {
 		return err
 	}
 	return s.st.Update(ctx, func(tx store.Tx) error {
-		for _, k := range []string{kindMeta, kindData} {
-			if err := tx.Delete(ctx, k, bucket+"/"+key); err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
+		if err := deleteData(ctx, tx, bucket, key); err != nil {
+			return err
+		}
+		if err := tx.Delete(ctx, kindMeta, bucket+"/"+key); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
 		}
 		return nil
 	})

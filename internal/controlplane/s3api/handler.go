@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -30,6 +31,12 @@ type Objects interface {
 	GetObject(ctx context.Context, bucket, key string) (s3.Object, []byte, error)
 	DeleteObject(ctx context.Context, bucket, key string) error
 	ListObjects(ctx context.Context, bucket, prefix string) ([]s3.Object, error)
+	// Stage, Commit, Drop and ReadObject stream object data through the
+	// store a chunk at a time.
+	Stage(ctx context.Context, r io.Reader) (s3.Segment, [md5.Size]byte, error)
+	Commit(ctx context.Context, bucket, key string, segs []s3.Segment, etag, contentType string, meta map[string]string) (s3.Object, error)
+	Drop(ctx context.Context, segs ...s3.Segment) error
+	ReadObject(ctx context.Context, o s3.Object, off, n int64, w io.Writer) error
 }
 
 var _ Objects = (*s3.Service)(nil)
@@ -51,10 +58,6 @@ type Handler struct {
 	uploads *uploads
 	owner   owner
 }
-
-// maxObject bounds an object held in memory (a PutObject body or a
-// completed multipart upload).
-const maxObject = 512 << 20
 
 // New returns a Handler.
 func New(o Options) *Handler {
@@ -113,13 +116,8 @@ func (c *call) wrapBody() error {
 	return nil
 }
 
-// readBody reads the request payload, mapping signature failures found
-// while reading (chunk signatures, x-amz-content-sha256) to S3's codes.
-func (c *call) readBody(limit int64) ([]byte, error) {
-	return c.readBodyAs(limit, entityTooLarge)
-}
-
-// readBodyAs is readBody answering tooLarge past limit.
+// readBodyAs reads a (small, XML) request payload, answering tooLarge
+// past limit.
 func (c *call) readBodyAs(limit int64, tooLarge func() *awserr.Error) ([]byte, error) {
 	if c.r.Body == nil {
 		return nil, nil

@@ -1,13 +1,14 @@
 package s3api
 
 import (
-	"bytes"
+	"context"
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/s3"
 )
 
 // minPartSize is S3's minimum size of every part but the last.
@@ -35,9 +37,11 @@ type upload struct {
 	parts           map[int]part
 }
 
+// part is an uploaded part: its data is staged in the store (s3.Stage),
+// not held here, so that 10,000 parts of 5 GiB cost no memory.
 type part struct {
 	etag     string
-	data     []byte
+	seg      s3.Segment
 	modified time.Time
 }
 
@@ -99,23 +103,27 @@ func (c *call) uploadPart() error {
 	if err != nil {
 		return err
 	}
-	data, err := c.readBody(maxObject)
+	seg, sum, err := c.stageBody()
 	if err != nil {
 		return err
 	}
-	if err := checkMD5(c.r.Header.Get("Content-MD5"), data); err != nil {
-		return err
-	}
-	sum := md5.Sum(data)
-	p := part{etag: `"` + hex.EncodeToString(sum[:]) + `"`, data: data, modified: c.h.o.Now().UTC()}
+	p := part{etag: `"` + hex.EncodeToString(sum[:]) + `"`, seg: seg, modified: c.h.o.Now().UTC()}
 	c.h.uploads.mu.Lock()
 	u, err := c.h.uploads.get(c.t) // aborted meanwhile?
+	var replaced *part
 	if err == nil {
+		if old, ok := u.parts[n]; ok {
+			replaced = &old
+		}
 		u.parts[n] = p
 	}
 	c.h.uploads.mu.Unlock()
 	if err != nil {
+		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
 		return err
+	}
+	if replaced != nil {
+		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), replaced.seg)
 	}
 	c.ok().Set("ETag", p.etag)
 	return c.empty(http.StatusOK)
@@ -135,6 +143,7 @@ func (c *call) abortUpload() error {
 	if err != nil {
 		return err
 	}
+	c.h.o.Objects.Drop(c.ctx, u.segments(nil)...)
 	return c.empty(http.StatusNoContent)
 }
 
@@ -167,32 +176,36 @@ func (c *call) completeUpload() error {
 	}
 	c.h.uploads.mu.Lock()
 	u, err := c.h.uploads.get(c.t)
-	var data []byte
+	var segs []s3.Segment
 	var etag string
 	if err == nil {
-		data, etag, err = assemble(u, req)
+		segs, etag, err = assemble(u, req)
 	}
 	c.h.uploads.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	o, err := c.h.o.Objects.PutObjectETag(c.ctx, u.bucket, u.key, data, u.contentType, u.meta, etag)
+	o, err := c.h.o.Objects.Commit(c.ctx, u.bucket, u.key, segs, etag, u.contentType, u.meta)
 	if err != nil {
 		return err
 	}
 	c.h.uploads.mu.Lock()
 	delete(c.h.uploads.m, u.id)
+	unused := u.segments(segs)
 	c.h.uploads.mu.Unlock()
+	// Parts uploaded but not listed are not part of the object.
+	c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), unused...)
 	loc := "http://" + c.r.Host + "/" + u.bucket + "/" + u.key
 	return c.writeXML(http.StatusOK, completeResult{NS: s3NS, Location: loc, Bucket: u.bucket, Key: u.key, ETag: o.ETag})
 }
 
-// assemble checks the part list against the uploaded parts and joins them.
-func assemble(u *upload, req completeRequest) ([]byte, string, error) {
+// assemble checks the part list against the uploaded parts and returns
+// their segments in order with the multipart ETag.
+func assemble(u *upload, req completeRequest) ([]s3.Segment, string, error) {
 	if len(req.Parts) == 0 {
 		return nil, "", awserr.New(MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
 	}
-	var buf bytes.Buffer
+	var segs []s3.Segment
 	var sums []byte
 	for i, rp := range req.Parts {
 		if i > 0 && rp.PartNumber <= req.Parts[i-1].PartNumber {
@@ -202,18 +215,27 @@ func assemble(u *upload, req completeRequest) ([]byte, string, error) {
 		if !ok || strings.Trim(rp.ETag, `"`) != strings.Trim(p.etag, `"`) {
 			return nil, "", awserr.New(InvalidPart, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")
 		}
-		if i < len(req.Parts)-1 && len(p.data) < minPartSize {
+		if i < len(req.Parts)-1 && p.seg.Size < minPartSize {
 			return nil, "", awserr.New(EntityTooSmall, "Your proposed upload is smaller than the minimum allowed object size.")
 		}
-		if buf.Len()+len(p.data) > maxObject {
-			return nil, "", awserr.New(EntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
-		}
-		buf.Write(p.data)
+		segs = append(segs, p.seg)
 		raw, _ := hex.DecodeString(strings.Trim(p.etag, `"`))
 		sums = append(sums, raw...)
 	}
 	sum := md5.Sum(sums)
-	return buf.Bytes(), `"` + hex.EncodeToString(sum[:]) + "-" + strconv.Itoa(len(req.Parts)) + `"`, nil
+	return segs, `"` + hex.EncodeToString(sum[:]) + "-" + strconv.Itoa(len(req.Parts)) + `"`, nil
+}
+
+// segments returns the upload's part segments not in keep. The caller
+// holds the uploads lock.
+func (u *upload) segments(keep []s3.Segment) []s3.Segment {
+	var out []s3.Segment
+	for _, p := range u.parts {
+		if !slices.ContainsFunc(keep, func(k s3.Segment) bool { return k.ID == p.seg.ID }) {
+			out = append(out, p.seg)
+		}
+	}
+	return out
 }
 
 type listPartsResult struct {
@@ -236,7 +258,7 @@ type partEntry struct {
 	PartNumber   int    `xml:"PartNumber"`
 	LastModified string `xml:"LastModified"`
 	ETag         string `xml:"ETag"`
-	Size         int    `xml:"Size"`
+	Size         int64  `xml:"Size"`
 }
 
 // listParts is ListParts: s3:ListMultipartUploadParts.
@@ -268,7 +290,7 @@ func (c *call) listParts() error {
 				break
 			}
 			p := u.parts[n]
-			res.Parts = append(res.Parts, partEntry{PartNumber: n, LastModified: iso(p.modified), ETag: p.etag, Size: len(p.data)})
+			res.Parts = append(res.Parts, partEntry{PartNumber: n, LastModified: iso(p.modified), ETag: p.etag, Size: p.seg.Size})
 			res.NextPartNumberMarker = n
 		}
 	}

@@ -1,8 +1,11 @@
 package s3api
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/hex"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,30 +29,43 @@ func (c *call) putObject() error {
 	if err := c.authorize("s3:PutObject", objectARN(c.t.bucket, c.t.key)); err != nil {
 		return err
 	}
-	data, err := c.readBody(maxObject)
+	if err := s3.ValidateKey(c.t.key); err != nil {
+		return err
+	}
+	if _, err := c.h.o.Objects.HeadBucket(c.ctx, c.t.bucket); err != nil {
+		return err
+	}
+	seg, sum, err := c.stageBody()
 	if err != nil {
 		return err
 	}
-	if err := checkMD5(c.r.Header.Get("Content-MD5"), data); err != nil {
-		return err
-	}
-	o, err := c.h.o.Objects.PutObject(c.ctx, c.t.bucket, c.t.key, data, contentType(c.r.Header), userMetadata(c.r.Header))
+	o, err := c.h.o.Objects.Commit(c.ctx, c.t.bucket, c.t.key, []s3.Segment{seg}, `"`+hex.EncodeToString(sum[:])+`"`,
+		contentType(c.r.Header), userMetadata(c.r.Header))
 	if err != nil {
+		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
 		return err
 	}
 	c.ok().Set("ETag", o.ETag)
 	return c.empty(http.StatusOK)
 }
 
-func checkMD5(claimed string, data []byte) error {
-	if claimed == "" {
-		return nil
+// stageBody streams the request body into the store (hashing it on the
+// way: MD5 for the ETag and Content-MD5, SHA-256 or chunk signatures by the
+// sigv4 reader) and checks Content-MD5; nothing is kept when a check fails.
+func (c *call) stageBody() (s3.Segment, [md5.Size]byte, error) {
+	body := c.r.Body
+	if body == nil {
+		body = http.NoBody
 	}
-	sum := md5.Sum(data)
-	if claimed != base64.StdEncoding.EncodeToString(sum[:]) {
-		return awserr.New(BadDigest, "The Content-MD5 you specified did not match what we received.")
+	seg, sum, err := c.h.o.Objects.Stage(c.ctx, body)
+	if err != nil {
+		return s3.Segment{}, sum, bodyError(err)
 	}
-	return nil
+	if claimed := c.r.Header.Get("Content-MD5"); claimed != "" && claimed != base64.StdEncoding.EncodeToString(sum[:]) {
+		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
+		return s3.Segment{}, sum, awserr.New(BadDigest, "The Content-MD5 you specified did not match what we received.")
+	}
+	return seg, sum, nil
 }
 
 func contentType(h http.Header) string {
@@ -112,27 +128,32 @@ func (c *call) getObject() error {
 	if err := c.authorize("s3:GetObject", objectARN(c.t.bucket, c.t.key)); err != nil {
 		return err
 	}
-	o, data, err := c.h.o.Objects.GetObject(c.ctx, c.t.bucket, c.t.key)
+	o, err := c.h.o.Objects.HeadObject(c.ctx, c.t.bucket, c.t.key)
 	if err != nil {
 		return err
 	}
 	status := http.StatusOK
+	first, n := int64(0), o.Size
 	if spec := c.r.Header.Get("Range"); spec != "" {
-		first, last, ok, err := parseRange(spec, int64(len(data)))
+		f, last, ok, err := parseRange(spec, o.Size)
 		if err != nil {
 			return err
 		}
 		if ok {
-			c.ok().Set("Content-Range", "bytes "+strconv.FormatInt(first, 10)+"-"+strconv.FormatInt(last, 10)+
-				"/"+strconv.Itoa(len(data)))
-			data = data[first : last+1]
+			c.ok().Set("Content-Range", "bytes "+strconv.FormatInt(f, 10)+"-"+strconv.FormatInt(last, 10)+
+				"/"+strconv.FormatInt(o.Size, 10))
+			first, n = f, last-f+1
 			status = http.StatusPartialContent
 		}
 	}
 	h := c.objectHeaders(o)
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Length", strconv.FormatInt(n, 10))
 	c.w.WriteHeader(status)
-	_, _ = c.w.Write(data)
+	// Streamed a chunk at a time. Past the headers a failure can only cut
+	// the body short, which the client sees against Content-Length.
+	if err := c.h.o.Objects.ReadObject(c.ctx, o, first, n, c.w); err != nil {
+		c.h.log.Warn("get object: body cut short", "request_id", c.reqID, "err", err)
+	}
 	return nil
 }
 
@@ -236,16 +257,28 @@ func (c *call) copyObject() error {
 	if srcBucket == c.t.bucket && srcKey == c.t.key && !replace {
 		return awserr.New(InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	src, data, err := c.h.o.Objects.GetObject(c.ctx, srcBucket, srcKey)
+	src, err := c.h.o.Objects.HeadObject(c.ctx, srcBucket, srcKey)
 	if err != nil {
+		return err
+	}
+	if _, err := c.h.o.Objects.HeadBucket(c.ctx, c.t.bucket); err != nil {
 		return err
 	}
 	ct, meta := src.ContentType, src.Metadata
 	if replace {
 		ct, meta = contentType(c.r.Header), userMetadata(c.r.Header)
 	}
-	o, err := c.h.o.Objects.PutObject(c.ctx, c.t.bucket, c.t.key, data, ct, meta)
+	// Copied through a pipe, a chunk at a time.
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(c.h.o.Objects.ReadObject(c.ctx, src, 0, -1, pw)) }()
+	seg, sum, err := c.h.o.Objects.Stage(c.ctx, pr)
+	pr.Close()
 	if err != nil {
+		return err
+	}
+	o, err := c.h.o.Objects.Commit(c.ctx, c.t.bucket, c.t.key, []s3.Segment{seg}, `"`+hex.EncodeToString(sum[:])+`"`, ct, meta)
+	if err != nil {
+		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
 		return err
 	}
 	return c.writeXML(http.StatusOK, copyObjectResult{NS: s3NS, LastModified: iso(o.LastModified), ETag: o.ETag})

@@ -57,11 +57,7 @@ region=$AWS_REGION
 
 patterns=("$@")
 if [ ${#patterns[@]} -eq 0 ]; then
-	for d in "$corpus"/*/; do
-		d=${d%/}
-		[ -f "$d/template.yaml" ] || continue
-		python3 "$helper" select "$d/template.yaml" 2>/dev/null && patterns+=("$(basename "$d")")
-	done
+	mapfile -t patterns < <(python3 "$helper" select-all "$corpus")
 fi
 
 # cause reduces an error text to a short class, so that equal causes count

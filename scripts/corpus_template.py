@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """corpus_template.py reads one SAM template for scripts/corpus.sh.
 
+  corpus_template.py select-all DIR    the pattern folders of DIR that select
   corpus_template.py select TEMPLATE   exit 0 when the template is a corpus
                                        pattern: SAM, a Python or Node.js
                                        function, an API Gateway REST or HTTP
@@ -192,6 +193,18 @@ def routes(t, tdir):
 
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
+    if cmd == "select-all":
+        # One process for the whole corpus: pattern folders whose
+        # template.yaml is selected, one name a line.
+        for d in sorted(os.listdir(path)):
+            t = os.path.join(path, d, "template.yaml")
+            if os.path.isfile(t):
+                try:
+                    if select(load(t)):
+                        print(d)
+                except Exception:
+                    pass
+        return 0
     try:
         t = load(path)
     except Exception as e:  # a template PyYAML cannot read is reported, not counted

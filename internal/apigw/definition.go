@@ -139,6 +139,11 @@ func newSpec(doc map[string]any) (*spec, error) {
 	oa, hasOpenAPI := doc["openapi"]
 	switch {
 	case hasSwagger && !hasOpenAPI:
+		// "swagger: 2.0" in a YAML template is a number once CloudFormation
+		// has it; API Gateway imports it as the string.
+		if f, isNum := sw.(float64); isNum && f == 2 {
+			sw = "2.0"
+		}
 		if fmt.Sprint(sw) != "2.0" {
 			return nil, badRequest(msgInvalidInput)
 		}

@@ -62,6 +62,10 @@ type Template struct {
 	// nodes counts converted nodes, so that aliases cannot blow a small
 	// document up into a huge tree ("billion laughs").
 	nodes int
+	// lastKeyWins keeps the last value of a repeated mapping key (recording
+	// its path in dups) instead of refusing the template.
+	lastKeyWins bool
+	dups        []string
 }
 
 // maxNodes bounds the expanded tree: generous for real templates
@@ -91,7 +95,23 @@ func (t *Template) Errorf(path []string, format string, args ...any) *Error {
 
 // Parse reads a template in YAML (with short-form intrinsic tags) or JSON.
 func Parse(file string, data []byte) (*Template, error) {
-	t, v, err := parseNode(file, data, true)
+	return parseTemplate(file, data, false)
+}
+
+// ParseLastKeyWins reads a template as the SAM CLI does (PyYAML's loader): a
+// key repeated in one mapping keeps its last value instead of failing. dups
+// lists the paths of the repeated keys, so that a client can tell the user
+// and send the template re-serialized (CloudFormation itself refuses them).
+func ParseLastKeyWins(file string, data []byte) (t *Template, dups []string, err error) {
+	t, err = parseTemplate(file, data, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, t.dups, nil
+}
+
+func parseTemplate(file string, data []byte, lastKeyWins bool) (*Template, error) {
+	t, v, err := parseNodeWith(file, data, true, lastKeyWins)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +127,11 @@ func Parse(file string, data []byte) (*Template, error) {
 // tags are refused when shortTags is false: AWS::Include snippets must be
 // plain YAML or JSON.
 func parseNode(file string, data []byte, shortForms bool) (*Template, any, error) {
-	t := &Template{File: file, pos: map[string]Pos{}, noShort: !shortForms}
+	return parseNodeWith(file, data, shortForms, false)
+}
+
+func parseNodeWith(file string, data []byte, shortForms, lastKeyWins bool) (*Template, any, error) {
+	t := &Template{File: file, pos: map[string]Pos{}, noShort: !shortForms, lastKeyWins: lastKeyWins}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, &Error{Pos: Pos{File: file}, Msg: "Template format error: template is empty"}
 	}
@@ -188,7 +212,9 @@ func (t *Template) convertMap(n *yaml.Node, path []string) (any, error) {
 		}
 		name := k.Value
 		child := append(append([]string(nil), path...), name)
-		if _, dup := out[name]; dup {
+		if _, dup := out[name]; dup && t.lastKeyWins {
+			t.dups = append(t.dups, strings.Join(child, "/"))
+		} else if dup {
 			t.pos[strings.Join(child, "/")] = Pos{File: t.File, Line: k.Line, Col: k.Column}
 			return nil, &Error{Pos: Pos{File: t.File, Line: k.Line, Col: k.Column}, Path: strings.Join(child, "/"),
 				Msg: fmt.Sprintf("Template format error: duplicate key '%s'", name)}

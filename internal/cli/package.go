@@ -46,8 +46,13 @@ func packageTemplate(ctx context.Context, file string, body []byte, prefix strin
 	if err != nil {
 		return "", err
 	}
-	if out, ok := spliceEdits(string(body), t, edits); ok {
-		return out, nil
+	// A repeated key keeps its last value, as sam's YAML loader does; the
+	// template then goes re-serialized, since CloudFormation refuses repeats.
+	_, dups, _ := cfn.ParseLastKeyWins(file, body)
+	if len(dups) == 0 {
+		if out, ok := spliceEdits(string(body), t, edits); ok {
+			return out, nil
+		}
 	}
 	out, err := json.MarshalIndent(t.Root, "", "  ")
 	return string(out), err
@@ -65,7 +70,7 @@ type artifactEdit struct {
 // place; the edits let a caller rewrite the source text instead, keeping
 // its line numbers for error messages.
 func packageArtifacts(ctx context.Context, file string, body []byte, prefix string, up uploader) (*cfn.Template, []artifactEdit, error) {
-	t, err := cfn.Parse(file, body)
+	t, _, err := cfn.ParseLastKeyWins(file, body)
 	if err != nil {
 		return nil, nil, err
 	}

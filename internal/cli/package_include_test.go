@@ -72,3 +72,22 @@ Resources:
 		t.Errorf("uploaded %d objects, want the include and the folder", len(uploaded))
 	}
 }
+
+// A repeated key keeps its last value and the template goes as JSON, as sam
+// deploy sends its re-serialized template.
+func TestPackageTemplateRepeatedKey(t *testing.T) {
+	dir := t.TempDir()
+	tmpl := filepath.Join(dir, "template.yaml")
+	body := []byte("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: a\n      QueueName: b\n")
+	out, err := packageTemplate(context.Background(), tmpl, body, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := cfn.Parse("out", []byte(out))
+	if err != nil {
+		t.Fatalf("the server would refuse it: %v\n%s", err, out)
+	}
+	if got := parsed.Root["Resources"].(map[string]any)["Q"].(map[string]any)["Properties"].(map[string]any)["QueueName"]; got != "b" {
+		t.Errorf("QueueName = %v, want the last value", got)
+	}
+}

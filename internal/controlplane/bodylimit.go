@@ -20,10 +20,12 @@ type BodyLimit struct {
 	Status int
 }
 
-// defaultMountBody bounds mounts that name no limit: API Gateway's largest
-// control-plane input is an imported OpenAPI definition, at most 6 MB
+// defaultMountBody bounds mounts that name no limit (API Gateway's control
+// plane): its largest input is an imported OpenAPI definition, at most 6 MB
 // ("API definition file size", Amazon API Gateway quotas); 10 MiB leaves
-// room for the JSON around it.
+// room for the JSON around it. Past it the answer is API Gateway's own 413
+// text for a body over its quota ("Request Too Long", the REQUEST_TOO_LARGE
+// gateway response).
 const defaultMountBody = 10 << 20
 
 // BodyTooLarge is the error a capped body's Read returns once the client
@@ -50,7 +52,7 @@ func limitFor(m Mount, r *http.Request) BodyLimit {
 		}
 	}
 	return BodyLimit{Max: defaultMountBody, Status: http.StatusRequestEntityTooLarge,
-		Err: awserr.New("RequestEntityTooLargeException", "Request must be smaller than %d bytes", int64(defaultMountBody))}
+		Err: awserr.New("RequestEntityTooLargeException", "%s", awserr.APIGWRequestTooLongMessage)}
 }
 
 // capBody refuses a declared Content-Length over l.Max at once (nil, the

@@ -36,6 +36,8 @@ func (x *translator) translateAPI(id string, r map[string]any) ([]resource, *sam
 		dep.set("Description", "RestApi deployment id: "+sum)
 	}
 	stage.set("DeploymentId", ref(dep.id))
+	x.derive(id, "Stage", stage.id)
+	x.derive(id, "Deployment", dep.id)
 	return []resource{rest, dep, stage}, nil
 }
 
@@ -93,6 +95,9 @@ func (x *translator) restAPIBody(id string, p map[string]any, rest resource) *sa
 	rest.set("MinimumCompressionSize", p["MinimumCompressionSize"])
 	if ec := p["EndpointConfiguration"]; ec != nil {
 		setEndpointConfiguration(rest, ec)
+	}
+	if err := x.addCors(id, p, body); err != nil {
+		return err
 	}
 	var err *samError
 	if body, err = x.addAuth(id, p, body); err != nil {

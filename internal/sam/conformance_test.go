@@ -36,9 +36,6 @@ var conformanceSkips = map[string]string{
 	"globals_for_api":                                    "Lambda/Cognito authorizers not supported yet",
 	"implicit_api_with_auth_and_conditions_max":          "Lambda/Cognito authorizers not supported yet",
 	"error_api_invalid_auth":                             "22 authorizer validation errors; Lambda/Cognito authorizers not supported yet",
-	// Cors (generated OPTIONS mock integrations) not implemented yet.
-	"api_with_open_api_version":   "Cors not supported yet",
-	"api_with_open_api_version_2": "Cors not supported yet",
 	// Other resource types and event sources.
 	"managed_policies_minimal":                          "AWS::Serverless::StateMachine not supported",
 	"error_resource_policy_not_dict":                    "AWS::Serverless::StateMachine not supported (the error comes from its Api event)",

@@ -82,6 +82,9 @@ type translator struct {
 	apiDeletion map[string][]string
 	apiReplace  map[string][]string
 	hadImplicit map[string]any
+	// derived maps a SAM resource's referable properties (MyApi.Stage) to
+	// the logical IDs generated for them (see derived.go).
+	derived map[string]map[string]string
 }
 
 func newTranslator(t *cfn.Template, opts Options) *translator {
@@ -90,7 +93,7 @@ func newTranslator(t *cfn.Template, opts Options) *translator {
 	}
 	root, _ := deepCopy(t.Root).(map[string]any)
 	return &translator{
-		src: t, opts: opts, root: root, origin: map[string]string{},
+		src: t, opts: opts, root: root, origin: map[string]string{}, derived: map[string]map[string]string{},
 		apiConds:    map[string]map[string]map[string]string{},
 		apiDeletion: map[string][]string{},
 		apiReplace:  map[string][]string{},
@@ -131,6 +134,7 @@ func (x *translator) run() (map[string]any, error) {
 	if len(x.errs) > 0 {
 		return nil, x.document(x.errs...)
 	}
+	x.resolveDerivedRefs()
 	delete(x.root, "Transform")
 	return x.root, nil
 }

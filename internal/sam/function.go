@@ -58,6 +58,14 @@ func (x *translator) translateFunction(id string, r map[string]any) ([]resource,
 		}
 		fn.set("Role", getAtt(role.id, "Arn"))
 		out = append(out, role)
+	} else if isIntrinsicIf(p["Role"]) {
+		role, err := x.conditionalRole(id, fn, p, pass, tagList)
+		if err != nil {
+			return nil, err
+		}
+		if role != nil {
+			out = append(out, *role)
+		}
 	}
 	evs, err := x.functionEvents(id, r, pass)
 	if err != nil {
@@ -140,4 +148,49 @@ func parseS3URI(s string) map[string]any {
 		loc["Version"] = vs[0]
 	}
 	return loc
+}
+
+// conditionalRole handles Role: !If [cond, X, !Ref AWS::NoValue] (or the
+// other way round) as SamFunction._make_lambda_role does: the generated
+// execution role exists only where the template names none, under cond (or
+// a new NOTcond condition), and the function's Role picks one or the other.
+// An Fn::If naming a role on both sides generates nothing.
+func (x *translator) conditionalRole(id string, fn resource, p, pass map[string]any, tags []any) (*resource, *samError) {
+	resolved, _ := x.resolveParams(p["Role"]).(map[string]any)
+	items, ok := resolved["Fn::If"].([]any)
+	if !ok || len(items) != 3 {
+		return nil, resourceError(id, "Malformed 'Role' property: Fn::If requires 3 arguments.")
+	}
+	cond, then, otherwise := items[0], items[1], items[2]
+	if !isNoValue(then) && !isNoValue(otherwise) {
+		// The translator resolves the parameters in place either way.
+		fn.set("Role", resolved)
+		return nil, nil
+	}
+	role, err := x.executionRole(id, p, pass, tags)
+	if err != nil {
+		return nil, err
+	}
+	arn := getAtt(role.id, "Arn")
+	if role.attrs == nil {
+		role.attrs = map[string]any{}
+	}
+	switch {
+	case isNoValue(then) && isNoValue(otherwise):
+		fn.set("Role", arn)
+	case isNoValue(then):
+		fn.set("Role", map[string]any{"Fn::If": []any{cond, arn, otherwise}})
+		role.attrs["Condition"] = cond
+	default:
+		name := fmt.Sprint("NOT", pyStr(cond))
+		fn.set("Role", map[string]any{"Fn::If": []any{cond, then, arn}})
+		role.attrs["Condition"] = name
+		conds, _ := x.root["Conditions"].(map[string]any)
+		if conds == nil {
+			conds = map[string]any{}
+			x.root["Conditions"] = conds
+		}
+		conds[name] = map[string]any{"Fn::Not": []any{map[string]any{"Condition": cond}}}
+	}
+	return &role, nil
 }

@@ -126,8 +126,10 @@ func (x *translator) recordAPIEvent(api, path, method, cond, del, repl string) {
 
 // addAPIPath adds an empty path/method to a SAM-managed API body.
 func (x *translator) addAPIPath(fid, eid, api, path, method string) *samError {
+	// Any resource of the template will do (a plain AWS::ApiGateway::RestApi
+	// gets its permission and no swagger), except an HTTP API.
 	r, ok := x.res[api].(map[string]any)
-	if !ok || r["Type"] != typeAPI {
+	if !ok || r["Type"] == "AWS::Serverless::HttpApi" {
 		return resourceError(fid, "Event with id ["+eid+"] is invalid. RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template.")
 	}
 	p, _ := r["Properties"].(map[string]any)

@@ -35,6 +35,8 @@ type Group struct {
 	StoredBytes   int64     `json:"storedBytes"`
 	// Events counts the events kept, for the retention cap.
 	Events int64 `json:"events,omitempty"`
+	// RetentionChecked is when streams past RetentionDays were last looked for.
+	RetentionChecked time.Time `json:"retentionChecked,omitzero"`
 }
 
 // Stream is a log stream within a group.

@@ -3,10 +3,53 @@ package logs
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"sort"
+	"time"
 
 	"github.com/iamgate/iamgate/internal/store"
 )
+
+// retentionCheckEvery spaces the searches for expired streams, each of
+// which lists the group's streams.
+const retentionCheckEvery = time.Minute
+
+// expire applies the group's retention in days, as CloudWatch Logs does
+// ("events older than the retention setting are deleted automatically",
+// PutRetentionPolicy), a stream at a time: a stream whose newest event is
+// past the retention is deleted with its events; one that still has a
+// recent event waits until it has none (streams of Lambda are per
+// execution environment, so short).
+func (s *Service) expire(ctx context.Context, tx store.Tx, g *Group, written map[string]*streamBatch) error {
+	now := s.o.Now()
+	if g.RetentionDays <= 0 || now.Sub(g.RetentionChecked) < retentionCheckEvery {
+		return nil
+	}
+	g.RetentionChecked = now
+	cutoff := now.AddDate(0, 0, -g.RetentionDays)
+	items, err := tx.List(ctx, kindStream, g.Name+"\x00")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		var st Stream
+		if err := json.Unmarshal(it.Value, &st); err != nil {
+			return err
+		}
+		if written[it.Key] != nil || st.LastEventTimestamp.IsZero() || !st.LastEventTimestamp.Before(cutoff) {
+			continue
+		}
+		if err := tx.Trim(ctx, streamName(st.Group, st.Name), math.MaxInt64); err != nil {
+			return err
+		}
+		if err := tx.Delete(ctx, kindStream, it.Key); err != nil {
+			return err
+		}
+		g.Events = max(0, g.Events-st.Events)
+		g.StoredBytes = max(0, g.StoredBytes-st.StoredBytes)
+	}
+	return nil
+}
 
 // enforceCap drops a group's oldest events once it holds more than
 // MaxEventsPerGroup events or MaxBytesPerGroup bytes, down to 90% of the cap
@@ -18,6 +61,9 @@ import (
 // CloudWatch Logs keeps events per the group's retention in days; a
 // local server has a disk instead, hence a size cap (see the README).
 func (s *Service) enforceCap(ctx context.Context, tx store.Tx, g *Group, written map[string]*streamBatch) error {
+	if err := s.expire(ctx, tx, g, written); err != nil {
+		return err
+	}
 	maxEvents, maxBytes := s.o.MaxEventsPerGroup, s.o.MaxBytesPerGroup
 	if g.Events <= maxEvents && g.StoredBytes <= maxBytes {
 		return nil

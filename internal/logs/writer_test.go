@@ -296,3 +296,49 @@ func FuzzGroupName(f *testing.F) {
 		}
 	})
 }
+
+// TestRetentionDays: with a retention policy, a stream whose newest event
+// is older than the retention is deleted with its events once the group is
+// written again; a stream with a recent event stays.
+func TestRetentionDays(t *testing.T) {
+	ctx := context.Background()
+	st := openCounting(t)
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	s := newWith(t, st, Options{FlushDelay: time.Hour, Now: func() time.Time { return now }})
+	if err := s.CreateLogGroup(ctx, "/g", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutRetentionPolicy(ctx, "/g", 1); err != nil {
+		t.Fatal(err)
+	}
+	write := func(stream string, at time.Time) {
+		t.Helper()
+		if err := s.Write(ctx, "/g", stream, []Event{{Timestamp: at, Message: stream}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("old", now.Add(-30*time.Hour))
+	write("recent", now.Add(-time.Hour))
+	now = now.Add(2 * time.Minute) // past the check interval
+	write("new", now)
+	ss, err := s.DescribeLogStreams(ctx, "/g", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, x := range ss {
+		names = append(names, x.Name)
+	}
+	if diff := cmp.Diff([]string{"new", "recent"}, names); diff != "" {
+		t.Errorf("streams (-want +got):\n%s", diff)
+	}
+	if recs, _ := st.Range(ctx, streamName("/g", "old"), 0, 0); len(recs) != 0 {
+		t.Errorf("expired stream's events kept: %d", len(recs))
+	}
+	if g, _ := s.GetLogGroup(ctx, "/g"); g.Events != 2 {
+		t.Errorf("group counts %d events, want 2", g.Events)
+	}
+}

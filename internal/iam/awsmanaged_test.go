@@ -81,3 +81,38 @@ func TestVersionlessPolicies(t *testing.T) {
 	_, err = f.svc.CreatePolicy(ctx, "old", "", `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}`, "")
 	wantErr(t, err, awserr.MalformedPolicyDocument, "Policy document must be version 2012-10-17 or greater.")
 }
+
+// AWS managed policies count their attachments and boundary uses in the
+// account, as IAM's GetPolicy and ListPolicies --only-attached report them.
+func TestAWSManagedPolicyUsage(t *testing.T) {
+	f := newFixture(t, "")
+	const basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+	const ro = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	_, err := f.svc.CreateRole(ctx, "a", "/", trustLambda, "", 0, "")
+	must(t, err)
+	_, err = f.svc.CreateRole(ctx, "b", "/", trustLambda, "", 0, ro)
+	must(t, err)
+	must(t, f.svc.AttachRolePolicy(ctx, "a", basic))
+	must(t, f.svc.AttachRolePolicy(ctx, "b", basic))
+	p, err := f.svc.GetPolicy(ctx, basic)
+	must(t, err)
+	if p.AttachmentCount != 2 || p.PermissionsBoundaryUsageCount != 0 {
+		t.Errorf("basic: %d attachments, %d boundary uses; want 2, 0", p.AttachmentCount, p.PermissionsBoundaryUsageCount)
+	}
+	all, err := f.svc.ListPolicies(ctx, "AWS")
+	must(t, err)
+	used := map[string][2]int{}
+	for _, p := range all {
+		if p.AttachmentCount > 0 || p.PermissionsBoundaryUsageCount > 0 {
+			used[p.ARN] = [2]int{p.AttachmentCount, p.PermissionsBoundaryUsageCount}
+		}
+	}
+	if len(used) != 2 || used[basic] != [2]int{2, 0} || used[ro] != [2]int{0, 1} {
+		t.Errorf("used = %v", used)
+	}
+	must(t, f.svc.DetachRolePolicy(ctx, "a", basic))
+	must(t, f.svc.DetachRolePolicy(ctx, "b", basic))
+	if p, _ := f.svc.GetPolicy(ctx, basic); p.AttachmentCount != 0 {
+		t.Errorf("after detaching: %d attachments", p.AttachmentCount)
+	}
+}

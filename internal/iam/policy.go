@@ -151,7 +151,7 @@ func (s *Service) checkManagedDoc(doc string) error {
 // GetPolicy describes a customer or AWS managed policy.
 func (s *Service) GetPolicy(ctx context.Context, arn string) (ManagedPolicy, error) {
 	if p, ok := awsManaged(arn); ok {
-		return p.describe(), nil
+		return s.withAWSUse(ctx, s.st, p.describe())
 	}
 	rec, err := s.loadPolicy(ctx, s.st, arn, policyNotFound)
 	if err != nil {
@@ -167,8 +167,16 @@ func (s *Service) ListPolicies(ctx context.Context, scope string) ([]ManagedPoli
 	}
 	out := []ManagedPolicy{}
 	if scope != "Local" {
+		uses, err := s.awsUses(ctx)
+		if err != nil {
+			return nil, err
+		}
 		for _, p := range awsPolicies() {
-			out = append(out, p.describe())
+			d := p.describe()
+			if u, ok := uses[d.ARN]; ok {
+				d.AttachmentCount, d.PermissionsBoundaryUsageCount = u.Attachments, u.BoundaryUses
+			}
+			out = append(out, d)
 		}
 	}
 	if scope == "AWS" {
@@ -343,10 +351,10 @@ func (s *Service) policyForAttach(ctx context.Context, r store.Reader, arn strin
 }
 
 // countUse adjusts a customer managed policy's attachment and boundary
-// counters inside tx; AWS managed policies are not counted.
+// counters inside tx; AWS managed policies are counted in their own records.
 func (s *Service) countUse(ctx context.Context, tx store.Tx, arn string, attachments, boundaries int) error {
 	if _, ok := awsManaged(arn); ok {
-		return nil
+		return countAWSUse(ctx, tx, arn, attachments, boundaries)
 	}
 	rec, err := s.loadPolicy(ctx, tx, arn, notAttachable)
 	if awserr.Is(err, awserr.NoSuchEntity) && attachments <= 0 && boundaries <= 0 {

@@ -29,3 +29,36 @@ func TestParseLastKeyWins(t *testing.T) {
 		t.Errorf("dups without repeats: %v", dups)
 	}
 }
+
+// FuzzParseLastKeyWins checks the lenient reading against the strict one:
+// never a panic; where Parse accepts, the same tree and no repeats; where
+// it refuses only for a repeated key, the lenient one reports the repeat.
+func FuzzParseLastKeyWins(f *testing.F) {
+	for _, s := range []string{
+		"A: 1\nA: 2\n",
+		"Resources:\n  R:\n    Type: X\n    Type: Y\n",
+		"A: {B: 1, B: 2}\nA: 3\n",
+		"A: &x {B: 1}\nC: *x\n",
+		`{"a": 1, "a": 2}`,
+		"A: !Sub x\n",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		strict, serr := Parse("f.yaml", data)
+		lenient, dups, lerr := ParseLastKeyWins("f.yaml", data)
+		if serr == nil {
+			if lerr != nil || len(dups) != 0 {
+				t.Fatalf("lenient refused what strict accepts: %v %v", lerr, dups)
+			}
+			if d := cmp.Diff(strict.Root, lenient.Root); d != "" {
+				t.Fatalf("trees differ:\n%s", d)
+			}
+			return
+		}
+		if lerr == nil && len(dups) == 0 {
+			t.Fatalf("strict refused (%v), lenient accepted without a repeat", serr)
+		}
+	})
+}

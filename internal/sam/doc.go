@@ -5,7 +5,11 @@
 //
 // It owns AWS::Serverless::Function (with its execution role, policies and Api
 // events), AWS::Serverless::Api (RestApi, Deployment, Stage, AWS_IAM auth,
-// resource policies), the implicit ServerlessRestApi, and the Globals section.
+// resource policies, Cors), the implicit ServerlessRestApi, and the Globals
+// section; SAM policy templates (the translator's own policy_templates.json,
+// see policy_templates.SOURCE.md), AWS managed policy names (the
+// internal/iam/awspolicy catalog), conditional roles, and references to
+// generated resources (MyApi.Stage, MyApi.Deployment).
 // It does not parse templates or evaluate intrinsics (package cfn does) and
 // does not deploy anything (package stack does). The intrinsics SAM resolves
 // itself (parameter Refs in Auth and Tracing) are resolved here from

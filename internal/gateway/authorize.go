@@ -206,11 +206,31 @@ func (g *Gateway) requestContext(c *call) map[string][]string {
 	return ctx
 }
 
-// checkAPIKey enforces apiKeyRequired the way an API without usage plans
-// can: a request without x-api-key is Forbidden.
+// checkAPIKey enforces apiKeyRequired as API Gateway does: the x-api-key
+// header must be the value of an enabled key in a usage plan of this stage,
+// else 403 {"message":"Forbidden"}
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
 func (g *Gateway) checkAPIKey(c *call) bool {
-	if !c.method.APIKeyRequired || c.r.Header.Get("x-api-key") != "" {
+	if !c.method.APIKeyRequired {
 		return true
+	}
+	value := c.r.Header.Get("x-api-key")
+	if value != "" && g.o.APIKeys != nil {
+		id, ok, err := g.o.APIKeys.ValidAPIKey(c.r.Context(), c.tgt.APIID, c.tgt.Stage, value)
+		if err != nil {
+			g.log.Error("api key check failed", "request_id", c.requestID, "err", err)
+			g.fail(c, awserr.GWConfigurationError, "")
+			return false
+		}
+		if ok {
+			c.apiKey, c.apiKeyID = value, id
+			c.trace.APIKey = "valid: key " + id
+			return true
+		}
+	}
+	c.trace.APIKey = "refused: no x-api-key of an enabled key in a usage plan of stage " + c.tgt.Stage
+	if value == "" {
+		c.trace.APIKey = "refused: no x-api-key header"
 	}
 	g.fail(c, awserr.GWInvalidAPIKey, "")
 	return false

@@ -153,7 +153,7 @@ func eventQuery(r *http.Request) (map[string]string, map[string][]string) {
 // eventIdentity fills requestContext.identity from the verified caller;
 // fields AWS has no value for are null.
 func (g *Gateway) eventIdentity(c *call) identity {
-	id := identity{SourceIP: sourceIP(c.r)}
+	id := identity{SourceIP: sourceIP(c.r), APIKey: strPtr(c.apiKey), APIKeyID: strPtr(c.apiKeyID)}
 	if ua := c.r.UserAgent(); ua != "" {
 		id.UserAgent = &ua
 	}

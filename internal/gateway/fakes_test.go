@@ -138,6 +138,18 @@ func (f *fakeAuthz) Authorize(_ context.Context, c *auth.Caller, req auth.Reques
 	return auth.Decision{Message: base, Because: " because no identity-based policy allows the execute-api:Invoke action"}, nil
 }
 
+// fakeAPIKeys accepts one key value on stage v1 of testAPI.
+type fakeAPIKeys struct{}
+
+const testAPIKey = "0123456789abcdefghijABCDEFGHIJ0123456789"
+
+func (fakeAPIKeys) ValidAPIKey(_ context.Context, apiID, stage, value string) (string, bool, error) {
+	if apiID == testAPI && stage == "v1" && value == testAPIKey {
+		return "key0000001", true, nil
+	}
+	return "", false, nil
+}
+
 type fakeInvoker struct {
 	mu      sync.Mutex
 	payload []byte
@@ -171,6 +183,7 @@ func newFixture(t testing.TB, policy string) *fixture {
 		Auth:         f.authn,
 		Authz:        f.authz,
 		Invoker:      f.inv,
+		APIKeys:      fakeAPIKeys{},
 		Region:       testRegion,
 		AccountID:    testAccount,
 		Now:          func() time.Time { return testNow },

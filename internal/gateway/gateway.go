@@ -29,12 +29,21 @@ type APIs interface {
 	Deployed(ctx context.Context, apiID, stage string) (*apigw.Snapshot, error)
 }
 
+// APIKeys decides the x-api-key of methods with apiKeyRequired;
+// *apigw.Service satisfies it. keyID names the key when ok.
+type APIKeys interface {
+	ValidAPIKey(ctx context.Context, apiID, stage, value string) (keyID string, ok bool, err error)
+}
+
 // Options configures a Gateway.
 type Options struct {
-	APIs      APIs
-	Auth      auth.Authenticator
-	Authz     auth.Authorizer
-	Invoker   Invoker
+	APIs    APIs
+	Auth    auth.Authenticator
+	Authz   auth.Authorizer
+	Invoker Invoker
+	// APIKeys checks API keys; without it every apiKeyRequired method
+	// answers Forbidden (fail closed).
+	APIKeys   APIKeys
 	Region    string
 	AccountID string
 	Now       func() time.Time
@@ -92,8 +101,11 @@ type call struct {
 	method    *apigw.Method
 	params    map[string]string
 	caller    *auth.Caller
-	status    int
-	trace     *Trace
+	// apiKey and apiKeyID are the verified x-api-key of an apiKeyRequired
+	// method, for the event's identity.
+	apiKey, apiKeyID string
+	status           int
+	trace            *Trace
 	// dryRun stops before the integration runs (`iamgate why URL`).
 	dryRun bool
 }

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -73,7 +74,12 @@ func TestServeHTTP(t *testing.T) {
 			want: wantResp{200, "", `{"message": "hello world"}`}},
 		{name: "api key missing", url: hostURL("/v1/keyed"),
 			want: wantResp{403, "ForbiddenException", `{"message":"Forbidden"}`}},
-		{name: "api key present", url: hostURL("/v1/keyed"), header: map[string]string{"x-api-key": "k"},
+		// Any non-empty x-api-key used to pass: only a key of a usage plan
+		// of the stage does
+		// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
+		{name: "api key unknown", url: hostURL("/v1/keyed"), header: map[string]string{"x-api-key": "k"},
+			want: wantResp{403, "ForbiddenException", `{"message":"Forbidden"}`}},
+		{name: "api key of a usage plan", url: hostURL("/v1/keyed"), header: map[string]string{"x-api-key": testAPIKey},
 			want: wantResp{200, "", `{"message": "hello world"}`}},
 		{name: "mock integration unsupported", url: hostURL("/v1/mock"),
 			want: wantResp{500, "InternalServerErrorException", internal}},
@@ -209,5 +215,30 @@ func TestResponseMapping(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+}
+
+// The verified key reaches the function as requestContext.identity.apiKey
+// and apiKeyId, as API Gateway sends them for apiKeyRequired methods.
+func TestAPIKeyInEvent(t *testing.T) {
+	f := newFixture(t, "")
+	r := httptest.NewRequest("GET", hostURL("/v1/keyed"), nil)
+	r.Header.Set("x-api-key", testAPIKey)
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	var ev struct {
+		RequestContext struct {
+			Identity struct {
+				APIKey   *string `json:"apiKey"`
+				APIKeyID *string `json:"apiKeyId"`
+			} `json:"identity"`
+		} `json:"requestContext"`
+	}
+	if err := json.Unmarshal(f.inv.payload, &ev); err != nil {
+		t.Fatalf("%d %s: %v", w.Code, w.Body, err)
+	}
+	id := ev.RequestContext.Identity
+	if id.APIKey == nil || *id.APIKey != testAPIKey || id.APIKeyID == nil || *id.APIKeyID != "key0000001" {
+		t.Errorf("identity api key = %v %v", id.APIKey, id.APIKeyID)
 	}
 }

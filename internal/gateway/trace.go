@@ -45,6 +45,9 @@ type Trace struct {
 	Decision  string           `json:"decision,omitempty"`
 	Rule      string           `json:"rule,omitempty"`
 	Statement *iampolicy.Match `json:"statement,omitempty"`
+	// APIKey says how the x-api-key of an apiKeyRequired method was judged
+	// (the key id, never its value).
+	APIKey string `json:"apiKey,omitempty"`
 	// Integration explains whether API Gateway may call the function;
 	// Checks holds each decision that took.
 	Integration []string `json:"integration,omitempty"`
@@ -127,6 +130,9 @@ func (t *Trace) WriteText(w io.Writer) {
 	if t.Decision != "" {
 		p("decision: %s", t.Decision)
 		p("rule: %s", t.Rule)
+	}
+	if t.APIKey != "" {
+		p("api key: %s", t.APIKey)
 	}
 	if len(t.Integration) > 0 {
 		p("integration permission:")

@@ -202,9 +202,10 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Authz: authn, Sessions: authn})
 	s.Stacks.RegisterIAM(s.IAM)
 	s.Stacks.RegisterAPIGateway(s.APIs)
+	s.Stacks.RegisterAPIKeys(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
-	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn})
 	dl, _ := s.st.(store.DecisionLog)

@@ -39,6 +39,8 @@ type app struct {
 	pathURL  string
 	hostURL  string
 	apiID    string
+	// lastStderr is the stderr of the last iamgate client command.
+	lastStderr string
 }
 
 func buildBinary(t *testing.T) string {
@@ -183,6 +185,7 @@ func (a *app) iamgate(args ...string) (string, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	a.lastStderr = stderr.String()
 	if err != nil {
 		a.t.Logf("iamgate %v: %v\n%s", args, err, stderr.String())
 	}

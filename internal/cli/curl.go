@@ -20,6 +20,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
 	"github.com/iamgate/iamgate/internal/credfile"
@@ -65,11 +66,7 @@ func runCurl(ctx context.Context, stdout, stderr io.Writer, f *curlFlags, rawURL
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	id, secret, token, err := f.credentials(ctx)
-	if err != nil {
-		return err
-	}
-	req, signHost, err := f.request(ctx, rawURL)
+	id, secret, token, kept, err := f.credentials(ctx)
 	if err != nil {
 		return err
 	}
@@ -77,28 +74,21 @@ func runCurl(ctx context.Context, stdout, stderr io.Writer, f *curlFlags, rawURL
 	if err != nil {
 		return err
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.ContentLength = int64(len(body))
-	sum := sha256.Sum256(body)
-	req.Host = signHost
-	signer := v4.NewSigner()
-	creds := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token}
-	if err := signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), f.service, regionOf(signHost, f.region), time.Now()); err != nil {
-		return err
-	}
-	if f.verbose {
-		fmt.Fprintf(stderr, "> %s %s\n> Host: %s\n", req.Method, req.URL.RequestURI(), req.Host)
-		for _, k := range sortedHeaderNames(req.Header) {
-			if k == "Authorization" || k == "X-Amz-Security-Token" {
-				fmt.Fprintf(stderr, "> %s: (redacted)\n", k)
-				continue
-			}
-			fmt.Fprintf(stderr, "> %s: %s\n", k, strings.Join(req.Header[k], ", "))
-		}
-	}
-	resp, err := f.httpClient().Do(req)
+	resp, err := f.send(ctx, stderr, rawURL, body, id, secret, token)
 	if err != nil {
 		return err
+	}
+	if kept && resp.StatusCode == http.StatusForbidden && resp.Header.Get("x-amzn-ErrorType") == "UnrecognizedClientException" {
+		// The kept key is gone (the user was deleted and made again by a
+		// redeploy): make a new one, once.
+		resp.Body.Close()
+		if id, secret, err = f.createKeptKey(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "iamgate: the kept key of %s no longer exists; made a new one\n", f.as)
+		if resp, err = f.send(ctx, stderr, rawURL, body, id, secret, ""); err != nil {
+			return err
+		}
 	}
 	defer resp.Body.Close()
 	if f.include {
@@ -122,6 +112,34 @@ func runCurl(ctx context.Context, stdout, stderr io.Writer, f *curlFlags, rawURL
 		return exitError{22}
 	}
 	return nil
+}
+
+// send signs and sends one request.
+func (f *curlFlags) send(ctx context.Context, stderr io.Writer, rawURL string, body []byte, id, secret, token string) (*http.Response, error) {
+	req, signHost, err := f.request(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = int64(len(body))
+	sum := sha256.Sum256(body)
+	req.Host = signHost
+	signer := v4.NewSigner()
+	creds := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token}
+	if err := signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), f.service, regionOf(signHost, f.region), time.Now()); err != nil {
+		return nil, err
+	}
+	if f.verbose {
+		fmt.Fprintf(stderr, "> %s %s\n> Host: %s\n", req.Method, req.URL.RequestURI(), req.Host)
+		for _, k := range sortedHeaderNames(req.Header) {
+			if k == "Authorization" || k == "X-Amz-Security-Token" {
+				fmt.Fprintf(stderr, "> %s: (redacted)\n", k)
+				continue
+			}
+			fmt.Fprintf(stderr, "> %s: %s\n", k, strings.Join(req.Header[k], ", "))
+		}
+	}
+	return f.httpClient().Do(req)
 }
 
 func sortedHeaderNames(h http.Header) []string {
@@ -197,24 +215,32 @@ func regionOf(host, def string) string {
 }
 
 // credentials picks the signing key: --as USER (created once and kept), else
-// the environment's, else the admin key in the data dir.
-func (f *curlFlags) credentials(ctx context.Context) (id, secret, token string, err error) {
+// the environment's, else the admin key in the data dir. kept is true for
+// a key read from the data dir's credentials file for --as.
+func (f *curlFlags) credentials(ctx context.Context) (id, secret, token string, kept bool, err error) {
 	if f.as == "" {
 		if id := os.Getenv("AWS_ACCESS_KEY_ID"); id != "" {
-			return id, os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN"), nil
+			return id, os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN"), false, nil
 		}
 		id, secret, err := adminKey(f.dataDir)
-		return id, secret, "", err
+		return id, secret, "", false, err
 	}
 	path := filepath.Join(f.dataDir, "credentials")
 	if profiles, _, err := credfile.Read(path); err == nil {
 		if p, ok := profiles[f.as]; ok && p[0] != "" {
-			return p[0], p[1], "", nil
+			return p[0], p[1], "", true, nil
 		}
 	}
+	id, secret, err = f.createKeptKey(ctx)
+	return id, secret, "", false, err
+}
+
+// createKeptKey makes an access key for --as USER with the admin key and
+// keeps it as profile USER in the data dir's credentials file.
+func (f *curlFlags) createKeptKey(ctx context.Context) (id, secret string, err error) {
 	adminID, adminSecret, err := adminKey(f.dataDir)
 	if err != nil {
-		return "", "", "", err
+		return "", "", err
 	}
 	client := iam.New(iam.Options{
 		Region:       "us-east-1",
@@ -222,16 +248,38 @@ func (f *curlFlags) credentials(ctx context.Context) (id, secret, token string, 
 		HTTPClient:   f.httpClient(),
 		Credentials:  credentials.NewStaticCredentialsProvider(adminID, adminSecret, ""),
 	})
+	path := filepath.Join(f.dataDir, "credentials")
 	out, err := client.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(f.as)})
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == "LimitExceeded" {
+		return "", "", f.tooManyKeys(ctx, client, path)
+	}
 	if err != nil {
-		return "", "", "", fmt.Errorf("creating an access key for %s: %w", f.as, err)
+		return "", "", fmt.Errorf("creating an access key for %s: %w", f.as, err)
 	}
 	if out.AccessKey == nil {
-		return "", "", "", errors.New("CreateAccessKey returned no key")
+		return "", "", errors.New("CreateAccessKey returned no key")
 	}
 	id, secret = aws.ToString(out.AccessKey.AccessKeyId), aws.ToString(out.AccessKey.SecretAccessKey)
 	if err := credfile.Write(path, f.as, id, secret); err != nil {
-		return "", "", "", err
+		return "", "", err
 	}
-	return id, secret, "", nil
+	return id, secret, nil
+}
+
+// tooManyKeys explains IAM's two-keys-per-user limit: iamgate cannot read
+// back the secret of a key it did not keep, so one must go.
+func (f *curlFlags) tooManyKeys(ctx context.Context, client *iam.Client, path string) error {
+	var ids []string
+	if out, err := client.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(f.as)}); err == nil {
+		for _, k := range out.AccessKeyMetadata {
+			ids = append(ids, aws.ToString(k.AccessKeyId))
+		}
+	}
+	msg := fmt.Sprintf("%s already has %d access keys, IAM's limit, and none is kept in %s (a secret cannot be read back): "+
+		"delete one and run this again", f.as, len(ids), path)
+	if len(ids) > 0 {
+		msg += fmt.Sprintf(", e.g. aws iam delete-access-key --user-name %s --access-key-id %s", shellQuote(f.as), ids[0])
+	}
+	return errors.New(msg + "; or sign with a key you have: AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... iamgate curl URL (without --as)")
 }

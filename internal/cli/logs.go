@@ -7,12 +7,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/spf13/cobra"
@@ -24,18 +27,23 @@ import (
 
 type logsFlags struct {
 	clientFlags
-	follow   bool
-	since    time.Duration
-	pattern  string
-	interval time.Duration
+	follow    bool
+	since     time.Duration
+	startTime string
+	pattern   string
+	stackName string
+	interval  time.Duration
 }
 
 func newLogs() *cobra.Command {
 	var f logsFlags
 	c := &cobra.Command{
 		Use:   "logs NAME [-f]",
-		Short: "Print a log group's events (NAME may be a function name: /aws/lambda/NAME)",
-		Args:  cobra.ExactArgs(1),
+		Short: "Print a log group's events (NAME may be a function name: /aws/lambda/NAME, or with --stack-name a logical id)",
+		Long: `Print a log group's events. NAME is a log group, a function name (its group is
+/aws/lambda/NAME), or, with --stack-name, a resource's logical id as sam logs -n takes
+it (HelloWorldFunction): a function's or a log group's.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			ctx := c.Context()
 			if ctx == nil {
@@ -47,15 +55,36 @@ func newLogs() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			name := args[0]
+			if f.stackName != "" {
+				if name, err = physicalLogGroup(ctx, cloudformation.NewFromConfig(cfg), f.stackName, name); err != nil {
+					return err
+				}
+			}
+			since := f.since
+			if f.startTime != "" {
+				at, err := parseStartTime(f.startTime, time.Now())
+				if err != nil {
+					return err
+				}
+				since = time.Since(at)
+			}
 			t := &tailer{api: cloudwatchlogs.NewFromConfig(cfg), out: c.OutOrStdout(), now: time.Now,
 				pattern: f.pattern, interval: f.interval}
-			return t.run(ctx, args[0], f.since, f.follow)
+			err = t.run(ctx, name, since, f.follow)
+			if hasCode(err, "ResourceNotFoundException") && f.stackName == "" && !strings.HasPrefix(name, "/") {
+				return fmt.Errorf("%w (if %s is a logical id in a template, pass --stack-name)", err, name)
+			}
+			return err
 		},
 	}
 	f.register(c)
 	c.Flags().BoolVarP(&f.follow, "follow", "f", false, "keep printing new events until Ctrl-C")
 	c.Flags().DurationVar(&f.since, "since", 0, "only events newer than this (e.g. 10m); 0 prints all")
 	c.Flags().StringVar(&f.pattern, "filter-pattern", "", "CloudWatch Logs filter pattern")
+	c.Flags().StringVar(&f.pattern, "filter", "", "CloudWatch Logs filter pattern (sam logs' name for --filter-pattern)")
+	c.Flags().StringVarP(&f.startTime, "start-time", "s", "", "only events from this time: '5mins ago', '2h ago', 'yesterday', '2026-01-02 15:04:05' or RFC 3339")
+	c.Flags().StringVar(&f.stackName, "stack-name", "", "the stack in which NAME is a logical id")
 	c.Flags().DurationVar(&f.interval, "interval", time.Second, "poll interval with -f")
 	_ = c.Flags().MarkHidden("interval")
 	return c
@@ -185,4 +214,60 @@ func eventKey(e cwtypes.FilteredLogEvent) string {
 		return id
 	}
 	return aws.ToString(e.LogStreamName) + "\x00" + aws.ToString(e.Message)
+}
+
+// stackResources is the one CloudFormation call logs makes.
+type stackResources interface {
+	DescribeStackResource(context.Context, *cloudformation.DescribeStackResourceInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceOutput, error)
+}
+
+// physicalLogGroup maps a logical id of stack to its log group: a
+// function's /aws/lambda/{name}, or a log group's own name.
+func physicalLogGroup(ctx context.Context, api stackResources, stack, logicalID string) (string, error) {
+	out, err := api.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{
+		StackName: aws.String(stack), LogicalResourceId: aws.String(logicalID)})
+	if err != nil {
+		return "", err
+	}
+	d := out.StackResourceDetail
+	if d == nil || aws.ToString(d.PhysicalResourceId) == "" {
+		return "", fmt.Errorf("%s in stack %s has no physical id yet", logicalID, stack)
+	}
+	switch typ, phys := aws.ToString(d.ResourceType), aws.ToString(d.PhysicalResourceId); typ {
+	case "AWS::Lambda::Function", "AWS::Serverless::Function":
+		return "/aws/lambda/" + phys, nil
+	case "AWS::Logs::LogGroup":
+		return phys, nil
+	default:
+		return "", fmt.Errorf("%s in stack %s is an %s: logs reads a function's or a log group's", logicalID, stack, typ)
+	}
+}
+
+var relativeTime = regexp.MustCompile(`^(\d+)\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)\s+ago$`)
+
+// parseStartTime reads sam logs' --start-time forms: relative ("5mins
+// ago", "2 hours ago", "yesterday"), a Go duration ("10m", as ago), or a
+// timestamp ("2026-01-02 15:04:05", RFC 3339; UTC unless it says).
+func parseStartTime(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	switch lower := strings.ToLower(s); lower {
+	case "now":
+		return now, nil
+	case "yesterday":
+		return now.Add(-24 * time.Hour), nil
+	}
+	if m := relativeTime.FindStringSubmatch(strings.ToLower(s)); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[m[2][0]]
+		return now.Add(-time.Duration(n) * unit), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--start-time %q: want e.g. '5mins ago', 'yesterday', '2026-01-02 15:04:05' or RFC 3339", s)
 }

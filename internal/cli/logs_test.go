@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go"
@@ -158,4 +160,78 @@ func lines(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+func TestParseStartTime(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time
+		err  bool
+	}{
+		{in: "5mins ago", want: now.Add(-5 * time.Minute)},
+		{in: "2 hours ago", want: now.Add(-2 * time.Hour)},
+		{in: "30 seconds ago", want: now.Add(-30 * time.Second)},
+		{in: "1 week ago", want: now.Add(-7 * 24 * time.Hour)},
+		{in: "Yesterday", want: now.Add(-24 * time.Hour)},
+		{in: "10m", want: now.Add(-10 * time.Minute)},
+		{in: "2026-12-01 10:10:10", want: time.Date(2026, 12, 1, 10, 10, 10, 0, time.UTC)},
+		{in: "2026-12-01T10:10:10+09:00", want: time.Date(2026, 12, 1, 1, 10, 10, 0, time.UTC)},
+		{in: "2026-12-01", want: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)},
+		{in: "soon", err: true},
+		{in: "-5m", err: true},
+		{in: "5 fortnights ago", err: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseStartTime(tt.in, now)
+			if (err != nil) != tt.err {
+				t.Fatalf("err = %v, want error %v", err, tt.err)
+			}
+			if err == nil && !got.Equal(tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// fakeStack answers DescribeStackResource from a table, with
+// CloudFormation's ValidationError for an unknown logical id.
+type fakeStack map[string][2]string // logical id → type, physical id
+
+func (f fakeStack) DescribeStackResource(_ context.Context, in *cloudformation.DescribeStackResourceInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceOutput, error) {
+	r, ok := f[aws.ToString(in.LogicalResourceId)]
+	if !ok {
+		return nil, &smithy.GenericAPIError{Code: "ValidationError", Message: "Resource " + aws.ToString(in.LogicalResourceId) + " does not exist for stack " + aws.ToString(in.StackName)}
+	}
+	return &cloudformation.DescribeStackResourceOutput{StackResourceDetail: &cftypes.StackResourceDetail{
+		ResourceType: aws.String(r[0]), PhysicalResourceId: aws.String(r[1])}}, nil
+}
+
+func TestPhysicalLogGroup(t *testing.T) {
+	st := fakeStack{
+		"HelloWorldFunction": {"AWS::Lambda::Function", "Api-IAM-Sample-Stack-HelloWorldFunction-ABC"},
+		"AccessLogs":         {"AWS::Logs::LogGroup", "/custom/group"},
+		"HelloWorldApi":      {"AWS::ApiGateway::RestApi", "abc1234567"},
+	}
+	tests := []struct{ id, want, err string }{
+		{id: "HelloWorldFunction", want: "/aws/lambda/Api-IAM-Sample-Stack-HelloWorldFunction-ABC"},
+		{id: "AccessLogs", want: "/custom/group"},
+		{id: "HelloWorldApi", err: "is an AWS::ApiGateway::RestApi"},
+		{id: "Nope", err: "does not exist for stack S"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			got, err := physicalLogGroup(context.Background(), st, "S", tt.id)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("got %q %v, want %q", got, err, tt.want)
+			}
+		})
+	}
 }

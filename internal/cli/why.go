@@ -73,7 +73,7 @@ func runWhy(ctx context.Context, stdout io.Writer, f *whyFlags, arg string) erro
 // explainURL signs the request curl would send and asks the server to
 // evaluate it without invoking.
 func explainURL(ctx context.Context, f *curlFlags, rawURL string) (*gateway.Trace, error) {
-	id, secret, token, err := f.credentials(ctx)
+	id, secret, token, _, err := f.credentials(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,16 @@ func (c *call) createBucket() error {
 		}
 	}
 	if err := c.h.o.Objects.CreateBucket(c.ctx, c.t.bucket); err != nil {
-		return err
+		// "For legacy compatibility, if you re-create an existing bucket
+		// that you already own in the North Virginia Region, Amazon S3
+		// returns 200 OK" (CreateBucket, BucketAlreadyOwnedByYou:
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html).
+		if !awserr.Is(err, BucketAlreadyOwnedByYou) {
+			return err
+		}
+		if b, herr := c.h.o.Objects.HeadBucket(c.ctx, c.t.bucket); herr != nil || b.Region != "us-east-1" {
+			return err
+		}
 	}
 	c.ok().Set("Location", "/"+c.t.bucket)
 	return c.empty(http.StatusOK)

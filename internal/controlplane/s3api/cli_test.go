@@ -220,3 +220,20 @@ func TestCLIS3API(t *testing.T) {
 		}
 	})
 }
+
+// Re-creating a bucket you own answers 200 in us-east-1 (a legacy of that
+// region) and BucketAlreadyOwnedByYou elsewhere:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
+func TestCLIMakeOwnBucketAgain(t *testing.T) {
+	e := newEnv(t)
+	e.Must(t, e.Root, "s3", "mb", "s3://again-bucket")
+	if out := e.Must(t, e.Root, "s3", "mb", "s3://again-bucket"); !strings.Contains(out, "make_bucket: again-bucket") {
+		t.Errorf("second mb in us-east-1: %q", out)
+	}
+
+	other := newEnvIn(t, "eu-west-1")
+	other.Must(t, other.Root, "s3", "mb", "s3://again-bucket")
+	if _, stderr, err := other.AWS(t, other.Root, "s3", "mb", "s3://again-bucket"); err == nil || !strings.Contains(stderr, "BucketAlreadyOwnedByYou") {
+		t.Errorf("second mb in eu-west-1: %v %s", err, stderr)
+	}
+}

@@ -20,9 +20,15 @@ type env struct{ *cptest.Env }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvIn(t, cptest.Region)
+}
+
+// newEnvIn serves S3 as a server in region does.
+func newEnvIn(t *testing.T, region string) *env {
+	t.Helper()
 	return &env{cptest.New(t, "s3", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
-		h := New(Options{Objects: s3.New(st, cptest.Region, time.Now), Authz: a,
-			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
+		h := New(Options{Objects: s3.New(st, region, time.Now), Authz: a,
+			MountOptions: controlplane.MountOptions{Region: region, AccountID: acct}})
 		return controlplane.Mount{Protocol: awserr.RESTXML, Handler: h, S3: true, Anonymous: true}
 	})}
 }

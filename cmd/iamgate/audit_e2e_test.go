@@ -81,7 +81,7 @@ func TestAuditMode(t *testing.T) {
 	})
 	t.Run("other principals are enforced", func(t *testing.T) {
 		status, h, body := curlHeaders(t, "execute-api", a.pathURL, bystander)
-		want := `{"Message":"User: arn:aws:iam::000000000000:user/bystander is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:` + a.apiID + `/v1/GET/hello"}`
+		want := `{"Message":"User: arn:aws:iam::********0000:user/bystander is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:` + a.apiID + `/v1/GET/hello"}`
 		if status != 403 || body != want || h.Get("x-iamgate-decision") != "" {
 			t.Fatalf("got %d %q, headers %v", status, body, h)
 		}

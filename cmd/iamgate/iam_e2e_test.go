@@ -68,8 +68,9 @@ func TestUpIAMRoles(t *testing.T) {
 		return `{"path": "/` + path + `", "caller": "` + arnOf[who] + `"}`
 	}
 	denied := func(who, path, explicit string) string {
-		return `{"Message":"User: ` + arnOf[who] + ` is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:` +
-			a.apiID + `/v1/GET/` + path + explicit + `"}`
+		// API Gateway masks account ids in the body but the last four digits.
+		return strings.ReplaceAll(`{"Message":"User: `+arnOf[who]+` is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:`+
+			a.apiID+`/v1/GET/`+path+explicit+`"}`, ":000000000000:", ":********0000:")
 	}
 	const internalError = `{"message": "Internal server error"}`
 	cases := []struct {

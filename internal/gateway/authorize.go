@@ -106,7 +106,7 @@ func (g *Gateway) evaluate(c *call) bool {
 	if d.Allowed {
 		return true
 	}
-	g.fail(c, awserr.GWAccessDenied, denialMessage(c.caller, resource, d))
+	g.fail(c, awserr.GWAccessDenied, maskAccountIDs(denialMessage(c.caller, resource, d)))
 	return false
 }
 

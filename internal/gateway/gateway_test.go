@@ -67,9 +67,9 @@ func TestServeHTTP(t *testing.T) {
 		{name: "authenticator failure", url: hostURL("/v1/hello"), header: map[string]string{"Authorization": "broken"},
 			want: wantResp{500, "InternalServerErrorException", internal}},
 		{name: "explicit deny", url: hostURL("/v1/hello"), header: map[string]string{"Authorization": "denied"},
-			want: wantResp{403, "AccessDeniedException", `{"Message":"User: arn:aws:iam::000000000000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello with an explicit deny"}`}},
+			want: wantResp{403, "AccessDeniedException", `{"Message":"User: arn:aws:iam::********0000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/hello with an explicit deny"}`}},
 		{name: "anonymous denied by resource policy", url: hostURL("/v1/open/x"), policy: `{"Version":"2012-10-17","Statement":[]}`,
-			want: wantResp{403, "AccessDeniedException", `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/open/x"}`}},
+			want: wantResp{403, "AccessDeniedException", `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/open/x"}`}},
 		{name: "no auth, no policy", method: "DELETE", url: hostURL("/v1/open/a/b"),
 			want: wantResp{200, "", `{"message": "hello world"}`}},
 		{name: "api key missing", url: hostURL("/v1/keyed"),
@@ -146,7 +146,7 @@ func TestImplicitDeny(t *testing.T) {
 	f.gw.o.APIs.(fakeAPIs)[testAPI+"/v1"].API.Policy = `{"Version":"2012-10-17","Statement":[]}`
 	w := httptest.NewRecorder()
 	f.gw.ServeHTTP(w, r)
-	want := `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/open/x"}`
+	want := `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/open/x"}`
 	if w.Code != 403 || w.Body.String() != want {
 		t.Errorf("got %d %s", w.Code, w.Body.String())
 	}

@@ -32,7 +32,7 @@ func TestTraceOfRequest(t *testing.T) {
 			Decision: "ExplicitDeny",
 			Rule:     "User: arn:aws:iam::000000000000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello with an explicit deny in an identity-based policy",
 			Status:   403,
-			Response: `{"Message":"User: arn:aws:iam::000000000000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello with an explicit deny"}`,
+			Response: `{"Message":"User: arn:aws:iam::********0000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/hello with an explicit deny"}`,
 		}},
 		{name: "unsigned", url: hostURL("/v1/hello"), want: Trace{
 			Route: "GET /hello", Authorization: "AWS_IAM",

@@ -57,7 +57,7 @@ func TestRoutedIsAuthorized(t *testing.T) {
 
 	// The explicit deny, word for word as API Gateway writes it
 	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
-	deny := `{"Message":"User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: execute-api:Invoke on resource: ` + hello + ` with an explicit deny"}`
+	deny := `{"Message":"User: arn:aws:iam::********0000:user/mallory is not authorized to perform: execute-api:Invoke on resource: ` + strings.Replace(hello, ":000000000000:", ":********0000:", 1) + ` with an explicit deny"}`
 	// An unknown method or resource: "Missing Authentication Token"
 	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
 	const missing = `{"message":"Missing Authentication Token"}`

@@ -41,12 +41,22 @@ func (s *Service) ServiceRole(ctx context.Context, service, roleARN, sessionName
 	if err != nil {
 		return nil, Decision{}, err
 	}
-	d, err := s.Authorize(ctx, ServiceCaller(service), Request{Action: "sts:AssumeRole", Resource: roleARN,
-		ResourcePolicies: []Policy{{Name: "trust policy of " + roleARN, Document: p.Trust}}, ResourceMustAllow: true})
+	d, err := s.Authorize(ctx, ServiceCaller(service), TrustRequest(roleARN, p.Trust))
 	if err != nil || !d.Allowed {
 		return nil, d, err
 	}
 	return callerOfPrincipal(p, ""), d, nil
+}
+
+// TrustRequest is the question "may the caller assume roleARN", answered by
+// the role's trust policy trustPolicy: a resource-based policy that must
+// itself allow the caller. Ask it with Authorize, for an IAM caller or for
+// ServiceCaller(service) when a service takes a role it is passed (Lambda
+// for an execution role, CloudFormation for a service role).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy
+func TrustRequest(roleARN, trustPolicy string) Request {
+	return Request{Action: "sts:AssumeRole", Resource: roleARN,
+		ResourcePolicies: []Policy{{Name: "trust policy of " + roleARN, Document: trustPolicy}}, ResourceMustAllow: true}
 }
 
 // callerOfPrincipal is the Caller of a resolved principal.

@@ -7,6 +7,10 @@ package iampolicy
 // CloudFormation for a stack's service role) asks this before it accepts the
 // role, as AWS does. A trust policy that does not parse allows nothing.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy
+//
+// Deprecated: it evaluates outside the one authorization path (no cache,
+// no trace, no audit). Ask the authorizer instead:
+// Authorize(ctx, auth.ServiceCaller(service), auth.TrustRequest(roleARN, trustDoc)).
 func ServiceMayAssume(trustDoc, service, roleARN string) bool {
 	pol, err := Parse([]byte(trustDoc), TrustPolicy)
 	if err != nil {

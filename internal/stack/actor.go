@@ -8,7 +8,6 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/iam"
-	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
 // Whose authority a stack operation uses, as CloudFormation decides it
@@ -161,10 +160,17 @@ func (e *Engine) checkServiceRole(ctx context.Context, roleARN string) error {
 		return invalid
 	}
 	role, err := e.roles.GetRole(ctx, name)
-	if err != nil || role.ARN != roleARN || !iampolicy.ServiceMayAssume(role.AssumeRolePolicy, cloudFormationPrincipal, roleARN) {
+	if err != nil || role.ARN != roleARN || !e.serviceMayAssume(ctx, role, cloudFormationPrincipal) {
 		return invalid
 	}
 	return nil
+}
+
+// serviceMayAssume asks the authorizer whether role's trust policy lets the
+// service principal assume it; a policy that does not parse allows nothing.
+func (e *Engine) serviceMayAssume(ctx context.Context, role iam.Role, service string) bool {
+	d, err := e.authz.Authorize(ctx, auth.ServiceCaller(service), auth.TrustRequest(role.ARN, role.AssumeRolePolicy))
+	return err == nil && d.Allowed
 }
 
 // roleName is the name part of a role ARN (after the last slash of its path).

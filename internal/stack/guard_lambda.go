@@ -5,7 +5,6 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/functions"
-	"github.com/iamgate/iamgate/internal/iampolicy"
 	"github.com/iamgate/iamgate/internal/s3"
 )
 
@@ -97,7 +96,7 @@ func (e *Engine) passRole(ctx context.Context, svc service, roleARN, servicePrin
 		return errRoleNotAssumable()
 	}
 	role, err := e.roles.GetRole(ctx, name)
-	if err != nil || role.ARN != roleARN || !iampolicy.ServiceMayAssume(role.AssumeRolePolicy, servicePrincipal, roleARN) {
+	if err != nil || role.ARN != roleARN || e.authz == nil || !e.serviceMayAssume(ctx, role, servicePrincipal) {
 		return errRoleNotAssumable()
 	}
 	return nil

@@ -198,7 +198,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.audit = newAuditor(cfg, s.st, s.log)
 	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
 	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
-		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent,
+		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent, Sealer: sealer,
 		Authz: authn, Sessions: authn})
 	s.Stacks.RegisterIAM(s.IAM)
 	s.Stacks.RegisterAPIGateway(s.APIs)
@@ -214,7 +214,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	mounted := func(component string) controlplane.MountOptions {
 		return controlplane.MountOptions{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}
 	}
-	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn,
+	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn, Roles: s.IAM,
 		Code: s.objectBytes, MountOptions: mounted("lambda-api")})
 	mounts := map[string]controlplane.Mount{
 		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true, Limit: s3api.BodyLimit,

@@ -169,9 +169,16 @@ func (e *env) failure(t *testing.T, stackName, logical string) string {
 // handlerDenial matches CloudFormation's resource handler message for an
 // AccessDenied (https://github.com/aws/aws-cdk/issues/27067).
 func handlerDenial(msg, service string, status string) *regexp.Regexp {
+	return handlerFailure(msg, service, status, "AccessDenied")
+}
+
+// handlerFailure matches the handler message of any service error
+// ("Resource handler returned message: \"The role defined for the function
+// cannot be assumed by Lambda. (Service: Lambda, Status Code: 400, ...)\"").
+func handlerFailure(msg, service, status, code string) *regexp.Regexp {
 	const id = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
 	return regexp.MustCompile(`^Resource handler returned message: "` + regexp.QuoteMeta(msg) +
-		` \(Service: ` + service + `, Status Code: ` + status + `, Request ID: ` + id + `\)" \(RequestToken: ` + id + `, HandlerErrorCode: AccessDenied\)$`)
+		` \(Service: ` + service + `, Status Code: ` + status + `, Request ID: ` + id + `\)" \(RequestToken: ` + id + `, HandlerErrorCode: ` + code + `\)$`)
 }
 
 const (
@@ -230,6 +237,9 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 	deployer := e.user(t, "deployer", "cloudformation:*", "lambda:*")
 	e.user(t, "victim")
 	e.role(t, "lambda-admin", "lambda.amazonaws.com", "*")
+	e.role(t, "ec2-only", "ec2.amazonaws.com", "*")
+	// codeless may deploy functions and pass roles, but not read S3.
+	codeless := e.user(t, "codeless", "cloudformation:*", "lambda:*", "iam:PassRole")
 	cfnAdmin := e.role(t, "cfn-admin", "cloudformation.amazonaws.com", "*")
 	cfnLogsOnly := e.role(t, "cfn-logs-only", "cloudformation.amazonaws.com", "logs:*")
 	e.must(t, e.root, "cloudformation", "create-stack", "--stack-name", "owned", "--capabilities", "CAPABILITY_NAMED_IAM",
@@ -255,13 +265,14 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 		}
 	}
 
-	created := []struct {
+	type attack struct {
 		name, template, logical string
 		who                     key
 		whoARN, caps            string
 		want                    *regexp.Regexp
 		after                   func(t *testing.T)
-	}{
+	}
+	created := []attack{
 		{"policy granting the caller *", selfAdminTemplate, "Escalate", mallory, "mallory", "CAPABILITY_IAM",
 			handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: iam:PutUserPolicy on resource: user mallory because no identity-based policy allows the iam:PutUserPolicy action", "Iam", "403"),
 			noPrivilege},
@@ -283,6 +294,10 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 				}
 			}},
 	}
+	created = append(created, attack{"function with a role Lambda may not assume", strings.ReplaceAll(adminFunctionTemplate, "lambda-admin", "ec2-only"), "Fn", e.root, "root", "",
+		handlerFailure("The role defined for the function cannot be assumed by Lambda.", "Lambda", "400", "InvalidRequest"), nil},
+		attack{"function code the caller may not read", strings.Replace(adminFunctionTemplate, "ZipFile: \"def handler(e, c):\\n    return 1\\n\"", "{S3Bucket: code-bucket, S3Key: app.zip}", 1), "Fn", codeless, "codeless", "",
+			handlerFailure("Your access has been denied by S3, please make sure your request credentials have permission to GetObject for code-bucket/app.zip. S3 Error Code: AccessDenied. S3 Error Message: Access Denied", "Lambda", "403", "AccessDenied"), nil})
 	for i, c := range created {
 		t.Run(c.name, func(t *testing.T) {
 			name := "attack" + string(rune('a'+i))

@@ -152,7 +152,7 @@ func (e *Engine) ListChangeSets(ctx context.Context, stackName string) ([]Change
 	var out []ChangeSet
 	for _, it := range items {
 		var rec csRecord
-		if err := jsonUnmarshal(it.Value, &rec); err != nil {
+		if err := e.decode(kindChangeSet, it.Key, it.Value, &rec); err != nil {
 			return nil, err
 		}
 		out = append(out, rec.ChangeSet)
@@ -230,7 +230,7 @@ func (e *Engine) retire(ctx context.Context, stackName, executed string) {
 	}
 	for _, it := range items {
 		var rec csRecord
-		if jsonUnmarshal(it.Value, &rec) != nil || rec.ChangeSet.ChangeSetName == executed {
+		if e.decode(kindChangeSet, it.Key, it.Value, &rec) != nil || rec.ChangeSet.ChangeSetName == executed {
 			continue
 		}
 		_ = e.st.Delete(ctx, kindChangeSet, it.Key)

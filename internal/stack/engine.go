@@ -34,6 +34,9 @@ type Options struct {
 	Authz Authorizer
 	// Sessions gives the principal of a stack's service role.
 	Sessions RoleSessions
+	// Sealer seals stack and change set records (NoEcho values) at rest;
+	// nil stores them in clear (tests).
+	Sealer Sealer
 }
 
 // Engine deploys stacks. Operations on stacks are serialised: local use has
@@ -49,6 +52,7 @@ type Engine struct {
 	providers map[string]Provider
 	authz     Authorizer
 	sessions  RoleSessions
+	sealer    Sealer
 	roles     roleLookup // CloudFormation's and Lambda's own reads of trust policies
 	mu        sync.Mutex
 }
@@ -61,7 +65,7 @@ func New(o Options) *Engine {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{st: o.Store, region: o.Region, account: o.AccountID, now: o.Now, log: o.Logger,
-		onEvent: o.OnEvent, providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions}
+		onEvent: o.OnEvent, providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions, sealer: o.Sealer}
 	if o.Includes != nil {
 		e.includes = objectGuard{o.Includes}
 	}

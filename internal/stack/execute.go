@@ -311,7 +311,7 @@ func (e *Engine) destroy(ctx context.Context, rec *record) error {
 	rec.Stack.StackStatus = DeleteComplete
 	rec.Stack.DeletionTime = e.now().UTC()
 	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteComplete, "")
-	b, err := json.Marshal(rec)
+	b, err := e.encode(kindDeleted, rec.Stack.StackID, rec)
 	if err != nil {
 		return err
 	}

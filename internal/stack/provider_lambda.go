@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -46,6 +47,11 @@ func (p *functionProvider) code(ctx context.Context, props map[string]any, runti
 		return nil, awserr.New(awserr.InvalidParameterValueExc, "Please provide a source for function code.")
 	}
 	data, err := p.objects.LoadInclude(ctx, "s3://"+bucket+"/"+key)
+	var denied *deniedError
+	if errors.As(err, &denied) {
+		// Lambda reads the code with the caller's permissions.
+		return nil, awserr.New(awserr.AccessDeniedException, "Your access has been denied by S3, please make sure your request credentials have permission to GetObject for %s/%s. S3 Error Code: AccessDenied. S3 Error Message: Access Denied", bucket, key)
+	}
 	if err != nil {
 		return nil, awserr.New(awserr.InvalidParameterValueExc, "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
 	}

@@ -56,7 +56,7 @@ func (e *Engine) loadStack(ctx context.Context, r store.Reader, name string) (*r
 		return nil, err
 	}
 	var rec record
-	if err := json.Unmarshal(b, &rec); err != nil {
+	if err := e.decode(kindStack, name, b, &rec); err != nil {
 		return nil, fmt.Errorf("stack %s: %w", name, err)
 	}
 	return &rec, nil
@@ -70,7 +70,7 @@ func (e *Engine) findByID(ctx context.Context, r store.Reader, id string) (*reco
 		}
 		for _, it := range items {
 			var rec record
-			if json.Unmarshal(it.Value, &rec) == nil && rec.Stack.StackID == id {
+			if e.decode(kind, it.Key, it.Value, &rec) == nil && rec.Stack.StackID == id {
 				return &rec, true
 			}
 		}
@@ -78,16 +78,12 @@ func (e *Engine) findByID(ctx context.Context, r store.Reader, id string) (*reco
 	return nil, false
 }
 
-func saveStack(ctx context.Context, w store.Writer, rec *record) error {
-	b, err := json.Marshal(rec)
+func (e *Engine) saveStack(ctx context.Context, rec *record) error {
+	b, err := e.encode(kindStack, rec.Stack.StackName, rec)
 	if err != nil {
 		return err
 	}
-	return w.Put(ctx, kindStack, rec.Stack.StackName, b)
-}
-
-func (e *Engine) saveStack(ctx context.Context, rec *record) error {
-	return saveStack(ctx, e.st, rec)
+	return e.st.Put(ctx, kindStack, rec.Stack.StackName, b)
 }
 
 func csKey(stack, name string) string { return stack + "/" + name }
@@ -109,7 +105,7 @@ func (e *Engine) loadChangeSet(ctx context.Context, stackName, name string) (*cs
 		return nil, err
 	}
 	var rec csRecord
-	return &rec, json.Unmarshal(b, &rec)
+	return &rec, e.decode(kindChangeSet, csKey(stackName, name), b, &rec)
 }
 
 func (e *Engine) findChangeSetByID(ctx context.Context, id string) (*csRecord, bool) {
@@ -119,7 +115,7 @@ func (e *Engine) findChangeSetByID(ctx context.Context, id string) (*csRecord, b
 	}
 	for _, it := range items {
 		var rec csRecord
-		if json.Unmarshal(it.Value, &rec) == nil && rec.ChangeSet.ChangeSetID == id {
+		if e.decode(kindChangeSet, it.Key, it.Value, &rec) == nil && rec.ChangeSet.ChangeSetID == id {
 			return &rec, true
 		}
 	}
@@ -127,11 +123,12 @@ func (e *Engine) findChangeSetByID(ctx context.Context, id string) (*csRecord, b
 }
 
 func (e *Engine) saveChangeSet(ctx context.Context, rec *csRecord) error {
-	b, err := json.Marshal(rec)
+	key := csKey(rec.ChangeSet.StackName, rec.ChangeSet.ChangeSetName)
+	b, err := e.encode(kindChangeSet, key, rec)
 	if err != nil {
 		return err
 	}
-	return e.st.Put(ctx, kindChangeSet, csKey(rec.ChangeSet.StackName, rec.ChangeSet.ChangeSetName), b)
+	return e.st.Put(ctx, kindChangeSet, key, b)
 }
 
 func eventStream(stackID string) string { return "cfn/events/" + stackID }

@@ -13,8 +13,6 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
 func processedJSON(p *prepared) string {
 	b, _ := json.MarshalIndent(p.processed.Root, "", "  ")
 	return string(b)
@@ -106,7 +104,7 @@ func (e *Engine) DescribeStacks(ctx context.Context, name string) ([]Stack, erro
 	var out []Stack
 	for _, it := range items {
 		var rec record
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
+		if err := e.decode(kindStack, it.Key, it.Value, &rec); err != nil {
 			return nil, err
 		}
 		out = append(out, rec.Stack)
@@ -124,7 +122,7 @@ func (e *Engine) ListStacks(ctx context.Context, filter []string) ([]Stack, erro
 		}
 		for _, it := range items {
 			var rec record
-			if err := json.Unmarshal(it.Value, &rec); err != nil {
+			if err := e.decode(kind, it.Key, it.Value, &rec); err != nil {
 				return nil, err
 			}
 			if len(filter) == 0 || slices.Contains(filter, rec.Stack.StackStatus) {

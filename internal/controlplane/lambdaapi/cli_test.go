@@ -151,6 +151,7 @@ func TestCLICreateDelete(t *testing.T) {
 	if err := os.WriteFile(zipPath, zipOf(t, "app.py", "def h(e, c): return 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	e.role(t, "r", "lambda.amazonaws.com")
 	m := decode(t, e.Must(t, e.Root, "lambda", "create-function", "--function-name", "made", "--runtime", "python3.12",
 		"--handler", "app.h", "--role", "arn:aws:iam::"+acct+":role/r", "--zip-file", "fileb://"+zipPath,
 		"--environment", "Variables={A=b}"))

@@ -157,6 +157,9 @@ func (c *call) zip(code functionCode) ([]byte, error) {
 		}
 		return b, nil
 	case code.S3Bucket != "" && code.S3Key != "" && c.h.o.Code != nil:
+		if err := c.readCode(code.S3Bucket, code.S3Key); err != nil {
+			return nil, err
+		}
 		b, err := c.h.o.Code(c.ctx, code.S3Bucket, code.S3Key)
 		if err != nil {
 			return nil, awserr.New(InvalidParameter, "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
@@ -194,6 +197,9 @@ func (c *call) createFunction() error {
 		return err
 	}
 	if err := c.authorize("lambda:CreateFunction", c.h.o.Functions.ARN(name)); err != nil {
+		return err
+	}
+	if err := c.passRole(req.Role); err != nil {
 		return err
 	}
 	if _, err := c.h.o.Functions.Get(c.ctx, name); err == nil {

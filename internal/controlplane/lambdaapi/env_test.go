@@ -15,6 +15,7 @@ import (
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/lambda"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -53,16 +54,36 @@ func (f *echoInvoker) Invoke(_ context.Context, name string, payload []byte, o l
 // with deployments accepted and invocations answered by echoInvoker.
 type env struct {
 	*cptest.Env
-	fns *functions.Service
-	inv *echoInvoker
+	fns     *functions.Service
+	inv     *echoInvoker
+	objects map[string][]byte // code objects by bucket/key
+}
+
+// envRoles reads roles from the environment's IAM, made after the mount.
+type envRoles struct{ e *env }
+
+func (r envRoles) GetRole(ctx context.Context, name string) (iam.Role, error) {
+	return r.e.IAM.GetRole(ctx, name)
+}
+
+// role creates a role whose trust policy allows service.
+func (e *env) role(t *testing.T, name, service string) string {
+	t.Helper()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}]}`
+	r, err := e.IAM.CreateRole(context.Background(), name, "/", trust, "", time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ARN
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{inv: &echoInvoker{calls: make(chan string, 10)}}
+	e := &env{inv: &echoInvoker{calls: make(chan string, 10)}, objects: map[string][]byte{}}
 	e.Env = cptest.New(t, "lambda", func(t testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		e.fns = functions.New(st, fakeRuntime{}, t.TempDir(), cptest.Region, acct, time.Now)
-		h := New(Options{Functions: e.fns, Invoker: e.inv, Authz: a,
+		h := New(Options{Functions: e.fns, Invoker: e.inv, Authz: a, Roles: envRoles{e},
+			Code: func(ctx context.Context, bucket, key string) ([]byte, error) { return e.objects[bucket+"/"+key], nil },
 			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
 		t.Cleanup(func() { _ = h.Close(context.Background()) })
 		return controlplane.Mount{Protocol: awserr.RESTJSON, Handler: h}

@@ -48,6 +48,9 @@ type Options struct {
 	// Code reads an S3 object for CreateFunction/UpdateFunctionCode with
 	// S3Bucket and S3Key; nil answers those with InvalidParameterValueException.
 	Code func(ctx context.Context, bucket, key string) ([]byte, error)
+	// Roles reads execution roles' trust policies; nil refuses every role
+	// ("cannot be assumed by Lambda").
+	Roles Roles
 	// Region, AccountID, Logger, Caller and RequestID, defaulted alike
 	// for every mounted service.
 	controlplane.MountOptions

@@ -83,7 +83,7 @@ func newEnv(t *testing.T) *env {
 	e.Env = cptest.New(t, "lambda", func(t testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		e.fns = functions.New(st, fakeRuntime{}, t.TempDir(), cptest.Region, acct, time.Now)
 		h := New(Options{Functions: e.fns, Invoker: e.inv, Authz: a, Roles: envRoles{e},
-			Code: func(ctx context.Context, bucket, key string) ([]byte, error) { return e.objects[bucket+"/"+key], nil },
+			Code:         func(ctx context.Context, bucket, key string) ([]byte, error) { return e.objects[bucket+"/"+key], nil },
 			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
 		t.Cleanup(func() { _ = h.Close(context.Background()) })
 		return controlplane.Mount{Protocol: awserr.RESTJSON, Handler: h}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,4 +207,70 @@ func TestInterpreterUnreachableByFunctionUsers(t *testing.T) {
 	if err != nil || !ip.asServer || !strings.Contains(ip.notice, "run as iamgate's own user") {
 		t.Errorf("find with no reachable alternative = %+v, %v", ip, err)
 	}
+}
+
+// TestOutputQuiet: END skips the marker round trip only when every byte the
+// process wrote has become a log line.
+func TestOutputQuiet(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := newMemSink()
+	o := newOutputReader(r, nil, &streamLog{sink: sink, group: "g", stream: "s", now: time.Now})
+	go o.run()
+	defer func() { w.Close(); <-o.done }()
+	waitLines := func(n int) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for len(sink.messages("g")["s"]) < n {
+			select {
+			case <-sink.changed:
+			case <-deadline:
+				t.Fatalf("lines %q, want %d", sink.messages("g")["s"], n)
+			}
+		}
+	}
+	// quiet may say false while the reader holds its lock for a moment (a
+	// marker round trip then runs, as before); it must come to say true.
+	becomesQuiet := func() bool {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); runtime.Gosched() {
+			if o.quiet() {
+				return true
+			}
+		}
+		return false
+	}
+	if !becomesQuiet() {
+		t.Error("quiet before any output: false")
+	}
+	w.WriteString("one\ntwo\n")
+	waitLines(2)
+	if !becomesQuiet() {
+		t.Error("quiet once every line is emitted: false")
+	}
+	w.WriteString("half a line")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		o.mu.Lock()
+		taken := len(o.line) > 0
+		o.mu.Unlock()
+		if taken || time.Now().After(deadline) {
+			break
+		}
+		runtime.Gosched()
+	}
+	if o.quiet() {
+		t.Error("quiet with half a line read: true")
+	}
+	o.mu.Lock() // the reader cannot take what comes next
+	w.WriteString(" and its end\n")
+	o.line = o.line[:0] // as if the half line were done: only the pipe is left
+	pendingSeen := !o.quietLocked()
+	o.line = append(o.line, "half a line"...)
+	o.mu.Unlock()
+	if !pendingSeen {
+		t.Error("quiet with bytes in the pipe: true")
+	}
+	waitLines(3)
 }

@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -14,7 +13,9 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
+	"unsafe"
 )
 
 // streamName is Lambda's log stream name for a new execution environment:
@@ -113,6 +114,12 @@ type outputReader struct {
 	r   *os.File
 	out *streamLog
 
+	// mu is held while a chunk is read from the pipe and turned into lines,
+	// so that quiet can tell "nothing in flight" without a marker.
+	mu   sync.Mutex
+	line []byte // the current line, not yet ended
+	rc   syscall.RawConn
+
 	wmu     sync.Mutex
 	w       *os.File // iamgate's copy of the write end, for markers
 	seq     uint64
@@ -122,32 +129,97 @@ type outputReader struct {
 }
 
 func newOutputReader(r, w *os.File, out *streamLog) *outputReader {
-	return &outputReader{r: r, w: w, out: out, synced: make(chan uint64, 8), done: make(chan struct{})}
+	o := &outputReader{r: r, w: w, out: out, synced: make(chan uint64, 8), done: make(chan struct{})}
+	if r != nil {
+		o.rc, _ = r.SyscallConn()
+	}
+	return o
 }
 
 func (o *outputReader) run() {
 	defer close(o.done)
 	defer o.r.Close()
-	o.scan(o.r)
+	if o.rc == nil {
+		o.scan(o.r)
+		return
+	}
+	buf := make([]byte, 64*1024)
+	for {
+		var n int
+		var rerr error
+		err := o.rc.Read(func(fd uintptr) bool {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			n, rerr = syscall.Read(int(fd), buf)
+			if rerr == syscall.EAGAIN {
+				return false // wait until readable, without the lock
+			}
+			if n > 0 {
+				o.feed(buf[:n])
+			}
+			return true
+		})
+		switch {
+		case rerr == syscall.EINTR:
+			continue
+		case err != nil || rerr != nil || n <= 0: // EOF or a broken pipe
+			if rerr != nil {
+				o.readErr = rerr
+			} else if err != nil {
+				o.readErr = err
+			}
+			o.mu.Lock()
+			o.flush()
+			o.mu.Unlock()
+			return
+		}
+	}
 }
 
 // scan splits r into lines, handling sync markers, until EOF or an error.
 func (o *outputReader) scan(r io.Reader) {
-	br := bufio.NewReaderSize(r, 64*1024)
-	var line []byte
+	buf := make([]byte, 64*1024)
 	for {
-		chunk, err := br.ReadSlice('\n')
-		line = append(line, chunk...)
-		full := len(line) > 0 && line[len(line)-1] == '\n'
-		if full || len(line) >= maxLogLine || (err != nil && len(line) > 0) {
-			o.handleLine(bytes.TrimSuffix(line, []byte("\n")))
-			line = line[:0]
+		n, err := r.Read(buf)
+		o.mu.Lock()
+		o.feed(buf[:n])
+		if err != nil {
+			o.flush()
 		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		o.mu.Unlock()
+		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				o.readErr = err
 			}
 			return
+		}
+	}
+}
+
+// feed adds a chunk of output: every line it ends is handled, and a line
+// reaching maxLogLine is cut there. o.mu is held.
+func (o *outputReader) feed(chunk []byte) {
+	for len(chunk) > 0 {
+		nl := bytes.IndexByte(chunk, '\n')
+		end := nl
+		if end < 0 {
+			end = len(chunk)
+		}
+		if room := maxLogLine - len(o.line); end > room {
+			end, nl = room, -1
+		}
+		o.line = append(o.line, chunk[:end]...)
+		switch {
+		case nl >= 0:
+			o.handleLine(o.line)
+			o.line = o.line[:0]
+			chunk = chunk[end+1:]
+		case len(o.line) >= maxLogLine:
+			o.handleLine(o.line)
+			o.line = o.line[:0]
+			chunk = chunk[end:]
+		default:
+			chunk = chunk[end:]
 		}
 	}
 }
@@ -169,10 +241,21 @@ func (o *outputReader) handleLine(line []byte) {
 	}
 }
 
+// flush handles a last line left without a newline. o.mu is held.
+func (o *outputReader) flush() {
+	if len(o.line) > 0 {
+		o.handleLine(o.line)
+		o.line = o.line[:0]
+	}
+}
+
 // sync waits until everything written to the pipe so far has been emitted,
 // or until wait passes (a process that floods its output must not stall
 // the invocation's answer).
 func (o *outputReader) sync(wait time.Duration) {
+	if o.quiet() {
+		return
+	}
 	o.wmu.Lock()
 	if o.w == nil {
 		o.wmu.Unlock()
@@ -200,6 +283,32 @@ func (o *outputReader) sync(wait time.Duration) {
 			return
 		}
 	}
+}
+
+// quiet reports that every byte the process wrote so far has been emitted:
+// the pipe is empty, no chunk is being turned into lines, and no line is
+// left half-written (a marker would flush it). Most invocations end quiet,
+// and then END needs no marker round trip through the pipe.
+func (o *outputReader) quiet() bool {
+	if o.rc == nil || !o.mu.TryLock() {
+		return false
+	}
+	defer o.mu.Unlock()
+	return o.quietLocked()
+}
+
+func (o *outputReader) quietLocked() bool {
+	if len(o.line) > 0 {
+		return false
+	}
+	pending := -1
+	err := o.rc.Control(func(fd uintptr) {
+		var n int32
+		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCINQ, uintptr(unsafe.Pointer(&n))); e == 0 {
+			pending = int(n)
+		}
+	})
+	return err == nil && pending == 0
 }
 
 // closeWriter drops iamgate's write end once the process is gone, so the

@@ -50,11 +50,11 @@ func NewManager(opts Options) *Manager {
 	sb := newSandbox()
 	m := &Manager{opts: opts, logger: opts.Logger.With("component", "lambda"), now: opts.Now, sb: sb,
 		rt: newRuntimes(sb), pools: map[string]*pool{}, noticed: map[string]bool{}}
-	m.logger.Info(sb.describe())
 	return m
 }
 
-// Isolation says in one line what isolation function processes get.
+// Isolation says in one line what isolation function processes get, for
+// the operator at start.
 func (m *Manager) Isolation() string { return m.sb.describe() }
 
 // CodeRoot returns a private directory (0700, outside any data dir, removed

@@ -134,16 +134,20 @@ func (s *sandbox) probeCredential() *syscall.Credential {
 	return &syscall.Credential{Uid: uidBase, Gid: uidBase, Groups: []uint32{}}
 }
 
-// describe is the one line iamgate logs at start about function isolation.
+// describe is the one line iamgate says at start about function isolation.
 func (s *sandbox) describe() string {
+	where, err := s.dir()
+	if err != nil {
+		where = os.TempDir()
+	}
 	if s.dropUID {
 		return fmt.Sprintf("function isolation: each execution environment runs as its own unprivileged uid "+
 			"(from %d, no groups) in a private directory under %s (not the data dir), with a Runtime API only it "+
-			"can use; processes, not microVMs: they share this machine's kernel and network", uidBase+1, os.TempDir())
+			"can use; processes, not microVMs: they share this machine's kernel and network", uidBase+1, where)
 	}
 	return fmt.Sprintf("function isolation: functions run as your user (uid %d) in private directories under %s "+
 		"with a Runtime API only each environment can use, but they can read whatever your user can, the data "+
-		"dir included; run iamgate as root to give each environment its own unprivileged uid", os.Getuid(), os.TempDir())
+		"dir included; run iamgate as root to give each environment its own unprivileged uid", os.Getuid(), where)
 }
 
 // env is one execution environment's place in the sandbox.

@@ -172,6 +172,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	cfg.Notice(s.runtime.Isolation())
 	if err := s.Funcs.LoadAll(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("loading functions: %w", err)

@@ -31,8 +31,11 @@ type Authorization struct {
 	Signature     string
 
 	// Presigned query only.
-	Date          string // X-Amz-Date as sent
-	Expires       time.Duration
+	Date    string // X-Amz-Date as sent
+	Expires time.Duration
+	// HasExpires is false when X-Amz-Expires was not sent: outside S3 the
+	// URL is then held to the header form's clock window (see checkTime).
+	HasExpires    bool
 	SecurityToken string
 }
 
@@ -161,11 +164,11 @@ func ParsePresigned(rawQuery string) (Authorization, *Error) {
 		return a, &Error{Reason: UnsupportedAlgorithm, Presigned: true,
 			Message: "X-Amz-Algorithm only supports \"" + Algorithm + "\""}
 	}
-	exp, err := parseExpires(q)
+	exp, ok, err := parseExpires(q)
 	if err != nil {
 		return a, err
 	}
-	a.Expires = exp
+	a.Expires, a.HasExpires = exp, ok
 	cred, err := ParseCredential(q[QueryCredential])
 	if err != nil {
 		err.Presigned = true
@@ -175,26 +178,30 @@ func ParsePresigned(rawQuery string) (Authorization, *Error) {
 	return a, nil
 }
 
-// parseExpires reads X-Amz-Expires. AWS's presigners always send it; S3 and
-// the other services require it in [1, 604800] (S3 wording:
+// parseExpires reads X-Amz-Expires, in [0, 604800] (S3 wording:
 // "X-Amz-Expires must be less than a week (in seconds) that is 604800").
-func parseExpires(q map[string]string) (time.Duration, *Error) {
+// Absent is not an error here: S3 requires it (checkTime), other services
+// accept a presigned URL without it as a request signed at X-Amz-Date, as
+// clients such as aws4 send execute-api URLs.
+func parseExpires(q map[string]string) (time.Duration, bool, *Error) {
 	v, ok := q[QueryExpires]
 	if !ok {
-		return 0, &Error{Reason: IncompleteSignature, Presigned: true,
-			Message: "AWS query-string parameters must include '" + QueryExpires + "'. Re-examine the query-string parameters."}
+		return 0, false, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	switch {
 	case err != nil:
-		return 0, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires should be a number"}
+		return 0, true, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires should be a number"}
 	case n < 0:
-		return 0, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires must be non-negative"}
+		return 0, true, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires must be non-negative"}
 	case time.Duration(n)*time.Second > MaxPresignExpires:
-		return 0, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires must be less than a week (in seconds) that is 604800"}
+		return 0, true, &Error{Reason: IncompleteSignature, Presigned: true, Message: "X-Amz-Expires must be less than a week (in seconds) that is 604800"}
 	}
-	return time.Duration(n) * time.Second, nil
+	return time.Duration(n) * time.Second, true, nil
 }
+
+// msgNeedExpires is S3's answer to a presigned URL without X-Amz-Expires.
+const msgNeedExpires = "AWS query-string parameters must include '" + QueryExpires + "'. Re-examine the query-string parameters."
 
 // presignParams decodes the X-Amz-* parameters of a raw query (first value
 // wins, as AWS reads them).

@@ -213,7 +213,8 @@ func checkScope(s signed, opts Options) error {
 
 // checkTime applies the clock window. Header form: the signing time must be
 // within the window either side of now. Presigned: not later than now plus
-// the window, and now not past signing time plus X-Amz-Expires.
+// the window, and now not past signing time plus X-Amz-Expires; without
+// X-Amz-Expires (not S3) the header form's window applies.
 func (v *Verifier) checkTime(s signed, opts Options) error {
 	now := v.now().UTC()
 	w := opts.window()
@@ -222,7 +223,10 @@ func (v *Verifier) checkTime(s signed, opts Options) error {
 			Message: fmt.Sprintf("Signature not yet current: %s is still later than %s (%s + %s)",
 				s.signedAt.Format(TimeFormat), now.Add(w).Format(TimeFormat), now.Format(TimeFormat), minutes(w))}
 	}
-	if s.presigned {
+	if s.presigned && !s.auth.HasExpires && opts.S3 {
+		return &Error{Reason: IncompleteSignature, Presigned: true, Message: msgNeedExpires}
+	}
+	if s.presigned && s.auth.HasExpires {
 		if now.After(s.signedAt.Add(s.auth.Expires)) {
 			return &Error{Reason: PresignExpired, Presigned: true, SignedAt: s.signedAt, Now: now, Window: s.auth.Expires,
 				Message: fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - %s)",
@@ -231,7 +235,7 @@ func (v *Verifier) checkTime(s signed, opts Options) error {
 		return nil
 	}
 	if s.signedAt.Before(now.Add(-w)) {
-		return &Error{Reason: SignatureExpired, SignedAt: s.signedAt, Now: now, Window: w,
+		return &Error{Reason: SignatureExpired, Presigned: s.presigned, SignedAt: s.signedAt, Now: now, Window: w,
 			Message: fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - %s)",
 				s.signedAt.Format(TimeFormat), now.Add(-w).Format(TimeFormat), now.Format(TimeFormat), minutes(w))}
 	}

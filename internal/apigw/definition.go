@@ -25,7 +25,11 @@ type Definition struct {
 	BinaryMediaTypes []string
 	APIKeySource     string
 	Resources        []Resource // sorted by Path; always holds "/"
-	Warnings         []string
+	// Authorizers are the security schemes with an
+	// x-amazon-apigateway-authorizer, without ids yet; imported methods
+	// name theirs by scheme name until the Service links them.
+	Authorizers []Authorizer
+	Warnings    []string
 }
 
 // msgInvalidInput is API Gateway's answer to a body it cannot read as a
@@ -177,6 +181,19 @@ func (sp *spec) definition() (*Definition, error) {
 	}
 	tree := newImportTree()
 	var errs []string
+	for _, name := range slices.Sorted(maps.Keys(sp.schemes)) {
+		sc, _ := sp.schemes[name].(map[string]any)
+		ext := mapAt(sc, "x-amazon-apigateway-authorizer")
+		if ext == nil {
+			continue
+		}
+		a, err := authorizerFromScheme(name, sc, ext)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		d.Authorizers = append(d.Authorizers, *a)
+	}
 	paths := mapAt(sp.doc, "paths")
 	for _, p := range slices.Sorted(maps.Keys(paths)) {
 		if !strings.HasPrefix(p, "/") {

@@ -203,7 +203,7 @@ securityDefinitions:
   sig: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4}
   key: {type: apiKey, name: x-api-key, in: header}
   lam: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: custom,
-        x-amazon-apigateway-authorizer: {type: token}}
+        x-amazon-apigateway-authorizer: {type: token, authorizerUri: "` + helloURI + `"}}
 security: [{sig: []}]
 paths:
   /{proxy+}:

@@ -12,9 +12,10 @@ import (
 
 // deploymentRecord is a stored deployment with its snapshot.
 type deploymentRecord struct {
-	Deployment Deployment `json:"deployment"`
-	API        RestAPI    `json:"api"`
-	Resources  []Resource `json:"resources"`
+	Deployment  Deployment   `json:"deployment"`
+	API         RestAPI      `json:"api"`
+	Resources   []Resource   `json:"resources"`
+	Authorizers []Authorizer `json:"authorizers,omitempty"`
 
 	tree *routeTree // built on first match, shared by every Snapshot of this deployment
 }
@@ -34,9 +35,10 @@ func (s *Service) CreateDeployment(ctx context.Context, apiID, stageName, descri
 		}
 		now := s.now()
 		d := deploymentRecord{
-			Deployment: Deployment{ID: newID(6), RestAPIID: apiID, Description: description, CreatedDate: now},
-			API:        rec.API,
-			Resources:  rec.Resources,
+			Deployment:  Deployment{ID: newID(6), RestAPIID: apiID, Description: description, CreatedDate: now},
+			API:         rec.API,
+			Resources:   rec.Resources,
+			Authorizers: rec.Authorizers,
 		}
 		if err := tx.Create(ctx, kindDeployment, apiID+"/"+d.Deployment.ID, mustJSON(&d)); err != nil {
 			return fmt.Errorf("apigw: create deployment: %w", err)

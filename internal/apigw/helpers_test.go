@@ -57,6 +57,8 @@ func subValue(m string) string {
 		return "aws"
 	case name == "AWS::AccountId":
 		return "000000000000"
+	case name == "__FunctionArn__":
+		return "arn:aws:lambda:us-east-1:000000000000:function:AuthorizerFunction"
 	case strings.HasSuffix(name, ".Arn"):
 		return "arn:aws:lambda:us-east-1:000000000000:function:" + strings.TrimSuffix(name, ".Arn")
 	}

@@ -114,6 +114,8 @@ type Snapshot struct {
 	Stage      Stage
 	Deployment Deployment
 	Resources  []Resource
+	// Authorizers are the API's authorizers as deployed.
+	Authorizers []Authorizer
 
 	// the route tree, shared by the snapshots of one deployment
 	tree *routeTree

@@ -60,8 +60,9 @@ func New(st store.Store, o Options) *Service {
 
 // apiRecord is a stored REST API with its current (undeployed) resources.
 type apiRecord struct {
-	API       RestAPI    `json:"api"`
-	Resources []Resource `json:"resources"`
+	API         RestAPI      `json:"api"`
+	Resources   []Resource   `json:"resources"`
+	Authorizers []Authorizer `json:"authorizers,omitempty"`
 }
 
 // CreateRestAPIInput are CreateRestApi's (or AWS::ApiGateway::RestApi's)
@@ -104,6 +105,9 @@ func (s *Service) CreateRestAPI(ctx context.Context, in CreateRestAPIInput) (Res
 		return RestAPI{}, awserr.New(awserr.BadRequestException, "Invalid REST API name specified")
 	}
 	rec := &apiRecord{API: api, Resources: assignIDs(nil, def.Resources)}
+	var byName map[string]string
+	rec.Authorizers, byName = assignAuthorizerIDs(nil, def.Authorizers)
+	linkAuthorizers(rec.Resources, byName)
 	rec.API.RootResourceID = rootID(rec.Resources)
 	for range 5 { // a fresh random id collides with odds ~1e-15; retry anyway
 		rec.API.ID = newID(10)
@@ -139,7 +143,10 @@ func (s *Service) PutRestAPI(ctx context.Context, id string, body any, mode stri
 		if mode == "merge" {
 			resources = mergeResources(rec.Resources, def.Resources)
 		}
+		authorizers, byName := assignAuthorizerIDs(rec.Authorizers, mergeAuthorizers(rec.Authorizers, def.Authorizers, mode))
+		linkAuthorizers(def.Resources, byName)
 		rec.Resources = assignIDs(rec.Resources, resources)
+		rec.Authorizers = authorizers
 		applyDefinition(&rec.API, def, mode)
 		out = rec.API
 		return nil

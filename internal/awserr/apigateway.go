@@ -28,6 +28,8 @@ const (
 	APIGWAccessDenied               = "AccessDeniedException"
 	APIGWForbidden                  = "ForbiddenException"
 	APIGWInternalServerError        = "InternalServerErrorException"
+	APIGWUnauthorized               = "UnauthorizedException"
+	APIGWAuthorizerConfiguration    = "AuthorizerConfigurationException"
 )
 
 // Fixed execute-api messages (gateway response defaults).
@@ -39,6 +41,7 @@ const (
 	APIGWTimeoutMessage         = "Endpoint request timed out"
 	APIGWForbiddenMessage       = "Forbidden"
 	APIGWRequestTooLongMessage  = "Request Too Long"
+	APIGWUnauthorizedMessage    = "Unauthorized"
 	apigwDefaultIncompleteSig   = "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
 	apigwDefaultInvalidSigMsg   = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 	apigwDefaultSignatureExpiry = "Signature expired"
@@ -54,17 +57,19 @@ type GatewayResponse int
 // The gateway responses iamgate writes. The comment names AWS's gateway
 // response type.
 const (
-	GWMissingAuthenticationToken GatewayResponse = iota + 1 // MISSING_AUTHENTICATION_TOKEN: unsigned, or no such API, stage, resource or method
-	GWAccessDenied                                          // ACCESS_DENIED: the policy decision
-	GWInvalidAPIKey                                         // INVALID_API_KEY: apiKeyRequired and no valid key
-	GWIncompleteSignature                                   // DEFAULT_4XX: a signature missing parts
-	GWInvalidSignature                                      // INVALID_SIGNATURE: a signature that does not verify or has expired
-	GWUnrecognizedClient                                    // DEFAULT_4XX: an unknown or inactive key, an invalid session token
-	GWExpiredToken                                          // EXPIRED_TOKEN
-	GWRequestTooLarge                                       // REQUEST_TOO_LARGE: a body over the 10 MB payload quota
-	GWConfigurationError                                    // API_CONFIGURATION_ERROR / AUTHORIZER_CONFIGURATION_ERROR: what the gateway cannot run
-	GWIntegrationFailure                                    // DEFAULT_5XX: function error, bad proxy response
-	GWIntegrationTimeout                                    // INTEGRATION_TIMEOUT
+	GWMissingAuthenticationToken   GatewayResponse = iota + 1 // MISSING_AUTHENTICATION_TOKEN: unsigned, or no such API, stage, resource or method
+	GWAccessDenied                                            // ACCESS_DENIED: the policy decision
+	GWInvalidAPIKey                                           // INVALID_API_KEY: apiKeyRequired and no valid key
+	GWIncompleteSignature                                     // DEFAULT_4XX: a signature missing parts
+	GWInvalidSignature                                        // INVALID_SIGNATURE: a signature that does not verify or has expired
+	GWUnrecognizedClient                                      // DEFAULT_4XX: an unknown or inactive key, an invalid session token
+	GWExpiredToken                                            // EXPIRED_TOKEN
+	GWRequestTooLarge                                         // REQUEST_TOO_LARGE: a body over the 10 MB payload quota
+	GWConfigurationError                                      // API_CONFIGURATION_ERROR / AUTHORIZER_CONFIGURATION_ERROR: what the gateway cannot run
+	GWIntegrationFailure                                      // DEFAULT_5XX: function error, bad proxy response
+	GWIntegrationTimeout                                      // INTEGRATION_TIMEOUT
+	GWUnauthorized                                            // UNAUTHORIZED: a Lambda authorizer's identity source is missing or invalid, or the authorizer said "Unauthorized"
+	GWAuthorizerConfigurationError                            // AUTHORIZER_CONFIGURATION_ERROR / AUTHORIZER_FAILURE: the authorizer could not be called, failed, or answered in an invalid shape
 	gwCount
 )
 
@@ -76,6 +81,8 @@ type gatewayResponse struct {
 	// capitalKey: AccessDeniedException bodies use "Message"; every other
 	// gateway response "message".
 	capitalKey bool
+	// nullMessage: the body is {"message": null} (authorizer failures).
+	nullMessage bool
 }
 
 // gatewayResponses is the one table of execute-api's own answers. Texts and
@@ -84,17 +91,25 @@ type gatewayResponse struct {
 // the payload quota (10 MB, 413) from
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html.
 var gatewayResponses = [gwCount]gatewayResponse{
-	GWMissingAuthenticationToken: {http.StatusForbidden, APIGWMissingAuthenticationToken, APIGWMissingTokenMessage, false},
-	GWAccessDenied:               {http.StatusForbidden, APIGWAccessDenied, "", true},
-	GWInvalidAPIKey:              {http.StatusForbidden, APIGWForbidden, APIGWForbiddenMessage, false},
-	GWIncompleteSignature:        {http.StatusForbidden, APIGWIncompleteSignature, apigwDefaultIncompleteSig, false},
-	GWInvalidSignature:           {http.StatusForbidden, APIGWInvalidSignature, apigwDefaultInvalidSigMsg, false},
-	GWUnrecognizedClient:         {http.StatusForbidden, APIGWUnrecognizedClient, APIGWInvalidTokenMessage, false},
-	GWExpiredToken:               {http.StatusForbidden, APIGWExpiredToken, APIGWExpiredTokenMessage, false},
-	GWRequestTooLarge:            {http.StatusRequestEntityTooLarge, "", APIGWRequestTooLongMessage, false},
-	GWConfigurationError:         {http.StatusInternalServerError, APIGWInternalServerError, APIGWInternalErrorMessage, false},
-	GWIntegrationFailure:         {http.StatusBadGateway, APIGWInternalServerError, APIGWInternalErrorMessage, false},
-	GWIntegrationTimeout:         {http.StatusGatewayTimeout, "", APIGWTimeoutMessage, false},
+	GWMissingAuthenticationToken: {http.StatusForbidden, APIGWMissingAuthenticationToken, APIGWMissingTokenMessage, false, false},
+	GWAccessDenied:               {http.StatusForbidden, APIGWAccessDenied, "", true, false},
+	GWInvalidAPIKey:              {http.StatusForbidden, APIGWForbidden, APIGWForbiddenMessage, false, false},
+	GWIncompleteSignature:        {http.StatusForbidden, APIGWIncompleteSignature, apigwDefaultIncompleteSig, false, false},
+	GWInvalidSignature:           {http.StatusForbidden, APIGWInvalidSignature, apigwDefaultInvalidSigMsg, false, false},
+	GWUnrecognizedClient:         {http.StatusForbidden, APIGWUnrecognizedClient, APIGWInvalidTokenMessage, false, false},
+	GWExpiredToken:               {http.StatusForbidden, APIGWExpiredToken, APIGWExpiredTokenMessage, false, false},
+	GWRequestTooLarge:            {http.StatusRequestEntityTooLarge, "", APIGWRequestTooLongMessage, false, false},
+	GWConfigurationError:         {http.StatusInternalServerError, APIGWInternalServerError, APIGWInternalErrorMessage, false, false},
+	GWIntegrationFailure:         {http.StatusBadGateway, APIGWInternalServerError, APIGWInternalErrorMessage, false, false},
+	GWIntegrationTimeout:         {http.StatusGatewayTimeout, "", APIGWTimeoutMessage, false, false},
+	// Lambda authorizer answers: 401 {"message":"Unauthorized"} with
+	// UnauthorizedException, and 500 {"message": null} with
+	// AuthorizerConfigurationException for an authorizer that fails, times
+	// out or answers in an invalid shape (captures in
+	// https://dev.to/marcogrcr/api-gateway-lambda-authorizer-lambda-proxy-integration-failure-modes-52bc
+	// and https://loige.co/debugging-custom-apigateway-authorizers/).
+	GWUnauthorized:                 {http.StatusUnauthorized, APIGWUnauthorized, APIGWUnauthorizedMessage, false, false},
+	GWAuthorizerConfigurationError: {http.StatusInternalServerError, APIGWAuthorizerConfiguration, "", false, true},
 }
 
 // Status is the HTTP status of a gateway response.
@@ -165,6 +180,9 @@ func WriteGatewayResponse(w http.ResponseWriter, resp GatewayResponse, message s
 		h.Set("x-amzn-ErrorType", e.errType)
 	}
 	body := apigwBody(e.status, message, !e.capitalKey)
+	if e.nullMessage {
+		body = []byte(`{"message": null}`)
+	}
 	w.WriteHeader(e.status)
 	_, _ = w.Write(body)
 	return body

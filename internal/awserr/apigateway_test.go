@@ -61,6 +61,8 @@ func TestWriteGatewayResponse(t *testing.T) {
 		{"502 keeps the space", GWIntegrationFailure, "", 502, `{"message": "Internal server error"}`, APIGWInternalServerError},
 		{"504 has no type", GWIntegrationTimeout, "", 504, `{"message": "Endpoint request timed out"}`, ""},
 		{"413", GWRequestTooLarge, "", 413, `{"message":"Request Too Long"}`, ""},
+		{"401 unauthorized", GWUnauthorized, "", 401, `{"message":"Unauthorized"}`, APIGWUnauthorized},
+		{"authorizer failure has a null message", GWAuthorizerConfigurationError, "ignored", 500, `{"message": null}`, APIGWAuthorizerConfiguration},
 		{"no html escaping, newlines escaped", GWInvalidSignature, "a&b <c>\n'd'", 403, `{"message":"a&b <c>\n'd'"}`, APIGWInvalidSignature},
 	}
 	for _, tc := range tests {
@@ -81,7 +83,7 @@ func TestWriteGatewayResponse(t *testing.T) {
 func TestEveryGatewayResponseHasAnEntry(t *testing.T) {
 	for g := GatewayResponse(1); g < gwCount; g++ {
 		e := gatewayResponses[g]
-		if e.status < 400 || (e.message == "" && g != GWAccessDenied) {
+		if e.status < 400 || (e.message == "" && g != GWAccessDenied && !e.nullMessage) {
 			t.Errorf("gateway response %d has no complete entry: %+v", g, e)
 		}
 	}

@@ -204,6 +204,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterIAM(s.IAM)
 	s.Stacks.RegisterAPIGateway(s.APIs)
 	s.Stacks.RegisterAPIKeys(s.APIs)
+	s.Stacks.RegisterAPIAuthorizers(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},

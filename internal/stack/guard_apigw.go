@@ -105,7 +105,7 @@ func (g *apigwGuard) DeleteStage(ctx context.Context, apiID, name string) error 
 
 // passIntegrationRoles asks iam:PassRole (to apigateway.amazonaws.com) for
 // each role ARN an OpenAPI body gives as x-amazon-apigateway-integration
-// credentials. arn:aws:iam::*:user/* (call with the caller's credentials)
+// credentials or x-amazon-apigateway-authorizer authorizerCredentials. arn:aws:iam::*:user/* (call with the caller's credentials)
 // passes no role.
 func passIntegrationRoles(ctx context.Context, body any) error {
 	if b, ok := body.([]byte); ok {
@@ -129,9 +129,10 @@ func integrationRoles(v any, out []string) []string {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			if k == "x-amazon-apigateway-integration" {
+			key := map[string]string{"x-amazon-apigateway-integration": "credentials", "x-amazon-apigateway-authorizer": "authorizerCredentials"}[k]
+			if key != "" {
 				if m, ok := x.(map[string]any); ok {
-					if c, ok := m["credentials"].(string); ok && strings.HasPrefix(c, "arn:") && strings.Contains(c, ":role/") {
+					if c, ok := m[key].(string); ok && strings.HasPrefix(c, "arn:") && strings.Contains(c, ":role/") {
 						out = append(out, c)
 					}
 				}

@@ -18,12 +18,12 @@ import (
 
 // Pool is a user pool.
 type Pool struct {
-	ID               string            `json:"id"`
-	Name             string            `json:"name"`
-	ARN              string            `json:"arn"`
-	CreationDate     time.Time         `json:"creationDate"`
-	LastModifiedDate time.Time         `json:"lastModifiedDate"`
-	PasswordPolicy   PasswordPolicy    `json:"passwordPolicy"`
+	ID               string         `json:"id"`
+	Name             string         `json:"name"`
+	ARN              string         `json:"arn"`
+	CreationDate     time.Time      `json:"creationDate"`
+	LastModifiedDate time.Time      `json:"lastModifiedDate"`
+	PasswordPolicy   PasswordPolicy `json:"passwordPolicy"`
 	// UsernameAttributes lets users sign up and sign in with an email or
 	// phone number instead of a username ("email", "phone_number").
 	UsernameAttributes     []string `json:"usernameAttributes,omitempty"`

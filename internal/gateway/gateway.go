@@ -58,6 +58,9 @@ type Options struct {
 	// TraceSize is how many recent request traces are kept for `iamgate
 	// why REQUEST_ID`; 0 means 1000, negative keeps none.
 	TraceSize int
+	// HTTPAPIs serves HTTP APIs (API Gateway v2) beside REST APIs; nil
+	// serves REST APIs only.
+	HTTPAPIs HTTPAPIs
 }
 
 // Gateway serves execute-api requests.
@@ -108,6 +111,8 @@ type call struct {
 	trace            *Trace
 	// dryRun stops before the integration runs (`iamgate why URL`).
 	dryRun bool
+	// v2 is set for a request to an HTTP API (httpapi.go).
+	v2 *v2call
 }
 
 // ServeHTTP runs the request path: route, authenticate, authorize, invoke.
@@ -135,6 +140,9 @@ func (g *Gateway) newCall(w http.ResponseWriter, r *http.Request) *call {
 }
 
 func (g *Gateway) run(c *call) {
+	if g.httpAPI(c) {
+		return
+	}
 	if !g.capBody(c) {
 		return
 	}
@@ -200,6 +208,10 @@ func (g *Gateway) resolve(c *call) bool {
 // fail writes one of API Gateway's own responses; message "" is its
 // default text. awserr owns status, type and body shape.
 func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
+	if c.v2 != nil {
+		g.failAsV2(c, resp, message)
+		return
+	}
 	body := awserr.WriteGatewayResponse(c.w, resp, message)
 	c.status = resp.Status()
 	c.trace.Status = c.status

@@ -26,6 +26,7 @@ import (
 	"github.com/iamgate/iamgate/internal/credfile"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/gateway"
+	"github.com/iamgate/iamgate/internal/httpapi"
 	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/iampolicy"
 	"github.com/iamgate/iamgate/internal/lambda"
@@ -86,6 +87,7 @@ type Server struct {
 	S3        *s3.Service
 	Logs      *logs.Service
 	APIs      *apigw.Service
+	HTTPAPIs  *httpapi.Service
 	Funcs     *functions.Service
 	Stacks    *stack.Engine
 	runtime   *lambda.Manager
@@ -188,6 +190,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Logs = logs.New(s.st, logs.Options{Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "logs"), MaxEventsPerGroup: cfg.LogsMaxEvents, MaxBytesPerGroup: cfg.LogsMaxBytes})
 	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	s.HTTPAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
 		Credentials: s.functionCredentials, Observe: m.observeInvoke})
@@ -209,7 +212,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
-		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn})
+		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs})
 	dl, _ := s.st.(store.DecisionLog)
 	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, newID: uuid.NewString}
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}

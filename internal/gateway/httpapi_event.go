@@ -1,0 +1,219 @@
+package gateway
+
+import (
+	"encoding/base64"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// eventV2 is the Lambda proxy integration input of HTTP APIs, payload
+// format 2.0 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html;
+// samples in ../shared/conformance/lambda/aws-lambda-go-events/apigw-v2-*.json).
+// Empty parts are left out, as AWS leaves them out.
+type eventV2 struct {
+	Version               string            `json:"version"`
+	RouteKey              string            `json:"routeKey"`
+	RawPath               string            `json:"rawPath"`
+	RawQueryString        string            `json:"rawQueryString"`
+	Cookies               []string          `json:"cookies,omitempty"`
+	Headers               map[string]string `json:"headers"`
+	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
+	PathParameters        map[string]string `json:"pathParameters,omitempty"`
+	StageVariables        map[string]string `json:"stageVariables,omitempty"`
+	RequestContext        contextV2         `json:"requestContext"`
+	Body                  *string           `json:"body,omitempty"`
+	IsBase64Encoded       bool              `json:"isBase64Encoded"`
+}
+
+type contextV2 struct {
+	AccountID    string        `json:"accountId"`
+	APIID        string        `json:"apiId"`
+	Authorizer   *authorizerV2 `json:"authorizer,omitempty"`
+	DomainName   string        `json:"domainName"`
+	DomainPrefix string        `json:"domainPrefix"`
+	HTTP         httpV2        `json:"http"`
+	RequestID    string        `json:"requestId"`
+	RouteKey     string        `json:"routeKey"`
+	Stage        string        `json:"stage"`
+	Time         string        `json:"time"`
+	TimeEpoch    int64         `json:"timeEpoch"`
+}
+
+type httpV2 struct {
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	Protocol  string `json:"protocol"`
+	SourceIP  string `json:"sourceIp"`
+	UserAgent string `json:"userAgent"`
+}
+
+type authorizerV2 struct {
+	IAM *iamV2 `json:"iam,omitempty"`
+}
+
+// iamV2 is requestContext.authorizer.iam of an AWS_IAM route: the
+// verified caller. iamgate has no Cognito identity pools or organizations,
+// so those are null.
+type iamV2 struct {
+	AccessKey       string    `json:"accessKey"`
+	AccountID       string    `json:"accountId"`
+	CallerID        string    `json:"callerId"`
+	CognitoIdentity *struct{} `json:"cognitoIdentity"`
+	PrincipalOrgID  *string   `json:"principalOrgId"`
+	UserARN         string    `json:"userArn"`
+	UserID          string    `json:"userId"`
+}
+
+func (g *Gateway) domain(c *call) string {
+	return c.tgt.APIID + ".execute-api." + g.o.Region + ".amazonaws.com"
+}
+
+// buildEventV2 makes the 2.0 event AWS sends for the host-style URL,
+// whichever style the request used.
+func (g *Gateway) buildEventV2(c *call, body []byte) *eventV2 {
+	domain := g.domain(c)
+	now := c.start.UTC()
+	ev := &eventV2{
+		Version:               "2.0",
+		RouteKey:              c.v2.route.RouteKey,
+		RawPath:               c.v2.rawPath,
+		RawQueryString:        c.r.URL.RawQuery,
+		Cookies:               requestCookies(c.r),
+		Headers:               g.headersV2(c, domain, len(body)),
+		QueryStringParameters: queryV2(c.r),
+		PathParameters:        c.params,
+		StageVariables:        nilIfEmpty(c.v2.snap.Stage.StageVariables),
+		RequestContext: contextV2{
+			AccountID:    g.o.AccountID,
+			APIID:        c.tgt.APIID,
+			Authorizer:   iamAuthorizerV2(c),
+			DomainName:   domain,
+			DomainPrefix: c.tgt.APIID,
+			HTTP: httpV2{Method: c.r.Method, Path: c.v2.rawPath, Protocol: c.r.Proto, SourceIP: sourceIP(c.r),
+				UserAgent: c.r.UserAgent()},
+			RequestID: c.requestID,
+			RouteKey:  c.v2.route.RouteKey,
+			Stage:     c.tgt.Stage,
+			Time:      now.Format(requestTimeLayout),
+			TimeEpoch: now.UnixMilli(),
+		},
+	}
+	ev.Body, ev.IsBase64Encoded = bodyV2(body, c.r.Header.Get("Content-Type"))
+	return ev
+}
+
+func iamAuthorizerV2(c *call) *authorizerV2 {
+	cl := c.caller
+	if cl == nil || cl.Type == "Anonymous" {
+		return nil
+	}
+	userID, _, _ := strings.Cut(cl.UserID, ":") // a role session's caller id is {role id}:{session}
+	return &authorizerV2{IAM: &iamV2{AccessKey: cl.AccessKeyID, AccountID: cl.AccountID, CallerID: cl.UserID,
+		UserARN: cl.ARN, UserID: userID}}
+}
+
+// headersV2 lower-cases header names and joins repeated values with
+// commas; cookies travel in the cookies field instead.
+func (g *Gateway) headersV2(c *call, domain string, bodyLen int) map[string]string {
+	out := make(map[string]string, len(c.r.Header)+6)
+	for k, vs := range c.r.Header {
+		lk := strings.ToLower(k)
+		if lk == "cookie" {
+			continue
+		}
+		out[lk] = strings.Join(vs, ",")
+	}
+	out["host"] = domain
+	out["content-length"] = strconv.Itoa(bodyLen)
+	out["x-amzn-trace-id"] = c.traceID
+	ip := sourceIP(c.r)
+	if xff := c.r.Header.Get("X-Forwarded-For"); xff != "" {
+		ip = xff + ", " + ip
+	}
+	out["x-forwarded-for"] = ip
+	proto, port := "http", "80"
+	if c.r.TLS != nil {
+		proto, port = "https", "443"
+	}
+	if _, p, err := net.SplitHostPort(c.r.Host); err == nil {
+		port = p
+	}
+	out["x-forwarded-port"], out["x-forwarded-proto"] = port, proto
+	return out
+}
+
+func requestCookies(r *http.Request) []string {
+	var out []string
+	for _, line := range r.Header.Values("Cookie") {
+		for part := range strings.SplitSeq(line, ";") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+// queryV2 joins repeated parameters with commas, in the order sent.
+func queryV2(r *http.Request) map[string]string {
+	q := r.URL.Query()
+	if len(q) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(q))
+	for k, vs := range q {
+		out[k] = strings.Join(vs, ",")
+	}
+	return out
+}
+
+// bodyV2 passes text bodies as they are and base64-encodes the others:
+// HTTP APIs have no binary media types, they encode every body whose
+// content type is not text.
+func bodyV2(body []byte, contentType string) (*string, bool) {
+	if len(body) == 0 {
+		return nil, false
+	}
+	if isText(contentType) && utf8.Valid(body) {
+		s := string(body)
+		return &s, false
+	}
+	s := base64.StdEncoding.EncodeToString(body)
+	return &s, true
+}
+
+func isText(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"), mt == "application/json", mt == "application/xml", mt == "application/javascript",
+		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return true
+	}
+	return false
+}
+
+// eventV1 is payload format 1.0 of an HTTP API: the REST proxy event with
+// its version, the route as the resource, and the stage-less path of the
+// $default stage.
+type eventV1 struct {
+	Version string `json:"version"`
+	*proxyEvent
+}
+
+func (g *Gateway) buildEventV1(c *call, body []byte) *eventV1 {
+	ev := g.buildEvent(c, body)
+	ev.Path = c.v2.rawPath
+	ev.RequestContext.Path = c.v2.rawPath
+	if c.v2.route.RouteKey == "$default" {
+		ev.Resource, ev.RequestContext.ResourcePath = "$default", "$default"
+	}
+	ev.Body, ev.IsBase64Encoded = bodyV2(body, c.r.Header.Get("Content-Type"))
+	return &eventV1{Version: "1.0", proxyEvent: ev}
+}

@@ -1,0 +1,276 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/httpapi"
+	"github.com/iamgate/iamgate/internal/store/sqlite"
+)
+
+// v2Body is an HTTP API as samtranslator writes one (AWS_IAM on GET
+// /hello), plus an open greedy route, a 1.0 route, a fast-timeout route
+// and CORS.
+const v2Body = `
+openapi: 3.0.1
+info: {title: http api, version: "1.0"}
+components:
+  securitySchemes:
+    AWS_IAM: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4}
+    jwt:
+      type: oauth2
+      x-amazon-apigateway-authorizer: {type: jwt, jwtConfiguration: {issuer: "https://issuer.example", audience: [a]}, identitySource: "$request.header.Authorization"}
+paths:
+  /hello:
+    get:
+      security: [{AWS_IAM: []}]
+      x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, payloadFormatVersion: "2.0", uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/` + fnARN + `/invocations"}
+  /open/{proxy+}:
+    x-amazon-apigateway-any-method:
+      x-amazon-apigateway-integration: {type: aws_proxy, payloadFormatVersion: "2.0", uri: "` + fnARN + `"}
+  /slow:
+    get:
+      x-amazon-apigateway-integration: {type: aws_proxy, payloadFormatVersion: "2.0", uri: "` + fnARN + `", timeoutInMillis: 50}
+  /v1/{id}:
+    post:
+      x-amazon-apigateway-integration: {type: aws_proxy, payloadFormatVersion: "1.0", uri: "` + fnARN + `"}
+  /jwt:
+    get:
+      security: [{jwt: [read]}]
+      x-amazon-apigateway-integration: {type: aws_proxy, payloadFormatVersion: "2.0", uri: "` + fnARN + `"}
+x-amazon-apigateway-cors: {allowOrigins: ["https://app.example"], allowMethods: [GET, POST], allowHeaders: [authorization], maxAge: 300}
+`
+
+type v2fixture struct {
+	*fixture
+	id string
+}
+
+func newV2Fixture(t *testing.T) *v2fixture {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := httpapi.New(st, httpapi.Options{AccountID: testAccount, Region: testRegion, Now: func() time.Time { return testNow }})
+	ctx := context.Background()
+	api, err := svc.CreateAPI(ctx, httpapi.CreateAPIInput{Body: v2Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{httpapi.DefaultStage, "prod"} {
+		if _, err := svc.CreateStage(ctx, httpapi.Stage{APIID: api.APIID, StageName: name, AutoDeploy: true,
+			StageVariables: map[string]string{"s": name}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := newFixture(t, "")
+	f.gw = New(Options{
+		APIs: fakeAPIs{testAPI + "/v1": testSnapshot(t, "")}, HTTPAPIs: svc,
+		Auth: f.authn, Authz: f.authz, Invoker: f.inv, Region: testRegion, AccountID: testAccount,
+		Now:    func() time.Time { return testNow },
+		Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	return &v2fixture{fixture: f, id: api.APIID}
+}
+
+func (f *v2fixture) do(t *testing.T, method, url string, header map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	if method == "" {
+		method = http.MethodGet
+	}
+	url = strings.ReplaceAll(url, "{id}", f.id)
+	req := httptest.NewRequest(method, url, strings.NewReader(""))
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	f.gw.ServeHTTP(rec, req)
+	return rec
+}
+
+// Bodies: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+// (no route: {"message":"Not Found"}) and
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html
+// (500 Internal Server Error; 503 on an integration timeout).
+func TestHTTPAPIServe(t *testing.T) {
+	const host = "http://{id}.execute-api.us-east-1.amazonaws.com"
+	good := map[string]string{"Authorization": "good"}
+	ok := `{"message": "hello world"}`
+	tests := []struct {
+		name, method, url string
+		header            map[string]string
+		reply             func(ctx context.Context) ([]byte, string, error)
+		status            int
+		body              string
+		arn               string // the method ARN evaluated, when AWS_IAM
+	}{
+		{name: "signed, allowed", url: host + "/hello", header: good, status: 200, body: ok,
+			arn: "arn:aws:execute-api:us-east-1:000000000000:{id}/$default/GET/hello"},
+		{name: "named stage", url: host + "/prod/hello", header: good, status: 200, body: ok,
+			arn: "arn:aws:execute-api:us-east-1:000000000000:{id}/prod/GET/hello"},
+		{name: "localhost", url: "http://{id}.execute-api.localhost:4566/hello", header: good, status: 200, body: ok},
+		{name: "path style", url: "http://127.0.0.1:4566/restapis/{id}/$default/_user_request_/hello", header: good, status: 200, body: ok},
+		{name: "path style, named stage", url: "http://127.0.0.1:4566/restapis/{id}/prod/_user_request_/hello", header: good, status: 200, body: ok},
+		{name: "unsigned", url: host + "/hello", status: 403, body: `{"message":"Forbidden"}`},
+		{name: "denied", url: host + "/hello", header: map[string]string{"Authorization": "denied"}, status: 403, body: `{"message":"Forbidden"}`},
+		{name: "signature mismatch", url: host + "/hello", header: map[string]string{"Authorization": "bad"}, status: 403,
+			body: `{"message":"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}`},
+		{name: "no route", url: host + "/nope", status: 404, body: `{"message":"Not Found"}`},
+		{name: "method not routed", method: "DELETE", url: host + "/hello", status: 404, body: `{"message":"Not Found"}`},
+		{name: "unknown stage on path style", url: "http://127.0.0.1:4566/restapis/{id}/dev/_user_request_/hello", status: 404, body: `{"message":"Not Found"}`},
+		{name: "greedy", method: "PUT", url: host + "/open/a/b", status: 200, body: ok},
+		{name: "jwt not wired fails closed", url: host + "/jwt", header: map[string]string{"Authorization": "Bearer x"}, status: 500, body: `{"message":"Internal Server Error"}`},
+		{name: "function error", url: host + "/open/x", status: 500, body: `{"message":"Internal Server Error"}`,
+			reply: func(context.Context) ([]byte, string, error) {
+				return []byte(`{"errorMessage":"boom"}`), "Unhandled", nil
+			}},
+		{name: "not JSON", url: host + "/open/x", status: 500, body: `{"message":"Internal Server Error"}`,
+			reply: func(context.Context) ([]byte, string, error) { return []byte(`hello`), "", nil }},
+		{name: "timeout", url: host + "/slow", status: 503, body: `{"message":"Service Unavailable"}`,
+			reply: func(ctx context.Context) ([]byte, string, error) { <-ctx.Done(); return nil, "", ctx.Err() }},
+		// "If your Lambda function returns valid JSON and doesn't return a
+		// statusCode, API Gateway makes assumptions" (http-api-develop-integrations-lambda.html).
+		{name: "inferred string", url: host + "/open/x", status: 200, body: `Hello from Lambda!`,
+			reply: func(context.Context) ([]byte, string, error) { return []byte(`"Hello from Lambda!"`), "", nil }},
+		{name: "inferred object", url: host + "/open/x", status: 200, body: `{"message": "Hello from Lambda!"}`,
+			reply: func(context.Context) ([]byte, string, error) {
+				return []byte(`{"message": "Hello from Lambda!"}`), "", nil
+			}},
+		{name: "REST API beside", url: "http://" + testAPI + ".execute-api.us-east-1.amazonaws.com/v1/hello", header: good, status: 200, body: ok},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newV2Fixture(t)
+			f.inv.reply = tc.reply
+			rec := f.do(t, tc.method, tc.url, tc.header)
+			if rec.Code != tc.status || rec.Body.String() != tc.body {
+				t.Fatalf("got %d %s, want %d %s\nlogs:\n%s", rec.Code, rec.Body, tc.status, tc.body, f.logs)
+			}
+			if tc.name == "REST API beside" {
+				return
+			}
+			if rec.Header().Get("Apigw-Requestid") == "" || rec.Header().Get("x-amzn-RequestId") != "" || rec.Header().Get("x-amzn-ErrorType") != "" {
+				t.Errorf("headers %v: want apigw-requestid only", rec.Header())
+			}
+			if tc.arn != "" {
+				if got, want := f.authz.last.Resource, strings.ReplaceAll(tc.arn, "{id}", f.id); got != want {
+					t.Errorf("method ARN %s, want %s", got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestHTTPAPIEventV2(t *testing.T) {
+	f := newV2Fixture(t)
+	rec := f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/prod/hello?a=1&a=2&b=x",
+		map[string]string{"Authorization": "good", "Cookie": "c1=v1; c2=v2", "User-Agent": "test/1", "X-Custom": "y"})
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(f.inv.payload, &ev); err != nil {
+		t.Fatal(err)
+	}
+	rc := ev["requestContext"].(map[string]any)
+	got := map[string]any{
+		"version": ev["version"], "routeKey": ev["routeKey"], "rawPath": ev["rawPath"], "rawQueryString": ev["rawQueryString"],
+		"cookies": ev["cookies"], "query": ev["queryStringParameters"], "stageVariables": ev["stageVariables"],
+		"host": ev["headers"].(map[string]any)["host"], "custom": ev["headers"].(map[string]any)["x-custom"],
+		"cookieHeader": ev["headers"].(map[string]any)["cookie"], "stage": rc["stage"], "http": rc["http"],
+		"iam": rc["authorizer"].(map[string]any)["iam"], "requestId": rc["requestId"] == rec.Header().Get("Apigw-Requestid"),
+		"body": ev["body"], "pathParameters": ev["pathParameters"],
+	}
+	want := map[string]any{
+		"version": "2.0", "routeKey": "GET /hello", "rawPath": "/prod/hello", "rawQueryString": "a=1&a=2&b=x",
+		"cookies": []any{"c1=v1", "c2=v2"}, "query": map[string]any{"a": "1,2", "b": "x"}, "stageVariables": map[string]any{"s": "prod"},
+		"host": f.id + ".execute-api.us-east-1.amazonaws.com", "custom": "y", "cookieHeader": nil, "stage": "prod",
+		"http": map[string]any{"method": "GET", "path": "/prod/hello", "protocol": "HTTP/1.1", "sourceIp": "192.0.2.1", "userAgent": "test/1"},
+		"iam": map[string]any{"accessKey": "AKIAEXAMPLE", "accountId": testAccount, "callerId": "AIDAEXAMPLE", "cognitoIdentity": nil,
+			"principalOrgId": nil, "userArn": userARN, "userId": "AIDAEXAMPLE"},
+		"requestId": true, "body": nil, "pathParameters": nil,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("event (-want +got):\n%s", diff)
+	}
+}
+
+func TestHTTPAPIEventV1AndResponse(t *testing.T) {
+	f := newV2Fixture(t)
+	f.inv.reply = func(context.Context) ([]byte, string, error) {
+		return []byte(`{"statusCode": 201, "headers": {"X-A": "b"}, "body": "made"}`), "", nil
+	}
+	rec := f.do(t, "POST", "http://{id}.execute-api.us-east-1.amazonaws.com/v1/42", nil)
+	if rec.Code != 201 || rec.Body.String() != "made" || rec.Header().Get("X-A") != "b" {
+		t.Fatalf("%d %s %v", rec.Code, rec.Body, rec.Header())
+	}
+	var ev map[string]any
+	_ = json.Unmarshal(f.inv.payload, &ev)
+	if ev["version"] != "1.0" || ev["resource"] != "/v1/{id}" || ev["path"] != "/v1/42" ||
+		ev["pathParameters"].(map[string]any)["id"] != "42" || ev["requestContext"].(map[string]any)["path"] != "/v1/42" {
+		t.Errorf("1.0 event: %s", f.inv.payload)
+	}
+}
+
+func TestHTTPAPIResponseV2Cookies(t *testing.T) {
+	f := newV2Fixture(t)
+	f.inv.reply = func(context.Context) ([]byte, string, error) {
+		return []byte(`{"statusCode": 200, "cookies": ["a=1", "b=2; Secure"], "headers": {"content-type": "text/plain", "access-control-allow-origin": "*"}, "body": "aGk=", "isBase64Encoded": true}`), "", nil
+	}
+	rec := f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/open/x", map[string]string{"Origin": "https://app.example"})
+	h := rec.Header()
+	if rec.Body.String() != "hi" || h.Get("Content-Type") != "text/plain" || !cmp.Equal(h.Values("Set-Cookie"), []string{"a=1", "b=2; Secure"}) {
+		t.Fatalf("%d %q %v", rec.Code, rec.Body, h)
+	}
+	// The API's CORS configuration replaces the function's CORS headers.
+	if h.Get("Access-Control-Allow-Origin") != "https://app.example" {
+		t.Errorf("Access-Control-Allow-Origin %q", h.Get("Access-Control-Allow-Origin"))
+	}
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html:
+// API Gateway answers preflight requests itself, with no OPTIONS route and
+// before any authorization.
+func TestHTTPAPICorsPreflight(t *testing.T) {
+	f := newV2Fixture(t)
+	rec := f.do(t, "OPTIONS", "http://{id}.execute-api.us-east-1.amazonaws.com/hello",
+		map[string]string{"Origin": "https://app.example", "Access-Control-Request-Method": "GET"})
+	h := rec.Header()
+	if rec.Code != 204 || h.Get("Access-Control-Allow-Origin") != "https://app.example" || h.Get("Access-Control-Allow-Methods") != "GET,POST" ||
+		h.Get("Access-Control-Allow-Headers") != "authorization" || h.Get("Access-Control-Max-Age") != "300" {
+		t.Fatalf("%d %v", rec.Code, h)
+	}
+	if f.inv.payload != nil {
+		t.Error("preflight invoked the function")
+	}
+	rec = f.do(t, "OPTIONS", "http://{id}.execute-api.us-east-1.amazonaws.com/hello",
+		map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+	if rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("other origin: %d %v", rec.Code, rec.Header())
+	}
+}
+
+func TestHTTPAPIPermission(t *testing.T) {
+	f := newV2Fixture(t)
+	// The fake authorizer refuses the service principal: API Gateway may
+	// not call the function, which an HTTP API answers with a 500.
+	f.gw.o.FunctionPolicies = fakeFunctionPolicies{fnARN: `{"Version":"2012-10-17","Statement":[]}`}
+	rec := f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/open/x", nil)
+	if rec.Code != 500 || rec.Body.String() != `{"message":"Internal Server Error"}` || f.inv.payload != nil {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if got := f.authz.last.Context["aws:SourceArn"]; len(got) != 1 || got[0] != "arn:aws:execute-api:us-east-1:000000000000:"+f.id+"/$default/GET/open/x" {
+		t.Errorf("aws:SourceArn %v", got)
+	}
+}

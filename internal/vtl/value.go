@@ -9,6 +9,10 @@ import (
 // List is a Java list: mutable, shared by reference.
 type List struct {
 	Items []any
+	// JSON: the list came from parsed JSON and renders as JSON text, as
+	// API Gateway renders $input.path('$.list'); other lists render as
+	// Java's "[a, b]".
+	JSON bool
 }
 
 // NewList returns a list of items.
@@ -124,6 +128,10 @@ func writeString(b *strings.Builder, v any, depth, limit int) {
 	case float64:
 		b.WriteString(javaDouble(t))
 	case *List:
+		if t.JSON {
+			writeJSON(b, t, depth, limit)
+			return
+		}
 		b.WriteByte('[')
 		for i, e := range t.Items {
 			if i > 0 {

@@ -30,6 +30,7 @@ type Definition struct {
 	// name theirs by scheme name until the Service links them.
 	Authorizers []Authorizer
 	Warnings    []string
+	DefinitionParts
 }
 
 // msgInvalidInput is API Gateway's answer to a body it cannot read as a
@@ -177,6 +178,9 @@ func (sp *spec) definition() (*Definition, error) {
 		Version:     stringAt(info, "version"),
 	}
 	if err := sp.apiExtensions(d); err != nil {
+		return nil, err
+	}
+	if err := sp.parts(d); err != nil {
 		return nil, err
 	}
 	tree := newImportTree()

@@ -91,5 +91,6 @@ func (s *Service) loadDeployed(ctx context.Context, apiID, stage string) (*Snaps
 	if err != nil {
 		return nil, err
 	}
-	return &Snapshot{API: d.API, Stage: *st, Deployment: d.Deployment, Resources: d.Resources, Authorizers: d.Authorizers, tree: d.tree}, nil
+	return &Snapshot{API: d.API, Stage: *st, Deployment: d.Deployment, Resources: d.Resources, Authorizers: d.Authorizers,
+		Models: d.Models, Validators: d.Validators, GatewayResponses: d.GatewayResponses, tree: d.tree}, nil
 }

@@ -16,6 +16,7 @@ type deploymentRecord struct {
 	API         RestAPI      `json:"api"`
 	Resources   []Resource   `json:"resources"`
 	Authorizers []Authorizer `json:"authorizers,omitempty"`
+	apiParts
 
 	tree *routeTree // built on first match, shared by every Snapshot of this deployment
 }
@@ -39,6 +40,7 @@ func (s *Service) CreateDeployment(ctx context.Context, apiID, stageName, descri
 			API:         rec.API,
 			Resources:   rec.Resources,
 			Authorizers: rec.Authorizers,
+			apiParts:    rec.apiParts,
 		}
 		if err := tx.Create(ctx, kindDeployment, apiID+"/"+d.Deployment.ID, mustJSON(&d)); err != nil {
 			return fmt.Errorf("apigw: create deployment: %w", err)

@@ -61,6 +61,11 @@ type Method struct {
 	OperationName     string          `json:"operationName,omitempty"`
 	Integration       *Integration    `json:"methodIntegration,omitempty"`
 	RequestParameters map[string]bool `json:"requestParameters,omitempty"`
+	// RequestValidatorID names the API's validator that checks this
+	// method's requests; RequestModels maps a content type (or "$default")
+	// to the name of the model its body must match.
+	RequestValidatorID string            `json:"requestValidatorId,omitempty"`
+	RequestModels      map[string]string `json:"requestModels,omitempty"`
 }
 
 // Integration is what a method calls.
@@ -86,15 +91,25 @@ type Deployment struct {
 
 // Stage names a deployment.
 type Stage struct {
-	RestAPIID       string                    `json:"restApiId"`
-	StageName       string                    `json:"stageName"`
-	DeploymentID    string                    `json:"deploymentId"`
-	Description     string                    `json:"description,omitempty"`
-	Variables       map[string]string         `json:"variables,omitempty"`
-	Tags            map[string]string         `json:"tags,omitempty"`
-	MethodSettings  map[string]MethodSettings `json:"methodSettings,omitempty"`
-	CreatedDate     time.Time                 `json:"createdDate"`
-	LastUpdatedDate time.Time                 `json:"lastUpdatedDate"`
+	RestAPIID      string                    `json:"restApiId"`
+	StageName      string                    `json:"stageName"`
+	DeploymentID   string                    `json:"deploymentId"`
+	Description    string                    `json:"description,omitempty"`
+	Variables      map[string]string         `json:"variables,omitempty"`
+	Tags           map[string]string         `json:"tags,omitempty"`
+	MethodSettings map[string]MethodSettings `json:"methodSettings,omitempty"`
+	// AccessLogSettings sends one line per request to a log group
+	// (DestinationARN) in Format, $context variables substituted.
+	AccessLogSettings *AccessLogSettings `json:"accessLogSettings,omitempty"`
+	TracingEnabled    bool               `json:"tracingEnabled,omitempty"`
+	CreatedDate       time.Time          `json:"createdDate"`
+	LastUpdatedDate   time.Time          `json:"lastUpdatedDate"`
+}
+
+// AccessLogSettings is a stage's access log destination and line format.
+type AccessLogSettings struct {
+	DestinationARN string `json:"destinationArn"`
+	Format         string `json:"format"`
 }
 
 // MethodSettings are a stage's per-method settings, keyed "{path}/{method}".
@@ -116,6 +131,10 @@ type Snapshot struct {
 	Resources  []Resource
 	// Authorizers are the API's authorizers as deployed.
 	Authorizers []Authorizer
+	// Models, Validators and GatewayResponses as they were deployed.
+	Models           []Model
+	Validators       []RequestValidator
+	GatewayResponses map[string]GatewayResponse
 
 	// the route tree, shared by the snapshots of one deployment
 	tree *routeTree

@@ -20,6 +20,9 @@ func (sp *spec) method(verb, path string, op map[string]any) (*Method, error) {
 	if err := sp.applySecurity(m, op); err != nil {
 		return nil, fmt.Errorf("Unable to put method '%s' on resource at path '%s': %s", verb, path, err)
 	}
+	if err := sp.requestShape(m, op); err != nil {
+		return nil, fmt.Errorf("Unable to put method '%s' on resource at path '%s': %s", verb, path, err)
+	}
 	if ia, ok := op["x-amazon-apigateway-integration"]; ok {
 		in, err := integration(ia)
 		if err != nil {

@@ -63,6 +63,15 @@ type apiRecord struct {
 	API         RestAPI      `json:"api"`
 	Resources   []Resource   `json:"resources"`
 	Authorizers []Authorizer `json:"authorizers,omitempty"`
+	apiParts
+}
+
+// apiParts are the parts of an API beside its resource tree that a
+// deployment snapshots with it.
+type apiParts struct {
+	Models           []Model                    `json:"models,omitempty"`
+	Validators       []RequestValidator         `json:"requestValidators,omitempty"`
+	GatewayResponses map[string]GatewayResponse `json:"gatewayResponses,omitempty"`
 }
 
 // CreateRestAPIInput are CreateRestApi's (or AWS::ApiGateway::RestApi's)
@@ -104,7 +113,8 @@ func (s *Service) CreateRestAPI(ctx context.Context, in CreateRestAPIInput) (Res
 	if api.Name == "" {
 		return RestAPI{}, awserr.New(awserr.BadRequestException, "Invalid REST API name specified")
 	}
-	rec := &apiRecord{API: api, Resources: assignIDs(nil, def.Resources)}
+	rec := &apiRecord{API: api, apiParts: importParts(def, def.Resources)}
+	rec.Resources = assignIDs(nil, def.Resources)
 	var byName map[string]string
 	rec.Authorizers, byName = assignAuthorizerIDs(nil, def.Authorizers)
 	linkAuthorizers(rec.Resources, byName)
@@ -141,7 +151,10 @@ func (s *Service) PutRestAPI(ctx context.Context, id string, body any, mode stri
 	err = s.updateAPI(ctx, id, func(rec *apiRecord) error {
 		resources := def.Resources
 		if mode == "merge" {
+			rec.apiParts = mergeParts(rec.apiParts, def, def.Resources)
 			resources = mergeResources(rec.Resources, def.Resources)
+		} else {
+			rec.apiParts = importParts(def, def.Resources)
 		}
 		authorizers, byName := assignAuthorizerIDs(rec.Authorizers, mergeAuthorizers(rec.Authorizers, def.Authorizers, mode))
 		linkAuthorizers(def.Resources, byName)

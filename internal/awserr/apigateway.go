@@ -30,6 +30,9 @@ const (
 	APIGWInternalServerError        = "InternalServerErrorException"
 	APIGWUnauthorized               = "UnauthorizedException"
 	APIGWAuthorizerConfiguration    = "AuthorizerConfigurationException"
+	APIGWBadRequest                 = "BadRequestException"
+	APIGWTooManyRequests            = "TooManyRequestsException"
+	APIGWLimitExceeded              = "LimitExceededException"
 )
 
 // Fixed execute-api messages (gateway response defaults).
@@ -70,11 +73,16 @@ const (
 	GWIntegrationTimeout                                      // INTEGRATION_TIMEOUT
 	GWUnauthorized                                            // UNAUTHORIZED: a Lambda authorizer's identity source is missing or invalid, or the authorizer said "Unauthorized"
 	GWAuthorizerConfigurationError                            // AUTHORIZER_CONFIGURATION_ERROR / AUTHORIZER_FAILURE: the authorizer could not be called, failed, or answered in an invalid shape
+	GWBadRequestParameters                                    // BAD_REQUEST_PARAMETERS: a required request parameter is missing
+	GWBadRequestBody                                          // BAD_REQUEST_BODY: the body does not match the method's model
+	GWThrottled                                               // THROTTLED: over a usage plan's rate or burst
+	GWQuotaExceeded                                           // QUOTA_EXCEEDED: over a usage plan's quota
 	gwCount
 )
 
 // gatewayResponse is one entry of the table.
 type gatewayResponse struct {
+	typ     string // the gateway response type an API customizes
 	status  int
 	errType string // x-amzn-ErrorType; "" sends none (504s carry none)
 	message string // the default message
@@ -83,6 +91,9 @@ type gatewayResponse struct {
 	capitalKey bool
 	// nullMessage: the body is {"message": null} (authorizer failures).
 	nullMessage bool
+	// spaced: the default body has a space after the colon, as 5xx
+	// bodies and the request validation bodies do.
+	spaced bool
 }
 
 // gatewayResponses is the one table of execute-api's own answers. Texts and
@@ -91,26 +102,42 @@ type gatewayResponse struct {
 // the payload quota (10 MB, 413) from
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html.
 var gatewayResponses = [gwCount]gatewayResponse{
-	GWMissingAuthenticationToken: {http.StatusForbidden, APIGWMissingAuthenticationToken, APIGWMissingTokenMessage, false, false},
-	GWAccessDenied:               {http.StatusForbidden, APIGWAccessDenied, "", true, false},
-	GWInvalidAPIKey:              {http.StatusForbidden, APIGWForbidden, APIGWForbiddenMessage, false, false},
-	GWIncompleteSignature:        {http.StatusForbidden, APIGWIncompleteSignature, apigwDefaultIncompleteSig, false, false},
-	GWInvalidSignature:           {http.StatusForbidden, APIGWInvalidSignature, apigwDefaultInvalidSigMsg, false, false},
-	GWUnrecognizedClient:         {http.StatusForbidden, APIGWUnrecognizedClient, APIGWInvalidTokenMessage, false, false},
-	GWExpiredToken:               {http.StatusForbidden, APIGWExpiredToken, APIGWExpiredTokenMessage, false, false},
-	GWRequestTooLarge:            {http.StatusRequestEntityTooLarge, "", APIGWRequestTooLongMessage, false, false},
-	GWConfigurationError:         {http.StatusInternalServerError, APIGWInternalServerError, APIGWInternalErrorMessage, false, false},
-	GWIntegrationFailure:         {http.StatusBadGateway, APIGWInternalServerError, APIGWInternalErrorMessage, false, false},
-	GWIntegrationTimeout:         {http.StatusGatewayTimeout, "", APIGWTimeoutMessage, false, false},
+	GWMissingAuthenticationToken: {typ: "MISSING_AUTHENTICATION_TOKEN", status: http.StatusForbidden, errType: APIGWMissingAuthenticationToken, message: APIGWMissingTokenMessage},
+	GWAccessDenied:               {typ: "ACCESS_DENIED", status: http.StatusForbidden, errType: APIGWAccessDenied, capitalKey: true},
+	GWInvalidAPIKey:              {typ: "INVALID_API_KEY", status: http.StatusForbidden, errType: APIGWForbidden, message: APIGWForbiddenMessage},
+	GWIncompleteSignature:        {typ: "DEFAULT_4XX", status: http.StatusForbidden, errType: APIGWIncompleteSignature, message: apigwDefaultIncompleteSig},
+	GWInvalidSignature:           {typ: "INVALID_SIGNATURE", status: http.StatusForbidden, errType: APIGWInvalidSignature, message: apigwDefaultInvalidSigMsg},
+	GWUnrecognizedClient:         {typ: "DEFAULT_4XX", status: http.StatusForbidden, errType: APIGWUnrecognizedClient, message: APIGWInvalidTokenMessage},
+	GWExpiredToken:               {typ: "EXPIRED_TOKEN", status: http.StatusForbidden, errType: APIGWExpiredToken, message: APIGWExpiredTokenMessage},
+	GWRequestTooLarge:            {typ: "REQUEST_TOO_LARGE", status: http.StatusRequestEntityTooLarge, message: APIGWRequestTooLongMessage},
+	GWConfigurationError:         {typ: "API_CONFIGURATION_ERROR", status: http.StatusInternalServerError, errType: APIGWInternalServerError, message: APIGWInternalErrorMessage, spaced: true},
+	GWIntegrationFailure:         {typ: "DEFAULT_5XX", status: http.StatusBadGateway, errType: APIGWInternalServerError, message: APIGWInternalErrorMessage, spaced: true},
+	GWIntegrationTimeout:         {typ: "INTEGRATION_TIMEOUT", status: http.StatusGatewayTimeout, message: APIGWTimeoutMessage, spaced: true},
 	// Lambda authorizer answers: 401 {"message":"Unauthorized"} with
 	// UnauthorizedException, and 500 {"message": null} with
 	// AuthorizerConfigurationException for an authorizer that fails, times
 	// out or answers in an invalid shape (captures in
 	// https://dev.to/marcogrcr/api-gateway-lambda-authorizer-lambda-proxy-integration-failure-modes-52bc
 	// and https://loige.co/debugging-custom-apigateway-authorizers/).
-	GWUnauthorized:                 {http.StatusUnauthorized, APIGWUnauthorized, APIGWUnauthorizedMessage, false, false},
-	GWAuthorizerConfigurationError: {http.StatusInternalServerError, APIGWAuthorizerConfiguration, "", false, true},
+	GWUnauthorized:                 {typ: "UNAUTHORIZED", status: http.StatusUnauthorized, errType: APIGWUnauthorized, message: APIGWUnauthorizedMessage},
+	GWAuthorizerConfigurationError: {typ: "AUTHORIZER_CONFIGURATION_ERROR", status: http.StatusInternalServerError, errType: APIGWAuthorizerConfiguration, nullMessage: true},
+	// Validation bodies keep a space after the colon: {"message": "Invalid
+	// request body"} (captured in https://github.com/pulumi/pulumi-aws-apigateway
+	// examples test and published curl output).
+	GWBadRequestParameters: {typ: "BAD_REQUEST_PARAMETERS", status: http.StatusBadRequest, errType: APIGWBadRequest, spaced: true},
+	GWBadRequestBody:       {typ: "BAD_REQUEST_BODY", status: http.StatusBadRequest, errType: APIGWBadRequest, message: "Invalid request body", spaced: true},
+	// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+	GWThrottled:     {typ: "THROTTLED", status: http.StatusTooManyRequests, errType: APIGWTooManyRequests, message: "Too Many Requests"},
+	GWQuotaExceeded: {typ: "QUOTA_EXCEEDED", status: http.StatusTooManyRequests, errType: APIGWLimitExceeded, message: "Limit Exceeded"},
 }
+
+// GatewayResponseTypes are the response types PutGatewayResponse accepts
+// (https://docs.aws.amazon.com/apigateway/latest/api/API_GatewayResponse.html).
+var GatewayResponseTypes = []string{"DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_FOUND", "UNAUTHORIZED", "INVALID_API_KEY",
+	"ACCESS_DENIED", "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR", "INVALID_SIGNATURE", "EXPIRED_TOKEN",
+	"MISSING_AUTHENTICATION_TOKEN", "INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT", "API_CONFIGURATION_ERROR",
+	"UNSUPPORTED_MEDIA_TYPE", "BAD_REQUEST_PARAMETERS", "BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED",
+	"QUOTA_EXCEEDED", "WAF_FILTERED"}
 
 // Status is the HTTP status of a gateway response.
 func (g GatewayResponse) Status() int { return g.entry().status }
@@ -166,35 +193,90 @@ func fixedAPIGWMessage(r sigv4.Reason) bool {
 
 // WriteGatewayResponse writes resp with message ("" for its default text)
 // and returns the body written, for traces. Every execute-api error goes
-// through here: JSON body, x-amzn-ErrorType when the response has one.
-// 5xx bodies keep the space after the colon that API Gateway's
-// integration-failure responses carry: {"message": "Internal server error"}.
+// through here or WriteCustomGatewayResponse: JSON body, x-amzn-ErrorType
+// when the response has one. 5xx and request validation bodies keep the
+// space after the colon that API Gateway's bodies carry:
+// {"message": "Internal server error"}.
 func WriteGatewayResponse(w http.ResponseWriter, resp GatewayResponse, message string) []byte {
 	e := resp.entry()
-	if message == "" {
-		message = e.message
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	if e.errType != "" {
-		h.Set("x-amzn-ErrorType", e.errType)
-	}
-	body := apigwBody(e.status, message, !e.capitalKey)
+	body := apigwBody(resp.Message(message), !e.capitalKey, e.spaced)
 	if e.nullMessage {
 		body = []byte(`{"message": null}`)
 	}
-	w.WriteHeader(e.status)
-	_, _ = w.Write(body)
-	return body
+	return writeGateway(w, resp, CustomResponse{Status: e.status, ContentType: "application/json", Body: body})
 }
 
-func apigwBody(status int, message string, lowerMessageKey bool) []byte {
+// CustomResponse is a gateway response as an API's customization shapes
+// it: the gateway renders the template and headers, awserr writes them.
+type CustomResponse struct {
+	Status      int
+	Headers     map[string]string
+	ContentType string
+	Body        []byte
+}
+
+// WriteCustomGatewayResponse writes resp as an API customized it and
+// returns the body written.
+func WriteCustomGatewayResponse(w http.ResponseWriter, resp GatewayResponse, c CustomResponse) []byte {
+	if c.Status == 0 {
+		c.Status = resp.entry().status
+	}
+	if c.ContentType == "" {
+		c.ContentType = "application/json"
+	}
+	return writeGateway(w, resp, c)
+}
+
+func writeGateway(w http.ResponseWriter, resp GatewayResponse, c CustomResponse) []byte {
+	h := w.Header()
+	h.Set("Content-Type", c.ContentType)
+	if t := resp.entry().errType; t != "" {
+		h.Set("x-amzn-ErrorType", t)
+	}
+	for k, v := range c.Headers {
+		h.Set(k, v)
+	}
+	w.WriteHeader(c.Status)
+	_, _ = w.Write(c.Body)
+	return c.Body
+}
+
+// Type is the gateway response type an API customizes resp through
+// (MISSING_AUTHENTICATION_TOKEN, ...).
+func (g GatewayResponse) Type() string { return g.entry().typ }
+
+// DefaultType is DEFAULT_4XX or DEFAULT_5XX, the type whose customization
+// applies when resp's own type has none.
+func (g GatewayResponse) DefaultType() string {
+	if g.entry().status >= 500 {
+		return "DEFAULT_5XX"
+	}
+	return "DEFAULT_4XX"
+}
+
+// ErrorType is resp's x-amzn-ErrorType ("" for none).
+func (g GatewayResponse) ErrorType() string { return g.entry().errType }
+
+// Message is message, or resp's default text when message is "": what
+// $context.error.message holds.
+func (g GatewayResponse) Message(message string) string {
+	if message == "" {
+		return g.entry().message
+	}
+	return message
+}
+
+// JSONString encodes s as a JSON string the way API Gateway writes it
+// (no HTML escaping): what $context.error.messageString holds.
+func JSONString(s string) []byte { return jsonString(s) }
+
+func apigwBody(message string, lowerMessageKey, spaced bool) []byte {
 	key := "Message"
 	if lowerMessageKey {
 		key = "message"
 	}
 	sep := ":"
-	if status >= 500 {
+	if spaced {
 		sep = ": "
 	}
 	var b bytes.Buffer

@@ -2,6 +2,7 @@ package awserr
 
 import (
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,8 +84,12 @@ func TestWriteGatewayResponse(t *testing.T) {
 func TestEveryGatewayResponseHasAnEntry(t *testing.T) {
 	for g := GatewayResponse(1); g < gwCount; g++ {
 		e := gatewayResponses[g]
-		if e.status < 400 || (e.message == "" && g != GWAccessDenied && !e.nullMessage) {
+		// Access denied and missing parameters always name their subject.
+		if e.status < 400 || (e.message == "" && g != GWAccessDenied && g != GWBadRequestParameters && !e.nullMessage) {
 			t.Errorf("gateway response %d has no complete entry: %+v", g, e)
+		}
+		if !slices.Contains(GatewayResponseTypes, e.typ) {
+			t.Errorf("gateway response %d: type %q is not one PutGatewayResponse accepts", g, e.typ)
 		}
 	}
 }

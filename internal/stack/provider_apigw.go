@@ -18,6 +18,7 @@ type APIs interface {
 	GetStage(ctx context.Context, apiID, name string) (apigw.Stage, error)
 	UpdateStage(ctx context.Context, apiID, name string, fn func(*apigw.Stage) error) (apigw.Stage, error)
 	DeleteStage(ctx context.Context, apiID, name string) error
+	APIParts
 }
 
 // RegisterAPIGateway adds the AWS::ApiGateway::* providers.
@@ -26,6 +27,12 @@ func (e *Engine) RegisterAPIGateway(apis APIs) {
 	e.Register("AWS::ApiGateway::RestApi", &restAPIProvider{apis: g, e: e})
 	e.Register("AWS::ApiGateway::Deployment", &deploymentProvider{apis: g})
 	e.Register("AWS::ApiGateway::Stage", &stageProvider{apis: g})
+	e.Register("AWS::ApiGateway::Resource", &resourceProvider{apis: g})
+	e.Register("AWS::ApiGateway::Method", &methodProvider{apis: g})
+	e.Register("AWS::ApiGateway::Model", &modelProvider{apis: g})
+	e.Register("AWS::ApiGateway::RequestValidator", &validatorProvider{apis: g})
+	e.Register("AWS::ApiGateway::GatewayResponse", &gatewayResponseProvider{apis: g})
+	e.Register("AWS::ApiGateway::Account", &accountProvider{apis: g})
 }
 
 type restAPIProvider struct {
@@ -101,9 +108,19 @@ func (p *restAPIProvider) Delete(ctx context.Context, prev State) error {
 type deploymentProvider struct{ apis APIs }
 
 func (p *deploymentProvider) Create(ctx context.Context, in *Input) (Result, error) {
-	d, err := p.apis.CreateDeployment(ctx, str(in.Props, "RestApiId"), str(in.Props, "StageName"), str(in.Props, "Description"))
+	api, stage := str(in.Props, "RestApiId"), str(in.Props, "StageName")
+	d, err := p.apis.CreateDeployment(ctx, api, stage, str(in.Props, "Description"))
 	if err != nil {
 		return Result{}, err
+	}
+	if sd, ok := in.Props["StageDescription"].(map[string]any); ok && stage != "" {
+		_, err := p.apis.UpdateStage(ctx, api, stage, func(st *apigw.Stage) error {
+			stageSettings(st, sd, true)
+			return nil
+		})
+		if err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{PhysicalID: d.ID, Attrs: map[string]any{"DeploymentId": d.ID}}, nil
 }
@@ -133,13 +150,8 @@ type stageProvider struct{ apis APIs }
 
 func stageOf(props map[string]any) apigw.Stage {
 	st := apigw.Stage{RestAPIID: str(props, "RestApiId"), StageName: str(props, "StageName"),
-		DeploymentID: str(props, "DeploymentId"), Description: str(props, "Description")}
-	if v, ok := props["Variables"].(map[string]any); ok {
-		st.Variables = map[string]string{}
-		for k, x := range v {
-			st.Variables[k] = toString(x)
-		}
-	}
+		DeploymentID: str(props, "DeploymentId")}
+	stageSettings(&st, props, false)
 	return st
 }
 
@@ -158,6 +170,7 @@ func (p *stageProvider) Update(ctx context.Context, in *Input, prev State) (Resu
 	}
 	st, err := p.apis.UpdateStage(ctx, next.RestAPIID, next.StageName, func(s *apigw.Stage) error {
 		s.DeploymentID, s.Description, s.Variables = next.DeploymentID, next.Description, next.Variables
+		s.AccessLogSettings, s.TracingEnabled, s.MethodSettings = next.AccessLogSettings, next.TracingEnabled, next.MethodSettings
 		return nil
 	})
 	if err != nil {

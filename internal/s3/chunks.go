@@ -108,13 +108,13 @@ func dropChunks(ctx context.Context, tx store.Tx, segs []Segment) error {
 
 // Commit makes segs, in order, the object bucket/key with the given ETag,
 // replacing (and deleting the data of) any previous object, in one
-// transaction.
-func (s *Service) Commit(ctx context.Context, bucket, key string, segs []Segment, etag, contentType string, meta map[string]string) (Object, error) {
+// transaction. sum is the object's additional checksum, if any.
+func (s *Service) Commit(ctx context.Context, bucket, key string, segs []Segment, etag, contentType string, meta map[string]string, sum *Checksum) (Object, error) {
 	if err := ValidateKey(key); err != nil {
 		return Object{}, err
 	}
 	o := Object{Bucket: bucket, Key: key, ETag: etag, LastModified: s.now().UTC().Truncate(time.Second),
-		ContentType: contentType, Metadata: meta, Segments: segs}
+		ContentType: contentType, Metadata: meta, Segments: segs, Checksum: sum}
 	for _, seg := range segs {
 		o.Size += seg.Size
 	}

@@ -70,7 +70,7 @@ func TestChunkedObjects(t *testing.T) {
 	// Two segments (a multipart object) read as one.
 	a, _, _ := s.Stage(ctx, bytes.NewReader(data[:chunkSize+1]))
 	b, _, _ := s.Stage(ctx, bytes.NewReader(data[chunkSize+1:]))
-	mo, err := s.Commit(ctx, "bucket", "big", []Segment{a, b}, `"x-2"`, "", nil)
+	mo, err := s.Commit(ctx, "bucket", "big", []Segment{a, b}, `"x-2"`, "", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,9 @@ type Object struct {
 	LastModified time.Time         `json:"lastModified"`
 	ContentType  string            `json:"contentType,omitempty"`
 	Metadata     map[string]string `json:"metadata,omitempty"`
+	// Checksum is the additional checksum (x-amz-checksum-*) the object was
+	// stored with, if any.
+	Checksum *Checksum `json:"checksum,omitempty"`
 	// Segments hold the data (chunks.go); none: one kindData record, as
 	// objects stored before chunking have.
 	Segments []Segment `json:"segments,omitempty"`
@@ -144,7 +147,7 @@ func (s *Service) PutObjectETag(ctx context.Context, bucket, key string, data []
 	if err != nil {
 		return Object{}, err
 	}
-	o, err := s.Commit(ctx, bucket, key, []Segment{seg}, etag, contentType, meta)
+	o, err := s.Commit(ctx, bucket, key, []Segment{seg}, etag, contentType, meta, nil)
 	if err != nil {
 		s.Drop(context.WithoutCancel(ctx), seg)
 	}

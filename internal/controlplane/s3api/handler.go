@@ -34,7 +34,7 @@ type Objects interface {
 	// Stage, Commit, Drop and ReadObject stream object data through the
 	// store a chunk at a time.
 	Stage(ctx context.Context, r io.Reader) (s3.Segment, [md5.Size]byte, error)
-	Commit(ctx context.Context, bucket, key string, segs []s3.Segment, etag, contentType string, meta map[string]string) (s3.Object, error)
+	Commit(ctx context.Context, bucket, key string, segs []s3.Segment, etag, contentType string, meta map[string]string, sum *s3.Checksum) (s3.Object, error)
 	Drop(ctx context.Context, segs ...s3.Segment) error
 	ReadObject(ctx context.Context, o s3.Object, off, n int64, w io.Writer) error
 }
@@ -80,6 +80,9 @@ type call struct {
 	caller *auth.Caller
 	reqID  string
 	t      target
+	// chunks decodes an aws-chunked body; its trailers may carry the
+	// body's checksum.
+	chunks *sigv4.ChunkReader
 }
 
 // ServeHTTP decodes the operation, then runs it.
@@ -111,7 +114,8 @@ func (c *call) wrapBody() error {
 	}
 	switch c.caller.Signed.PayloadHash {
 	case sigv4.StreamingPayload, sigv4.StreamingPayloadTrail, sigv4.StreamingUnsignedTrail:
-		c.r.Body = io.NopCloser(sigv4.NewChunkReader(c.r.Body, c.caller.Signed))
+		c.chunks = sigv4.NewChunkReader(c.r.Body, c.caller.Signed)
+		c.r.Body = io.NopCloser(c.chunks)
 	}
 	return nil
 }

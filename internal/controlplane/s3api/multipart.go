@@ -35,6 +35,10 @@ type upload struct {
 	initiated       time.Time
 	initiator       owner
 	parts           map[int]part
+	// checksum is the algorithm CreateMultipartUpload asked for (parts are
+	// checksummed with it) and checksumType COMPOSITE or FULL_OBJECT.
+	checksum     s3.ChecksumAlgorithm
+	checksumType string
 }
 
 // part is an uploaded part: its data is staged in the store (s3.Stage),
@@ -43,6 +47,7 @@ type part struct {
 	etag     string
 	seg      s3.Segment
 	modified time.Time
+	checksum *s3.Checksum
 }
 
 func newUploads() *uploads { return &uploads{m: map[string]*upload{}} }
@@ -82,6 +87,9 @@ func (c *call) createUpload() error {
 	u := &upload{id: base64.RawURLEncoding.EncodeToString(raw[:]), bucket: c.t.bucket, key: c.t.key,
 		contentType: contentType(c.r.Header), meta: userMetadata(c.r.Header), initiated: c.h.o.Now().UTC(),
 		initiator: owner{ID: c.caller.ARN, DisplayName: c.caller.Username}, parts: map[int]part{}}
+	if err := u.setChecksum(c.r.Header); err != nil {
+		return err
+	}
 	c.h.uploads.mu.Lock()
 	c.h.uploads.m[u.id] = u
 	c.h.uploads.mu.Unlock()
@@ -98,16 +106,23 @@ func (c *call) uploadPart() error {
 		return awserr.New(InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
 	}
 	c.h.uploads.mu.Lock()
-	_, err = c.h.uploads.get(c.t)
+	u0, err := c.h.uploads.get(c.t)
+	var alg s3.ChecksumAlgorithm
+	if err == nil {
+		alg = u0.checksum
+	}
 	c.h.uploads.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	seg, sum, err := c.stageBody()
+	if alg == "" {
+		alg = s3.CRC64NVME
+	}
+	seg, sum, check, err := c.stageBody(alg)
 	if err != nil {
 		return err
 	}
-	p := part{etag: `"` + hex.EncodeToString(sum[:]) + `"`, seg: seg, modified: c.h.o.Now().UTC()}
+	p := part{etag: `"` + hex.EncodeToString(sum[:]) + `"`, seg: seg, modified: c.h.o.Now().UTC(), checksum: check}
 	c.h.uploads.mu.Lock()
 	u, err := c.h.uploads.get(c.t) // aborted meanwhile?
 	var replaced *part
@@ -125,7 +140,11 @@ func (c *call) uploadPart() error {
 	if replaced != nil {
 		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), replaced.seg)
 	}
-	c.ok().Set("ETag", p.etag)
+	h := c.ok()
+	h.Set("ETag", p.etag)
+	if check.Algorithm == alg && (u0.checksum != "" || declaredAny(c.r.Header)) {
+		h.Set(check.Algorithm.Header(), check.Value)
+	}
 	return c.empty(http.StatusOK)
 }
 
@@ -161,6 +180,38 @@ type completeResult struct {
 	Bucket   string   `xml:"Bucket"`
 	Key      string   `xml:"Key"`
 	ETag     string   `xml:"ETag"`
+	checksumElements
+}
+
+// checksumElements are the Checksum* elements of S3's XML results.
+type checksumElements struct {
+	CRC32        string `xml:"ChecksumCRC32,omitempty"`
+	CRC32C       string `xml:"ChecksumCRC32C,omitempty"`
+	CRC64NVME    string `xml:"ChecksumCRC64NVME,omitempty"`
+	SHA1         string `xml:"ChecksumSHA1,omitempty"`
+	SHA256       string `xml:"ChecksumSHA256,omitempty"`
+	ChecksumType string `xml:"ChecksumType,omitempty"`
+}
+
+func checksumXML(sum *s3.Checksum) checksumElements {
+	var e checksumElements
+	if sum == nil {
+		return e
+	}
+	switch sum.Algorithm {
+	case s3.CRC32:
+		e.CRC32 = sum.Value
+	case s3.CRC32C:
+		e.CRC32C = sum.Value
+	case s3.CRC64NVME:
+		e.CRC64NVME = sum.Value
+	case s3.SHA1:
+		e.SHA1 = sum.Value
+	case s3.SHA256:
+		e.SHA256 = sum.Value
+	}
+	e.ChecksumType = sum.Type
+	return e
 }
 
 // completeUpload is CompleteMultipartUpload: the listed parts, in order,
@@ -178,17 +229,27 @@ func (c *call) completeUpload() error {
 	u, err := c.h.uploads.get(c.t)
 	var segs []s3.Segment
 	var etag string
+	var sum *s3.Checksum
 	if err == nil {
 		segs, etag, err = assemble(u, req)
+	}
+	if err == nil {
+		sum, err = u.compositeChecksum(req)
 	}
 	c.h.uploads.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	o, err := c.h.o.Objects.Commit(c.ctx, u.bucket, u.key, segs, etag, u.contentType, u.meta)
+	if u.checksumType == s3.ChecksumFullObject {
+		if sum, err = c.fullObjectChecksum(u, segs); err != nil {
+			return err
+		}
+	}
+	o, err := c.h.o.Objects.Commit(c.ctx, u.bucket, u.key, segs, etag, u.contentType, u.meta, sum)
 	if err != nil {
 		return err
 	}
+	setChecksumHeaders(c.ok(), o.Checksum)
 	c.h.uploads.mu.Lock()
 	delete(c.h.uploads.m, u.id)
 	unused := u.segments(segs)
@@ -196,7 +257,8 @@ func (c *call) completeUpload() error {
 	// Parts uploaded but not listed are not part of the object.
 	c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), unused...)
 	loc := "http://" + c.r.Host + "/" + u.bucket + "/" + u.key
-	return c.writeXML(http.StatusOK, completeResult{NS: s3NS, Location: loc, Bucket: u.bucket, Key: u.key, ETag: o.ETag})
+	return c.writeXML(http.StatusOK, completeResult{NS: s3NS, Location: loc, Bucket: u.bucket, Key: u.key, ETag: o.ETag,
+		checksumElements: checksumXML(o.Checksum)})
 }
 
 // assemble checks the part list against the uploaded parts and returns

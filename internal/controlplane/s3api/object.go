@@ -35,37 +35,55 @@ func (c *call) putObject() error {
 	if _, err := c.h.o.Objects.HeadBucket(c.ctx, c.t.bucket); err != nil {
 		return err
 	}
-	seg, sum, err := c.stageBody()
+	seg, sum, check, err := c.stageBody("")
 	if err != nil {
 		return err
 	}
 	o, err := c.h.o.Objects.Commit(c.ctx, c.t.bucket, c.t.key, []s3.Segment{seg}, `"`+hex.EncodeToString(sum[:])+`"`,
-		contentType(c.r.Header), userMetadata(c.r.Header))
+		contentType(c.r.Header), userMetadata(c.r.Header), check)
 	if err != nil {
 		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
 		return err
 	}
-	c.ok().Set("ETag", o.ETag)
+	h := c.ok()
+	h.Set("ETag", o.ETag)
+	setChecksumHeaders(h, o.Checksum)
 	return c.empty(http.StatusOK)
 }
 
 // stageBody streams the request body into the store (hashing it on the
-// way: MD5 for the ETag and Content-MD5, SHA-256 or chunk signatures by the
-// sigv4 reader) and checks Content-MD5; nothing is kept when a check fails.
-func (c *call) stageBody() (s3.Segment, [md5.Size]byte, error) {
-	body := c.r.Body
-	if body == nil {
-		body = http.NoBody
+// way: MD5 for the ETag and Content-MD5, the declared additional checksum,
+// or alg's when none is declared (CRC64NVME when alg is ""), SHA-256 or
+// chunk signatures by the sigv4 reader) and checks Content-MD5 and the
+// checksum; nothing is kept when a check fails.
+func (c *call) stageBody(alg s3.ChecksumAlgorithm) (s3.Segment, [md5.Size]byte, *s3.Checksum, error) {
+	var sum [md5.Size]byte
+	d, err := declaredChecksum(c.r.Header)
+	if err != nil {
+		return s3.Segment{}, sum, nil, err
+	}
+	if d == nil && alg != "" {
+		d = &declared{alg: alg, name: string(alg)}
+	}
+	k := newChecksumming(d)
+	var body io.Reader = http.NoBody
+	if c.r.Body != nil {
+		body = k.reader(c.r.Body)
 	}
 	seg, sum, err := c.h.o.Objects.Stage(c.ctx, body)
 	if err != nil {
-		return s3.Segment{}, sum, bodyError(err)
+		return s3.Segment{}, sum, nil, bodyError(err)
 	}
 	if claimed := c.r.Header.Get("Content-MD5"); claimed != "" && claimed != base64.StdEncoding.EncodeToString(sum[:]) {
 		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
-		return s3.Segment{}, sum, awserr.New(BadDigest, "The Content-MD5 you specified did not match what we received.")
+		return s3.Segment{}, sum, nil, awserr.New(BadDigest, "The Content-MD5 you specified did not match what we received.")
 	}
-	return seg, sum, nil
+	check, err := k.result(c)
+	if err != nil {
+		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
+		return s3.Segment{}, sum, nil, err
+	}
+	return seg, sum, check, nil
 }
 
 func contentType(h http.Header) string {
@@ -119,6 +137,9 @@ func (c *call) headObject() error {
 	}
 	h := c.objectHeaders(o)
 	h.Set("Content-Length", strconv.FormatInt(o.Size, 10))
+	if checksumMode(c.r) {
+		setChecksumHeaders(h, o.Checksum)
+	}
 	c.w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -148,6 +169,11 @@ func (c *call) getObject() error {
 	}
 	h := c.objectHeaders(o)
 	h.Set("Content-Length", strconv.FormatInt(n, 10))
+	// A range's bytes are not what the object's checksum covers: S3 returns
+	// it only for the whole object.
+	if checksumMode(c.r) && status == http.StatusOK {
+		setChecksumHeaders(h, o.Checksum)
+	}
 	c.w.WriteHeader(status)
 	// Streamed a chunk at a time. Past the headers a failure can only cut
 	// the body short, which the client sees against Content-Length.
@@ -268,15 +294,18 @@ func (c *call) copyObject() error {
 	if replace {
 		ct, meta = contentType(c.r.Header), userMetadata(c.r.Header)
 	}
-	// Copied through a pipe, a chunk at a time.
+	// Copied through a pipe, a chunk at a time, the copy's checksum computed
+	// on the way: the algorithm asked for, else the source's.
+	k := newChecksumming(copyChecksum(c.r.Header, src.Checksum))
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(c.h.o.Objects.ReadObject(c.ctx, src, 0, -1, pw)) }()
-	seg, sum, err := c.h.o.Objects.Stage(c.ctx, pr)
+	seg, sum, err := c.h.o.Objects.Stage(c.ctx, k.reader(pr))
 	pr.Close()
 	if err != nil {
 		return err
 	}
-	o, err := c.h.o.Objects.Commit(c.ctx, c.t.bucket, c.t.key, []s3.Segment{seg}, `"`+hex.EncodeToString(sum[:])+`"`, ct, meta)
+	check, _ := k.result(c)
+	o, err := c.h.o.Objects.Commit(c.ctx, c.t.bucket, c.t.key, []s3.Segment{seg}, `"`+hex.EncodeToString(sum[:])+`"`, ct, meta, check)
 	if err != nil {
 		c.h.o.Objects.Drop(context.WithoutCancel(c.ctx), seg)
 		return err

@@ -77,6 +77,7 @@ const (
 	GWBadRequestBody                                          // BAD_REQUEST_BODY: the body does not match the method's model
 	GWThrottled                                               // THROTTLED: over a usage plan's rate or burst
 	GWQuotaExceeded                                           // QUOTA_EXCEEDED: over a usage plan's quota
+	GWInvokeRejected                                          // INTEGRATION_FAILURE (DEFAULT_5XX): Lambda refused the invocation (throttled)
 	gwCount
 )
 
@@ -129,6 +130,10 @@ var gatewayResponses = [gwCount]gatewayResponse{
 	// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
 	GWThrottled:     {typ: "THROTTLED", status: http.StatusTooManyRequests, errType: APIGWTooManyRequests, message: "Too Many Requests"},
 	GWQuotaExceeded: {typ: "QUOTA_EXCEEDED", status: http.StatusTooManyRequests, errType: APIGWLimitExceeded, message: "Limit Exceeded"},
+	// "If the Lambda API rejects the invocation request, API Gateway returns
+	// a 500 error code" with {"message": "Internal server error"}
+	// (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
+	GWInvokeRejected: {typ: "INTEGRATION_FAILURE", status: http.StatusInternalServerError, errType: APIGWInternalServerError, message: APIGWInternalErrorMessage, spaced: true},
 }
 
 // GatewayResponseTypes are the response types PutGatewayResponse accepts

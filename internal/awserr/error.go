@@ -14,6 +14,9 @@ type Code string
 type Error struct {
 	Code    Code
 	Message string
+	// Reason is the Reason member some REST-JSON errors carry (Lambda's
+	// TooManyRequestsException); "" writes none.
+	Reason string
 }
 
 // New returns an *Error with a formatted message.

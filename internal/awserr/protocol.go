@@ -96,7 +96,13 @@ func WriteRESTJSON(w http.ResponseWriter, e *Error, requestID string) {
 		typ = "Service"
 	}
 	var b bytes.Buffer
-	b.WriteString(`{"Type":"` + typ + `","message":`)
+	b.WriteByte('{')
+	if e.Reason != "" {
+		b.WriteString(`"Reason":`)
+		b.Write(jsonString(e.Reason))
+		b.WriteByte(',')
+	}
+	b.WriteString(`"Type":"` + typ + `","message":`)
 	b.Write(jsonString(e.Message))
 	b.WriteByte('}')
 	w.Header().Set("x-amzn-ErrorType", string(e.Code))

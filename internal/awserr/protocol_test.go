@@ -208,3 +208,16 @@ func TestFromSigV4EveryReason(t *testing.T) {
 		}
 	}
 }
+
+// TestRESTJSONReason: Lambda's throttle carries a Reason member before Type
+// and message ({"Reason":"CallerRateLimitExceeded","Type":"User","message":
+// "Rate exceeded"} as seen in https://github.com/fyoorer/ShadowClone/issues/46).
+func TestRESTJSONReason(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteRESTJSON(rec, &Error{Code: "TooManyRequestsException", Message: "Rate Exceeded.",
+		Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}, "req-1")
+	want := `{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}`
+	if got := rec.Body.String(); got != want {
+		t.Errorf("body %s, want %s", got, want)
+	}
+}

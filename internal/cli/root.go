@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/iamgate/iamgate/internal/lambda"
 )
 
 // exitError carries a process exit code through cobra.
@@ -55,6 +58,8 @@ type serverFlags struct {
 	debug                                   bool
 	iamMode                                 []string
 	decisionLogSize                         int
+	lambdaConcurrency                       int
+	lambdaIdleTimeout                       time.Duration
 }
 
 func (f *serverFlags) register(c *cobra.Command) {
@@ -67,6 +72,8 @@ func (f *serverFlags) register(c *cobra.Command) {
 	c.Flags().BoolVar(&f.debug, "debug", false, "log at debug level")
 	c.Flags().StringArrayVar(&f.iamMode, "iam-mode", nil, "enforce (default), audit, or audit:role/NAME[,user/NAME...] to serve denials of those principals (logged, x-iamgate-decision: deny); repeatable")
 	c.Flags().IntVar(&f.decisionLogSize, "decision-log-size", 0, "authorization decisions kept in the store for `policy suggest` (default 100000)")
+	c.Flags().IntVar(&f.lambdaConcurrency, "lambda-concurrency", lambda.DefaultAccountConcurrency, "the account's Lambda concurrent executions: invocations past it (or past a function's ReservedConcurrentExecutions) are throttled with 429 TooManyRequestsException")
+	c.Flags().DurationVar(&f.lambdaIdleTimeout, "lambda-idle-timeout", lambda.DefaultIdleTimeout, "how long an idle function instance stays warm before it is stopped")
 }
 
 func defaultRegion() string {

@@ -54,6 +54,9 @@ type Config struct {
 	RevisionID    string            `json:"revisionId"`
 	LogGroup      string            `json:"logGroup"`
 	Policy        []Permission      `json:"policy,omitempty"`
+	// ReservedConcurrency is ReservedConcurrentExecutions (nil: none), set
+	// by PutConcurrency only: Put keeps the stored one.
+	ReservedConcurrency *int `json:"reservedConcurrency,omitempty"`
 }
 
 // Permission is one statement of a function's resource-based policy, as
@@ -74,14 +77,15 @@ type Runtime interface {
 
 // Service stores functions and keeps the runtime in step with the store.
 type Service struct {
-	st       store.Store
-	rt       Runtime
-	codeRoot string
-	region   string
-	account  string
-	now      func() time.Time
-	sealer   *seal.Sealer // nil: environments stored in clear (tests)
-	dec      decoded
+	st               store.Store
+	rt               Runtime
+	codeRoot         string
+	region           string
+	account          string
+	now              func() time.Time
+	sealer           *seal.Sealer // nil: environments stored in clear (tests)
+	dec              decoded
+	concurrencyQuota int // the account's concurrency quota (WithAccountConcurrency)
 
 	mu       sync.Mutex
 	deployed map[string]string // function name → RevisionID handed to the runtime
@@ -124,7 +128,7 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 		c.LogGroup = "/aws/lambda/" + c.Name
 	}
 	if old, err := s.Get(ctx, c.Name); err == nil {
-		c.Policy = old.Policy
+		c.Policy, c.ReservedConcurrency = old.Policy, old.ReservedConcurrency
 	}
 	if err := s.extract(c, zipped); err != nil {
 		return c, err
@@ -184,9 +188,18 @@ func (s *Service) deploy(c Config) error {
 		return err
 	}
 	s.mu.Lock()
-	s.deployed[c.Name] = c.RevisionID
+	s.deployed[c.Name] = deployedKey(c)
 	s.mu.Unlock()
 	return nil
+}
+
+// deployedKey tells whether the runtime runs c: its revision and its
+// reservation, which PutConcurrency changes without a new revision.
+func deployedKey(c Config) string {
+	if c.ReservedConcurrency == nil {
+		return c.RevisionID
+	}
+	return c.RevisionID + "/" + strconv.Itoa(*c.ReservedConcurrency)
 }
 
 // Sync makes the runtime run the stored version of a function: it deploys a
@@ -201,7 +214,7 @@ func (s *Service) Sync(ctx context.Context, name string) error {
 	}
 	c := e.cfg
 	s.mu.Lock()
-	current := s.deployed[name] == c.RevisionID
+	current := s.deployed[name] == deployedKey(c)
 	s.mu.Unlock()
 	if current {
 		return nil
@@ -228,7 +241,7 @@ func (s *Service) runtimeFunction(c Config) lambda.Function {
 	return lambda.Function{
 		Name: c.Name, ARN: c.ARN, Runtime: c.Runtime, Handler: c.Handler, CodeDir: s.codeDir(c),
 		Timeout: time.Duration(c.Timeout) * time.Second, MemoryMB: c.MemorySize, Env: c.Env,
-		Role: c.Role, LogGroup: c.LogGroup, Version: "$LATEST",
+		Role: c.Role, LogGroup: c.LogGroup, Version: "$LATEST", ReservedConcurrency: c.ReservedConcurrency,
 	}
 }
 

@@ -125,5 +125,9 @@ func clone(c Config) Config {
 	c.Tags = maps.Clone(c.Tags)
 	c.Policy = slices.Clone(c.Policy)
 	c.Architectures = slices.Clone(c.Architectures)
+	if c.ReservedConcurrency != nil {
+		n := *c.ReservedConcurrency
+		c.ReservedConcurrency = &n
+	}
 	return c
 }

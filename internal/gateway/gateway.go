@@ -19,9 +19,15 @@ import (
 
 // Invoker runs a Lambda function synchronously. functionError is the
 // X-Amz-Function-Error value ("Unhandled", ...) when the function failed.
+// An error wrapping ErrInvokeRejected is the Lambda service refusing the
+// invocation (throttled), which API Gateway answers with a 500.
 type Invoker interface {
 	InvokeFunction(ctx context.Context, functionARN string, payload []byte) (out []byte, functionError string, err error)
 }
+
+// ErrInvokeRejected is wrapped by an Invoker's error when Lambda refused
+// the invocation before running it (429 TooManyRequestsException).
+var ErrInvokeRejected = errors.New("the Lambda service rejected the invocation")
 
 // APIs gives the deployed snapshot of an API's stage; an error wrapping
 // store.ErrNotFound (or any error) means nothing is deployed there.

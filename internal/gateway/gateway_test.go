@@ -91,6 +91,13 @@ func TestServeHTTP(t *testing.T) {
 		{name: "invoke error", url: hostURL("/v1/open/x"),
 			reply: func(context.Context) ([]byte, string, error) { return nil, "", fmt.Errorf("no runtime") },
 			want:  wantResp{502, "InternalServerErrorException", internal}},
+		// "If the Lambda API rejects the invocation request, API Gateway
+		// returns a 500" (services-apigateway-errors.html): a throttle.
+		{name: "invocation rejected", url: hostURL("/v1/open/x"),
+			reply: func(context.Context) ([]byte, string, error) {
+				return nil, "", fmt.Errorf("%w: TooManyRequestsException", ErrInvokeRejected)
+			},
+			want: wantResp{500, "InternalServerErrorException", internal}},
 		{name: "malformed response", url: hostURL("/v1/open/x"),
 			reply: func(context.Context) ([]byte, string, error) { return []byte(`{"body": "no status"}`), "", nil },
 			want:  wantResp{502, "InternalServerErrorException", internal}},

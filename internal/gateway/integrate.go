@@ -85,6 +85,11 @@ func (g *Gateway) integrate(c *call) {
 	case err != nil && c.r.Context().Err() != nil:
 		g.clientClosed(c, fn)
 		return
+	case errors.Is(err, ErrInvokeRejected):
+		g.log.Warn("Lambda rejected the invocation", "request_id", c.requestID, "function", fn, "err", err)
+		c.trace.Integration = append(c.trace.Integration, "Lambda rejected the invocation: "+err.Error())
+		g.fail(c, awserr.GWInvokeRejected, "")
+		return
 	case err != nil:
 		g.log.Error("invoke failed", "request_id", c.requestID, "function", fn, "err", err)
 		g.fail(c, awserr.GWIntegrationFailure, "")

@@ -2,8 +2,11 @@
 // real Lambda Runtime API (2018-06-01) to iamgate.
 //
 // It owns: the function registry (Manager.Deploy, Remove, Get), a warm pool of
-// processes per function (one invocation at a time per process, up to
-// Options.MaxConcurrency processes, started on demand), one Runtime API
+// processes per function (one invocation at a time per process, started on
+// demand, stopped after Options.IdleTimeout idle), Lambda's concurrency
+// limits (a function's ReservedConcurrentExecutions, else what reservations
+// leave of Options.AccountConcurrency; past them a *ThrottleError, never a
+// queue), one Runtime API
 // listener per process on 127.0.0.1, the execution environment (the variables
 // Lambda sets, credentials from Options.Credentials, no leak of the parent's
 // environment), timeouts, crash handling, the per-process log stream
@@ -27,4 +30,5 @@
 //   - Log streams and START/END/REPORT lines:
 //     https://docs.aws.amazon.com/lambda/latest/operatorguide/log-structure.html
 //   - Python errors: https://docs.aws.amazon.com/lambda/latest/dg/python-exceptions.html
+//   - Concurrency: https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
 package lambda

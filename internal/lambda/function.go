@@ -22,6 +22,10 @@ type Function struct {
 	Role      string            // execution role ARN (informational here)
 	LogGroup  string            // "/aws/lambda/{name}"
 	Version   string            // "$LATEST"
+	// ReservedConcurrency is the function's ReservedConcurrentExecutions:
+	// nil shares the account's unreserved concurrency; 0 throttles every
+	// invocation.
+	ReservedConcurrency *int
 }
 
 // Lambda's defaults for a function created without these settings.
@@ -52,8 +56,13 @@ type Options struct {
 	Region string
 	// Credentials returns the environment credentials for a function's role
 	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); nil = none set.
-	Credentials    func(ctx context.Context, fn Function) (map[string]string, error)
-	MaxConcurrency int // per function, default 10
+	Credentials func(ctx context.Context, fn Function) (map[string]string, error)
+	// AccountConcurrency is the account's concurrent executions quota
+	// (default 1000), shared by functions without a reservation.
+	AccountConcurrency int
+	// IdleTimeout is how long an idle instance stays warm before it is
+	// stopped (default DefaultIdleTimeout; < 0 keeps instances until Close).
+	IdleTimeout time.Duration
 	// Observe, when set, sees every invocation start, finish and throttle
 	// (metrics). It is called on the invoking goroutine and must not block.
 	Observe func(InvokeEvent)

@@ -12,9 +12,6 @@ import (
 	"time"
 )
 
-// DefaultMaxConcurrency is the default number of processes per function.
-const DefaultMaxConcurrency = 10
-
 // ErrInvalidClientContext is returned for a ClientContext that is not
 // base64-encoded JSON (Lambda's InvalidRequestContentException).
 var ErrInvalidClientContext = errors.New("Client context must be a valid Base64-encoded JSON object.")
@@ -31,6 +28,10 @@ type Manager struct {
 	pools   map[string]*pool
 	noticed map[string]bool
 	closed  bool
+	conc    concurrency // guarded by mu
+
+	stopReaper chan struct{}
+	reaperDone chan struct{}
 }
 
 // NewManager returns a Manager; nothing runs until the first Invoke.
@@ -44,12 +45,17 @@ func NewManager(opts Options) *Manager {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	if opts.MaxConcurrency <= 0 {
-		opts.MaxConcurrency = DefaultMaxConcurrency
+	if opts.AccountConcurrency <= 0 {
+		opts.AccountConcurrency = DefaultAccountConcurrency
+	}
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
 	}
 	sb := newSandbox()
 	m := &Manager{opts: opts, logger: opts.Logger.With("component", "lambda"), now: opts.Now, sb: sb,
-		rt: newRuntimes(sb), pools: map[string]*pool{}, noticed: map[string]bool{}}
+		rt: newRuntimes(sb), pools: map[string]*pool{}, noticed: map[string]bool{},
+		conc: newConcurrency(opts.AccountConcurrency), stopReaper: make(chan struct{}), reaperDone: make(chan struct{})}
+	go m.reaper()
 	return m
 }
 
@@ -62,10 +68,11 @@ func (m *Manager) Isolation() string { return m.sb.describe() }
 // deploys; environments get their own copies of it.
 func (m *Manager) CodeRoot() (string, error) { return m.sb.sub("code", 0o700) }
 
-// pool is the set of processes of one function version.
+// pool is the set of processes of one function version. Its fn never
+// changes; the function's reservation lives in Manager.conc, so that a
+// PutFunctionConcurrency keeps the warm processes.
 type pool struct {
-	fn  Function
-	sem chan struct{} // one slot per allowed process
+	fn Function
 
 	mu      sync.Mutex
 	idle    []*process
@@ -94,7 +101,12 @@ func (m *Manager) Deploy(fn Function) error {
 		return ErrClosed
 	}
 	old := m.pools[fn.Name]
-	m.pools[fn.Name] = &pool{fn: fn, sem: make(chan struct{}, m.opts.MaxConcurrency), all: map[*process]struct{}{}}
+	m.conc.reserve(fn.Name, fn.ReservedConcurrency)
+	if old != nil && sameButReservation(old.fn, fn) {
+		m.mu.Unlock()
+		return nil
+	}
+	m.pools[fn.Name] = &pool{fn: fn, all: map[*process]struct{}{}}
 	m.mu.Unlock()
 	m.rt.prewarm(fn)
 	if old != nil {
@@ -108,6 +120,7 @@ func (m *Manager) Remove(name string) error {
 	m.mu.Lock()
 	old, ok := m.pools[name]
 	delete(m.pools, name)
+	m.conc.reserve(name, nil)
 	m.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
@@ -126,6 +139,7 @@ func (m *Manager) Get(name string) (Function, bool) {
 	}
 	fn := pl.fn
 	fn.Env = cloneMap(fn.Env)
+	fn.ReservedConcurrency = m.conc.reservation(name)
 	return fn, true
 }
 
@@ -163,13 +177,14 @@ func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, c
 	if !ok {
 		return nil, fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
 	}
-	if err := m.takeSlot(ctx, pl); err != nil {
+	sl, err := m.takeSlot(name)
+	if err != nil {
 		return nil, err
 	}
 	ev := InvokeEvent{Kind: InvokeFinished, Function: name}
 	defer func() {
-		m.observe(ev) // before the slot frees, so the gauge never passes MaxConcurrency
-		<-pl.sem
+		m.observe(ev) // before the slot frees, so the gauge never passes the limit
+		m.giveSlot(sl)
 	}()
 
 	inv := newInvocation(newRequestID(), payload, pl.fn.Timeout)
@@ -192,23 +207,6 @@ func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, c
 		ev.FunctionError, ev.Completed, ev.Duration = res.FunctionError, st.ran, st.duration
 	}
 	return res, err
-}
-
-// takeSlot takes one of pl's concurrency slots, waiting for one when all
-// are busy (reported as a throttle), and reports the start.
-func (m *Manager) takeSlot(ctx context.Context, pl *pool) error {
-	select {
-	case pl.sem <- struct{}{}:
-	default:
-		m.observe(InvokeEvent{Kind: InvokeThrottled, Function: pl.fn.Name})
-		select {
-		case pl.sem <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	m.observe(InvokeEvent{Kind: InvokeStarted, Function: pl.fn.Name})
-	return nil
 }
 
 // acquire takes an idle process of pl or starts one.
@@ -248,6 +246,7 @@ func (m *Manager) acquire(ctx context.Context, pl *pool) (*process, error) {
 func (m *Manager) release(pl *pool, p *process, reusable bool) {
 	pl.mu.Lock()
 	if reusable && !pl.retired {
+		p.idleSince = m.now()
 		pl.idle = append(pl.idle, p)
 		pl.mu.Unlock()
 		return
@@ -284,10 +283,15 @@ func (pl *pool) retire(ctx context.Context, busy bool) error {
 // in flight fail as their process exits.
 func (m *Manager) Close(ctx context.Context) error {
 	m.mu.Lock()
+	wasClosed := m.closed
 	m.closed = true
 	pools := m.pools
 	m.pools = map[string]*pool{}
 	m.mu.Unlock()
+	if !wasClosed {
+		close(m.stopReaper)
+	}
+	<-m.reaperDone
 	var errs []error
 	for _, pl := range pools {
 		errs = append(errs, pl.retire(ctx, true))

@@ -12,11 +12,10 @@ const (
 	// InvokeFinished: the invocation gave its slot back. Every InvokeStarted
 	// is followed by exactly one InvokeFinished of the same function.
 	InvokeFinished
-	// InvokeThrottled: every slot (Options.MaxConcurrency) was busy when the
-	// invocation arrived. Lambda would answer 429 TooManyRequestsException
-	// and count it in Throttles; iamgate queues it instead (a local run
-	// should not fail for lack of capacity), so it still starts later, or
-	// ends with the caller's context.
+	// InvokeThrottled: the function's reservation or the account's
+	// unreserved concurrency was all in use when the invocation arrived;
+	// Invoke returned a *ThrottleError (Lambda's 429 TooManyRequestsException,
+	// counted in Throttles) and nothing follows.
 	InvokeThrottled
 )
 

@@ -53,7 +53,7 @@ func (l eventLog) take(t *testing.T, n int) []InvokeEvent {
 func TestObserveInvocations(t *testing.T) {
 	testutil.NeedCommand(t, "python3")
 	log := make(eventLog, 100)
-	m := newTestManager(t, Options{Logs: newMemSink(), Observe: log.observe, MaxConcurrency: 1})
+	m := newTestManager(t, Options{Logs: newMemSink(), Observe: log.observe})
 	mustDeploy(t, m, pyFunction(t, "hello", "hello"))
 	mustDeploy(t, m, pyFunction(t, "boom", "boom"))
 	started := func(fn string) InvokeEvent { return InvokeEvent{Kind: InvokeStarted, Function: fn} }
@@ -81,17 +81,18 @@ func TestObserveInvocations(t *testing.T) {
 	}
 }
 
-// TestObserveThrottleAndCancel: with MaxConcurrency 1, a second invocation
-// while the first runs is a throttle; a caller that goes away is an
-// invocation without a duration.
+// TestObserveThrottleAndCancel: with a reservation of 1, a second
+// invocation while the first runs is throttled at once, as Lambda does; a
+// caller that goes away is an invocation without a duration.
 func TestObserveThrottleAndCancel(t *testing.T) {
 	testutil.NeedCommand(t, "python3")
 	log := make(eventLog, 100)
 	sink := newMemSink()
-	m := newTestManager(t, Options{Logs: sink, Observe: log.observe, MaxConcurrency: 1})
+	m := newTestManager(t, Options{Logs: sink, Observe: log.observe})
+	one := 1
 	// The handler says when it runs, so that the caller goes away during
 	// the invocation, not during the process's start.
-	mustDeploy(t, m, Function{Name: "slow", Runtime: "python3.11", Handler: "app.slow", Timeout: 60 * time.Second,
+	mustDeploy(t, m, Function{Name: "slow", Runtime: "python3.11", Handler: "app.slow", Timeout: 60 * time.Second, ReservedConcurrency: &one,
 		CodeDir: writeCode(t, map[string]string{"app.py": "import time\ndef slow(event, context):\n    print('running', flush=True)\n    time.sleep(60)\n"})})
 
 	ctx1, cancel1 := context.WithCancel(context.Background())
@@ -105,18 +106,13 @@ func TestObserveThrottleAndCancel(t *testing.T) {
 		t.Fatalf("first event %+v, want InvokeStarted", ev)
 	}
 
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	second := make(chan error, 1)
-	go func() {
-		_, err := m.Invoke(ctx2, "slow", []byte(`{}`), InvokeOptions{})
-		second <- err
-	}()
+	_, err := m.Invoke(context.Background(), "slow", []byte(`{}`), InvokeOptions{})
+	var te *ThrottleError
+	if !errors.As(err, &te) || te.Reason != ReasonReservedConcurrency || !errors.Is(err, ErrThrottled) {
+		t.Fatalf("second invocation: err %v, want a ThrottleError %s", err, ReasonReservedConcurrency)
+	}
 	if diff := cmp.Diff(InvokeEvent{Kind: InvokeThrottled, Function: "slow"}, log.next(t)); diff != "" {
 		t.Fatalf("throttle (-want +got):\n%s", diff)
-	}
-	cancel2()
-	if err := <-second; !errors.Is(err, context.Canceled) {
-		t.Errorf("queued invocation: err %v, want context.Canceled", err)
 	}
 
 	waitForLine(t, sink, "/aws/lambda/slow", "running")
@@ -133,7 +129,7 @@ func TestObserveThrottleAndCancel(t *testing.T) {
 		t.Errorf("cancelled invocation (-want +got):\n%s", diff)
 	}
 	if len(log) != 0 {
-		t.Errorf("%d unexpected events left: the queued invocation never started", len(log))
+		t.Errorf("%d unexpected events left: the throttled invocation never started", len(log))
 	}
 }
 

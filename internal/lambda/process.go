@@ -30,6 +30,9 @@ type process struct {
 	exitErr error         // set before exited is closed
 	served  chan struct{} // closed when the listener's Serve returns
 	warm    bool          // has run an invocation (no Init Duration any more)
+	// idleSince is when it last went back to the pool (guarded by the
+	// pool's mu), for the idle reaper.
+	idleSince time.Time
 }
 
 // startError is a failure to start the function's runtime. Lambda reports it

@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -247,35 +248,55 @@ func TestPythonWarmReuseAndCrash(t *testing.T) {
 	}
 }
 
+// TestPythonConcurrency: a function reserved at 3 runs at most 3 instances;
+// invocations past them are throttled at once, never queued, and a burst
+// within the reservation is never throttled.
 func TestPythonConcurrency(t *testing.T) {
 	testutil.NeedCommand(t, "python3")
-	m := newTestManager(t, Options{Logs: newMemSink(), MaxConcurrency: 3})
-	mustDeploy(t, m, pyFunction(t, "pid", "pid"))
-	const n = 12
-	var wg sync.WaitGroup
-	results := make([]string, n)
-	errs := make([]error, n)
-	for i := range n {
-		wg.Go(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			res, err := m.Invoke(ctx, "pid", []byte(`{"sleep": 0.2}`), InvokeOptions{})
-			errs[i] = err
-			if err == nil {
-				results[i] = string(res.Payload) + res.FunctionError
-			}
-		})
-	}
-	wg.Wait()
-	distinct := map[string]bool{}
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("invoke %d: %v", i, errs[i])
+	m := newTestManager(t, Options{Logs: newMemSink()})
+	fn := pyFunction(t, "pid", "pid")
+	three := 3
+	fn.ReservedConcurrency = &three
+	mustDeploy(t, m, fn)
+	burst := func(n int) (distinct map[string]bool, throttled int) {
+		var wg sync.WaitGroup
+		results := make([]string, n)
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+				defer cancel()
+				res, err := m.Invoke(ctx, "pid", []byte(`{"sleep": 0.3}`), InvokeOptions{})
+				errs[i] = err
+				if err == nil {
+					results[i] = string(res.Payload) + res.FunctionError
+				}
+			})
 		}
-		distinct[results[i]] = true
+		wg.Wait()
+		distinct = map[string]bool{}
+		for i := range n {
+			var te *ThrottleError
+			switch {
+			case errors.As(errs[i], &te) && te.Reason == ReasonReservedConcurrency:
+				throttled++
+			case errs[i] != nil:
+				t.Fatalf("invoke %d: %v", i, errs[i])
+			default:
+				distinct[results[i]] = true
+			}
+		}
+		return distinct, throttled
 	}
-	if len(distinct) < 2 || len(distinct) > 3 {
-		t.Errorf("%d distinct processes served %d invokes, want 2..3: %v", len(distinct), n, distinct)
+	distinct, throttled := burst(12)
+	if len(distinct) < 1 || len(distinct) > 3 {
+		t.Errorf("%d distinct processes served the burst, want 1..3: %v", len(distinct), distinct)
+	}
+	if throttled == 0 {
+		t.Errorf("12 invocations of 0.3 s over a reservation of 3: none throttled")
+	}
+	if distinct, throttled = burst(3); throttled != 0 || len(distinct) > 3 {
+		t.Errorf("a burst of 3 within the reservation: %d throttled, %d processes, want 0 and at most 3", throttled, len(distinct))
 	}
 }
 

@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/gateway"
 	"github.com/iamgate/iamgate/internal/lambda"
 	"github.com/iamgate/iamgate/internal/logs"
 )
@@ -33,6 +36,9 @@ func (i invoker) InvokeFunction(ctx context.Context, functionARN string, payload
 		return nil, "", err
 	}
 	res, err := i.rt.Invoke(ctx, name, payload, lambda.InvokeOptions{})
+	if errors.Is(err, lambda.ErrThrottled) {
+		return nil, "", fmt.Errorf("%w: %w", gateway.ErrInvokeRejected, err)
+	}
 	if err != nil {
 		return nil, "", err
 	}

@@ -308,7 +308,7 @@ func newLambdaMetrics() *lambdaMetrics {
 		coldStarts: counter("iamgate_lambda_cold_starts_total",
 			"Invocations that started a new process (REPORT lines with an Init Duration).", fn),
 		throttles: counter("iamgate_lambda_throttles_total",
-			"Invocations that found all of the function's concurrency in use (AWS/Lambda Throttles; iamgate queues them instead of answering 429).", fn),
+			"Invocations refused for lack of concurrency: past the function's ReservedConcurrentExecutions or the account's unreserved concurrency (AWS/Lambda Throttles, 429 TooManyRequestsException).", fn),
 		concurrent: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "iamgate_lambda_concurrent_executions",
 			Help: "Invocations in progress (AWS/Lambda ConcurrentExecutions)."}, fn),
 	}

@@ -68,6 +68,11 @@ type Config struct {
 	// DecisionLogSize bounds the decisions kept in the store (0: the
 	// default, audit.DefaultKeep; < 0: unbounded).
 	DecisionLogSize int
+	// LambdaConcurrency is the account's concurrent executions quota
+	// (0: lambda.DefaultAccountConcurrency); LambdaIdleTimeout how long an
+	// idle function instance stays warm (0: lambda.DefaultIdleTimeout).
+	LambdaConcurrency int
+	LambdaIdleTimeout time.Duration
 }
 
 // ConnLimits are the listener's timeouts and connection limit.
@@ -193,11 +198,13 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.HTTPAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
-		Credentials: s.functionCredentials, Observe: m.observeInvoke})
+		Credentials: s.functionCredentials, Observe: m.observeInvoke,
+		AccountConcurrency: cfg.LambdaConcurrency, IdleTimeout: cfg.LambdaIdleTimeout})
 	// Function code lives outside the data dir, where function processes
 	// cannot reach the data dir's secrets (lambda.Manager.CodeRoot).
 	codeRoot, _ := s.runtime.CodeRoot() // "": deploys fail with the reason
-	s.Funcs = functions.New(s.st, s.runtime, codeRoot, cfg.Region, cfg.AccountID, cfg.Now, functions.WithSealer(sealer))
+	s.Funcs = functions.New(s.st, s.runtime, codeRoot, cfg.Region, cfg.AccountID, cfg.Now, functions.WithSealer(sealer),
+		functions.WithAccountConcurrency(cfg.LambdaConcurrency))
 	s.includes = &includes{objects: s.S3, notice: cfg.Notice}
 	s.audit = newAuditor(cfg, s.st, s.log)
 	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}

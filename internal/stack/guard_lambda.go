@@ -81,6 +81,20 @@ func (g *lambdaGuard) RemovePermission(ctx context.Context, name, sid string) er
 	return g.in.RemovePermission(ctx, name, sid)
 }
 
+func (g *lambdaGuard) PutConcurrency(ctx context.Context, name string, n int) error {
+	if err := g.on(ctx, "lambda:PutFunctionConcurrency", name); err != nil {
+		return err
+	}
+	return g.in.PutConcurrency(ctx, name, n)
+}
+
+func (g *lambdaGuard) DeleteConcurrency(ctx context.Context, name string) error {
+	if err := g.on(ctx, "lambda:DeleteFunctionConcurrency", name); err != nil {
+		return err
+	}
+	return g.in.DeleteConcurrency(ctx, name)
+}
+
 // passRole is what a service checks when it is given roleARN to act as
 // later: the actor may pass it to that service (iam:PassRole with
 // iam:PassedToService), and the service principal may assume it.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -18,6 +19,8 @@ type Functions interface {
 	Delete(ctx context.Context, name string) error
 	AddPermission(ctx context.Context, name string, p functions.Permission) error
 	RemovePermission(ctx context.Context, name, sid string) error
+	PutConcurrency(ctx context.Context, name string, n int) error
+	DeleteConcurrency(ctx context.Context, name string) error
 }
 
 // Objects reads S3 objects (function code).
@@ -56,6 +59,41 @@ func (p *functionProvider) code(ctx context.Context, props map[string]any, runti
 		return nil, awserr.New(awserr.InvalidParameterValueExc, "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
 	}
 	return data, nil
+}
+
+// integer reads a template integer: a number without a fraction, or a
+// string of one (CloudFormation passes parameters as strings).
+func integer(v any) (int, bool) {
+	switch v := v.(type) {
+	case int:
+		return v, true
+	case float64:
+		if v == float64(int(v)) {
+			return int(v), true
+		}
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// jsonType names v's JSON type as CloudFormation's schema errors do.
+func jsonType(v any) string {
+	switch v.(type) {
+	case string:
+		return "String"
+	case bool:
+		return "Boolean"
+	case []any:
+		return "JSONArray"
+	case map[string]any:
+		return "JSONObject"
+	case nil:
+		return "Null"
+	}
+	return "Number"
 }
 
 // inlineZip packages ZipFile code as CloudFormation does: index.py or index.js.
@@ -108,7 +146,27 @@ func (p *functionProvider) put(ctx context.Context, in *Input, name string) (Res
 	if err != nil {
 		return Result{}, err
 	}
+	if err := p.concurrency(ctx, in, c); err != nil {
+		return Result{}, err
+	}
 	return Result{PhysicalID: c.Name, Attrs: map[string]any{"Arn": c.ARN}}, nil
+}
+
+// concurrency applies ReservedConcurrentExecutions as CloudFormation does,
+// with PutFunctionConcurrency, and removes a reservation whose property was
+// removed (DeleteFunctionConcurrency); Put itself keeps the stored one.
+func (p *functionProvider) concurrency(ctx context.Context, in *Input, c functions.Config) error {
+	if v, set := in.Props["ReservedConcurrentExecutions"]; set {
+		n, ok := integer(v)
+		if !ok {
+			return awserr.New(awserr.InvalidParameterValueExc, "Properties validation failed for resource %s with message: #/ReservedConcurrentExecutions: expected type: Integer, found: %s", in.LogicalID, jsonType(v))
+		}
+		return p.fns.PutConcurrency(ctx, c.Name, n)
+	}
+	if c.ReservedConcurrency != nil {
+		return p.fns.DeleteConcurrency(ctx, c.Name)
+	}
+	return nil
 }
 
 func (p *functionProvider) Create(ctx context.Context, in *Input) (Result, error) {

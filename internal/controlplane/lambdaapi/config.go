@@ -124,7 +124,11 @@ func (c *call) getFunction() error {
 		Configuration FunctionConfiguration `json:"Configuration"`
 		Code          map[string]string     `json:"Code"`
 		Tags          map[string]string     `json:"Tags,omitempty"`
+		Concurrency   *concurrency          `json:"Concurrency,omitempty"`
 	}{Configuration: configuration(f), Code: map[string]string{"RepositoryType": "S3"}, Tags: f.Tags}
+	if f.ReservedConcurrency != nil {
+		out.Concurrency = &concurrency{f.ReservedConcurrency}
+	}
 	return c.writeJSON(http.StatusOK, out)
 }
 

@@ -30,6 +30,7 @@ var statuses = controlplane.Statuses{
 	ResourceNotFound:      http.StatusNotFound,
 	ResourceConflict:      http.StatusConflict,
 	InvalidParameter:      http.StatusBadRequest,
+	TooManyRequests:       http.StatusTooManyRequests,
 }
 
 // maxRequest is Lambda's synchronous payload limit, 6 MB (6,291,456 bytes,

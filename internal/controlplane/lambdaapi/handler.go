@@ -28,6 +28,9 @@ type Functions interface {
 	Delete(ctx context.Context, name string) error
 	AddPermission(ctx context.Context, name string, p functions.Permission) error
 	RemovePermission(ctx context.Context, name, sid string) error
+	PutConcurrency(ctx context.Context, name string, n int) error
+	DeleteConcurrency(ctx context.Context, name string) error
+	AccountConcurrency(ctx context.Context) (limit, unreserved int, err error)
 }
 
 // Invoker runs functions; *lambda.Manager satisfies it.
@@ -125,16 +128,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var ops = map[string]func(*call) error{
-	"ListFunctions":            (*call).listFunctions,
-	"GetFunction":              (*call).getFunction,
-	"GetFunctionConfiguration": (*call).getFunctionConfiguration,
-	"Invoke":                   (*call).invoke,
-	"GetPolicy":                (*call).getPolicy,
-	"AddPermission":            (*call).addPermission,
-	"RemovePermission":         (*call).removePermission,
-	"CreateFunction":           (*call).createFunction,
-	"UpdateFunctionCode":       (*call).updateFunctionCode,
-	"DeleteFunction":           (*call).deleteFunction,
+	"ListFunctions":             (*call).listFunctions,
+	"GetFunction":               (*call).getFunction,
+	"GetFunctionConfiguration":  (*call).getFunctionConfiguration,
+	"Invoke":                    (*call).invoke,
+	"GetPolicy":                 (*call).getPolicy,
+	"AddPermission":             (*call).addPermission,
+	"RemovePermission":          (*call).removePermission,
+	"CreateFunction":            (*call).createFunction,
+	"UpdateFunctionCode":        (*call).updateFunctionCode,
+	"DeleteFunction":            (*call).deleteFunction,
+	"PutFunctionConcurrency":    (*call).putFunctionConcurrency,
+	"GetFunctionConcurrency":    (*call).getFunctionConcurrency,
+	"DeleteFunctionConcurrency": (*call).deleteFunctionConcurrency,
+	"GetAccountSettings":        (*call).getAccountSettings,
 }
 
 func (c *call) fail(err error) {

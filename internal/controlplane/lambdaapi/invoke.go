@@ -116,6 +116,9 @@ func (c *call) invokeAsync(cfg functions.Config, payload []byte, opts lambda.Inv
 }
 
 func invokeError(err error, cfg functions.Config) error {
+	if e, ok := throttled(err); ok {
+		return e
+	}
 	switch {
 	case errors.Is(err, lambda.ErrNotFound):
 		return awserr.New(ResourceNotFound, "Function not found: %s", cfg.ARN)

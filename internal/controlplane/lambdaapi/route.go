@@ -20,6 +20,9 @@ type route struct {
 // parseRoute maps method and path to an operation, as Lambda's REST
 // bindings do (https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html).
 func parseRoute(method, path string) (route, bool) {
+	if rt, ok := parseConcurrencyRoute(method, path); ok {
+		return rt, true
+	}
 	rest, ok := strings.CutPrefix(path, prefix)
 	if !ok || (rest != "" && rest[0] != '/') {
 		return route{}, false

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -69,4 +70,30 @@ func TestRoughEdges(t *testing.T) {
 			t.Errorf("%s", out)
 		}
 	})
+}
+
+// TestInvoke runs the seed's function once by its logical id, as
+// `sam local invoke HelloWorldFunction --event event.json` does.
+func TestInvoke(t *testing.T) {
+	needE2E(t)
+	bin := buildBinary(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	a := startUp(t, bin, copyExample(t), dataDir, freePort(t))
+	event := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(event, []byte(`{"httpMethod":"GET","path":"/hello"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.iamgate("invoke", "HelloWorldFunction", "--stack-name", "Api-IAM-Sample-Stack", "--event", event)
+	if err != nil || !strings.Contains(out, `"statusCode": 200`) || !strings.Contains(out, `hello world`) {
+		t.Fatalf("invoke: %v\n%s\n%s", err, out, a.lastStderr)
+	}
+	if !strings.Contains(a.lastStderr, "START RequestId: ") || !strings.Contains(a.lastStderr, "REPORT RequestId: ") {
+		t.Errorf("no log tail on stderr:\n%s", a.lastStderr)
+	}
+	if _, err := a.iamgate("invoke", "HelloWorldFunction"); err == nil || !strings.Contains(a.lastStderr, "pass --stack-name") {
+		t.Errorf("without --stack-name: %v %s", err, a.lastStderr)
+	}
+	if _, err := a.iamgate("invoke", "IamUser", "--stack-name", "Api-IAM-Sample-Stack"); err == nil || !strings.Contains(a.lastStderr, "not a function") {
+		t.Errorf("a user's logical id: %v %s", err, a.lastStderr)
+	}
 }

@@ -31,13 +31,15 @@ func scopeOf(r *http.Request) (scope, bool) {
 // protocol: by host name, X-Amz-Target, query Action, then path.
 func (h *Handler) guessService(r *http.Request) string {
 	host := r.Host
-	for _, name := range []string{"iam", "sts", "cloudformation", "s3", "lambda", "logs", "apigateway"} {
+	for _, name := range []string{"iam", "sts", "cloudformation", "s3", "lambda", "logs", "apigateway", "cognito-idp"} {
 		if strings.HasPrefix(host, name+".") {
 			return name
 		}
 	}
 	if t := r.Header.Get("X-Amz-Target"); strings.HasPrefix(t, "Logs_") {
 		return "logs"
+	} else if strings.HasPrefix(t, "AWSCognitoIdentityProviderService.") {
+		return "cognito-idp" // its public operations are unsigned
 	}
 	if action := r.URL.Query().Get("Action"); action != "" {
 		return h.serviceOfAction(action)

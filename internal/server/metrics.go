@@ -65,7 +65,7 @@ var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.
 // as "unknown", so that no request can create new series.
 var knownServices = map[string]bool{
 	"iam": true, "sts": true, "cloudformation": true, "s3": true, "lambda": true,
-	"logs": true, "apigateway": true, "execute-api": true, "iamgate": true,
+	"logs": true, "apigateway": true, "cognito-idp": true, "execute-api": true, "iamgate": true,
 }
 
 // series names one latency histogram.

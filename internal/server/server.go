@@ -18,8 +18,10 @@ import (
 	"github.com/iamgate/iamgate/internal/audit"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/cognito"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/apigwapi"
+	"github.com/iamgate/iamgate/internal/controlplane/cognitoapi"
 	"github.com/iamgate/iamgate/internal/controlplane/lambdaapi"
 	"github.com/iamgate/iamgate/internal/controlplane/logsapi"
 	"github.com/iamgate/iamgate/internal/controlplane/s3api"
@@ -93,6 +95,7 @@ type Server struct {
 	Logs      *logs.Service
 	APIs      *apigw.Service
 	HTTPAPIs  *httpapi.Service
+	Cognito   *cognito.Service
 	Funcs     *functions.Service
 	Stacks    *stack.Engine
 	runtime   *lambda.Manager
@@ -196,6 +199,8 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Logger: s.log.With("component", "logs"), MaxEventsPerGroup: cfg.LogsMaxEvents, MaxBytesPerGroup: cfg.LogsMaxBytes})
 	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.HTTPAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	s.Cognito = cognito.New(s.st, cognito.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Now: cfg.Now,
+		Logger: s.log.With("component", "cognito"), Deliver: cognitoInbox{s.Logs, s.log, cfg.Now}.deliver})
 	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
 		Credentials: s.functionCredentials, Observe: m.observeInvoke,
@@ -228,6 +233,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	}
 	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn, Roles: s.IAM,
 		Code: s.objectBytes, MountOptions: mounted("lambda-api")})
+	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.Cognito, Authz: authn, MountOptions: mounted("cognito-idp")})
 	mounts := map[string]controlplane.Mount{
 		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true, Limit: s3api.BodyLimit,
 			Handler: s3api.New(s3api.Options{Objects: s.S3, Authz: authn, Now: cfg.Now, MountOptions: mounted("s3")})},
@@ -236,12 +242,19 @@ func (s *Server) build(sealer *seal.Sealer) {
 			MountOptions: mounted("logs")})},
 		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn,
 			MountOptions: mounted("apigateway")})},
+		// Cognito's public operations are unsigned; the handler refuses
+		// unsigned calls of the others.
+		"cognito-idp": {Protocol: awserr.JSON, Anonymous: true, Handler: cognitoAPI},
 	}
 	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, Evaluator: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if gateway.Match(r) {
 			gw.ServeHTTP(w, r)
+			return
+		}
+		if isCognitoWellKnown(r) {
+			cognitoAPI.ServeHTTP(w, r)
 			return
 		}
 		if r.URL.Path == DecisionsPath {

@@ -1,0 +1,261 @@
+package cognitoapi
+
+import (
+	"slices"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/cognito"
+)
+
+type adminUserInput struct {
+	UserPoolID             string          `json:"UserPoolId"`
+	Username               string          `json:"Username"`
+	UserAttributes         []attributeType `json:"UserAttributes"`
+	TemporaryPassword      string          `json:"TemporaryPassword"`
+	MessageAction          string          `json:"MessageAction"`
+	DesiredDeliveryMediums []string        `json:"DesiredDeliveryMediums"`
+	Password               string          `json:"Password"`
+	Permanent              bool            `json:"Permanent"`
+	GroupName              string          `json:"GroupName"`
+}
+
+type userOutput struct {
+	User userType `json:"User"`
+}
+
+// adminUser authorizes action on the pool and checks the username.
+func (c *call) adminUser(action string, body []byte) (adminUserInput, error) {
+	var in adminUserInput
+	if err := decode(body, &in); err != nil {
+		return in, err
+	}
+	if err := c.onPool(action, in.UserPoolID); err != nil {
+		return in, err
+	}
+	return in, cognito.Check(cognito.UsernameField(in.Username))
+}
+
+func (c *call) adminCreateUser(body []byte) (any, error) {
+	in, err := c.adminUser("AdminCreateUser", body)
+	if err != nil {
+		return nil, err
+	}
+	u, err := c.h.o.Pools.AdminCreateUser(c.ctx, cognito.AdminCreateUserInput{PoolID: in.UserPoolID, Username: in.Username,
+		TemporaryPassword: in.TemporaryPassword, MessageAction: in.MessageAction, Attributes: attrMap(in.UserAttributes),
+		DesiredDeliveryMediums: in.DesiredDeliveryMediums})
+	if err != nil {
+		return nil, err
+	}
+	return userOutput{User: wireUser(u, nil)}, nil
+}
+
+func (c *call) adminSetUserPassword(body []byte) (any, error) {
+	in, err := c.adminUser("AdminSetUserPassword", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminSetUserPassword(c.ctx, in.UserPoolID, in.Username, in.Password, in.Permanent)
+}
+
+func (c *call) adminConfirmSignUp(body []byte) (any, error) {
+	in, err := c.adminUser("AdminConfirmSignUp", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminConfirmSignUp(c.ctx, in.UserPoolID, in.Username)
+}
+
+type adminGetUserOutput struct {
+	Username             string          `json:"Username"`
+	UserAttributes       []attributeType `json:"UserAttributes"`
+	UserCreateDate       epoch           `json:"UserCreateDate"`
+	UserLastModifiedDate epoch           `json:"UserLastModifiedDate"`
+	Enabled              bool            `json:"Enabled"`
+	UserStatus           string          `json:"UserStatus"`
+}
+
+func (c *call) adminGetUser(body []byte) (any, error) {
+	in, err := c.adminUser("AdminGetUser", body)
+	if err != nil {
+		return nil, err
+	}
+	u, err := c.h.o.Pools.AdminGetUser(c.ctx, in.UserPoolID, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return adminGetUserOutput{Username: u.Username, UserAttributes: attributes(u, nil), UserCreateDate: at(u.Created),
+		UserLastModifiedDate: at(u.Modified), Enabled: u.Enabled, UserStatus: u.Status}, nil
+}
+
+func (c *call) adminDeleteUser(body []byte) (any, error) {
+	in, err := c.adminUser("AdminDeleteUser", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminDeleteUser(c.ctx, in.UserPoolID, in.Username)
+}
+
+func (c *call) adminEnableUser(body []byte) (any, error) {
+	in, err := c.adminUser("AdminEnableUser", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminSetUserEnabled(c.ctx, in.UserPoolID, in.Username, true)
+}
+
+func (c *call) adminDisableUser(body []byte) (any, error) {
+	in, err := c.adminUser("AdminDisableUser", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminSetUserEnabled(c.ctx, in.UserPoolID, in.Username, false)
+}
+
+func (c *call) adminUpdateUserAttributes(body []byte) (any, error) {
+	in, err := c.adminUser("AdminUpdateUserAttributes", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminUpdateUserAttributes(c.ctx, in.UserPoolID, in.Username, attrMap(in.UserAttributes))
+}
+
+func (c *call) adminAddUserToGroup(body []byte) (any, error) {
+	in, err := c.adminUser("AdminAddUserToGroup", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminAddUserToGroup(c.ctx, in.UserPoolID, in.Username, in.GroupName)
+}
+
+func (c *call) adminRemoveUserFromGroup(body []byte) (any, error) {
+	in, err := c.adminUser("AdminRemoveUserFromGroup", body)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.AdminRemoveUserFromGroup(c.ctx, in.UserPoolID, in.Username, in.GroupName)
+}
+
+func (c *call) adminListGroupsForUser(body []byte) (any, error) {
+	var in listInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := c.onPool("AdminListGroupsForUser", in.UserPoolID); err != nil {
+		return nil, err
+	}
+	u, err := c.h.o.Pools.AdminGetUser(c.ctx, in.UserPoolID, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	var groups []cognito.Group
+	for _, name := range u.Groups {
+		if g, err := c.h.o.Pools.Group(c.ctx, in.UserPoolID, name); err == nil {
+			groups = append(groups, g)
+		}
+	}
+	page, next, err := paginate(groups, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := groupsOutput{Groups: []groupType{}, NextToken: next}
+	for _, g := range page {
+		out.Groups = append(out.Groups, wireGroup(g))
+	}
+	return out, nil
+}
+
+func (c *call) adminInitiateAuth(body []byte) (any, error) {
+	var in authInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := c.onPool("AdminInitiateAuth", in.UserPoolID); err != nil {
+		return nil, err
+	}
+	r, err := c.h.o.Pools.InitiateAuth(c.ctx, cognito.AuthInput{Admin: true, PoolID: in.UserPoolID, ClientID: in.ClientID,
+		Flow: in.AuthFlow, Params: in.AuthParameters})
+	if err != nil {
+		return nil, err
+	}
+	return wireAuth(r), nil
+}
+
+func (c *call) adminRespondToAuthChallenge(body []byte) (any, error) {
+	var in challengeInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := c.onPool("AdminRespondToAuthChallenge", in.UserPoolID); err != nil {
+		return nil, err
+	}
+	r, err := c.h.o.Pools.RespondToAuthChallenge(c.ctx, cognito.ChallengeInput{Admin: true, PoolID: in.UserPoolID, ClientID: in.ClientID,
+		ChallengeName: in.ChallengeName, Session: in.Session, Responses: in.ChallengeResponses})
+	if err != nil {
+		return nil, err
+	}
+	return wireAuth(r), nil
+}
+
+type usersOutput struct {
+	Users           []userType `json:"Users"`
+	PaginationToken string     `json:"PaginationToken,omitempty"`
+	NextToken       string     `json:"NextToken,omitempty"`
+}
+
+func (c *call) listUsers(body []byte) (any, error) {
+	var in listInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := c.onPool("ListUsers", in.UserPoolID); err != nil {
+		return nil, err
+	}
+	if in.Limit < 0 || in.Limit > 60 {
+		return nil, awserr.New(cognito.InvalidParameter, "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60", in.Limit)
+	}
+	f, err := cognito.ParseFilter(in.Filter)
+	if err != nil {
+		return nil, err
+	}
+	users, err := c.h.o.Pools.Users(c.ctx, in.UserPoolID)
+	if err != nil {
+		return nil, err
+	}
+	users = slices.DeleteFunc(users, func(u cognito.User) bool { return !f.Match(u) })
+	page, next, err := paginate(users, in.PaginationToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := usersOutput{Users: []userType{}, PaginationToken: next}
+	for _, u := range page {
+		out.Users = append(out.Users, wireUser(u, in.AttributesToGet))
+	}
+	return out, nil
+}
+
+func (c *call) listUsersInGroup(body []byte) (any, error) {
+	var in listInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := c.onPool("ListUsersInGroup", in.UserPoolID); err != nil {
+		return nil, err
+	}
+	if _, err := c.h.o.Pools.Group(c.ctx, in.UserPoolID, in.GroupName); err != nil {
+		return nil, err
+	}
+	users, err := c.h.o.Pools.Users(c.ctx, in.UserPoolID)
+	if err != nil {
+		return nil, err
+	}
+	users = slices.DeleteFunc(users, func(u cognito.User) bool { return !slices.Contains(u.Groups, in.GroupName) })
+	page, next, err := paginate(users, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := usersOutput{Users: []userType{}, NextToken: next}
+	for _, u := range page {
+		out.Users = append(out.Users, wireUser(u, nil))
+	}
+	return out, nil
+}

@@ -1,0 +1,212 @@
+package cognitoapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/cognito"
+	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/seal"
+	"github.com/iamgate/iamgate/internal/sigv4"
+)
+
+// Pools is what the handler needs from package cognito; *cognito.Service
+// satisfies it.
+type Pools interface {
+	CreatePool(ctx context.Context, p cognito.Pool) (cognito.Pool, error)
+	Pool(ctx context.Context, id string) (cognito.Pool, error)
+	UpdatePool(ctx context.Context, id string, fn func(*cognito.Pool) error) (cognito.Pool, error)
+	ListPools(ctx context.Context) ([]cognito.Pool, error)
+	DeletePool(ctx context.Context, id string) error
+	PoolARN(id string) string
+	Issuer(id string) string
+	JWKS(ctx context.Context, poolID string) ([]cognito.JWK, error)
+
+	CreateClient(ctx context.Context, in cognito.ClientInput) (cognito.Client, seal.Secret, error)
+	Client(ctx context.Context, poolID, clientID string) (cognito.Client, error)
+	ClientSecret(c cognito.Client) (seal.Secret, error)
+	ListClients(ctx context.Context, poolID string) ([]cognito.Client, error)
+	UpdateClient(ctx context.Context, poolID, clientID string, fn func(*cognito.Client)) (cognito.Client, error)
+	DeleteClient(ctx context.Context, poolID, clientID string) error
+
+	CreateGroup(ctx context.Context, g cognito.Group) (cognito.Group, error)
+	Group(ctx context.Context, poolID, name string) (cognito.Group, error)
+	Groups(ctx context.Context, poolID string) ([]cognito.Group, error)
+	DeleteGroup(ctx context.Context, poolID, name string) error
+
+	SignUp(ctx context.Context, in cognito.SignUpInput) (cognito.SignUpResult, error)
+	ConfirmSignUp(ctx context.Context, clientID, username, code, secretHash string) error
+	AdminConfirmSignUp(ctx context.Context, poolID, username string) error
+	AdminCreateUser(ctx context.Context, in cognito.AdminCreateUserInput) (cognito.User, error)
+	AdminSetUserPassword(ctx context.Context, poolID, username, password string, permanent bool) error
+	AdminGetUser(ctx context.Context, poolID, username string) (cognito.User, error)
+	AdminSetUserEnabled(ctx context.Context, poolID, username string, enabled bool) error
+	AdminUpdateUserAttributes(ctx context.Context, poolID, username string, attrs map[string]string) error
+	AdminDeleteUser(ctx context.Context, poolID, username string) error
+	AdminAddUserToGroup(ctx context.Context, poolID, username, group string) error
+	AdminRemoveUserFromGroup(ctx context.Context, poolID, username, group string) error
+	Users(ctx context.Context, poolID string) ([]cognito.User, error)
+
+	InitiateAuth(ctx context.Context, in cognito.AuthInput) (cognito.AuthResult, error)
+	RespondToAuthChallenge(ctx context.Context, in cognito.ChallengeInput) (cognito.AuthResult, error)
+	GetUser(ctx context.Context, accessToken string) (cognito.User, error)
+	GlobalSignOut(ctx context.Context, accessToken string) error
+}
+
+var _ Pools = (*cognito.Service)(nil)
+
+// Options configures a Handler. Pools and Authz are required.
+type Options struct {
+	Pools Pools
+	Authz auth.Authorizer
+	controlplane.MountOptions
+}
+
+// Handler serves the Cognito Identity Provider API. Mount it in
+// controlplane.Options.Services["cognito-idp"] with Anonymous set.
+type Handler struct {
+	o   Options
+	log *slog.Logger
+}
+
+// New returns a Handler.
+func New(o Options) *Handler {
+	o.MountOptions = o.MountOptions.Filled()
+	return &Handler{o: o, log: o.Logger.With("component", "cognitoapi")}
+}
+
+const (
+	// TargetPrefix starts the X-Amz-Target of every operation.
+	TargetPrefix = "AWSCognitoIdentityProviderService."
+	contentType  = "application/x-amz-json-1.1"
+	maxBody      = 1 << 20
+)
+
+type call struct {
+	h      *Handler
+	ctx    context.Context
+	caller *auth.Caller
+}
+
+type operation struct {
+	run func(c *call, body []byte) (any, error)
+	// public operations are unsigned: the client id or access token in
+	// the body authorizes them.
+	public bool
+}
+
+// ServeHTTP decodes X-Amz-Target and runs the operation.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if poolID, doc, ok := WellKnown(r); ok {
+		h.serveWellKnown(w, r, poolID, doc)
+		return
+	}
+	caller, reqID := h.o.Request(r.Context())
+	c := &call{h: h, ctx: r.Context(), caller: caller}
+	name, op, err := lookup(r)
+	if err == nil && !op.public && caller.Type == auth.Anonymous.Type {
+		err = awserr.FromSigV4(&sigv4.Error{Reason: sigv4.MissingAuthentication}, awserr.JSON)
+	}
+	if err == nil {
+		var body []byte
+		if body, err = readBody(r); err == nil {
+			var out any
+			if out, err = op.run(c, body); err == nil {
+				h.write(w, reqID, out)
+				h.log.Info("request", "request_id", reqID, "operation", name, "principal_arn", c.caller.ARN)
+				return
+			}
+		}
+	}
+	e := awserr.As(err)
+	if e.Code == awserr.InternalFailure {
+		h.log.Error("cognito operation", "request_id", reqID, "operation", name, "err", err)
+		e = awserr.New(cognito.InternalError, "Internal server error.")
+	}
+	h.log.Info("request failed", "request_id", reqID, "operation", name, "code", string(e.Code), "principal_arn", c.caller.ARN)
+	awserr.WriteJSON(statuses.Writer(w, e.Code), e, reqID, contentType)
+}
+
+func lookup(r *http.Request) (string, operation, error) {
+	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
+	if op, found := ops[name]; ok && found && r.Method == http.MethodPost {
+		return name, op, nil
+	}
+	return name, operation{}, awserr.New(awserr.UnknownOperationException, "")
+}
+
+// statuses: Cognito answers every client error with 400 and its internal
+// error with 500.
+var statuses = func() controlplane.Statuses {
+	s := controlplane.Statuses{}
+	for _, c := range cognito.Codes() {
+		s[c] = http.StatusBadRequest
+	}
+	for _, c := range []awserr.Code{awserr.AccessDeniedException, awserr.UnknownOperationException, awserr.SerializationException,
+		awserr.MissingAuthTokenException, awserr.UnrecognizedClientException, awserr.InvalidSignatureException,
+		awserr.IncompleteSignatureException, awserr.ExpiredTokenException} {
+		s[c] = http.StatusBadRequest
+	}
+	s[cognito.InternalError] = http.StatusInternalServerError
+	return s
+}()
+
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxBody {
+		return nil, awserr.New(cognito.InvalidParameter, "Request body is over %d bytes", maxBody)
+	}
+	return b, nil
+}
+
+// decode reads an operation's input; a body that is not a JSON object of
+// the right shape is SerializationException, as the JSON protocol answers.
+func decode(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return awserr.New(awserr.SerializationException, "")
+	}
+	return nil
+}
+
+func (h *Handler) write(w http.ResponseWriter, reqID string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte("{}")
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Length", strconv.Itoa(len(b)))
+	if reqID != "" {
+		hd.Set("x-amzn-RequestId", reqID)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
+// authorize asks IAM whether the caller may run action on resource.
+func (c *call) authorize(action, resource string) error {
+	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "cognito-idp:" + action, Resource: resource},
+		awserr.AccessDeniedException)
+}
+
+// onPool authorizes action on a pool's ARN.
+func (c *call) onPool(action, poolID string) error {
+	if err := cognito.Check(cognito.PoolIDField(poolID)); err != nil {
+		return err
+	}
+	return c.authorize(action, c.h.o.Pools.PoolARN(poolID))
+}

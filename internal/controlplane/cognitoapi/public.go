@@ -1,0 +1,181 @@
+package cognitoapi
+
+import (
+	"github.com/iamgate/iamgate/internal/cognito"
+)
+
+// ops are the operations served. The public ones carry no signature in
+// the service model (auth: smithy.api#noAuth); the rest need SigV4 and IAM.
+var ops = map[string]operation{
+	"SignUp":                 {run: (*call).signUp, public: true},
+	"ConfirmSignUp":          {run: (*call).confirmSignUp, public: true},
+	"InitiateAuth":           {run: (*call).initiateAuth, public: true},
+	"RespondToAuthChallenge": {run: (*call).respondToAuthChallenge, public: true},
+	"GetUser":                {run: (*call).getUser, public: true},
+	"GlobalSignOut":          {run: (*call).globalSignOut, public: true},
+
+	"CreateUserPool":         {run: (*call).createUserPool},
+	"DescribeUserPool":       {run: (*call).describeUserPool},
+	"UpdateUserPool":         {run: (*call).updateUserPool},
+	"DeleteUserPool":         {run: (*call).deleteUserPool},
+	"ListUserPools":          {run: (*call).listUserPools},
+	"CreateUserPoolClient":   {run: (*call).createUserPoolClient},
+	"DescribeUserPoolClient": {run: (*call).describeUserPoolClient},
+	"UpdateUserPoolClient":   {run: (*call).updateUserPoolClient},
+	"DeleteUserPoolClient":   {run: (*call).deleteUserPoolClient},
+	"ListUserPoolClients":    {run: (*call).listUserPoolClients},
+	"CreateGroup":            {run: (*call).createGroup},
+	"GetGroup":               {run: (*call).getGroup},
+	"ListGroups":             {run: (*call).listGroups},
+	"DeleteGroup":            {run: (*call).deleteGroup},
+
+	"AdminCreateUser":             {run: (*call).adminCreateUser},
+	"AdminSetUserPassword":        {run: (*call).adminSetUserPassword},
+	"AdminConfirmSignUp":          {run: (*call).adminConfirmSignUp},
+	"AdminGetUser":                {run: (*call).adminGetUser},
+	"AdminDeleteUser":             {run: (*call).adminDeleteUser},
+	"AdminEnableUser":             {run: (*call).adminEnableUser},
+	"AdminDisableUser":            {run: (*call).adminDisableUser},
+	"AdminUpdateUserAttributes":   {run: (*call).adminUpdateUserAttributes},
+	"AdminAddUserToGroup":         {run: (*call).adminAddUserToGroup},
+	"AdminRemoveUserFromGroup":    {run: (*call).adminRemoveUserFromGroup},
+	"AdminListGroupsForUser":      {run: (*call).adminListGroupsForUser},
+	"AdminInitiateAuth":           {run: (*call).adminInitiateAuth},
+	"AdminRespondToAuthChallenge": {run: (*call).adminRespondToAuthChallenge},
+	"ListUsers":                   {run: (*call).listUsers},
+	"ListUsersInGroup":            {run: (*call).listUsersInGroup},
+}
+
+type empty struct{}
+
+type signUpInput struct {
+	ClientID       string          `json:"ClientId"`
+	SecretHash     string          `json:"SecretHash"`
+	Username       string          `json:"Username"`
+	Password       string          `json:"Password"`
+	UserAttributes []attributeType `json:"UserAttributes"`
+}
+
+type codeDelivery struct {
+	Destination    string `json:"Destination"`
+	DeliveryMedium string `json:"DeliveryMedium"`
+	AttributeName  string `json:"AttributeName"`
+}
+
+type signUpOutput struct {
+	UserConfirmed       bool          `json:"UserConfirmed"`
+	UserSub             string        `json:"UserSub"`
+	CodeDeliveryDetails *codeDelivery `json:"CodeDeliveryDetails,omitempty"`
+}
+
+func (c *call) signUp(body []byte) (any, error) {
+	var in signUpInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	res, err := c.h.o.Pools.SignUp(c.ctx, cognito.SignUpInput{ClientID: in.ClientID, Username: in.Username, Password: in.Password,
+		SecretHash: in.SecretHash, Attributes: attrMap(in.UserAttributes)})
+	if err != nil {
+		return nil, err
+	}
+	out := signUpOutput{UserConfirmed: res.Confirmed, UserSub: res.UserSub}
+	if d := res.Delivery; d != nil {
+		out.CodeDeliveryDetails = &codeDelivery{Destination: d.Destination, DeliveryMedium: d.DeliveryMedium, AttributeName: d.AttributeName}
+	}
+	return out, nil
+}
+
+type confirmInput struct {
+	ClientID         string `json:"ClientId"`
+	SecretHash       string `json:"SecretHash"`
+	Username         string `json:"Username"`
+	ConfirmationCode string `json:"ConfirmationCode"`
+}
+
+func (c *call) confirmSignUp(body []byte) (any, error) {
+	var in confirmInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.ConfirmSignUp(c.ctx, in.ClientID, in.Username, in.ConfirmationCode, in.SecretHash)
+}
+
+type authInput struct {
+	UserPoolID     string            `json:"UserPoolId"`
+	ClientID       string            `json:"ClientId"`
+	AuthFlow       string            `json:"AuthFlow"`
+	AuthParameters map[string]string `json:"AuthParameters"`
+}
+
+func (c *call) initiateAuth(body []byte) (any, error) {
+	var in authInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	r, err := c.h.o.Pools.InitiateAuth(c.ctx, cognito.AuthInput{ClientID: in.ClientID, Flow: in.AuthFlow, Params: in.AuthParameters})
+	if err != nil {
+		return nil, err
+	}
+	return wireAuth(r), nil
+}
+
+type challengeInput struct {
+	UserPoolID         string            `json:"UserPoolId"`
+	ClientID           string            `json:"ClientId"`
+	ChallengeName      string            `json:"ChallengeName"`
+	Session            string            `json:"Session"`
+	ChallengeResponses map[string]string `json:"ChallengeResponses"`
+}
+
+func (c *call) respondToAuthChallenge(body []byte) (any, error) {
+	var in challengeInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	r, err := c.h.o.Pools.RespondToAuthChallenge(c.ctx, cognito.ChallengeInput{ClientID: in.ClientID, ChallengeName: in.ChallengeName,
+		Session: in.Session, Responses: in.ChallengeResponses})
+	if err != nil {
+		return nil, err
+	}
+	return wireAuth(r), nil
+}
+
+type tokenInput struct {
+	AccessToken string `json:"AccessToken"`
+}
+
+type getUserOutput struct {
+	Username       string          `json:"Username"`
+	UserAttributes []attributeType `json:"UserAttributes"`
+}
+
+func (c *call) getUser(body []byte) (any, error) {
+	var in tokenInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkToken(in.AccessToken); err != nil {
+		return nil, err
+	}
+	u, err := c.h.o.Pools.GetUser(c.ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return getUserOutput{Username: u.Username, UserAttributes: attributes(u, nil)}, nil
+}
+
+func (c *call) globalSignOut(body []byte) (any, error) {
+	var in tokenInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkToken(in.AccessToken); err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.GlobalSignOut(c.ctx, in.AccessToken)
+}
+
+// checkToken enforces TokenModelType's pattern.
+func checkToken(tok string) error {
+	return cognito.Check(cognito.Field{Name: "accessToken", Value: tok, Pattern: tokenPattern, PatternS: `[A-Za-z0-9-_=.]+`, Min: 1, Sensitive: true})
+}

@@ -35,8 +35,10 @@ func (g *Gateway) authorize(c *call) bool {
 		}
 		c.caller = auth.Anonymous
 		c.trace.Identity = &Identity{ARN: "anonymous", Type: "Anonymous"}
+	case apigw.AuthCustom:
+		return g.runAuthorizer(c) && g.checkAPIKey(c)
 	default:
-		// Lambda and Cognito authorizers are not run here: fail closed.
+		// Cognito authorizers are not run here: fail closed.
 		g.log.Error("authorizer type not supported; refusing the request",
 			"request_id", c.requestID, "authorization_type", c.method.AuthorizationType, "authorizer_id", c.method.AuthorizerID)
 		g.fail(c, awserr.GWConfigurationError, "")
@@ -215,6 +217,14 @@ func (g *Gateway) checkAPIKey(c *call) bool {
 		return true
 	}
 	value := c.r.Header.Get("x-api-key")
+	if c.snap.API.APIKeySource == "AUTHORIZER" {
+		// The key is the usageIdentifierKey the Lambda authorizer returned
+		// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+		value = ""
+		if c.authz != nil {
+			value = c.authz.usageKey
+		}
+	}
 	if value != "" && g.o.APIKeys != nil {
 		id, ok, err := g.o.APIKeys.ValidAPIKey(c.r.Context(), c.tgt.APIID, c.tgt.Stage, value)
 		if err != nil {

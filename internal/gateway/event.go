@@ -45,6 +45,9 @@ type requestContext struct {
 	Identity          identity `json:"identity"`
 	DomainName        string   `json:"domainName"`
 	APIID             string   `json:"apiId"`
+	// Authorizer is what a Lambda authorizer passed on (principalId,
+	// integrationLatency, its context keys); absent otherwise.
+	Authorizer map[string]any `json:"authorizer,omitempty"`
 }
 
 type identity struct {
@@ -102,6 +105,9 @@ func (g *Gateway) buildEvent(c *call, body []byte) *proxyEvent {
 			DomainName:        domain,
 			APIID:             c.tgt.APIID,
 		},
+	}
+	if c.authz != nil {
+		ev.RequestContext.Authorizer = c.authz.eventAuthorizer()
 	}
 	ev.Body, ev.IsBase64Encoded = eventBody(body, c.r.Header.Get("Content-Type"), c.snap.API.BinaryMediaTypes)
 	return ev

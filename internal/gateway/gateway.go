@@ -14,6 +14,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/authorizer"
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
@@ -74,6 +75,8 @@ type Gateway struct {
 	o      Options
 	log    *slog.Logger
 	traces *traceRing
+	// authCache holds Lambda authorizer answers for their TTL.
+	authCache *authorizer.Cache
 }
 
 // New returns a Gateway.
@@ -93,7 +96,8 @@ func New(o Options) *Gateway {
 	case o.TraceSize < 0:
 		o.TraceSize = 0
 	}
-	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize)}
+	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize),
+		authCache: authorizer.NewCache(o.Now)}
 }
 
 // call is one request on its way through the gateway.
@@ -113,8 +117,10 @@ type call struct {
 	// apiKey and apiKeyID are the verified x-api-key of an apiKeyRequired
 	// method, for the event's identity.
 	apiKey, apiKeyID string
-	status           int
-	trace            *Trace
+	// authz is what an allowing Lambda authorizer passed on.
+	authz  *authorizerResult
+	status int
+	trace  *Trace
 	// dryRun stops before the integration runs (`iamgate why URL`).
 	dryRun bool
 	// v2 is set for a request to an HTTP API (httpapi.go).

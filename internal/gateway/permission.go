@@ -53,6 +53,14 @@ func (e *permissionError) Error() string { return e.why }
 // appends its reasoning to c.trace. It returns a *permissionError when the
 // answer is no, any other error when it could not decide.
 func (g *Gateway) checkInvokePermission(c *call, fn string) error {
+	return g.mayInvoke(c, fn, "integration", c.method.Integration.Credentials, g.methodARN(c))
+}
+
+// mayInvoke decides whether API Gateway may call fn for the integration or
+// the authorizer (what) with credentials cred ("", the caller's, or a
+// role) for sourceARN (the method ARN of an integration,
+// .../authorizers/{id} of an authorizer).
+func (g *Gateway) mayInvoke(c *call, fn, what, cred, sourceARN string) error {
 	if g.o.FunctionPolicies == nil {
 		c.trace.Integration = append(c.trace.Integration, "integration permissions are not checked (no function policies configured)")
 		return nil
@@ -62,14 +70,13 @@ func (g *Gateway) checkInvokePermission(c *call, fn string) error {
 	if err != nil {
 		return fmt.Errorf("function policy of %s: %w", fn, err)
 	}
-	cred := c.method.Integration.Credentials
 	switch {
 	case cred == "":
-		return g.checkServicePrincipal(c, fn, fnPolicy)
+		return g.checkServicePrincipal(c, fn, fnPolicy, what, sourceARN)
 	case strings.HasPrefix(cred, "arn:") && strings.HasSuffix(cred, callerCredentials) && strings.Contains(cred, ":iam::*:"):
-		return g.checkCaller(c, fn, fnPolicy)
+		return g.checkCaller(c, fn, fnPolicy, what+" credentials "+cred)
 	default:
-		return g.checkRole(c, fn, fnPolicy, cred)
+		return g.checkRole(c, fn, fnPolicy, what, cred)
 	}
 }
 
@@ -85,10 +92,9 @@ func (g *Gateway) invokeRequest(fn, fnPolicy string) auth.Request {
 
 // checkServicePrincipal evaluates the function policy for the API Gateway
 // service principal, with the calling method as aws:SourceArn.
-func (g *Gateway) checkServicePrincipal(c *call, fn, fnPolicy string) error {
+func (g *Gateway) checkServicePrincipal(c *call, fn, fnPolicy, what, sourceARN string) error {
 	note := func(s string) { c.trace.Integration = append(c.trace.Integration, s) }
-	note("no integration credentials: the function's resource-based policy must allow " + apigatewayPrincipal + " " + invokeFunction)
-	sourceARN := g.methodARN(c)
+	note("no " + what + " credentials: the function's resource-based policy must allow " + apigatewayPrincipal + " " + invokeFunction)
 	req := g.invokeRequest(fn, fnPolicy)
 	// A service principal belongs to no account: the function's
 	// resource-based policy alone decides, so no cross-account rule applies.
@@ -104,8 +110,8 @@ func (g *Gateway) checkServicePrincipal(c *call, fn, fnPolicy string) error {
 
 // checkCaller asks the authorizer whether the verified caller may invoke
 // the function (credentials arn:aws:iam::*:user/*).
-func (g *Gateway) checkCaller(c *call, fn, fnPolicy string) error {
-	c.trace.Integration = append(c.trace.Integration, "integration credentials "+c.method.Integration.Credentials+
+func (g *Gateway) checkCaller(c *call, fn, fnPolicy, credentials string) error {
+	c.trace.Integration = append(c.trace.Integration, credentials+
 		": the caller's own credentials must allow "+invokeFunction)
 	if c.caller == nil || c.caller.Type == "Anonymous" {
 		return &permissionError{"integration uses the caller's credentials but the request is anonymous"}
@@ -119,8 +125,8 @@ func (g *Gateway) checkCaller(c *call, fn, fnPolicy string) error {
 
 // checkRole checks that API Gateway can assume roleARN and that the role
 // may invoke the function.
-func (g *Gateway) checkRole(c *call, fn, fnPolicy, roleARN string) error {
-	c.trace.Integration = append(c.trace.Integration, "integration credentials "+roleARN+
+func (g *Gateway) checkRole(c *call, fn, fnPolicy, what, roleARN string) error {
+	c.trace.Integration = append(c.trace.Integration, what+" credentials "+roleARN+
 		": API Gateway assumes the role, which must allow "+invokeFunction)
 	if g.o.Roles == nil {
 		return &permissionError{"integration role " + roleARN + " cannot be assumed: no role lookup configured"}

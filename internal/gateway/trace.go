@@ -33,8 +33,10 @@ type Trace struct {
 	// Signature is "verified", "not checked (...)", or the failure.
 	Signature string    `json:"signature,omitempty"`
 	Identity  *Identity `json:"identity,omitempty"`
-	Action    string    `json:"action,omitempty"`
-	Resource  string    `json:"resource,omitempty"`
+	// Authorizer is how a Lambda authorizer decided (CUSTOM methods).
+	Authorizer *AuthorizerTrace `json:"authorizer,omitempty"`
+	Action     string           `json:"action,omitempty"`
+	Resource   string           `json:"resource,omitempty"`
 	// Context holds the request context keys the policies were evaluated with.
 	Context map[string][]string `json:"context,omitempty"`
 	// Statements lists every policy statement considered, in order, as the
@@ -111,6 +113,25 @@ func (t *Trace) WriteText(w io.Writer) {
 			p("  access key %s, account %s, user id %s", id.AccessKeyID, id.AccountID, id.UserID)
 		}
 	}
+	if a := t.Authorizer; a != nil {
+		p("lambda authorizer: %s %s (%s) %s", a.ID, a.Name, a.Type, a.Function)
+		if a.IdentitySource != "" {
+			p("  identity source: %s", a.IdentitySource)
+		}
+		switch {
+		case a.Cached:
+			p("  answer from the cache (the function was not called)")
+		case a.Invoked:
+			p("  function called")
+		}
+		for _, n := range a.Notes {
+			p("  %s", n)
+		}
+		if a.PrincipalID != "" {
+			p("  principalId: %s", a.PrincipalID)
+		}
+		p("  outcome: %s", a.Outcome)
+	}
 	if t.Action != "" {
 		p("action: %s", t.Action)
 		p("resource: %s", t.Resource)
@@ -146,6 +167,10 @@ func (t *Trace) WriteText(w io.Writer) {
 			}
 			p("    %s: %s", c.Decision, c.Rule)
 		}
+	}
+	if t.DryRun && t.Authorizer != nil && !t.Authorizer.Invoked && !t.Authorizer.Cached {
+		p("result: undecided; the Lambda authorizer would be invoked and its answer decides (evaluated without invoking)")
+		return
 	}
 	if t.DryRun {
 		p("result: allowed; the function would be invoked (evaluated without invoking)")

@@ -1,7 +1,6 @@
 package sam
 
 import (
-	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -30,6 +29,10 @@ func (x *translator) translateAPI(id string, r map[string]any) ([]resource, *sam
 		dep.set("StageName", "Stage")
 	}
 	stage := x.stage(id, p, pass)
+	perms, err := x.authorizerPermissions(id, p, pass)
+	if err != nil {
+		return nil, err
+	}
 	if hashed := deploymentHashInput(rest, p); hashed != "" {
 		sum := hashID(hashed, 40)
 		dep.id += sum[:10]
@@ -38,7 +41,7 @@ func (x *translator) translateAPI(id string, r map[string]any) ([]resource, *sam
 	stage.set("DeploymentId", ref(dep.id))
 	x.derive(id, "Stage", stage.id)
 	x.derive(id, "Deployment", dep.id)
-	return []resource{rest, dep, stage}, nil
+	return append([]resource{rest, dep, stage}, perms...), nil
 }
 
 // deploymentHashInput is what the Deployment ID hashes: the body (or its S3
@@ -177,15 +180,15 @@ func (x *translator) addAuth(id string, p map[string]any, body map[string]any) (
 		return nil, resourceError(id, "Unable to add Auth configuration because 'DefinitionBody' does not contain a valid Swagger definition.")
 	}
 	def := auth["DefaultAuthorizer"]
-	authorizers, err := authorizerSet(id, auth)
+	authorizers, schemes, err := x.authorizerSet(id, auth)
 	if err != nil {
 		return nil, err
 	}
 	paths := slices.Sorted(maps.Keys(body["paths"].(map[string]any)))
 	if len(authorizers) > 0 {
 		sd := securityDefs(body)
-		for name := range authorizers {
-			sd[name] = awsIAMScheme()
+		for name, sc := range schemes {
+			sd[name] = sc
 		}
 		if def != nil {
 			name, ok := def.(string)
@@ -202,12 +205,9 @@ func (x *translator) addAuth(id string, p map[string]any, body map[string]any) (
 				}
 			}
 		}
-	} else if def != nil {
-		if _, ok := def.(string); !ok {
-			return nil, resourceError(id, "Property 'Auth.DefaultAuthorizer' should be a string.")
-		}
-		return nil, resourceError(id, fmt.Sprintf("Unable to set DefaultAuthorizer because '%v' was not defined in 'Authorizers'.", def))
 	}
+	// Without authorizers the translator checks no DefaultAuthorizer
+	// (ApiGenerator._get_authorizers returns None).
 	if truthy(auth["ApiKeyRequired"]) {
 		addAPIKeySecurityDefinition(body)
 		options := auth["AddApiKeyRequiredToCorsPreflight"] != false
@@ -230,22 +230,25 @@ func (x *translator) addAuth(id string, p map[string]any, body map[string]any) (
 	return openAPIPostprocess(body, p["OpenApiVersion"]), nil
 }
 
-// authorizerSet returns the API's authorizers. Only AWS_IAM is supported:
-// Lambda and Cognito authorizers need services iamgate does not run.
-func authorizerSet(id string, auth map[string]any) (map[string]any, *samError) {
-	out := map[string]any{}
+// authorizerSet returns the API's authorizers by name (their Auth
+// configuration, which the security blocks read scopes from) and their
+// security schemes; DefaultAuthorizer AWS_IAM adds AWS_IAM, as the
+// translator's _get_authorizers does.
+func (x *translator) authorizerSet(id string, auth map[string]any) (map[string]any, map[string]any, *samError) {
+	out, schemes := map[string]any{}, map[string]any{}
 	if auth["DefaultAuthorizer"] == "AWS_IAM" {
-		out["AWS_IAM"] = map[string]any{}
+		out["AWS_IAM"], schemes["AWS_IAM"] = map[string]any{}, awsIAMScheme()
 	}
-	if auth["Authorizers"] == nil {
-		return out, nil
+	list, err := readAuthorizers(id, auth)
+	if err != nil {
+		return nil, nil, err
 	}
-	list, ok := auth["Authorizers"].(map[string]any)
-	if !ok {
-		return nil, resourceError(id, "Property 'Auth.Authorizers' should be a map.")
+	for _, a := range list {
+		sc, err := a.swagger(id, x.opts.Partition)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[a.name], schemes[a.name] = a.cfg, sc
 	}
-	if len(list) > 0 {
-		return nil, resourceError(id, "Lambda and Cognito authorizers are not supported by iamgate's SAM transform.")
-	}
-	return out, nil
+	return out, schemes, nil
 }

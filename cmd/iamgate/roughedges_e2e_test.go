@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamgate/iamgate/internal/credfile"
 )
@@ -95,5 +96,36 @@ func TestInvoke(t *testing.T) {
 	}
 	if _, err := a.iamgate("invoke", "IamUser", "--stack-name", "Api-IAM-Sample-Stack"); err == nil || !strings.Contains(a.lastStderr, "not a function") {
 		t.Errorf("a user's logical id: %v %s", err, a.lastStderr)
+	}
+}
+
+// TestUpWatch: up redeploys when a function's code changes, and says what
+// changed.
+func TestUpWatch(t *testing.T) {
+	needE2E(t)
+	bin := buildBinary(t)
+	dir := copyExample(t)
+	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), freePort(t))
+	if out, err := a.iamgate("curl", "--as", "api-gateway-user", a.pathURL); err != nil || out != helloBody {
+		t.Fatalf("before the edit: %v %s", err, out)
+	}
+	app := filepath.Join(dir, "hello_world", "app.py")
+	code, err := os.ReadFile(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(app, []byte(strings.Replace(string(code), `"hello world"`, `"hello again"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, err := a.iamgate("curl", "--as", "api-gateway-user", a.pathURL)
+		if err == nil && out == `{"message": "hello again"}` {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no redeploy within 60 s: %v %s\nstderr:\n%s", err, out, a.stderr.String())
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 }

@@ -22,6 +22,7 @@ func newUp() *cobra.Command {
 	var f serverFlags
 	var stackName string
 	var overrides []string
+	var watch bool
 	c := &cobra.Command{
 		Use:   "up [DIR|TEMPLATE]",
 		Short: "Serve, deploy a SAM/CloudFormation template and print its endpoints",
@@ -33,12 +34,13 @@ func newUp() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return runUp(ctx, c.OutOrStdout(), c.ErrOrStderr(), &f, target, stackName, overrides)
+			return runUp(ctx, c.OutOrStdout(), c.ErrOrStderr(), &f, target, stackName, overrides, watch)
 		},
 	}
 	f.register(c)
 	c.Flags().StringVar(&stackName, "stack-name", "", "stack name (default: samconfig.toml's, else the folder name)")
 	c.Flags().StringSliceVar(&overrides, "parameter-overrides", nil, "Key=Value parameter overrides")
+	c.Flags().BoolVar(&watch, "watch", true, "redeploy when the template or a function's code changes")
 	return c
 }
 
@@ -71,7 +73,7 @@ func stackNameFor(dir string) string {
 	return n
 }
 
-func runUp(ctx context.Context, stdout, stderr io.Writer, f *serverFlags, target, stackName string, overrides []string) error {
+func runUp(ctx context.Context, stdout, stderr io.Writer, f *serverFlags, target, stackName string, overrides []string, watch bool) error {
 	start := time.Now()
 	tmpl, err := findTemplate(target)
 	if err != nil {
@@ -103,9 +105,26 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, f *serverFlags, target
 	d := &deployer{srv: srv, stdout: stdout}
 	if err := d.deploy(ctx, tmpl, stackName, sc, params); err != nil {
 		fmt.Fprintf(stderr, "iamgate: deploy failed: %v\n", err)
-		fmt.Fprintln(stderr, "iamgate: the server keeps running; fix the template and run up again")
+		if watch {
+			fmt.Fprintln(stderr, "iamgate: the server keeps running; fix the template and up redeploys it")
+		} else {
+			fmt.Fprintln(stderr, "iamgate: the server keeps running; fix the template and run up again")
+		}
 	} else {
 		d.printSummary(ctx, stackName, time.Since(start))
+	}
+	if watch {
+		body, _ := os.ReadFile(tmpl)
+		w := newWatcher(tmpl, body, f.dataDir)
+		go w.watch(ctx, 500*time.Millisecond, func(ctx context.Context, changed []string) {
+			fmt.Fprintf(stdout, "iamgate: changed: %s; redeploying\n", strings.Join(changed, ", "))
+			start := time.Now()
+			if err := d.deploy(ctx, tmpl, stackName, sc, params); err != nil {
+				fmt.Fprintf(stderr, "iamgate: redeploy failed: %v\n", err)
+				return
+			}
+			fmt.Fprintf(stdout, "iamgate: redeployed stack %s in %.1fs\n", stackName, time.Since(start).Seconds())
+		})
 	}
 	return runUntilDone(ctx, srv, stderr)
 }

@@ -218,6 +218,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Authz: authn, Sessions: authn})
 	s.Stacks.RegisterIAM(s.IAM)
 	s.Stacks.RegisterAPIGateway(s.APIs)
+	s.Stacks.RegisterHTTPAPIs(s.HTTPAPIs)
 	s.Stacks.RegisterAPIKeys(s.APIs)
 	s.Stacks.RegisterAPIAuthorizers(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)

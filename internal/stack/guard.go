@@ -30,6 +30,7 @@ var (
 	svcLambda = service{"Lambda", awserr.AccessDeniedException}
 	svcLogs   = service{"CloudWatchLogs", awserr.AccessDeniedException}
 	svcAPIGW  = service{"ApiGateway", awserr.AccessDeniedException}
+	svcAPIGW2 = service{"ApiGatewayV2", awserr.AccessDeniedException}
 	svcS3     = service{"S3", awserr.AccessDenied}
 )
 
@@ -82,6 +83,8 @@ func serviceOf(typ string) service {
 		return svcLogs
 	case strings.HasPrefix(typ, "AWS::ApiGateway::"):
 		return svcAPIGW
+	case strings.HasPrefix(typ, "AWS::ApiGatewayV2::"):
+		return svcAPIGW2
 	case strings.HasPrefix(typ, "AWS::S3::"):
 		return svcS3
 	}

@@ -9,7 +9,13 @@
 // section; SAM policy templates (the translator's own policy_templates.json,
 // see policy_templates.SOURCE.md), AWS managed policy names (the
 // internal/iam/awspolicy catalog), conditional roles, and references to
-// generated resources (MyApi.Stage, MyApi.Deployment).
+// generated resources (MyApi.Stage, MyApi.Deployment); and
+// AWS::Serverless::HttpApi (ApiGatewayV2 Api with the OpenAPI body SAM
+// edits: CorsConfiguration, Auth with EnableIamAuthorizer/DefaultAuthorizer
+// and JWT authorizers, tags, Name, Description, FailOnWarnings, and an
+// auto-deployed Stage), HttpApi events with the implicit ServerlessHttpApi,
+// and Globals.HttpApi. Lambda (REQUEST) authorizers and Domain of HTTP APIs
+// are refused with a clear error.
 // It does not parse templates or evaluate intrinsics (package cfn does) and
 // does not deploy anything (package stack does). The intrinsics SAM resolves
 // itself (parameter Refs in Auth and Tracing) are resolved here from

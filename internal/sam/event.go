@@ -27,10 +27,20 @@ func (x *translator) functionEvents(fid string, r map[string]any, attrs map[stri
 			return nil, eventError(fid, eid, "Event should be a map.")
 		}
 		typ, _ := ev["Type"].(string)
+		ep, _ := ev["Properties"].(map[string]any)
+		if typ == "HttpApi" {
+			perm, err := x.httpAPIEvent(fid, eid, ep, attrs, cond)
+			if err != nil {
+				return nil, err
+			}
+			if perm != nil {
+				out = append(out, *perm)
+			}
+			continue
+		}
 		if typ != "Api" {
 			return nil, eventError(fid, eid, fmt.Sprintf("Event type '%v' is not supported by iamgate's SAM transform.", ev["Type"]))
 		}
-		ep, _ := ev["Properties"].(map[string]any)
 		perm, err := x.apiEvent(fid, eid, ep, attrs, cond)
 		if err != nil {
 			return nil, err

@@ -24,13 +24,15 @@ var globalProps = map[string][]string{
 		"Variables", "EndpointConfiguration", "MethodSettings", "BinaryMediaTypes", "MinimumCompressionSize",
 		"Cors", "GatewayResponses", "AccessLogSetting", "CanarySetting", "TracingEnabled", "OpenApiVersion",
 		"Domain", "AlwaysDeploy", "PropagateTags", "SecurityPolicy", "EndpointAccessMode"},
+	"HttpApi": {"Auth", "AccessLogSettings", "StageVariables", "Tags", "CorsConfiguration", "DefaultRouteSettings",
+		"Domain", "RouteSettings", "FailOnWarnings", "PropagateTags"},
 }
 
 // globalSections maps a Globals section to the resource type it applies to.
-var globalSections = map[string]string{"Function": typeFunction, "Api": typeAPI}
+var globalSections = map[string]string{"Function": typeFunction, "Api": typeAPI, "HttpApi": typeHTTPAPI}
 
 // otherSections are Globals sections SAM accepts that this package does not expand.
-var otherSections = []string{"HttpApi", "SimpleTable", "StateMachine", "LayerVersion", "CapacityProvider", "WebSocketApi"}
+var otherSections = []string{"SimpleTable", "StateMachine", "LayerVersion", "CapacityProvider", "WebSocketApi"}
 
 type globals map[string]map[string]any // resource type -> properties
 
@@ -68,7 +70,7 @@ func parseGlobals(v any) (globals, *samError) {
 }
 
 func sectionNames() []string {
-	return append([]string{"Function", "Api"}, otherSections...)
+	return append([]string{"Function", "Api", "HttpApi"}, otherSections...)
 }
 
 // pyList formats names the way Python prints a list of strings.

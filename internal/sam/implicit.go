@@ -152,9 +152,13 @@ func (x *translator) addAPIPath(fid, eid, api, path, method string) *samError {
 
 // implicitAttributes gives the implicit API a Condition when every event on
 // it has one, and the strongest DeletionPolicy/UpdateReplacePolicy of them.
-func (x *translator) implicitAttributes() {
-	r, _ := x.res[implicitAPI].(map[string]any)
-	if conds := x.apiConds[implicitAPI]; len(conds) > 0 {
+func (x *translator) implicitAttributes() { x.implicitAttributesOf(implicitAPI, implicitAPICond) }
+
+// implicitAttributesOf does it for the implicit API api, naming a combined
+// condition cond.
+func (x *translator) implicitAttributesOf(api, cond string) {
+	r, _ := x.res[api].(map[string]any)
+	if conds := x.apiConds[api]; len(conds) > 0 {
 		set := map[string]bool{}
 		all := true
 		for _, methods := range conds {
@@ -170,15 +174,15 @@ func (x *translator) implicitAttributes() {
 			if len(names) == 1 {
 				r["Condition"] = names[0]
 			} else {
-				r["Condition"] = implicitAPICond
-				x.addCombinedCondition(implicitAPICond, names)
+				r["Condition"] = cond
+				x.addCombinedCondition(cond, names)
 			}
 		}
 	}
-	if p := strongest(x.apiDeletion[implicitAPI], "Retain", "Delete"); p != "" {
+	if p := strongest(x.apiDeletion[api], "Retain", "Delete"); p != "" {
 		r["DeletionPolicy"] = p
 	}
-	if p := strongest(x.apiReplace[implicitAPI], "Retain", "Snapshot", "Delete"); p != "" {
+	if p := strongest(x.apiReplace[api], "Retain", "Snapshot", "Delete"); p != "" {
 		r["UpdateReplacePolicy"] = p
 	}
 }
@@ -229,10 +233,13 @@ func condRefs(conds []string) []any {
 
 // implicitPathConditions wraps a managed API path in a condition when all of
 // its methods come from conditional functions.
-func (x *translator) implicitPathConditions() {
+func (x *translator) implicitPathConditions() { x.implicitPathConditionsOf(typeAPI) }
+
+// implicitPathConditionsOf does it for the managed APIs of type typ.
+func (x *translator) implicitPathConditionsOf(typ string) {
 	for _, api := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[api].(map[string]any)
-		if r["Type"] != typeAPI {
+		if r["Type"] != typ {
 			continue
 		}
 		p, _ := r["Properties"].(map[string]any)
@@ -270,18 +277,22 @@ func pathLogicalID(path string) string {
 	return strings.NewReplacer("/", "SLASH", "{", "OB", "}", "CB").Replace(path)
 }
 
-func (x *translator) maybeRemoveImplicit() {
-	r, _ := x.res[implicitAPI].(map[string]any)
+func (x *translator) maybeRemoveImplicit() { x.maybeRemoveImplicitOf(implicitAPI) }
+
+// maybeRemoveImplicitOf drops the implicit API api when no event gave it a
+// path, restoring a resource of that name the template had.
+func (x *translator) maybeRemoveImplicitOf(api string) {
+	r, _ := x.res[api].(map[string]any)
 	body, _ := props(r)["DefinitionBody"].(map[string]any)
 	paths, _ := body["paths"].(map[string]any)
 	if len(paths) > 0 {
 		return
 	}
-	if prev, ok := x.hadImplicit[implicitAPI]; ok {
-		x.res[implicitAPI] = prev
+	if prev, ok := x.hadImplicit[api]; ok {
+		x.res[api] = prev
 		return
 	}
-	delete(x.res, implicitAPI)
+	delete(x.res, api)
 }
 
 // restAPIIDString unwraps {"Ref": id}; anything else is returned as is.

@@ -126,7 +126,10 @@ func (x *translator) run() (map[string]any, error) {
 		return nil, x.document(err)
 	}
 	x.addDefaultDefinitionBodies()
-	if errs := x.implicitAPI(); len(errs) > 0 {
+	x.addDefaultHTTPBodies()
+	errs := x.implicitAPI()
+	errs = append(errs, x.implicitHTTPAPIs()...)
+	if len(errs) > 0 {
 		return nil, x.document(errs...)
 	}
 	globals.apply(x.res)
@@ -191,7 +194,7 @@ func (x *translator) parameterValues() map[string]any {
 // translateAll converts functions first (their Api events edit the APIs'
 // bodies), then APIs, as the translator orders them.
 func (x *translator) translateAll() {
-	var fns, apis []string
+	var fns, apis, httpAPIs []string
 	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[id].(map[string]any)
 		switch r["Type"] {
@@ -199,6 +202,8 @@ func (x *translator) translateAll() {
 			fns = append(fns, id)
 		case typeAPI:
 			apis = append(apis, id)
+		case typeHTTPAPI:
+			httpAPIs = append(httpAPIs, id)
 		}
 	}
 	for _, id := range fns {
@@ -206,6 +211,9 @@ func (x *translator) translateAll() {
 	}
 	for _, id := range apis {
 		x.emit(id, x.translateAPI)
+	}
+	for _, id := range httpAPIs {
+		x.emit(id, x.translateHTTPAPI)
 	}
 }
 

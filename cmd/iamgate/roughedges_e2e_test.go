@@ -65,6 +65,14 @@ func TestRoughEdges(t *testing.T) {
 			t.Errorf("without --stack-name: %v %s", err, a.lastStderr)
 		}
 	})
+	t.Run("get-rest-apis has no import warning for the seed", func(t *testing.T) {
+		// The seed's awsSigv4 scheme is SAM's AWS_IAM, enforced: nothing was
+		// imported without authorization.
+		out := string(a.aws("apigateway", "get-rest-apis"))
+		if !strings.Contains(out, a.apiID) || strings.Contains(out, "warnings") || strings.Contains(out, "without authorization") {
+			t.Errorf("get-rest-apis:\n%s", out)
+		}
+	})
 	t.Run("aws s3 mb of the blog's bucket after up", func(t *testing.T) {
 		// up made it (the AWS::Include fallback); the blog's first step must still work.
 		if out := string(a.aws("s3", "mb", "s3://cm-fujii.genki-deploy")); !strings.Contains(out, "make_bucket: cm-fujii.genki-deploy") {

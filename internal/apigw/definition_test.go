@@ -280,3 +280,33 @@ func checkDefinition(t testing.TB, def *Definition) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// Security requirements are alternatives: the seed's method lists its own
+// awsSigv4 and SAM's AWS_IAM, and after SAM's OpenAPI 3 post-processing only
+// AWS_IAM is defined. The method is AWS_IAM and nothing is reported as
+// imported without authorization; an undefined name alone still is.
+func TestParseDefinitionUndefinedScheme(t *testing.T) {
+	const iamScheme = `"AWS_IAM":{"type":"apiKey","name":"Authorization","in":"header","x-amazon-apigateway-authtype":"awsSigv4"}`
+	tests := []struct {
+		name, security, wantAuth string
+		wantWarnings             int
+	}{
+		{"seed", `[{"awsSigv4":[]},{"AWS_IAM":[]}]`, "AWS_IAM", 0},
+		{"undefined alone", `[{"NONE":[]}]`, "NONE", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			def, err := ParseDefinition(`{"openapi":"3.0.1","paths":{"/hello":{"get":{"security":` + tc.security +
+				`}}},"components":{"securitySchemes":{` + iamScheme + `}}}`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := methodsOf(def); len(got) != 1 || !strings.Contains(got[0], " "+tc.wantAuth+" ") {
+				t.Errorf("methods = %v, want %s", got, tc.wantAuth)
+			}
+			if len(def.Warnings) != tc.wantWarnings {
+				t.Errorf("warnings = %q", def.Warnings)
+			}
+		})
+	}
+}

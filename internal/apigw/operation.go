@@ -42,12 +42,22 @@ func (sp *spec) applySecurity(m *Method, op map[string]any) error {
 		reqs, ok = sp.doc["security"].([]any)
 	}
 	if ok {
+		// The requirements are alternatives: a name no scheme defines is
+		// only worth a warning when no other requirement applied (SAM
+		// lists its AWS_IAM beside the template's own awsSigv4, and moves
+		// the definitions so that only one of the two is defined).
+		var undefined []string
 		for _, r := range reqs {
 			req, _ := r.(map[string]any)
 			for _, name := range slices.Sorted(maps.Keys(req)) {
-				if err := sp.applyScheme(m, name); err != nil {
-					return err
+				if !sp.applyScheme(m, name) {
+					undefined = append(undefined, name)
 				}
+			}
+		}
+		if len(undefined) > 0 && m.AuthorizationType == AuthNone && !m.APIKeyRequired {
+			for _, name := range undefined {
+				sp.warnings = append(sp.warnings, fmt.Sprintf("Security scheme %s is not defined; method %s is imported without authorization", name, m.HTTPMethod))
 			}
 		}
 	}
@@ -63,13 +73,13 @@ func (sp *spec) applySecurity(m *Method, op map[string]any) error {
 	return nil
 }
 
-func (sp *spec) applyScheme(m *Method, name string) error {
+// applyScheme applies the scheme name to m and reports whether it is
+// defined. SAM writes [{NONE: []}] for an Auth override of NONE without
+// defining the scheme, and API Gateway imports it: no authorization.
+func (sp *spec) applyScheme(m *Method, name string) bool {
 	sc, ok := sp.schemes[name].(map[string]any)
 	if !ok {
-		// SAM writes [{NONE: []}] for an Auth override of NONE without
-		// defining the scheme, and API Gateway imports it: no authorization.
-		sp.warnings = append(sp.warnings, fmt.Sprintf("Security scheme %s is not defined; method %s is imported without authorization", name, m.HTTPMethod))
-		return nil
+		return false
 	}
 	authType := strings.ToLower(stringAt(sc, "x-amazon-apigateway-authtype"))
 	authorizer := mapAt(sc, "x-amazon-apigateway-authorizer")
@@ -84,7 +94,7 @@ func (sp *spec) applyScheme(m *Method, name string) error {
 		// The API key scheme is not an authorizer: it only requires a key.
 		m.APIKeyRequired = true
 	}
-	return nil
+	return true
 }
 
 // requestParameters lists declared path, query and header parameters as API

@@ -18,6 +18,8 @@ func FuzzParseDefinition(f *testing.F) {
 		"openapi: 3.0.1\npaths:\n  /a: {get: {responses: {200: {description: ok}}}}\n",
 		`{"openapi":"3.0.1","paths":{"/{a}":{},"/{b}":{}}}`,
 		`{"swagger":"2.0","paths":{"/":{"get":{"x-amazon-apigateway-integration":{"type":"aws_proxy","uri":"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:0:function:f/invocations"}}}}}`,
+		`{"swagger":"2.0","paths":{"/":{"get":{"security":[{"a":[]}]}}},"securityDefinitions":{"a":{"type":"apiKey","name":"Authorization","in":"header","x-amazon-apigateway-authtype":"custom","x-amazon-apigateway-authorizer":{"type":"token","authorizerUri":"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:0:function:f/invocations","identityValidationExpression":"Bearer .+","authorizerResultTtlInSeconds":60}}}}`,
+		`{"swagger":"2.0","paths":{},"securityDefinitions":{"r":{"type":"apiKey","name":"Unused","in":"header","x-amazon-apigateway-authorizer":{"type":"request","identitySource":"method.request.header.A, context.x","authorizerUri":"x"}}}}`,
 		"",
 		"[]",
 		"openapi: 3\npaths: 7\n",

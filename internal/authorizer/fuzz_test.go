@@ -82,3 +82,31 @@ func FuzzPolicyMatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseSources: an identity source list either fails or parses into
+// sources whose String forms parse back to the same sources.
+func FuzzParseSources(f *testing.F) {
+	f.Add("method.request.header.Authorization")
+	f.Add("method.request.header.A, method.request.querystring.q,stageVariables.s, context.identity.sourceIp")
+	f.Add(",")
+	f.Add("method.request.header.")
+	f.Fuzz(func(t *testing.T, s string) {
+		src, err := ParseSources(s)
+		if err != nil {
+			return
+		}
+		parts := make([]string, len(src))
+		for i, x := range src {
+			parts[i] = x.String()
+		}
+		again, err := ParseSources(strings.Join(parts, ", "))
+		if err != nil || len(again) != len(src) {
+			t.Fatalf("%q → %q does not parse back: %v", s, parts, err)
+		}
+		for i := range src {
+			if again[i] != src[i] {
+				t.Fatalf("%q: source %d %v became %v", s, i, src[i], again[i])
+			}
+		}
+	})
+}

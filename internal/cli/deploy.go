@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -73,6 +74,7 @@ func newDeploy() *cobra.Command {
 			d.endpoint = f.endpointURL()
 			d.cfn = cloudformation.NewFromConfig(cfg)
 			d.s3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+			d.stages = sdkHTTPStages(apigatewayv2.NewFromConfig(cfg))
 			return d.run(ctx)
 		},
 	}
@@ -144,6 +146,9 @@ type deployment struct {
 	endpoint string
 	cfn      cfnAPI
 	s3       s3API
+	// stages finds HTTP API stages for the local URLs; nil treats every
+	// API as a REST API.
+	stages HTTPStages
 	// poll is the first delay between DescribeStackEvents polls; it grows to a second.
 	poll time.Duration
 }
@@ -527,5 +532,21 @@ func (d *deployment) printChanges(cs *cloudformation.DescribeChangeSetOutput) {
 			repl = "N/A"
 		}
 		fmt.Fprintf(d.stdout, "%-12s %-32s %-32s %s\n", op, aws.ToString(rc.LogicalResourceId), aws.ToString(rc.ResourceType), repl)
+	}
+}
+
+// sdkHTTPStages asks the server's API Gateway v2 control plane for an HTTP
+// API's stages (aws apigatewayv2 get-stages): a REST API id is NotFound there.
+func sdkHTTPStages(c *apigatewayv2.Client) HTTPStages {
+	return func(ctx context.Context, apiID string) ([]string, bool) {
+		out, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: aws.String(apiID)})
+		if err != nil {
+			return nil, false
+		}
+		names := make([]string, 0, len(out.Items))
+		for _, st := range out.Items {
+			names = append(names, aws.ToString(st.StageName))
+		}
+		return names, true
 	}
 }

@@ -151,7 +151,7 @@ func (d *deployment) printOutputs(ctx context.Context) error {
 			fmt.Fprintf(d.stdout, "Description         %s\n", desc)
 		}
 		fmt.Fprintf(d.stdout, "Value               %s\n", v)
-		if h, p, ok := LocalURLs(d.endpoint, v); ok {
+		if h, p, ok := localURLs(ctx, d.endpoint, v, d.stages); ok {
 			local = append(local, fmt.Sprintf("  %s\n    host style: %s\n    path style: %s", aws.ToString(o.OutputKey), h, p))
 		}
 	}

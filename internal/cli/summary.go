@@ -6,17 +6,33 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/tlsca"
 )
 
-// executeAPIURL matches a deployed REST API URL as stack outputs write it.
-var executeAPIURL = regexp.MustCompile(`^https://([a-z0-9]{10})\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/([^/?#]+)(/[^?#]*)?$`)
+// executeAPIURL matches a deployed API URL as stack outputs write it: the
+// API id, the region, and the path (which starts with the stage for a REST
+// API or a named HTTP API stage).
+var executeAPIURL = regexp.MustCompile(`^https://([a-z0-9]{10})\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(/[^?#]*)?$`)
 
-// LocalURLs maps an execute-api URL to iamgate's host-style and path-style URLs.
+// HTTPStages lists the stage names of an HTTP API; ok is false when apiID
+// names no HTTP API (then it is a REST API).
+type HTTPStages func(ctx context.Context, apiID string) (stages []string, ok bool)
+
+// LocalURLs maps a REST API's execute-api URL to iamgate's host-style and
+// path-style URLs.
 func LocalURLs(endpoint, awsURL string) (host, path string, ok bool) {
+	return localURLs(context.Background(), endpoint, awsURL, nil)
+}
+
+// localURLs maps an execute-api URL to iamgate's URLs. An HTTP API's URL
+// names a stage when its first segment is one of the API's stages, else it
+// is served by $default; the path-style URL always names the stage
+// ($default included), as /restapis/{apiId}/{stage}/_user_request_/...
+func localURLs(ctx context.Context, endpoint, awsURL string, stages HTTPStages) (host, path string, ok bool) {
 	m := executeAPIURL.FindStringSubmatch(awsURL)
 	if m == nil {
 		return "", "", false
@@ -25,10 +41,21 @@ func LocalURLs(endpoint, awsURL string) (host, path string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
-	port := u.Port()
-	rest := m[4]
-	host = fmt.Sprintf("http://%s.execute-api.localhost:%s/%s%s", m[1], port, m[3], rest)
-	path = fmt.Sprintf("%s/restapis/%s/%s/_user_request_%s", endpoint, m[1], m[3], rest)
+	id, full := m[1], m[3]
+	stage, rest, _ := strings.Cut(strings.TrimPrefix(full, "/"), "/")
+	rest = "/" + rest
+	if stages != nil {
+		if names, isHTTP := stages(ctx, id); isHTTP {
+			if stage == "" || stage == "$default" || !slices.Contains(names, stage) {
+				stage, rest = "$default", full
+			}
+		}
+	}
+	if stage == "" {
+		return "", "", false
+	}
+	host = fmt.Sprintf("http://%s.execute-api.localhost:%s%s", id, u.Port(), full)
+	path = fmt.Sprintf("%s/restapis/%s/%s/_user_request_%s", endpoint, id, stage, rest)
 	if rest == "" {
 		path += "/"
 	}
@@ -50,7 +77,7 @@ func (d *deployer) printSummary(ctx context.Context, stackName string, took time
 		fmt.Fprintln(w, "\nOutputs")
 		for _, o := range st[0].Outputs {
 			fmt.Fprintf(w, "  %s = %s\n", o.Key, o.Value)
-			h, p, ok := LocalURLs(endpoint, o.Value)
+			h, p, ok := localURLs(ctx, endpoint, o.Value, d.httpStages)
 			if !ok {
 				continue
 			}
@@ -109,4 +136,17 @@ func (d *deployer) firstUser(ctx context.Context, stackName string) string {
 		}
 	}
 	return ""
+}
+
+// httpStages reads an HTTP API's stages from the in-process server.
+func (d *deployer) httpStages(ctx context.Context, apiID string) ([]string, bool) {
+	stages, err := d.srv.HTTPAPIs.GetStages(ctx, apiID)
+	if err != nil {
+		return nil, false
+	}
+	names := make([]string, len(stages))
+	for i, st := range stages {
+		names[i] = st.StageName
+	}
+	return names, true
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/iamgate/iamgate/internal/cognito"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/apigwapi"
+	"github.com/iamgate/iamgate/internal/controlplane/apigwv2api"
 	"github.com/iamgate/iamgate/internal/controlplane/cognitoapi"
 	"github.com/iamgate/iamgate/internal/controlplane/lambdaapi"
 	"github.com/iamgate/iamgate/internal/controlplane/logsapi"
@@ -241,8 +242,9 @@ func (s *Server) build(sealer *seal.Sealer) {
 		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI, Limit: s.lambdaAPI.BodyLimit},
 		"logs": {Protocol: awserr.JSON, Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn,
 			MountOptions: mounted("logs")})},
-		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn,
-			MountOptions: mounted("apigateway")})},
+		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigatewayMount(
+			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, MountOptions: mounted("apigateway")}),
+			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, MountOptions: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.
 		"cognito-idp": {Protocol: awserr.JSON, Anonymous: true, Handler: cognitoAPI},
@@ -270,6 +272,18 @@ func (s *Server) build(sealer *seal.Sealer) {
 	})
 	s.handler = s.audit.Handler(m.instrument(s.handler, authn, authn, uuid.NewString))
 	s.handler = bodyIdle(s.handler, cfg.Conn.BodyIdle)
+}
+
+// apigatewayMount serves the signing name "apigateway": API Gateway v2
+// (HTTP APIs) under /v2/, the REST API control plane elsewhere.
+func apigatewayMount(v1, v2 http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if apigwv2api.IsV2(r) {
+			v2.ServeHTTP(w, r)
+			return
+		}
+		v1.ServeHTTP(w, r)
+	})
 }
 
 func openSealer(cfg Config) (*seal.Sealer, error) {

@@ -1,0 +1,195 @@
+package apigwv2api
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/httpapi"
+)
+
+// APIs is what the handler reads from package httpapi; *httpapi.Service
+// satisfies it.
+type APIs interface {
+	GetAPIs(ctx context.Context) ([]httpapi.API, error)
+	GetAPI(ctx context.Context, id string) (httpapi.API, error)
+	GetRoutes(ctx context.Context, apiID string) ([]httpapi.Route, error)
+	GetIntegrations(ctx context.Context, apiID string) ([]httpapi.Integration, error)
+	GetAuthorizers(ctx context.Context, apiID string) ([]httpapi.Authorizer, error)
+	GetStages(ctx context.Context, apiID string) ([]httpapi.Stage, error)
+	GetStage(ctx context.Context, apiID, name string) (httpapi.Stage, error)
+	GetDeployments(ctx context.Context, apiID string) ([]httpapi.Deployment, error)
+}
+
+var _ APIs = (*httpapi.Service)(nil)
+
+// Options configures a Handler. APIs and Authz are required.
+type Options struct {
+	APIs  APIs
+	Authz auth.Authorizer
+	controlplane.MountOptions
+}
+
+// Handler serves the API Gateway v2 control plane.
+type Handler struct {
+	o   Options
+	log *slog.Logger
+}
+
+// New returns a Handler.
+func New(o Options) *Handler {
+	o.MountOptions = o.MountOptions.Filled()
+	return &Handler{o: o, log: o.Logger.With("component", "apigwv2api")}
+}
+
+// IsV2 tells the apigateway mount which requests are for this handler.
+func IsV2(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v2/") }
+
+type route struct {
+	op, api, child, id string
+}
+
+// ServeHTTP routes, authorizes and answers.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	caller, reqID := h.o.Request(r.Context())
+	rt, out, err := h.serve(r, caller)
+	if err != nil {
+		e := awserr.As(err)
+		h.log.Info("request failed", "request_id", reqID, "operation", rt.op, "code", string(e.Code), "principal_arn", caller.ARN)
+		if e.Code == awserr.InternalFailure {
+			h.log.Error("apigatewayv2 operation", "request_id", reqID, "err", err)
+		}
+		awserr.WriteRESTJSON(w, e, reqID)
+		return
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		awserr.WriteRESTJSON(w, awserr.As(err), reqID)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	hd.Set("Content-Length", strconv.Itoa(len(b)))
+	if reqID != "" {
+		hd.Set("x-amzn-RequestId", reqID)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	h.log.Info("request", "request_id", reqID, "operation", rt.op, "principal_arn", caller.ARN)
+}
+
+func (h *Handler) serve(r *http.Request, caller *auth.Caller) (route, any, error) {
+	rt, ok := parseRoute(r.URL.Path)
+	if !ok {
+		return rt, nil, awserr.New(awserr.NotFoundException, "Invalid request path")
+	}
+	if r.Method != http.MethodGet {
+		return rt, nil, awserr.New(awserr.BadRequestException, "This operation is not supported by iamgate; deploy changes through CloudFormation")
+	}
+	resource := "arn:aws:apigateway:" + h.o.Region + "::" + strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v2"), "/")
+	err := controlplane.Authorize(r.Context(), h.o.Authz, caller, auth.Request{Action: "apigateway:GET", Resource: resource}, awserr.AccessDeniedException)
+	if err != nil {
+		return rt, nil, err
+	}
+	out, err := h.answer(r.Context(), rt)
+	return rt, out, err
+}
+
+// parseRoute maps a /v2/apis path to a read operation.
+func parseRoute(path string) (route, bool) {
+	p := strings.Split(strings.Trim(path, "/"), "/")
+	if len(p) < 2 || p[0] != "v2" || p[1] != "apis" {
+		return route{}, false
+	}
+	p = p[2:]
+	for _, s := range p {
+		if s == "" {
+			return route{}, false
+		}
+	}
+	switch len(p) {
+	case 0:
+		return route{op: "GetApis"}, true
+	case 1:
+		return route{op: "GetApi", api: p[0]}, true
+	case 2, 3:
+		ops := map[string][2]string{
+			"routes": {"GetRoutes", "GetRoute"}, "integrations": {"GetIntegrations", "GetIntegration"},
+			"authorizers": {"GetAuthorizers", "GetAuthorizer"}, "stages": {"GetStages", "GetStage"},
+			"deployments": {"GetDeployments", "GetDeployment"},
+		}
+		names, ok := ops[p[1]]
+		if !ok {
+			return route{}, false
+		}
+		if len(p) == 2 {
+			return route{op: names[0], api: p[0], child: p[1]}, true
+		}
+		return route{op: names[1], api: p[0], child: p[1], id: p[2]}, true
+	}
+	return route{}, false
+}
+
+type items[T any] struct {
+	Items []T `json:"items"`
+}
+
+func (h *Handler) answer(ctx context.Context, rt route) (any, error) {
+	s := h.o.APIs
+	switch rt.op {
+	case "GetApis":
+		l, err := s.GetAPIs(ctx)
+		return items[httpapi.API]{nonNil(l)}, err
+	case "GetApi":
+		return s.GetAPI(ctx, rt.api)
+	case "GetStage":
+		return s.GetStage(ctx, rt.api, rt.id)
+	}
+	switch rt.child {
+	case "routes":
+		l, err := s.GetRoutes(ctx, rt.api)
+		return pick(l, err, rt.id, "Route", func(r httpapi.Route) string { return r.RouteID })
+	case "integrations":
+		l, err := s.GetIntegrations(ctx, rt.api)
+		return pick(l, err, rt.id, "Integration", func(r httpapi.Integration) string { return r.IntegrationID })
+	case "authorizers":
+		l, err := s.GetAuthorizers(ctx, rt.api)
+		return pick(l, err, rt.id, "Authorizer", func(r httpapi.Authorizer) string { return r.AuthorizerID })
+	case "stages":
+		l, err := s.GetStages(ctx, rt.api)
+		return pick(l, err, "", "Stage", func(r httpapi.Stage) string { return r.StageName })
+	case "deployments":
+		l, err := s.GetDeployments(ctx, rt.api)
+		return pick(l, err, rt.id, "Deployment", func(r httpapi.Deployment) string { return r.DeploymentID })
+	}
+	return nil, awserr.New(awserr.NotFoundException, "Invalid request path")
+}
+
+// pick answers a collection, or the member named id.
+func pick[T any](l []T, err error, id, what string, idOf func(T) string) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return items[T]{nonNil(l)}, nil
+	}
+	for _, x := range l {
+		if idOf(x) == id {
+			return x, nil
+		}
+	}
+	return nil, awserr.New(awserr.NotFoundException, "Invalid %s identifier specified %s", what, id)
+}
+
+func nonNil[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}

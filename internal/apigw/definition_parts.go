@@ -3,6 +3,7 @@ package apigw
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/iamgate/iamgate/internal/awserr"
 	"maps"
 	"slices"
 	"strings"
@@ -21,11 +22,16 @@ type DefinitionParts struct {
 	GatewayResponses map[string]GatewayResponse
 }
 
-func (sp *spec) parts(d *Definition) error {
-	schemas := mapAt(sp.doc, "definitions")
-	if !sp.swagger2 {
-		schemas = mapAt(mapAt(sp.doc, "components"), "schemas")
+// modelSchemas are the document's models by name.
+func (sp *spec) modelSchemas() map[string]any {
+	if sp.swagger2 {
+		return mapAt(sp.doc, "definitions")
 	}
+	return mapAt(mapAt(sp.doc, "components"), "schemas")
+}
+
+func (sp *spec) parts(d *Definition) error {
+	schemas := sp.modelSchemas()
 	for _, name := range slices.Sorted(maps.Keys(schemas)) {
 		b, err := json.Marshal(schemas[name])
 		if err != nil {
@@ -33,7 +39,10 @@ func (sp *spec) parts(d *Definition) error {
 		}
 		m := Model{Name: name, ContentType: "application/json", Schema: string(b)}
 		if err := checkModel(&m); err != nil {
-			return badRequest("Errors found during import:\n\tUnable to create model for '%s': %s", name, err.Error())
+			// Imported with warnings, as ImportRestApi without
+			// failonwarnings: the model is left out.
+			d.Warnings = append(d.Warnings, fmt.Sprintf("Unable to create model for '%s': %s", name, awserr.As(err).Message))
+			continue
 		}
 		d.Models = append(d.Models, m)
 	}
@@ -115,6 +124,12 @@ func (sp *spec) requestShape(m *Method, op map[string]any) error {
 			if ref := modelRef(mapAt(media, "schema")); ref != "" {
 				models[ct] = ref
 			}
+		}
+	}
+	for ct, name := range models {
+		if sc, ok := sp.modelSchemas()[name]; !ok || !validModelName(name) || sc == nil {
+			sp.warnings = append(sp.warnings, fmt.Sprintf("Request model %s for content type %s is not a model of the API; the method's %s body is not validated", name, ct, ct))
+			delete(models, ct)
 		}
 	}
 	if len(models) > 0 {

@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,6 +24,10 @@ func FuzzParseDefinition(f *testing.F) {
 		"",
 		"[]",
 		"openapi: 3\npaths: 7\n",
+		// models, validators and gateway responses
+		`{"swagger":"2.0","definitions":{"Item":{"type":"object","required":["name"]}},"x-amazon-apigateway-request-validators":{"all":{"validateRequestBody":true,"validateRequestParameters":true}},"x-amazon-apigateway-request-validator":"all","paths":{"/i":{"post":{"consumes":["application/json"],"parameters":[{"in":"body","name":"b","schema":{"$ref":"#/definitions/Item"}}]}}}}`,
+		`{"openapi":"3.0.1","components":{"schemas":{"A":{"type":"string"},"b-c":{}}},"paths":{"/i":{"put":{"x-amazon-apigateway-request-validator":"nope","requestBody":{"content":{"text/plain":{"schema":{"$ref":"#/components/schemas/b-c"}}}}}},"/j":{"put":{"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}}}}`,
+		`{"openapi":"3.0.1","x-amazon-apigateway-gateway-responses":{"DEFAULT_4XX":{"statusCode":"404","responseParameters":{"gatewayresponse.header.a":"'b'"},"responseTemplates":{"application/json":"{}"}},"NOPE":{}},"paths":{}}`,
 	}
 	for _, s := range seeds {
 		f.Add(s)
@@ -36,6 +41,7 @@ func FuzzParseDefinition(f *testing.F) {
 			return
 		}
 		checkDefinition(t, def)
+		checkParts(t, def)
 		snap := &Snapshot{Resources: assignIDs(nil, def.Resources)}
 		for _, r := range def.Resources {
 			if strings.Contains(r.Path, "{") {
@@ -52,4 +58,26 @@ func FuzzParseDefinition(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkParts: every validator and model a method names is the definition's.
+func checkParts(t *testing.T, def *Definition) {
+	t.Helper()
+	for _, r := range def.Resources {
+		for verb, m := range r.Methods {
+			if id := m.RequestValidatorID; id != "" && !slices.ContainsFunc(def.Validators, func(v RequestValidator) bool { return v.Name == id }) {
+				t.Fatalf("%s %s names validator %q the definition lacks", verb, r.Path, id)
+			}
+			for ct, name := range m.RequestModels {
+				if !slices.ContainsFunc(def.Models, func(x Model) bool { return x.Name == name }) {
+					t.Fatalf("%s %s: model %q for %s is not the definition's", verb, r.Path, name, ct)
+				}
+			}
+		}
+	}
+	for _, g := range def.GatewayResponses {
+		if !slices.Contains(awserr.GatewayResponseTypes, g.ResponseType) {
+			t.Fatalf("gateway response of type %q", g.ResponseType)
+		}
+	}
 }

@@ -77,6 +77,8 @@ type Gateway struct {
 	traces *traceRing
 	// authCache holds Lambda authorizer answers for their TTL.
 	authCache *authorizer.Cache
+	// schemas holds compiled request models.
+	schemas *schemaCache
 }
 
 // New returns a Gateway.
@@ -97,7 +99,7 @@ func New(o Options) *Gateway {
 		o.TraceSize = 0
 	}
 	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize),
-		authCache: authorizer.NewCache(o.Now)}
+		authCache: authorizer.NewCache(o.Now), schemas: newSchemaCache()}
 }
 
 // call is one request on its way through the gateway.
@@ -118,9 +120,12 @@ type call struct {
 	// method, for the event's identity.
 	apiKey, apiKeyID string
 	// authz is what an allowing Lambda authorizer passed on.
-	authz  *authorizerResult
-	status int
-	trace  *Trace
+	authz *authorizerResult
+	// validationError is $context.error.validationErrorString: why the
+	// request failed validation.
+	validationError string
+	status          int
+	trace           *Trace
 	// dryRun stops before the integration runs (`iamgate why URL`).
 	dryRun bool
 	// v2 is set for a request to an HTTP API (httpapi.go).
@@ -162,7 +167,7 @@ func (g *Gateway) run(c *call) {
 		g.fail(c, awserr.GWMissingAuthenticationToken, "")
 		return
 	}
-	if !g.authorize(c) {
+	if !g.authorize(c) || !g.validate(c) {
 		return
 	}
 	g.integrate(c)
@@ -224,8 +229,14 @@ func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
 		g.failAsV2(c, resp, message)
 		return
 	}
-	body := awserr.WriteGatewayResponse(c.w, resp, message)
-	c.status = resp.Status()
+	var body []byte
+	if cr, ok := g.customResponse(c, resp, message); ok {
+		body = awserr.WriteCustomGatewayResponse(c.w, resp, cr)
+		c.status = cr.Status
+	} else {
+		body = awserr.WriteGatewayResponse(c.w, resp, message)
+		c.status = resp.Status()
+	}
 	c.trace.Status = c.status
 	c.trace.Response = string(body)
 }

@@ -50,6 +50,8 @@ type Trace struct {
 	// APIKey says how the x-api-key of an apiKeyRequired method was judged
 	// (the key id, never its value).
 	APIKey string `json:"apiKey,omitempty"`
+	// Validation says what the method's request validator found.
+	Validation string `json:"validation,omitempty"`
 	// Integration explains whether API Gateway may call the function;
 	// Checks holds each decision that took.
 	Integration []string `json:"integration,omitempty"`
@@ -154,6 +156,9 @@ func (t *Trace) WriteText(w io.Writer) {
 	}
 	if t.APIKey != "" {
 		p("api key: %s", t.APIKey)
+	}
+	if t.Validation != "" {
+		p("request validation: %s", t.Validation)
 	}
 	if len(t.Integration) > 0 {
 		p("integration permission:")

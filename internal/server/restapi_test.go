@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -56,14 +59,14 @@ func plainRestAPI(t *testing.T, s *Server) map[string]string {
 	return out
 }
 
-func TestPlainRestAPIResources(t *testing.T) {
+// TestPlainRestAPI deploys a REST API of plain AWS::ApiGateway::*
+// resources and calls it with curl: routing, stage variables, request
+// validation and the API's gateway responses as AWS answers them.
+func TestPlainRestAPI(t *testing.T) {
 	testutil.NeedCommand(t, "python3")
+	curl := testutil.NeedCommand(t, "curl")
 	ctx := context.Background()
-	s, err := New(ctx, Config{DataDir: t.TempDir(), AccountID: "000000000000", Region: "us-east-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Shutdown(ctx)
+	s, addr := listening(t, Config{AccountID: "000000000000", Region: "us-east-1"})
 	out := plainRestAPI(t, s)
 	apiID := out["ApiId"]
 
@@ -100,16 +103,62 @@ func TestPlainRestAPIResources(t *testing.T) {
 		t.Errorf("stage = %+v %v", st, err)
 	}
 
+	base := "http://" + addr + "/restapis/" + apiID + "/v1/_user_request_"
+	good := []string{"-X", "POST", "-H", "x-tenant: t1", "-H", "Content-Type: application/json", "-d", `{"name":"pen","count":2}`}
 	// The method answers through its Lambda proxy integration.
-	status, body, _ := callPlain(t, s, "POST", "/restapis/"+apiID+"/v1/_user_request_/items/42?mode=x",
-		map[string]string{"x-tenant": "t1", "Content-Type": "application/json"}, `{"name":"pen"}`)
+	r := curlDo(t, curl, base+"/items/42?mode=x", good...)
 	var ev map[string]any
-	if status != 200 || json.Unmarshal([]byte(body), &ev) != nil {
-		t.Fatalf("POST /items/42 = %d %s", status, body)
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &ev) != nil {
+		t.Fatalf("POST /items/42 = %d %s", r.status, r.body)
 	}
 	if ev["resource"] != "/items/{id}" || ev["pathParameters"].(map[string]any)["id"] != "42" ||
-		ev["stageVariables"].(map[string]any)["color"] != "blue" {
+		ev["stageVariables"].(map[string]any)["color"] != "blue" || ev["body"] != `{"name":"pen","count":2}` {
 		t.Errorf("event = %v", ev)
+	}
+
+	// Request validation answers 400 with AWS's bodies
+	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-validation-test.html);
+	// the API's DEFAULT_4XX adds its header to them.
+	tests := []struct {
+		name, url string
+		args      []string
+		status    int
+		body      string
+		errType   string
+	}{
+		{"missing header and query", base + "/items/42", []string{"-X", "POST", "-H", "Content-Type: application/json", "-d", `{"name":"pen"}`},
+			400, `{"message": "Missing required request parameters: [mode, x-tenant]"}`, "BadRequestException"},
+		{"blank query", base + "/items/42?mode=", good, 400, `{"message": "Missing required request parameters: [mode]"}`, "BadRequestException"},
+		{"body misses a required property", base + "/items/42?mode=x", []string{"-X", "POST", "-H", "x-tenant: t1", "-H", "Content-Type: application/json", "-d", `{"count":2}`},
+			400, `{"message": "Invalid request body"}`, "BadRequestException"},
+		{"body of the wrong type", base + "/items/42?mode=x", []string{"-X", "POST", "-H", "x-tenant: t1", "-H", "Content-Type: application/json; charset=utf-8", "-d", `{"name":"pen","count":-1}`},
+			400, `{"message": "Invalid request body"}`, "BadRequestException"},
+		{"body not JSON", base + "/items/42?mode=x", []string{"-X", "POST", "-H", "x-tenant: t1", "-H", "Content-Type: application/json", "-d", `name=pen`},
+			400, `{"message": "Invalid request body"}`, "BadRequestException"},
+		// MISSING_AUTHENTICATION_TOKEN is customized: 404 and a template.
+		{"no such resource", base + "/nothing", nil,
+			404, `{"error":"Missing Authentication Token","type":"MISSING_AUTHENTICATION_TOKEN","stage":"v1"}`, "MissingAuthenticationTokenException"},
+		{"unsigned call of an AWS_IAM method", base + "/items", nil,
+			404, `{"error":"Missing Authentication Token","type":"MISSING_AUTHENTICATION_TOKEN","stage":"v1"}`, "MissingAuthenticationTokenException"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := curlDo(t, curl, tc.url, tc.args...)
+			if r.status != tc.status || r.body != tc.body || r.header.Get("x-amzn-ErrorType") != tc.errType ||
+				r.header.Get("Access-Control-Allow-Origin") != "*" {
+				t.Errorf("got %d %s %v\nwant %d %s %s", r.status, r.body, r.header, tc.status, tc.body, tc.errType)
+			}
+		})
+	}
+	// A media type without a model is not validated.
+	if r := curlDo(t, curl, base+"/items/42?mode=x", "-X", "POST", "-H", "x-tenant: t1", "-H", "Content-Type: text/plain", "-d", "anything"); r.status != 200 {
+		t.Errorf("text/plain body = %d %s", r.status, r.body)
+	}
+	// A signed call of the AWS_IAM method passes.
+	id, secret := s.RootKey()
+	if r := curlDo(t, curl, "http://"+addr+"/restapis/"+apiID+"/v1/_user_request_/items",
+		"--aws-sigv4", "aws:amz:us-east-1:execute-api", "--user", id+":"+secret); r.status != 200 {
+		t.Errorf("signed GET /items = %d %s", r.status, r.body)
 	}
 
 	// Deleting the stack deletes the API.
@@ -119,6 +168,29 @@ func TestPlainRestAPIResources(t *testing.T) {
 	if _, err := s.APIs.GetRestAPI(ctx, apiID); err == nil {
 		t.Error("API of a deleted stack still there")
 	}
+}
+
+type curlResult struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// curlDo runs curl on url and parses the response it prints with -i.
+func curlDo(t *testing.T, curl, url string, args ...string) curlResult {
+	t.Helper()
+	cmd := exec.Command(curl, append([]string{"-s", "-i", "--max-time", "20", url}, args...)...)
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("curl %s: %v", url, err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
+	if err != nil {
+		t.Fatalf("curl output: %v\n%s", err, raw)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return curlResult{status: resp.StatusCode, header: resp.Header, body: strings.TrimSpace(string(b))}
 }
 
 // callPlain sends one request through the server's handler.

@@ -17,11 +17,11 @@ func TestLocalURLsHTTPAPI(t *testing.T) {
 	}
 	cases := []struct{ in, host, path string }{
 		{"https://httpapi001.execute-api.us-east-1.amazonaws.com/hello",
-			"http://httpapi001.execute-api.localhost:4566/hello", "http://127.0.0.1:4566/restapis/httpapi001/$default/_user_request_/hello"},
+			"http://httpapi001.execute-api.localhost:4566/hello", "http://127.0.0.1:4566/restapis/httpapi001/_user_request_/hello"},
 		{"https://httpapi001.execute-api.us-east-1.amazonaws.com/prod/hello",
 			"http://httpapi001.execute-api.localhost:4566/prod/hello", "http://127.0.0.1:4566/restapis/httpapi001/prod/_user_request_/hello"},
 		{"https://httpapi001.execute-api.us-east-1.amazonaws.com",
-			"http://httpapi001.execute-api.localhost:4566", "http://127.0.0.1:4566/restapis/httpapi001/$default/_user_request_/"},
+			"http://httpapi001.execute-api.localhost:4566", "http://127.0.0.1:4566/restapis/httpapi001/_user_request_/"},
 		{"https://restapi001.execute-api.us-east-1.amazonaws.com/v1/hello",
 			"http://restapi001.execute-api.localhost:4566/v1/hello", "http://127.0.0.1:4566/restapis/restapi001/v1/_user_request_/hello"},
 	}

@@ -30,8 +30,9 @@ func LocalURLs(endpoint, awsURL string) (host, path string, ok bool) {
 
 // localURLs maps an execute-api URL to iamgate's URLs. An HTTP API's URL
 // names a stage when its first segment is one of the API's stages, else it
-// is served by $default; the path-style URL always names the stage
-// ($default included), as /restapis/{apiId}/{stage}/_user_request_/...
+// is served by $default; the path-style URL names the stage as a REST API's
+// does, /restapis/{apiId}/{stage}/_user_request_/..., or for $default
+// omits it, /restapis/{apiId}/_user_request_/..., as the host style does.
 func localURLs(ctx context.Context, endpoint, awsURL string, stages HTTPStages) (host, path string, ok bool) {
 	m := executeAPIURL.FindStringSubmatch(awsURL)
 	if m == nil {
@@ -56,6 +57,9 @@ func localURLs(ctx context.Context, endpoint, awsURL string, stages HTTPStages) 
 	}
 	host = fmt.Sprintf("http://%s.execute-api.localhost:%s%s", id, u.Port(), full)
 	path = fmt.Sprintf("%s/restapis/%s/%s/_user_request_%s", endpoint, id, stage, rest)
+	if stage == "$default" {
+		path = fmt.Sprintf("%s/restapis/%s/_user_request_%s", endpoint, id, rest)
+	}
 	if rest == "" {
 		path += "/"
 	}

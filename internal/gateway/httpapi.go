@@ -84,19 +84,38 @@ func (g *Gateway) beginV2(c *call) {
 }
 
 // v2Target reads the API id and path of a request in either URL style:
-// host style {apiId}.execute-api.{region}.amazonaws.com/{stage?}/{path},
-// path style /restapis/{apiId}/{stage}/_user_request_/{path} (stage is
-// then given: "$default" names the default stage).
+// host style {apiId}.execute-api.{region}.amazonaws.com/{stage?}/{path};
+// path style /restapis/{apiId}/{stage}/_user_request_/{path} for a named
+// stage and /restapis/{apiId}/_user_request_/{path} for $default, which
+// the host style serves without a stage segment too (a "$default" stage
+// segment is accepted, but clients disagree on how "$" is signed: curl
+// signs it as sent, botocore and the Go SDK as %24).
 func v2Target(r *http.Request) (id string, parts []string, stage string, ok bool) {
 	if hid, host := hostAPIID(r.Host); host {
 		parts, ok := resourceParts(r.URL.EscapedPath())
 		return hid, parts, "", ok
+	}
+	if id, parts, ok := v2DefaultPathStyle(r); ok {
+		return id, parts, httpapi.DefaultStage, true
 	}
 	t, ok := route(r)
 	if !ok || !t.PathStyle {
 		return "", nil, "", false
 	}
 	return t.APIID, t.Parts, t.Stage, true
+}
+
+// v2DefaultPathStyle reads /restapis/{apiId}/_user_request_/{path}.
+func v2DefaultPathStyle(r *http.Request) (string, []string, bool) {
+	escaped := r.URL.EscapedPath()
+	if !strings.HasPrefix(strings.TrimLeft(escaped, "/"), restapisPrefix[1:]) {
+		return "", nil, false
+	}
+	parts, ok := resourceParts(escaped)
+	if !ok || len(parts) < 3 || parts[0] != "restapis" || parts[2] != userRequest || !validAPIID(parts[1]) {
+		return "", nil, false
+	}
+	return parts[1], parts[3:], true
 }
 
 // v2Stage finds the deployed stage: the path-style URL names it; a host

@@ -32,6 +32,9 @@ func Match(r *http.Request) bool {
 	if _, ok := hostAPIID(r.Host); ok {
 		return true
 	}
+	if _, _, ok := v2DefaultPathStyle(r); ok {
+		return true
+	}
 	_, ok := route(r)
 	return ok
 }

@@ -155,12 +155,9 @@ type deployment struct {
 
 // resolve merges the flags over samconfig.toml, as sam does.
 func (f *deployFlags) resolve() (*deployment, error) {
-	tmpl := f.templateFile
-	if tmpl == "" {
-		var err error
-		if tmpl, err = findTemplate("."); err != nil {
-			return nil, err
-		}
+	tmpl, err := defaultTemplate(f.templateFile)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(tmpl); err != nil {
 		return nil, fmt.Errorf("Template file not found at %s", tmpl)
@@ -168,6 +165,9 @@ func (f *deployFlags) resolve() (*deployment, error) {
 	cfgPath := f.configFile
 	if cfgPath == "" {
 		cfgPath = filepath.Join(filepath.Dir(tmpl), "samconfig.toml")
+		if !fileExists(cfgPath) && fileExists("samconfig.toml") {
+			cfgPath = "samconfig.toml" // the project's, beside a built template
+		}
 	}
 	sc, err := readSAMConfig(cfgPath)
 	if err != nil {

@@ -45,7 +45,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServe(), newUp(), newEnv(), newCurl(), newWhy(), newDeploy(), newLogs(), newCheck(), newPolicy(), newInvoke())
+	root.AddCommand(newServe(), newUp(), newEnv(), newCurl(), newWhy(), newDeploy(), newLogs(), newCheck(), newPolicy(), newInvoke(), newBuild(), newPackage())
 	return root
 }
 

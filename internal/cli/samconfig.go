@@ -20,7 +20,11 @@ type samConfig struct {
 	ParameterOverrides map[string]string
 }
 
-func readSAMConfig(path string) (samConfig, error) {
+func readSAMConfig(path string) (samConfig, error) { return readSAMConfigSection(path, "deploy") }
+
+// readSAMConfigSection reads [default.global.parameters] then
+// [default.{command}.parameters] over it, as sam does for each command.
+func readSAMConfigSection(path, command string) (samConfig, error) {
 	var c samConfig
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
@@ -34,7 +38,7 @@ func readSAMConfig(path string) (samConfig, error) {
 		return c, fmt.Errorf("%s: %w", path, err)
 	}
 	env, _ := doc["default"].(map[string]any)
-	for _, section := range []string{"global", "deploy"} {
+	for _, section := range []string{"global", command} {
 		s, _ := env[section].(map[string]any)
 		params, _ := s["parameters"].(map[string]any)
 		if err := c.merge(params); err != nil {

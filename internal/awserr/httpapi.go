@@ -73,6 +73,8 @@ func HTTPAPIFor(resp GatewayResponse) (h HTTPAPIResponse, keepMessage bool) {
 		return HTTPRequestTooLarge, false
 	case GWIntegrationTimeout:
 		return HTTPServiceUnavailable, false
+	case GWUnauthorized:
+		return HTTPUnauthorized, false
 	}
 	return HTTPInternalServerError, false
 }

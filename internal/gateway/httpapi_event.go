@@ -53,6 +53,8 @@ type httpV2 struct {
 
 type authorizerV2 struct {
 	IAM *iamV2 `json:"iam,omitempty"`
+	// Lambda is a Lambda authorizer's context.
+	Lambda map[string]any `json:"lambda,omitempty"`
 }
 
 // iamV2 is requestContext.authorizer.iam of an AWS_IAM route: the
@@ -107,6 +109,9 @@ func (g *Gateway) buildEventV2(c *call, body []byte) *eventV2 {
 }
 
 func iamAuthorizerV2(c *call) *authorizerV2 {
+	if c.authz != nil {
+		return &authorizerV2{Lambda: c.authz.lambdaV2()}
+	}
 	cl := c.caller
 	if cl == nil || cl.Type == "Anonymous" {
 		return nil

@@ -112,7 +112,7 @@ func (g *Gateway) runAuthorizer(c *call) bool {
 		tr.Cached = true
 	} else {
 		var done bool
-		if res, latency, done = g.callAuthorizer(c, a, fn, event, tr); done {
+		if res, latency, done = g.callAuthorizer(c, lambdaAuthorizer{a.ID, a.AuthorizerCredentials, fn, authorizer.FormatREST}, event, tr); done {
 			return false
 		}
 		if caching {
@@ -165,12 +165,20 @@ func nonNil(m map[string]string) map[string]string {
 	return m
 }
 
+// lambdaAuthorizer is what calling an authorizer function needs, REST or
+// HTTP API alike.
+type lambdaAuthorizer struct {
+	id, credentials, fn string
+	format              authorizer.Format
+}
+
 // callAuthorizer checks that API Gateway may call the function, calls it
 // and reads its answer. done is true when a response was written (or the
 // client went away, or the call was only explained).
-func (g *Gateway) callAuthorizer(c *call, a *apigw.Authorizer, fn string, event any, tr *AuthorizerTrace) (res *authorizer.Result, latencyMS int64, done bool) {
-	sourceARN := "arn:aws:execute-api:" + g.o.Region + ":" + g.o.AccountID + ":" + c.tgt.APIID + "/authorizers/" + a.ID
-	if err := g.mayInvoke(c, fn, "authorizer", a.AuthorizerCredentials, sourceARN); err != nil {
+func (g *Gateway) callAuthorizer(c *call, a lambdaAuthorizer, event any, tr *AuthorizerTrace) (res *authorizer.Result, latencyMS int64, done bool) {
+	fn := a.fn
+	sourceARN := "arn:aws:execute-api:" + g.o.Region + ":" + g.o.AccountID + ":" + c.tgt.APIID + "/authorizers/" + a.id
+	if err := g.mayInvoke(c, fn, "authorizer", a.credentials, sourceARN); err != nil {
 		var pe *permissionError
 		if !errors.As(err, &pe) {
 			g.log.Error("authorizer permission check failed", "request_id", c.requestID, "function", fn, "err", err)
@@ -205,7 +213,7 @@ func (g *Gateway) callAuthorizer(c *call, a *apigw.Authorizer, fn string, event 
 		g.log.Warn("authorizer function error", "request_id", c.requestID, "function", fn, "function_error", fnErr)
 		return nil, 0, !g.authorizerFailed(c, tr, "the authorizer function failed ("+fnErr+")")
 	}
-	res, err = authorizer.ParseResponse(out, authorizer.FormatREST)
+	res, err = authorizer.ParseResponse(out, a.format)
 	if err != nil {
 		g.log.Warn("invalid authorizer answer", "request_id", c.requestID, "function", fn, "err", err)
 		return nil, 0, !g.authorizerFailed(c, tr, err.Error())
@@ -215,6 +223,9 @@ func (g *Gateway) callAuthorizer(c *call, a *apigw.Authorizer, fn string, event 
 
 // applyAuthorizerPolicy matches the answer's policy against the method ARN.
 func (g *Gateway) applyAuthorizerPolicy(c *call, res *authorizer.Result, methodARN string, latencyMS int64, tr *AuthorizerTrace) bool {
+	if res.Simple {
+		return g.applySimpleAnswer(c, res, latencyMS, tr)
+	}
 	d := res.Policy.Evaluate(methodARN)
 	tr.PrincipalID, tr.Outcome, tr.Statement = res.PrincipalID, d.Effect.String(), d.Statement
 	if d.Note != "" {

@@ -23,8 +23,6 @@ import (
 // conformanceSkips are the cases not passing yet, each with its reason, so
 // the pass count stays honest.
 var conformanceSkips = map[string]string{
-	// The REST API authorizer errors all match; the HttpApi ones need AWS::Serverless::HttpApi.
-	"error_api_invalid_auth": "its AWS::Serverless::HttpApi Auth errors (IntrinsicDefaultAuthorizerApi, NonDictAuthorizerApi, NonStringDefaultAuthorizerApi) need HttpApi",
 	// Other resource types and event sources.
 	"managed_policies_minimal":                          "AWS::Serverless::StateMachine not supported",
 	"error_resource_policy_not_dict":                    "AWS::Serverless::StateMachine not supported (the error comes from its Api event)",

@@ -263,7 +263,7 @@ func (x *translator) translateHTTPAPI(id string, r map[string]any) ([]resource, 
 	if st := x.httpAPIStage(id, r, p); st != nil {
 		out = append(out, *st)
 	}
-	return out, nil
+	return append(out, x.httpAuthorizerPermissions(id, r, p)...), nil
 }
 
 func (x *translator) httpAPIStage(id string, r, p map[string]any) *resource {

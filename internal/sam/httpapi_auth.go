@@ -16,6 +16,8 @@ type httpAuthorizer struct {
 	scopes any
 	jwt    any
 	source any
+	// lambda is a Lambda authorizer's security scheme (httpapi_lambdaauth.go).
+	lambda map[string]any
 }
 
 // openAPI is the security scheme the translator writes for it
@@ -23,6 +25,9 @@ type httpAuthorizer struct {
 func (a httpAuthorizer) openAPI() map[string]any {
 	if a.iam {
 		return map[string]any{"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
+	}
+	if a.lambda != nil {
+		return a.lambda
 	}
 	ext := map[string]any{"jwtConfiguration": a.jwt, "type": "jwt"}
 	if a.source != nil {
@@ -33,7 +38,7 @@ func (a httpAuthorizer) openAPI() map[string]any {
 
 // httpAuthorizers reads Auth.Authorizers (and the AWS_IAM one when
 // EnableIamAuthorizer is true).
-func httpAuthorizers(id string, auth map[string]any) (map[string]httpAuthorizer, *samError) {
+func (x *translator) httpAuthorizers(id string, auth map[string]any) (map[string]httpAuthorizer, *samError) {
 	out := map[string]httpAuthorizer{}
 	if auth["EnableIamAuthorizer"] == true {
 		out["AWS_IAM"] = httpAuthorizer{iam: true}
@@ -54,10 +59,16 @@ func httpAuthorizers(id string, auth map[string]any) (map[string]httpAuthorizer,
 		if _, has := a["OpenIdConnectUrl"]; has {
 			return nil, resourceError(id, fmt.Sprintf("'OpenIdConnectUrl' is no longer a supported property for authorizer '%s'. Please refer to the AWS SAM documentation.", name))
 		}
-		if a["JwtConfiguration"] == nil {
-			// A Lambda (REQUEST) authorizer: its translation belongs with
-			// the Lambda authorizers, which this transform does not write yet.
-			return nil, resourceError(id, fmt.Sprintf("Authorizer %s: Lambda (REQUEST) authorizers of AWS::Serverless::HttpApi are not supported by iamgate's SAM transform yet.", name))
+		if err := checkV2Authorizer(id, name, a); err != nil {
+			return nil, err
+		}
+		if !truthy(a["JwtConfiguration"]) {
+			sc, err := x.lambdaOpenAPI(id, name, a)
+			if err != nil {
+				return nil, err
+			}
+			out[name] = httpAuthorizer{lambda: sc}
+			continue
 		}
 		out[name] = httpAuthorizer{scopes: a["AuthorizationScopes"], jwt: a["JwtConfiguration"], source: a["IdentitySource"]}
 	}
@@ -86,7 +97,7 @@ func (x *translator) httpAPIAuth(id string, p, body map[string]any) *samError {
 	if !isValidOpenAPI(body) {
 		return resourceError(id, "Unable to add Auth configuration because 'DefinitionBody' does not contain a valid OpenApi definition.")
 	}
-	authorizers, err := httpAuthorizers(id, auth)
+	authorizers, err := x.httpAuthorizers(id, auth)
 	if err != nil {
 		return err
 	}

@@ -70,6 +70,7 @@ func TestLambdaAuthorizers(t *testing.T) {
 		})
 	}
 
+	t.Run("HTTP API", func(t *testing.T) { httpAPILambdaAuthorizers(t, b) })
 	t.Run("why shows the authorizer's decision", func(t *testing.T) {
 		r := curlGET(t, base+"/pets/1", "Authorization: Bearer deny")
 		out, err := b.iamgate(t, "why", r.header.Get("x-amzn-RequestId"))
@@ -153,4 +154,39 @@ func curlGET(t *testing.T, url string, headers ...string) curlResponse {
 		}
 	}
 	return curlResponse{status, h, body.String()}
+}
+
+// httpAPILambdaAuthorizers deploys template_http.yaml: an HTTP API whose
+// Lambda authorizers answer in payload 2.0 simple responses and 1.0 IAM
+// policies, with HTTP APIs' answers (no x-amzn-ErrorType).
+func httpAPILambdaAuthorizers(t *testing.T, b *blog) {
+	out, err := b.iamgate(t, "deploy", "--template-file", "template_http.yaml", "--stack-name", "lambdaauth-http",
+		"--resolve-s3", "--capabilities", "CAPABILITY_IAM")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	apiID := strings.TrimSpace(b.mustAWS(t, "cloudformation", "describe-stacks", "--stack-name", "lambdaauth-http",
+		"--query", "Stacks[0].Outputs[?OutputKey=='HttpApiId'].OutputValue", "--output", "text"))
+	base := b.endpoint + "/restapis/" + apiID + "/$default/_user_request_"
+	tests := []struct {
+		name, path string
+		header     []string
+		status     int
+		body       string
+	}{
+		{"simple response allows", "/hello", []string{"Authorization: letmein"}, 200, `{"authorizer": {"lambda": {"calls": 1, "user": {"name": "alice"}}}}`},
+		{"cached answer", "/hello", []string{"Authorization: letmein"}, 200, `{"authorizer": {"lambda": {"calls": 1, "user": {"name": "alice"}}}}`},
+		{"simple response refuses", "/hello", []string{"Authorization: nope"}, 403, `{"message":"Forbidden"}`},
+		{"identity source missing", "/hello", nil, 401, `{"message":"Unauthorized"}`},
+		{"1.0 policy allows", "/policy", []string{"X-User: alice"}, 200, `{"authorizer": {"lambda": {"user": "alice"}}}`},
+		{"1.0 policy denies", "/policy", []string{"X-User: bob"}, 403, `{"message":"Forbidden"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := curlGET(t, base+tc.path, tc.header...)
+			if r.status != tc.status || r.header.Get("x-amzn-ErrorType") != "" || r.body != tc.body {
+				t.Errorf("got %d %q %s\nwant %d %s", r.status, r.header.Get("x-amzn-ErrorType"), r.body, tc.status, tc.body)
+			}
+		})
+	}
 }

@@ -121,7 +121,7 @@ type responseV2 struct {
 // application/json response (a JSON string is the body's text); what is
 // not JSON is an error.
 func parseResponseV2(out []byte) (*responseV2, error) {
-	trimmed := bytes.TrimSpace(out)
+	trimmed := bytes.Trim(out, " \t\r\n") // JSON whitespace only
 	if !json.Valid(trimmed) {
 		return nil, fmt.Errorf("the function's answer is not JSON")
 	}

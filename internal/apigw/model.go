@@ -54,13 +54,16 @@ type Resource struct {
 
 // Method is an HTTP method of a resource.
 type Method struct {
-	HTTPMethod        string          `json:"httpMethod"`
-	AuthorizationType string          `json:"authorizationType"`
-	AuthorizerID      string          `json:"authorizerId,omitempty"`
-	APIKeyRequired    bool            `json:"apiKeyRequired"`
-	OperationName     string          `json:"operationName,omitempty"`
-	Integration       *Integration    `json:"methodIntegration,omitempty"`
-	RequestParameters map[string]bool `json:"requestParameters,omitempty"`
+	HTTPMethod        string `json:"httpMethod"`
+	AuthorizationType string `json:"authorizationType"`
+	AuthorizerID      string `json:"authorizerId,omitempty"`
+	// AuthorizationScopes are the OAuth scopes a COGNITO_USER_POOLS method
+	// requires of an access token (any one); none means an id token.
+	AuthorizationScopes []string        `json:"authorizationScopes,omitempty"`
+	APIKeyRequired      bool            `json:"apiKeyRequired"`
+	OperationName       string          `json:"operationName,omitempty"`
+	Integration         *Integration    `json:"methodIntegration,omitempty"`
+	RequestParameters   map[string]bool `json:"requestParameters,omitempty"`
 	// RequestValidatorID names the API's validator that checks this
 	// method's requests; RequestModels maps a content type (or "$default")
 	// to the name of the model its body must match.

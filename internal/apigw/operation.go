@@ -53,6 +53,11 @@ func (sp *spec) applySecurity(m *Method, op map[string]any) error {
 				if !sp.applyScheme(m, name) {
 					undefined = append(undefined, name)
 				}
+				if m.AuthorizationType == AuthCognito && m.AuthorizerID == name {
+					// The requirement's scope list is the method's
+					// authorizationScopes (SAM writes {Name: [scopes]}).
+					m.AuthorizationScopes = stringsAt(req, name)
+				}
 			}
 		}
 		if len(undefined) > 0 && m.AuthorizationType == AuthNone && !m.APIKeyRequired {

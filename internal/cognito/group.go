@@ -248,3 +248,22 @@ func (f Filter) Match(u User) bool {
 	}
 	return v == f.Value
 }
+
+// UpdateGroup changes a group's description, role and precedence.
+func (s *Service) UpdateGroup(ctx context.Context, g Group) (Group, error) {
+	if err := Check(PoolIDField(g.PoolID), GroupNameField(g.Name)); err != nil {
+		return Group{}, err
+	}
+	var out Group
+	err := s.st.Update(ctx, func(tx store.Tx) error {
+		prev, err := s.group(ctx, tx, g.PoolID, g.Name)
+		if err != nil {
+			return err
+		}
+		prev.Description, prev.RoleARN, prev.Precedence = g.Description, g.RoleARN, g.Precedence
+		prev.LastModifiedDate = s.o.Now().UTC()
+		out = prev
+		return put(ctx, tx, kindGroup, g.PoolID+"/"+g.Name, prev)
+	})
+	return out, err
+}

@@ -37,8 +37,10 @@ func (g *Gateway) authorize(c *call) bool {
 		c.trace.Identity = &Identity{ARN: "anonymous", Type: "Anonymous"}
 	case apigw.AuthCustom:
 		return g.runAuthorizer(c) && g.checkAPIKey(c)
+	case apigw.AuthCognito:
+		return g.runCognito(c) && g.checkAPIKey(c)
 	default:
-		// Cognito authorizers are not run here: fail closed.
+		// An authorization type API Gateway does not define: fail closed.
 		g.log.Error("authorizer type not supported; refusing the request",
 			"request_id", c.requestID, "authorization_type", c.method.AuthorizationType, "authorizer_id", c.method.AuthorizerID)
 		g.fail(c, awserr.GWConfigurationError, "")

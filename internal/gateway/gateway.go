@@ -65,6 +65,9 @@ type Options struct {
 	// TraceSize is how many recent request traces are kept for `iamgate
 	// why REQUEST_ID`; 0 means 1000, negative keeps none.
 	TraceSize int
+	// Tokens verifies the JWTs of Cognito user pool and JWT authorizers;
+	// without it those methods answer 500 (fail closed).
+	Tokens TokenVerifier
 	// HTTPAPIs serves HTTP APIs (API Gateway v2) beside REST APIs; nil
 	// serves REST APIs only.
 	HTTPAPIs HTTPAPIs

@@ -77,6 +77,9 @@ type authorizerResult struct {
 	context     map[string]any
 	latencyMS   int64
 	usageKey    string
+	// claims are a Cognito authorizer's verified token claims, passed
+	// as requestContext.authorizer.claims instead of the above.
+	claims map[string]string
 }
 
 // runAuthorizer runs the method's Lambda authorizer; it writes the error
@@ -291,6 +294,9 @@ func (g *Gateway) authorizerFailed(c *call, tr *AuthorizerTrace, why string) boo
 // principal, the authorizer's latency and its context keys
 // (../shared/conformance/lambda/aws-lambda-go-events/apigw-request.json).
 func (r *authorizerResult) eventAuthorizer() map[string]any {
+	if r.claims != nil {
+		return map[string]any{"claims": r.claims}
+	}
 	out := make(map[string]any, len(r.context)+2)
 	for k, v := range r.context {
 		out[k] = v

@@ -2,13 +2,16 @@ package server
 
 import (
 	"context"
+	"crypto/rsa"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/cognito"
 	"github.com/iamgate/iamgate/internal/controlplane/cognitoapi"
+	"github.com/iamgate/iamgate/internal/jwtauth"
 	"github.com/iamgate/iamgate/internal/logs"
 	"github.com/iamgate/iamgate/internal/transport"
 )
@@ -49,4 +52,29 @@ func isCognitoWellKnown(r *http.Request) bool {
 	}
 	h := transport.Classify(host)
 	return h.Kind == transport.AWS && h.Service == "cognito-idp" || h.Kind == transport.Local && (h.Name == "localhost" || net.ParseIP(h.Name) != nil)
+}
+
+// tokenKeys finds JWT signing keys: iamgate's own user pools in process,
+// any other OpenID Connect issuer by discovery.
+type tokenKeys struct {
+	pools  *cognito.Service
+	remote *jwtauth.Remote
+}
+
+func (k tokenKeys) Key(ctx context.Context, issuer, kid string) (*rsa.PublicKey, error) {
+	poolID, ok := k.pools.PoolOfIssuer(issuer)
+	if !ok {
+		return k.remote.Key(ctx, issuer, kid)
+	}
+	keys, err := k.pools.PublicKeys(ctx, poolID)
+	if awserr.Is(err, cognito.ResourceNotFound) {
+		return nil, jwtauth.ErrUnknownKey
+	}
+	if err != nil {
+		return nil, err
+	}
+	if key := keys[kid]; key != nil {
+		return key, nil
+	}
+	return nil, jwtauth.ErrUnknownKey
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/iamgate/iamgate/internal/httpapi"
 	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/iampolicy"
+	"github.com/iamgate/iamgate/internal/jwtauth"
 	"github.com/iamgate/iamgate/internal/lambda"
 	"github.com/iamgate/iamgate/internal/logs"
 	"github.com/iamgate/iamgate/internal/s3"
@@ -224,9 +225,11 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterAPIAuthorizers(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
+	s.Stacks.RegisterCognito(s.Cognito)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
-		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs})
+		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
+		Tokens: jwtauth.New(tokenKeys{s.Cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
 	dl, _ := s.st.(store.DecisionLog)
 	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, newID: uuid.NewString}
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}

@@ -26,12 +26,13 @@ type service struct {
 }
 
 var (
-	svcIAM    = service{"Iam", awserr.AccessDenied}
-	svcLambda = service{"Lambda", awserr.AccessDeniedException}
-	svcLogs   = service{"CloudWatchLogs", awserr.AccessDeniedException}
-	svcAPIGW  = service{"ApiGateway", awserr.AccessDeniedException}
-	svcAPIGW2 = service{"ApiGatewayV2", awserr.AccessDeniedException}
-	svcS3     = service{"S3", awserr.AccessDenied}
+	svcIAM     = service{"Iam", awserr.AccessDenied}
+	svcLambda  = service{"Lambda", awserr.AccessDeniedException}
+	svcLogs    = service{"CloudWatchLogs", awserr.AccessDeniedException}
+	svcAPIGW   = service{"ApiGateway", awserr.AccessDeniedException}
+	svcAPIGW2  = service{"ApiGatewayV2", awserr.AccessDeniedException}
+	svcS3      = service{"S3", awserr.AccessDenied}
+	svcCognito = service{"CognitoIdentityProvider", awserr.AccessDeniedException}
 )
 
 // deniedError is a guarded call the actor may not make.
@@ -45,7 +46,7 @@ func (e *deniedError) Error() string { return e.msg }
 // AWS returns AccessDenied as 403 for IAM, Lambda, API Gateway and S3, and
 // CloudWatch Logs answers every client error with 400.
 func (e *deniedError) status() int {
-	if e.svc == svcLogs {
+	if e.svc == svcLogs || e.svc == svcCognito {
 		return 400
 	}
 	return 403
@@ -87,6 +88,8 @@ func serviceOf(typ string) service {
 		return svcAPIGW2
 	case strings.HasPrefix(typ, "AWS::S3::"):
 		return svcS3
+	case strings.HasPrefix(typ, "AWS::Cognito::"):
+		return svcCognito
 	}
 	return service{name: "CloudFormation"}
 }

@@ -66,6 +66,13 @@ func methodOf(props map[string]any) (apigw.Method, error) {
 		OperationName:      str(props, "OperationName"),
 		RequestValidatorID: str(props, "RequestValidatorId"),
 	}
+	if scopes, ok := props["AuthorizationScopes"].([]any); ok {
+		for _, s := range scopes {
+			if v, ok := s.(string); ok {
+				m.AuthorizationScopes = append(m.AuthorizationScopes, v)
+			}
+		}
+	}
 	if m.AuthorizationType == "" {
 		m.AuthorizationType = apigw.AuthNone
 	}

@@ -80,18 +80,19 @@ type integration struct {
 }
 
 type method struct {
-	HTTPMethod        string          `json:"httpMethod"`
-	AuthorizationType string          `json:"authorizationType"`
-	AuthorizerID      string          `json:"authorizerId,omitempty"`
-	APIKeyRequired    bool            `json:"apiKeyRequired"`
-	OperationName     string          `json:"operationName,omitempty"`
-	RequestParameters map[string]bool `json:"requestParameters,omitempty"`
-	MethodIntegration *integration    `json:"methodIntegration,omitempty"`
+	HTTPMethod          string          `json:"httpMethod"`
+	AuthorizationType   string          `json:"authorizationType"`
+	AuthorizerID        string          `json:"authorizerId,omitempty"`
+	AuthorizationScopes []string        `json:"authorizationScopes,omitempty"`
+	APIKeyRequired      bool            `json:"apiKeyRequired"`
+	OperationName       string          `json:"operationName,omitempty"`
+	RequestParameters   map[string]bool `json:"requestParameters,omitempty"`
+	MethodIntegration   *integration    `json:"methodIntegration,omitempty"`
 }
 
 func toMethod(m *apigw.Method, resourceID string) method {
 	out := method{HTTPMethod: m.HTTPMethod, AuthorizationType: m.AuthorizationType, AuthorizerID: m.AuthorizerID,
-		APIKeyRequired: m.APIKeyRequired, OperationName: m.OperationName, RequestParameters: m.RequestParameters}
+		AuthorizationScopes: m.AuthorizationScopes, APIKeyRequired: m.APIKeyRequired, OperationName: m.OperationName, RequestParameters: m.RequestParameters}
 	if in := m.Integration; in != nil {
 		keys := in.CacheKeyParameters
 		if keys == nil {

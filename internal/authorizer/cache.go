@@ -1,6 +1,7 @@
 package authorizer
 
 import (
+	"crypto/sha256"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,8 +47,9 @@ func NewCache(now func() time.Time) *Cache {
 
 // Key names the cache slot of one authorizer (scope, e.g. API id +
 // authorizer id; a new deployment may change the authorizer, so the scope
-// should name it) and identity values. Lengths are part of the key, so no
-// two value lists share one.
+// should name it) and identity values. Lengths are part of the hashed
+// text, so no two value lists share one; the identity values (tokens are
+// credentials) are kept only as a SHA-256 digest.
 func Key(scope string, values []string) string {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(len(scope)))
@@ -59,7 +61,8 @@ func Key(scope string, values []string) string {
 		b.WriteByte(':')
 		b.WriteString(v)
 	}
-	return b.String()
+	sum := sha256.Sum256([]byte(b.String()))
+	return string(sum[:])
 }
 
 // Get returns the live result under key.

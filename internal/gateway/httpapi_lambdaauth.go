@@ -45,6 +45,7 @@ func (g *Gateway) runAuthorizerV2(c *call) bool {
 	if err != nil {
 		return g.authorizerFailed(c, tr, err.Error())
 	}
+	maskQuerySources(c, sources)
 	values, missing, ok := sources.Values(v2Lookup{g, c})
 	if !ok {
 		return g.authorizerUnauthorized(c, tr, "identity source "+missing+" is missing or empty: the function is not called")

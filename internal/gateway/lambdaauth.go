@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
@@ -148,6 +149,7 @@ func (g *Gateway) authorizerInput(c *call, a *apigw.Authorizer, tr *AuthorizerTr
 	if err != nil {
 		return nil, nil, g.authorizerFailed(c, tr, err.Error())
 	}
+	maskQuerySources(c, sources)
 	values, missing, ok := sources.Values(callLookup{g, c})
 	if !ok {
 		return nil, nil, g.authorizerUnauthorized(c, tr, "identity source "+missing+" is missing or empty: the function is not called")
@@ -350,4 +352,28 @@ func (l callLookup) Context(name string) (string, bool) {
 		"domainPrefix":       c.tgt.APIID,
 	}[name]
 	return v, v != ""
+}
+
+// maskQuerySources hides from the trace's URL the query string values an
+// identity source reads: they are credentials, as a token header is.
+func maskQuerySources(c *call, sources authorizer.Sources) {
+	u, err := url.Parse(c.trace.URL)
+	if err != nil {
+		return
+	}
+	q := u.Query()
+	changed := false
+	for _, s := range sources {
+		if s.Kind == authorizer.Query && q.Has(s.Name) {
+			vs := q[s.Name]
+			for i := range vs {
+				vs[i] = "***"
+			}
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+		c.trace.URL = u.String()
+	}
 }

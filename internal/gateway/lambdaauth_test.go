@@ -417,3 +417,21 @@ type denyAllAuthz struct{}
 func (denyAllAuthz) Authorize(context.Context, *auth.Caller, auth.Request) (auth.Decision, error) {
 	return auth.Decision{ExplicitDeny: true, Message: "User: anonymous is not authorized to perform: execute-api:Invoke on resource: x"}, nil
 }
+
+// A query string value an identity source reads is a credential: the
+// trace's URL does not show it.
+func TestAuthorizerTraceMasksQuerySources(t *testing.T) {
+	f := newAuthFixture(t, "", nil)
+	f.inv.auth = func([]byte) ([]byte, string, error) { return policyAnswer("u", "Allow", "*"), "", nil }
+	r := httptest.NewRequest("GET", "http://"+f.api+".execute-api.us-east-1.amazonaws.com/v1/req?tenant=secret-tenant&x=1", nil)
+	r.Header.Set("X-User", "alice")
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	tr, ok := f.gw.Trace(w.Header().Get("x-amzn-RequestId"))
+	if !ok || w.Code != 200 {
+		t.Fatalf("status %d, trace %v", w.Code, ok)
+	}
+	if strings.Contains(tr.URL, "secret-tenant") || !strings.Contains(tr.URL, "x=1") {
+		t.Errorf("trace URL %q", tr.URL)
+	}
+}

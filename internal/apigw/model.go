@@ -69,6 +69,8 @@ type Method struct {
 	// to the name of the model its body must match.
 	RequestValidatorID string            `json:"requestValidatorId,omitempty"`
 	RequestModels      map[string]string `json:"requestModels,omitempty"`
+	// MethodResponses are keyed by status code, as GetMethod returns them.
+	MethodResponses map[string]MethodResponse `json:"methodResponses,omitempty"`
 }
 
 // Integration is what a method calls.
@@ -82,6 +84,32 @@ type Integration struct {
 	TimeoutMillis       int               `json:"timeoutInMillis"`
 	RequestTemplates    map[string]string `json:"requestTemplates,omitempty"`
 	CacheKeyParameters  []string          `json:"cacheKeyParameters,omitempty"`
+	// RequestParameters maps integration.request.{header|querystring|path}.NAME
+	// to its source: method.request.*, 'static', context.*, stageVariables.*.
+	RequestParameters map[string]string `json:"requestParameters,omitempty"`
+	// IntegrationResponses are keyed by status code, as GetIntegration
+	// returns them.
+	IntegrationResponses map[string]IntegrationResponse `json:"integrationResponses,omitempty"`
+}
+
+// IntegrationResponse maps an integration's answer to a method response:
+// chosen by SelectionPattern (a regular expression over a Lambda error
+// message or an HTTP status; "" for the default response).
+type IntegrationResponse struct {
+	StatusCode         string            `json:"statusCode"`
+	SelectionPattern   string            `json:"selectionPattern,omitempty"`
+	ResponseParameters map[string]string `json:"responseParameters,omitempty"`
+	ResponseTemplates  map[string]string `json:"responseTemplates,omitempty"`
+	ContentHandling    string            `json:"contentHandling,omitempty"`
+}
+
+// MethodResponse declares a status code a method answers with, the
+// headers it may carry (method.response.header.NAME → required) and its
+// models by content type.
+type MethodResponse struct {
+	StatusCode         string            `json:"statusCode"`
+	ResponseParameters map[string]bool   `json:"responseParameters,omitempty"`
+	ResponseModels     map[string]string `json:"responseModels,omitempty"`
 }
 
 // Deployment is an immutable snapshot of an API's resources and policy.

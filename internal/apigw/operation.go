@@ -30,6 +30,7 @@ func (sp *spec) method(verb, path string, op map[string]any) (*Method, error) {
 		}
 		m.Integration = in
 	}
+	m.MethodResponses = methodResponses(op)
 	return m, nil
 }
 
@@ -155,6 +156,9 @@ func integration(v any) (*Integration, error) {
 			return nil, fmt.Errorf("Timeout should be between 50 ms and 29000 ms")
 		}
 		in.TimeoutMillis = n
+	}
+	if err := integrationMappings(in, ia); err != nil {
+		return nil, err
 	}
 	return in, validateIntegration(in)
 }

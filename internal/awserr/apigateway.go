@@ -33,6 +33,7 @@ const (
 	APIGWBadRequest                 = "BadRequestException"
 	APIGWTooManyRequests            = "TooManyRequestsException"
 	APIGWLimitExceeded              = "LimitExceededException"
+	APIGWUnsupportedMediaType       = "UnsupportedMediaTypeException"
 )
 
 // Fixed execute-api messages (gateway response defaults).
@@ -78,6 +79,8 @@ const (
 	GWThrottled                                               // THROTTLED: over a usage plan's rate or burst
 	GWQuotaExceeded                                           // QUOTA_EXCEEDED: over a usage plan's quota
 	GWInvokeRejected                                          // INTEGRATION_FAILURE (DEFAULT_5XX): Lambda refused the invocation (throttled)
+	GWUnsupportedMediaType                                    // UNSUPPORTED_MEDIA_TYPE: no request template for the content type and a strict passthrough behavior
+	GWUnparsableLambdaPayload                                 // DEFAULT_4XX: a non-proxy Lambda integration's request body is not JSON
 	gwCount
 )
 
@@ -134,6 +137,11 @@ var gatewayResponses = [gwCount]gatewayResponse{
 	// a 500 error code" with {"message": "Internal server error"}
 	// (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
 	GWInvokeRejected: {typ: "INTEGRATION_FAILURE", status: http.StatusInternalServerError, errType: APIGWInternalServerError, message: APIGWInternalErrorMessage, spaced: true},
+	// 415 of https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html
+	GWUnsupportedMediaType: {typ: "UNSUPPORTED_MEDIA_TYPE", status: http.StatusUnsupportedMediaType, errType: APIGWUnsupportedMediaType, message: "Unsupported Media Type"},
+	// Lambda takes only JSON; API Gateway's answer to a body it cannot
+	// parse, as captured in https://github.com/fluct/fluct/pull/33.
+	GWUnparsableLambdaPayload: {typ: "DEFAULT_4XX", status: http.StatusBadRequest, errType: APIGWBadRequest, message: "Could not parse request body into json."},
 }
 
 // GatewayResponseTypes are the response types PutGatewayResponse accepts

@@ -16,6 +16,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/authorizer"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/mapping"
 )
 
 // Invoker runs a Lambda function synchronously. functionError is the
@@ -62,6 +63,9 @@ type Options struct {
 	// skipped, which only tests should do.
 	FunctionPolicies FunctionPolicies
 	Roles            Roles
+	// HTTPClient calls HTTP and HTTP_PROXY integrations; nil is a client
+	// that does not follow redirects (API Gateway passes them back).
+	HTTPClient *http.Client
 	// TraceSize is how many recent request traces are kept for `iamgate
 	// why REQUEST_ID`; 0 means 1000, negative keeps none.
 	TraceSize int
@@ -75,9 +79,11 @@ type Options struct {
 
 // Gateway serves execute-api requests.
 type Gateway struct {
-	o      Options
-	log    *slog.Logger
-	traces *traceRing
+	o          Options
+	log        *slog.Logger
+	traces     *traceRing
+	httpClient *http.Client
+	templates  mapping.Templates
 	// authCache holds Lambda authorizer answers for their TTL.
 	authCache *authorizer.Cache
 	// schemas holds compiled request models.
@@ -101,7 +107,11 @@ func New(o Options) *Gateway {
 	case o.TraceSize < 0:
 		o.TraceSize = 0
 	}
-	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize),
+	client := o.HTTPClient
+	if client == nil {
+		client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	return &Gateway{o: o, log: o.Logger.With("component", "gateway"), traces: newTraceRing(o.TraceSize), httpClient: client,
 		authCache: authorizer.NewCache(o.Now), schemas: newSchemaCache()}
 }
 

@@ -21,52 +21,36 @@ import (
 // maxPayload is API Gateway's 10 MB payload quota.
 const maxPayload = 10 << 20
 
-// integrate builds the proxy event, invokes the function and writes its response.
+// integrate runs the method's integration and writes its response.
 func (g *Gateway) integrate(c *call) {
 	in := c.method.Integration
-	if in == nil || in.Type != apigw.IntegrationAWSProxy {
-		typ := "none"
-		if in != nil {
-			typ = in.Type
-		}
-		g.log.Error("integration type not supported; only AWS_PROXY to Lambda is",
-			"request_id", c.requestID, "api", c.tgt.APIID, "resource", c.res.Path, "method", c.method.HTTPMethod, "integration_type", typ)
-		g.fail(c, awserr.GWConfigurationError, "")
-		return
+	typ := "none"
+	if in != nil {
+		typ = in.Type
 	}
-	fn, ok := in.FunctionARN()
+	switch typ {
+	case apigw.IntegrationAWSProxy:
+		g.integrateProxy(c, in)
+	case apigw.IntegrationAWS:
+		g.integrateLambda(c, in)
+	case apigw.IntegrationMock:
+		g.integrateMock(c, in)
+	case apigw.IntegrationHTTP, apigw.IntegrationHTTPProxy:
+		g.integrateHTTP(c, in)
+	default:
+		g.log.Error("method has no integration", "request_id", c.requestID, "api", c.tgt.APIID, "resource", c.res.Path, "method", c.method.HTTPMethod, "integration_type", typ)
+		g.fail(c, awserr.GWConfigurationError, "")
+	}
+}
+
+// integrateProxy builds the proxy event, invokes the function and writes its response.
+func (g *Gateway) integrateProxy(c *call, in *apigw.Integration) {
+	fn, ok := g.lambdaTarget(c, in)
 	if !ok {
-		g.log.Error("integration uri is not a Lambda function", "request_id", c.requestID, "uri", in.URI)
-		g.fail(c, awserr.GWConfigurationError, "")
 		return
 	}
-	if err := g.checkInvokePermission(c, fn); err != nil {
-		var pe *permissionError
-		if errors.As(err, &pe) {
-			g.log.Warn("API Gateway may not invoke the function", "request_id", c.requestID, "function", fn, "why", pe.why)
-		} else {
-			g.log.Error("integration permission check failed", "request_id", c.requestID, "function", fn, "err", err)
-		}
-		c.trace.Integration = append(c.trace.Integration, "refused: "+err.Error())
-		g.fail(c, awserr.GWConfigurationError, "")
-		return
-	}
-	if c.dryRun {
-		c.trace.Integration = append(c.trace.Integration, "API Gateway may invoke "+fn+" (not invoked: evaluated only)")
-		c.trace.DryRun = true
-		return
-	}
-	body, err := readBody(c.r, maxPayload+1)
-	switch {
-	case tooLarge(err) || len(body) > maxPayload:
-		g.fail(c, awserr.GWRequestTooLarge, "")
-		return
-	case err != nil && c.r.Context().Err() != nil:
-		g.clientClosed(c, fn)
-		return
-	case err != nil:
-		g.log.Warn("reading the request body failed", "request_id", c.requestID, "err", err)
-		g.fail(c, awserr.GWIntegrationFailure, "")
+	body, ok := g.requestBody(c, fn)
+	if !ok {
 		return
 	}
 	payload, err := json.Marshal(g.buildEvent(c, body))
@@ -106,6 +90,54 @@ func (g *Gateway) integrate(c *call) {
 		return
 	}
 	g.writeResponse(c, resp)
+}
+
+// lambdaTarget is the function a Lambda integration calls, once API
+// Gateway may invoke it; false means the answer is written (or, in a dry
+// run, that evaluation stops here).
+func (g *Gateway) lambdaTarget(c *call, in *apigw.Integration) (string, bool) {
+	fn, ok := in.FunctionARN()
+	if !ok {
+		g.log.Error("integration uri is not a Lambda function", "request_id", c.requestID, "uri", in.URI)
+		g.fail(c, awserr.GWConfigurationError, "")
+		return "", false
+	}
+	if err := g.checkInvokePermission(c, fn); err != nil {
+		var pe *permissionError
+		if errors.As(err, &pe) {
+			g.log.Warn("API Gateway may not invoke the function", "request_id", c.requestID, "function", fn, "why", pe.why)
+		} else {
+			g.log.Error("integration permission check failed", "request_id", c.requestID, "function", fn, "err", err)
+		}
+		c.trace.Integration = append(c.trace.Integration, "refused: "+err.Error())
+		g.fail(c, awserr.GWConfigurationError, "")
+		return "", false
+	}
+	if c.dryRun {
+		c.trace.Integration = append(c.trace.Integration, "API Gateway may invoke "+fn+" (not invoked: evaluated only)")
+		c.trace.DryRun = true
+		return "", false
+	}
+	return fn, true
+}
+
+// requestBody reads the method request body within the payload quota;
+// false means the answer is written. target names the integration for logs.
+func (g *Gateway) requestBody(c *call, target string) ([]byte, bool) {
+	body, err := readBody(c.r, maxPayload+1)
+	switch {
+	case tooLarge(err) || len(body) > maxPayload:
+		g.fail(c, awserr.GWRequestTooLarge, "")
+		return nil, false
+	case err != nil && c.r.Context().Err() != nil:
+		g.clientClosed(c, target)
+		return nil, false
+	case err != nil:
+		g.log.Warn("reading the request body failed", "request_id", c.requestID, "err", err)
+		g.fail(c, awserr.GWIntegrationFailure, "")
+		return nil, false
+	}
+	return body, true
 }
 
 // statusClientClosedRequest is what the access log and the trace show for

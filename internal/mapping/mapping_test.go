@@ -282,3 +282,25 @@ func TestTemplatesCache(t *testing.T) {
 		t.Error("a bad template compiled")
 	}
 }
+
+func TestSources(t *testing.T) {
+	for src, want := range map[string]string{
+		"'application/json'":                 "application/json",
+		"stageVariables.env":                 "test",
+		"context.requestId":                  "abcdefg-000-000-0000-abcdefg",
+		"context.identity.sourceIp":          "192.0.2.1",
+		"context.identity.cognitoIdentityId": "",
+		"method.request.header.x":            "",
+	} {
+		got, ok := docRequest.Source(src)
+		if got != want || ok != (want != "") {
+			t.Errorf("Source(%q) = %q, %v; want %q", src, got, ok, want)
+		}
+	}
+	body := []byte(`{"a": {"b": [1, "x"]}, "s": "t"}`)
+	for path, want := range map[string]string{"": string(body), "s": "t", "a.b": `[1,"x"]`, "a.b[1]": "x", "nope": ""} {
+		if got, _ := BodyValue(body, path); got != want {
+			t.Errorf("BodyValue(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -2,11 +2,15 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
+	"fmt"
 	"net/textproto"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestLambdaAuthorizers deploys testdata/lambdaauth (SAM Auth.Authorizers
@@ -70,6 +74,31 @@ func TestLambdaAuthorizers(t *testing.T) {
 		})
 	}
 
+	t.Run("aws apigateway get-authorizers", func(t *testing.T) {
+		var got struct {
+			Items []struct {
+				ID, Name, Type, IdentitySource, IdentityValidationExpression string
+				AuthorizerURI                                                string `json:"authorizerUri"`
+				TTL                                                          int    `json:"authorizerResultTtlInSeconds"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(b.mustAWS(t, "apigateway", "get-authorizers", "--rest-api-id", apiID)), &got); err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]string{}
+		for _, a := range got.Items {
+			byName[a.Name] = fmt.Sprintf("%s %s %q %v %d", a.Type, a.IdentitySource, a.IdentityValidationExpression,
+				strings.Contains(a.AuthorizerURI, ":function:"), a.TTL)
+		}
+		want := map[string]string{
+			"TokenAuth":        `TOKEN method.request.header.Authorization "Bearer .+" true 300`,
+			"RequestAuth":      `REQUEST method.request.header.X-User, method.request.querystring.tenant "" true 0`,
+			"NoPermissionAuth": `TOKEN method.request.header.Authorization "" true 300`,
+		}
+		if diff := cmp.Diff(want, byName); diff != "" {
+			t.Errorf("get-authorizers (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("HTTP API", func(t *testing.T) { httpAPILambdaAuthorizers(t, b) })
 	t.Run("why shows the authorizer's decision", func(t *testing.T) {
 		r := curlGET(t, base+"/pets/1", "Authorization: Bearer deny")

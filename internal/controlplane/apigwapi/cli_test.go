@@ -130,7 +130,9 @@ func TestParseRoute(t *testing.T) {
 		{"/restapis/a1/stages/v1", route{op: "GetStage", api: "a1", stage: "v1"}, true},
 		{"/restapis/a1/deployments", route{op: "GetDeployments", api: "a1"}, true},
 		{"/restapis/a1/deployments/d1", route{op: "GetDeployment", api: "a1", depID: "d1"}, true},
-		{"/restapis/a1/authorizers", route{}, false},
+		{"/restapis/a1/authorizers", route{op: "GetAuthorizers", api: "a1"}, true},
+		{"/restapis/a1/authorizers/z9", route{op: "GetAuthorizer", api: "a1", authorizer: "z9"}, true},
+		{"/restapis/a1/authorizers/z9/x", route{}, false},
 		{"/domainnames", route{}, false},
 	}
 	for _, tc := range tests {
@@ -157,7 +159,7 @@ func FuzzParseRoute(f *testing.F) {
 		if handlers[r.op] == nil {
 			t.Fatalf("no handler for %q", r.op)
 		}
-		for _, v := range []string{r.api, r.resource, r.method, r.stage, r.depID} {
+		for _, v := range []string{r.api, r.resource, r.method, r.stage, r.depID, r.authorizer} {
 			if strings.Contains(v, "/") {
 				t.Fatalf("parameter %q holds a slash", v)
 			}

@@ -24,6 +24,8 @@ type APIs interface {
 	GetStage(ctx context.Context, apiID, name string) (apigw.Stage, error)
 	GetDeployments(ctx context.Context, apiID string) ([]apigw.Deployment, error)
 	GetDeployment(ctx context.Context, apiID, id string) (apigw.Deployment, error)
+	GetAuthorizers(ctx context.Context, apiID string) ([]apigw.Authorizer, error)
+	GetAuthorizer(ctx context.Context, apiID, id string) (apigw.Authorizer, error)
 }
 
 var _ APIs = (*apigw.Service)(nil)
@@ -117,6 +119,7 @@ func (c *call) authorize() error {
 type route struct {
 	op                                  string
 	api, resource, method, stage, depID string
+	authorizer                          string
 }
 
 // parseRoute maps a /restapis path to a read operation.
@@ -149,6 +152,10 @@ func parseRoute(path string) (route, bool) {
 		r.op = "GetDeployments"
 	case len(p) == 4 && p[2] == "deployments":
 		r.op, r.depID = "GetDeployment", p[3]
+	case len(p) == 3 && p[2] == "authorizers":
+		r.op = "GetAuthorizers"
+	case len(p) == 4 && p[2] == "authorizers":
+		r.op, r.authorizer = "GetAuthorizer", p[3]
 	default:
 		return route{}, false
 	}

@@ -126,6 +126,31 @@ func TestCognitoAuthorizer(t *testing.T) {
 			}
 		})
 	}
+	t.Run("HTTP API JWT authorizer", func(t *testing.T) {
+		jwtBase := b.endpoint + "/restapis/" + o["JwtApiId"] + "/_user_request_"
+		for _, tok := range []string{"Bearer " + access, id} {
+			r := curl(t, "-H", "Authorization: "+tok, jwtBase+"/hi")
+			var got struct {
+				JWT struct {
+					Claims map[string]string `json:"claims"`
+					Scopes []string          `json:"scopes"`
+				} `json:"jwt"`
+			}
+			if r.status != "200" || json.Unmarshal([]byte(r.body), &got) != nil || got.JWT.Claims["sub"] == "" ||
+				got.JWT.Claims["iss"] != o["ProviderURL"] {
+				t.Errorf("GET /hi = %s %s", r.status, r.body)
+			}
+		}
+		if r := curl(t, jwtBase+"/hi"); r.status != "401" || r.body != `{"message":"Unauthorized"}` {
+			t.Errorf("no token: %s %s", r.status, r.body)
+		}
+		if r := curl(t, "-H", "Authorization: Bearer "+flipped, jwtBase+"/hi"); r.status != "401" || r.body != `{"message":"Unauthorized"}` {
+			t.Errorf("tampered: %s %s", r.status, r.body)
+		}
+		if r := curl(t, "-H", "Authorization: Bearer "+access, jwtBase+"/admin"); r.status != "403" || r.body != `{"message":"Forbidden"}` {
+			t.Errorf("missing scope: %s %s", r.status, r.body)
+		}
+	})
 	t.Run("jwks at the issuer path", func(t *testing.T) {
 		r := curl(t, b.endpoint+"/"+pool+"/.well-known/jwks.json")
 		var doc struct{ Keys []map[string]string }

@@ -200,8 +200,8 @@ func (g *Gateway) v1View(c *call) {
 // execute-api:Invoke on the v2 method ARN
 // arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}
 // through the one authorizer; CUSTOM runs the route's Lambda authorizer
-// (httpapi_lambdaauth.go). JWT authorizers are not run here yet: they fail
-// closed.
+// (httpapi_lambdaauth.go); JWT verifies the route's JWT authorizer's token
+// (httpapi_jwt.go). Any other type fails closed.
 func (g *Gateway) authorizeV2(c *call) bool {
 	switch c.v2.route.AuthorizationType {
 	case httpapi.AuthNone, "":
@@ -212,6 +212,8 @@ func (g *Gateway) authorizeV2(c *call) bool {
 		return g.authenticate(c) && g.evaluate(c)
 	case httpapi.AuthCustom:
 		return g.runAuthorizerV2(c)
+	case httpapi.AuthJWT:
+		return g.runJWTV2(c)
 	default:
 		g.log.Error("HTTP API authorizer type not supported; refusing the request",
 			"request_id", c.requestID, "authorization_type", c.v2.route.AuthorizationType, "authorizer_id", c.v2.route.AuthorizerID)

@@ -55,6 +55,16 @@ type authorizerV2 struct {
 	IAM *iamV2 `json:"iam,omitempty"`
 	// Lambda is a Lambda authorizer's context.
 	Lambda map[string]any `json:"lambda,omitempty"`
+	// JWT is a JWT authorizer's claims and scopes.
+	JWT *jwtV2 `json:"jwt,omitempty"`
+}
+
+// jwtV2 is requestContext.authorizer.jwt
+// (../shared/conformance/lambda/aws-lambda-go-events/apigw-v2-request-jwt-authorizer.json);
+// scopes is null when the token grants none.
+type jwtV2 struct {
+	Claims map[string]string `json:"claims"`
+	Scopes []string          `json:"scopes"`
 }
 
 // iamV2 is requestContext.authorizer.iam of an AWS_IAM route: the
@@ -109,6 +119,9 @@ func (g *Gateway) buildEventV2(c *call, body []byte) *eventV2 {
 }
 
 func iamAuthorizerV2(c *call) *authorizerV2 {
+	if c.authz != nil && c.authz.jwt != nil {
+		return &authorizerV2{JWT: &jwtV2{Claims: c.authz.jwt.claims, Scopes: c.authz.jwt.scopes}}
+	}
 	if c.authz != nil {
 		return &authorizerV2{Lambda: c.authz.lambdaV2()}
 	}

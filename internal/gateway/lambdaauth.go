@@ -81,6 +81,8 @@ type authorizerResult struct {
 	// claims are a Cognito authorizer's verified token claims, passed
 	// as requestContext.authorizer.claims instead of the above.
 	claims map[string]string
+	// jwt is an HTTP API JWT authorizer's verified claims and scopes.
+	jwt *jwtResult
 }
 
 // runAuthorizer runs the method's Lambda authorizer; it writes the error
@@ -298,6 +300,9 @@ func (g *Gateway) authorizerFailed(c *call, tr *AuthorizerTrace, why string) boo
 func (r *authorizerResult) eventAuthorizer() map[string]any {
 	if r.claims != nil {
 		return map[string]any{"claims": r.claims}
+	}
+	if r.jwt != nil {
+		return map[string]any{"claims": r.jwt.claims, "scopes": r.jwt.scopes}
 	}
 	out := make(map[string]any, len(r.context)+2)
 	for k, v := range r.context {

@@ -187,3 +187,56 @@ func TestUnrecordedAndOutsideRequests(t *testing.T) {
 	// After Close nothing is queued, and nothing blocks.
 	a.Decide(context.Background(), caller, auth.Request{Action: "s3:PutObject"}, denied)
 }
+
+// batches counts the sink's writes.
+type batches struct {
+	sink
+	writes int
+}
+
+func (b *batches) AppendDecisions(ctx context.Context, ds []store.Decision, keep int) error {
+	b.mu.Lock()
+	b.writes++
+	b.mu.Unlock()
+	return b.sink.AppendDecisions(ctx, ds, keep)
+}
+
+// TestFlushBatches: decisions made within FlushDelay go to the store in
+// one write, and Flush stores what is queued before it returns, so a read
+// right after a request sees its decision.
+func TestFlushBatches(t *testing.T) {
+	sk := &batches{}
+	a := New(Options{Sink: sk, FlushDelay: time.Hour})
+	caller := &auth.Caller{ARN: "arn:aws:iam::000000000000:user/u"}
+	req := auth.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
+	const n = 300 // more than one batch
+	for range n {
+		a.Decide(context.Background(), caller, req, denied)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sk.mu.Lock()
+	got, writes := len(sk.got), sk.writes
+	sk.mu.Unlock()
+	if got != n || writes != 2 {
+		t.Errorf("after Flush: %d decisions in %d writes, want %d in 2 (batches of %d)", got, writes, n, maxBatch)
+	}
+	if err := a.Flush(ctx); err != nil { // nothing queued: no write
+		t.Fatal(err)
+	}
+	a.Decide(context.Background(), caller, req, denied)
+	if err := a.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Flush(ctx); err != nil { // after Close: nothing to do
+		t.Fatal(err)
+	}
+	sk.mu.Lock()
+	defer sk.mu.Unlock()
+	if len(sk.got) != n+1 || sk.writes != 3 {
+		t.Errorf("after Close: %d decisions in %d writes, want %d in 3", len(sk.got), sk.writes, n+1)
+	}
+}

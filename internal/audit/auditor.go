@@ -29,6 +29,10 @@ type Options struct {
 	// Unrecorded picks requests whose decisions are neither recorded nor
 	// waived: questions about a decision (`iamgate why`), not requests.
 	Unrecorded func(*http.Request) bool
+	// FlushDelay is how long the writer gathers decisions before one store
+	// write (default 100 ms): one transaction per batch instead of one per
+	// request. Readers of the decision log call Flush first.
+	FlushDelay time.Duration
 }
 
 // DefaultKeep is how many decisions the store keeps by default.
@@ -44,6 +48,7 @@ type Auditor struct {
 	o       Options
 	log     *slog.Logger
 	queue   chan store.Decision
+	flushes chan chan struct{} // Flush's requests to the writer
 	done    chan struct{}
 	mu      sync.Mutex
 	dropped int
@@ -61,7 +66,11 @@ func New(o Options) *Auditor {
 	if o.Keep == 0 {
 		o.Keep = DefaultKeep
 	}
-	a := &Auditor{o: o, log: o.Logger.With("component", "audit"), queue: make(chan store.Decision, queueSize), done: make(chan struct{})}
+	if o.FlushDelay <= 0 {
+		o.FlushDelay = defaultFlushDelay
+	}
+	a := &Auditor{o: o, log: o.Logger.With("component", "audit"), queue: make(chan store.Decision, queueSize),
+		flushes: make(chan chan struct{}), done: make(chan struct{})}
 	go a.write()
 	return a
 }
@@ -169,28 +178,106 @@ func (a *Auditor) enqueue(ds []store.Decision) {
 // maxBatch is the most decisions one store write takes.
 const maxBatch = 256
 
-// write appends queued decisions to the sink in batches until Close.
+const defaultFlushDelay = 100 * time.Millisecond
+
+// write appends queued decisions to the sink until Close: after the first
+// decision it gathers more for FlushDelay (or until a batch is full), then
+// stores them in one write; a Flush stores what is queued at once.
 func (a *Auditor) write() {
 	defer close(a.done)
-	for d := range a.queue {
-		batch := []store.Decision{d}
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case d, ok := <-a.queue:
-				if !ok {
-					break more
-				}
-				batch = append(batch, d)
-			default:
-				break more
+	for {
+		var batch []store.Decision
+		select {
+		case d, ok := <-a.queue:
+			if !ok {
+				return
 			}
+			batch = append(batch, d)
+		case reply := <-a.flushes:
+			a.drain(nil)
+			close(reply)
+			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if err := a.o.Sink.AppendDecisions(ctx, batch, a.o.Keep); err != nil {
-			a.log.Error("recording decisions", "err", err, "decisions", len(batch))
+		if !a.gather(batch) {
+			return
 		}
-		cancel()
+	}
+}
+
+// gather adds to batch until FlushDelay passes, the batch is full, a Flush
+// asks or the queue closes, and stores it. false: the queue is closed.
+func (a *Auditor) gather(batch []store.Decision) bool {
+	t := time.NewTimer(a.o.FlushDelay)
+	defer t.Stop()
+	for len(batch) < maxBatch {
+		select {
+		case d, ok := <-a.queue:
+			if !ok {
+				a.store(batch)
+				return false
+			}
+			batch = append(batch, d)
+		case reply := <-a.flushes:
+			a.drain(batch)
+			close(reply)
+			return true
+		case <-t.C:
+			a.store(batch)
+			return true
+		}
+	}
+	a.store(batch)
+	return true
+}
+
+// drain stores batch and everything queued now, maxBatch at a time.
+func (a *Auditor) drain(batch []store.Decision) {
+	for {
+		select {
+		case d, ok := <-a.queue:
+			if ok {
+				batch = append(batch, d)
+				if len(batch) < maxBatch {
+					continue
+				}
+			}
+		default:
+		}
+		a.store(batch)
+		if len(batch) < maxBatch {
+			return
+		}
+		batch = nil
+	}
+}
+
+func (a *Auditor) store(batch []store.Decision) {
+	if len(batch) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.o.Sink.AppendDecisions(ctx, batch, a.o.Keep); err != nil {
+		a.log.Error("recording decisions", "err", err, "decisions", len(batch))
+	}
+}
+
+// Flush stores every decision queued so far before it returns (or ctx
+// ends), so that a read of the decision log sees them.
+func (a *Auditor) Flush(ctx context.Context) error {
+	reply := make(chan struct{})
+	select {
+	case a.flushes <- reply:
+	case <-a.done: // closed: Close stored everything
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-reply:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

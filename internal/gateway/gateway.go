@@ -255,6 +255,10 @@ func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
 }
 
 func (g *Gateway) accessLog(c *call) {
+	// The attributes cost a dozen allocations: only when someone reads them.
+	if !g.log.Enabled(c.r.Context(), slog.LevelInfo) {
+		return
+	}
 	principal := ""
 	if c.caller != nil {
 		principal = c.caller.ARN

@@ -252,12 +252,8 @@ func (t *Trace) redact(r *http.Request) {
 		c := &t.Checks[i]
 		c.Rule, c.Statements = s.String(c.Rule), redactSteps(s, c.Statements)
 	}
-	if t.Context != nil {
-		ctx := make(map[string][]string, len(t.Context))
-		for k, vs := range t.Context {
-			ctx[k] = s.Strings(vs)
-		}
-		t.Context = ctx
+	for k, vs := range t.Context { // the trace's own map (traceContext)
+		t.Context[k] = s.Strings(vs)
 	}
 }
 

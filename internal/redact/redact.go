@@ -114,6 +114,8 @@ func (s *Scrubber) add(v string, fromQuery bool) {
 			s.secrets = append(s.secrets, f)
 		}
 	}
+	// Longest first, once here rather than on every String.
+	slices.SortStableFunc(s.secrets, func(a, b string) int { return len(b) - len(a) })
 }
 
 // String returns x with every credential masked; longer credentials are
@@ -122,27 +124,28 @@ func (s Scrubber) String(x string) string {
 	if len(s.secrets) == 0 || x == "" {
 		return x
 	}
-	for _, v := range byLength(s.secrets) {
+	for _, v := range s.secrets { // longest first (add)
 		x = strings.ReplaceAll(x, v, Mask)
 	}
 	return x
 }
 
-// Strings applies String to each element of xs, into a new slice.
+// Strings applies String to each element of xs: xs itself when nothing
+// changes (never written to: it may be shared), else a new slice.
 func (s Scrubber) Strings(xs []string) []string {
-	if xs == nil {
-		return nil
-	}
-	out := make([]string, len(xs))
+	var out []string
 	for i, x := range xs {
-		out[i] = s.String(x)
+		y := s.String(x)
+		if out == nil && y != x {
+			out = slices.Clone(xs)
+		}
+		if out != nil {
+			out[i] = y
+		}
 	}
-	return out
-}
-
-func byLength(vs []string) []string {
-	out := slices.Clone(vs)
-	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	if out == nil {
+		return xs
+	}
 	return out
 }
 

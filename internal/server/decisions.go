@@ -66,6 +66,9 @@ type decisionsHandler struct {
 	authn auth.Authenticator
 	authz auth.Authorizer
 	log   store.DecisionLog // nil: the store keeps no decisions
+	// flush stores the decisions the Auditor still holds, so that an answer
+	// includes the requests made just before it.
+	flush func(context.Context) error
 	newID func() string
 }
 
@@ -102,6 +105,12 @@ func (h *decisionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := DecisionsAnswer{Principal: query.Principal, Decisions: []store.Decision{}}
 	if h.log != nil {
+		if h.flush != nil {
+			if err := h.flush(r.Context()); err != nil {
+				awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "reading decisions failed"), reqID)
+				return
+			}
+		}
 		ds, err := h.log.Decisions(r.Context(), query)
 		if err != nil {
 			awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "reading decisions failed"), reqID)

@@ -231,7 +231,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
 		Tokens: jwtauth.New(tokenKeys{s.Cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
 	dl, _ := s.st.(store.DecisionLog)
-	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, newID: uuid.NewString}
+	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, flush: s.audit.Flush, newID: uuid.NewString}
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}
 	mounted := func(component string) controlplane.MountOptions {
 		return controlplane.MountOptions{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}

@@ -26,18 +26,19 @@ CREATE INDEX IF NOT EXISTS decisions_principal_at ON decisions (principal, at);
 // AppendDecisions adds ds and trims the table to its newest keep rows.
 func (s *Store) AppendDecisions(ctx context.Context, ds []store.Decision, keep int) error {
 	return s.inTx(ctx, func(q *sql.Tx) error {
+		r := runner{s: s, tx: q}
+		ins := r.stmt(ctx, qDecision) // prepared once at Open, not per row
 		for _, d := range ds {
 			v, err := json.Marshal(d)
 			if err != nil {
 				return fmt.Errorf("sqlite: decisions: %w", err)
 			}
-			if _, err := q.ExecContext(ctx, `INSERT INTO decisions (at, principal, value) VALUES (?, ?, ?)`,
-				d.Time.UnixNano(), d.Principal, v); err != nil {
+			if _, err := ins.ExecContext(ctx, d.Time.UnixNano(), d.Principal, v); err != nil {
 				return fmt.Errorf("sqlite: decisions: %w", err)
 			}
 		}
 		if keep > 0 {
-			if _, err := q.ExecContext(ctx, `DELETE FROM decisions WHERE seq <= (SELECT MAX(seq) FROM decisions) - ?`, keep); err != nil {
+			if _, err := r.stmt(ctx, qTrimDecs).ExecContext(ctx, keep); err != nil {
 				return fmt.Errorf("sqlite: decisions: %w", err)
 			}
 		}

@@ -124,9 +124,11 @@ const (
 	qInsertSeq = `INSERT INTO records (stream, seq, value) VALUES (?, ?, ?)`
 	qTrim      = `DELETE FROM records WHERE stream = ? AND seq <= ?`
 	qRange     = `SELECT seq, value FROM records WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`
+	qDecision  = `INSERT INTO decisions (at, principal, value) VALUES (?, ?, ?)`
+	qTrimDecs  = `DELETE FROM decisions WHERE seq <= (SELECT MAX(seq) FROM decisions) - ?`
 )
 
-var queries = []string{qGet, qList, qPut, qCreate, qDelete, qNextSeq, qInsertSeq, qTrim, qRange}
+var queries = []string{qGet, qList, qPut, qCreate, qDelete, qNextSeq, qInsertSeq, qTrim, qRange, qDecision, qTrimDecs}
 
 // runner runs prepared queries on the database or inside one transaction.
 type runner struct {

@@ -1,104 +1,49 @@
 #!/usr/bin/env bash
 # run.sh measures iamgate with wrk against a bare net/http server in the same
-# run, and prints requests/s, p50/p99 latency and ratios to the baseline:
+# run and prints, per target, requests/s, p50/p99 latency and the ratio to
+# the baseline, each the median of ROUNDS rounds (the targets are measured
+# in turn, round after round, so that a noisy neighbour hits them alike):
 #
-#   baseline          bench/baseline: net/http answering the seed's body
-#   iamgate unsigned  routing + the 403 Missing Authentication Token path
-#   iamgate signed    SigV4 + IAM + a warm Python Lambda round trip (200)
+#   baseline       bench/baseline: net/http answering the seed's body
+#   routing        unsigned GET: routing + 403 Missing Authentication Token
+#   denied         signed by bench-denied: SigV4 + IAM decision, 403, no invoke
+#   python         signed by bench-user: SigV4 + IAM + the warm Python function (200)
+#   go             the same through a provided.al2023 Go function (aws-lambda-go)
+#   burst64        python again with BURST (64) connections at once
 #
-# It builds iamgate, runs `iamgate up` on a copy of examples/hello-iam (temp
-# data dir, free port, loopback only), creates a key for api-gateway-user
-# with `iamgate curl --as`, signs a GET with bench/sign before every wrk run
-# (a signature is good for 5 minutes, so runs stay short), and stops
-# everything it started on exit.
+# It also reports iamgate's resident memory (its own and with its function
+# processes) idle and under load, and how much the data dir grew per
+# invocation.
 #
-# Environment: DURATION (10s), WARMUP (3s), THREADS (2), CONNS (16);
-# UP_FLAGS (extra `iamgate up` flags, e.g. --debug); LOG_DIR (keep the
-# server's and wrk's output there).
+# It builds iamgate, runs `iamgate up` on a copy of bench/app (temp data dir,
+# free port, loopback only), makes keys with `iamgate curl --as`, signs a GET
+# with bench/sign before every wrk run (a signature is good for 5 minutes, so
+# runs stay short), and stops everything it started on exit.
+#
+# Environment: DURATION (5s), WARMUP (2s), THREADS (2), CONNS (8), BURST (64),
+# ROUNDS (3); UP_FLAGS (extra `iamgate up` flags, e.g. --debug); LOG_DIR
+# (keep the server's and wrk's output there).
 # Needs go, curl and wrk (installed with apt-get when missing).
 set -euo pipefail
 
-DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-3s}
+DURATION=${DURATION:-5s}
+WARMUP=${WARMUP:-2s}
 THREADS=${THREADS:-2}
-CONNS=${CONNS:-16}
+CONNS=${CONNS:-8}
+BURST=${BURST:-64}
+ROUNDS=${ROUNDS:-3}
 UP_FLAGS=${UP_FLAGS:-}
-LOG_DIR=${LOG_DIR:-}
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-# stop ends what this script started, by pid, and waits (bounded) for each:
-# iamgate drains its Python processes on SIGTERM.
-stop() {
-	local pid i
-	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-	for pid in "${pids[@]}"; do
-		for i in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	if [ -n "$LOG_DIR" ]; then
-		mkdir -p "$LOG_DIR"
-		cp "$work"/*.log "$work"/*.wrk "$LOG_DIR"/ 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap stop EXIT
-trap 'exit 130' INT TERM
-
-ensure_wrk() {
-	command -v wrk >/dev/null && return
-	echo "installing wrk (apt-get)" >&2
-	local sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get update -qq >&2
-	$sudo apt-get install -y -qq wrk >&2
-}
-
-# wait_for FILE PATTERN: poll (at most 60 s) until FILE has a line matching PATTERN.
-wait_for() {
-	local i
-	for i in $(seq 1 600); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "timed out waiting for '$2' in $1:" >&2
-	cat "$1" >&2
-	return 1
-}
-
-# expect NAME WANT_STATUS WANT_BODY URL [curl args]: one request, checked, before measuring.
-expect() {
-	local name=$1 want=$2 body=$3 url=$4
-	shift 4
-	local got
-	got=$(curl -sS -o "$work/check.body" -w '%{http_code}' "$@" "$url")
-	if [ "$got" != "$want" ] || ! grep -qF "$body" "$work/check.body"; then
-		echo "$name: got $got $(cat "$work/check.body"), want $want $body" >&2
-		return 1
-	fi
-}
-
-# signed_args: wrk/curl -H arguments for a fresh signature of $signed_url.
-signed_args() {
-	hdr_args=()
-	local line
-	while IFS= read -r line; do hdr_args+=(-H "$line"); done < <(
-		"$work/sign" -credentials "$data/credentials" -profile api-gateway-user "$signed_url")
-}
-
-# measure NAME URL [wrk -H args]: a warm-up run, then the measured run, parsed
-# into "name rps p50 p99 requests non2xx errors" in $work/results.
+# measure NAME CONNS URL [wrk -H args]: a warm-up run, then the measured
+# run, parsed into "name rps p50 p99 requests non2xx errors" in $work/results.
 measure() {
-	local name=$1 url=$2
-	shift 2
-	wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
-	wrk --latency -t"$THREADS" -c"$CONNS" -d"$DURATION" "$@" "$url" >"$work/$name.wrk"
+	local name=$1 conns=$2 url=$3
+	shift 3
+	wrk -t"$THREADS" -c"$conns" -d"$WARMUP" "$@" "$url" >/dev/null
+	wrk --latency -t"$THREADS" -c"$conns" -d"$DURATION" "$@" "$url" >"$work/$name.wrk"
 	if ! grep -q '^Requests/sec:' "$work/$name.wrk"; then
 		echo "$name: wrk printed no result:" >&2
 		cat "$work/$name.wrk" >&2
@@ -122,69 +67,84 @@ measure() {
 	' "$work/$name.wrk" >>"$work/results"
 }
 
-ensure_wrk
-cd "$root"
-echo "building iamgate, baseline, sign" >&2
-go build -o "$work/iamgate" ./cmd/iamgate
-go build -o "$work/baseline" ./bench/baseline
-go build -o "$work/sign" ./bench/sign
-
-"$work/baseline" -addr 127.0.0.1:0 >"$work/baseline.log" 2>&1 &
-pids+=($!)
-cp -r examples/hello-iam "$work/app"
-data=$work/data
-# shellcheck disable=SC2086 # UP_FLAGS is a list of flags
-"$work/iamgate" up $UP_FLAGS --addr 127.0.0.1:0 --data-dir "$data" "$work/app" >"$work/up.log" 2>&1 &
-pids+=($!)
-
-wait_for "$work/baseline.log" '^listening on '
-wait_for "$work/up.log" 'Ctrl-C stops the server'
-baseline_url="$(awk '/^listening on /{print $3}' "$work/baseline.log")/hello"
-signed_url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/restapis/[^ ]*/hello' "$work/up.log" | head -n1)
-endpoint=${signed_url%%/restapis/*}
-
-# The first signed call creates api-gateway-user's key (profile in
-# $data/credentials) and starts the Python function, so runs measure it warm.
-"$work/iamgate" curl --data-dir "$data" --endpoint-url "$endpoint" --as api-gateway-user -f "$signed_url" >/dev/null
+need_apt wrk wrk
+build_all
+start_baseline
+start_up $UP_FLAGS
+make_keys
+denied_url=$hello_url
+go_url=$hello_url-go
 
 expect baseline 200 '"hello world"' "$baseline_url"
-expect "iamgate unsigned" 403 'Missing Authentication Token' "$signed_url"
-signed_args
-expect "iamgate signed" 200 '"hello world"' "$signed_url" "${hdr_args[@]}"
+expect routing 403 'Missing Authentication Token' "$hello_url"
+sign_args bench-denied "$denied_url"
+expect denied 403 'is not authorized to perform: execute-api:Invoke' "$denied_url" "${hdr_args[@]}"
+sign_args bench-user "$hello_url"
+expect python 200 '"hello world"' "$hello_url" "${hdr_args[@]}"
+sign_args bench-user "$go_url"
+expect go 200 '"hello world"' "$go_url" "${hdr_args[@]}"
 
-echo "wrk -t$THREADS -c$CONNS -d$DURATION (after a $WARMUP warm-up) on $(nproc) cores, $(date -u +%FT%TZ)" >&2
+idle_rss=$(rss_kb "$iamgate_pid")
+idle_tree=$(tree_rss_kb "$iamgate_pid")
+du_before=$(du -sk "$data" | awk '{print $1}')
+echo "wrk -t$THREADS -c$CONNS (burst -c$BURST) -d$DURATION after a $WARMUP warm-up, $ROUNDS rounds, on $(nproc) cores, $(date -u +%FT%TZ)" >&2
 : >"$work/results"
-measure baseline "$baseline_url"
-measure unsigned "$signed_url"
-signed_args
-measure signed "$signed_url" "${hdr_args[@]}"
+load_rss=0
+load_tree=0
+for round in $(seq 1 "$ROUNDS"); do
+	echo "round $round" >&2
+	measure baseline "$CONNS" "$baseline_url"
+	measure routing "$CONNS" "$hello_url"
+	sign_args bench-denied "$denied_url"
+	measure denied "$CONNS" "$denied_url" "${hdr_args[@]}"
+	sign_args bench-user "$hello_url"
+	( sleep 2; rss_kb "$iamgate_pid" >"$work/rss.load"; tree_rss_kb "$iamgate_pid" >"$work/rss.tree" ) &
+	sampler=$!
+	measure python "$CONNS" "$hello_url" "${hdr_args[@]}"
+	wait "$sampler"
+	load_rss=$(( $(cat "$work/rss.load") > load_rss ? $(cat "$work/rss.load") : load_rss ))
+	load_tree=$(( $(cat "$work/rss.tree") > load_tree ? $(cat "$work/rss.tree") : load_tree ))
+	sign_args bench-user "$go_url"
+	measure go "$CONNS" "$go_url" "${hdr_args[@]}"
+	sign_args bench-user "$hello_url"
+	measure burst64 "$BURST" "$hello_url" "${hdr_args[@]}"
+done
+burst_tree=$(tree_rss_kb "$iamgate_pid")
+
+# Logs are written asynchronously: let them land before measuring the dir.
+sleep 2
+du_after=$(du -sk "$data" | awk '{print $1}')
+invocations=$(awk '$1 == "python" || $1 == "go" || $1 == "burst64" { n += $5 } END { print n + 0 }' "$work/results")
 
 echo
-awk '
-	NR == 1 { base_rps = $2; base_p50 = $3; base_p99 = $4 }
-	{
-		label = $1 == "baseline" ? "baseline (net/http)" : $1 == "unsigned" ? "iamgate unsigned 403" : "iamgate signed 200"
-		rows[NR] = sprintf("%-22s %10.0f %9.3f %9.3f %10d %8d %7d %9.3f %9.1f %9.1f", label, $2, $3, $4, $5, $6, $7,
-			$2 / base_rps, $3 / base_p50, $4 / base_p99)
+awk -v rounds="$ROUNDS" '
+	{ n[$1]++; rps[$1, n[$1]] = $2; p50[$1, n[$1]] = $3; p99[$1, n[$1]] = $4; req[$1] += $5; non2xx[$1] += $6; errs[$1] += $7
+	  if (!($1 in seen)) { seen[$1] = 1; order[++count] = $1 } }
+	function med(a, name,    i, j, k, v, t) {
+		k = n[name]
+		for (i = 1; i <= k; i++) v[i] = a[name, i]
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+		return (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
 	}
 	END {
-		printf "%-22s %10s %9s %9s %10s %8s %7s %9s %9s %9s\n", "target", "req/s", "p50 ms", "p99 ms", "requests",
-			"non-2xx", "errors", "rps/base", "p50/base", "p99/base"
-		for (i = 1; i <= NR; i++) print rows[i]
+		base = med(rps, "baseline")
+		printf "%-10s %10s %9s %9s %10s %8s %7s %9s %s\n", "target", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "errors", "rps/base", "(req/s of each round)"
+		for (i = 1; i <= count; i++) {
+			name = order[i]; runs = ""
+			for (r = 1; r <= n[name]; r++) runs = runs sprintf(" %.0f", rps[name, r])
+			printf "%-10s %10.0f %9.3f %9.3f %10d %8d %7d %9.3f %s\n", name, med(rps, name), med(p50, name), med(p99, name),
+				req[name], non2xx[name], errs[name], med(rps, name) / base, runs
+		}
 	}
 ' "$work/results"
 
-# Each run must have answered as checked above: unsigned all 403, signed all 200.
-awk '
-	$1 == "unsigned" && $6 != $5 { print "warning: " $5 - $6 " unsigned requests were not 403" }
-	$1 != "unsigned" && $6 != 0 { print "warning: " $6 " " $1 " requests were not 2xx" }
-	$7 != 0 { print "warning: " $7 " socket errors in the " $1 " run" }
-' "$work/results" >&2
+echo
+echo "iamgate RSS (KiB): idle $idle_rss (with function processes $idle_tree); under the python load $load_rss ($load_tree); after the $BURST-connection burst, with function processes $burst_tree"
+echo "data dir: $du_before KiB before, $du_after KiB after $invocations invocations: $(( (du_after - du_before) * 1024 / (invocations > 0 ? invocations : 1) )) bytes per invocation"
 
-# The server counted the same traffic; its metrics need an admin signature.
-if "$work/iamgate" curl --data-dir "$data" --endpoint-url "$endpoint" --service iamgate -f \
-	"$endpoint/_iamgate/metrics" >"$work/metrics" 2>/dev/null; then
-	echo
-	echo "iamgate's own count (GET $endpoint/_iamgate/metrics):"
-	grep '^iamgate_http_requests_total{.*plane="data"' "$work/metrics" || true
-fi
+# Each run must have answered as checked above.
+awk '
+	($1 == "routing" || $1 == "denied") && $6 != $5 { print "warning: " $5 - $6 " " $1 " requests were not 403" }
+	$1 != "routing" && $1 != "denied" && $6 != 0 { print "warning: " $6 " " $1 " requests were not 2xx" }
+	$7 != 0 { print "warning: " $7 " socket errors in a " $1 " run" }
+' "$work/results" >&2

@@ -88,6 +88,7 @@ func methodOf(props map[string]any) (apigw.Method, error) {
 			m.RequestModels[k] = toString(v)
 		}
 	}
+	m.MethodResponses = methodResponsesOf(props)
 	if ig, ok := props["Integration"].(map[string]any); ok {
 		in, err := apigw.ParseIntegration(integrationExtension(ig))
 		if err != nil {
@@ -96,6 +97,33 @@ func methodOf(props map[string]any) (apigw.Method, error) {
 		m.Integration = in
 	}
 	return m, nil
+}
+
+// methodResponsesOf reads MethodResponses (StatusCode, ResponseParameters,
+// ResponseModels), keyed by status code as GetMethod returns them.
+func methodResponsesOf(props map[string]any) map[string]apigw.MethodResponse {
+	list := mapList(props, "MethodResponses")
+	if len(list) == 0 {
+		return nil
+	}
+	out := map[string]apigw.MethodResponse{}
+	for _, r := range list {
+		mr := apigw.MethodResponse{StatusCode: toString(r["StatusCode"])}
+		if rp, ok := r["ResponseParameters"].(map[string]any); ok {
+			mr.ResponseParameters = map[string]bool{}
+			for k := range rp {
+				mr.ResponseParameters[k] = truthyProp(rp, k)
+			}
+		}
+		if rm, ok := r["ResponseModels"].(map[string]any); ok {
+			mr.ResponseModels = map[string]string{}
+			for k, v := range rm {
+				mr.ResponseModels[k] = toString(v)
+			}
+		}
+		out[mr.StatusCode] = mr
+	}
+	return out
 }
 
 // integrationKeys maps AWS::ApiGateway::Method Integration properties to

@@ -117,9 +117,18 @@ func (s *Service) passwordAuth(ctx context.Context, p Pool, c Client, params map
 	if err != nil {
 		return AuthResult{}, err
 	}
+	now := s.o.Now()
+	if now.Before(u.LockedUntil) {
+		return AuthResult{}, awserr.New(NotAuthorized, "Password attempts exceeded")
+	}
 	ok, err := checkPassword(u.PasswordHash, pw)
 	if err != nil && u.PasswordHash != "" {
 		return AuthResult{}, err
+	}
+	if !ok || u.FailedSignIns > 0 {
+		if err := s.countSignIn(ctx, p, key, ok); err != nil {
+			return AuthResult{}, err
+		}
 	}
 	if !ok {
 		return AuthResult{}, wrong
@@ -329,4 +338,37 @@ func (s *Service) refresh(ctx context.Context, p Pool, c Client, params map[stri
 		return AuthResult{}, err
 	}
 	return AuthResult{Tokens: &t}, nil
+}
+
+// Lockout after repeated wrong passwords, as Cognito applies it: after five
+// failures in a row a user is locked out for a second, doubling with each
+// further failure up to about 15 minutes
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior).
+const (
+	freeFailures = 5
+	maxLockout   = 15 * time.Minute
+)
+
+// countSignIn records a sign-in's outcome: a failure counts toward the
+// lockout, a success clears it.
+func (s *Service) countSignIn(ctx context.Context, p Pool, key string, ok bool) error {
+	return s.st.Update(ctx, func(tx store.Tx) error {
+		u, err := get[User](ctx, tx, kindUser, key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			u.FailedSignIns, u.LockedUntil = 0, time.Time{}
+			return put(ctx, tx, kindUser, key, u)
+		}
+		u.FailedSignIns++
+		if n := u.FailedSignIns - freeFailures; n >= 0 {
+			d := maxLockout
+			if n < 20 {
+				d = min(time.Duration(1<<n)*time.Second, maxLockout)
+			}
+			u.LockedUntil = s.o.Now().UTC().Add(d)
+		}
+		return put(ctx, tx, kindUser, key, u)
+	})
 }

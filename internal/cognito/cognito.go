@@ -3,10 +3,12 @@ package cognito
 import (
 	"context"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -86,6 +88,12 @@ type Options struct {
 type Service struct {
 	st store.Store
 	o  Options
+
+	// keys caches opened signing keys by pool id and kid: a pool's key
+	// never changes, and a deleted pool is found missing before its key
+	// is asked for.
+	kmu  sync.Mutex
+	keys map[string]*rsa.PrivateKey
 }
 
 // New returns a Service over st.
@@ -111,7 +119,7 @@ func New(st store.Store, o Options) *Service {
 	if o.AccountID == "" {
 		o.AccountID = "000000000000"
 	}
-	return &Service{st: st, o: o}
+	return &Service{st: st, o: o, keys: map[string]*rsa.PrivateKey{}}
 }
 
 // Region is the region the pools live in.

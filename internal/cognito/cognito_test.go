@@ -350,3 +350,70 @@ func TestPasswordPolicyOrder(t *testing.T) {
 		wantCode(t, err, cognito.InvalidPassword, "Password did not conform with password policy: "+want)
 	}
 }
+
+// Five wrong passwords lock a user out for a second, doubling after, and
+// the right password is refused meanwhile; five wrong codes void a code.
+func TestLockouts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p, _ := f.svc.CreatePool(ctx, cognito.Pool{Name: "lock", AutoVerifiedAttributes: []string{"email"}})
+	c, _, _ := f.svc.CreateClient(ctx, cognito.ClientInput{Client: cognito.Client{PoolID: p.ID, Name: "web",
+		ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH"}}})
+	if _, err := f.svc.AdminCreateUser(ctx, cognito.AdminCreateUserInput{PoolID: p.ID, Username: "eve", MessageAction: "SUPPRESS", TemporaryPassword: "Passw0rd!"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.AdminSetUserPassword(ctx, p.ID, "eve", "Passw0rd!", true); err != nil {
+		t.Fatal(err)
+	}
+	auth := func(pw string) error {
+		_, err := f.svc.InitiateAuth(ctx, cognito.AuthInput{ClientID: c.ID, Flow: "USER_PASSWORD_AUTH",
+			Params: map[string]string{"USERNAME": "eve", "PASSWORD": pw}})
+		return err
+	}
+	for range 5 {
+		wantCode(t, auth("wrong"), cognito.NotAuthorized, "Incorrect username or password.")
+	}
+	wantCode(t, auth("Passw0rd!"), cognito.NotAuthorized, "Password attempts exceeded")
+	f.clk.Add(1100 * time.Millisecond)
+	wantCode(t, auth("wrong"), cognito.NotAuthorized, "Incorrect username or password.")
+	f.clk.Add(1100 * time.Millisecond)
+	wantCode(t, auth("Passw0rd!"), cognito.NotAuthorized, "Password attempts exceeded") // now 2 s
+	f.clk.Add(time.Second)
+	if err := auth("Passw0rd!"); err != nil {
+		t.Fatalf("after the lockout: %v", err)
+	}
+	for range 5 { // the success cleared the count
+		wantCode(t, auth("wrong"), cognito.NotAuthorized, "Incorrect username or password.")
+	}
+
+	if _, err := f.svc.SignUp(ctx, cognito.SignUpInput{ClientID: c.ID, Username: "frank", Password: "Passw0rd!",
+		Attributes: map[string]string{"email": "f@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	code := f.lastSecret(t)
+	for range 5 {
+		wantCode(t, f.svc.ConfirmSignUp(ctx, c.ID, "frank", "x", ""), cognito.CodeMismatch, "")
+	}
+	wantCode(t, f.svc.ConfirmSignUp(ctx, c.ID, "frank", code, ""), cognito.LimitExceeded, "Attempt limit exceeded, please try after some time.")
+}
+
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{`email = "a@b.c"`, `username ^= "al"`, `status = "Enabled"`, `cognito:user_status = "CONFIRMED"`,
+		`email=""`, `email = "x`, `= "x"`, `family_name ^= "\"q"`, ``, `sub = "1" and x`} {
+		f.Add(s)
+	}
+	u := cognito.User{Username: "alice", Sub: "s", Attributes: map[string]string{"email": "a@b.c"}, Status: "CONFIRMED", Enabled: true}
+	f.Fuzz(func(t *testing.T, s string) {
+		flt, err := cognito.ParseFilter(s)
+		if err != nil {
+			if e := awserr.As(err); e.Code != cognito.InvalidParameter {
+				t.Fatalf("error %v is not InvalidParameterException", err)
+			}
+			return
+		}
+		flt.Match(u) // must not panic
+		if flt.Attribute != "" && strings.Contains(flt.Value, `"`) {
+			t.Fatalf("value %q holds a quote", flt.Value)
+		}
+	})
+}

@@ -234,6 +234,29 @@ func deletePrefix(ctx context.Context, tx store.Tx, kind, prefix string) error {
 
 // signingKey opens a pool's private key.
 func (s *Service) signingKey(ctx context.Context, p Pool) (*rsa.PrivateKey, error) {
+	s.kmu.Lock()
+	cached := s.keys[p.ID+" "+p.KeyID]
+	s.kmu.Unlock()
+	if cached != nil {
+		return cached, nil
+	}
+	key, err := s.openKey(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	s.kmu.Lock()
+	if len(s.keys) >= maxCachedKeys {
+		clear(s.keys)
+	}
+	s.keys[p.ID+" "+p.KeyID] = key
+	s.kmu.Unlock()
+	return key, nil
+}
+
+// maxCachedKeys bounds the key cache.
+const maxCachedKeys = 1024
+
+func (s *Service) openKey(ctx context.Context, p Pool) (*rsa.PrivateKey, error) {
 	k, err := get[poolKey](ctx, s.st, kindKey, p.ID)
 	if err != nil {
 		return nil, err

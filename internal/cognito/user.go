@@ -41,7 +41,17 @@ type User struct {
 	// CodeHash is the SHA-256 of the pending confirmation code.
 	CodeHash    string    `json:"codeHash,omitempty"`
 	CodeExpires time.Time `json:"codeExpires,omitzero"`
+	// CodeFailures counts wrong confirmation codes; past maxCodeFailures
+	// the code is void.
+	CodeFailures int `json:"codeFailures,omitempty"`
+	// FailedSignIns counts wrong passwords in a row; LockedUntil is when
+	// the lockout they caused ends.
+	FailedSignIns int       `json:"failedSignIns,omitempty"`
+	LockedUntil   time.Time `json:"lockedUntil,omitzero"`
 }
+
+// maxCodeFailures is how many wrong codes void a confirmation code.
+const maxCodeFailures = 5
 
 // AttributeNames returns the user's attribute names, sub first as
 // Cognito lists them, then by name.
@@ -303,7 +313,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, clientID, username, code, s
 	if err := s.checkSecretHash(c, username, secretHash); err != nil {
 		return err
 	}
-	return s.st.Update(ctx, func(tx store.Tx) error {
+	// A wrong code is counted (committed), then answered.
+	var wrong error
+	err = s.st.Update(ctx, func(tx store.Tx) error {
 		p, err := s.pool(ctx, tx, c.PoolID)
 		if err != nil {
 			return err
@@ -318,19 +330,28 @@ func (s *Service) ConfirmSignUp(ctx context.Context, clientID, username, code, s
 		if u.Status != StatusUnconfirmed {
 			return awserr.New(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
 		}
+		if u.CodeFailures >= maxCodeFailures {
+			return awserr.New(LimitExceeded, "Attempt limit exceeded, please try after some time.")
+		}
 		if u.CodeHash == "" || subtle.ConstantTimeCompare([]byte(u.CodeHash), []byte(hashCode(code))) != 1 {
-			return awserr.New(CodeMismatch, "Invalid verification code provided, please try again.")
+			u.CodeFailures++
+			wrong = awserr.New(CodeMismatch, "Invalid verification code provided, please try again.")
+			return put(ctx, tx, kindUser, key, u)
 		}
 		if s.o.Now().After(u.CodeExpires) {
 			return awserr.New(ExpiredCode, "Invalid code provided, please request a code again.")
 		}
-		u.Status, u.CodeHash, u.CodeExpires = StatusConfirmed, "", time.Time{}
+		u.Status, u.CodeHash, u.CodeExpires, u.CodeFailures = StatusConfirmed, "", time.Time{}, 0
 		if d := verifiedAttr(p); d != "" && u.Attributes[d] != "" {
 			u.Attributes[d+"_verified"] = "true"
 		}
 		u.Modified = s.o.Now().UTC()
 		return put(ctx, tx, kindUser, key, u)
 	})
+	if err == nil {
+		err = wrong
+	}
+	return err
 }
 
 func verifiedAttr(p Pool) string {

@@ -85,7 +85,12 @@ def select(t):
 def params(t):
     out = []
     for name, p in (t.get("Parameters") or {}).items():
-        if not isinstance(p, dict) or "Default" in p:
+        if not isinstance(p, dict):
+            continue
+        # A Default that is an instruction ("Enter a name for ...") is a
+        # placeholder the README asks the user to replace.
+        d = p.get("Default")
+        if "Default" in p and not (isinstance(d, str) and re.match(r"(?i)(enter|provide|your|<)", d.strip())):
             continue
         allowed = p.get("AllowedValues")
         typ = str(p.get("Type", "String"))
@@ -98,7 +103,7 @@ def params(t):
         elif "Email" in name or "email" in name:
             v = "corpus@example.com"
         else:
-            v = "corpus"
+            v = "corpus" + re.sub(r"[^a-z0-9]", "", name.lower())[:20]
         out.append(f"{name}={v}")
     return out
 

@@ -12,8 +12,9 @@ import (
 // integration, 503 {"message":"Service Unavailable"} for an integration
 // timeout
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html,
-// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html,
-// https://repost.aws/knowledge-center/api-gateway-http-api-lambda-integration-errors).
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html;
+// an IAM caller without execute-api:Invoke on an HTTP API route gets
+// 403 {"message":"Forbidden"}: https://github.com/aws/aws-cdk/issues/21182).
 type HTTPAPIResponse int
 
 // The HTTP API responses iamgate writes.

@@ -57,6 +57,12 @@ func (g *Gateway) httpAPI(c *call) bool {
 		g.failV2(c, awserr.HTTPNotFound, "")
 		return true
 	}
+	if snap.API.DisableExecuteAPIEndpoint {
+		// Only custom domains reach such an API on AWS; iamgate has none.
+		c.trace.Route = "the API's default execute-api endpoint is disabled (DisableExecuteApiEndpoint)"
+		g.failV2(c, awserr.HTTPForbidden, "")
+		return true
+	}
 	c.tgt = target{APIID: id, Stage: stage, Parts: parts, Path: "/" + strings.Join(parts, "/"), PathStyle: c.tgt.PathStyle}
 	c.trace.Stage = stage
 	c.v2.snap, c.v2.rawPath = snap, c.tgt.Path

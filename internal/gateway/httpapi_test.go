@@ -276,3 +276,27 @@ func TestHTTPAPIPermission(t *testing.T) {
 		t.Errorf("aws:SourceArn %v", got)
 	}
 }
+
+// A disabled default endpoint still answers, with 403 Forbidden
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html;
+// the HTTP API page, http-api-disable-default-endpoint.html, applies the
+// setting to every stage without naming the status). SAM writes the
+// setting into the body's servers.
+func TestHTTPAPIDisabledEndpoint(t *testing.T) {
+	f := newV2Fixture(t)
+	svc := f.gw.o.HTTPAPIs.(*httpapi.Service)
+	ctx := context.Background()
+	body := strings.Replace(v2Body, "paths:", "servers:\n  - x-amazon-apigateway-endpoint-configuration: {disableExecuteApiEndpoint: true}\npaths:", 1)
+	api, err := svc.CreateAPI(ctx, httpapi.CreateAPIInput{Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateStage(ctx, httpapi.Stage{APIID: api.APIID, StageName: httpapi.DefaultStage, AutoDeploy: true}); err != nil {
+		t.Fatal(err)
+	}
+	f.id = api.APIID
+	rec := f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/open/x", nil)
+	if rec.Code != 403 || rec.Body.String() != `{"message":"Forbidden"}` || f.inv.payload != nil {
+		t.Errorf("got %d %s", rec.Code, rec.Body)
+	}
+}

@@ -20,6 +20,8 @@ type Definition struct {
 	Description  string
 	Version      string
 	Cors         *Cors
+	// DisableExecuteAPIEndpoint is servers[].x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint.
+	DisableExecuteAPIEndpoint bool
 	Routes       []Route
 	Integrations []Integration
 	Authorizers  []Authorizer
@@ -102,6 +104,14 @@ func (im *importer) definition() (*Definition, error) {
 			im.errs = append(im.errs, err.Error())
 		}
 		d.Cors = cors
+	}
+	if servers, ok := im.doc["servers"].([]any); ok {
+		for _, sv := range servers {
+			sm, _ := sv.(map[string]any)
+			if truthyBool(mapAt(sm, "x-amazon-apigateway-endpoint-configuration")["disableExecuteApiEndpoint"]) {
+				d.DisableExecuteAPIEndpoint = true
+			}
+		}
 	}
 	paths := mapAt(im.doc, "paths")
 	for _, p := range slices.Sorted(maps.Keys(paths)) {

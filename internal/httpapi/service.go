@@ -110,7 +110,8 @@ func (s *Service) CreateAPI(ctx context.Context, in CreateAPIInput) (API, error)
 	}
 	api.ProtocolType, api.RouteSelectionExpression = "HTTP", "$request.method $request.path"
 	api.APIKeySelectionExpression = "$request.header.x-api-key"
-	api.DisableExecuteAPIEndpoint, api.Tags, api.CreatedDate = in.DisableExecuteAPIEndpoint, in.Tags, s.now()
+	api.DisableExecuteAPIEndpoint = api.DisableExecuteAPIEndpoint || in.DisableExecuteAPIEndpoint
+	api.Tags, api.CreatedDate = in.Tags, s.now()
 	if api.Name == "" {
 		return API{}, awserr.New(awserr.BadRequestException, "Name is required")
 	}
@@ -203,6 +204,7 @@ func (rec *apiRecord) apply(def *Definition) {
 	rec.API.Description = firstNonEmpty(def.Description, rec.API.Description)
 	rec.API.Version = def.Version
 	rec.API.CorsConfiguration = def.Cors
+	rec.API.DisableExecuteAPIEndpoint = def.DisableExecuteAPIEndpoint
 	rec.API.Warnings = def.Warnings
 }
 

@@ -113,7 +113,9 @@ func (p *v2APIProvider) Update(ctx context.Context, in *Input, prev State) (Resu
 		if cors != nil || body == nil {
 			a.CorsConfiguration = cors
 		}
-		a.DisableExecuteAPIEndpoint = boolOf(in.Props["DisableExecuteApiEndpoint"])
+		if v, ok := in.Props["DisableExecuteApiEndpoint"]; ok {
+			a.DisableExecuteAPIEndpoint = boolOf(v)
+		}
 		a.Tags = stringMap(in.Props["Tags"])
 		return nil
 	})

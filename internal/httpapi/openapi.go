@@ -16,16 +16,16 @@ import (
 // by index (Target "integrations/{index}", AuthorizerID "{index}") until
 // the Service assigns ids.
 type Definition struct {
-	Title        string
-	Description  string
-	Version      string
-	Cors         *Cors
+	Title       string
+	Description string
+	Version     string
+	Cors        *Cors
 	// DisableExecuteAPIEndpoint is servers[].x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint.
 	DisableExecuteAPIEndpoint bool
-	Routes       []Route
-	Integrations []Integration
-	Authorizers  []Authorizer
-	Warnings     []string
+	Routes                    []Route
+	Integrations              []Integration
+	Authorizers               []Authorizer
+	Warnings                  []string
 }
 
 // msgInvalidBody is ImportApi's answer to a body that is not an OpenAPI

@@ -127,7 +127,10 @@ type authFixture struct {
 }
 
 func newAuthFixture(t testing.TB, policy string, fnPolicies FunctionPolicies) *authFixture {
-	snap := authSnapshot(t, policy)
+	return newAuthFixtureWith(t, authSnapshot(t, policy), fnPolicies)
+}
+
+func newAuthFixtureWith(t testing.TB, snap *apigw.Snapshot, fnPolicies FunctionPolicies) *authFixture {
 	f := &authFixture{inv: &scriptedInvoker{}, api: snap.API.ID, now: testNow}
 	f.gw = New(Options{
 		APIs:             fakeAPIs{snap.API.ID + "/v1": snap},
@@ -434,4 +437,77 @@ func TestAuthorizerTraceMasksQuerySources(t *testing.T) {
 	if strings.Contains(tr.URL, "secret-tenant") || !strings.Contains(tr.URL, "x=1") {
 		t.Errorf("trace URL %q", tr.URL)
 	}
+}
+
+// authorizerCredentials: API Gateway assumes the role (its trust policy
+// must allow apigateway.amazonaws.com) and the role must be allowed to
+// invoke the authorizer function; otherwise 500.
+func TestAuthorizerCredentialsRole(t *testing.T) {
+	allowAuthInvoke := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"` + authFnARN + `"}]}`
+	for _, tc := range []struct {
+		name string
+		role testRole
+		want int
+	}{
+		{"trusted and allowed", testRole{trust: trustAPIGW, policy: allowAuthInvoke}, 200},
+		{"not trusting API Gateway", testRole{trust: trustLambda, policy: allowAuthInvoke}, 500},
+		{"not allowed to invoke", testRole{trust: trustAPIGW, policy: allowLogs}, 500},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ia := realIAM(t, &tc.role)
+			snap := *authSnapshot(t, "")
+			snap.Authorizers = append([]apigw.Authorizer(nil), snap.Authorizers...)
+			for i := range snap.Authorizers {
+				snap.Authorizers[i].AuthorizerCredentials = roleARN
+			}
+			f := newAuthFixtureWith(t, &snap, fakeFunctionPolicies{authFnARN: "", fnARN: lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:*/*/GET/pets")})
+			f.gw.o.Authz = realAuthz{fake: &fakeAuthz{}, real: ia}
+			f.gw.o.Roles = ia
+			f.inv.auth = func([]byte) ([]byte, string, error) { return policyAnswer("u", "Allow", "*"), "", nil }
+			got := f.get("/pets", map[string]string{"Authorization": "Bearer t"})
+			if got.status != tc.want {
+				t.Errorf("status %d %s, want %d", got.status, got.body, tc.want)
+			}
+			if tc.want == 500 && (got.errType != "AuthorizerConfigurationException" || f.inv.authCalls != 0) {
+				t.Errorf("refusal %+v after %d calls", got, f.inv.authCalls)
+			}
+		})
+	}
+}
+
+// With apiKeySource AUTHORIZER the API key of an apiKeyRequired method is
+// the authorizer's usageIdentifierKey, not the x-api-key header
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+func TestAuthorizerUsageIdentifierKey(t *testing.T) {
+	snap := *authSnapshot(t, "")
+	snap.API.APIKeySource = "AUTHORIZER"
+	snap.Resources = append([]apigw.Resource(nil), snap.Resources...)
+	for i := range snap.Resources {
+		if m := snap.Resources[i].Methods["GET"]; m != nil && snap.Resources[i].Path == "/pets" {
+			cp := *m
+			cp.APIKeyRequired = true
+			snap.Resources[i].Methods = map[string]*apigw.Method{"GET": &cp}
+		}
+	}
+	f := newAuthFixtureWith(t, &snap, nil)
+	f.gw.o.APIKeys = usageKeys{api: snap.API.ID}
+	answer := func(key string) func([]byte) ([]byte, string, error) {
+		return func([]byte) ([]byte, string, error) {
+			return []byte(`{"principalId":"u","usageIdentifierKey":"` + key + `","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"*"}]}}`), "", nil
+		}
+	}
+	f.inv.auth = answer(testAPIKey)
+	if got := f.get("/pets", map[string]string{"Authorization": "Bearer a", "x-api-key": "ignored"}); got.status != 200 {
+		t.Errorf("usage key of a plan: %+v", got)
+	}
+	f.inv.auth = answer("not-a-key")
+	if got := f.get("/pets", map[string]string{"Authorization": "Bearer b", "x-api-key": testAPIKey}); got.status != 403 || got.body != `{"message":"Forbidden"}` {
+		t.Errorf("x-api-key used instead of the usage key: %+v", got)
+	}
+}
+
+type usageKeys struct{ api string }
+
+func (u usageKeys) ValidAPIKey(_ context.Context, apiID, stage, value string) (string, bool, error) {
+	return "key1", apiID == u.api && stage == "v1" && value == testAPIKey, nil
 }

@@ -158,6 +158,29 @@ func TestCognitoAuthorizer(t *testing.T) {
 			t.Errorf("jwks = %s %s", r.status, r.body)
 		}
 	})
+	t.Run("proxy mode: the real cognito-idp host", func(t *testing.T) {
+		out, err := b.iamgate(t, "env", "--proxy")
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := cleanEnv()
+		for _, line := range strings.Split(out, "\n") {
+			if kv, ok := strings.CutPrefix(line, "export "); ok {
+				env = append(env, strings.ReplaceAll(kv, "'", ""))
+			}
+		}
+		cmd := exec.Command("aws", "cognito-idp", "initiate-auth", "--client-id", client, "--auth-flow", "USER_PASSWORD_AUTH",
+			"--auth-parameters", "USERNAME=alice,PASSWORD=Passw0rdA")
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "IdToken") {
+			t.Errorf("initiate-auth through the proxy: %v %s", err, out)
+		}
+		cmd = exec.Command("curl", "-sS", "--max-time", "30", o["ProviderURL"]+"/.well-known/jwks.json")
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), `"kty":"RSA"`) {
+			t.Errorf("jwks at the issuer URL through the proxy: %v %s", err, out)
+		}
+	})
 	t.Run("get-user and refresh with the aws CLI", func(t *testing.T) {
 		if out := b.mustAWS(t, "cognito-idp", "get-user", "--access-token", access); !strings.Contains(out, `"Username": "alice"`) {
 			t.Errorf("get-user %s", out)

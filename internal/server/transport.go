@@ -11,7 +11,7 @@ import (
 // servedEndpoints are the AWS endpoint services (as host names spell them)
 // whose hosts the proxy terminates; CONNECTs to others are refused rather
 // than served with an error nobody expects from that host.
-var servedEndpoints = []string{"apigateway", "cloudformation", "execute-api", "iam", "lambda", "logs", "s3", "sts"}
+var servedEndpoints = []string{"apigateway", "cloudformation", "cognito-idp", "execute-api", "iam", "lambda", "logs", "s3", "sts"}
 
 // secure puts the TLS sniffing listener and the proxy front on a bound
 // listener: https:// and http:// on one address, and HTTPS_PROXY mode.

@@ -120,7 +120,13 @@ func (d *deployer) printSummary(ctx context.Context, stackName string, took time
 	} else {
 		fmt.Fprintf(w, "  iamgate curl%s %s\n", dd, target)
 	}
-	fmt.Fprintf(w, "  curl %s    # unsigned: 403 Missing Authentication Token\n", target)
+	unsigned := "403 Missing Authentication Token"
+	if m := executeAPIURL.FindStringSubmatch(awsURL); m != nil {
+		if _, isHTTP := d.httpStages(ctx, m[1]); isHTTP {
+			unsigned = `403 {"message":"Forbidden"} on an AWS_IAM route`
+		}
+	}
+	fmt.Fprintf(w, "  curl %s    # unsigned: %s\n", target, unsigned)
 	if awsURL != "" {
 		m := executeAPIURL.FindStringSubmatch(awsURL)
 		fmt.Fprintf(w, "  eval \"$(iamgate env%s --proxy)\"    # then the stack's own URL works, through iamgate as HTTPS proxy:\n", dd)

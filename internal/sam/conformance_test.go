@@ -26,7 +26,6 @@ var conformanceSkips = map[string]string{
 	// Other resource types and event sources.
 	"managed_policies_minimal":                          "AWS::Serverless::StateMachine not supported",
 	"error_resource_policy_not_dict":                    "AWS::Serverless::StateMachine not supported (the error comes from its Api event)",
-	"api_with_any_method_in_swagger":                    "HttpApi events / AWS::Serverless::HttpApi not supported",
 	"basic_function_with_tags":                          "AlexaSkill event source not supported",
 	"no_implicit_api_with_serverless_rest_api_resource": "S3 event source not supported",
 	"globals_for_function":                              "AutoPublishAlias (Lambda Version/Alias) not supported yet",

@@ -57,6 +57,15 @@ type Config struct {
 	// ReservedConcurrency is ReservedConcurrentExecutions (nil: none), set
 	// by PutConcurrency only: Put keeps the stored one.
 	ReservedConcurrency *int `json:"reservedConcurrency,omitempty"`
+	// Version is "" for $LATEST, the number of a published version else.
+	Version string `json:"version,omitempty"`
+	// LastVersion is the number PublishVersion gave last ($LATEST only):
+	// Lambda never reuses a version number.
+	LastVersion int `json:"lastVersion,omitempty"`
+	// Layers are the layer version ARNs, in order.
+	Layers []string `json:"layers,omitempty"`
+	// TracingMode is TracingConfig.Mode (Active or PassThrough).
+	TracingMode string `json:"tracingMode,omitempty"`
 }
 
 // Permission is one statement of a function's resource-based policy, as
@@ -67,6 +76,13 @@ type Permission struct {
 	Principal     string `json:"principal"`
 	SourceArn     string `json:"sourceArn,omitempty"`
 	SourceAccount string `json:"sourceAccount,omitempty"`
+	// FunctionUrlAuthType limits lambda:InvokeFunctionUrl statements to
+	// URLs of that auth type (condition lambda:FunctionUrlAuthType).
+	FunctionUrlAuthType string `json:"functionUrlAuthType,omitempty"`
+	// InvokedViaFunctionUrl limits lambda:InvokeFunction statements to
+	// invocations through a function URL (condition lambda:InvokedViaFunctionUrl).
+	InvokedViaFunctionUrl bool   `json:"invokedViaFunctionUrl,omitempty"`
+	PrincipalOrgID        string `json:"principalOrgId,omitempty"`
 }
 
 // Runtime runs deployed functions; package lambda's Manager satisfies it.
@@ -127,8 +143,10 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 	if c.LogGroup == "" {
 		c.LogGroup = "/aws/lambda/" + c.Name
 	}
+	c.Version = ""
 	if old, err := s.Get(ctx, c.Name); err == nil {
 		c.Policy, c.ReservedConcurrency = old.Policy, old.ReservedConcurrency
+		c.LastVersion = old.LastVersion
 	}
 	if err := s.extract(c, zipped); err != nil {
 		return c, err
@@ -241,7 +259,7 @@ func (s *Service) runtimeFunction(c Config) lambda.Function {
 	return lambda.Function{
 		Name: c.Name, ARN: c.ARN, Runtime: c.Runtime, Handler: c.Handler, CodeDir: s.codeDir(c),
 		Timeout: time.Duration(c.Timeout) * time.Second, MemoryMB: c.MemorySize, Env: c.Env,
-		Role: c.Role, LogGroup: c.LogGroup, Version: "$LATEST", ReservedConcurrency: c.ReservedConcurrency,
+		Role: c.Role, LogGroup: c.LogGroup, Version: c.runtimeVersion(), ReservedConcurrency: c.ReservedConcurrency,
 	}
 }
 
@@ -255,9 +273,14 @@ func (s *Service) Get(ctx context.Context, name string) (Config, error) {
 }
 
 // Policy returns a function's resource-based policy as GetPolicy renders it,
-// "" when it has no statement. name may be any FunctionName form.
+// "" when it has no statement. name may be any FunctionName form; with a
+// qualifier it is that version's or alias's policy.
 func (s *Service) Policy(ctx context.Context, name string) (string, error) {
-	e, err := s.read(ctx, NameOf(name))
+	n, q := Split(name)
+	if q != "" && q != Latest {
+		return s.QualifiedPolicy(ctx, n, q)
+	}
+	e, err := s.read(ctx, n)
 	if err != nil {
 		return "", err
 	}
@@ -303,11 +326,39 @@ func (s *Service) Delete(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.st.Delete(ctx, kindFunction, name); err != nil {
+	versions, err := s.versions(ctx, name)
+	if err != nil {
 		return err
 	}
+	// DeleteFunction without a qualifier deletes every version and alias.
+	err = s.st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.Delete(ctx, kindFunction, name); err != nil {
+			return err
+		}
+		if err := deleteURLs(ctx, tx, name); err != nil {
+			return err
+		}
+		for _, kind := range []string{kindVersion, kindAlias} {
+			items, err := tx.List(ctx, kind, name+":")
+			if err != nil {
+				return err
+			}
+			for _, it := range items {
+				if err := tx.Delete(ctx, kind, it.Key); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		s.removeVersion(ctx, v)
+	}
 	others, err := s.List(ctx)
-	shared := err != nil || sharesCode(others, c)
+	shared := err != nil || sharesCode(others, c) || s.codeInUse(ctx, c)
 	if !shared {
 		_ = s.st.Delete(ctx, kindCode, codeKey(c))
 	}
@@ -346,8 +397,12 @@ func sharesCode(all []Config, c Config) bool {
 	return false
 }
 
-// AddPermission adds a statement to a function's resource policy.
+// AddPermission adds a statement to a function's resource policy; name
+// may carry a qualifier (a version or alias has a policy of its own).
 func (s *Service) AddPermission(ctx context.Context, name string, p Permission) error {
+	if n, q := Split(name); q != "" {
+		return s.addQualifiedPermission(ctx, n, q, p)
+	}
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		c, err := getTx(ctx, tx, name, s)
 		if err != nil {
@@ -367,8 +422,11 @@ func (s *Service) AddPermission(ctx context.Context, name string, p Permission) 
 	})
 }
 
-// RemovePermission removes a statement by id.
+// RemovePermission removes a statement by id; name may carry a qualifier.
 func (s *Service) RemovePermission(ctx context.Context, name, sid string) error {
+	if n, q := Split(name); q != "" {
+		return s.removeQualifiedPermission(ctx, n, q, sid)
+	}
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		c, err := getTx(ctx, tx, name, s)
 		if err != nil {
@@ -403,31 +461,50 @@ func getTx(ctx context.Context, tx store.Tx, name string, s *Service) (Config, e
 }
 
 // PolicyDocument renders the resource policy as IAM JSON, as GetPolicy returns it.
-func (c Config) PolicyDocument() string {
-	type cond map[string]map[string]string
+func (c Config) PolicyDocument() string { return policyDocument(c.ARN, c.Policy) }
+
+// policyDocument renders statements on resource (a function, version or
+// alias ARN) as GetPolicy shows them.
+func policyDocument(resource string, ps []Permission) string {
 	type stmt struct {
-		Sid       string         `json:"Sid"`
-		Effect    string         `json:"Effect"`
-		Principal map[string]any `json:"Principal"`
-		Action    string         `json:"Action"`
-		Resource  string         `json:"Resource"`
-		Condition cond           `json:"Condition,omitempty"`
+		Sid       string                       `json:"Sid"`
+		Effect    string                       `json:"Effect"`
+		Principal any                          `json:"Principal"`
+		Action    string                       `json:"Action"`
+		Resource  string                       `json:"Resource"`
+		Condition map[string]map[string]string `json:"Condition,omitempty"`
 	}
 	doc := struct {
 		Version   string `json:"Version"`
 		ID        string `json:"Id"`
 		Statement []stmt `json:"Statement"`
 	}{Version: "2012-10-17", ID: "default"}
-	for _, p := range c.Policy {
-		st := stmt{Sid: p.Sid, Effect: "Allow", Action: p.Action, Resource: c.ARN, Principal: principalJSON(p.Principal)}
-		if p.SourceArn != "" || p.SourceAccount != "" {
-			st.Condition = cond{}
-			if p.SourceArn != "" {
-				st.Condition["ArnLike"] = map[string]string{"AWS:SourceArn": p.SourceArn}
+	for _, p := range ps {
+		st := stmt{Sid: p.Sid, Effect: "Allow", Action: p.Action, Resource: resource, Principal: principalJSON(p.Principal)}
+		cond := map[string]map[string]string{}
+		add := func(op, key, v string) {
+			if cond[op] == nil {
+				cond[op] = map[string]string{}
 			}
-			if p.SourceAccount != "" {
-				st.Condition["StringEquals"] = map[string]string{"AWS:SourceAccount": p.SourceAccount}
-			}
+			cond[op][key] = v
+		}
+		if p.SourceArn != "" {
+			add("ArnLike", "AWS:SourceArn", p.SourceArn)
+		}
+		if p.SourceAccount != "" {
+			add("StringEquals", "AWS:SourceAccount", p.SourceAccount)
+		}
+		if p.PrincipalOrgID != "" {
+			add("StringEquals", "aws:PrincipalOrgID", p.PrincipalOrgID)
+		}
+		if p.FunctionUrlAuthType != "" {
+			add("StringEquals", "lambda:FunctionUrlAuthType", p.FunctionUrlAuthType)
+		}
+		if p.InvokedViaFunctionUrl {
+			add("Bool", "lambda:InvokedViaFunctionUrl", "true")
+		}
+		if len(cond) > 0 {
+			st.Condition = cond
 		}
 		doc.Statement = append(doc.Statement, st)
 	}
@@ -435,7 +512,10 @@ func (c Config) PolicyDocument() string {
 	return string(b)
 }
 
-func principalJSON(p string) map[string]any {
+func principalJSON(p string) any {
+	if p == "*" {
+		return "*"
+	}
 	if len(p) > 0 && (p[0] >= '0' && p[0] <= '9' || len(p) > 4 && p[:4] == "arn:") {
 		return map[string]any{"AWS": p}
 	}

@@ -81,13 +81,28 @@ func (g *Gateway) mayInvoke(c *call, fn, what, cred, sourceARN string) error {
 }
 
 // invokeRequest is lambda:InvokeFunction on fn, with the function's
-// resource-based policy.
+// resource-based policy. A qualified ARN (fn:live, fn:3) is the resource
+// itself, with the alias's or version's own policy, as Lambda checks it: a
+// permission on the function does not cover its aliases
+// (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html,
+// "If you use a qualifier, the invoker must use the full ARN of that
+// version or alias").
 func (g *Gateway) invokeRequest(fn, fnPolicy string) auth.Request {
-	req := auth.Request{Action: invokeFunction, Resource: unqualified(fn), ResourceAccount: g.o.AccountID}
+	res := resourceARN(fn)
+	req := auth.Request{Action: invokeFunction, Resource: res, ResourceAccount: g.o.AccountID}
 	if fnPolicy != "" {
-		req.ResourcePolicies = []auth.Policy{{Name: "resource policy of function " + unqualified(fn), Document: fnPolicy}}
+		req.ResourcePolicies = []auth.Policy{{Name: "resource policy of function " + res, Document: fnPolicy}}
 	}
 	return req
+}
+
+// resourceARN is the ARN IAM sees for an invocation of fn: unqualified for
+// $LATEST, else the version or alias ARN.
+func resourceARN(fn string) string {
+	if strings.HasSuffix(fn, ":$LATEST") {
+		return unqualified(fn)
+	}
+	return fn
 }
 
 // checkServicePrincipal evaluates the function policy for the API Gateway
@@ -162,8 +177,7 @@ func (g *Gateway) record(c *call, caller *auth.Caller, req auth.Request) (auth.D
 	return d, nil
 }
 
-// unqualified drops a version or alias qualifier from a function ARN: a
-// function's policy statements name the unqualified ARN.
+// unqualified drops a version or alias qualifier from a function ARN.
 func unqualified(fn string) string {
 	i := strings.Index(fn, ":function:")
 	if i < 0 {

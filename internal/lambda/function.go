@@ -28,6 +28,16 @@ type Function struct {
 	ReservedConcurrency *int
 }
 
+// Key names a deployed function version in the Manager: the function's
+// name for $LATEST, "name:N" for published version N. Invoke, Get and Remove
+// take it.
+func (fn Function) Key() string {
+	if fn.Version == "" || fn.Version == latestVersion {
+		return fn.Name
+	}
+	return fn.Name + ":" + fn.Version
+}
+
 // Lambda's defaults for a function created without these settings.
 const (
 	DefaultTimeout  = 3 * time.Second

@@ -15,6 +15,9 @@ import (
 type InvokeOptions struct {
 	Tail          bool   // LogType Tail: last 4 KB of logs, base64
 	ClientContext string // base64 JSON, passed to the runtime as Lambda-Runtime-Client-Context
+	// InvokedARN is the ARN the caller invoked (an alias ARN for fn:live),
+	// the function's context.invoked_function_arn; "" is the function's ARN.
+	InvokedARN string
 }
 
 // Result is the outcome of a synchronous invocation.

@@ -100,13 +100,16 @@ func (m *Manager) Deploy(fn Function) error {
 		m.mu.Unlock()
 		return ErrClosed
 	}
-	old := m.pools[fn.Name]
-	m.conc.reserve(fn.Name, fn.ReservedConcurrency)
+	old := m.pools[fn.Key()]
+	if fn.Key() == fn.Name {
+		// A reservation belongs to the function; versions share it.
+		m.conc.reserve(fn.Name, fn.ReservedConcurrency)
+	}
 	if old != nil && sameButReservation(old.fn, fn) {
 		m.mu.Unlock()
 		return nil
 	}
-	m.pools[fn.Name] = &pool{fn: fn, all: map[*process]struct{}{}}
+	m.pools[fn.Key()] = &pool{fn: fn, all: map[*process]struct{}{}}
 	m.mu.Unlock()
 	m.rt.prewarm(fn)
 	if old != nil {
@@ -115,12 +118,15 @@ func (m *Manager) Deploy(fn Function) error {
 	return nil
 }
 
-// Remove deletes a function and stops its processes.
+// Remove deletes a function version (by its Key) and stops its processes.
 func (m *Manager) Remove(name string) error {
 	m.mu.Lock()
 	old, ok := m.pools[name]
 	delete(m.pools, name)
-	m.conc.reserve(name, nil)
+	if ok && old.fn.Key() == old.fn.Name {
+		// A reservation belongs to the function, not to one version.
+		m.conc.reserve(name, nil)
+	}
 	m.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
@@ -139,7 +145,7 @@ func (m *Manager) Get(name string) (Function, bool) {
 	}
 	fn := pl.fn
 	fn.Env = cloneMap(fn.Env)
-	fn.ReservedConcurrency = m.conc.reservation(name)
+	fn.ReservedConcurrency = m.conc.reservation(fn.Name)
 	return fn, true
 }
 
@@ -155,7 +161,7 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 	// A Deploy during start-up retires the pool; the invocation then goes to
 	// the new version, as it would on Lambda.
 	for {
-		res, err := m.invokePool(ctx, name, payload, clientContext, o.Tail)
+		res, err := m.invokePool(ctx, name, payload, clientContext, o.Tail, o.InvokedARN)
 		if !errors.Is(err, errRetired) {
 			return res, err
 		}
@@ -166,7 +172,7 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 // that had not started yet.
 var errRetired = errors.New("function version replaced")
 
-func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, clientContext string, tail bool) (*Result, error) {
+func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, clientContext string, tail bool, invokedARN string) (*Result, error) {
 	m.mu.Lock()
 	pl, ok := m.pools[name]
 	closed := m.closed
@@ -177,7 +183,7 @@ func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, c
 	if !ok {
 		return nil, fmt.Errorf("lambda: %s: %w", name, ErrNotFound)
 	}
-	sl, err := m.takeSlot(name)
+	sl, err := m.takeSlot(pl.fn.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -189,6 +195,9 @@ func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, c
 
 	inv := newInvocation(newRequestID(), payload, pl.fn.Timeout)
 	inv.arn, inv.clientContext, inv.traceID = pl.fn.ARN, clientContext, m.traceID()
+	if invokedARN != "" {
+		inv.arn = invokedARN
+	}
 	p, err := m.acquire(ctx, pl)
 	if err != nil {
 		var se *startError

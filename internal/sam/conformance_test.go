@@ -28,7 +28,6 @@ var conformanceSkips = map[string]string{
 	"error_resource_policy_not_dict":                    "AWS::Serverless::StateMachine not supported (the error comes from its Api event)",
 	"basic_function_with_tags":                          "AlexaSkill event source not supported",
 	"no_implicit_api_with_serverless_rest_api_resource": "S3 event source not supported",
-	"globals_for_function":                              "AutoPublishAlias (Lambda Version/Alias) not supported yet",
 }
 
 // mockManagedPolicies is the upstream test's mock managed policy table.

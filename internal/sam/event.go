@@ -50,6 +50,14 @@ func (x *translator) functionEvents(fid string, r map[string]any, attrs map[stri
 	return out, nil
 }
 
+// target is what fid's events invoke: its alias when it has one.
+func (x *translator) target(fid string) target {
+	if t, ok := x.targets[fid]; ok {
+		return t
+	}
+	return target{fid: fid}
+}
+
 // sortedEventIDs orders events by their Path (or ID), as the translator does.
 func sortedEventIDs(events map[string]any) []string {
 	ids := slices.Sorted(maps.Keys(events))
@@ -130,7 +138,7 @@ func (x *translator) apiPermission(fid, eid, path, method string, apiRef any, su
 	arn := "arn:" + x.opts.Partition + ":execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/" + m + pathForArn(path)
 	perm := newResource(id, "AWS::Lambda::Permission", attrs)
 	perm.set("Action", "lambda:InvokeFunction")
-	perm.set("FunctionName", ref(fid))
+	perm.set("FunctionName", x.target(fid).name())
 	perm.set("Principal", "apigateway.amazonaws.com")
 	perm.set("SourceArn", fnSub(arn, map[string]any{"__ApiId__": apiRef, "__Stage__": "*"}))
 	return perm
@@ -151,7 +159,7 @@ func (x *translator) apiEventSwagger(fid, eid, apiID string, api, ep map[string]
 		if hasIntegration(body, path, method) {
 			return eventError(fid, eid, fmt.Sprintf("API method \"%s\" defined multiple times for path \"%s\".", method, path))
 		}
-		uri := fnSub("arn:"+x.opts.Partition+":apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${"+fid+".Arn}/invocations", nil)
+		uri := fnSub("arn:"+x.opts.Partition+":apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"+x.target(fid).arnSub()+"/invocations", nil)
 		in := integration{uri: uri, methodAuth: methodAuth, apiAuth: apiAuth, condition: cond}
 		if err := x.addLambdaIntegration(body, path, method, in); err != nil {
 			return eventError(fid, eid, err.Error())

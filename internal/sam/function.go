@@ -51,6 +51,21 @@ func (x *translator) translateFunction(id string, r map[string]any) ([]resource,
 	}
 	out := []resource{fn}
 	pass := pickAttrs(r, passthroughAttrs)
+	versioned, err := x.functionAlias(id, fn, p, pass)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, versioned...)
+	t := target{fid: id}
+	if len(versioned) == 2 {
+		t.alias = versioned[1].id
+	}
+	x.targets[id] = t
+	urls, err := x.functionURL(id, t, p, pass)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, urls...)
 	if p["Role"] == nil {
 		role, err := x.executionRole(id, p, pass, tagList)
 		if err != nil {

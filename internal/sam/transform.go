@@ -85,6 +85,8 @@ type translator struct {
 	// derived maps a SAM resource's referable properties (MyApi.Stage) to
 	// the logical IDs generated for them (see derived.go).
 	derived map[string]map[string]string
+	// targets is what each function's event sources invoke (alias.go).
+	targets map[string]target
 }
 
 func newTranslator(t *cfn.Template, opts Options) *translator {
@@ -94,6 +96,7 @@ func newTranslator(t *cfn.Template, opts Options) *translator {
 	root, _ := deepCopy(t.Root).(map[string]any)
 	return &translator{
 		src: t, opts: opts, root: root, origin: map[string]string{}, derived: map[string]map[string]string{},
+		targets:     map[string]target{},
 		apiConds:    map[string]map[string]map[string]string{},
 		apiDeletion: map[string][]string{},
 		apiReplace:  map[string][]string{},

@@ -30,12 +30,11 @@ type invoker struct {
 }
 
 func (i invoker) InvokeFunction(ctx context.Context, functionARN string, payload []byte) ([]byte, string, error) {
-	name := functions.NameOf(functionARN)
-	// Sync first: a replica sharing the store may have deployed or changed it.
-	if err := i.funcs.Sync(ctx, name); err != nil {
+	key, err := syncQualified(ctx, i.funcs, functionARN)
+	if err != nil {
 		return nil, "", err
 	}
-	res, err := i.rt.Invoke(ctx, name, payload, lambda.InvokeOptions{})
+	res, err := i.rt.Invoke(ctx, key, payload, lambda.InvokeOptions{InvokedARN: functionARN})
 	if errors.Is(err, lambda.ErrThrottled) {
 		return nil, "", fmt.Errorf("%w: %w", gateway.ErrInvokeRejected, err)
 	}
@@ -74,10 +73,24 @@ type syncInvoker struct {
 }
 
 func (i syncInvoker) Invoke(ctx context.Context, name string, payload []byte, o lambda.InvokeOptions) (*lambda.Result, error) {
-	if err := i.funcs.Sync(ctx, name); err != nil {
+	key, err := syncQualified(ctx, i.funcs, name)
+	if err != nil {
 		return nil, err
 	}
-	return i.rt.Invoke(ctx, name, payload, o)
+	return i.rt.Invoke(ctx, key, payload, o)
+}
+
+// syncQualified resolves a FunctionName form with an optional version or
+// alias to the version it runs and syncs that version from the store first
+// (a replica sharing the store may have deployed or changed it); it returns
+// the runtime's key for it.
+func syncQualified(ctx context.Context, funcs *functions.Service, functionName string) (string, error) {
+	name, q := functions.Split(functionName)
+	c, err := funcs.Resolve(ctx, name, q)
+	if err != nil {
+		return "", err
+	}
+	return funcs.SyncConfig(ctx, c)
 }
 
 // objectBytes reads an S3 object (function code given by S3Bucket/S3Key).

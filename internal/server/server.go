@@ -28,6 +28,7 @@ import (
 	"github.com/iamgate/iamgate/internal/controlplane/s3api"
 	"github.com/iamgate/iamgate/internal/credfile"
 	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/functionurl"
 	"github.com/iamgate/iamgate/internal/gateway"
 	"github.com/iamgate/iamgate/internal/httpapi"
 	"github.com/iamgate/iamgate/internal/iam"
@@ -254,7 +255,13 @@ func (s *Server) build(sealer *seal.Sealer) {
 	}
 	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, Evaluator: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
+	furls := functionurl.New(functionurl.Options{URLs: s.Funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isFunctionURL(r) {
+			furls.ServeHTTP(w, r)
+			return
+		}
 		if gateway.Match(r) {
 			gw.ServeHTTP(w, r)
 			return

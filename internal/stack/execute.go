@@ -89,6 +89,7 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 		res, err := prov.Update(ctx, in, *prev)
 		if err == nil {
 			rec.Resources[id] = stateOf(id, typ, res, rp, UpdateComplete)
+			rec.Resources[id].DeletionPolicy = deletionPolicy(p, id)
 			e.event(ctx, rec, id, res.PhysicalID, typ, UpdateComplete, "")
 			return nil, e.saveStack(ctx, rec)
 		}
@@ -110,6 +111,7 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 		e.event(ctx, rec, id, res.PhysicalID, typ, CreateInProgress, "Resource creation Initiated")
 	}
 	rec.Resources[id] = stateOf(id, typ, res, rp, CreateComplete)
+	rec.Resources[id].DeletionPolicy = deletionPolicy(p, id)
 	status := CreateComplete
 	if existed {
 		status = UpdateComplete
@@ -185,6 +187,12 @@ func deletionOrder(order []string, resources map[string]*State) []string {
 }
 
 func (e *Engine) deleteOne(ctx context.Context, rec *record, st *State, strict bool) error {
+	if st.DeletionPolicy == "Retain" {
+		// CloudFormation leaves the resource and says so
+		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+		e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteSkipped, "")
+		return nil
+	}
 	e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteInProgress, "")
 	prov, ok := e.providers[st.Type]
 	var err error
@@ -201,6 +209,15 @@ func (e *Engine) deleteOne(ctx context.Context, rec *record, st *State, strict b
 	}
 	e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteComplete, "")
 	return nil
+}
+
+// deletionPolicy reads a resource's DeletionPolicy from the processed
+// template; only literal values count (Retain, RetainExceptOnCreate, ...).
+func deletionPolicy(p *prepared, id string) string {
+	res, _ := p.processed.Root["Resources"].(map[string]any)
+	r, _ := res[id].(map[string]any)
+	dp, _ := r["DeletionPolicy"].(string)
+	return dp
 }
 
 func isNotFound(err error) bool {

@@ -29,8 +29,14 @@ type lambdaGuard struct {
 
 var _ Functions = (*lambdaGuard)(nil)
 
+// arn is the ARN IAM checks for name, qualified when name is ("fn:live").
 func (g *lambdaGuard) arn(name string) string {
-	return "arn:aws:lambda:" + g.e.region + ":" + g.e.account + ":function:" + functions.NameOf(name)
+	n, q := functions.Split(name)
+	arn := "arn:aws:lambda:" + g.e.region + ":" + g.e.account + ":function:" + n
+	if q != "" && q != functions.Latest {
+		arn += ":" + q
+	}
+	return arn
 }
 
 func (g *lambdaGuard) on(ctx context.Context, action, name string) error {
@@ -132,4 +138,63 @@ func (g objectGuard) LoadInclude(ctx context.Context, loc string) ([]byte, error
 		return nil, err
 	}
 	return g.in.LoadInclude(ctx, loc)
+}
+
+// Versions and aliases: IAM checks them on the unqualified function ARN
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+
+func (g *lambdaGuard) PublishVersion(ctx context.Context, name, description, codeSha256, revisionID string) (functions.Config, error) {
+	if err := g.on(ctx, "lambda:PublishVersion", name); err != nil {
+		return functions.Config{}, err
+	}
+	return g.in.PublishVersion(ctx, name, description, codeSha256, revisionID)
+}
+
+func (g *lambdaGuard) DeleteVersion(ctx context.Context, name, version string) error {
+	if err := allow(ctx, svcLambda, "lambda:DeleteFunction", g.arn(name)+":"+version, "", nil); err != nil {
+		return err
+	}
+	return g.in.DeleteVersion(ctx, name, version)
+}
+
+func (g *lambdaGuard) CreateAlias(ctx context.Context, name, alias string, in functions.AliasInput) (functions.Alias, error) {
+	if err := g.on(ctx, "lambda:CreateAlias", name); err != nil {
+		return functions.Alias{}, err
+	}
+	return g.in.CreateAlias(ctx, name, alias, in)
+}
+
+func (g *lambdaGuard) UpdateAlias(ctx context.Context, name, alias string, in functions.AliasInput) (functions.Alias, error) {
+	if err := g.on(ctx, "lambda:UpdateAlias", name); err != nil {
+		return functions.Alias{}, err
+	}
+	return g.in.UpdateAlias(ctx, name, alias, in)
+}
+
+func (g *lambdaGuard) DeleteAlias(ctx context.Context, name, alias string) error {
+	if err := g.on(ctx, "lambda:DeleteAlias", name); err != nil {
+		return err
+	}
+	return g.in.DeleteAlias(ctx, name, alias)
+}
+
+func (g *lambdaGuard) CreateURL(ctx context.Context, name, q string, in functions.URLInput) (functions.URLConfig, error) {
+	if err := g.on(ctx, "lambda:CreateFunctionUrlConfig", qualifiedName(name+":"+q)); err != nil {
+		return functions.URLConfig{}, err
+	}
+	return g.in.CreateURL(ctx, name, q, in)
+}
+
+func (g *lambdaGuard) UpdateURL(ctx context.Context, name, q string, in functions.URLInput) (functions.URLConfig, error) {
+	if err := g.on(ctx, "lambda:UpdateFunctionUrlConfig", qualifiedName(name+":"+q)); err != nil {
+		return functions.URLConfig{}, err
+	}
+	return g.in.UpdateURL(ctx, name, q, in)
+}
+
+func (g *lambdaGuard) DeleteURL(ctx context.Context, name, q string) error {
+	if err := g.on(ctx, "lambda:DeleteFunctionUrlConfig", qualifiedName(name+":"+q)); err != nil {
+		return err
+	}
+	return g.in.DeleteURL(ctx, name, q)
 }

@@ -34,6 +34,9 @@ type State struct {
 	Attrs      map[string]any `json:"attrs,omitempty"`
 	Props      map[string]any `json:"props,omitempty"` // resolved properties last applied
 	Status     string         `json:"status"`
+	// DeletionPolicy is the template's attribute; Retain keeps the
+	// resource when the stack deletes or drops it (DELETE_SKIPPED).
+	DeletionPolicy string `json:"deletionPolicy,omitempty"`
 }
 
 // ErrReplace is returned by Provider.Update when the change needs a new

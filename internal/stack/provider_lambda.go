@@ -21,6 +21,8 @@ type Functions interface {
 	RemovePermission(ctx context.Context, name, sid string) error
 	PutConcurrency(ctx context.Context, name string, n int) error
 	DeleteConcurrency(ctx context.Context, name string) error
+	FunctionVersions
+	FunctionURLs
 }
 
 // Objects reads S3 objects (function code).
@@ -33,6 +35,9 @@ func (e *Engine) RegisterLambda(fns Functions, objects Objects) {
 	g := &lambdaGuard{in: fns, e: e}
 	e.Register("AWS::Lambda::Function", &functionProvider{fns: g, objects: objectGuard{objects}})
 	e.Register("AWS::Lambda::Permission", &permissionProvider{fns: g})
+	e.Register("AWS::Lambda::Version", &versionProvider{fns: g})
+	e.Register("AWS::Lambda::Alias", &aliasProvider{fns: g})
+	e.Register("AWS::Lambda::Url", &urlProvider{fns: g, region: e.region})
 }
 
 type functionProvider struct {
@@ -194,9 +199,13 @@ type permissionProvider struct{ fns Functions }
 
 func (p *permissionProvider) Create(ctx context.Context, in *Input) (Result, error) {
 	sid := physicalName(in.StackName, in.LogicalID, 100, true)
-	fn := functions.NameOf(str(in.Props, "FunctionName"))
+	// FunctionName may be a version or alias ARN (SAM's AutoPublishAlias
+	// permissions name the alias): the statement goes to its policy.
+	fn := qualifiedName(str(in.Props, "FunctionName"))
 	err := p.fns.AddPermission(ctx, fn, functions.Permission{Sid: sid, Action: str(in.Props, "Action"),
-		Principal: str(in.Props, "Principal"), SourceArn: str(in.Props, "SourceArn"), SourceAccount: str(in.Props, "SourceAccount")})
+		Principal: str(in.Props, "Principal"), SourceArn: str(in.Props, "SourceArn"), SourceAccount: str(in.Props, "SourceAccount"),
+		FunctionUrlAuthType: str(in.Props, "FunctionUrlAuthType"), InvokedViaFunctionUrl: boolProp(in.Props, "InvokedViaFunctionUrl"),
+		PrincipalOrgID: str(in.Props, "PrincipalOrgID")})
 	if err != nil {
 		return Result{}, err
 	}
@@ -208,5 +217,24 @@ func (p *permissionProvider) Update(ctx context.Context, in *Input, prev State) 
 }
 
 func (p *permissionProvider) Delete(ctx context.Context, prev State) error {
-	return p.fns.RemovePermission(ctx, functions.NameOf(str(prev.Props, "FunctionName")), prev.PhysicalID)
+	return p.fns.RemovePermission(ctx, qualifiedName(str(prev.Props, "FunctionName")), prev.PhysicalID)
+}
+
+// qualifiedName reduces a FunctionName form to "name" or "name:qualifier".
+func qualifiedName(v string) string {
+	name, q := functions.Split(v)
+	if q == "" {
+		return name
+	}
+	return name + ":" + q
+}
+
+func boolProp(props map[string]any, key string) bool {
+	switch v := props[key].(type) {
+	case bool:
+		return v
+	case string:
+		return v == "true"
+	}
+	return false
 }

@@ -26,9 +26,9 @@ const (
 	BundleFile = "ca-bundle.pem" // ca.pem followed by the system's roots
 )
 
-// PermittedDomains are the CA's name constraints: every DNS name it signs
+// PermittedDomains are the CA's name constraints (on.aws: function URLs): every DNS name it signs
 // is one of these or under one of them.
-var PermittedDomains = []string{"localhost", "amazonaws.com"}
+var PermittedDomains = []string{"localhost", "amazonaws.com", "on.aws"}
 
 const (
 	caLifetime = 10 * 365 * 24 * time.Hour

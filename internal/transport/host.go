@@ -64,6 +64,14 @@ func Classify(name string) Host {
 		h.Kind = Local
 		return h
 	}
+	if labels := strings.Split(name, "."); len(labels) == 5 && labels[1] == "lambda-url" && labels[3]+"."+labels[4] == "on.aws" {
+		// {urlId}.lambda-url.{region}.on.aws: a Lambda function URL.
+		if !validFunctionURLID(labels[0]) || !validRegion(labels[2]) {
+			return h
+		}
+		h.Service, h.Region, h.Kind = "lambda-url", labels[2], AWS
+		return h
+	}
 	rest, ok := strings.CutSuffix(name, awsSuffix)
 	if !ok || rest == "" {
 		return h
@@ -213,4 +221,17 @@ func validAPIID(s string) bool {
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 func validBucket(s string) bool {
 	return len(s) >= 3 && len(s) <= 63 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == ""
+}
+
+// validFunctionURLID: a function URL id is 32 lower-case letters and digits.
+func validFunctionURLID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -35,6 +35,7 @@ type FunctionConfiguration struct {
 	EphemeralStorage map[string]int    `json:"EphemeralStorage"`
 	SnapStart        map[string]string `json:"SnapStart"`
 	LoggingConfig    map[string]string `json:"LoggingConfig"`
+	Layers           []layerRef        `json:"Layers,omitempty"`
 }
 
 type environment struct {
@@ -49,8 +50,8 @@ func configuration(c functions.Config) FunctionConfiguration {
 	fc := FunctionConfiguration{
 		FunctionName: c.Name, FunctionArn: c.ARN, Runtime: c.Runtime, Role: c.Role, Handler: c.Handler,
 		CodeSize: c.CodeSize, Description: c.Description, Timeout: c.Timeout, MemorySize: c.MemorySize,
-		LastModified: timestamp(c.LastModified), CodeSha256: c.CodeSha256, Version: "$LATEST",
-		TracingConfig: map[string]string{"Mode": "PassThrough"}, RevisionID: c.RevisionID, State: "Active",
+		LastModified: timestamp(c.LastModified), CodeSha256: c.CodeSha256, Version: c.VersionName(),
+		TracingConfig: map[string]string{"Mode": tracingMode(c)}, RevisionID: c.RevisionID, State: "Active",
 		LastUpdateStatus: "Successful", PackageType: "Zip", Architectures: arch,
 		EphemeralStorage: map[string]int{"Size": 512},
 		SnapStart:        map[string]string{"ApplyOn": "None", "OptimizationStatus": "Off"},
@@ -59,7 +60,23 @@ func configuration(c functions.Config) FunctionConfiguration {
 	if len(c.Env) > 0 {
 		fc.Environment = &environment{Variables: c.Env}
 	}
+	for _, l := range c.Layers {
+		fc.Layers = append(fc.Layers, layerRef{Arn: l})
+	}
 	return fc
+}
+
+func tracingMode(c functions.Config) string {
+	if c.TracingMode == "" {
+		return "PassThrough"
+	}
+	return c.TracingMode
+}
+
+// layerRef is a layer in FunctionConfiguration.Layers.
+type layerRef struct {
+	Arn      string `json:"Arn"`
+	CodeSize int64  `json:"CodeSize"`
 }
 
 // listFunctions is ListFunctions (lambda:ListFunctions, resource "*"),
@@ -100,15 +117,17 @@ func (c *call) listFunctions() error {
 	return c.writeJSON(http.StatusOK, out)
 }
 
-// get loads the route's function after checking its qualifier.
+// get loads the route's function at its qualifier: $LATEST, a version, or
+// the version an alias points at.
 func (c *call) get() (functions.Config, error) {
-	if err := checkQualifier(c.rt.function, c.arn()); err != nil {
-		return functions.Config{}, err
+	if c.qual == "" || c.qual == functions.Latest || functions.IsVersion(c.qual) {
+		return c.h.o.Functions.Version(c.ctx, c.name(), c.qual)
 	}
-	if q := c.r.URL.Query().Get("Qualifier"); q != "" && q != "$LATEST" {
-		return functions.Config{}, awserr.New(ResourceNotFound, "Function not found: %s:%s", c.arn(), q)
+	a, err := c.h.o.Functions.GetAlias(c.ctx, c.name(), c.qual)
+	if err != nil {
+		return functions.Config{}, awserr.New(ResourceNotFound, "Function not found: %s", c.arn())
 	}
-	return c.h.o.Functions.Get(c.ctx, c.name())
+	return c.h.o.Functions.Version(c.ctx, c.name(), a.FunctionVersion)
 }
 
 // getFunction is GetFunction: configuration, code location and tags.
@@ -231,6 +250,9 @@ func (c *call) updateFunctionCode() error {
 	if err := c.authorize("lambda:UpdateFunctionCode", c.arn()); err != nil {
 		return err
 	}
+	if err := c.unqualifiedOnly(); err != nil {
+		return err
+	}
 	var req functionCode
 	if err := c.readJSON(&req, maxCreate); err != nil {
 		return err
@@ -254,6 +276,15 @@ func (c *call) updateFunctionCode() error {
 func (c *call) deleteFunction() error {
 	if err := c.authorize("lambda:DeleteFunction", c.arn()); err != nil {
 		return err
+	}
+	if c.qual != "" {
+		if !functions.IsVersion(c.qual) && c.qual != functions.Latest {
+			return awserr.New(InvalidParameter, "Deletion of aliases is not currently supported.")
+		}
+		if err := c.h.o.Functions.DeleteVersion(c.ctx, c.name(), c.qual); err != nil {
+			return err
+		}
+		return c.noContent()
 	}
 	if _, err := c.get(); err != nil {
 		return err

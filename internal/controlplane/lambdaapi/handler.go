@@ -31,6 +31,27 @@ type Functions interface {
 	PutConcurrency(ctx context.Context, name string, n int) error
 	DeleteConcurrency(ctx context.Context, name string) error
 	AccountConcurrency(ctx context.Context) (limit, unreserved int, err error)
+	Versions
+}
+
+// Versions is the versions and aliases part of Functions.
+type Versions interface {
+	Version(ctx context.Context, name, version string) (functions.Config, error)
+	PublishVersion(ctx context.Context, name, description, codeSha256, revisionID string) (functions.Config, error)
+	ListVersions(ctx context.Context, name string) ([]functions.Config, error)
+	DeleteVersion(ctx context.Context, name, version string) error
+	CreateAlias(ctx context.Context, name, alias string, in functions.AliasInput) (functions.Alias, error)
+	GetAlias(ctx context.Context, name, alias string) (functions.Alias, error)
+	UpdateAlias(ctx context.Context, name, alias string, in functions.AliasInput) (functions.Alias, error)
+	DeleteAlias(ctx context.Context, name, alias string) error
+	ListAliases(ctx context.Context, name, version string) ([]functions.Alias, error)
+	Resolve(ctx context.Context, name, qualifier string) (functions.Config, error)
+	QualifiedPolicy(ctx context.Context, name, qualifier string) (string, error)
+	CreateURL(ctx context.Context, name, q string, in functions.URLInput) (functions.URLConfig, error)
+	GetURL(ctx context.Context, name, q string) (functions.URLConfig, error)
+	UpdateURL(ctx context.Context, name, q string, in functions.URLInput) (functions.URLConfig, error)
+	DeleteURL(ctx context.Context, name, q string) error
+	ListURLs(ctx context.Context, name string) ([]functions.URLConfig, error)
 }
 
 // Invoker runs functions; *lambda.Manager satisfies it.
@@ -101,6 +122,8 @@ type call struct {
 	caller *auth.Caller
 	reqID  string
 	rt     route
+	fname  string // the function's name
+	qual   string // its version or alias, from the path or ?Qualifier; "" none
 }
 
 // ServeHTTP routes the request, then runs the operation.
@@ -119,6 +142,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.fail(err)
 			return
 		}
+		name, q, err := functions.Qualify(rt.function, r.URL.Query().Get("Qualifier"))
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		c.fname, c.qual = name, q
 	}
 	if err := ops[rt.op](c); err != nil {
 		c.fail(err)
@@ -142,6 +171,18 @@ var ops = map[string]func(*call) error{
 	"GetFunctionConcurrency":    (*call).getFunctionConcurrency,
 	"DeleteFunctionConcurrency": (*call).deleteFunctionConcurrency,
 	"GetAccountSettings":        (*call).getAccountSettings,
+	"PublishVersion":            (*call).publishVersion,
+	"ListVersionsByFunction":    (*call).listVersions,
+	"CreateAlias":               (*call).createAlias,
+	"GetAlias":                  (*call).getAlias,
+	"UpdateAlias":               (*call).updateAlias,
+	"DeleteAlias":               (*call).deleteAlias,
+	"ListAliases":               (*call).listAliases,
+	"CreateFunctionUrlConfig":   (*call).createURL,
+	"GetFunctionUrlConfig":      (*call).getURL,
+	"UpdateFunctionUrlConfig":   (*call).updateURL,
+	"DeleteFunctionUrlConfig":   (*call).deleteURL,
+	"ListFunctionUrlConfigs":    (*call).listURLs,
 }
 
 func (c *call) fail(err error) {
@@ -205,10 +246,30 @@ func (c *call) readJSON(v any, limit int64) error {
 
 // name resolves the route's function name: a name, a partial ARN
 // (123456789012:function:name) or a full ARN, with an optional qualifier.
-func (c *call) name() string { return functions.NameOf(c.rt.function) }
+func (c *call) name() string { return c.fname }
 
-// arn is the resource ARN IAM checks for the route's function.
-func (c *call) arn() string { return c.h.o.Functions.ARN(c.name()) }
+// arn is the resource ARN IAM checks for the route's function: the version
+// or alias ARN when the request names one (qualified ARNs are resources of
+// their own in Lambda's policies), else the function's.
+func (c *call) arn() string {
+	if c.qual != "" && c.qual != functions.Latest {
+		return c.h.o.Functions.ARN(c.fname) + ":" + c.qual
+	}
+	return c.h.o.Functions.ARN(c.fname)
+}
+
+// unqualifiedARN is the function's ARN, for the operations that act on the
+// function whatever the request's qualifier (PublishVersion, aliases).
+func (c *call) unqualifiedARN() string { return c.h.o.Functions.ARN(c.fname) }
+
+// qualifiedName is the name with its qualifier, as the functions service
+// takes it for a version's or alias's policy.
+func (c *call) qualifiedName() string {
+	if c.qual != "" {
+		return c.fname + ":" + c.qual
+	}
+	return c.fname
+}
 
 // timestamp writes LastModified as Lambda does: "2019-10-29T17:31:34.384+0000".
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000-0700") }

@@ -22,10 +22,19 @@ const maxAsync = 262144
 // function's payload with X-Amz-Executed-Version, X-Amz-Function-Error and,
 // for LogType Tail, X-Amz-Log-Result; Event answers 202 at once; DryRun 204.
 func (c *call) invoke() error {
-	cfg, getErr := c.get()
+	// An alias routes each invocation to one version (RoutingConfig).
+	cfg, getErr := c.h.o.Functions.Resolve(c.ctx, c.name(), c.qual)
 	var policies []auth.Policy
-	if getErr == nil && len(cfg.Policy) > 0 {
-		policies = []auth.Policy{{Name: "function policy", Document: cfg.PolicyDocument()}}
+	if getErr == nil {
+		// A version or alias has its own policy; the function's covers
+		// only unqualified invocations.
+		doc, err := c.h.o.Functions.QualifiedPolicy(c.ctx, c.name(), c.qual)
+		if err != nil {
+			return err
+		}
+		if doc != "" {
+			policies = []auth.Policy{{Name: "function policy", Document: doc}}
+		}
 	}
 	if err := c.authorize("lambda:InvokeFunction", c.arn(), policies...); err != nil {
 		return err
@@ -50,7 +59,7 @@ func (c *call) invoke() error {
 		return err
 	}
 	opts := lambda.InvokeOptions{Tail: c.r.Header.Get("X-Amz-Log-Type") == "Tail",
-		ClientContext: c.r.Header.Get("X-Amz-Client-Context")}
+		ClientContext: c.r.Header.Get("X-Amz-Client-Context"), InvokedARN: c.invokedARN()}
 	switch typ {
 	case "DryRun":
 		return c.noContent()
@@ -61,14 +70,14 @@ func (c *call) invoke() error {
 		c.w.WriteHeader(http.StatusAccepted)
 		return nil
 	}
-	res, err := c.h.o.Invoker.Invoke(c.ctx, cfg.Name, payload, opts)
+	res, err := c.h.o.Invoker.Invoke(c.ctx, runName(cfg), payload, opts)
 	if err != nil {
 		return invokeError(err, cfg)
 	}
 	h := c.w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(res.Payload)))
-	h.Set("X-Amz-Executed-Version", "$LATEST")
+	h.Set("X-Amz-Executed-Version", cfg.VersionName())
 	// Lambda's response carries the invocation's request id.
 	h.Set("x-amzn-RequestId", res.RequestID)
 	if res.FunctionError != "" {
@@ -109,10 +118,28 @@ func (c *call) invokeAsync(cfg functions.Config, payload []byte, opts lambda.Inv
 	h.async.Add(1)
 	go func() {
 		defer h.async.Done()
-		if _, err := h.o.Invoker.Invoke(h.asyncCtx, cfg.Name, payload, opts); err != nil && !errors.Is(err, context.Canceled) {
+		if _, err := h.o.Invoker.Invoke(h.asyncCtx, runName(cfg), payload, opts); err != nil && !errors.Is(err, context.Canceled) {
 			h.log.Warn("async invoke", "function", cfg.Name, "err", err)
 		}
 	}()
+}
+
+// invokedARN is the ARN the request invoked, as the function's context
+// sees it: qualified when the request was.
+func (c *call) invokedARN() string {
+	if c.qual != "" {
+		return c.unqualifiedARN() + ":" + c.qual
+	}
+	return c.unqualifiedARN()
+}
+
+// runName names the resolved version for the invoker: "name" for $LATEST,
+// "name:N" for a version, so that an alias's routing is decided once.
+func runName(cfg functions.Config) string {
+	if cfg.Version == "" {
+		return cfg.Name
+	}
+	return cfg.Name + ":" + cfg.Version
 }
 
 func invokeError(err error, cfg functions.Config) error {

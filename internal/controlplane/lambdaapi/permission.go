@@ -18,10 +18,14 @@ func (c *call) getPolicy() error {
 	if err != nil {
 		return err
 	}
-	if len(f.Policy) == 0 {
+	doc, err := c.h.o.Functions.QualifiedPolicy(c.ctx, c.name(), c.qual)
+	if err != nil {
+		return err
+	}
+	if doc == "" {
 		return awserr.New(ResourceNotFound, "The resource you requested does not exist.")
 	}
-	return c.writeJSON(http.StatusOK, map[string]string{"Policy": f.PolicyDocument(), "RevisionId": f.RevisionID})
+	return c.writeJSON(http.StatusOK, map[string]string{"Policy": doc, "RevisionId": f.RevisionID})
 }
 
 type addPermissionRequest struct {
@@ -30,6 +34,10 @@ type addPermissionRequest struct {
 	Principal     string `json:"Principal"`
 	SourceArn     string `json:"SourceArn"`
 	SourceAccount string `json:"SourceAccount"`
+	// FunctionUrlAuthType scopes lambda:InvokeFunctionUrl statements.
+	FunctionUrlAuthType   string `json:"FunctionUrlAuthType"`
+	InvokedViaFunctionUrl bool   `json:"InvokedViaFunctionUrl"`
+	PrincipalOrgID        string `json:"PrincipalOrgID"`
 }
 
 // addPermission is AddPermission: 201 with the new statement as a JSON string.
@@ -49,25 +57,29 @@ func (c *call) addPermission() error {
 	if _, err := c.get(); err != nil {
 		return err
 	}
+	if req.FunctionUrlAuthType != "" && req.FunctionUrlAuthType != "AWS_IAM" && req.FunctionUrlAuthType != "NONE" {
+		return awserr.New(awserr.ValidationException, "1 validation error detected: Value '%s' at 'functionUrlAuthType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]", req.FunctionUrlAuthType)
+	}
 	p := functions.Permission{Sid: req.StatementID, Action: req.Action, Principal: req.Principal,
-		SourceArn: req.SourceArn, SourceAccount: req.SourceAccount}
-	if err := c.h.o.Functions.AddPermission(c.ctx, c.name(), p); err != nil {
+		SourceArn: req.SourceArn, SourceAccount: req.SourceAccount, FunctionUrlAuthType: req.FunctionUrlAuthType,
+		InvokedViaFunctionUrl: req.InvokedViaFunctionUrl, PrincipalOrgID: req.PrincipalOrgID}
+	if err := c.h.o.Functions.AddPermission(c.ctx, c.qualifiedName(), p); err != nil {
 		return err
 	}
-	f, err := c.h.o.Functions.Get(c.ctx, c.name())
+	doc, err := c.h.o.Functions.QualifiedPolicy(c.ctx, c.name(), c.qual)
 	if err != nil {
 		return err
 	}
-	return c.writeJSON(http.StatusCreated, map[string]string{"Statement": statement(f, req.StatementID)})
+	return c.writeJSON(http.StatusCreated, map[string]string{"Statement": statement(doc, req.StatementID)})
 }
 
-// statement picks one statement out of the function's policy document, so
-// that AddPermission echoes exactly what GetPolicy will show.
-func statement(f functions.Config, sid string) string {
+// statement picks one statement out of a policy document, so that
+// AddPermission echoes exactly what GetPolicy will show.
+func statement(policy, sid string) string {
 	var doc struct {
 		Statement []json.RawMessage `json:"Statement"`
 	}
-	_ = json.Unmarshal([]byte(f.PolicyDocument()), &doc)
+	_ = json.Unmarshal([]byte(policy), &doc)
 	for _, raw := range doc.Statement {
 		var s struct{ Sid string }
 		if json.Unmarshal(raw, &s) == nil && s.Sid == sid {
@@ -89,7 +101,7 @@ func (c *call) removePermission() error {
 	if err != nil {
 		sid = c.rt.sid
 	}
-	if err := c.h.o.Functions.RemovePermission(c.ctx, c.name(), sid); err != nil {
+	if err := c.h.o.Functions.RemovePermission(c.ctx, c.qualifiedName(), sid); err != nil {
 		return err
 	}
 	return c.noContent()

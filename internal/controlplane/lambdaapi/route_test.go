@@ -25,7 +25,15 @@ func TestParseRoute(t *testing.T) {
 		{"PUT", "/2015-03-31/functions/f/code", route{op: "UpdateFunctionCode", function: "f"}, true},
 		{"PUT", "/2015-03-31/functions/f", route{}, false},
 		{"GET", "/2015-03-31/functionsx", route{}, false},
-		{"GET", "/2018-10-31/layers", route{}, false},
+		{"POST", "/2015-03-31/functions/f/versions", route{op: "PublishVersion", function: "f"}, true},
+		{"GET", "/2015-03-31/functions/f/versions", route{op: "ListVersionsByFunction", function: "f"}, true},
+		{"POST", "/2015-03-31/functions/f/aliases", route{op: "CreateAlias", function: "f"}, true},
+		{"GET", "/2015-03-31/functions/f/aliases", route{op: "ListAliases", function: "f"}, true},
+		{"GET", "/2015-03-31/functions/f/aliases/live", route{op: "GetAlias", function: "f", alias: "live"}, true},
+		{"PUT", "/2015-03-31/functions/f/aliases/live", route{op: "UpdateAlias", function: "f", alias: "live"}, true},
+		{"DELETE", "/2015-03-31/functions/f/aliases/live", route{op: "DeleteAlias", function: "f", alias: "live"}, true},
+		{"POST", "/2015-03-31/functions/f/aliases/live", route{}, false},
+		{"DELETE", "/2015-03-31/functions/f/versions", route{}, false},
 		// Escaped paths: an encoded "/" stays in the name, which then fails
 		// Lambda's pattern (handler.go) rather than routing elsewhere.
 		{"GET", "/2015-03-31/functions/a%2Fb", route{op: "GetFunction", function: "a/b"}, true},
@@ -65,6 +73,8 @@ func FuzzParseRoute(f *testing.F) {
 	f.Add("POST", "/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f:1/invocations")
 	f.Add("DELETE", "/2015-03-31/functions/f/policy/s")
 	f.Add("GET", "/2015-03-31/functions//")
+	f.Add("PUT", "/2015-03-31/functions/f/aliases/live")
+	f.Add("POST", "/2015-03-31/functions/f/versions")
 	f.Fuzz(func(t *testing.T, method, path string) {
 		rt, ok := parseRoute(method, path)
 		if !ok {

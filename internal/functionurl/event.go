@@ -1,0 +1,157 @@
+package functionurl
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// event is the function URL request payload, format 2.0
+// (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-request-payload):
+// routeKey and stage are $default, apiId and domainPrefix the URL id.
+type event struct {
+	Version               string            `json:"version"`
+	RouteKey              string            `json:"routeKey"`
+	RawPath               string            `json:"rawPath"`
+	RawQueryString        string            `json:"rawQueryString"`
+	Cookies               []string          `json:"cookies,omitempty"`
+	Headers               map[string]string `json:"headers"`
+	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
+	RequestContext        requestContext    `json:"requestContext"`
+	Body                  *string           `json:"body,omitempty"`
+	PathParameters        map[string]string `json:"pathParameters"`
+	IsBase64Encoded       bool              `json:"isBase64Encoded"`
+	StageVariables        map[string]string `json:"stageVariables"`
+}
+
+type requestContext struct {
+	AccountID    string      `json:"accountId"`
+	APIID        string      `json:"apiId"`
+	Authorizer   *authorizer `json:"authorizer,omitempty"`
+	DomainName   string      `json:"domainName"`
+	DomainPrefix string      `json:"domainPrefix"`
+	HTTP         httpInfo    `json:"http"`
+	RequestID    string      `json:"requestId"`
+	RouteKey     string      `json:"routeKey"`
+	Stage        string      `json:"stage"`
+	Time         string      `json:"time"`
+	TimeEpoch    int64       `json:"timeEpoch"`
+}
+
+type httpInfo struct {
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	Protocol  string `json:"protocol"`
+	SourceIP  string `json:"sourceIp"`
+	UserAgent string `json:"userAgent"`
+}
+
+type authorizer struct {
+	IAM *iamIdentity `json:"iam"`
+}
+
+// iamIdentity is the verified caller of an AWS_IAM URL; iamgate has no
+// Cognito identity pools or organizations, so those are null.
+type iamIdentity struct {
+	AccessKey       string    `json:"accessKey"`
+	AccountID       string    `json:"accountId"`
+	CallerID        string    `json:"callerId"`
+	CognitoIdentity *struct{} `json:"cognitoIdentity"`
+	PrincipalOrgID  *string   `json:"principalOrgId"`
+	UserARN         string    `json:"userArn"`
+	UserID          string    `json:"userId"`
+}
+
+const timeLayout = "02/Jan/2006:15:04:05 -0700"
+
+func (h *Handler) event(c *call, body []byte) []byte {
+	domain := c.url.ID + ".lambda-url." + h.o.Region + ".on.aws"
+	now := c.start.UTC()
+	ev := event{Version: "2.0", RouteKey: "$default", RawPath: c.t.Path, RawQueryString: c.r.URL.RawQuery,
+		Cookies: cookies(c.r), Headers: headers(c.r, domain, len(body)), QueryStringParameters: query(c.r),
+		RequestContext: requestContext{AccountID: h.o.AccountID, APIID: c.url.ID, DomainName: domain, DomainPrefix: c.url.ID,
+			HTTP:      httpInfo{Method: c.r.Method, Path: c.t.Path, Protocol: c.r.Proto, SourceIP: sourceIP(c.r), UserAgent: c.r.UserAgent()},
+			RequestID: c.id, RouteKey: "$default", Stage: "$default", Time: now.Format(timeLayout), TimeEpoch: now.UnixMilli()}}
+	if cl := c.caller; cl != nil && cl.Type != "Anonymous" {
+		userID, _, _ := strings.Cut(cl.UserID, ":")
+		ev.RequestContext.Authorizer = &authorizer{IAM: &iamIdentity{AccessKey: cl.AccessKeyID, AccountID: cl.AccountID,
+			CallerID: cl.UserID, UserARN: cl.ARN, UserID: userID}}
+	}
+	if len(body) > 0 {
+		s := string(body)
+		if !isText(c.r.Header.Get("Content-Type")) || !utf8.Valid(body) {
+			s, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
+		}
+		ev.Body = &s
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// headers lower-cases names and joins repeated values with commas;
+// cookies travel in the cookies field.
+func headers(r *http.Request, domain string, n int) map[string]string {
+	out := make(map[string]string, len(r.Header)+5)
+	for k, vs := range r.Header {
+		if lk := strings.ToLower(k); lk != "cookie" {
+			out[lk] = strings.Join(vs, ",")
+		}
+	}
+	out["host"] = domain
+	if n > 0 {
+		out["content-length"] = strconv.Itoa(n)
+	}
+	out["x-forwarded-for"] = sourceIP(r)
+	out["x-forwarded-proto"], out["x-forwarded-port"] = "https", "443"
+	return out
+}
+
+func cookies(r *http.Request) []string {
+	var out []string
+	for _, line := range r.Header.Values("Cookie") {
+		for part := range strings.SplitSeq(line, ";") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+func query(r *http.Request) map[string]string {
+	q := r.URL.Query()
+	if len(q) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(q))
+	for k, vs := range q {
+		out[k] = strings.Join(vs, ",")
+	}
+	return out
+}
+
+func isText(contentType string) bool {
+	if contentType == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return strings.HasPrefix(mt, "text/") || mt == "application/json" || mt == "application/xml" ||
+		mt == "application/javascript" || mt == "application/x-www-form-urlencoded" ||
+		strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "+xml")
+}

@@ -40,6 +40,8 @@ type Service struct {
 
 	ttl      time.Duration
 	deployed deployedCache
+	// buckets throttle API keys by their usage plans (usage.go).
+	buckets buckets
 }
 
 // New returns a Service over st.

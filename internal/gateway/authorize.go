@@ -237,7 +237,7 @@ func (g *Gateway) checkAPIKey(c *call) bool {
 		if ok {
 			c.apiKey, c.apiKeyID = value, id
 			c.trace.APIKey = "valid: key " + id
-			return true
+			return g.meter(c)
 		}
 	}
 	c.trace.APIKey = "refused: no x-api-key of an enabled key in a usage plan of stage " + c.tgt.Stage
@@ -256,4 +256,29 @@ func sourceIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// meter applies the key's usage plan: 429 THROTTLED over its rate or
+// burst, 429 QUOTA_EXCEEDED over its quota
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+func (g *Gateway) meter(c *call) bool {
+	if g.o.Usage == nil {
+		return true
+	}
+	a, err := g.o.Usage.Admit(c.r.Context(), c.tgt.APIID, c.tgt.Stage, c.apiKeyID)
+	switch {
+	case err != nil:
+		g.log.Error("usage plan check failed", "request_id", c.requestID, "err", err)
+		g.fail(c, awserr.GWConfigurationError, "")
+		return false
+	case a == apigw.Throttled:
+		c.trace.APIKey += "; throttled by its usage plan"
+		g.fail(c, awserr.GWThrottled, "")
+		return false
+	case a == apigw.QuotaExceeded:
+		c.trace.APIKey += "; over its usage plan's quota"
+		g.fail(c, awserr.GWQuotaExceeded, "")
+		return false
+	}
+	return true
 }

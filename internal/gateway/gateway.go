@@ -43,6 +43,12 @@ type APIKeys interface {
 	ValidAPIKey(ctx context.Context, apiID, stage, value string) (keyID string, ok bool, err error)
 }
 
+// UsageMeter applies usage plans to the requests of a verified API key;
+// *apigw.Service satisfies it.
+type UsageMeter interface {
+	Admit(ctx context.Context, apiID, stage, keyID string) (apigw.Admission, error)
+}
+
 // Options configures a Gateway.
 type Options struct {
 	APIs    APIs
@@ -51,7 +57,10 @@ type Options struct {
 	Invoker Invoker
 	// APIKeys checks API keys; without it every apiKeyRequired method
 	// answers Forbidden (fail closed).
-	APIKeys   APIKeys
+	APIKeys APIKeys
+	// Usage throttles and counts keyed requests by their usage plans;
+	// without it keys are not metered.
+	Usage     UsageMeter
 	Region    string
 	AccountID string
 	Now       func() time.Time

@@ -208,3 +208,86 @@ func callPlain(t *testing.T, s *Server, method, target string, headers map[strin
 	s.Handler().ServeHTTP(w, r)
 	return w.Code, strings.TrimSpace(w.Body.String()), w.Header()
 }
+
+// meteredTemplate: two usage plans of one stage, one throttled to a burst
+// of 1, one with a quota of 1 request a day.
+const meteredTemplate = `
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: metered}
+  Keyed:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+      ApiKeyRequired: true
+      Integration: {Type: MOCK, RequestTemplates: {application/json: '{"statusCode": 200}'}}
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Keyed
+    Properties: {RestApiId: !Ref Api, StageName: v1}
+  Throttled:
+    Type: AWS::ApiGateway::UsagePlan
+    DependsOn: Deployment
+    Properties:
+      ApiStages: [{ApiId: !Ref Api, Stage: v1}]
+      Throttle: {BurstLimit: 1, RateLimit: 0.001}
+  Limited:
+    Type: AWS::ApiGateway::UsagePlan
+    DependsOn: Deployment
+    Properties:
+      ApiStages: [{ApiId: !Ref Api, Stage: v1}]
+      Quota: {Limit: 1, Period: DAY}
+  FastKey:
+    Type: AWS::ApiGateway::ApiKey
+    Properties: {Enabled: true, Value: fast-key-value-0123456789}
+  QuotaKey:
+    Type: AWS::ApiGateway::ApiKey
+    Properties: {Enabled: true, Value: quota-key-value-0123456789}
+  FastPlanKey:
+    Type: AWS::ApiGateway::UsagePlanKey
+    Properties: {KeyId: !Ref FastKey, KeyType: API_KEY, UsagePlanId: !Ref Throttled}
+  QuotaPlanKey:
+    Type: AWS::ApiGateway::UsagePlanKey
+    Properties: {KeyId: !Ref QuotaKey, KeyType: API_KEY, UsagePlanId: !Ref Limited}
+Outputs:
+  ApiId: {Value: !Ref Api}
+`
+
+// TestUsagePlansMeterKeys: past its plan's burst a key gets 429 Too Many
+// Requests, past its quota 429 Limit Exceeded, with API Gateway's error
+// types (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+func TestUsagePlansMeterKeys(t *testing.T) {
+	curl := testutil.NeedCommand(t, "curl")
+	s, addr := listening(t, Config{AccountID: "000000000000", Region: "us-east-1"})
+	ctx := rootCtx(t, s)
+	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "metered", ChangeSetName: "c1", ChangeSetType: "CREATE",
+		TemplateBody: meteredTemplate}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stacks.ExecuteChangeSet(ctx, "metered", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stacks.DescribeStacks(ctx, "metered")
+	if err != nil || st[0].StackStatus != stack.CreateComplete {
+		t.Fatalf("stack: %+v %v", st, err)
+	}
+	url := "http://" + addr + "/restapis/" + st[0].Outputs[0].Value + "/v1/_user_request_/"
+	for _, tc := range []struct {
+		key, body, errType string
+	}{
+		{"fast-key-value-0123456789", `{"message":"Too Many Requests"}`, "TooManyRequestsException"},
+		{"quota-key-value-0123456789", `{"message":"Limit Exceeded"}`, "LimitExceededException"},
+	} {
+		if r := curlDo(t, curl, url, "-H", "x-api-key: "+tc.key); r.status == 429 || r.status == 403 {
+			t.Errorf("first call with %s = %d %s", tc.key, r.status, r.body)
+		}
+		r := curlDo(t, curl, url, "-H", "x-api-key: "+tc.key)
+		if r.status != 429 || r.body != tc.body || r.header.Get("x-amzn-ErrorType") != tc.errType {
+			t.Errorf("second call with %s = %d %s %s", tc.key, r.status, r.body, r.header.Get("x-amzn-ErrorType"))
+		}
+	}
+}

@@ -23,16 +23,15 @@ func toAuthorizer(a apigw.Authorizer) authorizer {
 		IdentityValidationExpression: a.IdentityValidationExpression, AuthorizerResultTTLInSeconds: int(a.TTL().Seconds())}
 }
 
-func init() {
-	handlers["GetAuthorizers"] = func(c *call) (any, error) {
-		as, err := c.h.o.APIs.GetAuthorizers(c.ctx, c.rt.api)
-		if err != nil {
-			return nil, err
-		}
-		return collect(as, toAuthorizer), nil
+func getAuthorizers(c *call) (any, error) {
+	as, err := c.h.o.APIs.GetAuthorizers(c.ctx, c.rt.api)
+	if err != nil {
+		return nil, err
 	}
-	handlers["GetAuthorizer"] = func(c *call) (any, error) {
-		a, err := c.h.o.APIs.GetAuthorizer(c.ctx, c.rt.api, c.rt.authorizer)
-		return toAuthorizer(a), err
-	}
+	return collect(as, toAuthorizer), nil
+}
+
+func getAuthorizer(c *call) (any, error) {
+	a, err := c.h.o.APIs.GetAuthorizer(c.ctx, c.rt.api, c.rt.name)
+	return toAuthorizer(a), err
 }

@@ -121,18 +121,28 @@ func TestParseRoute(t *testing.T) {
 		want route
 		ok   bool
 	}{
-		{"/restapis", route{op: "GetRestApis"}, true},
-		{"/restapis/a1", route{op: "GetRestApi", api: "a1"}, true},
-		{"/restapis/a1/resources", route{op: "GetResources", api: "a1"}, true},
-		{"/restapis/a1/resources/r1", route{op: "GetResource", api: "a1", resource: "r1"}, true},
-		{"/restapis/a1/resources/r1/methods/get", route{op: "GetMethod", api: "a1", resource: "r1", method: "GET"}, true},
-		{"/restapis/a1/stages", route{op: "GetStages", api: "a1"}, true},
-		{"/restapis/a1/stages/v1", route{op: "GetStage", api: "a1", stage: "v1"}, true},
-		{"/restapis/a1/deployments", route{op: "GetDeployments", api: "a1"}, true},
-		{"/restapis/a1/deployments/d1", route{op: "GetDeployment", api: "a1", depID: "d1"}, true},
-		{"/restapis/a1/authorizers", route{op: "GetAuthorizers", api: "a1"}, true},
-		{"/restapis/a1/authorizers/z9", route{op: "GetAuthorizer", api: "a1", authorizer: "z9"}, true},
+		{"/restapis", route{shape: shapeRestAPIs}, true},
+		{"/restapis/a1", route{shape: shapeRestAPI, api: "a1"}, true},
+		{"/restapis/a1/resources", route{shape: shapeResources, api: "a1"}, true},
+		{"/restapis/a1/resources/r1", route{shape: shapeResource, api: "a1", resource: "r1"}, true},
+		{"/restapis/a1/resources/r1/methods/get", route{shape: shapeMethod, api: "a1", resource: "r1", method: "GET"}, true},
+		{"/restapis/a1/resources/r1/methods/GET/integration", route{shape: shapeIntegration, api: "a1", resource: "r1", method: "GET"}, true},
+		{"/restapis/a1/resources/r1/methods/GET/integration/responses/200", route{shape: shapeIntegrationResponse, api: "a1", resource: "r1", method: "GET", name: "200"}, true},
+		{"/restapis/a1/resources/r1/methods/GET/responses/200", route{shape: shapeMethodResponse, api: "a1", resource: "r1", method: "GET", name: "200"}, true},
+		{"/restapis/a1/stages", route{shape: shapeStages, api: "a1"}, true},
+		{"/restapis/a1/stages/v1", route{shape: shapeStage, api: "a1", stage: "v1"}, true},
+		{"/restapis/a1/stages/v1/exports/oas30", route{shape: shapeExport, api: "a1", stage: "v1", exportType: "oas30"}, true},
+		{"/restapis/a1/deployments", route{shape: shapeDeployments, api: "a1"}, true},
+		{"/restapis/a1/deployments/d1", route{shape: shapeDeployment, api: "a1", depID: "d1"}, true},
+		{"/restapis/a1/models/M", route{shape: shapeModel, api: "a1", name: "M"}, true},
+		{"/restapis/a1/gatewayresponses/DEFAULT_4XX", route{shape: shapeGatewayResponse, api: "a1", name: "DEFAULT_4XX"}, true},
+		{"/usageplans/p1/keys/k1", route{shape: shapeUsagePlanKey, plan: "p1", key: "k1"}, true},
+		{"/usageplans/p1/usage", route{shape: shapeUsage, plan: "p1"}, true},
+		{"/apikeys/k1", route{shape: shapeAPIKey, key: "k1"}, true},
+		{"/restapis/a1/authorizers", route{shape: shapeAuthorizers, api: "a1"}, true},
+		{"/restapis/a1/authorizers/z9", route{shape: shapeAuthorizer, api: "a1", name: "z9"}, true},
 		{"/restapis/a1/authorizers/z9/x", route{}, false},
+		{"/restapis//stages", route{}, false},
 		{"/domainnames", route{}, false},
 	}
 	for _, tc := range tests {
@@ -145,21 +155,26 @@ func TestParseRoute(t *testing.T) {
 	}
 }
 
-// FuzzParseRoute checks that every routed path has a handler and that
-// path parameters hold no "/".
+// FuzzParseRoute checks that path parameters hold no "/" and are never
+// empty, and that every shape parsed has at least one operation.
 func FuzzParseRoute(f *testing.F) {
-	for _, s := range []string{"/restapis", "/restapis/a/resources/r/methods/GET", "/restapis//stages", "restapis/x/deployments/y/"} {
+	for _, s := range []string{"/restapis", "/restapis/a/resources/r/methods/GET", "/restapis//stages", "restapis/x/deployments/y/",
+		"/usageplans/p/keys/k", "/restapis/a/stages/s/exports/swagger"} {
 		f.Add(s)
+	}
+	shapes := map[string]bool{}
+	for k := range ops {
+		shapes[strings.SplitN(k, " ", 2)[1]] = true
 	}
 	f.Fuzz(func(t *testing.T, path string) {
 		r, ok := parseRoute(path)
 		if !ok {
 			return
 		}
-		if handlers[r.op] == nil {
-			t.Fatalf("no handler for %q", r.op)
+		if !shapes[r.shape] && r.shape != shapeIntegrationResponse && r.shape != shapeMethodResponse {
+			t.Fatalf("no operation for shape %q", r.shape)
 		}
-		for _, v := range []string{r.api, r.resource, r.method, r.stage, r.depID, r.authorizer} {
+		for _, v := range []string{r.api, r.resource, r.method, r.stage, r.depID, r.name, r.plan, r.key, r.exportType} {
 			if strings.Contains(v, "/") {
 				t.Fatalf("parameter %q holds a slash", v)
 			}

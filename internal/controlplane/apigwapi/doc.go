@@ -1,15 +1,22 @@
-// Package apigwapi serves the read side of the API Gateway REST API control
-// plane (REST-JSON under /restapis) over package apigw: GetRestApis,
-// GetRestApi, GetResources, GetResource, GetMethod, GetStages, GetStage,
-// GetDeployments and GetDeployment, in AWS's shapes (collections as
-// {"item": [...]}, dates as epoch seconds).
+// Package apigwapi serves the API Gateway REST API control plane
+// (REST-JSON under /restapis, /apikeys, /usageplans, /account) over
+// package apigw, enough for the aws CLI to build an API without
+// CloudFormation: rest APIs (create, import, put, update, delete),
+// resources, methods, integrations, deployments, stages (update-stage
+// patch operations), models, request validators, gateway responses, API
+// keys, usage plans and their keys, get-usage and get-export, in AWS's
+// shapes (collections as {"item": [...]}, dates as epoch seconds, creates
+// 201, deletes 202).
 //
 // It is mounted in package controlplane under the signing name
 // "apigateway": the dispatcher verifies the signature; this package
-// authorizes each call with IAM as API Gateway does (action apigateway:GET
-// on arn:aws:apigateway:REGION::/restapis/…) and writes errors only through
-// awserr.WriteRESTJSON. Writes (create, import, deploy) belong to
-// CloudFormation here and are not served. It owns no state.
+// authorizes each call with IAM as API Gateway does (action
+// apigateway:{HTTP method} on arn:aws:apigateway:REGION::{path}, and
+// iam:PassRole for integration roles) and writes errors only through
+// awserr.WriteRESTJSON. It owns no state.
+//
+// Not served: authorizers' writes (CloudFormation or OpenAPI only),
+// domain names, integration and method responses, test-invoke-method.
 //
 // Follows https://docs.aws.amazon.com/apigateway/latest/api/ and
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-create-and-manage-api.html.

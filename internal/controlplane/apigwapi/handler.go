@@ -19,13 +19,53 @@ import (
 type APIs interface {
 	ListRestAPIs(ctx context.Context) ([]apigw.RestAPI, error)
 	GetRestAPI(ctx context.Context, id string) (apigw.RestAPI, error)
+	CreateRestAPI(ctx context.Context, in apigw.CreateRestAPIInput) (apigw.RestAPI, error)
+	PutRestAPI(ctx context.Context, id string, body any, mode string) (apigw.RestAPI, error)
+	UpdateRestAPI(ctx context.Context, id string, fn func(*apigw.RestAPI) error) (apigw.RestAPI, error)
+	DeleteRestAPI(ctx context.Context, id string) error
 	GetResources(ctx context.Context, apiID string) ([]apigw.Resource, error)
+	CreateResource(ctx context.Context, apiID, parentID, pathPart string) (apigw.Resource, error)
+	DeleteResource(ctx context.Context, apiID, id string) error
+	PutMethod(ctx context.Context, apiID, resourceID string, m apigw.Method, replace bool) (apigw.Method, error)
+	UpdateMethod(ctx context.Context, apiID, resourceID, verb string, fn func(*apigw.Method) error) (apigw.Method, error)
+	DeleteMethod(ctx context.Context, apiID, resourceID, verb string) error
 	GetStages(ctx context.Context, apiID string) ([]apigw.Stage, error)
 	GetStage(ctx context.Context, apiID, name string) (apigw.Stage, error)
+	CreateStage(ctx context.Context, st apigw.Stage) (apigw.Stage, error)
+	UpdateStage(ctx context.Context, apiID, name string, fn func(*apigw.Stage) error) (apigw.Stage, error)
+	DeleteStage(ctx context.Context, apiID, name string) error
 	GetDeployments(ctx context.Context, apiID string) ([]apigw.Deployment, error)
 	GetDeployment(ctx context.Context, apiID, id string) (apigw.Deployment, error)
 	GetAuthorizers(ctx context.Context, apiID string) ([]apigw.Authorizer, error)
 	GetAuthorizer(ctx context.Context, apiID, id string) (apigw.Authorizer, error)
+	CreateDeployment(ctx context.Context, apiID, stageName, description string) (apigw.Deployment, error)
+	DeleteDeployment(ctx context.Context, apiID, id string) error
+	CreateModel(ctx context.Context, apiID string, m apigw.Model) (apigw.Model, error)
+	GetModel(ctx context.Context, apiID, name string) (apigw.Model, error)
+	GetModels(ctx context.Context, apiID string) ([]apigw.Model, error)
+	DeleteModel(ctx context.Context, apiID, name string) error
+	CreateRequestValidator(ctx context.Context, apiID string, v apigw.RequestValidator) (apigw.RequestValidator, error)
+	GetRequestValidator(ctx context.Context, apiID, id string) (apigw.RequestValidator, error)
+	GetRequestValidators(ctx context.Context, apiID string) ([]apigw.RequestValidator, error)
+	DeleteRequestValidator(ctx context.Context, apiID, id string) error
+	PutGatewayResponse(ctx context.Context, apiID string, g apigw.GatewayResponse) (apigw.GatewayResponse, error)
+	GetGatewayResponse(ctx context.Context, apiID, typ string) (apigw.GatewayResponse, bool, error)
+	GetGatewayResponses(ctx context.Context, apiID string) ([]apigw.GatewayResponse, error)
+	DeleteGatewayResponse(ctx context.Context, apiID, typ string) error
+	CreateAPIKey(ctx context.Context, in apigw.CreateAPIKeyInput) (apigw.APIKey, error)
+	GetAPIKey(ctx context.Context, id string, includeValue bool) (apigw.APIKey, error)
+	GetAPIKeys(ctx context.Context, includeValues bool) ([]apigw.APIKey, error)
+	DeleteAPIKey(ctx context.Context, id string) error
+	CreateUsagePlan(ctx context.Context, in apigw.UsagePlan) (apigw.UsagePlan, error)
+	GetUsagePlan(ctx context.Context, id string) (apigw.UsagePlan, error)
+	GetUsagePlans(ctx context.Context) ([]apigw.UsagePlan, error)
+	DeleteUsagePlan(ctx context.Context, id string) error
+	CreateUsagePlanKey(ctx context.Context, planID, keyID, keyType string) (apigw.UsagePlanKey, error)
+	GetUsagePlanKeys(ctx context.Context, planID string) ([]apigw.UsagePlanKey, error)
+	DeleteUsagePlanKey(ctx context.Context, planID, keyID string) error
+	GetUsage(ctx context.Context, planID, keyID, startDate, endDate string) (apigw.Usage, error)
+	Export(ctx context.Context, apiID, stage, exportType, extensions string, yamlOut bool) ([]byte, error)
+	GetAccount(ctx context.Context) (apigw.Account, error)
 }
 
 var _ APIs = (*apigw.Service)(nil)
@@ -64,7 +104,7 @@ type call struct {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	caller, reqID := h.o.Request(r.Context())
 	c := &call{h: h, ctx: r.Context(), caller: caller, r: r}
-	out, err := c.serve()
+	o, out, err := c.serve()
 	if err != nil {
 		e := awserr.As(err)
 		h.log.Info("request failed", "request_id", reqID, "operation", c.rt.op, "code", string(e.Code), "principal_arn", c.caller.ARN)
@@ -74,90 +114,68 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awserr.WriteRESTJSON(w, e, reqID)
 		return
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		awserr.WriteRESTJSON(w, awserr.As(err), reqID)
-		return
-	}
 	hd := w.Header()
-	hd.Set("Content-Type", "application/json")
-	hd.Set("Content-Length", strconv.Itoa(len(b)))
 	if reqID != "" {
 		hd.Set("x-amzn-RequestId", reqID)
 	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	status := o.status
+	if status == 0 {
+		status = http.StatusOK
+	}
 	h.log.Info("request", "request_id", reqID, "operation", c.rt.op, "principal_arn", c.caller.ARN)
+	var b []byte
+	switch v := out.(type) {
+	case nil:
+		// Deletes answer 202 with no body.
+		hd.Set("Content-Length", "0")
+		w.WriteHeader(status)
+		return
+	case rawBody:
+		hd.Set("Content-Type", v.contentType)
+		b = v.data
+	default:
+		b, err = json.Marshal(out)
+		if err != nil {
+			awserr.WriteRESTJSON(w, awserr.As(err), reqID)
+			return
+		}
+		hd.Set("Content-Type", "application/json")
+	}
+	hd.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
-func (c *call) serve() (any, error) {
+// rawBody is an answer that is not a JSON shape (GetExport's document).
+type rawBody struct {
+	contentType string
+	data        []byte
+}
+
+func (c *call) serve() (op, any, error) {
 	rt, ok := parseRoute(c.r.URL.Path)
 	if !ok {
-		return nil, awserr.New(awserr.NotFoundException, "Invalid request path")
+		return op{}, nil, awserr.New(awserr.NotFoundException, "Invalid request path")
 	}
+	o, ok := ops[c.r.Method+" "+rt.shape]
+	if !ok {
+		return op{}, nil, awserr.New(awserr.NotFoundException, "Invalid request path")
+	}
+	rt.op = o.name
 	c.rt = rt
-	if c.r.Method != http.MethodGet {
-		// Writes go through CloudFormation here; answer as API Gateway
-		// does for a method a resource does not support.
-		return nil, awserr.New(awserr.BadRequestException, "This operation is not supported by iamgate; deploy changes through CloudFormation")
-	}
 	if err := c.authorize(); err != nil {
-		return nil, err
+		return o, nil, err
 	}
-	return handlers[rt.op](c)
+	out, err := o.fn(c)
+	return o, out, err
 }
 
-// authorize checks apigateway:GET on the resource path, the ARN form API
-// Gateway's management permissions use: arn:aws:apigateway:REGION::/restapis/ID/...
+// authorize checks apigateway:{METHOD} on the resource path, the ARN form
+// API Gateway's management permissions use:
+// arn:aws:apigateway:REGION::/restapis/ID/...
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-iam-policy-resource-format-for-managing-api.html).
 func (c *call) authorize() error {
 	resource := "arn:aws:apigateway:" + c.h.o.Region + "::" + strings.TrimSuffix(c.r.URL.Path, "/")
 	action := "apigateway:" + c.r.Method
 	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
-}
-
-// route is a decoded /restapis path.
-type route struct {
-	op                                  string
-	api, resource, method, stage, depID string
-	authorizer                          string
-}
-
-// parseRoute maps a /restapis path to a read operation.
-func parseRoute(path string) (route, bool) {
-	p := strings.Split(strings.Trim(path, "/"), "/")
-	if p[0] != "restapis" {
-		return route{}, false
-	}
-	switch {
-	case len(p) == 1:
-		return route{op: "GetRestApis"}, true
-	case p[1] == "":
-		return route{}, false
-	case len(p) == 2:
-		return route{op: "GetRestApi", api: p[1]}, true
-	}
-	r := route{api: p[1]}
-	switch {
-	case len(p) == 3 && p[2] == "resources":
-		r.op = "GetResources"
-	case len(p) == 4 && p[2] == "resources":
-		r.op, r.resource = "GetResource", p[3]
-	case len(p) == 6 && p[2] == "resources" && p[4] == "methods":
-		r.op, r.resource, r.method = "GetMethod", p[3], strings.ToUpper(p[5])
-	case len(p) == 3 && p[2] == "stages":
-		r.op = "GetStages"
-	case len(p) == 4 && p[2] == "stages":
-		r.op, r.stage = "GetStage", p[3]
-	case len(p) == 3 && p[2] == "deployments":
-		r.op = "GetDeployments"
-	case len(p) == 4 && p[2] == "deployments":
-		r.op, r.depID = "GetDeployment", p[3]
-	case len(p) == 3 && p[2] == "authorizers":
-		r.op = "GetAuthorizers"
-	case len(p) == 4 && p[2] == "authorizers":
-		r.op, r.authorizer = "GetAuthorizer", p[3]
-	default:
-		return route{}, false
-	}
-	return r, true
 }

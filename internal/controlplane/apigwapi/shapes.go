@@ -1,7 +1,6 @@
 package apigwapi
 
 import (
-	"sort"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/apigw"
@@ -80,19 +79,22 @@ type integration struct {
 }
 
 type method struct {
-	HTTPMethod          string          `json:"httpMethod"`
-	AuthorizationType   string          `json:"authorizationType"`
-	AuthorizerID        string          `json:"authorizerId,omitempty"`
-	AuthorizationScopes []string        `json:"authorizationScopes,omitempty"`
-	APIKeyRequired      bool            `json:"apiKeyRequired"`
-	OperationName       string          `json:"operationName,omitempty"`
-	RequestParameters   map[string]bool `json:"requestParameters,omitempty"`
-	MethodIntegration   *integration    `json:"methodIntegration,omitempty"`
+	HTTPMethod          string            `json:"httpMethod"`
+	AuthorizationType   string            `json:"authorizationType"`
+	AuthorizerID        string            `json:"authorizerId,omitempty"`
+	AuthorizationScopes []string          `json:"authorizationScopes,omitempty"`
+	APIKeyRequired      bool              `json:"apiKeyRequired"`
+	OperationName       string            `json:"operationName,omitempty"`
+	RequestParameters   map[string]bool   `json:"requestParameters,omitempty"`
+	RequestModels       map[string]string `json:"requestModels,omitempty"`
+	RequestValidatorID  string            `json:"requestValidatorId,omitempty"`
+	MethodIntegration   *integration      `json:"methodIntegration,omitempty"`
 }
 
 func toMethod(m *apigw.Method, resourceID string) method {
 	out := method{HTTPMethod: m.HTTPMethod, AuthorizationType: m.AuthorizationType, AuthorizerID: m.AuthorizerID,
-		AuthorizationScopes: m.AuthorizationScopes, APIKeyRequired: m.APIKeyRequired, OperationName: m.OperationName, RequestParameters: m.RequestParameters}
+		AuthorizationScopes: m.AuthorizationScopes, APIKeyRequired: m.APIKeyRequired, OperationName: m.OperationName, RequestParameters: m.RequestParameters,
+		RequestModels: m.RequestModels, RequestValidatorID: m.RequestValidatorID}
 	if in := m.Integration; in != nil {
 		keys := in.CacheKeyParameters
 		if keys == nil {
@@ -143,70 +145,6 @@ func toDeployment(d apigw.Deployment) deployment {
 // items is API Gateway's collection shape.
 type items[T any] struct {
 	Item []T `json:"item"`
-}
-
-var handlers = map[string]func(*call) (any, error){
-	"GetRestApis": func(c *call) (any, error) {
-		all, err := c.h.o.APIs.ListRestAPIs(c.ctx)
-		if err != nil {
-			return nil, err
-		}
-		sort.Slice(all, func(i, j int) bool {
-			return all[i].Name < all[j].Name || all[i].Name == all[j].Name && all[i].ID < all[j].ID
-		})
-		return collect(all, toRestAPI), nil
-	},
-	"GetRestApi": func(c *call) (any, error) {
-		a, err := c.h.o.APIs.GetRestAPI(c.ctx, c.rt.api)
-		return toRestAPI(a), err
-	},
-	"GetResources": func(c *call) (any, error) {
-		rs, err := c.h.o.APIs.GetResources(c.ctx, c.rt.api)
-		if err != nil {
-			return nil, err
-		}
-		if c.r.URL.Query().Get("embed") == "methods" {
-			return collect(rs, embedded), nil
-		}
-		return collect(rs, toResource), nil
-	},
-	"GetResource": func(c *call) (any, error) {
-		r, err := c.resource()
-		return toResource(r), err
-	},
-	"GetMethod": func(c *call) (any, error) {
-		r, err := c.resource()
-		if err != nil {
-			return nil, err
-		}
-		m, ok := r.Methods[c.rt.method]
-		if !ok {
-			return nil, awserr.New(awserr.NotFoundException, "Invalid Method identifier specified")
-		}
-		return toMethod(m, r.ID), nil
-	},
-	"GetStages": func(c *call) (any, error) {
-		ss, err := c.h.o.APIs.GetStages(c.ctx, c.rt.api)
-		if err != nil {
-			return nil, err
-		}
-		return collect(ss, toStage), nil
-	},
-	"GetStage": func(c *call) (any, error) {
-		s, err := c.h.o.APIs.GetStage(c.ctx, c.rt.api, c.rt.stage)
-		return toStage(s), err
-	},
-	"GetDeployments": func(c *call) (any, error) {
-		ds, err := c.h.o.APIs.GetDeployments(c.ctx, c.rt.api)
-		if err != nil {
-			return nil, err
-		}
-		return collect(ds, toDeployment), nil
-	},
-	"GetDeployment": func(c *call) (any, error) {
-		d, err := c.h.o.APIs.GetDeployment(c.ctx, c.rt.api, c.rt.depID)
-		return toDeployment(d), err
-	},
 }
 
 func collect[S, T any](in []S, f func(S) T) items[T] {

@@ -45,6 +45,10 @@ func (g *Gateway) mappingRequest(c *call) *mapping.Request {
 		return *p
 	}
 	now := c.start.UTC()
+	var authorizerCtx map[string]any
+	if c.authz != nil {
+		authorizerCtx = c.authz.eventAuthorizer()
+	}
 	return &mapping.Request{
 		Params: mapping.Params{Path: c.params, QueryString: queryPairs(c.r.URL.RawQuery), Header: c.r.Header},
 		Context: mapping.Context{
@@ -57,6 +61,7 @@ func (g *Gateway) mappingRequest(c *call) *mapping.Request {
 				Caller: deref(id.Caller), SourceIP: id.SourceIP, User: deref(id.User), UserAgent: deref(id.UserAgent),
 				UserArn: deref(id.UserArn), AccessKey: deref(id.AccessKey),
 			},
+			Authorizer: authorizerCtx,
 		},
 		StageVariables: c.snap.Stage.Variables,
 	}

@@ -304,3 +304,16 @@ func TestSources(t *testing.T) {
 		}
 	}
 }
+
+// $context.authorizer.* as the reference page documents a Lambda
+// authorizer's context: {"key": "value", "numKey": 1, "boolKey": true}
+// reads "value", "1" and "true".
+func TestAuthorizerContext(t *testing.T) {
+	req := *docRequest
+	req.Context.Authorizer = map[string]any{"principalId": "me", "key": "value", "numKey": float64(1), "boolKey": true,
+		"claims": map[string]any{"sub": "abc", "scope": []string{"a", "b"}}}
+	got := render(t, `$context.authorizer.principalId $context.authorizer.key $context.authorizer.numKey $context.authorizer.boolKey $context.authorizer.claims.sub $context.authorizer.claims.scope.size()`, &req, "").Body
+	if got != "me value 1 true abc 2" {
+		t.Errorf("got %q", got)
+	}
+}

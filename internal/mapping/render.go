@@ -152,6 +152,23 @@ func toValue(v any) any {
 		return m
 	case map[string]string:
 		return stringMap(t)
+	case []string:
+		l := &vtl.List{}
+		for _, e := range t {
+			l.Items = append(l.Items, e)
+		}
+		return l
+	case []any:
+		l := &vtl.List{}
+		for _, e := range t {
+			l.Items = append(l.Items, toValue(e))
+		}
+		return l
+	case float64:
+		// JSON numbers: an authorizer's numKey 1 reads "1", as documented.
+		if t == float64(int64(t)) {
+			return int64(t)
+		}
 	}
 	return v
 }

@@ -317,3 +317,19 @@ func TestAuthorizerContext(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// The PetStore data transformation tutorial linked from
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/models-mappings.html:
+// the GET integration response template and the POST request template
+// (console and CloudFormation versions), with their documented outputs.
+func TestDocPetStoreExamples(t *testing.T) {
+	pets := `[{"id": 1, "type": "dog", "price": 249.99}, {"id": 2, "type": "cat", "price": 124.99}, {"id": 3, "type": "fish", "price": 0.99}]`
+	get := "#set($inputRoot = $input.path('$'))\n[\n#foreach($elem in $inputRoot)\n  {\n    \"description\" : \"Item $elem.id is a $elem.type.\",\n    \"askingPrice\" : $elem.price\n  }#if($foreach.hasNext),#end\n\n#end\n]\n"
+	sameJSON(t, render(t, get, docRequest, pets).Body, `[{"description": "Item 1 is a dog.", "askingPrice": 249.99},
+	  {"description": "Item 2 is a cat.", "askingPrice": 124.99}, {"description": "Item 3 is a fish.", "askingPrice": 0.99}]`)
+	post := "{\"TableName\":\"data-transformation-tutorial-complete\",\"Item\":{\"id\":{\"N\":$input.json(\"$.id\")},\"type\":{\"S\":$input.json(\"$.type\")},\"price\":{\"N\":$input.json(\"$.price\")} }}"
+	sameJSON(t, render(t, post, docRequest, `{"id": "4", "type" : "dog", "price": "321"}`).Body,
+		`{"TableName":"data-transformation-tutorial-complete","Item":{"id":{"N":"4"},"type":{"S":"dog"},"price":{"N":"321"}}}`)
+	recorded := render(t, `{ "message" : "Your response was recorded at $context.requestTime" }`, &Request{Context: Context{RequestTime: "25/Nov/2026:10:00:00 +0000"}}, "").Body
+	sameJSON(t, recorded, `{"message": "Your response was recorded at 25/Nov/2026:10:00:00 +0000"}`)
+}

@@ -93,8 +93,10 @@ type Gateway struct {
 	traces     *traceRing
 	httpClient *http.Client
 	templates  mapping.Templates
-	// authCache holds Lambda authorizer answers for their TTL.
+	// authCache holds Lambda authorizer answers for their TTL; regexps the
+	// compiled TOKEN validation expressions.
 	authCache *authorizer.Cache
+	regexps   regexpCache
 	// schemas holds compiled request models.
 	schemas *schemaCache
 }

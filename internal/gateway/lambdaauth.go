@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"sync"
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
@@ -138,7 +140,7 @@ func (g *Gateway) authorizerInput(c *call, a *apigw.Authorizer, tr *AuthorizerTr
 		if token == "" {
 			return nil, nil, g.authorizerUnauthorized(c, tr, "identity source "+a.IdentitySource+" is missing or empty: the function is not called")
 		}
-		re, err := a.ValidationRegexp()
+		re, err := g.validationRegexp(a)
 		if err != nil {
 			return nil, nil, g.authorizerFailed(c, tr, "identityValidationExpression does not compile: "+err.Error())
 		}
@@ -381,4 +383,36 @@ func maskQuerySources(c *call, sources authorizer.Sources) {
 		u.RawQuery = q.Encode()
 		c.trace.URL = u.String()
 	}
+}
+
+// validationRegexp is a.ValidationRegexp, compiled once per expression:
+// the expression is checked on every request.
+func (g *Gateway) validationRegexp(a *apigw.Authorizer) (*regexp.Regexp, error) {
+	expr := a.IdentityValidationExpression
+	g.regexps.Lock()
+	re, ok := g.regexps.m[expr]
+	g.regexps.Unlock()
+	if ok {
+		return re, nil
+	}
+	re, err := a.ValidationRegexp()
+	if err != nil {
+		return nil, err
+	}
+	g.regexps.Lock()
+	if g.regexps.m == nil || len(g.regexps.m) >= maxRegexps {
+		g.regexps.m = map[string]*regexp.Regexp{}
+	}
+	g.regexps.m[expr] = re
+	g.regexps.Unlock()
+	return re, nil
+}
+
+// maxRegexps bounds the compiled validation expressions kept.
+const maxRegexps = 1024
+
+// regexpCache holds compiled identityValidationExpressions by their text.
+type regexpCache struct {
+	sync.Mutex
+	m map[string]*regexp.Regexp
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -510,4 +511,30 @@ type usageKeys struct{ api string }
 
 func (u usageKeys) ValidAPIKey(_ context.Context, apiID, stage, value string) (string, bool, error) {
 	return "key1", apiID == u.api && stage == "v1" && value == testAPIKey, nil
+}
+
+// `iamgate why URL` explains without invoking: the authorizer is not called
+// (its answer would decide), unless a cached answer exists.
+func TestAuthorizerExplain(t *testing.T) {
+	f := newAuthFixture(t, "", nil)
+	f.inv.auth = func([]byte) ([]byte, string, error) { return policyAnswer("u", "Allow", "*"), "", nil }
+	req := func() *http.Request {
+		r := httptest.NewRequest("GET", "http://"+f.api+".execute-api.us-east-1.amazonaws.com/v1/pets", nil)
+		r.Header.Set("Authorization", "Bearer t")
+		return r
+	}
+	tr := f.gw.Explain(req())
+	if !tr.DryRun || tr.Authorizer == nil || tr.Authorizer.Invoked || f.inv.authCalls != 0 {
+		t.Fatalf("explain called the authorizer: %+v, %d calls", tr.Authorizer, f.inv.authCalls)
+	}
+	if text := traceText(tr); !strings.Contains(text, "result: undecided") {
+		t.Errorf("trace:\n%s", text)
+	}
+	if got := f.get("/pets", map[string]string{"Authorization": "Bearer t"}); got.status != 200 {
+		t.Fatal(got)
+	}
+	tr = f.gw.Explain(req())
+	if !tr.Authorizer.Cached || f.inv.authCalls != 1 || !strings.Contains(traceText(tr), "answer from the cache") {
+		t.Errorf("explain after a cached answer: %+v, %d calls", tr.Authorizer, f.inv.authCalls)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -298,5 +299,108 @@ func TestHTTPAPIDisabledEndpoint(t *testing.T) {
 	rec := f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/open/x", nil)
 	if rec.Code != 403 || rec.Body.String() != `{"message":"Forbidden"}` || f.inv.payload != nil {
 		t.Errorf("got %d %s", rec.Code, rec.Body)
+	}
+}
+
+// The 2.0 event of an AWS_IAM route carries every key of aws-lambda-go's
+// apigw-v2-request-iam.json with the same JSON type, and nothing the sample
+// lacks; requestContext.authentication is mutual TLS, which iamgate does
+// not serve, and cognitoIdentity/principalOrgId are null here (no identity
+// pools, no organizations). The sample's route has a path variable; /hello
+// has none, so pathParameters is absent, as AWS leaves it.
+func TestHTTPAPIEventV2Shape(t *testing.T) {
+	var ref any
+	if err := json.Unmarshal(conformanceFile(t, "lambda/aws-lambda-go-events/apigw-v2-request-iam.json"), &ref); err != nil {
+		t.Fatal(err)
+	}
+	f := newV2Fixture(t)
+	r := httptest.NewRequest("GET", "http://"+f.id+".execute-api.us-east-1.amazonaws.com/hello?parameter1=value1&parameter1=value2&parameter2=value",
+		strings.NewReader(`{"a": 1}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "good")
+	r.Header.Set("Cookie", "cookie1; cookie2")
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Fatalf("status %d %s", w.Code, w.Body.String())
+	}
+	var got any
+	if err := json.Unmarshal(f.inv.payload, &got); err != nil {
+		t.Fatal(err)
+	}
+	sameShape(t, "apigw-v2-request-iam.json", ref, got, map[string]bool{"requestContext.authentication": true, "pathParameters": true})
+}
+
+// An open route's event, GET without query, cookies or body: the keys of
+// apigw-v2-request-no-authorizer.json, no authorizer, no body.
+func TestHTTPAPIEventV2ShapeOpen(t *testing.T) {
+	var ref any
+	if err := json.Unmarshal(conformanceFile(t, "lambda/aws-lambda-go-events/apigw-v2-request-no-authorizer.json"), &ref); err != nil {
+		t.Fatal(err)
+	}
+	f := newV2Fixture(t)
+	r := httptest.NewRequest("GET", "http://"+f.id+".execute-api.us-east-1.amazonaws.com/open/x", nil)
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Fatalf("status %d %s", w.Code, w.Body.String())
+	}
+	var got any
+	if err := json.Unmarshal(f.inv.payload, &got); err != nil {
+		t.Fatal(err)
+	}
+	// The sample's $default route has no path variable; /open/{proxy+} has one.
+	sameShape(t, "apigw-v2-request-no-authorizer.json", ref, got, map[string]bool{"requestContext.authentication": true, "pathParameters": true, "stageVariables": true})
+}
+
+func sameShape(t *testing.T, name string, ref, got any, skip map[string]bool) {
+	t.Helper()
+	want, have := map[string]string{}, map[string]string{}
+	shapeV2("", ref, skip, want)
+	shapeV2("", got, skip, have)
+	var diff []string
+	underNull := func(k string) bool { // a key inside an object sent as null
+		for i := strings.LastIndexByte(k, '.'); i > 0; i = strings.LastIndexByte(k[:i], '.') {
+			if have[k[:i]] == "null" {
+				return true
+			}
+		}
+		return false
+	}
+	for k, typ := range want {
+		h, ok := have[k]
+		if (!ok && !underNull(k)) || (ok && h != typ && h != "null") {
+			diff = append(diff, k+": want "+typ+", got "+h)
+		}
+	}
+	for k := range have {
+		if _, ok := want[k]; !ok {
+			diff = append(diff, k+": not in the sample")
+		}
+	}
+	slices.Sort(diff)
+	if len(diff) > 0 {
+		t.Errorf("event keys differ from %s:\n%s", name, strings.Join(diff, "\n"))
+	}
+}
+
+// shapeV2 records the JSON type of every key, into every object but the
+// maps whose keys are the request's own (headers, parameters, variables).
+func shapeV2(prefix string, v any, skip map[string]bool, out map[string]string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, e := range m {
+		p := strings.TrimPrefix(prefix+"."+k, ".")
+		if skip[p] {
+			continue
+		}
+		out[p] = jsonType(e)
+		switch p {
+		case "headers", "queryStringParameters", "stageVariables", "pathParameters":
+			continue
+		}
+		shapeV2(p, e, skip, out)
 	}
 }

@@ -44,6 +44,10 @@ type User struct {
 	// CodeFailures counts wrong confirmation codes; past maxCodeFailures
 	// the code is void.
 	CodeFailures int `json:"codeFailures,omitempty"`
+	// ResetHash is the SHA-256 of a pending ForgotPassword code.
+	ResetHash     string    `json:"resetHash,omitempty"`
+	ResetExpires  time.Time `json:"resetExpires,omitzero"`
+	ResetFailures int       `json:"resetFailures,omitempty"`
 	// FailedSignIns counts wrong passwords in a row; LockedUntil is when
 	// the lockout they caused ends.
 	FailedSignIns int       `json:"failedSignIns,omitempty"`

@@ -192,6 +192,28 @@ func TestCLICognito(t *testing.T) {
 		}
 	})
 
+	t.Run("password recovery and change", func(t *testing.T) {
+		out := decodeOut(t, e.Must(t, user, "cognito-idp", "forgot-password", "--client-id", clientID, "--username", "alice"))
+		if d := out["CodeDeliveryDetails"].(map[string]any); d["DeliveryMedium"] != "EMAIL" || d["Destination"] != "a***@e***" {
+			t.Errorf("forgot-password %v", out)
+		}
+		code := e.lastCode(t)
+		e.wantError(t, user, "ConfirmForgotPassword", "CodeMismatchException", "Invalid verification code provided, please try again.",
+			"cognito-idp", "confirm-forgot-password", "--client-id", clientID, "--username", "alice", "--confirmation-code", "000000", "--password", "N3wPassword!")
+		e.Must(t, user, "cognito-idp", "confirm-forgot-password", "--client-id", clientID, "--username", "alice",
+			"--confirmation-code", code, "--password", "N3wPassword!")
+		res := decodeOut(t, e.Must(t, user, "cognito-idp", "initiate-auth", "--client-id", clientID, "--auth-flow", "USER_PASSWORD_AUTH",
+			"--auth-parameters", "USERNAME=alice,PASSWORD=N3wPassword!"))["AuthenticationResult"].(map[string]any)
+		tok := res["AccessToken"].(string)
+		e.wantError(t, user, "ChangePassword", "NotAuthorizedException", "Incorrect username or password.",
+			"cognito-idp", "change-password", "--access-token", tok, "--previous-password", "Wrong1!x", "--proposed-password", "Ch4nged!pw")
+		e.Must(t, user, "cognito-idp", "change-password", "--access-token", tok, "--previous-password", "N3wPassword!", "--proposed-password", "Ch4nged!pw")
+		e.Must(t, user, "cognito-idp", "initiate-auth", "--client-id", clientID, "--auth-flow", "USER_PASSWORD_AUTH",
+			"--auth-parameters", "USERNAME=alice,PASSWORD=Ch4nged!pw")
+		e.wantError(t, user, "ResendConfirmationCode", "InvalidParameterException", "User is already confirmed.",
+			"cognito-idp", "resend-confirmation-code", "--client-id", clientID, "--username", "alice")
+	})
+
 	t.Run("new password challenge", func(t *testing.T) {
 		e.Must(t, root, "cognito-idp", "admin-create-user", "--user-pool-id", poolID, "--username", "carol",
 			"--temporary-password", "Temp0rary!")

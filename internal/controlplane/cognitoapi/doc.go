@@ -6,8 +6,9 @@
 // It is mounted in package controlplane under the signing name
 // "cognito-idp" with unsigned requests let through, because Cognito splits
 // its API in two, as the service model's auth traits say: the public
-// operations (SignUp, ConfirmSignUp, InitiateAuth, RespondToAuthChallenge,
-// GetUser, GlobalSignOut) are unsigned and authorized by the app client id
+// operations (SignUp, ConfirmSignUp, ResendConfirmationCode, InitiateAuth,
+// RespondToAuthChallenge, GetUser, GlobalSignOut, ChangePassword,
+// ForgotPassword, ConfirmForgotPassword) are unsigned and authorized by the app client id
 // or the access token they carry, while every other operation (Admin*,
 // pool, client and group management, ListUsers) must be SigV4-signed and
 // is authorized with IAM (cognito-idp:ACTION on the pool ARN

@@ -59,6 +59,10 @@ type Pools interface {
 	RespondToAuthChallenge(ctx context.Context, in cognito.ChallengeInput) (cognito.AuthResult, error)
 	GetUser(ctx context.Context, accessToken string) (cognito.User, error)
 	GlobalSignOut(ctx context.Context, accessToken string) error
+	ChangePassword(ctx context.Context, accessToken, previous, proposed string) error
+	ForgotPassword(ctx context.Context, clientID, username, secretHash string) (*cognito.Delivery, error)
+	ConfirmForgotPassword(ctx context.Context, clientID, username, code, password, secretHash string) error
+	ResendConfirmationCode(ctx context.Context, clientID, username, secretHash string) (*cognito.Delivery, error)
 }
 
 var _ Pools = (*cognito.Service)(nil)

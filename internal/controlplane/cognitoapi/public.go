@@ -13,6 +13,10 @@ var ops = map[string]operation{
 	"RespondToAuthChallenge": {run: (*call).respondToAuthChallenge, public: true},
 	"GetUser":                {run: (*call).getUser, public: true},
 	"GlobalSignOut":          {run: (*call).globalSignOut, public: true},
+	"ChangePassword":         {run: (*call).changePassword, public: true},
+	"ForgotPassword":         {run: (*call).forgotPassword, public: true},
+	"ConfirmForgotPassword":  {run: (*call).confirmForgotPassword, public: true},
+	"ResendConfirmationCode": {run: (*call).resendConfirmationCode, public: true},
 
 	"CreateUserPool":         {run: (*call).createUserPool},
 	"DescribeUserPool":       {run: (*call).describeUserPool},
@@ -178,4 +182,72 @@ func (c *call) globalSignOut(body []byte) (any, error) {
 // checkToken enforces TokenModelType's pattern.
 func checkToken(tok string) error {
 	return cognito.Check(cognito.Field{Name: "accessToken", Value: tok, Pattern: tokenPattern, PatternS: `[A-Za-z0-9-_=.]+`, Min: 1, Sensitive: true})
+}
+
+type changePasswordInput struct {
+	AccessToken      string `json:"AccessToken"`
+	PreviousPassword string `json:"PreviousPassword"`
+	ProposedPassword string `json:"ProposedPassword"`
+}
+
+func (c *call) changePassword(body []byte) (any, error) {
+	var in changePasswordInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkToken(in.AccessToken); err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.ChangePassword(c.ctx, in.AccessToken, in.PreviousPassword, in.ProposedPassword)
+}
+
+type forgotInput struct {
+	ClientID         string `json:"ClientId"`
+	SecretHash       string `json:"SecretHash"`
+	Username         string `json:"Username"`
+	ConfirmationCode string `json:"ConfirmationCode"`
+	Password         string `json:"Password"`
+}
+
+type deliveryOutput struct {
+	CodeDeliveryDetails *codeDelivery `json:"CodeDeliveryDetails,omitempty"`
+}
+
+func wireDelivery(d *cognito.Delivery) deliveryOutput {
+	if d == nil {
+		return deliveryOutput{}
+	}
+	return deliveryOutput{CodeDeliveryDetails: &codeDelivery{Destination: d.Destination, DeliveryMedium: d.DeliveryMedium, AttributeName: d.AttributeName}}
+}
+
+func (c *call) forgotPassword(body []byte) (any, error) {
+	var in forgotInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	d, err := c.h.o.Pools.ForgotPassword(c.ctx, in.ClientID, in.Username, in.SecretHash)
+	if err != nil {
+		return nil, err
+	}
+	return wireDelivery(d), nil
+}
+
+func (c *call) confirmForgotPassword(body []byte) (any, error) {
+	var in forgotInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	return empty{}, c.h.o.Pools.ConfirmForgotPassword(c.ctx, in.ClientID, in.Username, in.ConfirmationCode, in.Password, in.SecretHash)
+}
+
+func (c *call) resendConfirmationCode(body []byte) (any, error) {
+	var in forgotInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	d, err := c.h.o.Pools.ResendConfirmationCode(c.ctx, in.ClientID, in.Username, in.SecretHash)
+	if err != nil {
+		return nil, err
+	}
+	return wireDelivery(d), nil
 }

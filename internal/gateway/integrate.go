@@ -96,7 +96,11 @@ func (g *Gateway) integrateProxy(c *call, in *apigw.Integration) {
 // Gateway may invoke it; false means the answer is written (or, in a dry
 // run, that evaluation stops here).
 func (g *Gateway) lambdaTarget(c *call, in *apigw.Integration) (string, bool) {
-	fn, ok := in.FunctionARN()
+	// Stage variables may name the function (e.g. its alias): the stage's
+	// values are the API author's, never the caller's.
+	resolved := *in
+	resolved.URI = substituteStageVariables(in.URI, c.snap.Stage.Variables)
+	fn, ok := resolved.FunctionARN()
 	if !ok {
 		g.log.Error("integration uri is not a Lambda function", "request_id", c.requestID, "uri", in.URI)
 		g.fail(c, awserr.GWConfigurationError, "")

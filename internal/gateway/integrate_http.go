@@ -174,9 +174,7 @@ var (
 // only, escaped so they add no query, fragment or dot segment, and the
 // mapped query string appended.
 func integrationURL(uri string, stageVars map[string]string, path map[string]string, query url.Values) (string, error) {
-	uri = stageVarRef.ReplaceAllStringFunc(uri, func(m string) string {
-		return stageVars[stageVarRef.FindStringSubmatch(m)[1]]
-	})
+	uri = substituteStageVariables(uri, stageVars)
 	scheme, rest, ok := strings.Cut(uri, "://")
 	if !ok || (!strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https")) {
 		return "", fmt.Errorf("not an http(s) URL")
@@ -215,6 +213,17 @@ func integrationURL(uri string, stageVars map[string]string, path map[string]str
 // escapePathValue escapes a path value segment by segment: a slash it
 // holds (a greedy parameter's) stays a separator, as API Gateway keeps it,
 // but no segment may be a dot segment.
+// substituteStageVariables replaces ${stageVariables.NAME} with the
+// stage's value ("" when the stage has none).
+func substituteStageVariables(s string, vars map[string]string) string {
+	if !strings.Contains(s, "${stageVariables.") {
+		return s
+	}
+	return stageVarRef.ReplaceAllStringFunc(s, func(m string) string {
+		return vars[stageVarRef.FindStringSubmatch(m)[1]]
+	})
+}
+
 func escapePathValue(v string) string {
 	segments := strings.Split(v, "/")
 	for i, s := range segments {

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/base64"
 	"maps"
 	"mime"
 	"net/http"
@@ -129,6 +130,13 @@ func (g *Gateway) buildIntegrationRequest(c *call, in *apigw.Integration, mreq *
 		g.fail(c, awserr.GWUnsupportedMediaType, "")
 		return nil, nil, false
 	}
+	if converted, ok := convertRequestContent(in.ContentHandling, body, isBinary(c.r.Header.Get("Content-Type"), c.snap.API.BinaryMediaTypes)); ok {
+		body, ir.body = converted, converted
+	} else {
+		c.trace.Integration = append(c.trace.Integration, "Execution failed due to configuration error: Unable to base64-decode the request for CONVERT_TO_BINARY")
+		g.fail(c, awserr.GWConfigurationError, "")
+		return nil, nil, false
+	}
 	var res *mapping.Result
 	if found && src != "" {
 		tpl, err := g.templates.Compile(name, src)
@@ -222,4 +230,20 @@ func (g *Gateway) requestSource(c *call, mreq *mapping.Request, body []byte, src
 		return one(mapping.BodyValue(body, strings.TrimPrefix(src, "method.request.body.")))
 	}
 	return one(mreq.Source(src))
+}
+
+// convertRequestContent applies an integration's contentHandling to the
+// method request body: CONVERT_TO_TEXT base64-encodes a binary payload (one
+// of the API's binary media types), CONVERT_TO_BINARY decodes a base64 one;
+// without it a binary payload passes as it is
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html).
+func convertRequestContent(handling string, body []byte, binary bool) ([]byte, bool) {
+	switch {
+	case handling == apigw.ContentConvertToText && binary:
+		return []byte(base64.StdEncoding.EncodeToString(body)), true
+	case handling == apigw.ContentConvertToBinary && !binary:
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(body)))
+		return b, err == nil
+	}
+	return body, true
 }

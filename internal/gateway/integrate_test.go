@@ -363,3 +363,27 @@ func FuzzIntegrationURL(f *testing.F) {
 		}
 	})
 }
+
+func TestConvertRequestContent(t *testing.T) {
+	if b, ok := convertRequestContent(apigw.ContentConvertToText, []byte{0xff, 0x00}, true); !ok || string(b) != "/wA=" {
+		t.Errorf("CONVERT_TO_TEXT = %q %v", b, ok)
+	}
+	if b, ok := convertRequestContent(apigw.ContentConvertToText, []byte("text"), false); !ok || string(b) != "text" {
+		t.Errorf("CONVERT_TO_TEXT of text = %q %v", b, ok)
+	}
+	if b, ok := convertRequestContent(apigw.ContentConvertToBinary, []byte("aGk="), false); !ok || string(b) != "hi" {
+		t.Errorf("CONVERT_TO_BINARY = %q %v", b, ok)
+	}
+	if _, ok := convertRequestContent(apigw.ContentConvertToBinary, []byte("***"), false); ok {
+		t.Error("CONVERT_TO_BINARY of non-base64 passed")
+	}
+}
+
+// A stage variable may name the function of a Lambda integration.
+func TestLambdaURIStageVariable(t *testing.T) {
+	got := substituteStageVariables("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:Fn:${stageVariables.alias}/invocations", map[string]string{"alias": "live"})
+	in := apigw.Integration{URI: got}
+	if fn, ok := in.FunctionARN(); !ok || fn != "arn:aws:lambda:us-east-1:000000000000:function:Fn:live" {
+		t.Errorf("FunctionARN = %q %v", fn, ok)
+	}
+}

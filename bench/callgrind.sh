@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# callgrind.sh counts the instructions one request costs (valgrind's
+# callgrind, Ir), which unlike req/s stay the same on a busy machine: the
+# bare net/http baseline, iamgate's routing path (unsigned 403) and its
+# denied path (SigV4 + IAM, 403). Each server runs under callgrind with
+# instrumentation off; it is switched on for N requests on one keep-alive
+# connection, after a warm-up, and the total is divided by N. Counts
+# include what the server does in the background meanwhile (the decision
+# writer, GC), as a request's share.
+#
+# iamgate's data dir is made first by `iamgate up` on bench/app (keys of
+# bench-denied included), then `iamgate serve` runs on it under callgrind.
+#
+# Environment: N (200 requests per path). Needs go, curl, valgrind.
+# Go's asynchronous preemption signals trip callgrind, hence
+# GODEBUG=asyncpreemptoff=1 for the measured servers.
+set -euo pipefail
+
+N=${N:-200}
+
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_apt valgrind valgrind
+build_all
+start_up
+make_keys
+kill -TERM "$iamgate_pid"
+wait "$iamgate_pid" 2>/dev/null || true
+
+# under_callgrind NAME LOG CMD...: starts CMD under callgrind; sets cg_pid
+# and cg_out (its dumps are $cg_out.1, .2, ...).
+under_callgrind() {
+	local name=$1 log=$2
+	shift 2
+	GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --instr-atstart=no \
+		--callgrind-out-file="$work/cg.$name" "$@" >"$log" 2>&1 &
+	cg_pid=$!
+	cg_out=$work/cg.$name
+	pids+=("$cg_pid")
+}
+
+# count NAME URL [curl args]: Ir per request over N requests.
+count() {
+	local name=$1 url=$2 i
+	shift 2
+	local args=() warm=()
+	for i in $(seq 1 "$N"); do args+=(-o /dev/null "$url"); done
+	for i in $(seq 1 20); do warm+=(-o /dev/null "$url"); done
+	curl -s "$@" "${warm[@]}" # caches filled, connection pools warm
+	rm -f "$cg_out".*
+	callgrind_control -z "$cg_pid" >/dev/null 2>&1
+	callgrind_control -i on "$cg_pid" >/dev/null 2>&1
+	curl -s "$@" "${args[@]}"
+	callgrind_control -i off "$cg_pid" >/dev/null 2>&1
+	callgrind_control -d "$cg_pid" >/dev/null 2>&1
+	# The dump is written by the server's process after the command returns.
+	for i in $(seq 1 600); do
+		grep -qs '^totals:' "$cg_out".* && break
+		sleep 0.1
+	done
+	local total
+	total=$(cat "$cg_out".* | awk '/^totals:/ { t += $2 } END { print t + 0 }')
+	echo "$name $((total / N))" >>"$work/results"
+}
+
+: >"$work/results"
+under_callgrind baseline "$work/cg-baseline.log" "$work/baseline" -addr 127.0.0.1:0
+wait_for "$work/cg-baseline.log" '^listening on ' 120
+baseline_url="$(awk '/^listening on /{print $3}' "$work/cg-baseline.log")/hello"
+count baseline "$baseline_url"
+
+under_callgrind iamgate "$work/cg-iamgate.log" "$work/iamgate" serve --addr 127.0.0.1:0 --data-dir "$data"
+wait_for "$work/cg-iamgate.log" 'iamgate listening on ' 600
+endpoint=$(grep -o 'iamgate listening on http://[^ ]*' "$work/cg-iamgate.log" | awk '{print $4}')
+# A child exiting while instrumentation is on (SIGCHLD) trips callgrind as
+# preemption signals do: let the start-up's interpreter probes finish.
+quiet=0
+for i in $(seq 1 600); do
+	if pgrep -P "$cg_pid" >/dev/null; then quiet=0; else quiet=$((quiet + 1)); fi
+	[ "$quiet" -ge 20 ] && break
+	sleep 0.1
+done
+url=$endpoint/restapis/${hello_url#*/restapis/}
+count routing "$url"
+sign_args bench-denied "$url"
+count denied "$url" "${hdr_args[@]}"
+
+echo "instructions per request (callgrind Ir, $N requests on one connection, $(date -u +%FT%TZ)):"
+awk 'NR == 1 { base = $2 } { printf "%-10s %12d %8.2fx baseline\n", $1, $2, $2 / base }' "$work/results"

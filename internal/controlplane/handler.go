@@ -128,6 +128,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := h.o.NewRequestID()
 	sc, signed := scopeOf(r)
 	name := sc.service
+	if signed && h.unserved(name) {
+		h.writeUnserved(w, r, reqID, name)
+		return
+	}
 	if !signed || (h.query[name] == nil && h.o.Services[name].Handler == nil) {
 		name = h.guessService(r)
 	}

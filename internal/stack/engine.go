@@ -6,6 +6,7 @@ import (
 	"errors"
 	"github.com/google/uuid"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -114,14 +115,46 @@ func (e *Engine) prepare(ctx context.Context, stackName, stackID, source, body s
 	if err != nil {
 		return nil, validation(err)
 	}
-	for _, id := range plan.Order() {
-		typ, _, _ := plan.Resource(id)
-		if _, ok := e.providers[typ]; !ok {
-			return nil, awserr.New(awserr.ValidationError, "Template format error: Unrecognized resource types: [%s]", typ)
-		}
+	if missing := e.unrecognizedTypes(processed); len(missing) > 0 {
+		return nil, awserr.New(awserr.ValidationError, "Template format error: Unrecognized resource types: [%s]", strings.Join(missing, ", "))
 	}
 	desc, _ := processed.Root["Description"].(string)
 	return &prepared{processed: processed, plan: plan, params: plan.ParameterValues(), desc: desc, noEcho: noEcho}, nil
+}
+
+// unrecognizedTypes lists every resource type of the template that has no
+// provider, conditions or not, once each in template order, as
+// CloudFormation names them all in one error ("Unrecognized resource types:
+// [AWS::Timestream::Table, AWS::Timestream::Database]").
+func (e *Engine) unrecognizedTypes(t *cfn.Template) []string {
+	res, _ := t.Root["Resources"].(map[string]any)
+	type use struct {
+		typ string
+		pos cfn.Pos
+		id  string
+	}
+	var uses []use
+	for id, r := range res {
+		m, _ := r.(map[string]any)
+		typ, _ := m["Type"].(string)
+		if _, ok := e.providers[typ]; !ok && typ != "" {
+			uses = append(uses, use{typ, t.Pos("Resources", id), id})
+		}
+	}
+	sort.Slice(uses, func(i, j int) bool {
+		a, b := uses[i], uses[j]
+		if a.pos.Line != b.pos.Line {
+			return a.pos.Line < b.pos.Line
+		}
+		return a.id < b.id
+	})
+	var out []string
+	for _, u := range uses {
+		if !slices.Contains(out, u.typ) {
+			out = append(out, u.typ)
+		}
+	}
+	return out
 }
 
 // validation turns a template error into CloudFormation's ValidationError,

@@ -1,0 +1,38 @@
+package stack
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/iamgate/iamgate/internal/awserr"
+)
+
+// TestUnrecognizedTypesListedTogether: CloudFormation refuses a template
+// with types it does not have at change-set creation, naming each once, in
+// one message ("Template format error: Unrecognized resource types:
+// [AWS::Timestream::Table, AWS::Timestream::Database]"), including
+// resources whose condition is false.
+func TestUnrecognizedTypesListedTogether(t *testing.T) {
+	e, _ := newEngine(t)
+	body := `Conditions:
+  Never: !Equals [a, b]
+Resources:
+  T:
+    Type: AWS::Timestream::Table
+  D:
+    Type: AWS::Timestream::Database
+  T2:
+    Type: AWS::Timestream::Table
+  Q:
+    Type: AWS::SQS::Queue
+    Condition: Never
+  L:
+    Type: AWS::Logs::LogGroup
+`
+	_, err := e.CreateChangeSet(rootCtx(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE", TemplateBody: body})
+	var ae *awserr.Error
+	const want = "Template format error: Unrecognized resource types: [AWS::Timestream::Table, AWS::Timestream::Database, AWS::SQS::Queue]"
+	if !errors.As(err, &ae) || ae.Code != awserr.ValidationError || ae.Message != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

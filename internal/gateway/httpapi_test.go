@@ -404,3 +404,23 @@ func shapeV2(prefix string, v any, skip map[string]bool, out map[string]string) 
 		shapeV2(p, e, skip, out)
 	}
 }
+
+// `iamgate why URL` explains an HTTP API request without invoking it: the
+// route, the v2 method ARN, the decision and AWS's answer.
+func TestHTTPAPIExplain(t *testing.T) {
+	f := newV2Fixture(t)
+	r := httptest.NewRequest("GET", "http://"+f.id+".execute-api.us-east-1.amazonaws.com/prod/hello", nil)
+	r.Header.Set("Authorization", "good")
+	ok := f.gw.Explain(r)
+	if ok.Route != "GET /hello" || ok.Stage != "prod" || !ok.DryRun || ok.Invoked || f.inv.payload != nil || ok.Decision != "Allow" ||
+		ok.Resource != "arn:aws:execute-api:us-east-1:000000000000:"+f.id+"/prod/GET/hello" {
+		t.Errorf("allowed trace: %+v", ok)
+	}
+	r = httptest.NewRequest("GET", "http://"+f.id+".execute-api.us-east-1.amazonaws.com/hello", nil)
+	r.Header.Set("Authorization", "denied")
+	denied := f.gw.Explain(r)
+	if denied.Status != 403 || denied.Response != `{"message":"Forbidden"}` || denied.Decision != "ExplicitDeny" ||
+		denied.Resource != "arn:aws:execute-api:us-east-1:000000000000:"+f.id+"/$default/GET/hello" {
+		t.Errorf("denied trace: %+v", denied)
+	}
+}

@@ -294,6 +294,14 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 				}
 			}},
 	}
+	created = append(created, attack{"API key without API Gateway permissions", "Resources:\n  Key:\n    Type: AWS::ApiGateway::ApiKey\n    Properties: {Enabled: true}\n",
+		"Key", mallory, "mallory", "",
+		handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: apigateway:POST on resource: arn:aws:apigateway:us-east-1::/apikeys because no identity-based policy allows the apigateway:POST action", "ApiGateway", "403"),
+		func(t *testing.T) {
+			if keys, _ := e.s.APIs.GetAPIKeys(context.Background(), false); len(keys) != 0 {
+				t.Errorf("keys were created: %+v", keys)
+			}
+		}})
 	created = append(created, attack{"function with a role Lambda may not assume", strings.ReplaceAll(adminFunctionTemplate, "lambda-admin", "ec2-only"), "Fn", e.root, "root", "",
 		handlerFailure("The role defined for the function cannot be assumed by Lambda.", "Lambda", "400", "InvalidRequest"), nil},
 		attack{"function code the caller may not read", strings.Replace(adminFunctionTemplate, "ZipFile: \"def handler(e, c):\\n    return 1\\n\"", "{S3Bucket: code-bucket, S3Key: app.zip}", 1), "Fn", codeless, "codeless", "",

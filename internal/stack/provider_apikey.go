@@ -22,7 +22,8 @@ type APIKeys interface {
 // RegisterAPIKeys adds AWS::ApiGateway::ApiKey, UsagePlan and UsagePlanKey
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-apikey.html
 // and its siblings). Ref is the key id, the plan id and the key id.
-func (e *Engine) RegisterAPIKeys(keys APIKeys) {
+func (e *Engine) RegisterAPIKeys(in APIKeys) {
+	keys := &apiKeysGuard{in: in, region: e.region}
 	e.Register("AWS::ApiGateway::ApiKey", &apiKeyProvider{keys: keys})
 	e.Register("AWS::ApiGateway::UsagePlan", &usagePlanProvider{keys: keys})
 	e.Register("AWS::ApiGateway::UsagePlanKey", &usagePlanKeyProvider{keys: keys})

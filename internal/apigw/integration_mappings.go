@@ -143,3 +143,21 @@ func methodResponses(op map[string]any) map[string]MethodResponse {
 	}
 	return out
 }
+
+// ParseIntegrationResponse reads PutIntegrationResponse's body
+// (selectionPattern, responseParameters, responseTemplates,
+// contentHandling) for statusCode, validated as at import.
+func ParseIntegrationResponse(statusCode string, body map[string]any) (IntegrationResponse, error) {
+	body = normalize(body).(map[string]any)
+	ir := IntegrationResponse{
+		StatusCode:         statusCode,
+		SelectionPattern:   stringAt(body, "selectionPattern"),
+		ResponseParameters: stringMap(mapAt(body, "responseParameters")),
+		ResponseTemplates:  stringMap(mapAt(body, "responseTemplates")),
+		ContentHandling:    strings.ToUpper(stringAt(body, "contentHandling")),
+	}
+	if err := checkIntegrationResponse(ir); err != nil {
+		return IntegrationResponse{}, badRequest("%s", err.Error())
+	}
+	return ir, nil
+}

@@ -2,7 +2,8 @@
 // (REST-JSON under /restapis, /apikeys, /usageplans, /account) over
 // package apigw, enough for the aws CLI to build an API without
 // CloudFormation: rest APIs (create, import, put, update, delete),
-// resources, methods, integrations, deployments, stages (update-stage
+// resources, methods, integrations with their integration and method
+// responses, deployments, stages (update-stage
 // patch operations), models, request validators, gateway responses, API
 // keys, usage plans and their keys, get-usage and get-export, in AWS's
 // shapes (collections as {"item": [...]}, dates as epoch seconds, creates
@@ -16,7 +17,7 @@
 // awserr.WriteRESTJSON. It owns no state.
 //
 // Not served: authorizers' writes (CloudFormation or OpenAPI only),
-// domain names, integration and method responses, test-invoke-method.
+// domain names, test-invoke-method.
 //
 // Follows https://docs.aws.amazon.com/apigateway/latest/api/ and
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-create-and-manage-api.html.

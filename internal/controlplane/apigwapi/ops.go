@@ -51,6 +51,12 @@ func init() {
 	add(del, shapeMethod, "DeleteMethod", accepted, deleteMethod)
 	add(put, shapeIntegration, "PutIntegration", created, putIntegration)
 	add(del, shapeIntegration, "DeleteIntegration", accepted, deleteIntegration)
+	add(put, shapeIntegrationResponse, "PutIntegrationResponse", created, putIntegrationResponse)
+	add(get, shapeIntegrationResponse, "GetIntegrationResponse", 0, getIntegrationResponse)
+	add(del, shapeIntegrationResponse, "DeleteIntegrationResponse", accepted, deleteIntegrationResponse)
+	add(put, shapeMethodResponse, "PutMethodResponse", created, putMethodResponse)
+	add(get, shapeMethodResponse, "GetMethodResponse", 0, getMethodResponse)
+	add(del, shapeMethodResponse, "DeleteMethodResponse", accepted, deleteMethodResponse)
 
 	add(post, shapeDeployments, "CreateDeployment", created, createDeployment)
 	add(del, shapeDeployment, "DeleteDeployment", accepted, deleteDeployment)

@@ -76,25 +76,29 @@ type integration struct {
 	CacheNamespace      string            `json:"cacheNamespace,omitempty"`
 	CacheKeyParameters  []string          `json:"cacheKeyParameters"`
 	RequestTemplates    map[string]string `json:"requestTemplates,omitempty"`
+	RequestParameters   map[string]string `json:"requestParameters,omitempty"`
+	// IntegrationResponses by status code, as GetIntegration embeds them.
+	IntegrationResponses map[string]integrationResponse `json:"integrationResponses,omitempty"`
 }
 
 type method struct {
-	HTTPMethod          string            `json:"httpMethod"`
-	AuthorizationType   string            `json:"authorizationType"`
-	AuthorizerID        string            `json:"authorizerId,omitempty"`
-	AuthorizationScopes []string          `json:"authorizationScopes,omitempty"`
-	APIKeyRequired      bool              `json:"apiKeyRequired"`
-	OperationName       string            `json:"operationName,omitempty"`
-	RequestParameters   map[string]bool   `json:"requestParameters,omitempty"`
-	RequestModels       map[string]string `json:"requestModels,omitempty"`
-	RequestValidatorID  string            `json:"requestValidatorId,omitempty"`
-	MethodIntegration   *integration      `json:"methodIntegration,omitempty"`
+	HTTPMethod          string                    `json:"httpMethod"`
+	AuthorizationType   string                    `json:"authorizationType"`
+	AuthorizerID        string                    `json:"authorizerId,omitempty"`
+	AuthorizationScopes []string                  `json:"authorizationScopes,omitempty"`
+	APIKeyRequired      bool                      `json:"apiKeyRequired"`
+	OperationName       string                    `json:"operationName,omitempty"`
+	RequestParameters   map[string]bool           `json:"requestParameters,omitempty"`
+	RequestModels       map[string]string         `json:"requestModels,omitempty"`
+	RequestValidatorID  string                    `json:"requestValidatorId,omitempty"`
+	MethodIntegration   *integration              `json:"methodIntegration,omitempty"`
+	MethodResponses     map[string]methodResponse `json:"methodResponses,omitempty"`
 }
 
 func toMethod(m *apigw.Method, resourceID string) method {
 	out := method{HTTPMethod: m.HTTPMethod, AuthorizationType: m.AuthorizationType, AuthorizerID: m.AuthorizerID,
 		AuthorizationScopes: m.AuthorizationScopes, APIKeyRequired: m.APIKeyRequired, OperationName: m.OperationName, RequestParameters: m.RequestParameters,
-		RequestModels: m.RequestModels, RequestValidatorID: m.RequestValidatorID}
+		RequestModels: m.RequestModels, RequestValidatorID: m.RequestValidatorID, MethodResponses: toMethodResponses(m.MethodResponses)}
 	if in := m.Integration; in != nil {
 		keys := in.CacheKeyParameters
 		if keys == nil {
@@ -103,7 +107,8 @@ func toMethod(m *apigw.Method, resourceID string) method {
 		out.MethodIntegration = &integration{Type: in.Type, HTTPMethod: in.HTTPMethod, URI: in.URI,
 			Credentials: in.Credentials, PassthroughBehavior: in.PassthroughBehavior, ContentHandling: in.ContentHandling,
 			TimeoutInMillis: in.TimeoutMillis, CacheNamespace: resourceID, CacheKeyParameters: keys,
-			RequestTemplates: in.RequestTemplates}
+			RequestTemplates: in.RequestTemplates, RequestParameters: in.RequestParameters,
+			IntegrationResponses: toIntegrationResponses(in.IntegrationResponses)}
 	}
 	return out
 }

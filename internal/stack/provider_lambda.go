@@ -73,7 +73,8 @@ func integer(v any) (int, bool) {
 	case int:
 		return v, true
 	case float64:
-		if v == float64(int(v)) {
+		// Past 2^53 a JSON number is no longer an exact integer.
+		if v >= -(1<<53) && v <= 1<<53 && v == float64(int(v)) {
 			return int(v), true
 		}
 	case string:

@@ -47,8 +47,8 @@ func parseConcurrencyRoute(method, path string) (route, bool) {
 		return route{}, false
 	}
 	fn, err := url.PathUnescape(name)
-	if err != nil {
-		return route{}, false
+	if err != nil || strings.Contains(fn, "/") {
+		return route{}, false // an encoded slash never names a function
 	}
 	return route{op: op, function: fn}, true
 }

@@ -16,6 +16,15 @@ func TestParseRoute(t *testing.T) {
 		{"GET", "/2015-03-31/functions", route{op: "ListFunctions"}, true},
 		{"POST", "/2015-03-31/functions", route{op: "CreateFunction"}, true},
 		{"GET", "/2015-03-31/functions/f", route{op: "GetFunction", function: "f"}, true},
+		// Each concurrency operation has its own API version (botocore's model).
+		{"PUT", "/2017-10-31/functions/f/concurrency", route{op: "PutFunctionConcurrency", function: "f"}, true},
+		{"DELETE", "/2017-10-31/functions/f/concurrency", route{op: "DeleteFunctionConcurrency", function: "f"}, true},
+		{"GET", "/2019-09-30/functions/f/concurrency", route{op: "GetFunctionConcurrency", function: "f"}, true},
+		{"GET", "/2017-10-31/functions/f/concurrency", route{}, false},
+		{"PUT", "/2017-10-31/functions/a/b/concurrency", route{}, false},
+		{"PUT", "/2017-10-31/functions//concurrency", route{}, false},
+		{"GET", "/2016-08-19/account-settings", route{op: "GetAccountSettings"}, true},
+		{"POST", "/2016-08-19/account-settings", route{}, false},
 		{"DELETE", "/2015-03-31/functions/f", route{op: "DeleteFunction", function: "f"}, true},
 		{"GET", "/2015-03-31/functions/f/configuration", route{op: "GetFunctionConfiguration", function: "f"}, true},
 		{"POST", "/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations", route{op: "Invoke", function: "arn:aws:lambda:us-east-1:1:function:f"}, true},
@@ -75,6 +84,10 @@ func FuzzParseRoute(f *testing.F) {
 	f.Add("GET", "/2015-03-31/functions//")
 	f.Add("PUT", "/2015-03-31/functions/f/aliases/live")
 	f.Add("POST", "/2015-03-31/functions/f/versions")
+	f.Add("PUT", "/2017-10-31/functions/f/concurrency")
+	f.Add("GET", "/2019-09-30/functions/arn:aws:lambda:us-east-1:1:function:f/concurrency")
+	f.Add("DELETE", "/2017-10-31/functions/a%2Fb/concurrency")
+	f.Add("GET", "/2016-08-19/account-settings/")
 	f.Fuzz(func(t *testing.T, method, path string) {
 		rt, ok := parseRoute(method, path)
 		if !ok {

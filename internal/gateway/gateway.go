@@ -58,6 +58,8 @@ type Options struct {
 	// APIKeys checks API keys; without it every apiKeyRequired method
 	// answers Forbidden (fail closed).
 	APIKeys APIKeys
+	// AccessLogs receives the lines of stages with access logging.
+	AccessLogs AccessLogs
 	// Usage throttles and counts keyed requests by their usage plans;
 	// without it keys are not metered.
 	Usage     UsageMeter
@@ -148,8 +150,11 @@ type call struct {
 	// validationError is $context.error.validationErrorString: why the
 	// request failed validation.
 	validationError string
-	status          int
-	trace           *Trace
+	// failure and failMessage are the gateway response written, if any.
+	failure     awserr.GatewayResponse
+	failMessage string
+	status      int
+	trace       *Trace
 	// dryRun stops before the integration runs (`iamgate why URL`).
 	dryRun bool
 	// v2 is set for a request to an HTTP API (httpapi.go).
@@ -253,6 +258,7 @@ func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
 		g.failAsV2(c, resp, message)
 		return
 	}
+	c.failure, c.failMessage = resp, message
 	var body []byte
 	if cr, ok := g.customResponse(c, resp, message); ok {
 		body = awserr.WriteCustomGatewayResponse(c.w, resp, cr)
@@ -266,6 +272,7 @@ func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
 }
 
 func (g *Gateway) accessLog(c *call) {
+	g.stageAccessLog(c)
 	// The attributes cost a dozen allocations: only when someone reads them.
 	if !g.log.Enabled(c.r.Context(), slog.LevelInfo) {
 		return

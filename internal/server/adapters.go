@@ -23,6 +23,11 @@ func (l logSink) PutLogLines(ctx context.Context, group, stream string, lines []
 	return l.logs.Write(ctx, group, stream, evs)
 }
 
+// PutAccessLog writes one line of a stage's access log.
+func (l logSink) PutAccessLog(ctx context.Context, group, stream string, at time.Time, line string) error {
+	return l.logs.Write(ctx, group, stream, []logs.Event{{Timestamp: at, Message: line}})
+}
+
 // invoker runs a function named by ARN for the gateway.
 type invoker struct {
 	rt    *lambda.Manager

@@ -10,10 +10,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/logs"
 	"github.com/iamgate/iamgate/internal/stack"
 	"github.com/iamgate/iamgate/internal/testutil"
 )
@@ -159,6 +161,30 @@ func TestPlainRestAPI(t *testing.T) {
 	if r := curlDo(t, curl, "http://"+addr+"/restapis/"+apiID+"/v1/_user_request_/items",
 		"--aws-sigv4", "aws:amz:us-east-1:execute-api", "--user", id+":"+secret); r.status != 200 {
 		t.Errorf("signed GET /items = %d %s", r.status, r.body)
+	}
+
+	// The stage's access log holds a line per request in its format
+	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
+	if err := s.Logs.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.Logs.FilterLogEvents(ctx, "plain-rest-access", logs.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range evs {
+		lines = append(lines, e.Message)
+	}
+	for _, want := range []string{
+		"POST /items/{id} 200 - v1 -",
+		"POST /items/{id} 400 Missing required request parameters: [mode, x-tenant] v1 -",
+		"POST /items/{id} 400 Invalid request body v1 -",
+		"GET - 404 Missing Authentication Token v1 -",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("access log misses %q:\n%s", want, strings.Join(lines, "\n"))
+		}
 	}
 
 	// Deleting the stack deletes the API.

@@ -111,7 +111,7 @@ func (s *Service) passwordAuth(ctx context.Context, p Pool, c Client, params map
 	if awserr.Is(err, UserNotFound) && c.PreventUserExistenceErrors == "ENABLED" {
 		// Spend the hashing time a real user would, so timing does not
 		// tell who exists.
-		_, _ = checkPassword(dummyHash, pw)
+		_, _ = s.check(dummyHash, pw)
 		return AuthResult{}, wrong
 	}
 	if err != nil {
@@ -121,7 +121,7 @@ func (s *Service) passwordAuth(ctx context.Context, p Pool, c Client, params map
 	if now.Before(u.LockedUntil) {
 		return AuthResult{}, awserr.New(NotAuthorized, "Password attempts exceeded")
 	}
-	ok, err := checkPassword(u.PasswordHash, pw)
+	ok, err := s.check(u.PasswordHash, pw)
 	if err != nil && u.PasswordHash != "" {
 		return AuthResult{}, err
 	}
@@ -247,7 +247,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in ChallengeInput)
 	if err := checkAttributes(p, attrs); err != nil {
 		return AuthResult{}, err
 	}
-	hash, err := hashPassword(s.o.Rand, pw)
+	hash, err := s.hash(pw)
 	if err != nil {
 		return AuthResult{}, err
 	}

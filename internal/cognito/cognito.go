@@ -94,6 +94,8 @@ type Service struct {
 	// is asked for.
 	kmu  sync.Mutex
 	keys map[string]*rsa.PrivateKey
+
+	hashSem chan struct{}
 }
 
 // New returns a Service over st.
@@ -119,7 +121,7 @@ func New(st store.Store, o Options) *Service {
 	if o.AccountID == "" {
 		o.AccountID = "000000000000"
 	}
-	return &Service{st: st, o: o, keys: map[string]*rsa.PrivateKey{}}
+	return &Service{st: st, o: o, keys: map[string]*rsa.PrivateKey{}, hashSem: make(chan struct{}, hashSlots)}
 }
 
 // Region is the region the pools live in.

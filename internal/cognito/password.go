@@ -127,3 +127,19 @@ func checkPassword(encoded, pw string) (bool, error) {
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// hashSlots bounds the argon2id computations running at once: each holds
+// 19 MiB, and sign-up and sign-in are unauthenticated calls.
+const hashSlots = 4
+
+func (s *Service) hash(pw string) (string, error) {
+	s.hashSem <- struct{}{}
+	defer func() { <-s.hashSem }()
+	return hashPassword(s.o.Rand, pw)
+}
+
+func (s *Service) check(encoded, pw string) (bool, error) {
+	s.hashSem <- struct{}{}
+	defer func() { <-s.hashSem }()
+	return checkPassword(encoded, pw)
+}

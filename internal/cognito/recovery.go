@@ -28,13 +28,13 @@ func (s *Service) ChangePassword(ctx context.Context, accessToken, previous, pro
 	if err != nil {
 		return err
 	}
-	if ok, _ := checkPassword(u.PasswordHash, previous); !ok {
+	if ok, _ := s.check(u.PasswordHash, previous); !ok {
 		return awserr.New(NotAuthorized, "Incorrect username or password.")
 	}
 	if err := p.PasswordPolicy.Check(proposed); err != nil {
 		return err
 	}
-	hash, err := hashPassword(s.o.Rand, proposed)
+	hash, err := s.hash(proposed)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, clientID, username,
 	if err := p.PasswordPolicy.Check(password); err != nil {
 		return err
 	}
-	hash, err := hashPassword(s.o.Rand, password)
+	hash, err := s.hash(password)
 	if err != nil {
 		return err
 	}

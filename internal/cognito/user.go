@@ -239,7 +239,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (SignUpResult, err
 	if err != nil {
 		return SignUpResult{}, err
 	}
-	if u.PasswordHash, err = hashPassword(s.o.Rand, in.Password); err != nil {
+	if u.PasswordHash, err = s.hash(in.Password); err != nil {
 		return SignUpResult{}, err
 	}
 	d, code, err := s.newCode(p, &u)
@@ -441,7 +441,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in AdminCreateUserInput) 
 	if err != nil {
 		return User{}, err
 	}
-	if u.PasswordHash, err = hashPassword(s.o.Rand, temp); err != nil {
+	if u.PasswordHash, err = s.hash(temp); err != nil {
 		return User{}, err
 	}
 	u.TempExpires = s.o.Now().UTC().Add(time.Duration(p.PasswordPolicy.TemporaryPasswordValidityDays) * 24 * time.Hour)
@@ -468,7 +468,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, poolID, username, pa
 		if err := p.PasswordPolicy.Check(password); err != nil {
 			return err
 		}
-		h, err := hashPassword(s.o.Rand, password)
+		h, err := s.hash(password)
 		if err != nil {
 			return err
 		}

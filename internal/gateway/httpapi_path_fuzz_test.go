@@ -97,7 +97,7 @@ func FuzzHTTPAPIAuthorizedIsServed(f *testing.F) {
 			RawPath        string            `json:"rawPath"`
 			PathParameters map[string]string `json:"pathParameters"`
 			RequestContext struct {
-				Stage string `json:"stage"`
+				Stage string                  `json:"stage"`
 				HTTP  struct{ Method string } `json:"http"`
 			} `json:"requestContext"`
 		}

@@ -8,7 +8,9 @@
 # any folder of pattern folders). A pattern counts when its template.yaml is
 # SAM with a Python or Node.js function and an API Gateway REST or HTTP API
 # (scripts/corpus_template.py select). For each pattern, on a copy:
-#   1. `iamgate deploy --resolve-s3` with every capability, the template's
+#   1. `iamgate build` when the pattern's README runs `sam build` (the
+#      source template if that fails), then
+#      `iamgate deploy --resolve-s3` with every capability, the template's
 #      samconfig.toml if any, and a value for each parameter without a Default
 #      (as `sam deploy --guided` would ask for);
 #   2. each route of the template (function Api/HttpApi events, OpenAPI
@@ -75,7 +77,14 @@ for p in "${patterns[@]}"; do
 	mkdir -p "$dir" && cp -a "$src/." "$dir/"
 	stack=corpus-$(echo "$p" | tr -c 'A-Za-z0-9-\n' '-' | cut -c1-100)
 	mapfile -t params < <(python3 "$helper" params "$dir/template.yaml" 2>/dev/null)
-	args=(deploy --template-file "$dir/template.yaml" --stack-name "$stack" --resolve-s3
+	tmpl=$dir/template.yaml
+	# Patterns whose README says `sam build` get `iamgate build` first; when
+	# it fails (PyPI is unreachable on some machines) the source deploys.
+	if grep -qs 'sam build' "$dir/README.md" &&
+		(cd "$dir" && PIP_RETRIES=0 PIP_TIMEOUT=5 timeout "$timeout_s" "$bin" build) >"$logs/$p.build" 2>&1; then
+		tmpl=$dir/.aws-sam/build/template.yaml
+	fi
+	args=(deploy --template-file "$tmpl" --stack-name "$stack" --resolve-s3
 		--endpoint-url "$endpoint" --data-dir "$datadir" --no-fail-on-empty-changeset
 		--capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM CAPABILITY_AUTO_EXPAND)
 	[ ${#params[@]} -gt 0 ] && args+=(--parameter-overrides "${params[@]}")

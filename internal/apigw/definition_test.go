@@ -1,10 +1,12 @@
 package apigw
 
 import (
+	"encoding/json"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -322,5 +324,42 @@ func TestParseDefinitionUndefinedScheme(t *testing.T) {
 				t.Errorf("warnings = %q", def.Warnings)
 			}
 		})
+	}
+}
+
+// An exported definition imports back to the same integration responses,
+// parameter mappings and method responses.
+func TestExportIntegrationResponsesRoundTrip(t *testing.T) {
+	const def = `{"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {"/p": {"get": {
+	  "responses": {"200": {"description": "ok", "headers": {"X-A": {"schema": {"type": "string"}}}}, "404": {"description": "nf"}},
+	  "x-amazon-apigateway-integration": {"type": "mock", "requestTemplates": {"application/json": "{\"statusCode\": 200}"},
+	    "requestParameters": {"integration.request.header.X": "'v'"},
+	    "responses": {"default": {"statusCode": "200", "responseParameters": {"method.response.header.X-A": "'a'"}, "responseTemplates": {"application/json": "{}"}},
+	                  "4\\d{2}": {"statusCode": "404", "contentHandling": "CONVERT_TO_TEXT"}}}}}}}`
+	first, err := ParseDefinition(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := &Snapshot{API: RestAPI{ID: "a1", Name: "t"}, Stage: Stage{StageName: "v1"}, Resources: first.Resources}
+	for i := range snap.Resources {
+		snap.Resources[i].ID = "r" + strconv.Itoa(i)
+	}
+	doc, err := json.Marshal(exportDoc(snap, "us-east-1", false, true, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := ParseDefinition(doc)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, doc)
+	}
+	got, want := second.Resources[1].Methods["GET"], first.Resources[1].Methods["GET"]
+	if diff := cmp.Diff(want.Integration.IntegrationResponses, got.Integration.IntegrationResponses); diff != "" {
+		t.Errorf("integration responses (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want.Integration.RequestParameters, got.Integration.RequestParameters); diff != "" {
+		t.Errorf("request parameters (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want.MethodResponses, got.MethodResponses); diff != "" {
+		t.Errorf("method responses (-want +got):\n%s", diff)
 	}
 }

@@ -136,7 +136,7 @@ func exportAPIExtensions(doc map[string]any, snap *Snapshot) {
 }
 
 func exportOperation(m *Method, swagger2, ext, auth bool, schemes map[string]any, validators map[string]string) map[string]any {
-	op := map[string]any{"responses": map[string]any{}}
+	op := map[string]any{"responses": exportMethodResponses(m, swagger2)}
 	if m.OperationName != "" {
 		op["operationId"] = m.OperationName
 	}
@@ -231,5 +231,59 @@ func exportIntegration(in *Integration) map[string]any {
 	if len(in.CacheKeyParameters) > 0 {
 		e["cacheKeyParameters"] = in.CacheKeyParameters
 	}
+	if len(in.RequestParameters) > 0 {
+		e["requestParameters"] = in.RequestParameters
+	}
+	if len(in.IntegrationResponses) > 0 {
+		e["responses"] = exportIntegrationResponses(in.IntegrationResponses)
+	}
 	return e
+}
+
+// exportIntegrationResponses keys the responses by selection pattern,
+// "default" for the one without, as the import reads them.
+func exportIntegrationResponses(rs map[string]IntegrationResponse) map[string]any {
+	out := map[string]any{}
+	for _, code := range slices.Sorted(maps.Keys(rs)) {
+		r := rs[code]
+		e := map[string]any{"statusCode": r.StatusCode}
+		if len(r.ResponseParameters) > 0 {
+			e["responseParameters"] = r.ResponseParameters
+		}
+		if len(r.ResponseTemplates) > 0 {
+			e["responseTemplates"] = r.ResponseTemplates
+		}
+		if r.ContentHandling != "" {
+			e["contentHandling"] = r.ContentHandling
+		}
+		key := r.SelectionPattern
+		if key == "" {
+			key = "default"
+		}
+		out[key] = e
+	}
+	return out
+}
+
+// exportMethodResponses writes each method response with its headers.
+func exportMethodResponses(m *Method, swagger2 bool) map[string]any {
+	out := map[string]any{}
+	for _, code := range slices.Sorted(maps.Keys(m.MethodResponses)) {
+		r := map[string]any{"description": code + " response"}
+		headers := map[string]any{}
+		for k := range m.MethodResponses[code].ResponseParameters {
+			if name, ok := strings.CutPrefix(k, "method.response.header."); ok {
+				if swagger2 {
+					headers[name] = map[string]any{"type": "string"}
+				} else {
+					headers[name] = map[string]any{"schema": map[string]any{"type": "string"}}
+				}
+			}
+		}
+		if len(headers) > 0 {
+			r["headers"] = headers
+		}
+		out[code] = r
+	}
+	return out
 }

@@ -123,6 +123,9 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 		if len(objs) > 0 {
 			return awserr.New(BucketNotEmpty, "The bucket you tried to delete is not empty")
 		}
+		if err := tx.Delete(ctx, kindPolicy, name); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 		return tx.Delete(ctx, kindBucket, name)
 	})
 }

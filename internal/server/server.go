@@ -225,6 +225,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterAPIKeys(s.APIs)
 	s.Stacks.RegisterAPIAuthorizers(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)
+	s.Stacks.RegisterS3(s.S3, validateResourcePolicy)
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
 	s.Stacks.RegisterCognito(s.Cognito)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.Logs}, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
@@ -309,6 +310,11 @@ func openSealer(cfg Config) (*seal.Sealer, error) {
 
 func validatePolicy(doc string) error {
 	_, err := iampolicy.Parse([]byte(doc), iampolicy.IdentityPolicy)
+	return err
+}
+
+func validateResourcePolicy(doc string) error {
+	_, err := iampolicy.Parse([]byte(doc), iampolicy.ResourcePolicy)
 	return err
 }
 

@@ -60,4 +60,7 @@ var statuses = controlplane.Statuses{
 	BucketAlreadyOwnedByYou:   http.StatusConflict,
 	NoSuchBucket:              http.StatusNotFound,
 	NoSuchKey:                 http.StatusNotFound,
+	s3.NoSuchBucketPolicy:     http.StatusNotFound,
+	MalformedPolicy:           http.StatusBadRequest,
+	"PolicyTooLarge":          http.StatusBadRequest,
 }

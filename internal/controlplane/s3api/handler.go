@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/auth"
@@ -37,6 +38,10 @@ type Objects interface {
 	Commit(ctx context.Context, bucket, key string, segs []s3.Segment, etag, contentType string, meta map[string]string, sum *s3.Checksum) (s3.Object, error)
 	Drop(ctx context.Context, segs ...s3.Segment) error
 	ReadObject(ctx context.Context, o s3.Object, off, n int64, w io.Writer) error
+	PutBucketPolicy(ctx context.Context, bucket, doc string) error
+	GetBucketPolicy(ctx context.Context, bucket string) (string, error)
+	DeleteBucketPolicy(ctx context.Context, bucket string) error
+	BucketPolicy(ctx context.Context, bucket string) (string, error)
 }
 
 var _ Objects = (*s3.Service)(nil)
@@ -164,8 +169,23 @@ func (c *call) fail(err error) {
 
 // authorize asks IAM whether the caller may perform action on resource and
 // answers AccessDenied in S3's wording when not.
+//
+// The bucket's policy, when it has one, is evaluated with the caller's
+// identity policies, as S3 does for every request on a bucket or its
+// objects.
 func (c *call) authorize(action, resource string) error {
-	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: action, Resource: resource})
+	req := auth.Request{Action: action, Resource: resource}
+	if bucket, ok := bucketOf(resource); ok {
+		doc, err := c.h.o.Objects.BucketPolicy(c.ctx, bucket)
+		if err != nil {
+			return err
+		}
+		if doc != "" {
+			req.ResourcePolicies = []auth.Policy{{Name: "bucket policy of " + bucket, Document: doc}}
+			req.ResourceAccount = c.h.o.AccountID
+		}
+	}
+	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, req)
 	if err != nil {
 		return err
 	}
@@ -190,7 +210,17 @@ func accessDenied(caller *auth.Caller, action, resource string, d auth.Decision)
 		caller.ARN, action, resource, d.Because)
 }
 
-func bucketARN(bucket string) string      { return "arn:aws:s3:::" + bucket }
+func bucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
+
+// bucketOf is the bucket an S3 resource ARN names.
+func bucketOf(resource string) (string, bool) {
+	rest, ok := strings.CutPrefix(resource, "arn:aws:s3:::")
+	if !ok || rest == "" || rest == "*" {
+		return "", false
+	}
+	b, _, _ := strings.Cut(rest, "/")
+	return b, true
+}
 func objectARN(bucket, key string) string { return "arn:aws:s3:::" + bucket + "/" + key }
 
 // ok sets the S3 request id headers every response carries.

@@ -65,7 +65,11 @@ func TestOperation(t *testing.T) {
 		{"POST", "/b/k?uploads", "CreateMultipartUpload"},
 		{"POST", "/b/k?uploadId=u", "CompleteMultipartUpload"},
 		{"GET", "/b/k?uploadId=u", "ListParts"},
-		{"GET", "/b?policy", "error"},
+		{"GET", "/b?policy", "GetBucketPolicy"},
+		{"PUT", "/b?policy", "PutBucketPolicy"},
+		{"DELETE", "/b?policy", "DeleteBucketPolicy"},
+		{"POST", "/b?policy", "error"},
+		{"GET", "/b?cors", "error"},
 		{"PUT", "/", "error"},
 	}
 	for _, tc := range tests {

@@ -109,6 +109,17 @@ func (t target) bucketOperation(method string) (operation, error) {
 	if method == http.MethodGet && t.has("location") {
 		return operation{"GetBucketLocation", (*call).getBucketLocation}, nil
 	}
+	if t.has("policy") {
+		switch method {
+		case http.MethodPut:
+			return operation{"PutBucketPolicy", (*call).putBucketPolicy}, nil
+		case http.MethodGet:
+			return operation{"GetBucketPolicy", (*call).getBucketPolicy}, nil
+		case http.MethodDelete:
+			return operation{"DeleteBucketPolicy", (*call).deleteBucketPolicy}, nil
+		}
+		return operation{}, methodNotAllowed()
+	}
 	for _, s := range bucketSubresources {
 		if t.has(s) {
 			return operation{}, notImplemented()

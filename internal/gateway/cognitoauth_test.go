@@ -79,7 +79,7 @@ type cognitoFixture struct {
 	now time.Time
 }
 
-func newCognitoFixture(t *testing.T) *cognitoFixture {
+func newCognitoFixture(t testing.TB) *cognitoFixture {
 	t.Helper()
 	svc := apigw.New(newAuthStore(t), apigw.Options{AccountID: testAccount, Region: testRegion, Now: func() time.Time { return testNow }})
 	ctx := context.Background()
@@ -104,7 +104,7 @@ func newCognitoFixture(t *testing.T) *cognitoFixture {
 	return f
 }
 
-func (f *cognitoFixture) token(t *testing.T, use string, extra jwt.MapClaims) string {
+func (f *cognitoFixture) token(t testing.TB, use string, extra jwt.MapClaims) string {
 	t.Helper()
 	c := jwt.MapClaims{"sub": "sub-1", "iss": cognitoIssuer, "token_use": use, "auth_time": testNow.Unix(),
 		"iat": testNow.Unix(), "exp": testNow.Add(time.Hour).Unix(), "cognito:groups": []string{"admins", "ops"}}
@@ -205,5 +205,18 @@ func TestCognitoClaimsInEvent(t *testing.T) {
 	f.mu.Unlock()
 	if status, body, _ := f.get("/me", map[string]string{"Authorization": f.token(t, "id", nil)}); status != 401 || body != `{"message":"The incoming token has expired"}` {
 		t.Errorf("after exp: %d %s", status, body)
+	}
+}
+
+// BenchmarkCognitoAuthorizer is a REST request through a Cognito
+// authorizer: RS256 verification of an id token, claims into the event.
+func BenchmarkCognitoAuthorizer(b *testing.B) {
+	f := newCognitoFixture(b)
+	h := map[string]string{"Authorization": f.token(b, "id", nil)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if status, body, _ := f.get("/me", h); status != 200 {
+			b.Fatalf("%d %s", status, body)
+		}
 	}
 }

@@ -293,6 +293,10 @@ func (s *Service) read(ctx context.Context, name string) (decodedEntry, error) {
 	if err := ValidateName(name); err != nil {
 		return decodedEntry{}, err
 	}
+	e, gen, ok := s.recent(name)
+	if ok {
+		return e, nil
+	}
 	b, err := s.st.Get(ctx, kindFunction, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return decodedEntry{}, awserr.New(ResourceNotFound, "Function not found: %s", s.ARN(name))
@@ -300,7 +304,11 @@ func (s *Service) read(ctx context.Context, name string) (decodedEntry, error) {
 	if err != nil {
 		return decodedEntry{}, err
 	}
-	return s.cached(name, b)
+	e, err = s.cached(name, b)
+	if err == nil {
+		s.touch(name, b, gen)
+	}
+	return e, err
 }
 
 // List returns every function.
@@ -403,6 +411,7 @@ func (s *Service) AddPermission(ctx context.Context, name string, p Permission) 
 	if n, q := Split(name); q != "" {
 		return s.addQualifiedPermission(ctx, n, q, p)
 	}
+	defer s.forget(name)
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		c, err := getTx(ctx, tx, name, s)
 		if err != nil {
@@ -427,6 +436,7 @@ func (s *Service) RemovePermission(ctx context.Context, name, sid string) error 
 	if n, q := Split(name); q != "" {
 		return s.removeQualifiedPermission(ctx, n, q, sid)
 	}
+	defer s.forget(name)
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		c, err := getTx(ctx, tx, name, s)
 		if err != nil {

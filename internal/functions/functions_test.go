@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -154,7 +155,8 @@ func FuzzExtractZip(f *testing.F) {
 }
 
 // TestSyncAcrossNodes: two nodes share one store; a function put on one runs
-// on the other, and a change made on one reaches the other at its next Sync.
+// on the other, and a change made on one reaches the other at its first
+// Sync once recordTTL has passed since the other last read it.
 func TestSyncAcrossNodes(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -166,7 +168,9 @@ func TestSyncAcrossNodes(t *testing.T) {
 	rtA := &runtime{deployed: map[string]lambda.Function{}}
 	rtB := &runtime{deployed: map[string]lambda.Function{}}
 	a := New(st, rtA, filepath.Join(dir, "a"), "us-east-1", "000000000000", time.Now)
-	b := New(st, rtB, filepath.Join(dir, "b"), "us-east-1", "000000000000", time.Now)
+	var mu sync.Mutex
+	bNow := time.Now()
+	b := New(st, rtB, filepath.Join(dir, "b"), "us-east-1", "000000000000", func() time.Time { mu.Lock(); defer mu.Unlock(); return bNow })
 	if _, err := a.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "v1"})); err != nil {
 		t.Fatal(err)
 	}
@@ -179,6 +183,9 @@ func TestSyncAcrossNodes(t *testing.T) {
 	if _, err := a.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "v2"})); err != nil {
 		t.Fatal(err)
 	}
+	mu.Lock()
+	bNow = bNow.Add(recordTTL)
+	mu.Unlock()
 	if err := b.Sync(ctx, "f"); err != nil {
 		t.Fatal(err)
 	}
@@ -198,5 +205,43 @@ func TestNameOf(t *testing.T) {
 		if got := NameOf(in); got != want {
 			t.Errorf("NameOf(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLocalWritesSeenAtOnce: within recordTTL a node trusts what it read,
+// but never over its own writes: a permission added or a reservation set
+// here is in the very next read.
+func TestLocalWritesSeenAtOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := New(st, &runtime{deployed: map[string]lambda.Function{}}, filepath.Join(dir, "code"), "us-east-1", "000000000000", time.Now)
+	if _, err := s.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "v1"})); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Policy(ctx, "f"); err != nil || p != "" {
+		t.Fatalf("policy before: %q %v", p, err)
+	}
+	if err := s.AddPermission(ctx, "f", Permission{Sid: "apigw", Action: "lambda:InvokeFunction", Principal: "apigateway.amazonaws.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Policy(ctx, "f"); err != nil || !strings.Contains(p, `"Sid":"apigw"`) {
+		t.Errorf("policy right after AddPermission: %q %v", p, err)
+	}
+	if err := s.PutConcurrency(ctx, "f", 5); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Get(ctx, "f"); err != nil || c.ReservedConcurrency == nil || *c.ReservedConcurrency != 5 {
+		t.Errorf("reservation right after PutConcurrency: %v %v", c.ReservedConcurrency, err)
+	}
+	if err := s.RemovePermission(ctx, "f", "apigw"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Policy(ctx, "f"); err != nil || p != "" {
+		t.Errorf("policy right after RemovePermission: %q %v", p, err)
 	}
 }

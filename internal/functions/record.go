@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/iamgate/iamgate/internal/seal"
 )
@@ -77,12 +78,48 @@ func (s *Service) decode(b []byte) (Config, error) {
 type decoded struct {
 	mu sync.Mutex
 	m  map[string]decodedEntry
+	// gen counts forgets, so that a read racing a local write never marks
+	// the bytes it read before the write as fresh.
+	gen uint64
 }
 
 type decodedEntry struct {
 	raw    []byte
 	cfg    Config
 	policy string // PolicyDocument(), "" without statements
+	// read is when read last found these bytes in the store: for
+	// recordTTL after it, read trusts them without asking the store again.
+	read time.Time
+}
+
+// recordTTL bounds how long a function's configuration read from the store
+// is used without reading it again: an invocation reads it twice (Sync,
+// then the resource policy) and a busy function many times a second. Local
+// writes forget it at once; a replica's write is seen within recordTTL, as
+// IAM's identity caches are.
+const recordTTL = time.Second
+
+// recent returns name's configuration when it was read within recordTTL,
+// and the generation to pass to touch otherwise.
+func (s *Service) recent(name string) (decodedEntry, uint64, bool) {
+	s.dec.mu.Lock()
+	defer s.dec.mu.Unlock()
+	e, ok := s.dec.m[name]
+	if ok && !e.read.IsZero() && s.now().Sub(e.read) < recordTTL {
+		return e, s.dec.gen, true
+	}
+	return decodedEntry{}, s.dec.gen, false
+}
+
+// touch marks raw as just read from the store, unless a forget came since
+// gen.
+func (s *Service) touch(name string, raw []byte, gen uint64) {
+	s.dec.mu.Lock()
+	defer s.dec.mu.Unlock()
+	if cur, ok := s.dec.m[name]; ok && s.dec.gen == gen && bytes.Equal(cur.raw, raw) {
+		cur.read = s.now()
+		s.dec.m[name] = cur
+	}
 }
 
 // maxDecoded bounds the cache; past it the cache starts over.
@@ -115,6 +152,7 @@ func (s *Service) cached(name string, raw []byte) (decodedEntry, error) {
 func (s *Service) forget(name string) {
 	s.dec.mu.Lock()
 	delete(s.dec.m, name)
+	s.dec.gen++
 	s.dec.mu.Unlock()
 }
 

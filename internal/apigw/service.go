@@ -42,6 +42,8 @@ type Service struct {
 	deployed deployedCache
 	// buckets throttle API keys by their usage plans (usage.go).
 	buckets buckets
+	// domains caches custom domain mappings (domain.go).
+	domains domainCache
 }
 
 // New returns a Service over st.

@@ -58,6 +58,8 @@ type Options struct {
 	// APIKeys checks API keys; without it every apiKeyRequired method
 	// answers Forbidden (fail closed).
 	APIKeys APIKeys
+	// Domains serves custom domain names; without it none are.
+	Domains Domains
 	// AccessLogs receives the lines of stages with access logging.
 	AccessLogs AccessLogs
 	// Usage throttles and counts keyed requests by their usage plans;
@@ -227,6 +229,9 @@ func tooLarge(err error) bool {
 // resolve finds the API, stage, resource and method.
 func (g *Gateway) resolve(c *call) bool {
 	t, ok := route(c.r)
+	if !ok {
+		t, ok = g.domainRoute(c.r)
+	}
 	if !ok {
 		c.trace.Route = "not an API stage URL"
 		return false

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -155,4 +156,48 @@ func validAPIID(id string) bool {
 		}
 	}
 	return true
+}
+
+// Domains resolves custom domain names; *apigw.Service satisfies it.
+type Domains interface {
+	IsDomain(ctx context.Context, host string) bool
+	ResolveDomain(ctx context.Context, host, first string) (apiID, stage string, consumed, ok bool)
+}
+
+// MatchDomain tells the server whether r's Host is a custom domain the
+// gateway serves.
+func (g *Gateway) MatchDomain(r *http.Request) bool {
+	return g.o.Domains != nil && g.o.Domains.IsDomain(r.Context(), requestHost(r.Host))
+}
+
+// domainRoute routes a request to a custom domain through its base path
+// mappings: the resource path is what follows the base path.
+func (g *Gateway) domainRoute(r *http.Request) (target, bool) {
+	if g.o.Domains == nil {
+		return target{}, false
+	}
+	parts, ok := resourceParts(r.URL.EscapedPath())
+	if !ok {
+		return target{}, false
+	}
+	first := ""
+	if len(parts) > 0 {
+		first = parts[0]
+	}
+	api, stage, consumed, ok := g.o.Domains.ResolveDomain(r.Context(), requestHost(r.Host), first)
+	if !ok {
+		return target{}, false
+	}
+	if consumed {
+		parts = parts[1:]
+	}
+	return newTarget(api, stage, parts, false), true
+}
+
+// requestHost is the Host without its port, lower case.
+func requestHost(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.TrimSuffix(strings.ToLower(host), ".")
 }

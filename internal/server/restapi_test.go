@@ -152,6 +152,16 @@ func TestPlainRestAPI(t *testing.T) {
 			}
 		})
 	}
+	// The custom domain serves the API through its base path mapping
+	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html).
+	if !strings.HasSuffix(out["DomainTarget"], ".execute-api.us-east-1.amazonaws.com") {
+		t.Errorf("RegionalDomainName = %q", out["DomainTarget"])
+	}
+	r = curlDo(t, curl, "http://"+addr+"/shop/items/7?mode=x", append([]string{"-H", "Host: api.example.test"}, good...)...)
+	if r.status != 200 || !strings.Contains(r.body, `"resource": "/items/{id}"`) || !strings.Contains(r.body, `"id": "7"`) {
+		t.Errorf("POST api.example.test/shop/items/7 = %d %s", r.status, r.body)
+	}
+
 	// A media type without a model is not validated.
 	if r := curlDo(t, curl, base+"/items/42?mode=x", "-X", "POST", "-H", "x-tenant: t1", "-H", "Content-Type: text/plain", "-d", "anything"); r.status != 200 {
 		t.Errorf("text/plain body = %d %s", r.status, r.body)

@@ -223,12 +223,13 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.Stacks.RegisterAPIGateway(s.APIs)
 	s.Stacks.RegisterHTTPAPIs(s.HTTPAPIs)
 	s.Stacks.RegisterAPIKeys(s.APIs)
+	s.Stacks.RegisterDomains(s.APIs)
 	s.Stacks.RegisterAPIAuthorizers(s.APIs)
 	s.Stacks.RegisterLambda(s.Funcs, s.includes)
 	s.Stacks.RegisterS3(s.S3, validateResourcePolicy)
 	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
 	s.Stacks.RegisterCognito(s.Cognito)
-	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.Logs}, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.Logs}, Domains: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
 		Tokens: jwtauth.New(tokenKeys{s.Cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
@@ -263,7 +264,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 			furls.ServeHTTP(w, r)
 			return
 		}
-		if gateway.Match(r) {
+		if gateway.Match(r) || gw.MatchDomain(r) {
 			gw.ServeHTTP(w, r)
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -104,5 +105,34 @@ func TestRestAPIIntegrations(t *testing.T) {
 	}
 	if strings.Contains(r.body, "Internal server error") {
 		t.Error(r.body)
+	}
+
+	// An AWS_IAM method signed by botocore: the template sees the verified
+	// caller in $context.identity.
+	if exec.Command("python3", "-c", "import botocore").Run() != nil {
+		testutil.Need(t, false, "botocore is not installed (pip install botocore)")
+	}
+	id, secret := s.RootKey()
+	const sign = `import sys, urllib.request
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+req = AWSRequest(method="GET", url=sys.argv[1])
+SigV4Auth(Credentials(sys.argv[2], sys.argv[3]), "execute-api", "us-east-1").add_auth(req)
+p = req.prepare()
+try:
+    resp = urllib.request.urlopen(urllib.request.Request(p.url, headers=dict(p.headers)), timeout=20)
+    print(resp.status, resp.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+`
+	out, err := exec.Command("python3", "-c", sign, base+"/greet", id, secret).CombinedOutput()
+	wantOut := `200 {"caller": "hello arn:aws:iam::000000000000:root", "key": "` + id + `"}`
+	if err != nil || strings.TrimSpace(string(out)) != wantOut {
+		t.Errorf("botocore GET /greet = %v %s, want %s", err, out, wantOut)
+	}
+	out, _ = exec.Command("python3", "-c", sign, base+"/greet", id, "wrong-secret").CombinedOutput()
+	if !strings.HasPrefix(string(out), "403 ") {
+		t.Errorf("botocore GET /greet with a bad secret = %s", out)
 	}
 }

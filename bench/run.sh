@@ -13,7 +13,7 @@
 #
 # It also reports iamgate's resident memory (its own and with its function
 # processes) idle and under load, and how much the data dir grew per
-# invocation.
+# signed request (decisions and function logs; both capped).
 #
 # It builds iamgate, runs `iamgate up` on a copy of bench/app (temp data dir,
 # free port, loopback only), makes keys with `iamgate curl --as`, signs a GET
@@ -115,6 +115,8 @@ burst_tree=$(tree_rss_kb "$iamgate_pid")
 sleep 2
 du_after=$(du -sk "$data" | awk '{print $1}')
 invocations=$(awk '$1 == "python" || $1 == "go" || $1 == "burst64" { n += $5 } END { print n + 0 }' "$work/results")
+# Denied requests write a decision too: the store grows per signed request.
+signed=$(awk '$1 != "baseline" && $1 != "routing" { n += $5 } END { print n + 0 }' "$work/results")
 
 echo
 awk -v rounds="$ROUNDS" '
@@ -140,7 +142,7 @@ awk -v rounds="$ROUNDS" '
 
 echo
 echo "iamgate RSS (KiB): idle $idle_rss (with function processes $idle_tree); under the python load $load_rss ($load_tree); after the $BURST-connection burst, with function processes $burst_tree"
-echo "data dir: $du_before KiB before, $du_after KiB after $invocations invocations: $(( (du_after - du_before) * 1024 / (invocations > 0 ? invocations : 1) )) bytes per invocation"
+echo "data dir: $du_before KiB before, $du_after KiB after $signed signed requests ($invocations invocations): $(( (du_after - du_before) * 1024 / (signed > 0 ? signed : 1) )) bytes per signed request (decisions, function logs, SQLite's WAL)"
 
 # Each run must have answered as checked above.
 awk '

@@ -147,12 +147,17 @@ func proxyRequestHeaders(c *call) http.Header {
 	return h
 }
 
-// writeProxied passes an HTTP_PROXY endpoint's answer to the caller.
+// writeProxied passes an HTTP_PROXY endpoint's answer to the caller; the
+// headers API Gateway reserves arrive as x-amzn-Remapped-NAME
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html).
 func (g *Gateway) writeProxied(c *call, resp *http.Response, body []byte) {
 	h := c.w.Header()
 	for k, vs := range resp.Header {
 		if hopByHop[k] || k == "Content-Length" {
 			continue
+		}
+		if remapped[k] {
+			k = "X-Amzn-Remapped-" + k // as for Lambda proxy answers
 		}
 		h[k] = append([]string(nil), vs...)
 	}

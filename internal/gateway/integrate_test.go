@@ -139,6 +139,7 @@ func backend(t *testing.T) *httptest.Server {
 		}
 		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("X-Backend", "yes")
+		w.Header().Set("Server", "backend/1.0")
 		w.Header().Set("Content-Type", "application/json")
 		if strings.HasSuffix(r.URL.Path, "/missing") {
 			w.WriteHeader(http.StatusNotFound)
@@ -290,7 +291,8 @@ func TestHTTPIntegrations(t *testing.T) {
 	w := f.do(t, http.MethodPut, "/v1/proxy/a/b?x=1&x=2", "payload", map[string]string{"X-Custom": "c"})
 	got := echo(w)
 	if w.Code != 200 || got["method"] != "PUT" || got["rawPath"] != "/base/a/b" || got["query"] != "x=1&x=2" || got["custom"] != "c" ||
-		got["stage"] != "stagevalue" || got["body"] != "payload" || got["host"] != host || w.Header().Get("X-Backend") != "yes" {
+		got["stage"] != "stagevalue" || got["body"] != "payload" || got["host"] != host || w.Header().Get("X-Backend") != "yes" ||
+		w.Header().Get("X-Amzn-Remapped-Server") != "backend/1.0" || w.Header().Get("Server") != "" {
 		t.Errorf("HTTP_PROXY: %d %v %v", w.Code, got, w.Header())
 	}
 	// The caller's path value stays in its segment: '?', '#' and an

@@ -94,3 +94,19 @@ func (s *Service) loadDeployed(ctx context.Context, apiID, stage string) (*Snaps
 	return &Snapshot{API: d.API, Stage: *st, Deployment: d.Deployment, Resources: d.Resources, Authorizers: d.Authorizers,
 		Models: d.Models, Validators: d.Validators, GatewayResponses: d.GatewayResponses, tree: d.tree}, nil
 }
+
+// TestInvokeStage is the stage name test invocations run under, as API
+// Gateway names it in their method ARNs.
+const TestInvokeStage = "test-invoke-stage"
+
+// Draft is a snapshot of the API as it is now, undeployed, on a stage
+// named test-invoke-stage with vars: what TestInvokeMethod runs.
+func (s *Service) Draft(ctx context.Context, apiID string, vars map[string]string) (*Snapshot, error) {
+	rec, err := s.getAPI(ctx, s.st, apiID)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{API: rec.API, Stage: Stage{RestAPIID: apiID, StageName: TestInvokeStage, Variables: vars},
+		Deployment: Deployment{ID: "test-invoke", RestAPIID: apiID}, Resources: rec.Resources, Authorizers: rec.Authorizers,
+		Models: rec.Models, Validators: rec.Validators, GatewayResponses: rec.GatewayResponses}, nil
+}

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/controlplane/apigwapi"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/gateway"
 	"github.com/iamgate/iamgate/internal/lambda"
@@ -102,4 +105,21 @@ func syncQualified(ctx context.Context, funcs *functions.Service, functionName s
 func (s *Server) objectBytes(ctx context.Context, bucket, key string) ([]byte, error) {
 	_, data, err := s.S3.GetObject(ctx, bucket, key)
 	return data, err
+}
+
+// testInvoker runs TestInvokeMethod through the gateway on the API as it
+// is now.
+func testInvoker(apis *apigw.Service, gw *gateway.Gateway) apigwapi.TestInvoker {
+	return func(ctx context.Context, caller *auth.Caller, apiID, resourceID, method string, in apigwapi.TestInvokeInput) (apigwapi.TestInvokeOutput, error) {
+		snap, err := apis.Draft(ctx, apiID, in.StageVariables)
+		if err != nil {
+			return apigwapi.TestInvokeOutput{}, err
+		}
+		r, err := gw.TestInvoke(ctx, snap, caller, resourceID, method, gateway.TestInvokeRequest{PathWithQueryString: in.PathWithQueryString, Body: in.Body, Headers: in.Headers})
+		if err != nil {
+			return apigwapi.TestInvokeOutput{}, err
+		}
+		one, multi := apigwapi.FlatHeaders(r.Headers)
+		return apigwapi.TestInvokeOutput{Status: r.Status, Body: r.Body, Headers: one, MultiValueHeaders: multi, Log: r.Log, Latency: r.LatencyMS}, nil
+	}
 }

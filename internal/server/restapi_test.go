@@ -173,6 +173,31 @@ func TestPlainRestAPI(t *testing.T) {
 		t.Errorf("signed GET /items = %d %s", r.status, r.body)
 	}
 
+	// test-invoke-method runs the method as it is now, without
+	// authorization, with the given stage variables, through the real aws CLI.
+	if awsBin, err := exec.LookPath("aws"); err == nil || os.Getenv("CI") == "true" {
+		if err != nil {
+			t.Fatal("aws CLI not found")
+		}
+		cmd := exec.Command(awsBin, "apigateway", "test-invoke-method", "--rest-api-id", apiID, "--resource-id", out["ItemId"],
+			"--http-method", "POST", "--path-with-query-string", "/items/9?mode=x", "--headers", "x-tenant=t1,Content-Type=application/json",
+			"--body", `{"name":"pen"}`, "--stage-variables", "color=green", "--endpoint-url", "http://"+addr, "--output", "json")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "AWS_ACCESS_KEY_ID=" + id, "AWS_SECRET_ACCESS_KEY=" + secret,
+			"AWS_DEFAULT_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true"}
+		raw, err := cmd.Output()
+		var ti map[string]any
+		if err != nil || json.Unmarshal(raw, &ti) != nil {
+			t.Fatalf("test-invoke-method: %v %s", err, raw)
+		}
+		body, _ := ti["body"].(string)
+		if ti["status"] != float64(200) || !strings.Contains(body, `"id": "9"`) || !strings.Contains(body, `"color": "green"`) ||
+			!strings.Contains(ti["log"].(string), "test invoke") {
+			t.Errorf("test-invoke-method = %v", ti)
+		}
+	} else {
+		t.Log("aws CLI not installed: test-invoke-method not exercised")
+	}
+
 	// The stage's access log holds a line per request in its format
 	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
 	if err := s.Logs.Flush(ctx); err != nil {

@@ -249,7 +249,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		"logs": {Protocol: awserr.JSON, Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn,
 			MountOptions: mounted("logs")})},
 		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigatewayMount(
-			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, MountOptions: mounted("apigateway")}),
+			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), MountOptions: mounted("apigateway")}),
 			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, MountOptions: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.

@@ -74,6 +74,9 @@ var _ APIs = (*apigw.Service)(nil)
 type Options struct {
 	APIs  APIs
 	Authz auth.Authorizer
+	// TestInvoke runs TestInvokeMethod; without it the operation answers
+	// that it is not available.
+	TestInvoke TestInvoker
 	// Region (the resource ARNs' region), Logger, Caller and RequestID,
 	// defaulted alike for every mounted service; AccountID is unused.
 	controlplane.MountOptions

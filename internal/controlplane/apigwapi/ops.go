@@ -49,6 +49,7 @@ func init() {
 	add(del, shapeResource, "DeleteResource", accepted, deleteResource)
 	add(put, shapeMethod, "PutMethod", created, putMethod)
 	add(del, shapeMethod, "DeleteMethod", accepted, deleteMethod)
+	add(post, shapeMethod, "TestInvokeMethod", 0, testInvokeMethod)
 	add(put, shapeIntegration, "PutIntegration", created, putIntegration)
 	add(del, shapeIntegration, "DeleteIntegration", accepted, deleteIntegration)
 	add(put, shapeIntegrationResponse, "PutIntegrationResponse", created, putIntegrationResponse)

@@ -60,6 +60,7 @@ type serverFlags struct {
 	decisionLogSize                         int
 	lambdaConcurrency                       int
 	lambdaIdleTimeout                       time.Duration
+	nodeModules                             []string
 }
 
 func (f *serverFlags) register(c *cobra.Command) {
@@ -74,6 +75,7 @@ func (f *serverFlags) register(c *cobra.Command) {
 	c.Flags().IntVar(&f.decisionLogSize, "decision-log-size", 0, "authorization decisions kept in the store for `policy suggest` (default 100000)")
 	c.Flags().IntVar(&f.lambdaConcurrency, "lambda-concurrency", lambda.DefaultAccountConcurrency, "the account's Lambda concurrent executions: invocations past it (or past a function's ReservedConcurrentExecutions) are throttled with 429 TooManyRequestsException")
 	c.Flags().DurationVar(&f.lambdaIdleTimeout, "lambda-idle-timeout", lambda.DefaultIdleTimeout, "how long an idle function instance stays warm before it is stopped")
+	c.Flags().StringSliceVar(&f.nodeModules, "node-modules", nil, "node_modules folders (readable by function users) put on Node.js functions' NODE_PATH: where the AWS SDK for JavaScript that Lambda's runtimes include (v3 from nodejs18.x, v2 before) can be provided; iamgate does not ship it")
 }
 
 func defaultRegion() string {

@@ -54,7 +54,7 @@ func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, onEvent 
 	}
 	srv, err := server.New(ctx, server.Config{IAMMode: mode, DecisionLogSize: f.decisionLogSize, Addr: f.addr, DataDir: f.dataDir, Store: f.store, AccountID: f.accountID,
 		Region: f.region, Logger: logger(stderr, f.debug), OnStackEvent: onEvent, MasterKeyFile: f.masterKeyFile,
-		LambdaConcurrency: f.lambdaConcurrency, LambdaIdleTimeout: f.lambdaIdleTimeout,
+		LambdaConcurrency: f.lambdaConcurrency, LambdaIdleTimeout: f.lambdaIdleTimeout, NodeModules: f.nodeModules,
 		Notice: func(msg string) { fmt.Fprintln(stderr, "notice:", msg) }})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // envSpec is what a process environment is built from.
@@ -16,6 +17,7 @@ type envSpec struct {
 	credentials map[string]string
 	taskRoot    string // the environment's copy of the code; "" = fn.CodeDir
 	tmpDir      string // the environment's TMPDIR; "" = none set
+	nodeModules []string
 }
 
 // defaultPath is Lambda's PATH, used when iamgate itself has none.
@@ -51,6 +53,10 @@ func buildEnv(s envSpec) []string {
 		if !slices.Contains(reservedKeys, k) {
 			env[k] = v
 		}
+	}
+	if len(s.nodeModules) > 0 && strings.HasPrefix(s.fn.Runtime, "nodejs") {
+		// The function's own NODE_PATH, if it sets one, wins.
+		env["NODE_PATH"] = nodePath(s.nodeModules)
 	}
 	for k, v := range s.fn.Env {
 		if !slices.Contains(reservedKeys, k) {

@@ -73,6 +73,10 @@ type Options struct {
 	// IdleTimeout is how long an idle instance stays warm before it is
 	// stopped (default DefaultIdleTimeout; < 0 keeps instances until Close).
 	IdleTimeout time.Duration
+	// NodeModules are node_modules folders put on NODE_PATH of Node.js
+	// functions: where the AWS SDK for JavaScript that Lambda's runtime
+	// includes can be provided (nodesdk.go).
+	NodeModules []string
 	// Observe, when set, sees every invocation start, finish and throttle
 	// (metrics). It is called on the invoking goroutine and must not block.
 	Observe func(InvokeEvent)

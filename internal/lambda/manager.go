@@ -163,6 +163,9 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 	for {
 		res, err := m.invokePool(ctx, name, payload, clientContext, o.Tail, o.InvokedARN)
 		if !errors.Is(err, errRetired) {
+			if fn, ok := m.Get(name); ok {
+				m.noticeMissingSDK(fn, res)
+			}
 			return res, err
 		}
 	}

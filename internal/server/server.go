@@ -78,6 +78,10 @@ type Config struct {
 	// idle function instance stays warm (0: lambda.DefaultIdleTimeout).
 	LambdaConcurrency int
 	LambdaIdleTimeout time.Duration
+	// NodeModules are node_modules folders on Node.js functions' NODE_PATH,
+	// where the AWS SDK for JavaScript Lambda's runtimes include can be
+	// provided.
+	NodeModules []string
 }
 
 // ConnLimits are the listener's timeouts and connection limit.
@@ -207,7 +211,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
 		Credentials: s.functionCredentials, Observe: m.observeInvoke,
-		AccountConcurrency: cfg.LambdaConcurrency, IdleTimeout: cfg.LambdaIdleTimeout})
+		AccountConcurrency: cfg.LambdaConcurrency, IdleTimeout: cfg.LambdaIdleTimeout, NodeModules: cfg.NodeModules})
 	// Function code lives outside the data dir, where function processes
 	// cannot reach the data dir's secrets (lambda.Manager.CodeRoot).
 	codeRoot, _ := s.runtime.CodeRoot() // "": deploys fail with the reason

@@ -45,6 +45,7 @@ func curlHeaders(t *testing.T, service, url string, c creds, extra ...string) (i
 // denied and a bad signature is never waived.
 func TestAuditMode(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	a := startUp(t, bin, copyExample(t), filepath.Join(t.TempDir(), "data"), freePort(t), "--iam-mode", "audit:user/outsider")
 	defer a.stop()

@@ -22,6 +22,7 @@ import (
 // then the same deployment with `iamgate deploy` and `iamgate logs`.
 func TestBlogSequence(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyExample(t))
 
 	t.Run("aws CLI", func(t *testing.T) { blogWithAWSCLI(t, b) })

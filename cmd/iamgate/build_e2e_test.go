@@ -17,6 +17,7 @@ import (
 // `aws cloudformation deploy` deploys unchanged.
 func TestBuildPackageDeploy(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	files := map[string]string{

@@ -66,6 +66,7 @@ func (a *app) exitCode(args ...string) (int, string, string) {
 // error exits 2 naming file, line and field.
 func TestCheck(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	a := startUp(t, bin, copyExample(t), filepath.Join(t.TempDir(), "data"), freePort(t))
 	defer a.stop()
@@ -135,6 +136,7 @@ func TestCheck(t *testing.T) {
 // so a user whose group allows everything is still denied.
 func TestCheckResourcePolicy(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	a := startUp(t, bin, copyExampleDir(t, "iam-roles"), filepath.Join(t.TempDir(), "data"), freePort(t))
 	defer a.stop()

@@ -46,6 +46,7 @@ func curl(t *testing.T, args ...string) curlResult {
 // requestContext.authorizer.claims.
 func TestCognitoAuthorizer(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyTestdata(t, "cognito"))
 	if out, err := b.iamgate(t, "deploy", "--template-file", "template.yaml", "--stack-name", "cognito",
 		"--resolve-s3", "--capabilities", "CAPABILITY_IAM"); err != nil {

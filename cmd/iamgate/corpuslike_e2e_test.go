@@ -18,6 +18,7 @@ import (
 // number), a repeated key taking the last value, and !Ref Api.Stage.
 func TestDeployCorpusLike(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyTestdata(t, "corpuslike"))
 	out, err := b.iamgate(t, "deploy", "--template-file", "template.yaml", "--stack-name", "corpuslike",
 		"--resolve-s3", "--capabilities", "CAPABILITY_IAM")

@@ -26,6 +26,7 @@ import (
 // its Cors preflight. Clients: curl --aws-sigv4 and aws-sdk-go-v2's signer.
 func TestDeployFunctionURLs(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyTestdata(t, "funcurl"))
 	out, err := b.iamgate(t, "deploy", "--template-file", "template.yaml", "--stack-name", "funcurl",
 		"--resolve-s3", "--capabilities", "CAPABILITY_IAM")

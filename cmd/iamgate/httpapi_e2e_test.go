@@ -22,6 +22,7 @@ import (
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html).
 func TestDeployHTTPAPI(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyTestdata(t, "httpapi"))
 	out, err := b.iamgate(t, "deploy", "--template-file", "template.yaml", "--stack-name", "httpapi",
 		"--resolve-s3", "--capabilities", "CAPABILITY_NAMED_IAM")

@@ -34,6 +34,7 @@ type creds struct{ id, secret, token string }
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html).
 func TestUpIAMRoles(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyExampleDir(t, "iam-roles")
 	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), freePort(t))

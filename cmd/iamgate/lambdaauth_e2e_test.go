@@ -20,6 +20,7 @@ import (
 // integration's event, the cache, and the decision in `iamgate why`.
 func TestLambdaAuthorizers(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyTestdata(t, "lambdaauth"))
 	out, err := b.iamgate(t, "deploy", "--template-file", "template.yaml", "--stack-name", "lambdaauth",
 		"--resolve-s3", "--capabilities", "CAPABILITY_IAM")

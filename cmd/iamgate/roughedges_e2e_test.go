@@ -15,6 +15,7 @@ import (
 // `iamgate up` of the seed.
 func TestRoughEdges(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	a := startUp(t, bin, copyExample(t), dataDir, freePort(t))
@@ -85,6 +86,7 @@ func TestRoughEdges(t *testing.T) {
 // `sam local invoke HelloWorldFunction --event event.json` does.
 func TestInvoke(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	a := startUp(t, bin, copyExample(t), dataDir, freePort(t))
@@ -111,6 +113,7 @@ func TestInvoke(t *testing.T) {
 // changed.
 func TestUpWatch(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), freePort(t))

@@ -19,6 +19,7 @@ import (
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html).
 func TestDeployBucketAndPolicy(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyTestdata(t, "s3bucket"))
 	out, err := b.iamgate(t, "deploy", "--template-file", "template.yaml", "--stack-name", "bucketstack")
 	if err != nil {

@@ -36,6 +36,7 @@ func (a *app) awsAs(c creds, args ...string) (string, string, error) {
 // denied.
 func TestPolicySuggest(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	dataDir := filepath.Join(t.TempDir(), "data")

@@ -74,6 +74,7 @@ func (a *app) invokeCalls(logicalID string) []fnCall {
 // calls through while Peeker's (another role, not given it) stay denied.
 func TestPolicySuggestFunctions(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyTestdata(t, "multifn")
 	dataDir := filepath.Join(t.TempDir(), "data")

@@ -21,6 +21,7 @@ import (
 // sample.py and the aws CLI; a CONNECT to any other host is refused.
 func TestUpHTTPSAndProxy(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
@@ -213,6 +214,7 @@ print(resp.status_code, resp.text)
 // proxy mode reaches iamgate with it. Then sample.py calls the stack's URL.
 func TestBlogWithCLIv2ThroughProxy(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	v2 := awsCLIv2(t)
 	b := startServe(t, buildBinary(t), copyExample(t))
 	out, err := b.iamgate(t, "env", "--proxy")

@@ -42,6 +42,7 @@ func TestExampleIsTheSeed(t *testing.T) {
 // botocore, aws-sdk-go-v2.
 func TestUpHelloIAM(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	dataDir := filepath.Join(t.TempDir(), "data")

@@ -20,6 +20,7 @@ import (
 // stays (SAM's DeletionPolicy: Retain) and still runs its old code.
 func TestDeployAutoPublishAlias(t *testing.T) {
 	needE2E(t)
+	t.Parallel()
 	b := startServe(t, buildBinary(t), copyTestdata(t, "versioned"))
 	deploy := func() map[string]string {
 		t.Helper()

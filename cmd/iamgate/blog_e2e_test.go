@@ -42,6 +42,7 @@ func TestBlogSequence(t *testing.T) {
 type blog struct {
 	bin, dir, dataDir, endpoint, addr string
 	env                               []string // after eval "$(iamgate env)"
+	proc                              *os.Process
 }
 
 const blogStack = "Api-IAM-Sample-Stack"
@@ -50,8 +51,14 @@ var awsURL = regexp.MustCompile(`^https://([a-z0-9]{10})\.execute-api\.us-east-1
 
 func startServe(t *testing.T, bin, dir string) *blog {
 	t.Helper()
+	return serveAt(t, bin, dir, filepath.Join(t.TempDir(), "data"))
+}
+
+// serveAt starts `iamgate serve` over dataDir (a restart when it was used before).
+func serveAt(t *testing.T, bin, dir, dataDir string) *blog {
+	t.Helper()
 	addr := freePort(t)
-	b := &blog{bin: bin, dir: dir, dataDir: filepath.Join(t.TempDir(), "data"), endpoint: "http://" + addr, addr: addr}
+	b := &blog{bin: bin, dir: dir, dataDir: dataDir, endpoint: "http://" + addr, addr: addr}
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", b.dataDir)
 	cmd.Env = cleanEnv()
 	var stderr bytes.Buffer
@@ -63,6 +70,7 @@ func startServe(t *testing.T, bin, dir string) *blog {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	b.proc = cmd.Process
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()

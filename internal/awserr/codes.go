@@ -68,6 +68,10 @@ const (
 	AuthorizationQueryParamsError Code = "AuthorizationQueryParametersError"
 	InvalidRequest                Code = "InvalidRequest"
 	IncompleteBody                Code = "IncompleteBody"
+	// ServiceUnavailable is the query protocols' 503 ("the request has
+	// failed due to a temporary failure of the server"), answered while a
+	// server shuts down.
+	ServiceUnavailable Code = "ServiceUnavailable"
 )
 
 type entry struct {
@@ -134,6 +138,7 @@ var table = map[Code]entry{
 	AuthorizationQueryParamsError: {http.StatusBadRequest, true},
 	InvalidRequest:                {http.StatusBadRequest, true},
 	IncompleteBody:                {http.StatusBadRequest, true},
+	ServiceUnavailable:            {http.StatusServiceUnavailable, false},
 }
 
 // Codes lists every code of the table, for tests that walk them all.

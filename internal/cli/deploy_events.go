@@ -15,9 +15,10 @@ import (
 )
 
 // execute runs the change set and streams the stack's events while it
-// runs. iamgate's ExecuteChangeSet answers when the stack is done and AWS's
-// at once, so it runs in a goroutine and the events are polled beside it
-// until the stack leaves every *_IN_PROGRESS state.
+// runs. AWS's ExecuteChangeSet answers at once and iamgate's when the stack
+// is done or after a few seconds (stack.Options.ExecuteWait), so it runs in
+// a goroutine and the events are polled beside it until the stack leaves
+// every *_IN_PROGRESS state.
 func (d *deployment) execute(ctx context.Context, changeSetID, typ string) error {
 	seen := map[string]bool{}
 	if _, err := d.newEvents(ctx, seen); err != nil {

@@ -176,6 +176,9 @@ func (d *deployer) deploy(ctx context.Context, tmpl, stackName string, sc samCon
 		if err := eng.DeleteStack(ctx, stackName, ""); err != nil {
 			return err
 		}
+		if err := eng.Wait(ctx, stackName); err != nil {
+			return err
+		}
 		typ = "CREATE"
 	}
 	var plist []stack.Parameter
@@ -201,6 +204,7 @@ func (d *deployer) deploy(ctx context.Context, tmpl, stackName string, sc samCon
 	if err := eng.ExecuteChangeSet(ctx, stackName, csName); err != nil {
 		return err
 	}
+	_ = eng.Wait(ctx, stackName) // the stack's status says how it ended
 	st, err := eng.DescribeStacks(ctx, stackName)
 	if err != nil {
 		return err

@@ -66,6 +66,9 @@ func TestAPIKeysFromCloudFormation(t *testing.T) {
 	if err := s.Stacks.ExecuteChangeSet(ctx, "keyed", "c1"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Stacks.Wait(ctx, "keyed"); err != nil {
+		t.Fatal(err)
+	}
 	st, err := s.Stacks.DescribeStacks(ctx, "keyed")
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) != 1 {
 		t.Fatalf("stack: %+v %v", st, err)
@@ -97,6 +100,9 @@ func TestAPIKeysFromCloudFormation(t *testing.T) {
 	}
 	// Deleting the stack deletes the keys: the key no longer passes.
 	if err := s.Stacks.DeleteStack(ctx, "keyed", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stacks.Wait(ctx, "keyed"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := s.APIs.ValidAPIKey(ctx, apiID, "v1", "keyed-api-key-value-0123456789"); ok {

@@ -82,6 +82,10 @@ type Config struct {
 	// where the AWS SDK for JavaScript Lambda's runtimes include can be
 	// provided.
 	NodeModules []string
+	// StackWait is how long the CloudFormation calls that start a stack
+	// operation wait for it before they answer (stack.Options.ExecuteWait);
+	// zero: 10 s, negative: answer at once, as AWS does.
+	StackWait time.Duration
 }
 
 // ConnLimits are the listener's timeouts and connection limit.
@@ -114,6 +118,7 @@ type Server struct {
 	endpoint  string
 	rootKey   iam.AccessKey
 	audit     *audit.Auditor
+	node      *node
 	mu        sync.Mutex
 }
 
@@ -138,6 +143,12 @@ func (c *Config) defaults() {
 	}
 	if c.Notice == nil {
 		c.Notice = func(string) {}
+	}
+	switch {
+	case c.StackWait == 0:
+		c.StackWait = 10 * time.Second
+	case c.StackWait < 0:
+		c.StackWait = 0
 	}
 	c.Conn.defaults()
 }
@@ -173,28 +184,44 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, st: st}
-	s.build(sealer)
-	key, err := s.IAM.EnsureRootKey(ctx)
-	if errors.Is(err, seal.ErrOpen) {
-		st.Close()
-		return nil, fmt.Errorf("the store's secrets were sealed with another master key: every server sharing a store needs the same key (copy master.key from the first server's data dir, or pass --master-key-file)")
-	}
+	n, err := openNode(cfg.DataDir)
 	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("root credentials: %w", err)
-	}
-	s.rootKey = key
-	if err := credfile.Write(filepath.Join(cfg.DataDir, "credentials"), "default", key.AccessKeyID, key.Secret.Reveal()); err != nil {
 		st.Close()
 		return nil, err
 	}
-	cfg.Notice(s.runtime.Isolation())
-	if err := s.Funcs.LoadAll(ctx); err != nil {
+	s := &Server{cfg: cfg, log: cfg.Logger, st: st, node: n}
+	s.build(sealer)
+	if err := s.start(ctx); err != nil {
+		_ = s.runtime.Close(ctx)
 		st.Close()
-		return nil, fmt.Errorf("loading functions: %w", err)
+		n.Close()
+		return nil, err
 	}
 	return s, nil
+}
+
+// start readies the root key, the functions and the stack engine, which
+// resolves what a stopped server left in progress.
+func (s *Server) start(ctx context.Context) error {
+	key, err := s.IAM.EnsureRootKey(ctx)
+	if errors.Is(err, seal.ErrOpen) {
+		return fmt.Errorf("the store's secrets were sealed with another master key: every server sharing a store needs the same key (copy master.key from the first server's data dir, or pass --master-key-file)")
+	}
+	if err != nil {
+		return fmt.Errorf("root credentials: %w", err)
+	}
+	s.rootKey = key
+	if err := credfile.Write(filepath.Join(s.cfg.DataDir, "credentials"), "default", key.AccessKeyID, key.Secret.Reveal()); err != nil {
+		return err
+	}
+	s.cfg.Notice(s.runtime.Isolation())
+	if err := s.Funcs.LoadAll(ctx); err != nil {
+		return fmt.Errorf("loading functions: %w", err)
+	}
+	if err := s.Stacks.Start(ctx); err != nil {
+		return fmt.Errorf("stack engine: %w", err)
+	}
+	return nil
 }
 
 func (s *Server) build(sealer *seal.Sealer) {
@@ -222,7 +249,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
 	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent, Sealer: sealer,
-		Authz: authn, Sessions: authn})
+		Authz: authn, Sessions: authn, Node: s.node.id, ExecuteWait: cfg.StackWait})
 	s.Stacks.RegisterIAM(s.IAM)
 	s.Stacks.RegisterAPIGateway(s.APIs)
 	s.Stacks.RegisterHTTPAPIs(s.HTTPAPIs)
@@ -410,8 +437,10 @@ func (s *Server) Serve() error {
 	return nil
 }
 
-// Shutdown drains HTTP, stops function processes, stores the log events
-// they left queued, then closes the store.
+// Shutdown drains HTTP, then the stack operations running (those still
+// running when ctx ends stop before their next resource and are resolved at
+// the next start), then stops function processes, stores the log events
+// they left queued, and closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
 	s.mu.Lock()
@@ -420,6 +449,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if srv != nil {
 		errs = append(errs, srv.Shutdown(ctx))
 	}
-	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.Logs.Close(ctx), s.audit.Close(ctx), s.st.Close())
+	errs = append(errs, s.Stacks.Close(ctx))
+	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.Logs.Close(ctx), s.audit.Close(ctx), s.st.Close(), s.node.Close())
 	return errors.Join(errs...)
 }

@@ -169,6 +169,9 @@ func deploySeed(tb testing.TB, s *Server, stackName string) string {
 	if err := s.Stacks.ExecuteChangeSet(ctx, stackName, "c1"); err != nil {
 		tb.Fatal(err)
 	}
+	if err := s.Stacks.Wait(ctx, stackName); err != nil {
+		tb.Fatal(err)
+	}
 	st, err := s.Stacks.DescribeStacks(ctx, stackName)
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) == 0 {
 		tb.Fatalf("stack: %+v %v", st, err)

@@ -62,11 +62,17 @@ func mergeParams(in []Parameter, prev *record) (map[string]string, error) {
 // CreateChangeSet computes the changes a template would make. It completes
 // before returning, so a waiter's first poll sees CREATE_COMPLETE.
 func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (ChangeSet, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if !stackNameRE.MatchString(in.StackName) {
 		return ChangeSet{}, awserr.New(awserr.ValidationError, "1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*", in.StackName)
 	}
+	if err := e.acquire(ctx, in.StackName); err != nil {
+		return ChangeSet{}, e.busy(ctx, in.StackName, err)
+	}
+	defer e.release(context.WithoutCancel(ctx), in.StackName)
+	return e.createChangeSet(ctx, in)
+}
+
+func (e *Engine) createChangeSet(ctx context.Context, in ChangeSetInput) (ChangeSet, error) {
 	if in.ChangeSetType == "" {
 		in.ChangeSetType = "UPDATE"
 	}
@@ -75,6 +81,9 @@ func (e *Engine) CreateChangeSet(ctx context.Context, in ChangeSetInput) (Change
 		return ChangeSet{}, err
 	}
 	exists := prev != nil && prev.Stack.StackStatus != ReviewInProgress
+	if exists && inProgress(prev.Stack.StackStatus) {
+		return ChangeSet{}, notUpdatable(prev.Stack)
+	}
 	switch {
 	case in.ChangeSetType == "CREATE" && exists:
 		return ChangeSet{}, awserr.New(awserr.AlreadyExistsException, "Stack [%s] already exists and cannot be created again with the changeSet [%s].", in.StackName, in.ChangeSetName)
@@ -173,20 +182,11 @@ func (e *Engine) DeleteChangeSet(ctx context.Context, stackName, name string) er
 	return e.st.Delete(ctx, kindChangeSet, csKey(rec.ChangeSet.StackName, rec.ChangeSet.ChangeSetName))
 }
 
-// ExecuteChangeSet applies a change set. It returns when the stack has
-// reached a final status, so `aws cloudformation deploy` finishes at its
-// waiter's first poll.
+// ExecuteChangeSet starts applying a change set and returns once the
+// stack is in progress (or done: see Options.ExecuteWait); the deployment
+// runs in the engine.
 func (e *Engine) ExecuteChangeSet(ctx context.Context, stackName, name string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	cs, err := e.loadChangeSet(ctx, stackName, name)
-	if err != nil {
-		return err
-	}
-	if cs.ChangeSet.ExecutionStatus != "AVAILABLE" {
-		return awserr.New("InvalidChangeSetStatus", "ChangeSet [%s] cannot be executed in its current execution status of [%s]", cs.ChangeSet.ChangeSetID, cs.ChangeSet.ExecutionStatus)
-	}
-	rec, err := e.loadStack(ctx, e.st, cs.ChangeSet.StackName)
 	if err != nil {
 		return err
 	}
@@ -199,27 +199,68 @@ func (e *Engine) ExecuteChangeSet(ctx context.Context, stackName, name string) e
 	if err := e.checkServiceRole(ctx, cs.RoleARN); err != nil {
 		return err
 	}
-	rec.Actor, rec.Stack.RoleARN = principalOf(caller), cs.RoleARN
-	actx, err := e.actAs(ctx, rec.Actor, rec.Stack.RoleARN)
+	op, err := e.locked(ctx, cs.ChangeSet.StackName, func() (*operation, error) {
+		return e.execute(ctx, cs.ChangeSet.StackName, cs.ChangeSet.ChangeSetName, principalOf(caller))
+	})
 	if err != nil {
 		return err
+	}
+	e.linger(ctx, op)
+	return nil
+}
+
+// execute starts a change set's deployment; the caller holds the lease.
+func (e *Engine) execute(ctx context.Context, stackName, name string, actor *principal) (*operation, error) {
+	cs, err := e.loadChangeSet(ctx, stackName, name) // again, under the lease
+	if err != nil {
+		return nil, err
+	}
+	if cs.ChangeSet.ExecutionStatus != "AVAILABLE" {
+		return nil, awserr.New(awserr.InvalidChangeSetStatus, "ChangeSet [%s] cannot be executed in its current execution status of [%s]", cs.ChangeSet.ChangeSetID, cs.ChangeSet.ExecutionStatus)
+	}
+	rec, err := e.loadStack(ctx, e.st, stackName)
+	if err != nil {
+		return nil, err
+	}
+	if inProgress(rec.Stack.StackStatus) && rec.Stack.StackStatus != ReviewInProgress {
+		return nil, notUpdatable(rec.Stack)
+	}
+	actx, err := e.actAs(ctx, actor, cs.RoleARN)
+	if err != nil {
+		return nil, err
 	}
 	create := rec.Stack.StackStatus == ReviewInProgress
 	p, err := e.prepare(actx, rec.Stack.StackName, rec.Stack.StackID, cs.Source, cs.Template, cs.Params)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cs.ChangeSet.ExecutionStatus = "EXECUTE_COMPLETE"
+	cs.ChangeSet.ExecutionStatus = "EXECUTE_IN_PROGRESS"
 	if err := e.saveChangeSet(ctx, cs); err != nil {
-		return err
+		return nil, err
 	}
 	e.retire(ctx, rec.Stack.StackName, cs.ChangeSet.ChangeSetName)
+	prior := snapshotOf(rec)
+	rec.Actor, rec.Stack.RoleARN = actor, cs.RoleARN
 	rec.Template, rec.Params, rec.NoEcho = cs.Template, p.params, p.noEcho
 	rec.Processed = processedJSON(p)
 	rec.Stack.Description, rec.Stack.Parameters = p.desc, paramList(p.params, p.noEcho)
 	rec.Stack.Capabilities, rec.Stack.Tags, rec.Stack.ChangeSetID = cs.ChangeSet.Capabilities, cs.ChangeSet.Tags, cs.ChangeSet.ChangeSetID
-	_ = e.apply(actx, rec, p, create)
-	return nil
+	if err := e.begin(ctx, rec, prior, create); err != nil {
+		return nil, err
+	}
+	return e.launch(ctx, stackName, func(octx context.Context) error {
+		actx, err := e.actAs(octx, rec.Actor, rec.Stack.RoleARN)
+		if err == nil {
+			err = e.apply(actx, rec, p, create)
+		} else {
+			err = e.rollback(octx, rec, create, "", err)
+		}
+		if !errors.Is(err, errInterrupted) {
+			cs.ChangeSet.ExecutionStatus = "EXECUTE_COMPLETE"
+			err = errors.Join(err, e.saveChangeSet(context.WithoutCancel(octx), cs))
+		}
+		return err
+	})
 }
 
 // retire marks a stack's other change sets obsolete once one is executed.

@@ -38,10 +38,19 @@ type Options struct {
 	// Sealer seals stack and change set records (NoEcho values) at rest;
 	// nil stores them in clear (tests).
 	Sealer Sealer
+	// Node names this server among the replicas sharing the store, stable
+	// across its restarts (the server keeps it in its data dir): a stack
+	// lease held by this node's previous run is taken over at once on
+	// Start. "" picks a random one, and such leases wait for their expiry.
+	Node string
+	// ExecuteWait is how long ExecuteChangeSet, CreateStack, UpdateStack
+	// and DeleteStack wait for the operation they started before they
+	// answer (worker.go says why); 0 answers at once.
+	ExecuteWait time.Duration
 }
 
-// Engine deploys stacks. Operations on stacks are serialised: local use has
-// one deployer at a time, and serialising keeps resource state consistent.
+// Engine deploys stacks. It owns its operations (worker.go): one at a time
+// per stack, across every replica sharing the store (lease.go).
 type Engine struct {
 	st        store.Store
 	region    string
@@ -55,7 +64,17 @@ type Engine struct {
 	sessions  RoleSessions
 	sealer    Sealer
 	roles     roleLookup // CloudFormation's and Lambda's own reads of trust policies
-	mu        sync.Mutex
+	owner     string     // node "/" incarnation, the holder of this engine's leases
+	execWait  time.Duration
+
+	base    context.Context // ends at Close: operations stop before their next step
+	stop    context.CancelFunc
+	wg      sync.WaitGroup // running operations
+	loop    sync.WaitGroup // Start's look for interrupted operations
+	opsMu   sync.Mutex
+	ops     map[string]*operation // by stack name
+	started bool
+	closed  bool
 }
 
 var _ Backend = (*Engine)(nil)
@@ -65,8 +84,16 @@ func New(o Options) *Engine {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Node == "" {
+		o.Node = uuid.NewString()
+	}
 	e := &Engine{st: o.Store, region: o.Region, account: o.AccountID, now: o.Now, log: o.Logger,
-		onEvent: o.OnEvent, providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions, sealer: o.Sealer}
+		onEvent: o.OnEvent, providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions, sealer: o.Sealer,
+		owner: o.Node + "/" + uuid.NewString(), execWait: o.ExecuteWait, ops: map[string]*operation{}}
+	e.base, e.stop = context.WithCancel(context.Background())
 	if o.Includes != nil {
 		e.includes = objectGuard{o.Includes}
 	}

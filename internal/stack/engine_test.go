@@ -132,6 +132,7 @@ func deploy(t *testing.T, e *Engine, body, typ string) ChangeSet {
 		if err := e.ExecuteChangeSet(ctx, "Api-IAM-Sample-Stack", name); err != nil {
 			t.Fatal(err)
 		}
+		_ = e.Wait(ctx, "Api-IAM-Sample-Stack") // a failure is the stack's status
 	}
 	return cs
 }
@@ -174,6 +175,9 @@ func TestEngineSeedLifecycle(t *testing.T) {
 	})
 	t.Run("delete removes everything, dependents first", func(t *testing.T) {
 		if err := e.DeleteStack(ctx, "Api-IAM-Sample-Stack", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Wait(ctx, "Api-IAM-Sample-Stack"); err != nil {
 			t.Fatal(err)
 		}
 		if got := recs["AWS::IAM::User"].calls; len(got) != 1 || got[0] != "delete IamUser" {

@@ -14,66 +14,86 @@ import (
 
 const stackType = "AWS::CloudFormation::Stack"
 
-// apply brings the stack's resources to the plan: creates, updates or
-// replaces in dependency order, then deletes what the plan dropped. On a
-// failure it rolls back what it did and records the failed status.
-func (e *Engine) apply(ctx context.Context, rec *record, p *prepared, create bool) error {
-	ctx = context.WithoutCancel(ctx)
-	inProgress, complete := UpdateInProgress, UpdateComplete
+// begin records that a create or update has started: its status, its
+// event and, in rec.Prior, the stack as it was (prior), for a rollback in
+// this process or after a restart.
+func (e *Engine) begin(ctx context.Context, rec *record, prior *snapshot, create bool) error {
+	inProgress := UpdateInProgress
 	if create {
-		inProgress, complete = CreateInProgress, CreateComplete
+		inProgress = CreateInProgress
 	}
+	rec.Prior, rec.Progress, rec.Pending = prior, nil, nil
 	rec.Stack.StackStatus, rec.Stack.StackStatusReason = inProgress, ""
 	if !create {
 		rec.Stack.LastUpdatedTime = e.now().UTC()
 	}
 	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, inProgress, "User Initiated")
-	if err := e.saveStack(ctx, rec); err != nil {
-		return err
+	return e.saveStack(ctx, rec)
+}
+
+// apply brings the stack's resources to the plan: creates, updates or
+// replaces in dependency order, then deletes what the plan dropped. On a
+// failure it rolls back what it did and records the failed status. It stops
+// before its next resource when ctx ends (errInterrupted), leaving the
+// stack in progress for the next Start.
+func (e *Engine) apply(ctx context.Context, rec *record, p *prepared, create bool) error {
+	pctx := context.WithoutCancel(ctx) // a resource call, once made, finishes
+	complete := UpdateComplete
+	if create {
+		complete = CreateComplete
 	}
-	before := cloneResources(rec.Resources)
-	beforeOrder := append([]string(nil), rec.Order...)
-	var done []string     // logical ids created or updated by this run, in order
-	var replaced []*State // old resources replaced during this run
 	vals := &values{rec: rec}
 	for _, id := range p.plan.Order() {
-		repl, err := e.applyOne(ctx, rec, p, vals, id)
-		if repl != nil {
-			replaced = append(replaced, repl)
+		if interrupted(ctx) {
+			return errInterrupted
 		}
-		if err != nil {
-			return e.rollback(ctx, rec, before, done, create, id, err)
+		if err := e.applyOne(pctx, rec, p, vals, id); err != nil {
+			return e.rollback(pctx, rec, create, id, err)
 		}
-		done = append(done, id)
 	}
-	rec.Order = p.plan.Order()
 	outputs, err := p.plan.Outputs(vals)
 	if err != nil {
-		return e.rollback(ctx, rec, before, done, create, "", err)
+		return e.rollback(pctx, rec, create, "", err)
 	}
+	rec.Order = p.plan.Order()
 	rec.Stack.Outputs = rec.Stack.Outputs[:0]
 	for _, o := range outputs {
 		rec.Stack.Outputs = append(rec.Stack.Outputs, Output{Key: o.Key, Value: o.Value, Description: o.Description, ExportName: o.ExportName})
 	}
 	if !create {
+		// From here the update stands: a restart finishes the cleanup.
 		rec.Stack.StackStatus = UpdateCompleteCleanup
-		e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, UpdateCompleteCleanup, "")
+		e.event(pctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, UpdateCompleteCleanup, "")
+		if err := e.saveStack(pctx, rec); err != nil {
+			return err
+		}
 	}
-	e.cleanup(ctx, rec, beforeOrder, p, replaced)
+	return e.finish(pctx, rec, complete)
+}
+
+// finish deletes what the operation replaced or dropped and records the
+// final status.
+func (e *Engine) finish(ctx context.Context, rec *record, complete string) error {
+	if rec.Prior != nil {
+		e.cleanup(ctx, rec, rec.Prior)
+	}
+	rec.Prior, rec.Progress, rec.Pending = nil, nil, nil
 	rec.Stack.StackStatus = complete
 	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, complete, "")
 	return e.saveStack(ctx, rec)
 }
 
-// applyOne creates or updates one resource. It returns the old state when
-// the resource was replaced.
-func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *values, id string) (*State, error) {
+// applyOne creates, updates or replaces one resource. It records the
+// resource as pending before a provider is called, so that a restart knows
+// what was under way, and as done (rec.Progress) with its new state after.
+// A replaced resource's old state stays in rec.Prior for cleanup.
+func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *values, id string) error {
 	typ, props, _ := p.plan.Resource(id)
 	prov := e.providers[typ]
 	resolved, err := p.plan.Resolve([]string{"Resources", id, "Properties"}, props, vals)
 	if err != nil {
 		e.event(ctx, rec, id, "", typ, statusFailed(rec, true), err.Error())
-		return nil, err
+		return err
 	}
 	rp, _ := resolved.(map[string]any)
 	if rp == nil {
@@ -82,20 +102,23 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 	in := &Input{StackName: rec.Stack.StackName, StackID: rec.Stack.StackID, LogicalID: id, Type: typ, Props: rp}
 	prev, existed := rec.Resources[id]
 	if existed && prev.Type == typ && sameJSON(rp, prev.Props) {
-		return nil, nil
+		rec.Progress = append(rec.Progress, id)
+		return nil
+	}
+	rec.Pending = &State{LogicalID: id, Type: typ, Props: rp}
+	if err := e.saveStack(ctx, rec); err != nil {
+		return err
 	}
 	if existed && prev.Type == typ {
 		e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateInProgress, "")
 		res, err := prov.Update(ctx, in, *prev)
 		if err == nil {
-			rec.Resources[id] = stateOf(id, typ, res, rp, UpdateComplete)
-			rec.Resources[id].DeletionPolicy = deletionPolicy(p, id)
 			e.event(ctx, rec, id, res.PhysicalID, typ, UpdateComplete, "")
-			return nil, e.saveStack(ctx, rec)
+			return e.done(ctx, rec, stateOf(id, typ, res, rp, UpdateComplete), deletionPolicy(p, id))
 		}
 		if !errors.Is(err, ErrReplace) {
 			e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateFailed, handlerReason(typ, err))
-			return nil, err
+			return err
 		}
 		e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.")
 	}
@@ -105,25 +128,25 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 	res, err := prov.Create(ctx, in)
 	if err != nil {
 		e.event(ctx, rec, id, "", typ, statusFailed(rec, !existed), handlerReason(typ, err))
-		return nil, err
+		return err
 	}
 	if !existed {
 		e.event(ctx, rec, id, res.PhysicalID, typ, CreateInProgress, "Resource creation Initiated")
 	}
-	rec.Resources[id] = stateOf(id, typ, res, rp, CreateComplete)
-	rec.Resources[id].DeletionPolicy = deletionPolicy(p, id)
 	status := CreateComplete
 	if existed {
 		status = UpdateComplete
 	}
 	e.event(ctx, rec, id, res.PhysicalID, typ, status, "")
-	if err := e.saveStack(ctx, rec); err != nil {
-		return nil, err
-	}
-	if existed {
-		return prev, nil
-	}
-	return nil, nil
+	return e.done(ctx, rec, stateOf(id, typ, res, rp, CreateComplete), deletionPolicy(p, id))
+}
+
+// done records a resource applied by the running operation.
+func (e *Engine) done(ctx context.Context, rec *record, st *State, deletionPolicy string) error {
+	st.DeletionPolicy = deletionPolicy
+	rec.Resources[st.LogicalID] = st
+	rec.Progress, rec.Pending = append(rec.Progress, st.LogicalID), nil
+	return e.saveStack(ctx, rec)
 }
 
 func statusFailed(rec *record, create bool) string {
@@ -144,18 +167,22 @@ func cloneResources(m map[string]*State) map[string]*State {
 	return out
 }
 
-// cleanup deletes replaced resources and resources the plan no longer has,
-// dependents first: in reverse of the order the previous deployment created
-// them.
-func (e *Engine) cleanup(ctx context.Context, rec *record, prevOrder []string, p *prepared, replaced []*State) {
+// cleanup deletes the resources the operation replaced (their old state is
+// in prior) and those the plan (rec.Order) no longer has, dependents first:
+// in reverse of the order the previous deployment created them.
+func (e *Engine) cleanup(ctx context.Context, rec *record, prior *snapshot) {
 	inPlan := map[string]bool{}
-	for _, id := range p.plan.Order() {
+	for _, id := range rec.Order {
 		inPlan[id] = true
 	}
-	for i := len(replaced) - 1; i >= 0; i-- {
-		e.deleteOne(ctx, rec, replaced[i], false)
+	for i := len(rec.Progress) - 1; i >= 0; i-- {
+		id := rec.Progress[i]
+		old, cur := prior.Resources[id], rec.Resources[id]
+		if old != nil && cur != nil && old.PhysicalID != cur.PhysicalID {
+			e.deleteOne(ctx, rec, old, false)
+		}
 	}
-	order := deletionOrder(prevOrder, rec.Resources)
+	order := deletionOrder(prior.Order, rec.Resources)
 	for i := len(order) - 1; i >= 0; i-- {
 		id := order[i]
 		if inPlan[id] {
@@ -232,14 +259,17 @@ func isNotFound(err error) bool {
 	return false
 }
 
-// rollback undoes a failed create or update: what this run created is
-// deleted and what it updated is put back, as the same actor. A resource it
-// cannot undo leaves the stack ROLLBACK_FAILED (UPDATE_ROLLBACK_FAILED).
-func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*State, done []string, create bool, failed string, cause error) error {
-	inProgress, complete, stuck := UpdateRollbackInProgress, UpdateRollbackComplete, UpdateRollbackFailed
+// rollback undoes a failed create or update: what the operation created
+// (rec.Progress) is deleted and what it updated is put back, as the same
+// actor, and the stack's template, parameters and outputs are restored from
+// rec.Prior. A resource it cannot undo leaves the stack ROLLBACK_FAILED
+// (UPDATE_ROLLBACK_FAILED). failed names the resource that failed, if any;
+// the returned error is cause.
+func (e *Engine) rollback(ctx context.Context, rec *record, create bool, failed string, cause error) error {
+	inProgress := UpdateRollbackInProgress
 	verb := "update"
 	if create {
-		inProgress, complete, stuck, verb = RollbackInProgress, RollbackComplete, RollbackFailed, "create"
+		inProgress, verb = RollbackInProgress, "create"
 	}
 	rec.Stack.StackStatus = inProgress
 	if failed != "" {
@@ -249,24 +279,37 @@ func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*S
 		rec.Stack.StackStatusReason = cause.Error()
 	}
 	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, inProgress, rec.Stack.StackStatusReason)
+	if err := e.saveStack(ctx, rec); err != nil {
+		return errors.Join(cause, err)
+	}
+	if err := e.undo(ctx, rec, create); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+// undo is the work of a rollback in progress; a restart that finds a
+// rollback interrupted runs it again (each step is safe to repeat).
+func (e *Engine) undo(ctx context.Context, rec *record, create bool) error {
+	complete, stuck := UpdateRollbackComplete, UpdateRollbackFailed
+	if create {
+		complete, stuck = RollbackComplete, RollbackFailed
+	}
+	before := map[string]*State{}
+	if rec.Prior != nil {
+		before = rec.Prior.Resources
+	}
 	var left []string // resources the rollback could not undo
-	for i := len(done) - 1; i >= 0; i-- {
-		id := done[i]
+	for i := len(rec.Progress) - 1; i >= 0; i-- {
+		id := rec.Progress[i]
 		cur, ok := rec.Resources[id]
 		if !ok {
 			continue
 		}
 		old, existed := before[id]
 		if existed && old.PhysicalID == cur.PhysicalID {
-			if prov := e.providers[old.Type]; prov != nil {
-				in := &Input{StackName: rec.Stack.StackName, StackID: rec.Stack.StackID, LogicalID: id, Type: old.Type, Props: old.Props}
-				e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateInProgress, "")
-				if _, err := prov.Update(ctx, in, *cur); err != nil {
-					e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateFailed, handlerReason(cur.Type, err))
-					left = append(left, id)
-					continue
-				}
-				e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateComplete, "")
+			if !e.restoreOne(ctx, rec, id, old, cur) {
+				left = append(left, id)
 			}
 			continue
 		}
@@ -274,8 +317,8 @@ func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*S
 			left = append(left, id)
 		}
 	}
-	// Resources that failed mid-way are not in done; anything created there
-	// was not recorded, so nothing more to undo.
+	// A resource that failed mid-way is not in Progress; what a provider
+	// made of it was not recorded, so nothing more to undo.
 	kept := map[string]*State{}
 	for _, id := range left {
 		kept[id] = rec.Resources[id]
@@ -283,13 +326,17 @@ func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*S
 	if create {
 		rec.Resources = kept
 	} else {
-		rec.Resources = before
+		rec.Resources = cloneResources(before)
 		for id, st := range kept {
 			if _, ok := before[id]; !ok {
 				rec.Resources[id] = st
 			}
 		}
+		if rec.Prior != nil {
+			rec.restore(rec.Prior)
+		}
 	}
+	rec.Prior, rec.Progress, rec.Pending = nil, nil, nil
 	if len(left) > 0 {
 		rec.Stack.StackStatus = stuck
 		rec.Stack.StackStatusReason = "The following resource(s) failed to " + map[bool]string{true: "delete", false: "update"}[create] + ": [" + strings.Join(left, ", ") + "]. "
@@ -298,44 +345,75 @@ func (e *Engine) rollback(ctx context.Context, rec *record, before map[string]*S
 		rec.Stack.StackStatus = complete
 		e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, complete, "")
 	}
-	if err := e.saveStack(ctx, rec); err != nil {
-		return err
-	}
-	return cause
+	return e.saveStack(ctx, rec)
 }
 
-// destroy deletes every resource of a stack, dependents first.
-func (e *Engine) destroy(ctx context.Context, rec *record) error {
-	ctx = context.WithoutCancel(ctx)
-	rec.Stack.StackStatus = DeleteInProgress
-	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteInProgress, "User Initiated")
-	if err := e.saveStack(ctx, rec); err != nil {
-		return err
+// restoreOne puts an updated resource back to its old properties.
+func (e *Engine) restoreOne(ctx context.Context, rec *record, id string, old, cur *State) bool {
+	prov := e.providers[old.Type]
+	if prov == nil {
+		return true
 	}
+	in := &Input{StackName: rec.Stack.StackName, StackID: rec.Stack.StackID, LogicalID: id, Type: old.Type, Props: old.Props}
+	e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateInProgress, "")
+	if _, err := prov.Update(ctx, in, *cur); err != nil {
+		e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateFailed, handlerReason(cur.Type, err))
+		return false
+	}
+	e.event(ctx, rec, id, cur.PhysicalID, cur.Type, UpdateComplete, "")
+	return true
+}
+
+// beginDelete records that a stack's deletion has started.
+func (e *Engine) beginDelete(ctx context.Context, rec *record) error {
+	rec.Stack.StackStatus, rec.Stack.StackStatusReason = DeleteInProgress, "User Initiated"
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteInProgress, "User Initiated")
+	return e.saveStack(ctx, rec)
+}
+
+// destroy deletes every resource of a stack, dependents first, then its
+// change sets. It stops before its next resource when ctx ends; a restart
+// goes on with the deletion.
+func (e *Engine) destroy(ctx context.Context, rec *record) error {
+	pctx := context.WithoutCancel(ctx)
 	order := deletionOrder(rec.Order, rec.Resources)
 	for i := len(order) - 1; i >= 0; i-- {
+		if interrupted(ctx) {
+			return errInterrupted
+		}
 		st, ok := rec.Resources[order[i]]
 		if !ok {
 			continue
 		}
-		if err := e.deleteOne(ctx, rec, st, true); err != nil {
+		if err := e.deleteOne(pctx, rec, st, true); err != nil {
 			rec.Stack.StackStatus, rec.Stack.StackStatusReason = DeleteFailed, "The following resource(s) failed to delete: ["+st.LogicalID+"]. "
-			e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteFailed, rec.Stack.StackStatusReason)
-			return e.saveStack(ctx, rec)
+			e.event(pctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteFailed, rec.Stack.StackStatusReason)
+			return errors.Join(err, e.saveStack(pctx, rec))
 		}
 		delete(rec.Resources, order[i])
+		if err := e.saveStack(pctx, rec); err != nil {
+			return err
+		}
 	}
-	rec.Stack.StackStatus = DeleteComplete
+	rec.Stack.StackStatus, rec.Stack.StackStatusReason = DeleteComplete, ""
 	rec.Stack.DeletionTime = e.now().UTC()
-	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteComplete, "")
+	e.event(pctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteComplete, "")
 	b, err := e.encode(kindDeleted, rec.Stack.StackID, rec)
 	if err != nil {
 		return err
 	}
-	return e.st.Update(ctx, func(tx store.Tx) error {
-		if err := tx.Put(ctx, kindDeleted, rec.Stack.StackID, b); err != nil {
+	err = e.st.Update(pctx, func(tx store.Tx) error {
+		if err := tx.Put(pctx, kindDeleted, rec.Stack.StackID, b); err != nil {
 			return err
 		}
-		return tx.Delete(ctx, kindStack, rec.Stack.StackName)
+		return tx.Delete(pctx, kindStack, rec.Stack.StackName)
 	})
+	if err != nil {
+		return err
+	}
+	items, err := e.st.List(pctx, kindChangeSet, rec.Stack.StackName+"/")
+	for _, it := range items {
+		err = errors.Join(err, e.st.Delete(pctx, kindChangeSet, it.Key))
+	}
+	return err
 }

@@ -30,6 +30,38 @@ type record struct {
 	// Actor is who started the stack's latest operation; a deployment acts
 	// as them (or as Stack.RoleARN) until it ends, even after a restart.
 	Actor *principal `json:"actor,omitempty"`
+	// Prior is the stack as it was when the running operation began, and
+	// Progress the logical ids that operation has applied, in order; with
+	// Pending (the resource being applied), they let a rollback, in this
+	// process or after a restart, put every resource back.
+	Prior    *snapshot `json:"prior,omitempty"`
+	Progress []string  `json:"progress,omitempty"`
+	Pending  *State    `json:"pending,omitempty"` // logical id, type and the properties being applied
+}
+
+// snapshot is what a rollback restores of a stack.
+type snapshot struct {
+	Stack     Stack             `json:"stack"`
+	Template  string            `json:"template"`
+	Processed string            `json:"processed"`
+	Params    map[string]string `json:"params"`
+	NoEcho    map[string]bool   `json:"noEcho,omitempty"`
+	Resources map[string]*State `json:"resources"`
+	Order     []string          `json:"order"`
+}
+
+func snapshotOf(rec *record) *snapshot {
+	return &snapshot{Stack: rec.Stack, Template: rec.Template, Processed: rec.Processed, Params: rec.Params,
+		NoEcho: rec.NoEcho, Resources: cloneResources(rec.Resources), Order: append([]string(nil), rec.Order...)}
+}
+
+// restore puts back what a snapshot holds, keeping the stack's status.
+func (rec *record) restore(s *snapshot) {
+	status, reason := rec.Stack.StackStatus, rec.Stack.StackStatusReason
+	rec.Stack = s.Stack
+	rec.Stack.StackStatus, rec.Stack.StackStatusReason = status, reason
+	rec.Template, rec.Processed, rec.Params, rec.NoEcho = s.Template, s.Processed, s.Params, s.NoEcho
+	rec.Order = s.Order
 }
 
 // csRecord is a change set with what is needed to execute it.

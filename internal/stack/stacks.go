@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"sort"
@@ -47,14 +48,14 @@ func (e *Engine) UpdateStack(ctx context.Context, in ChangeSetInput) (string, er
 	return cs.StackID, e.ExecuteChangeSet(ctx, in.StackName, in.ChangeSetName)
 }
 
-// DeleteStack deletes a stack and every resource it created. Deleting a stack
-// that does not exist succeeds, as in CloudFormation.
+// DeleteStack starts deleting a stack and every resource it created, and
+// returns once the deletion is in progress (see Options.ExecuteWait).
+// Deleting a stack that does not exist, or is being deleted, succeeds, as
+// in CloudFormation.
 //
 // The deletion acts as roleARN, else the stack's service role (either one
 // the caller must be allowed to pass), else the caller.
 func (e *Engine) DeleteStack(ctx context.Context, name, roleARN string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	rec, err := e.loadStack(ctx, e.st, name)
 	if awserr.Is(err, awserr.ValidationError) {
 		return nil
@@ -62,7 +63,7 @@ func (e *Engine) DeleteStack(ctx context.Context, name, roleARN string) error {
 	if err != nil {
 		return err
 	}
-	if rec.Stack.StackStatus == DeleteComplete {
+	if rec.Stack.StackStatus == DeleteComplete || rec.Stack.StackStatus == DeleteInProgress {
 		return nil
 	}
 	caller := callerFrom(ctx)
@@ -75,17 +76,55 @@ func (e *Engine) DeleteStack(ctx context.Context, name, roleARN string) error {
 	if err := e.checkServiceRole(ctx, roleARN); err != nil {
 		return err
 	}
-	rec.Actor, rec.Stack.RoleARN = principalOf(caller), roleARN
-	actx, err := e.actAs(ctx, rec.Actor, roleARN)
-	if err != nil {
+	stackName := rec.Stack.StackName
+	op, err := e.locked(ctx, stackName, func() (*operation, error) {
+		return e.delete(ctx, stackName, principalOf(caller), roleARN)
+	})
+	if err != nil || op == nil {
 		return err
 	}
-	_ = e.destroy(actx, rec)
-	items, _ := e.st.List(ctx, kindChangeSet, rec.Stack.StackName+"/")
-	for _, it := range items {
-		_ = e.st.Delete(ctx, kindChangeSet, it.Key)
-	}
+	e.linger(ctx, op)
 	return nil
+}
+
+// delete starts a stack's deletion; the caller holds the lease.
+func (e *Engine) delete(ctx context.Context, name string, actor *principal, roleARN string) (*operation, error) {
+	rec, err := e.loadStack(ctx, e.st, name)
+	if awserr.Is(err, awserr.ValidationError) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch s := rec.Stack.StackStatus; {
+	case s == DeleteInProgress || s == DeleteComplete:
+		return nil, nil
+	case inProgress(s) && s != ReviewInProgress:
+		// https://github.com/aws-solutions-library-samples/guidance-for-clickstream-analytics-on-aws/issues/573
+		return nil, awserr.New(awserr.ValidationError, "Stack [%s] cannot be deleted while in status %s", rec.Stack.StackID, s)
+	}
+	rec.Actor, rec.Stack.RoleARN = actor, roleARN
+	if _, err := e.actAs(ctx, rec.Actor, roleARN); err != nil {
+		return nil, err
+	}
+	if err := e.beginDelete(ctx, rec); err != nil {
+		return nil, err
+	}
+	return e.launch(ctx, name, func(octx context.Context) error {
+		actx, err := e.actAs(octx, rec.Actor, rec.Stack.RoleARN)
+		if err != nil {
+			return e.deleteFailed(octx, rec, err)
+		}
+		return e.destroy(actx, rec)
+	})
+}
+
+// deleteFailed ends a deletion that cannot act at all.
+func (e *Engine) deleteFailed(ctx context.Context, rec *record, cause error) error {
+	ctx = context.WithoutCancel(ctx)
+	rec.Stack.StackStatus, rec.Stack.StackStatusReason = DeleteFailed, cause.Error()
+	e.event(ctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteFailed, rec.Stack.StackStatusReason)
+	return errors.Join(cause, e.saveStack(ctx, rec))
 }
 
 // DescribeStacks returns one stack by name or id, or every live stack.

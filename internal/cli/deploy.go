@@ -139,8 +139,12 @@ func (f *clientFlags) awsConfig() (aws.Config, error) {
 type deployment struct {
 	template, stackName, bucket, prefix, region string
 	resolveS3, failOnEmpty                      bool
-	params                                      map[string]string
-	capabilities                                []string
+	// replaceRolledBack deletes a stack whose creation rolled back
+	// (ROLLBACK_COMPLETE), which cannot be updated, and creates it anew
+	// (up's convenience; sam deploy stops there).
+	replaceRolledBack bool
+	params            map[string]string
+	capabilities      []string
 
 	stdout   io.Writer
 	endpoint string
@@ -397,6 +401,11 @@ func (d *deployment) deployChangeSet(ctx context.Context, body string) error {
 	if err != nil {
 		return err
 	}
+	if st != nil && st.StackStatus == cftypes.StackStatusRollbackComplete && d.replaceRolledBack {
+		if st, err = d.deleteRolledBack(ctx); err != nil {
+			return err
+		}
+	}
 	typ := "UPDATE"
 	if st == nil || st.StackStatus == "REVIEW_IN_PROGRESS" {
 		typ = "CREATE"
@@ -435,6 +444,29 @@ func (d *deployment) deployChangeSet(ctx context.Context, body string) error {
 		return err
 	}
 	return d.printOutputs(ctx)
+}
+
+// deleteRolledBack deletes the stack and waits until it is gone.
+func (d *deployment) deleteRolledBack(ctx context.Context) (*cftypes.Stack, error) {
+	fmt.Fprintf(d.stdout, "Stack %s is ROLLBACK_COMPLETE: deleting it to create it again\n", d.stackName)
+	if _, err := d.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(d.stackName)}); err != nil {
+		return nil, err
+	}
+	for delay := d.poll; ; delay = next(delay) {
+		st, err := d.describeStack(ctx)
+		if err != nil || st == nil {
+			return nil, err
+		}
+		switch st.StackStatus {
+		case cftypes.StackStatusDeleteComplete:
+			return nil, nil
+		case cftypes.StackStatusDeleteFailed:
+			return nil, fmt.Errorf("deleting the rolled back stack %s: %s", d.stackName, aws.ToString(st.StackStatusReason))
+		}
+		if err := wait(ctx, delay); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // located points the server's "(at template:LINE:COL FIELD)" at the user's file.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/iamgate/iamgate/internal/audit"
 	"github.com/iamgate/iamgate/internal/server"
-	"github.com/iamgate/iamgate/internal/stack"
 )
 
 func newServe() *cobra.Command {
@@ -27,7 +26,7 @@ func newServe() *cobra.Command {
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			srv, err := startServer(ctx, &f, c.ErrOrStderr(), nil)
+			srv, err := startServer(ctx, &f, c.ErrOrStderr(), "")
 			if err != nil {
 				return err
 			}
@@ -47,13 +46,15 @@ func logger(w io.Writer, debug bool) *slog.Logger {
 }
 
 // startServer builds, binds and starts serving; errors from Serve are logged.
-func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, onEvent func(stack.Event)) (*runningServer, error) {
+// includeDir, when set, is where missing AWS::Include objects are taken
+// from (up's convenience).
+func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, includeDir string) (*runningServer, error) {
 	mode, err := audit.ParseMode(f.iamMode)
 	if err != nil {
 		return nil, err
 	}
 	srv, err := server.New(ctx, server.Config{IAMMode: mode, DecisionLogSize: f.decisionLogSize, Addr: f.addr, DataDir: f.dataDir, Store: f.store, AccountID: f.accountID,
-		Region: f.region, Logger: logger(stderr, f.debug), OnStackEvent: onEvent, MasterKeyFile: f.masterKeyFile,
+		Region: f.region, Logger: logger(stderr, f.debug), IncludeFallbackDir: includeDir, MasterKeyFile: f.masterKeyFile,
 		LambdaConcurrency: f.lambdaConcurrency, LambdaIdleTimeout: f.lambdaIdleTimeout, NodeModules: f.nodeModules,
 		Notice: func(msg string) { fmt.Fprintln(stderr, "notice:", msg) }})
 	if err != nil {

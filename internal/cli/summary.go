@@ -3,12 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
 	"github.com/iamgate/iamgate/internal/tlsca"
 )
@@ -66,27 +70,40 @@ func localURLs(ctx context.Context, endpoint, awsURL string, stages HTTPStages) 
 	return host, path, true
 }
 
-func (d *deployer) printSummary(ctx context.Context, stackName string, took time.Duration) {
-	w := d.stdout
-	st, err := d.srv.Stacks.DescribeStacks(ctx, stackName)
+// summaryAPI is what up's summary reads of the stack (the SDK client).
+type summaryAPI interface {
+	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+	DescribeStackResources(context.Context, *cloudformation.DescribeStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error)
+}
+
+// printSummary prints up's closing summary, read over the API like
+// everything up deploys: the stack, its outputs and their local URLs, and
+// the commands to try next.
+func printSummary(ctx context.Context, w io.Writer, cfn summaryAPI, stages HTTPStages, srv *runningServer, stackName string, took time.Duration) {
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stackName)})
+	if err == nil && len(out.Stacks) == 0 {
+		err = fmt.Errorf("stack %s not found", stackName)
+	}
 	if err != nil {
 		fmt.Fprintln(w, "iamgate:", err)
 		return
 	}
-	endpoint, cfg := d.srv.Endpoint(), d.srv.Config()
-	fmt.Fprintf(w, "\nStack %s: %s (%.2fs)\n", stackName, st[0].StackStatus, took.Seconds())
+	st := out.Stacks[0]
+	endpoint, cfg := srv.Endpoint(), srv.Config()
+	fmt.Fprintf(w, "\nStack %s: %s (%.2fs)\n", stackName, st.StackStatus, took.Seconds())
 	var local []string
 	pathURL, awsURL := "", ""
-	if len(st[0].Outputs) > 0 {
+	if len(st.Outputs) > 0 {
 		fmt.Fprintln(w, "\nOutputs")
-		for _, o := range st[0].Outputs {
-			fmt.Fprintf(w, "  %s = %s\n", o.Key, o.Value)
-			h, p, ok := localURLs(ctx, endpoint, o.Value, d.httpStages)
+		for _, o := range st.Outputs {
+			key, value := aws.ToString(o.OutputKey), aws.ToString(o.OutputValue)
+			fmt.Fprintf(w, "  %s = %s\n", key, value)
+			h, p, ok := localURLs(ctx, endpoint, value, stages)
 			if !ok {
 				continue
 			}
 			if pathURL == "" {
-				pathURL, awsURL = p, o.Value
+				pathURL, awsURL = p, value
 			}
 			// Path style first: every client reaches 127.0.0.1, while
 			// *.localhost resolves in curl but not in Python or Node.js.
@@ -95,7 +112,7 @@ func (d *deployer) printSummary(ctx context.Context, stackName string, took time
 				"    https:      %s  (trusting %s)\n"+
 				"    host style: %s  (curl resolves *.localhost; Python and Node.js do not)\n"+
 				"    as on AWS:  %s  (through iamgate as HTTPS proxy)",
-				o.Key, p, "https"+strings.TrimPrefix(p, "http"), filepath.Join(cfg.DataDir, tlsca.CertFile), h, o.Value))
+				key, p, "https"+strings.TrimPrefix(p, "http"), filepath.Join(cfg.DataDir, tlsca.CertFile), h, value))
 		}
 	}
 	if len(local) > 0 {
@@ -110,7 +127,7 @@ func (d *deployer) printSummary(ctx context.Context, stackName string, took time
 	}
 	fmt.Fprintln(w, "\nNext steps")
 	fmt.Fprintf(w, "  eval \"$(iamgate env%s)\"\n", dd)
-	user := d.firstUser(ctx, stackName)
+	user := firstUser(ctx, cfn, stackName)
 	target := pathURL
 	if target == "" {
 		target = endpoint + "/restapis/"
@@ -121,8 +138,8 @@ func (d *deployer) printSummary(ctx context.Context, stackName string, took time
 		fmt.Fprintf(w, "  iamgate curl%s %s\n", dd, target)
 	}
 	unsigned := "403 Missing Authentication Token"
-	if m := executeAPIURL.FindStringSubmatch(awsURL); m != nil {
-		if _, isHTTP := d.httpStages(ctx, m[1]); isHTTP {
+	if m := executeAPIURL.FindStringSubmatch(awsURL); m != nil && stages != nil {
+		if _, isHTTP := stages(ctx, m[1]); isHTTP {
 			unsigned = `403 {"message":"Forbidden"} on an AWS_IAM route`
 		}
 	}
@@ -135,28 +152,15 @@ func (d *deployer) printSummary(ctx context.Context, stackName string, took time
 	fmt.Fprintln(w, "\nCtrl-C stops the server.")
 }
 
-func (d *deployer) firstUser(ctx context.Context, stackName string) string {
-	rs, err := d.srv.Stacks.DescribeStackResources(ctx, stackName, "")
+func firstUser(ctx context.Context, cfn summaryAPI, stackName string) string {
+	out, err := cfn.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(stackName)})
 	if err != nil {
 		return ""
 	}
-	for _, r := range rs {
-		if r.ResourceType == "AWS::IAM::User" {
-			return r.PhysicalResourceID
+	for _, r := range out.StackResources {
+		if aws.ToString(r.ResourceType) == "AWS::IAM::User" {
+			return aws.ToString(r.PhysicalResourceId)
 		}
 	}
 	return ""
-}
-
-// httpStages reads an HTTP API's stages from the in-process server.
-func (d *deployer) httpStages(ctx context.Context, apiID string) ([]string, bool) {
-	stages, err := d.srv.HTTPAPIs.GetStages(ctx, apiID)
-	if err != nil {
-		return nil, false
-	}
-	names := make([]string, len(stages))
-	for i, st := range stages {
-		names[i] = st.StageName
-	}
-	return names, true
 }

@@ -12,9 +12,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/stack"
 )
 
@@ -96,14 +100,14 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, f *serverFlags, target
 	if stackName == "" {
 		stackName = stackNameFor(dir)
 	}
-	srv, err := startServer(ctx, f, stderr, func(ev stack.Event) { printEvent(stdout, ev) })
+	srv, err := startServer(ctx, f, stderr, dir)
 	if err != nil {
 		return err
 	}
-	srv.SetIncludeFallback(dir)
 	fmt.Fprintf(stdout, "iamgate listening on %s (data dir %s)\n", srv.Endpoint(), f.dataDir)
-	d := &deployer{srv: srv, stdout: stdout}
-	if err := d.deploy(ctx, tmpl, stackName, sc, params); err != nil {
+	fmt.Fprintf(stdout, "Deploying stack %s from %s\n", stackName, tmpl)
+	d, cfn := upDeployment(srv, tmpl, stackName, sc, params, stdout)
+	if err := d.run(ctx); err != nil {
 		fmt.Fprintf(stderr, "iamgate: deploy failed: %v\n", err)
 		if watch {
 			fmt.Fprintln(stderr, "iamgate: the server keeps running; fix the template and up redeploys it")
@@ -111,7 +115,7 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, f *serverFlags, target
 			fmt.Fprintln(stderr, "iamgate: the server keeps running; fix the template and run up again")
 		}
 	} else {
-		d.printSummary(ctx, stackName, time.Since(start))
+		printSummary(ctx, stdout, cfn, d.stages, srv, stackName, time.Since(start))
 	}
 	if watch {
 		body, _ := os.ReadFile(tmpl)
@@ -119,7 +123,7 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, f *serverFlags, target
 		go w.watch(ctx, 500*time.Millisecond, func(ctx context.Context, changed []string) {
 			fmt.Fprintf(stdout, "iamgate: changed: %s; redeploying\n", strings.Join(changed, ", "))
 			start := time.Now()
-			if err := d.deploy(ctx, tmpl, stackName, sc, params); err != nil {
+			if err := d.run(ctx); err != nil {
 				fmt.Fprintf(stderr, "iamgate: redeploy failed: %v\n", err)
 				return
 			}
@@ -137,80 +141,33 @@ func printEvent(w io.Writer, ev stack.Event) {
 	fmt.Fprintf(w, "  %-28s %-32s %s%s\n", ev.ResourceStatus, ev.ResourceType, ev.LogicalResourceID, reason)
 }
 
-type deployer struct {
-	srv    *runningServer
-	stdout io.Writer
-}
-
-const managedBucket = "iamgate-managed-artifacts"
-
-func (d *deployer) deploy(ctx context.Context, tmpl, stackName string, sc samConfig, params map[string]string) error {
-	body, err := os.ReadFile(tmpl)
-	if err != nil {
-		return err
+// upDeployment is the `iamgate deploy` of up's template, made against up's
+// own server with the admin key: one deployment pipeline for both. The
+// artifacts bucket is samconfig's, else the managed one, created when
+// missing; a stack whose creation rolled back is replaced.
+func upDeployment(srv *runningServer, tmpl, stackName string, sc samConfig, params map[string]string, stdout io.Writer) (*deployment, *cloudformation.Client) {
+	id, secret := srv.RootKey()
+	cfg := aws.Config{
+		Region:                     srv.Config().Region,
+		Credentials:                credentials.NewStaticCredentialsProvider(id, secret, ""),
+		BaseEndpoint:               aws.String(srv.Endpoint()),
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	}
 	bucket := sc.S3Bucket
 	if bucket == "" {
 		bucket = managedBucket
 	}
-	packaged, err := packageTemplate(ctx, tmpl, body, sc.S3Prefix, func(ctx context.Context, key string, data []byte) (string, error) {
-		if err := d.srv.S3.CreateBucket(ctx, bucket); err != nil && !awserr.Is(err, "BucketAlreadyOwnedByYou") {
-			return "", err
-		}
-		_, err := d.srv.S3.PutObject(ctx, bucket, key, data, "application/zip", nil)
-		return bucket, err
-	})
-	if err != nil {
-		return err
-	}
-	eng := d.srv.Stacks
-	root, err := d.srv.RootCaller(ctx)
-	if err != nil {
-		return err
-	}
-	ctx = stack.WithCaller(ctx, root) // up deploys with the admin identity it prints
-	typ := "UPDATE"
-	if st, err := eng.DescribeStacks(ctx, stackName); err != nil || st[0].StackStatus == stack.ReviewInProgress {
-		typ = "CREATE"
-	} else if st[0].StackStatus == stack.RollbackComplete {
-		if err := eng.DeleteStack(ctx, stackName, ""); err != nil {
-			return err
-		}
-		if err := eng.Wait(ctx, stackName); err != nil {
-			return err
-		}
-		typ = "CREATE"
-	}
-	var plist []stack.Parameter
-	for k, v := range params {
-		plist = append(plist, stack.Parameter{Key: k, Value: v})
-	}
 	caps := sc.Capabilities
 	if len(caps) == 0 {
 		caps = []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
 	}
-	csName := fmt.Sprintf("iamgate-up-%d", time.Now().UnixNano())
-	fmt.Fprintf(d.stdout, "Deploying stack %s from %s\n", stackName, tmpl)
-	cs, err := eng.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: stackName, ChangeSetName: csName, ChangeSetType: typ,
-		TemplateBody: packaged, Parameters: plist, Capabilities: caps, SourceName: tmpl})
-	if err != nil {
-		return err
-	}
-	if cs.Status == "FAILED" {
-		_ = eng.DeleteChangeSet(ctx, stackName, csName)
-		fmt.Fprintf(d.stdout, "No changes to deploy. Stack %s is up to date.\n", stackName)
-		return nil
-	}
-	if err := eng.ExecuteChangeSet(ctx, stackName, csName); err != nil {
-		return err
-	}
-	_ = eng.Wait(ctx, stackName) // the stack's status says how it ended
-	st, err := eng.DescribeStacks(ctx, stackName)
-	if err != nil {
-		return err
-	}
-	if s := st[0].StackStatus; s != stack.CreateComplete && s != stack.UpdateComplete {
-		return fmt.Errorf("stack %s is %s: %s", stackName, s, st[0].StackStatusReason)
-	}
-	return nil
+	cfn := cloudformation.NewFromConfig(cfg)
+	return &deployment{template: tmpl, stackName: stackName, bucket: bucket, prefix: sc.S3Prefix, region: cfg.Region,
+		resolveS3: true, params: params, capabilities: caps, replaceRolledBack: true,
+		stdout: stdout, endpoint: srv.Endpoint(), poll: 50 * time.Millisecond,
+		cfn: cfn, s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		stages: sdkHTTPStages(apigatewayv2.NewFromConfig(cfg))}, cfn
 }
+
+const managedBucket = "iamgate-managed-artifacts"

@@ -103,7 +103,7 @@ func syncQualified(ctx context.Context, funcs *functions.Service, functionName s
 
 // objectBytes reads an S3 object (function code given by S3Bucket/S3Key).
 func (s *Server) objectBytes(ctx context.Context, bucket, key string) ([]byte, error) {
-	_, data, err := s.S3.GetObject(ctx, bucket, key)
+	_, data, err := s.objects.GetObject(ctx, bucket, key)
 	return data, err
 }
 

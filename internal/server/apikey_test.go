@@ -59,17 +59,17 @@ func TestAPIKeysFromCloudFormation(t *testing.T) {
 	}
 	defer s.Shutdown(ctx)
 	ctx = rootCtx(t, s)
-	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "keyed", ChangeSetName: "c1", ChangeSetType: "CREATE",
+	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "keyed", ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: keyedTemplate}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.ExecuteChangeSet(ctx, "keyed", "c1"); err != nil {
+	if err := s.stacks.ExecuteChangeSet(ctx, "keyed", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.Wait(ctx, "keyed"); err != nil {
+	if err := s.stacks.Wait(ctx, "keyed"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Stacks.DescribeStacks(ctx, "keyed")
+	st, err := s.stacks.DescribeStacks(ctx, "keyed")
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) != 1 {
 		t.Fatalf("stack: %+v %v", st, err)
 	}
@@ -99,13 +99,13 @@ func TestAPIKeysFromCloudFormation(t *testing.T) {
 		})
 	}
 	// Deleting the stack deletes the keys: the key no longer passes.
-	if err := s.Stacks.DeleteStack(ctx, "keyed", ""); err != nil {
+	if err := s.stacks.DeleteStack(ctx, "keyed", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.Wait(ctx, "keyed"); err != nil {
+	if err := s.stacks.Wait(ctx, "keyed"); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := s.APIs.ValidAPIKey(ctx, apiID, "v1", "keyed-api-key-value-0123456789"); ok {
+	if _, ok, _ := s.apis.ValidAPIKey(ctx, apiID, "v1", "keyed-api-key-value-0123456789"); ok {
 		t.Error("key of a deleted stack still valid")
 	}
 }

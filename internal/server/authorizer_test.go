@@ -29,16 +29,16 @@ func TestPlainAuthorizerResource(t *testing.T) {
 		t.Fatal(err)
 	}
 	rctx := rootCtx(t, s)
-	if _, err := s.Stacks.CreateChangeSet(rctx, stack.ChangeSetInput{StackName: "plainauth", ChangeSetName: "c1", ChangeSetType: "CREATE",
+	if _, err := s.stacks.CreateChangeSet(rctx, stack.ChangeSetInput{StackName: "plainauth", ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.ExecuteChangeSet(rctx, "plainauth", "c1"); err != nil {
+	if err := s.stacks.ExecuteChangeSet(rctx, "plainauth", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Stacks.DescribeStacks(rctx, "plainauth")
+	st, err := s.stacks.DescribeStacks(rctx, "plainauth")
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
-		ev, _ := s.Stacks.DescribeStackEvents(rctx, "plainauth")
+		ev, _ := s.stacks.DescribeStackEvents(rctx, "plainauth")
 		for _, e := range ev {
 			t.Logf("%s %s %s", e.LogicalResourceID, e.ResourceStatus, e.ResourceStatusReason)
 		}
@@ -48,7 +48,7 @@ func TestPlainAuthorizerResource(t *testing.T) {
 	for _, o := range st[0].Outputs {
 		out[o.Key] = o.Value
 	}
-	a, err := s.APIs.GetAuthorizer(ctx, out["ApiId"], out["AuthorizerId"])
+	a, err := s.apis.GetAuthorizer(ctx, out["ApiId"], out["AuthorizerId"])
 	if err != nil || a.Type != "TOKEN" || a.Name != "token" || a.TTL() != 0 {
 		t.Fatalf("authorizer %+v %v", a, err)
 	}

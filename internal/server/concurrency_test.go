@@ -131,13 +131,13 @@ func TestReservedConcurrentExecutionsFromCloudFormation(t *testing.T) {
 		name := "c" + strings.Repeat("x", n)
 		in := stack.ChangeSetInput{StackName: "reserved", ChangeSetName: name, ChangeSetType: typ, TemplateBody: body, Parameters: params,
 			Capabilities: []string{"CAPABILITY_IAM"}}
-		if _, err := s.Stacks.CreateChangeSet(rctx, in); err != nil {
+		if _, err := s.stacks.CreateChangeSet(rctx, in); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Stacks.ExecuteChangeSet(rctx, "reserved", name); err != nil {
+		if err := s.stacks.ExecuteChangeSet(rctx, "reserved", name); err != nil {
 			t.Fatal(err)
 		}
-		st, err := s.Stacks.DescribeStacks(rctx, "reserved")
+		st, err := s.stacks.DescribeStacks(rctx, "reserved")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestReservedConcurrentExecutionsFromCloudFormation(t *testing.T) {
 	if st[0].StackStatus == stack.UpdateComplete {
 		t.Fatalf("a string reservation updated the stack")
 	}
-	evs, err := s.Stacks.DescribeStackEvents(rctx, "reserved")
+	evs, err := s.stacks.DescribeStackEvents(rctx, "reserved")
 	if err != nil {
 		t.Fatal(err)
 	}

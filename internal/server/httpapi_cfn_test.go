@@ -50,14 +50,14 @@ func TestHTTPAPIFromCloudFormation(t *testing.T) {
 	}
 	defer s.Shutdown(ctx)
 	ctx = rootCtx(t, s)
-	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "plain", ChangeSetName: "c1", ChangeSetType: "CREATE",
+	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "plain", ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: httpAPITemplate}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.ExecuteChangeSet(ctx, "plain", "c1"); err != nil {
+	if err := s.stacks.ExecuteChangeSet(ctx, "plain", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Stacks.DescribeStacks(ctx, "plain")
+	st, err := s.stacks.DescribeStacks(ctx, "plain")
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
 		t.Fatalf("stack: %+v %v", st, err)
 	}
@@ -93,7 +93,7 @@ func TestHTTPAPIFromCloudFormation(t *testing.T) {
 	if err != nil || stage.DefaultRouteSettings.ThrottlingBurstLimit != 5 || stage.DefaultRouteSettings.ThrottlingRateLimit != 10 {
 		t.Errorf("throttling settings not kept: %+v %v", stage, err)
 	}
-	if err := s.Stacks.DeleteStack(ctx, "plain", ""); err != nil {
+	if err := s.stacks.DeleteStack(ctx, "plain", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.HTTPAPIs.GetAPI(ctx, apiID); err == nil || !strings.Contains(err.Error(), "Invalid API identifier") {

@@ -38,27 +38,27 @@ func TestRestAPIIntegrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.S3.CreateBucket(ctx, "integrations-code"); err != nil {
+	if err := s.objects.CreateBucket(ctx, "integrations-code"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.S3.PutObject(ctx, "integrations-code", "app.zip", code, "", nil); err != nil {
+	if _, err := s.objects.PutObject(ctx, "integrations-code", "app.zip", code, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	tmpl, err := os.ReadFile("testdata/integrations/template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "integrations", ChangeSetName: "c1", ChangeSetType: "CREATE",
+	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "integrations", ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"},
 		Parameters: []stack.Parameter{{Key: "BackendUrl", Value: backend.URL}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.ExecuteChangeSet(ctx, "integrations", "c1"); err != nil {
+	if err := s.stacks.ExecuteChangeSet(ctx, "integrations", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Stacks.DescribeStacks(ctx, "integrations")
+	st, err := s.stacks.DescribeStacks(ctx, "integrations")
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
-		ev, _ := s.Stacks.DescribeStackEvents(ctx, "integrations")
+		ev, _ := s.stacks.DescribeStackEvents(ctx, "integrations")
 		for _, e := range ev {
 			t.Logf("%s %s %s", e.LogicalResourceID, e.ResourceStatus, e.ResourceStatusReason)
 		}

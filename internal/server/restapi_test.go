@@ -29,26 +29,26 @@ func plainRestAPI(t *testing.T, s *Server) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.S3.CreateBucket(ctx, "restapi-code"); err != nil {
+	if err := s.objects.CreateBucket(ctx, "restapi-code"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.S3.PutObject(ctx, "restapi-code", "app.zip", code, "", nil); err != nil {
+	if _, err := s.objects.PutObject(ctx, "restapi-code", "app.zip", code, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	tmpl, err := os.ReadFile("testdata/restapi/template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "plain", ChangeSetName: "c1", ChangeSetType: "CREATE",
+	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "plain", ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.ExecuteChangeSet(ctx, "plain", "c1"); err != nil {
+	if err := s.stacks.ExecuteChangeSet(ctx, "plain", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Stacks.DescribeStacks(ctx, "plain")
+	st, err := s.stacks.DescribeStacks(ctx, "plain")
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
-		ev, _ := s.Stacks.DescribeStackEvents(ctx, "plain")
+		ev, _ := s.stacks.DescribeStackEvents(ctx, "plain")
 		for _, e := range ev {
 			t.Logf("%s %s %s", e.LogicalResourceID, e.ResourceStatus, e.ResourceStatusReason)
 		}
@@ -73,7 +73,7 @@ func TestPlainRestAPI(t *testing.T) {
 	apiID := out["ApiId"]
 
 	// What CloudFormation made, as the control plane reads it.
-	rs, err := s.APIs.GetResources(ctx, apiID)
+	rs, err := s.apis.GetResources(ctx, apiID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,16 +91,16 @@ func TestPlainRestAPI(t *testing.T) {
 	if paths["/items"] != "GET" || paths["/items/{id}"] != "POST" || len(paths) != 3 {
 		t.Errorf("resources = %v", paths)
 	}
-	m, err := s.APIs.GetMethod(ctx, apiID, out["ItemId"], "POST")
+	m, err := s.apis.GetMethod(ctx, apiID, out["ItemId"], "POST")
 	if err != nil || m.RequestValidatorID != out["ValidatorId"] || m.RequestModels["application/json"] != "Item" ||
 		!m.RequestParameters["method.request.header.x-tenant"] || m.Integration == nil || m.Integration.Type != "AWS_PROXY" {
 		t.Errorf("POST method = %+v %v", m, err)
 	}
-	models, _ := s.APIs.GetModels(ctx, apiID)
+	models, _ := s.apis.GetModels(ctx, apiID)
 	if len(models) != 3 { // Empty, Error and Item
 		t.Errorf("models = %+v", models)
 	}
-	st, err := s.APIs.GetStage(ctx, apiID, "v1")
+	st, err := s.apis.GetStage(ctx, apiID, "v1")
 	if err != nil || st.Variables["color"] != "blue" || st.MethodSettings["*/*"].ThrottlingBurstLimit != 20 {
 		t.Errorf("stage = %+v %v", st, err)
 	}
@@ -200,10 +200,10 @@ func TestPlainRestAPI(t *testing.T) {
 
 	// The stage's access log holds a line per request in its format
 	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
-	if err := s.Logs.Flush(ctx); err != nil {
+	if err := s.logGroups.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	evs, err := s.Logs.FilterLogEvents(ctx, "plain-rest-access", logs.Filter{})
+	evs, err := s.logGroups.FilterLogEvents(ctx, "plain-rest-access", logs.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,10 +223,10 @@ func TestPlainRestAPI(t *testing.T) {
 	}
 
 	// Deleting the stack deletes the API.
-	if err := s.Stacks.DeleteStack(rootCtx(t, s), "plain", ""); err != nil {
+	if err := s.stacks.DeleteStack(rootCtx(t, s), "plain", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.APIs.GetRestAPI(ctx, apiID); err == nil {
+	if _, err := s.apis.GetRestAPI(ctx, apiID); err == nil {
 		t.Error("API of a deleted stack still there")
 	}
 }
@@ -325,14 +325,14 @@ func TestUsagePlansMeterKeys(t *testing.T) {
 	curl := testutil.NeedCommand(t, "curl")
 	s, addr := listening(t, Config{AccountID: "000000000000", Region: "us-east-1"})
 	ctx := rootCtx(t, s)
-	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "metered", ChangeSetName: "c1", ChangeSetType: "CREATE",
+	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "metered", ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: meteredTemplate}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stacks.ExecuteChangeSet(ctx, "metered", "c1"); err != nil {
+	if err := s.stacks.ExecuteChangeSet(ctx, "metered", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Stacks.DescribeStacks(ctx, "metered")
+	st, err := s.stacks.DescribeStacks(ctx, "metered")
 	if err != nil || st[0].StackStatus != stack.CreateComplete {
 		t.Fatalf("stack: %+v %v", st, err)
 	}

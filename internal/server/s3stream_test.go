@@ -40,7 +40,7 @@ func TestS3PutStreams(t *testing.T) {
 	id, secret := s.RootKey()
 	creds := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}
 	ctx := context.Background()
-	if err := s.S3.CreateBucket(ctx, "bucket"); err != nil {
+	if err := s.objects.CreateBucket(ctx, "bucket"); err != nil {
 		t.Fatal(err)
 	}
 	const size = 128 << 20
@@ -129,7 +129,7 @@ func TestS3PutStreams(t *testing.T) {
 	if after := chunks(); after != n {
 		t.Errorf("%d chunks before, %d after a refused upload", n, after)
 	}
-	if o, err := s.S3.HeadObject(ctx, "bucket", "big"); err != nil || o.Size != size {
+	if o, err := s.objects.HeadObject(ctx, "bucket", "big"); err != nil || o.Size != size {
 		t.Errorf("object after refused replacement: %+v %v", o, err)
 	}
 }

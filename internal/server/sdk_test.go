@@ -199,7 +199,7 @@ func TestSDKOperations(t *testing.T) {
 
 func mustResources(t *testing.T, s *Server, name string) []stack.Resource {
 	t.Helper()
-	rs, err := s.Stacks.DescribeStackResources(context.Background(), name, "")
+	rs, err := s.stacks.DescribeStackResources(context.Background(), name, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,8 +51,10 @@ type Config struct {
 	Region    string
 	Logger    *slog.Logger
 	Now       func() time.Time
-	// OnStackEvent sees every CloudFormation stack event (for `up`'s output).
-	OnStackEvent func(stack.Event)
+	// IncludeFallbackDir, when set, is where an AWS::Include object missing
+	// from S3 is taken from, by its file name, and stored at its S3
+	// location (`up`'s convenience).
+	IncludeFallbackDir string
 	// Notice receives one-line messages meant for the person at the terminal.
 	Notice func(string)
 	// MasterKeyFile, when set, is the 32-byte key that seals secrets in the
@@ -101,14 +103,14 @@ type Server struct {
 	cfg       Config
 	log       *slog.Logger
 	st        store.Store
-	IAM       *iam.Service
-	S3        *s3.Service
-	Logs      *logs.Service
-	APIs      *apigw.Service
+	IAM       *iam.Service // exported for tests that set up principals in-process
+	objects   *s3.Service
+	logGroups *logs.Service
+	apis      *apigw.Service
 	HTTPAPIs  *httpapi.Service
 	Cognito   *cognito.Service
-	Funcs     *functions.Service
-	Stacks    *stack.Engine
+	Funcs     *functions.Service // exported for tests that look functions up in-process
+	stacks    *stack.Engine
 	runtime   *lambda.Manager
 	lambdaAPI *lambdaapi.Handler
 	includes  *includes
@@ -218,7 +220,7 @@ func (s *Server) start(ctx context.Context) error {
 	if err := s.Funcs.LoadAll(ctx); err != nil {
 		return fmt.Errorf("loading functions: %w", err)
 	}
-	if err := s.Stacks.Start(ctx); err != nil {
+	if err := s.stacks.Start(ctx); err != nil {
 		return fmt.Errorf("stack engine: %w", err)
 	}
 	return nil
@@ -228,15 +230,15 @@ func (s *Server) build(sealer *seal.Sealer) {
 	cfg := s.cfg
 	s.IAM = iam.New(s.st, sealer, iam.Options{AccountID: cfg.AccountID, Now: cfg.Now, ValidatePolicy: validatePolicy,
 		ValidateTrustPolicy: validateTrustPolicy})
-	s.S3 = s3.New(s.st, cfg.Region, cfg.Now)
-	s.Logs = logs.New(s.st, logs.Options{Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
+	s.objects = s3.New(s.st, cfg.Region, cfg.Now)
+	s.logGroups = logs.New(s.st, logs.Options{Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "logs"), MaxEventsPerGroup: cfg.LogsMaxEvents, MaxBytesPerGroup: cfg.LogsMaxBytes})
-	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	s.apis = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.HTTPAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.Cognito = cognito.New(s.st, cognito.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Now: cfg.Now,
-		Logger: s.log.With("component", "cognito"), Deliver: cognitoInbox{s.Logs, s.log, cfg.Now}.deliver})
+		Logger: s.log.With("component", "cognito"), Deliver: cognitoInbox{s.logGroups, s.log, cfg.Now}.deliver})
 	m := newMetrics(time.Now)
-	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.Logs}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
+	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.logGroups}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
 		Credentials: s.functionCredentials, Observe: m.observeInvoke,
 		AccountConcurrency: cfg.LambdaConcurrency, IdleTimeout: cfg.LambdaIdleTimeout, NodeModules: cfg.NodeModules})
 	// Function code lives outside the data dir, where function processes
@@ -244,23 +246,23 @@ func (s *Server) build(sealer *seal.Sealer) {
 	codeRoot, _ := s.runtime.CodeRoot() // "": deploys fail with the reason
 	s.Funcs = functions.New(s.st, s.runtime, codeRoot, cfg.Region, cfg.AccountID, cfg.Now, functions.WithSealer(sealer),
 		functions.WithAccountConcurrency(cfg.LambdaConcurrency))
-	s.includes = &includes{objects: s.S3, notice: cfg.Notice}
+	s.includes = &includes{objects: s.objects, notice: cfg.Notice, fallbackDir: cfg.IncludeFallbackDir}
 	s.audit = newAuditor(cfg, s.st, s.log)
 	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
-	s.Stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
-		Logger: s.log.With("component", "stack"), Includes: s.includes, OnEvent: cfg.OnStackEvent, Sealer: sealer,
+	s.stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
+		Logger: s.log.With("component", "stack"), Includes: s.includes, Sealer: sealer,
 		Authz: authn, Sessions: authn, Node: s.node.id, ExecuteWait: cfg.StackWait})
-	s.Stacks.RegisterIAM(s.IAM)
-	s.Stacks.RegisterAPIGateway(s.APIs)
-	s.Stacks.RegisterHTTPAPIs(s.HTTPAPIs)
-	s.Stacks.RegisterAPIKeys(s.APIs)
-	s.Stacks.RegisterDomains(s.APIs)
-	s.Stacks.RegisterAPIAuthorizers(s.APIs)
-	s.Stacks.RegisterLambda(s.Funcs, s.includes)
-	s.Stacks.RegisterS3(s.S3, validateResourcePolicy)
-	s.Stacks.RegisterLogs(s.Logs, cfg.Region, cfg.AccountID)
-	s.Stacks.RegisterCognito(s.Cognito)
-	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.Logs}, Domains: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+	s.stacks.RegisterIAM(s.IAM)
+	s.stacks.RegisterAPIGateway(s.apis)
+	s.stacks.RegisterHTTPAPIs(s.HTTPAPIs)
+	s.stacks.RegisterAPIKeys(s.apis)
+	s.stacks.RegisterDomains(s.apis)
+	s.stacks.RegisterAPIAuthorizers(s.apis)
+	s.stacks.RegisterLambda(s.Funcs, s.includes)
+	s.stacks.RegisterS3(s.objects, validateResourcePolicy)
+	s.stacks.RegisterLogs(s.logGroups, cfg.Region, cfg.AccountID)
+	s.stacks.RegisterCognito(s.Cognito)
+	gw := gateway.New(gateway.Options{APIs: s.apis, APIKeys: s.apis, Usage: s.apis, AccessLogs: logSink{s.logGroups}, Domains: s.apis, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
 		Tokens: jwtauth.New(tokenKeys{s.Cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
@@ -275,18 +277,18 @@ func (s *Server) build(sealer *seal.Sealer) {
 	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.Cognito, Authz: authn, MountOptions: mounted("cognito-idp")})
 	mounts := map[string]controlplane.Mount{
 		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true, Limit: s3api.BodyLimit,
-			Handler: s3api.New(s3api.Options{Objects: s.S3, Authz: authn, Now: cfg.Now, MountOptions: mounted("s3")})},
+			Handler: s3api.New(s3api.Options{Objects: s.objects, Authz: authn, Now: cfg.Now, MountOptions: mounted("s3")})},
 		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI, Limit: s.lambdaAPI.BodyLimit},
-		"logs": {Protocol: awserr.JSON, Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.Logs, Authz: authn,
+		"logs": {Protocol: awserr.JSON, Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.logGroups, Authz: authn,
 			MountOptions: mounted("logs")})},
 		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigatewayMount(
-			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), MountOptions: mounted("apigateway")}),
+			apigwapi.New(apigwapi.Options{APIs: s.apis, Authz: authn, TestInvoke: testInvoker(s.apis, gw), MountOptions: mounted("apigateway")}),
 			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, MountOptions: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.
 		"cognito-idp": {Protocol: awserr.JSON, Anonymous: true, Handler: cognitoAPI},
 	}
-	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, Evaluator: authn, IAM: s.IAM, Stacks: s.Stacks, Services: mounts,
+	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, Evaluator: authn, IAM: s.IAM, Stacks: s.stacks, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
 	furls := functionurl.New(functionurl.Options{URLs: s.Funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log})
@@ -367,16 +369,12 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 	return nil, fmt.Errorf("--store %q: want sqlite, sqlite:PATH or a postgres:// URL", cfg.Store)
 }
 
-// SetIncludeFallback makes missing AWS::Include objects fall back to files
-// in dir (the `up` convenience).
-func (s *Server) SetIncludeFallback(dir string) { s.includes.fallbackDir = dir }
-
 // Handler returns the server's HTTP handler (for tests over httptest).
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// RootCaller is the account root as a verified caller, for in-process work
-// done with the admin identity (stack.WithCaller for `iamgate up`).
-func (s *Server) RootCaller(ctx context.Context) (*auth.Caller, error) {
+// rootCaller is the account root as a verified caller, for in-process work
+// done with the admin identity (stack.WithCaller in tests).
+func (s *Server) rootCaller(ctx context.Context) (*auth.Caller, error) {
 	p, err := s.IAM.Principal(ctx, s.rootKey.AccessKeyID)
 	if err != nil {
 		return nil, err
@@ -449,7 +447,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if srv != nil {
 		errs = append(errs, srv.Shutdown(ctx))
 	}
-	errs = append(errs, s.Stacks.Close(ctx))
-	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.Logs.Close(ctx), s.audit.Close(ctx), s.st.Close(), s.node.Close())
+	errs = append(errs, s.stacks.Close(ctx))
+	errs = append(errs, s.lambdaAPI.Close(ctx), s.runtime.Close(ctx), s.logGroups.Close(ctx), s.audit.Close(ctx), s.st.Close(), s.node.Close())
 	return errors.Join(errs...)
 }

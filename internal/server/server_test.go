@@ -109,7 +109,7 @@ func TestSeedOnEveryBackend(t *testing.T) {
 			defer s.Shutdown(ctx)
 			stackName := "seed-" + strings.ReplaceAll(name, "_", "-") + "-" + time.Now().Format("150405")
 			apiID := deploySeed(t, s, stackName)
-			defer s.Stacks.DeleteStack(rootCtx(t, s), stackName, "")
+			defer s.stacks.DeleteStack(rootCtx(t, s), stackName, "")
 			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + "/restapis/" + apiID + "/v1/_user_request_/hello")
@@ -131,7 +131,7 @@ func TestSeedOnEveryBackend(t *testing.T) {
 // operations use.
 func rootCtx(tb testing.TB, s *Server) context.Context {
 	tb.Helper()
-	root, err := s.RootCaller(context.Background())
+	root, err := s.rootCaller(context.Background())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -154,25 +154,25 @@ func deploySeed(tb testing.TB, s *Server, stackName string) string {
 		tb.Fatal(err)
 	}
 	const bucket = "cm-fujii.genki-deploy"
-	_ = s.S3.CreateBucket(ctx, bucket)
+	_ = s.objects.CreateBucket(ctx, bucket)
 	for key, data := range map[string][]byte{"Api-IAM-Sample-Stack/api.yaml": api, "code.zip": code} {
-		if _, err := s.S3.PutObject(ctx, bucket, key, data, "", nil); err != nil {
+		if _, err := s.objects.PutObject(ctx, bucket, key, data, "", nil); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	body := strings.Replace(string(tmpl), "CodeUri: hello_world/", "CodeUri: s3://"+bucket+"/code.zip", 1)
 	body = strings.Replace(body, "UserName: !Sub api-gateway-user", "UserName: !Sub "+stackName+"-user", 1)
-	if _, err := s.Stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: stackName, ChangeSetName: "c1", ChangeSetType: "CREATE",
+	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: stackName, ChangeSetName: "c1", ChangeSetType: "CREATE",
 		TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}}); err != nil {
 		tb.Fatal(err)
 	}
-	if err := s.Stacks.ExecuteChangeSet(ctx, stackName, "c1"); err != nil {
+	if err := s.stacks.ExecuteChangeSet(ctx, stackName, "c1"); err != nil {
 		tb.Fatal(err)
 	}
-	if err := s.Stacks.Wait(ctx, stackName); err != nil {
+	if err := s.stacks.Wait(ctx, stackName); err != nil {
 		tb.Fatal(err)
 	}
-	st, err := s.Stacks.DescribeStacks(ctx, stackName)
+	st, err := s.stacks.DescribeStacks(ctx, stackName)
 	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) == 0 {
 		tb.Fatalf("stack: %+v %v", st, err)
 	}

@@ -27,8 +27,6 @@ type Options struct {
 	Logger    *slog.Logger
 	// Includes loads AWS::Include locations and TemplateURL objects.
 	Includes cfn.IncludeLoader
-	// OnEvent, when set, sees every stack event as it is recorded.
-	OnEvent func(Event)
 	// Authz authorizes every call the providers make, every object read
 	// and iam:PassRole, as the operation's caller or service role. Without
 	// it every operation that deploys or reads a template is refused.
@@ -58,7 +56,6 @@ type Engine struct {
 	now       func() time.Time
 	log       *slog.Logger
 	includes  cfn.IncludeLoader
-	onEvent   func(Event)
 	providers map[string]Provider
 	authz     Authorizer
 	sessions  RoleSessions
@@ -91,7 +88,7 @@ func New(o Options) *Engine {
 		o.Node = uuid.NewString()
 	}
 	e := &Engine{st: o.Store, region: o.Region, account: o.AccountID, now: o.Now, log: o.Logger,
-		onEvent: o.OnEvent, providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions, sealer: o.Sealer,
+		providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions, sealer: o.Sealer,
 		owner: o.Node + "/" + uuid.NewString(), execWait: o.ExecuteWait, ops: map[string]*operation{}}
 	e.base, e.stop = context.WithCancel(context.Background())
 	if o.Includes != nil {

@@ -178,9 +178,6 @@ func (e *Engine) event(ctx context.Context, rec *record, logical, physical, typ,
 	if _, err := e.st.Append(context.WithoutCancel(ctx), eventStream(rec.Stack.StackID), b); err != nil {
 		e.log.Error("stack event not stored", "stack", rec.Stack.StackName, "err", err)
 	}
-	if e.onEvent != nil {
-		e.onEvent(ev)
-	}
 }
 
 func toString(v any) string {

@@ -102,9 +102,9 @@ func (c *cappedBody) Read(p []byte) (int, error) {
 
 func (c *cappedBody) Close() error { return c.rc.Close() }
 
-// writeTooLarge answers e in protocol p with the service's status.
-func writeTooLarge(w http.ResponseWriter, p awserr.Protocol, e *BodyTooLarge, reqID string) {
+// writeTooLarge answers e in m's protocol with the service's status.
+func writeTooLarge(w http.ResponseWriter, m Mount, e *BodyTooLarge, reqID string) {
 	// The rest of the body is not wanted: close rather than drain it.
 	w.Header().Set("Connection", "close")
-	awserr.Write(Statuses{e.Limit.Err.Code: e.status()}.Writer(w, e.Limit.Err.Code), p, e.Limit.Err, reqID, "")
+	awserr.Write(Statuses{e.Limit.Err.Code: e.status()}.Writer(w, e.Limit.Err.Code), m.Protocol, e.Limit.Err, reqID, m.Namespace)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/sigv4"
 	"github.com/iamgate/iamgate/internal/stack"
@@ -104,50 +105,50 @@ func (f *fakeAuthz) requests() []auth.Request {
 type fakeIAM struct {
 	*fakeAdmin // groups, policies, roles, tags: iam_fakes_test.go
 	mu         sync.Mutex
-	users      map[string]User
-	keys       map[string][]AccessKeyMeta
-	roles      map[string]Role
+	users      map[string]iam.User
+	keys       map[string][]iam.AccessKeyMeta
+	roles      map[string]iam.Role
 	n          int
 }
 
 func newFakeIAM() *fakeIAM {
-	f := &fakeIAM{users: map[string]User{}, keys: map[string][]AccessKeyMeta{}, roles: map[string]Role{}}
+	f := &fakeIAM{users: map[string]iam.User{}, keys: map[string][]iam.AccessKeyMeta{}, roles: map[string]iam.Role{}}
 	f.fakeAdmin = newFakeAdmin(f)
-	f.users["api-gateway-user"] = User{Path: "/", Name: "api-gateway-user", UserID: "AIDAAPIUSER",
+	f.users["api-gateway-user"] = iam.User{Path: "/", Name: "api-gateway-user", UserID: "AIDAAPIUSER",
 		ARN: apiUser.ARN, Created: testNow.Add(-time.Hour)}
-	f.roles["deployer"] = Role{Path: "/", Name: "deployer", RoleID: "AROADEPLOYER", ARN: "arn:aws:iam::" + acct + ":role/deployer",
+	f.roles["deployer"] = iam.Role{Path: "/", Name: "deployer", RoleID: "AROADEPLOYER", ARN: "arn:aws:iam::" + acct + ":role/deployer",
 		AssumeRolePolicy:   `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + apiUser.ARN + `"},"Action":"sts:AssumeRole"}]}`,
 		MaxSessionDuration: time.Hour, Created: testNow}
 	return f
 }
 
-func (f *fakeIAM) CreateUser(_ context.Context, name, path string, tags map[string]string) (User, error) {
+func (f *fakeIAM) CreateUser(_ context.Context, name, path string, tags map[string]string) (iam.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, ok := f.users[name]; ok {
-		return User{}, awserr.New(awserr.EntityAlreadyExists, "User with name %s already exists.", name)
+		return iam.User{}, awserr.New(awserr.EntityAlreadyExists, "User with name %s already exists.", name)
 	}
 	f.n++
-	u := User{Path: path, Name: name, UserID: fmt.Sprintf("AIDA%016d", f.n),
+	u := iam.User{Path: path, Name: name, UserID: fmt.Sprintf("AIDA%016d", f.n),
 		ARN: "arn:aws:iam::" + acct + ":user" + path + name, Created: testNow, Tags: tags}
 	f.users[name] = u
 	return u, nil
 }
 
-func (f *fakeIAM) GetUser(_ context.Context, name string) (User, error) {
+func (f *fakeIAM) GetUser(_ context.Context, name string) (iam.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u, ok := f.users[name]
 	if !ok {
-		return User{}, awserr.New(awserr.NoSuchEntity, "The user with name %s cannot be found.", name)
+		return iam.User{}, awserr.New(awserr.NoSuchEntity, "The user with name %s cannot be found.", name)
 	}
 	return u, nil
 }
 
-func (f *fakeIAM) ListUsers(_ context.Context, prefix string) ([]User, error) {
+func (f *fakeIAM) ListUsers(_ context.Context, prefix string) ([]iam.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []User
+	var out []iam.User
 	for _, u := range f.users {
 		if strings.HasPrefix(u.Path, prefix) {
 			out = append(out, u)
@@ -167,20 +168,20 @@ func (f *fakeIAM) DeleteUser(ctx context.Context, name string) error {
 	return nil
 }
 
-func (f *fakeIAM) CreateAccessKey(ctx context.Context, user string) (AccessKey, error) {
+func (f *fakeIAM) CreateAccessKey(ctx context.Context, user string) (iam.AccessKey, error) {
 	if _, err := f.GetUser(ctx, user); err != nil {
-		return AccessKey{}, err
+		return iam.AccessKey{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
-	k := AccessKey{UserName: user, AccessKeyID: fmt.Sprintf("AKIA%016d", f.n), Secret: seal.Secret("secret/" + user),
+	k := iam.AccessKey{UserName: user, AccessKeyID: fmt.Sprintf("AKIA%016d", f.n), Secret: seal.Secret("secret/" + user),
 		Status: "Active", Created: testNow}
-	f.keys[user] = append(f.keys[user], AccessKeyMeta{UserName: user, AccessKeyID: k.AccessKeyID, Status: "Active", Created: testNow})
+	f.keys[user] = append(f.keys[user], iam.AccessKeyMeta{UserName: user, AccessKeyID: k.AccessKeyID, Status: "Active", Created: testNow})
 	return k, nil
 }
 
-func (f *fakeIAM) ListAccessKeys(ctx context.Context, user string) ([]AccessKeyMeta, error) {
+func (f *fakeIAM) ListAccessKeys(ctx context.Context, user string) ([]iam.AccessKeyMeta, error) {
 	if _, err := f.GetUser(ctx, user); err != nil {
 		return nil, err
 	}
@@ -213,25 +214,25 @@ func (f *fakeIAM) DeleteAccessKey(_ context.Context, user, id string) error {
 	return awserr.New(awserr.NoSuchEntity, "The Access Key with id %s cannot be found.", id)
 }
 
-func (f *fakeIAM) GetRole(_ context.Context, name string) (Role, error) {
+func (f *fakeIAM) GetRole(_ context.Context, name string) (iam.Role, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, ok := f.roles[name]
 	if !ok {
-		return Role{}, awserr.New(awserr.NoSuchEntity, "The role with name %s cannot be found.", name)
+		return iam.Role{}, awserr.New(awserr.NoSuchEntity, "The role with name %s cannot be found.", name)
 	}
 	return r, nil
 }
 
-func (f *fakeIAM) CreateSession(_ context.Context, roleARN, name string, d time.Duration, _ string) (Session, error) {
+func (f *fakeIAM) CreateSession(_ context.Context, roleARN, name string, d time.Duration, _ string) (iam.Session, error) {
 	role := roleARN[strings.LastIndex(roleARN, "/")+1:]
-	return Session{AccessKeyID: "ASIANEW", Secret: "s", SessionToken: "token",
+	return iam.Session{AccessKeyID: "ASIANEW", Secret: "s", SessionToken: "token",
 		Expires: testNow.Add(d), AssumedRoleID: "AROADEPLOYER:" + name,
 		AssumedRoleARN: "arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + name}, nil
 }
 
-func (f *fakeIAM) GetSessionToken(_ context.Context, id string, d time.Duration) (Session, error) {
-	return Session{AccessKeyID: "ASIATOKEN", Secret: "s", SessionToken: "token", Expires: testNow.Add(d)}, nil
+func (f *fakeIAM) GetSessionToken(_ context.Context, id string, d time.Duration) (iam.Session, error) {
+	return iam.Session{AccessKeyID: "ASIATOKEN", Secret: "s", SessionToken: "token", Expires: testNow.Add(d)}, nil
 }
 
 // fakeStacks holds one deployed stack, the seed's.

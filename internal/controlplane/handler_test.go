@@ -13,6 +13,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/controlplane/cfnapi"
+	"github.com/iamgate/iamgate/internal/controlplane/iamapi"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
+	"github.com/iamgate/iamgate/internal/controlplane/stsapi"
 )
 
 type testEnv struct {
@@ -26,11 +31,16 @@ type testEnv struct {
 func newEnv() *testEnv {
 	e := &testEnv{authn: newFakeAuth(), authz: &fakeAuthz{allow: map[string]bool{apiUser.ARN + " iam:ListAccessKeys": true}}, iam: newFakeIAM(), stacks: newFakeStacks()}
 	n := 0
+	now := func() time.Time { return testNow }
+	mo := mount.Options{Region: "us-east-1", AccountID: acct}
 	e.h = New(Options{
-		Auth: e.authn, Authz: e.authz, IAM: e.iam, Stacks: e.stacks,
-		Region: "us-east-1", AccountID: acct,
-		Now:          func() time.Time { return testNow },
+		Auth: e.authn, Region: "us-east-1", AccountID: acct, Now: now,
 		NewRequestID: func() string { n++; return "req-" + strconv.Itoa(n) },
+		Services: map[string]Mount{
+			"iam":            QueryMount(iamapi.New(iamapi.Options{IAM: e.iam, Authz: e.authz, Now: now, Options: mo})),
+			"sts":            QueryMount(stsapi.New(stsapi.Options{IAM: e.iam, Authz: e.authz, Now: now, Options: mo})),
+			"cloudformation": QueryMount(cfnapi.New(cfnapi.Options{Stacks: e.stacks, Authz: e.authz, Now: now, Options: mo})),
+		},
 	})
 	return e
 }
@@ -323,7 +333,7 @@ func TestSignatureOptions(t *testing.T) {
 		t.Run(tt.svc, func(t *testing.T) {
 			e := newEnv()
 			serve(e.h, queryReq("AKIAROOT", tt.svc, form("Action", "Nothing", "Padding", "x")))
-			if e.authn.lastOpt.Service != tt.svc || e.authn.lastOpt.Region != tt.wantRegion || e.authn.lastOpt.Window != querySkew {
+			if e.authn.lastOpt.Service != tt.svc || e.authn.lastOpt.Region != tt.wantRegion || e.authn.lastOpt.Window != query.Skew {
 				t.Errorf("options %+v", e.authn.lastOpt)
 			}
 			if e.authn.body != "Action=Nothing&Padding=x" {

@@ -18,7 +18,7 @@ import (
 // and tested there; this keeps just enough state for wire-shape tests.
 type fakeAdmin struct {
 	f        *fakeIAM
-	groups   map[string]Group
+	groups   map[string]iam.Group
 	members  map[string][]string          // group → user names
 	inline   map[string]map[string]string // "user/x" → policy name → document
 	attached map[string][]string          // "user/x" → policy ARNs
@@ -26,19 +26,19 @@ type fakeAdmin struct {
 }
 
 type fakePolicy struct {
-	p        ManagedPolicy
-	versions []PolicyVersion
+	p        iam.ManagedPolicy
+	versions []iam.PolicyVersion
 }
 
 const adminARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 func newFakeAdmin(f *fakeIAM) *fakeAdmin {
-	a := &fakeAdmin{f: f, groups: map[string]Group{}, members: map[string][]string{}, inline: map[string]map[string]string{},
+	a := &fakeAdmin{f: f, groups: map[string]iam.Group{}, members: map[string][]string{}, inline: map[string]map[string]string{},
 		attached: map[string][]string{}, policies: map[string]*fakePolicy{}}
 	a.policies[adminARN] = &fakePolicy{
-		p: ManagedPolicy{Name: "AdministratorAccess", Path: "/", PolicyID: "ANPAADMIN", ARN: adminARN, DefaultVersionID: "v1",
+		p: iam.ManagedPolicy{Name: "AdministratorAccess", Path: "/", PolicyID: "ANPAADMIN", ARN: adminARN, DefaultVersionID: "v1",
 			IsAttachable: true, AWSManaged: true, Created: testNow.Add(-24 * time.Hour), Updated: testNow.Add(-24 * time.Hour)},
-		versions: []PolicyVersion{{VersionID: "v1", IsDefault: true, Created: testNow.Add(-24 * time.Hour),
+		versions: []iam.PolicyVersion{{VersionID: "v1", IsDefault: true, Created: testNow.Add(-24 * time.Hour),
 			Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`}},
 	}
 	return a
@@ -68,32 +68,32 @@ func (a *fakeAdmin) exists(owner string) error {
 	return nil
 }
 
-func (a *fakeAdmin) CreateGroup(_ context.Context, name, path string) (Group, error) {
+func (a *fakeAdmin) CreateGroup(_ context.Context, name, path string) (iam.Group, error) {
 	defer a.lock()()
 	if _, ok := a.groups[name]; ok {
-		return Group{}, awserr.New(awserr.EntityAlreadyExists, "Group with name %s already exists.", name)
+		return iam.Group{}, awserr.New(awserr.EntityAlreadyExists, "Group with name %s already exists.", name)
 	}
-	g := Group{Name: name, Path: path, GroupID: "AGPA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + acct + ":group" + path + name, Created: testNow}
+	g := iam.Group{Name: name, Path: path, GroupID: "AGPA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + acct + ":group" + path + name, Created: testNow}
 	a.groups[name] = g
 	return g, nil
 }
 
-func (a *fakeAdmin) GetGroup(_ context.Context, name string) (Group, []User, error) {
+func (a *fakeAdmin) GetGroup(_ context.Context, name string) (iam.Group, []iam.User, error) {
 	defer a.lock()()
 	g, ok := a.groups[name]
 	if !ok {
-		return Group{}, nil, noEntity("group", name)
+		return iam.Group{}, nil, noEntity("group", name)
 	}
-	us := []User{}
+	us := []iam.User{}
 	for _, u := range a.members[name] {
 		us = append(us, a.f.users[u])
 	}
 	return g, us, nil
 }
 
-func (a *fakeAdmin) ListGroups(_ context.Context, prefix string) ([]Group, error) {
+func (a *fakeAdmin) ListGroups(_ context.Context, prefix string) ([]iam.Group, error) {
 	defer a.lock()()
-	out := []Group{}
+	out := []iam.Group{}
 	for _, g := range a.groups {
 		if strings.HasPrefix(g.Path, prefix) {
 			out = append(out, g)
@@ -139,12 +139,12 @@ func (a *fakeAdmin) RemoveUserFromGroup(_ context.Context, group, user string) e
 	return nil
 }
 
-func (a *fakeAdmin) ListGroupsForUser(_ context.Context, user string) ([]Group, error) {
+func (a *fakeAdmin) ListGroupsForUser(_ context.Context, user string) ([]iam.Group, error) {
 	defer a.lock()()
 	if err := a.exists("user/" + user); err != nil {
 		return nil, err
 	}
-	out := []Group{}
+	out := []iam.Group{}
 	for _, g := range a.groupsOf(user) {
 		out = append(out, a.groups[g])
 	}
@@ -246,15 +246,15 @@ func (a *fakeAdmin) DeleteRolePolicy(_ context.Context, r, p string) error {
 	return a.deleteInline("role/"+r, p)
 }
 
-func (a *fakeAdmin) CreatePolicy(_ context.Context, name, path, doc, desc string) (ManagedPolicy, error) {
+func (a *fakeAdmin) CreatePolicy(_ context.Context, name, path, doc, desc string) (iam.ManagedPolicy, error) {
 	defer a.lock()()
 	arn := "arn:aws:iam::" + acct + ":policy" + path + name
 	if _, ok := a.policies[arn]; ok {
-		return ManagedPolicy{}, awserr.New(awserr.EntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", name)
+		return iam.ManagedPolicy{}, awserr.New(awserr.EntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", name)
 	}
-	p := ManagedPolicy{Name: name, Path: path, PolicyID: "ANPA" + strings.ToUpper(name), ARN: arn, Description: desc,
+	p := iam.ManagedPolicy{Name: name, Path: path, PolicyID: "ANPA" + strings.ToUpper(name), ARN: arn, Description: desc,
 		DefaultVersionID: "v1", IsAttachable: true, Created: testNow, Updated: testNow}
-	a.policies[arn] = &fakePolicy{p: p, versions: []PolicyVersion{{VersionID: "v1", Document: doc, IsDefault: true, Created: testNow}}}
+	a.policies[arn] = &fakePolicy{p: p, versions: []iam.PolicyVersion{{VersionID: "v1", Document: doc, IsDefault: true, Created: testNow}}}
 	return p, nil
 }
 
@@ -266,18 +266,18 @@ func (a *fakeAdmin) policy(arn string) (*fakePolicy, error) {
 	return p, nil
 }
 
-func (a *fakeAdmin) GetPolicy(_ context.Context, arn string) (ManagedPolicy, error) {
+func (a *fakeAdmin) GetPolicy(_ context.Context, arn string) (iam.ManagedPolicy, error) {
 	defer a.lock()()
 	p, err := a.policy(arn)
 	if err != nil {
-		return ManagedPolicy{}, err
+		return iam.ManagedPolicy{}, err
 	}
 	return p.p, nil
 }
 
-func (a *fakeAdmin) ListPolicies(_ context.Context, scope string) ([]ManagedPolicy, error) {
+func (a *fakeAdmin) ListPolicies(_ context.Context, scope string) ([]iam.ManagedPolicy, error) {
 	defer a.lock()()
-	out := []ManagedPolicy{}
+	out := []iam.ManagedPolicy{}
 	for _, p := range a.policies {
 		if scope == "" || scope == "All" || (scope == "AWS") == p.p.AWSManaged {
 			out = append(out, p.p)
@@ -296,13 +296,13 @@ func (a *fakeAdmin) DeletePolicy(_ context.Context, arn string) error {
 	return nil
 }
 
-func (a *fakeAdmin) CreatePolicyVersion(_ context.Context, arn, doc string, def bool) (PolicyVersion, error) {
+func (a *fakeAdmin) CreatePolicyVersion(_ context.Context, arn, doc string, def bool) (iam.PolicyVersion, error) {
 	defer a.lock()()
 	p, err := a.policy(arn)
 	if err != nil {
-		return PolicyVersion{}, err
+		return iam.PolicyVersion{}, err
 	}
-	v := PolicyVersion{VersionID: fmt.Sprintf("v%d", len(p.versions)+1), Document: doc, IsDefault: def, Created: testNow}
+	v := iam.PolicyVersion{VersionID: fmt.Sprintf("v%d", len(p.versions)+1), Document: doc, IsDefault: def, Created: testNow}
 	p.versions = append(p.versions, v)
 	if def {
 		a.setDefault(p, v.VersionID)
@@ -317,20 +317,20 @@ func (a *fakeAdmin) setDefault(p *fakePolicy, id string) {
 	}
 }
 
-func (a *fakeAdmin) GetPolicyVersion(ctx context.Context, arn, id string) (PolicyVersion, error) {
+func (a *fakeAdmin) GetPolicyVersion(ctx context.Context, arn, id string) (iam.PolicyVersion, error) {
 	vs, err := a.ListPolicyVersions(ctx, arn)
 	if err != nil {
-		return PolicyVersion{}, err
+		return iam.PolicyVersion{}, err
 	}
 	for _, v := range vs {
 		if v.VersionID == id {
 			return v, nil
 		}
 	}
-	return PolicyVersion{}, awserr.New(awserr.NoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, id)
+	return iam.PolicyVersion{}, awserr.New(awserr.NoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, id)
 }
 
-func (a *fakeAdmin) ListPolicyVersions(_ context.Context, arn string) ([]PolicyVersion, error) {
+func (a *fakeAdmin) ListPolicyVersions(_ context.Context, arn string) ([]iam.PolicyVersion, error) {
 	defer a.lock()()
 	p, err := a.policy(arn)
 	if err != nil {
@@ -358,7 +358,7 @@ func (a *fakeAdmin) DeletePolicyVersion(ctx context.Context, arn, id string) err
 	}
 	defer a.lock()()
 	p := a.policies[arn]
-	p.versions = slices.DeleteFunc(p.versions, func(x PolicyVersion) bool { return x.VersionID == id })
+	p.versions = slices.DeleteFunc(p.versions, func(x iam.PolicyVersion) bool { return x.VersionID == id })
 	return nil
 }
 
@@ -389,14 +389,14 @@ func (a *fakeAdmin) detach(owner, arn string) error {
 	return nil
 }
 
-func (a *fakeAdmin) listAttached(owner string) ([]AttachedPolicy, error) {
+func (a *fakeAdmin) listAttached(owner string) ([]iam.AttachedPolicy, error) {
 	defer a.lock()()
 	if err := a.exists(owner); err != nil {
 		return nil, err
 	}
-	out := []AttachedPolicy{}
+	out := []iam.AttachedPolicy{}
 	for _, arn := range a.attached[owner] {
-		out = append(out, AttachedPolicy{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyARN: arn})
+		out = append(out, iam.AttachedPolicy{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyARN: arn})
 	}
 	return out, nil
 }
@@ -407,7 +407,7 @@ func (a *fakeAdmin) AttachUserPolicy(_ context.Context, u, arn string) error {
 func (a *fakeAdmin) DetachUserPolicy(_ context.Context, u, arn string) error {
 	return a.detach("user/"+u, arn)
 }
-func (a *fakeAdmin) ListAttachedUserPolicies(_ context.Context, u string) ([]AttachedPolicy, error) {
+func (a *fakeAdmin) ListAttachedUserPolicies(_ context.Context, u string) ([]iam.AttachedPolicy, error) {
 	return a.listAttached("user/" + u)
 }
 func (a *fakeAdmin) AttachGroupPolicy(_ context.Context, g, arn string) error {
@@ -416,7 +416,7 @@ func (a *fakeAdmin) AttachGroupPolicy(_ context.Context, g, arn string) error {
 func (a *fakeAdmin) DetachGroupPolicy(_ context.Context, g, arn string) error {
 	return a.detach("group/"+g, arn)
 }
-func (a *fakeAdmin) ListAttachedGroupPolicies(_ context.Context, g string) ([]AttachedPolicy, error) {
+func (a *fakeAdmin) ListAttachedGroupPolicies(_ context.Context, g string) ([]iam.AttachedPolicy, error) {
 	return a.listAttached("group/" + g)
 }
 func (a *fakeAdmin) AttachRolePolicy(_ context.Context, r, arn string) error {
@@ -425,27 +425,27 @@ func (a *fakeAdmin) AttachRolePolicy(_ context.Context, r, arn string) error {
 func (a *fakeAdmin) DetachRolePolicy(_ context.Context, r, arn string) error {
 	return a.detach("role/"+r, arn)
 }
-func (a *fakeAdmin) ListAttachedRolePolicies(_ context.Context, r string) ([]AttachedPolicy, error) {
+func (a *fakeAdmin) ListAttachedRolePolicies(_ context.Context, r string) ([]iam.AttachedPolicy, error) {
 	return a.listAttached("role/" + r)
 }
 
-func (a *fakeAdmin) CreateRole(_ context.Context, name, path, trust, desc string, maxSession time.Duration, boundary string) (Role, error) {
+func (a *fakeAdmin) CreateRole(_ context.Context, name, path, trust, desc string, maxSession time.Duration, boundary string) (iam.Role, error) {
 	defer a.lock()()
 	if _, ok := a.f.roles[name]; ok {
-		return Role{}, awserr.New(awserr.EntityAlreadyExists, "Role with name %s already exists.", name)
+		return iam.Role{}, awserr.New(awserr.EntityAlreadyExists, "Role with name %s already exists.", name)
 	}
 	if maxSession == 0 {
 		maxSession = time.Hour
 	}
-	r := Role{Name: name, Path: path, RoleID: "AROA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + acct + ":role" + path + name,
+	r := iam.Role{Name: name, Path: path, RoleID: "AROA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + acct + ":role" + path + name,
 		AssumeRolePolicy: trust, Description: desc, MaxSessionDuration: maxSession, PermissionsBoundary: boundary, Created: testNow}
 	a.f.roles[name] = r
 	return r, nil
 }
 
-func (a *fakeAdmin) ListRoles(_ context.Context, prefix string) ([]Role, error) {
+func (a *fakeAdmin) ListRoles(_ context.Context, prefix string) ([]iam.Role, error) {
 	defer a.lock()()
-	out := []Role{}
+	out := []iam.Role{}
 	for _, r := range a.f.roles {
 		if strings.HasPrefix(r.Path, prefix) {
 			out = append(out, r)
@@ -464,7 +464,7 @@ func (a *fakeAdmin) DeleteRole(_ context.Context, name string) error {
 	return nil
 }
 
-func (a *fakeAdmin) updateRole(name string, fn func(*Role)) error {
+func (a *fakeAdmin) updateRole(name string, fn func(*iam.Role)) error {
 	defer a.lock()()
 	r, ok := a.f.roles[name]
 	if !ok {
@@ -475,7 +475,7 @@ func (a *fakeAdmin) updateRole(name string, fn func(*Role)) error {
 	return nil
 }
 
-func (a *fakeAdmin) updateUser(name string, fn func(*User)) error {
+func (a *fakeAdmin) updateUser(name string, fn func(*iam.User)) error {
 	defer a.lock()()
 	u, ok := a.f.users[name]
 	if !ok {
@@ -487,19 +487,19 @@ func (a *fakeAdmin) updateUser(name string, fn func(*User)) error {
 }
 
 func (a *fakeAdmin) UpdateAssumeRolePolicy(_ context.Context, name, trust string) error {
-	return a.updateRole(name, func(r *Role) { r.AssumeRolePolicy = trust })
+	return a.updateRole(name, func(r *iam.Role) { r.AssumeRolePolicy = trust })
 }
 func (a *fakeAdmin) PutRolePermissionsBoundary(_ context.Context, name, arn string) error {
-	return a.updateRole(name, func(r *Role) { r.PermissionsBoundary = arn })
+	return a.updateRole(name, func(r *iam.Role) { r.PermissionsBoundary = arn })
 }
 func (a *fakeAdmin) DeleteRolePermissionsBoundary(_ context.Context, name string) error {
-	return a.updateRole(name, func(r *Role) { r.PermissionsBoundary = "" })
+	return a.updateRole(name, func(r *iam.Role) { r.PermissionsBoundary = "" })
 }
 func (a *fakeAdmin) PutUserPermissionsBoundary(_ context.Context, name, arn string) error {
-	return a.updateUser(name, func(u *User) { u.PermissionsBoundary = arn })
+	return a.updateUser(name, func(u *iam.User) { u.PermissionsBoundary = arn })
 }
 func (a *fakeAdmin) DeleteUserPermissionsBoundary(_ context.Context, name string) error {
-	return a.updateUser(name, func(u *User) { u.PermissionsBoundary = "" })
+	return a.updateUser(name, func(u *iam.User) { u.PermissionsBoundary = "" })
 }
 
 func merge(dst, src map[string]string) map[string]string {
@@ -522,10 +522,10 @@ func sortedTagList(m map[string]string) []iam.Tag {
 }
 
 func (a *fakeAdmin) TagUser(_ context.Context, name string, tags map[string]string) error {
-	return a.updateUser(name, func(u *User) { u.Tags = merge(u.Tags, tags) })
+	return a.updateUser(name, func(u *iam.User) { u.Tags = merge(u.Tags, tags) })
 }
 func (a *fakeAdmin) UntagUser(_ context.Context, name string, keys []string) error {
-	return a.updateUser(name, func(u *User) {
+	return a.updateUser(name, func(u *iam.User) {
 		for _, k := range keys {
 			delete(u.Tags, k)
 		}
@@ -533,17 +533,17 @@ func (a *fakeAdmin) UntagUser(_ context.Context, name string, keys []string) err
 }
 func (a *fakeAdmin) ListUserTags(_ context.Context, name string) ([]iam.Tag, error) {
 	var out []iam.Tag
-	err := a.updateUser(name, func(u *User) { out = sortedTagList(u.Tags) })
+	err := a.updateUser(name, func(u *iam.User) { out = sortedTagList(u.Tags) })
 	return out, err
 }
 func (a *fakeAdmin) TagRole(_ context.Context, name string, tags map[string]string) error {
 	if len(tags) > 50 {
 		return awserr.New(awserr.LimitExceeded, "Cannot exceed quota for TagsPerRole: 50")
 	}
-	return a.updateRole(name, func(r *Role) { r.Tags = merge(r.Tags, tags) })
+	return a.updateRole(name, func(r *iam.Role) { r.Tags = merge(r.Tags, tags) })
 }
 func (a *fakeAdmin) UntagRole(_ context.Context, name string, keys []string) error {
-	return a.updateRole(name, func(r *Role) {
+	return a.updateRole(name, func(r *iam.Role) {
 		for _, k := range keys {
 			delete(r.Tags, k)
 		}
@@ -551,18 +551,18 @@ func (a *fakeAdmin) UntagRole(_ context.Context, name string, keys []string) err
 }
 func (a *fakeAdmin) ListRoleTags(_ context.Context, name string) ([]iam.Tag, error) {
 	var out []iam.Tag
-	err := a.updateRole(name, func(r *Role) { out = sortedTagList(r.Tags) })
+	err := a.updateRole(name, func(r *iam.Role) { out = sortedTagList(r.Tags) })
 	return out, err
 }
 
 // PolicySourcesFor builds what the domain would from the fake's state:
 // inline policies by name, then attached ones, then each group's.
-func (a *fakeAdmin) PolicySourcesFor(_ context.Context, arn string) (PolicySources, error) {
+func (a *fakeAdmin) PolicySourcesFor(_ context.Context, arn string) (iam.PolicySources, error) {
 	defer a.lock()()
 	rest, _ := strings.CutPrefix(arn, "arn:aws:iam::"+acct+":")
 	kind, name, _ := strings.Cut(rest, "/")
 	name = name[strings.LastIndex(name, "/")+1:]
-	var out PolicySources
+	var out iam.PolicySources
 	owners := []string{kind + "/" + name}
 	switch kind {
 	case "user":

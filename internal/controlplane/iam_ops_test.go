@@ -229,3 +229,9 @@ func TestIAMRolesBoundariesTags(t *testing.T) {
 		}
 	})
 }
+
+// policyEscape is how IAM returns policy documents: percent-encoded (RFC
+// 3986, spaces as %20).
+func policyEscape(doc string) string {
+	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+}

@@ -1,10 +1,13 @@
 package controlplane
 
 import (
-	"mime"
+	"bytes"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
@@ -44,8 +47,8 @@ func (h *Handler) guessService(r *http.Request) string {
 	if action := r.URL.Query().Get("Action"); action != "" {
 		return h.serviceOfAction(action)
 	}
-	if isForm(r) {
-		return "" // a query request; the body is read later
+	if query.IsForm(r) {
+		return h.serviceOfAction(formAction(r))
 	}
 	switch p := r.URL.Path; {
 	case strings.HasPrefix(p, "/2015-03-31/functions"):
@@ -60,8 +63,8 @@ func (h *Handler) guessService(r *http.Request) string {
 // or several do.
 func (h *Handler) serviceOfAction(action string) string {
 	found := ""
-	for name, svc := range h.query {
-		if _, ok := svc.ops[action]; ok {
+	for name, m := range h.o.Services {
+		if m.Actions != nil && m.Actions(action) {
 			if found != "" {
 				return "iam"
 			}
@@ -74,7 +77,20 @@ func (h *Handler) serviceOfAction(action string) string {
 	return found
 }
 
-func isForm(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "application/x-www-form-urlencoded"
+// formAction reads the Action of an unsigned form body (at most
+// query.MaxBody of it) and puts the body back for the service.
+func formAction(r *http.Request) string {
+	if r.Body == nil {
+		return ""
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, query.MaxBody+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	if err != nil {
+		return ""
+	}
+	v, _ := url.ParseQuery(string(body))
+	return v.Get("Action")
 }

@@ -23,14 +23,11 @@ func (h *Handler) unserved(name string) bool {
 	if name == "" || slices.Contains(servedElsewhere, name) {
 		return false
 	}
-	return h.query[name] == nil && h.o.Services[name].Handler == nil
+	return h.o.Services[name].Handler == nil
 }
 
 func (h *Handler) writeUnserved(w http.ResponseWriter, r *http.Request, reqID, name string) {
-	served := make([]string, 0, len(h.query)+len(h.o.Services))
-	for n := range h.query {
-		served = append(served, n)
-	}
+	served := make([]string, 0, len(h.o.Services))
 	for n := range h.o.Services {
 		served = append(served, n)
 	}

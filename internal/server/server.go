@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/google/uuid"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/audit"
@@ -23,9 +24,12 @@ import (
 	"github.com/iamgate/iamgate/internal/controlplane/apigwapi"
 	"github.com/iamgate/iamgate/internal/controlplane/apigwv2api"
 	"github.com/iamgate/iamgate/internal/controlplane/cognitoapi"
+	"github.com/iamgate/iamgate/internal/controlplane/cfnapi"
+	"github.com/iamgate/iamgate/internal/controlplane/iamapi"
 	"github.com/iamgate/iamgate/internal/controlplane/lambdaapi"
 	"github.com/iamgate/iamgate/internal/controlplane/logsapi"
 	"github.com/iamgate/iamgate/internal/controlplane/s3api"
+	"github.com/iamgate/iamgate/internal/controlplane/stsapi"
 	"github.com/iamgate/iamgate/internal/credfile"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/functionurl"
@@ -288,7 +292,13 @@ func (s *Server) build(sealer *seal.Sealer) {
 		// unsigned calls of the others.
 		"cognito-idp": {Protocol: awserr.JSON, Anonymous: true, Handler: cognitoAPI},
 	}
-	cp := controlplane.New(controlplane.Options{Auth: authn, Authz: authn, Evaluator: authn, IAM: s.IAM, Stacks: s.stacks, Services: mounts,
+	mounts["iam"] = controlplane.QueryMount(iamapi.New(iamapi.Options{IAM: s.IAM, Authz: authn, Evaluator: authn, Now: cfg.Now,
+		Options: mounted("controlplane")}))
+	mounts["sts"] = controlplane.QueryMount(stsapi.New(stsapi.Options{IAM: s.IAM, Authz: authn, Now: cfg.Now,
+		Options: mounted("controlplane")}))
+	mounts["cloudformation"] = controlplane.QueryMount(cfnapi.New(cfnapi.Options{Stacks: s.stacks, Authz: authn, Now: cfg.Now,
+		Options: mounted("controlplane")}))
+	cp := controlplane.New(controlplane.Options{Auth: authn, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
 	furls := functionurl.New(functionurl.Options{URLs: s.Funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log})

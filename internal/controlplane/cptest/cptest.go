@@ -70,7 +70,7 @@ func New(t testing.TB, service string, mount MountFunc) *Env {
 		t.Fatal(err)
 	}
 	a := auth.NewService(ids, time.Now)
-	cp := controlplane.New(controlplane.Options{Auth: a, Authz: a, Evaluator: a, Region: Region, AccountID: AccountID,
+	cp := controlplane.New(controlplane.Options{Auth: a, Region: Region, AccountID: AccountID,
 		Services: map[string]controlplane.Mount{service: mount(t, st, a)}})
 	srv := httptest.NewServer(cp)
 	t.Cleanup(srv.Close)

@@ -1,4 +1,4 @@
-package controlplane
+package mount
 
 import (
 	"context"
@@ -14,16 +14,16 @@ import (
 
 func TestMountOptionsFilled(t *testing.T) {
 	user := &auth.Caller{ARN: "arn:aws:iam::000000000000:user/u"}
-	ctx := context.WithValue(context.WithValue(context.Background(), callerKey, user), requestIDKey, "req-1")
+	ctx := With(context.Background(), user, "req-1")
 	tests := []struct {
 		name         string
-		in           MountOptions
+		in           Options
 		region, acct string
 		caller       *auth.Caller
 		reqID        string
 	}{
 		{name: "zero", region: "us-east-1", acct: "000000000000", caller: user, reqID: "req-1"},
-		{name: "set", in: MountOptions{Region: "eu-west-1", AccountID: "123456789012",
+		{name: "set", in: Options{Region: "eu-west-1", AccountID: "123456789012",
 			Caller:    func(context.Context) *auth.Caller { return nil },
 			RequestID: func(context.Context) string { return "fixed" }},
 			region: "eu-west-1", acct: "123456789012", caller: auth.Anonymous, reqID: "fixed"},
@@ -45,7 +45,7 @@ func TestMountOptionsFilled(t *testing.T) {
 		})
 	}
 	t.Run("unsigned is anonymous", func(t *testing.T) {
-		if c, _ := (MountOptions{}).Filled().Request(context.Background()); c != auth.Anonymous {
+		if c, _ := (Options{}).Filled().Request(context.Background()); c != auth.Anonymous {
 			t.Errorf("caller = %v, want auth.Anonymous", c)
 		}
 	})

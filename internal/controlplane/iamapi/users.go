@@ -1,45 +1,36 @@
-package controlplane
+package iamapi
 
 import (
-	"maps"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 )
 
 // IAM over the query protocol, version 2010-05-08: users and access keys.
 // Shapes: https://docs.aws.amazon.com/IAM/latest/APIReference/API_Operations.html
 // Resources: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
 
-func (h *Handler) iamService() *queryService {
-	svc := &queryService{
-		name:      "iam",
-		namespace: awserr.IAMNamespace,
-		version:   "2010-05-08",
-		global:    true,
-		ops: map[string]op{
-			"CreateUser":      iamCreateUser,
-			"GetUser":         iamGetUser,
-			"ListUsers":       iamListUsers,
-			"DeleteUser":      iamDeleteUser,
-			"CreateAccessKey": iamCreateAccessKey,
-			"ListAccessKeys":  iamListAccessKeys,
-			"UpdateAccessKey": iamUpdateAccessKey,
-			"DeleteAccessKey": iamDeleteAccessKey,
-			"GetRole":         iamGetRole,
-		},
-	}
-	maps.Copy(svc.ops, iamAdminOps) // groups, policies, roles, tags, simulation
-	return svc
+// userOps are the operations on users and access keys.
+var userOps = map[string]op{
+	"CreateUser":      iamCreateUser,
+	"GetUser":         iamGetUser,
+	"ListUsers":       iamListUsers,
+	"DeleteUser":      iamDeleteUser,
+	"CreateAccessKey": iamCreateAccessKey,
+	"ListAccessKeys":  iamListAccessKeys,
+	"UpdateAccessKey": iamUpdateAccessKey,
+	"DeleteAccessKey": iamDeleteAccessKey,
+	"GetRole":         iamGetRole,
 }
 
 func (c *call) iam() (IAM, error) {
-	if c.h.o.IAM == nil {
+	if c.o.IAM == nil {
 		return nil, awserr.New(awserr.ServiceFailure, "IAM is not available")
 	}
-	return c.h.o.IAM, nil
+	return c.o.IAM, nil
 }
 
 // iamARN is arn:aws:iam::ACCOUNT:KIND{path}{name}; path defaults to "/".
@@ -47,19 +38,19 @@ func (c *call) iamARN(kind, path, name string) string {
 	if path == "" {
 		path = "/"
 	}
-	return "arn:aws:iam::" + c.account() + ":" + kind + path + name
+	return "arn:aws:iam::" + c.Account() + ":" + kind + path + name
 }
 
 // targetUser resolves the UserName member, defaulting to the caller: an
 // IAM user acts on itself; root on the account ("" name); a role session
 // must name a user, as AWS requires.
 func (c *call) targetUser() (string, error) {
-	if name := c.p.get("UserName"); name != "" {
+	if name := c.P.Get("UserName"); name != "" {
 		return name, nil
 	}
-	switch c.caller.Type {
+	switch c.Caller.Type {
 	case "User":
-		return c.caller.Username, nil
+		return c.Caller.Username, nil
 	case "Root":
 		return "", nil
 	}
@@ -75,17 +66,17 @@ func (c *call) authorizeUser(action, name string) (User, error) {
 		return User{}, err
 	}
 	if name == "" {
-		if err := c.authorize(action, c.caller.ARN); err != nil {
+		if err := c.Authorize(action, c.Caller.ARN); err != nil {
 			return User{}, err
 		}
-		return User{UserID: c.caller.AccountID, ARN: c.caller.ARN}, nil
+		return User{UserID: c.Caller.AccountID, ARN: c.Caller.ARN}, nil
 	}
-	u, getErr := svc.GetUser(c.ctx, name)
+	u, getErr := svc.GetUser(c.Ctx, name)
 	resource := u.ARN
 	if getErr != nil || resource == "" {
 		resource = c.iamARN("user", "/", name)
 	}
-	if err := c.authorize(action, resource); err != nil {
+	if err := c.Authorize(action, resource); err != nil {
 		return User{}, err
 	}
 	return u, getErr
@@ -96,34 +87,34 @@ type iamUser struct {
 	UserName   string `xml:",omitempty"`
 	UserID     string `xml:"UserId"`
 	ARN        string `xml:"Arn"`
-	CreateDate isoTime
+	CreateDate query.ISOTime
 	// PermissionsBoundary is returned by GetUser only.
-	PermissionsBoundary *iamBoundary `xml:",omitempty"`
-	Tags                members[tag] `xml:",omitempty"`
+	PermissionsBoundary *iamBoundary             `xml:",omitempty"`
+	Tags                query.Members[query.Tag] `xml:",omitempty"`
 }
 
 func toIAMUser(u User) iamUser {
 	return iamUser{Path: u.Path, UserName: u.Name, UserID: u.UserID, ARN: u.ARN,
-		CreateDate: isoTime(u.Created), PermissionsBoundary: boundaryOf(u.PermissionsBoundary), Tags: tagList(u.Tags)}
+		CreateDate: query.ISOTime(u.Created), PermissionsBoundary: boundaryOf(u.PermissionsBoundary), Tags: query.TagList(u.Tags)}
 }
 
 func iamCreateUser(c *call) (any, error) {
-	name, err := c.p.required("UserName")
+	name, err := c.P.Required("UserName")
 	if err != nil {
 		return nil, err
 	}
-	path := c.p.get("Path")
+	path := c.P.Get("Path")
 	if path == "" {
 		path = "/"
 	}
-	if err := c.authorize("iam:CreateUser", c.iamARN("user", path, name)); err != nil {
+	if err := c.Authorize("iam:CreateUser", c.iamARN("user", path, name)); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	u, err := svc.CreateUser(c.ctx, name, path, c.p.tags("Tags"))
+	u, err := svc.CreateUser(c.Ctx, name, path, c.P.Tags("Tags"))
 	if err != nil {
 		return nil, err
 	}
@@ -143,25 +134,25 @@ func iamGetUser(c *call) (any, error) {
 }
 
 func iamListUsers(c *call) (any, error) {
-	if err := c.authorize("iam:ListUsers", "*"); err != nil {
+	if err := c.Authorize("iam:ListUsers", "*"); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	prefix := c.p.get("PathPrefix")
+	prefix := c.P.Get("PathPrefix")
 	if prefix == "" {
 		prefix = "/"
 	}
-	us, err := svc.ListUsers(c.ctx, prefix)
+	us, err := svc.ListUsers(c.Ctx, prefix)
 	if err != nil {
 		return nil, err
 	}
 	out := struct {
-		Users       members[iamUser]
+		Users       query.Members[iamUser]
 		IsTruncated bool
-	}{Users: members[iamUser]{}}
+	}{Users: query.Members[iamUser]{}}
 	for _, u := range us {
 		iu := toIAMUser(u)
 		iu.Tags, iu.PermissionsBoundary = nil, nil // ListUsers returns neither
@@ -171,14 +162,14 @@ func iamListUsers(c *call) (any, error) {
 }
 
 func iamDeleteUser(c *call) (any, error) {
-	name, err := c.p.required("UserName")
+	name, err := c.P.Required("UserName")
 	if err != nil {
 		return nil, err
 	}
 	if _, err := c.authorizeUser("iam:DeleteUser", name); err != nil {
 		return nil, err
 	}
-	return nil, c.h.o.IAM.DeleteUser(c.ctx, name)
+	return nil, c.o.IAM.DeleteUser(c.Ctx, name)
 }
 
 type iamAccessKey struct {
@@ -186,7 +177,7 @@ type iamAccessKey struct {
 	AccessKeyID     string `xml:"AccessKeyId"`
 	Status          string
 	SecretAccessKey string `xml:",omitempty"`
-	CreateDate      isoTime
+	CreateDate      query.ISOTime
 }
 
 func iamCreateAccessKey(c *call) (any, error) {
@@ -197,13 +188,13 @@ func iamCreateAccessKey(c *call) (any, error) {
 	if _, err := c.authorizeUser("iam:CreateAccessKey", name); err != nil {
 		return nil, err
 	}
-	k, err := c.h.o.IAM.CreateAccessKey(c.ctx, name)
+	k, err := c.o.IAM.CreateAccessKey(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	return struct{ AccessKey iamAccessKey }{iamAccessKey{
 		UserName: k.UserName, AccessKeyID: k.AccessKeyID, Status: k.Status,
-		SecretAccessKey: k.Secret.Reveal(), CreateDate: isoTime(k.Created),
+		SecretAccessKey: k.Secret.Reveal(), CreateDate: query.ISOTime(k.Created),
 	}}, nil
 }
 
@@ -215,29 +206,29 @@ func iamListAccessKeys(c *call) (any, error) {
 	if _, err := c.authorizeUser("iam:ListAccessKeys", name); err != nil {
 		return nil, err
 	}
-	ks, err := c.h.o.IAM.ListAccessKeys(c.ctx, name)
+	ks, err := c.o.IAM.ListAccessKeys(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	out := struct {
 		UserName          string `xml:",omitempty"`
-		AccessKeyMetadata members[iamAccessKey]
+		AccessKeyMetadata query.Members[iamAccessKey]
 		IsTruncated       bool
-	}{UserName: name, AccessKeyMetadata: members[iamAccessKey]{}}
+	}{UserName: name, AccessKeyMetadata: query.Members[iamAccessKey]{}}
 	for _, k := range ks {
 		out.AccessKeyMetadata = append(out.AccessKeyMetadata, iamAccessKey{
-			UserName: k.UserName, AccessKeyID: k.AccessKeyID, Status: k.Status, CreateDate: isoTime(k.Created),
+			UserName: k.UserName, AccessKeyID: k.AccessKeyID, Status: k.Status, CreateDate: query.ISOTime(k.Created),
 		})
 	}
 	return out, nil
 }
 
 func iamUpdateAccessKey(c *call) (any, error) {
-	id, err := c.p.required("AccessKeyId")
+	id, err := c.P.Required("AccessKeyId")
 	if err != nil {
 		return nil, err
 	}
-	status, err := c.p.required("Status")
+	status, err := c.P.Required("Status")
 	if err != nil {
 		return nil, err
 	}
@@ -252,11 +243,11 @@ func iamUpdateAccessKey(c *call) (any, error) {
 	if _, err := c.authorizeUser("iam:UpdateAccessKey", name); err != nil {
 		return nil, err
 	}
-	return nil, c.h.o.IAM.UpdateAccessKey(c.ctx, name, id, status)
+	return nil, c.o.IAM.UpdateAccessKey(c.Ctx, name, id, status)
 }
 
 func iamDeleteAccessKey(c *call) (any, error) {
-	id, err := c.p.required("AccessKeyId")
+	id, err := c.P.Required("AccessKeyId")
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +258,7 @@ func iamDeleteAccessKey(c *call) (any, error) {
 	if _, err := c.authorizeUser("iam:DeleteAccessKey", name); err != nil {
 		return nil, err
 	}
-	return nil, c.h.o.IAM.DeleteAccessKey(c.ctx, name, id)
+	return nil, c.o.IAM.DeleteAccessKey(c.Ctx, name, id)
 }
 
 type iamRole struct {
@@ -275,23 +266,23 @@ type iamRole struct {
 	RoleName                 string
 	RoleID                   string `xml:"RoleId"`
 	ARN                      string `xml:"Arn"`
-	CreateDate               isoTime
-	AssumeRolePolicyDocument string       `xml:",omitempty"`
-	Description              string       `xml:",omitempty"`
-	MaxSessionDuration       int          `xml:",omitempty"`
-	PermissionsBoundary      *iamBoundary `xml:",omitempty"`
-	Tags                     members[tag] `xml:",omitempty"`
+	CreateDate               query.ISOTime
+	AssumeRolePolicyDocument string                   `xml:",omitempty"`
+	Description              string                   `xml:",omitempty"`
+	MaxSessionDuration       int                      `xml:",omitempty"`
+	PermissionsBoundary      *iamBoundary             `xml:",omitempty"`
+	Tags                     query.Members[query.Tag] `xml:",omitempty"`
 }
 
 func toIAMRole(r Role) iamRole {
 	return iamRole{Path: r.Path, RoleName: r.Name, RoleID: r.RoleID, ARN: r.ARN,
-		CreateDate: isoTime(r.Created), AssumeRolePolicyDocument: policyEscape(r.AssumeRolePolicy),
+		CreateDate: query.ISOTime(r.Created), AssumeRolePolicyDocument: policyEscape(r.AssumeRolePolicy),
 		Description: r.Description, MaxSessionDuration: int(r.MaxSessionDuration / time.Second),
-		PermissionsBoundary: boundaryOf(r.PermissionsBoundary), Tags: tagList(r.Tags)}
+		PermissionsBoundary: boundaryOf(r.PermissionsBoundary), Tags: query.TagList(r.Tags)}
 }
 
 func iamGetRole(c *call) (any, error) {
-	name, err := c.p.required("RoleName")
+	name, err := c.P.Required("RoleName")
 	if err != nil {
 		return nil, err
 	}
@@ -299,12 +290,12 @@ func iamGetRole(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, getErr := svc.GetRole(c.ctx, name)
+	r, getErr := svc.GetRole(c.Ctx, name)
 	resource := r.ARN
 	if getErr != nil || resource == "" {
 		resource = c.iamARN("role", "/", name)
 	}
-	if err := c.authorize("iam:GetRole", resource); err != nil {
+	if err := c.Authorize("iam:GetRole", resource); err != nil {
 		return nil, err
 	}
 	if getErr != nil {

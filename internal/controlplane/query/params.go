@@ -1,4 +1,4 @@
-package controlplane
+package query
 
 import (
 	"net/url"
@@ -11,18 +11,18 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
-// params are the decoded members of a query-protocol request: the URL query
+// Params are the decoded members of a query-protocol request: the URL query
 // and the form body merged, the first value of a repeated name winning (the
 // body before the query). Structured members are flattened the AWS way:
 // "Tags.member.1.Key", "Parameters.member.2.ParameterValue".
-type params map[string]string
+type Params map[string]string
 
 // maxMembers bounds list indices: no AWS query list is longer.
 const maxMembers = 10000
 
-// parseQuery decodes the raw query string and, when form is true, the body.
-func parseQuery(rawQuery string, body []byte, form bool) (params, error) {
-	p := params{}
+// Parse decodes the raw query string and, when form is true, the body.
+func Parse(rawQuery string, body []byte, form bool) (Params, error) {
+	p := Params{}
 	if form {
 		if err := p.add(string(body)); err != nil {
 			return p, err
@@ -34,7 +34,7 @@ func parseQuery(rawQuery string, body []byte, form bool) (params, error) {
 	return p, nil
 }
 
-func (p params) add(raw string) error {
+func (p Params) add(raw string) error {
 	vals, err := url.ParseQuery(raw)
 	for k, vs := range vals {
 		if _, ok := p[k]; !ok && len(vs) > 0 {
@@ -47,18 +47,18 @@ func (p params) add(raw string) error {
 	return nil
 }
 
-func (p params) get(name string) string { return p[name] }
+func (p Params) Get(name string) string { return p[name] }
 
-// has reports whether name was sent (possibly empty).
-func (p params) has(name string) bool {
+// Has reports whether name was sent (possibly empty).
+func (p Params) Has(name string) bool {
 	_, ok := p[name]
 	return ok
 }
 
-// required returns the member name or AWS's validation error for a missing
-// required member ("Value null at 'userName' failed to satisfy constraint:
+// Required returns the member name or AWS's validation error for a missing
+// Required member ("Value null at 'userName' failed to satisfy constraint:
 // Member must not be null").
-func (p params) required(name string) (string, error) {
+func (p Params) Required(name string) (string, error) {
 	v, ok := p[name]
 	if !ok {
 		return "", awserr.New(awserr.ValidationError,
@@ -67,8 +67,8 @@ func (p params) required(name string) (string, error) {
 	return v, nil
 }
 
-// integer returns the member as an int, def when absent.
-func (p params) integer(name string, def int) (int, error) {
+// Integer returns the member as an int, def when absent.
+func (p Params) Integer(name string, def int) (int, error) {
 	v, ok := p[name]
 	if !ok || v == "" {
 		return def, nil
@@ -80,8 +80,8 @@ func (p params) integer(name string, def int) (int, error) {
 	return n, nil
 }
 
-// boolean returns the member as a bool, def when absent.
-func (p params) boolean(name string, def bool) bool {
+// Boolean returns the member as a bool, def when absent.
+func (p Params) Boolean(name string, def bool) bool {
 	switch strings.ToLower(p[name]) {
 	case "true":
 		return true
@@ -91,9 +91,9 @@ func (p params) boolean(name string, def bool) bool {
 	return def
 }
 
-// list returns the members prefix.member.1, prefix.member.2, ... in index
+// List returns the members prefix.member.1, prefix.member.2, ... in index
 // order. Indices need not be contiguous; AWS orders by index.
-func (p params) list(prefix string) []string {
+func (p Params) List(prefix string) []string {
 	var out []string
 	for _, e := range p.indexed(prefix) {
 		if e.field == "" {
@@ -103,8 +103,8 @@ func (p params) list(prefix string) []string {
 	return out
 }
 
-// structs returns prefix.member.N.Field members grouped by N, in index order.
-func (p params) structs(prefix string) []map[string]string {
+// Structs returns prefix.member.N.Field members grouped by N, in index order.
+func (p Params) Structs(prefix string) []map[string]string {
 	var out []map[string]string
 	last := -1
 	for _, e := range p.indexed(prefix) {
@@ -120,10 +120,10 @@ func (p params) structs(prefix string) []map[string]string {
 	return out
 }
 
-// tags returns prefix.member.N.Key/Value pairs as a map; nil when none.
-func (p params) tags(prefix string) map[string]string {
+// Tags returns prefix.member.N.Key/Value pairs as a map; nil when none.
+func (p Params) Tags(prefix string) map[string]string {
 	var m map[string]string
-	for _, s := range p.structs(prefix) {
+	for _, s := range p.Structs(prefix) {
 		if m == nil {
 			m = map[string]string{}
 		}
@@ -139,7 +139,7 @@ type indexedMember struct {
 }
 
 // indexed returns the members under prefix.member. sorted by index, then field.
-func (p params) indexed(prefix string) []indexedMember {
+func (p Params) indexed(prefix string) []indexedMember {
 	head := prefix + ".member."
 	var out []indexedMember
 	for k, v := range p {

@@ -1,6 +1,10 @@
-package controlplane
+package iamapi
 
-import "context"
+import (
+	"context"
+
+	"github.com/iamgate/iamgate/internal/controlplane/query"
+)
 
 // Inline policies of users, groups and roles: Put/Get/List/Delete{User,Group,Role}Policy.
 // Shapes: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html
@@ -24,11 +28,11 @@ var (
 
 func inlinePut(k inlineKind) op {
 	return func(c *call) (any, error) {
-		policy, err := c.p.required("PolicyName")
+		policy, err := c.P.Required("PolicyName")
 		if err != nil {
 			return nil, err
 		}
-		doc, err := c.p.required("PolicyDocument")
+		doc, err := c.P.Required("PolicyDocument")
 		if err != nil {
 			return nil, err
 		}
@@ -36,7 +40,7 @@ func inlinePut(k inlineKind) op {
 		if err != nil {
 			return nil, err
 		}
-		return nil, k.put(svc, c.ctx, name, policy, doc)
+		return nil, k.put(svc, c.Ctx, name, policy, doc)
 	}
 }
 
@@ -52,7 +56,7 @@ type inlinePolicy struct {
 
 func inlineGet(k inlineKind) op {
 	return func(c *call) (any, error) {
-		policy, err := c.p.required("PolicyName")
+		policy, err := c.P.Required("PolicyName")
 		if err != nil {
 			return nil, err
 		}
@@ -60,7 +64,7 @@ func inlineGet(k inlineKind) op {
 		if err != nil {
 			return nil, err
 		}
-		doc, err := k.get(svc, c.ctx, name, policy)
+		doc, err := k.get(svc, c.Ctx, name, policy)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +87,7 @@ func inlineList(k inlineKind) op {
 		if err != nil {
 			return nil, err
 		}
-		names, err := k.list(svc, c.ctx, name)
+		names, err := k.list(svc, c.Ctx, name)
 		if err != nil {
 			return nil, err
 		}
@@ -92,15 +96,15 @@ func inlineList(k inlineKind) op {
 			return nil, err
 		}
 		return struct {
-			PolicyNames members[string]
+			PolicyNames query.Members[string]
 			page
-		}{append(members[string]{}, names...), pg}, nil
+		}{append(query.Members[string]{}, names...), pg}, nil
 	}
 }
 
 func inlineDelete(k inlineKind) op {
 	return func(c *call) (any, error) {
-		policy, err := c.p.required("PolicyName")
+		policy, err := c.P.Required("PolicyName")
 		if err != nil {
 			return nil, err
 		}
@@ -108,6 +112,6 @@ func inlineDelete(k inlineKind) op {
 		if err != nil {
 			return nil, err
 		}
-		return nil, k.del(svc, c.ctx, name, policy)
+		return nil, k.del(svc, c.Ctx, name, policy)
 	}
 }

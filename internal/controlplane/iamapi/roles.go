@@ -1,9 +1,10 @@
-package controlplane
+package iamapi
 
 import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 	"github.com/iamgate/iamgate/internal/iam"
 )
 
@@ -12,23 +13,23 @@ import (
 // API_CreateRole.html, API_ListRoles.html, API_ListUserTags.html.
 
 func iamCreateRole(c *call) (any, error) {
-	name, err := c.p.required("RoleName")
+	name, err := c.P.Required("RoleName")
 	if err != nil {
 		return nil, err
 	}
-	trust, err := c.p.required("AssumeRolePolicyDocument")
+	trust, err := c.P.Required("AssumeRolePolicyDocument")
 	if err != nil {
 		return nil, err
 	}
-	secs, err := c.p.integer("MaxSessionDuration", 0)
+	secs, err := c.P.Integer("MaxSessionDuration", 0)
 	if err != nil {
 		return nil, err
 	}
-	path := c.p.get("Path")
+	path := c.P.Get("Path")
 	if path == "" {
 		path = "/"
 	}
-	boundary, tags := c.p.get("PermissionsBoundary"), c.p.tags("Tags")
+	boundary, tags := c.P.Get("PermissionsBoundary"), c.P.Tags("Tags")
 	if boundary != "" {
 		if err := requireARN(boundary); err != nil {
 			return nil, err
@@ -41,22 +42,22 @@ func iamCreateRole(c *call) (any, error) {
 		}
 		ctx["iam:PermissionsBoundary"] = []string{boundary}
 	}
-	if err := c.authorizeReq(auth.Request{Action: "iam:CreateRole", Resource: c.iamARN("role", path, name), Context: ctx}); err != nil {
+	if err := c.AuthorizeReq(auth.Request{Action: "iam:CreateRole", Resource: c.iamARN("role", path, name), Context: ctx}); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	r, err := svc.CreateRole(c.ctx, name, path, trust, c.p.get("Description"), time.Duration(secs)*time.Second, boundary)
+	r, err := svc.CreateRole(c.Ctx, name, path, trust, c.P.Get("Description"), time.Duration(secs)*time.Second, boundary)
 	if err != nil {
 		return nil, err
 	}
 	if len(tags) > 0 {
 		// The domain tags separately; undo the role when its tags are refused,
 		// so that CreateRole stays all or nothing as on AWS.
-		if err := svc.TagRole(c.ctx, name, tags); err != nil {
-			_ = svc.DeleteRole(c.ctx, name)
+		if err := svc.TagRole(c.Ctx, name, tags); err != nil {
+			_ = svc.DeleteRole(c.Ctx, name)
 			return nil, err
 		}
 		r.Tags = tags
@@ -65,14 +66,14 @@ func iamCreateRole(c *call) (any, error) {
 }
 
 func iamListRoles(c *call) (any, error) {
-	if err := c.authorize("iam:ListRoles", "*"); err != nil {
+	if err := c.Authorize("iam:ListRoles", "*"); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	rs, err := svc.ListRoles(c.ctx, c.p.get("PathPrefix"))
+	rs, err := svc.ListRoles(c.Ctx, c.P.Get("PathPrefix"))
 	if err != nil {
 		return nil, err
 	}
@@ -81,9 +82,9 @@ func iamListRoles(c *call) (any, error) {
 		return nil, err
 	}
 	out := struct {
-		Roles members[iamRole]
+		Roles query.Members[iamRole]
 		page
-	}{Roles: members[iamRole]{}, page: pg}
+	}{Roles: query.Members[iamRole]{}, page: pg}
 	for _, r := range rs {
 		ir := toIAMRole(r)
 		// "ListRoles does not return: PermissionsBoundary, RoleLastUsed, Tags" (API_ListRoles.html).
@@ -98,11 +99,11 @@ func iamDeleteRole(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, svc.DeleteRole(c.ctx, name)
+	return nil, svc.DeleteRole(c.Ctx, name)
 }
 
 func iamUpdateAssumeRolePolicy(c *call) (any, error) {
-	doc, err := c.p.required("PolicyDocument")
+	doc, err := c.P.Required("PolicyDocument")
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func iamUpdateAssumeRolePolicy(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, svc.UpdateAssumeRolePolicy(c.ctx, name, doc)
+	return nil, svc.UpdateAssumeRolePolicy(c.Ctx, name, doc)
 }
 
 // boundaryAction is "User" or "Role" for iam:Put{User,Role}PermissionsBoundary.
@@ -123,7 +124,7 @@ func boundaryAction(k entityKind) string {
 
 func putBoundaryOp(k entityKind) op {
 	return func(c *call) (any, error) {
-		arn, err := c.p.required("PermissionsBoundary")
+		arn, err := c.P.Required("PermissionsBoundary")
 		if err != nil {
 			return nil, err
 		}
@@ -136,9 +137,9 @@ func putBoundaryOp(k entityKind) op {
 			return nil, err
 		}
 		if k.label == "user" {
-			return nil, svc.PutUserPermissionsBoundary(c.ctx, name, arn)
+			return nil, svc.PutUserPermissionsBoundary(c.Ctx, name, arn)
 		}
-		return nil, svc.PutRolePermissionsBoundary(c.ctx, name, arn)
+		return nil, svc.PutRolePermissionsBoundary(c.Ctx, name, arn)
 	}
 }
 
@@ -149,34 +150,34 @@ func deleteBoundaryOp(k entityKind) op {
 			return nil, err
 		}
 		if k.label == "user" {
-			return nil, svc.DeleteUserPermissionsBoundary(c.ctx, name)
+			return nil, svc.DeleteUserPermissionsBoundary(c.Ctx, name)
 		}
-		return nil, svc.DeleteRolePermissionsBoundary(c.ctx, name)
+		return nil, svc.DeleteRolePermissionsBoundary(c.Ctx, name)
 	}
 }
 
 func tagOp(k entityKind) op {
 	return func(c *call) (any, error) {
-		if _, err := c.p.required("Tags"); err != nil && len(c.p.structs("Tags")) == 0 {
+		if _, err := c.P.Required("Tags"); err != nil && len(c.P.Structs("Tags")) == 0 {
 			return nil, err
 		}
-		tags := c.p.tags("Tags")
+		tags := c.P.Tags("Tags")
 		svc, name, err := c.authorizeEntity("iam:Tag"+boundaryAction(k), k, tagContext(tags, nil))
 		if err != nil {
 			return nil, err
 		}
 		if k.label == "user" {
-			return nil, svc.TagUser(c.ctx, name, tags)
+			return nil, svc.TagUser(c.Ctx, name, tags)
 		}
-		return nil, svc.TagRole(c.ctx, name, tags)
+		return nil, svc.TagRole(c.Ctx, name, tags)
 	}
 }
 
 func untagOp(k entityKind) op {
 	return func(c *call) (any, error) {
-		keys := c.p.list("TagKeys")
+		keys := c.P.List("TagKeys")
 		if len(keys) == 0 {
-			if _, err := c.p.required("TagKeys"); err != nil {
+			if _, err := c.P.Required("TagKeys"); err != nil {
 				return nil, err
 			}
 		}
@@ -185,9 +186,9 @@ func untagOp(k entityKind) op {
 			return nil, err
 		}
 		if k.label == "user" {
-			return nil, svc.UntagUser(c.ctx, name, keys)
+			return nil, svc.UntagUser(c.Ctx, name, keys)
 		}
-		return nil, svc.UntagRole(c.ctx, name, keys)
+		return nil, svc.UntagRole(c.Ctx, name, keys)
 	}
 }
 
@@ -199,9 +200,9 @@ func listTagsOp(k entityKind) op {
 		}
 		var ts []iam.Tag
 		if k.label == "user" {
-			ts, err = svc.ListUserTags(c.ctx, name)
+			ts, err = svc.ListUserTags(c.Ctx, name)
 		} else {
-			ts, err = svc.ListRoleTags(c.ctx, name)
+			ts, err = svc.ListRoleTags(c.Ctx, name)
 		}
 		if err != nil {
 			return nil, err
@@ -211,11 +212,11 @@ func listTagsOp(k entityKind) op {
 			return nil, err
 		}
 		out := struct {
-			Tags members[tag]
+			Tags query.Members[query.Tag]
 			page
-		}{Tags: members[tag]{}, page: pg}
+		}{Tags: query.Members[query.Tag]{}, page: pg}
 		for _, t := range ts {
-			out.Tags = append(out.Tags, tag(t))
+			out.Tags = append(out.Tags, query.Tag(t))
 		}
 		return out, nil
 	}

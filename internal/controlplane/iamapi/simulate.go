@@ -1,4 +1,4 @@
-package controlplane
+package iamapi
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/iampolicy"
 )
@@ -81,14 +82,14 @@ func (s *simulation) add(kind iampolicy.Kind, src simSource) (iam.PolicyDoc, err
 // inputs adds the PolicyInputList and PermissionsBoundaryPolicyInputList
 // documents; SourcePolicyId names each by its member, "PolicyInputList.1".
 func (s *simulation) inputs(c *call) error {
-	for i, doc := range c.p.list("PolicyInputList") {
+	for i, doc := range c.P.List("PolicyInputList") {
 		n, err := s.add(iampolicy.IdentityPolicy, simSource{id: "PolicyInputList." + strconv.Itoa(i+1), doc: doc})
 		if err != nil {
 			return err
 		}
 		s.principal.Identity = append(s.principal.Identity, n)
 	}
-	for i, doc := range c.p.list("PermissionsBoundaryPolicyInputList") {
+	for i, doc := range c.P.List("PermissionsBoundaryPolicyInputList") {
 		if i > 0 {
 			return awserr.New(awserr.InvalidInput, "Only one permissions boundary policy may be specified.")
 		}
@@ -103,26 +104,26 @@ func (s *simulation) inputs(c *call) error {
 
 // common reads the members both operations share.
 func (s *simulation) common(c *call) error {
-	s.actions = c.p.list("ActionNames")
+	s.actions = c.P.List("ActionNames")
 	if len(s.actions) == 0 {
 		return awserr.New(awserr.ValidationError,
 			"1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null")
 	}
-	s.resources = c.p.list("ResourceArns")
-	s.owner = c.p.get("ResourceOwner")
+	s.resources = c.P.List("ResourceArns")
+	s.owner = c.P.Get("ResourceOwner")
 	if s.owner != "" {
 		if acct, ok := accountOf(s.owner); ok {
 			s.owner = acct
 		}
 	}
-	if doc := c.p.get("ResourcePolicy"); doc != "" {
+	if doc := c.P.Get("ResourcePolicy"); doc != "" {
 		n, err := s.add(iampolicy.ResourcePolicy, simSource{id: "ResourcePolicy", typ: "resource", doc: doc})
 		if err != nil {
 			return err
 		}
 		s.resource = []auth.Policy{{Name: n.Name, Document: n.Document}}
 	}
-	ctx, err := contextEntries(c.p)
+	ctx, err := contextEntries(c.P)
 	s.context = ctx
 	return err
 }
@@ -138,9 +139,9 @@ func accountOf(arn string) (string, bool) {
 
 // contextEntries decodes ContextEntries.member.N.{ContextKeyName,
 // ContextKeyValues.member.M, ContextKeyType}.
-func contextEntries(p params) (map[string][]string, error) {
+func contextEntries(p query.Params) (map[string][]string, error) {
 	ctx := map[string][]string{}
-	for _, e := range p.structs("ContextEntries") {
+	for _, e := range p.Structs("ContextEntries") {
 		name := e["ContextKeyName"]
 		if t := e["ContextKeyType"]; t != "" && !slices.Contains(contextKeyTypes, t) {
 			return nil, awserr.New(awserr.ValidationError,
@@ -150,21 +151,21 @@ func contextEntries(p params) (map[string][]string, error) {
 		if name == "" {
 			continue
 		}
-		vals := params(e).list("ContextKeyValues")
+		vals := query.Params(e).List("ContextKeyValues")
 		ctx[name] = append([]string{}, vals...)
 	}
 	return ctx, nil
 }
 
 func iamSimulateCustomPolicy(c *call) (any, error) {
-	if err := c.authorize("iam:SimulateCustomPolicy", "*"); err != nil {
+	if err := c.Authorize("iam:SimulateCustomPolicy", "*"); err != nil {
 		return nil, err
 	}
-	if len(c.p.list("PolicyInputList")) == 0 {
+	if len(c.P.List("PolicyInputList")) == 0 {
 		return nil, awserr.New(awserr.ValidationError,
 			"1 validation error detected: Value null at 'policyInputList' failed to satisfy constraint: Member must not be null")
 	}
-	s := &simulation{ev: c.h.o.Evaluator, principal: iam.Principal{Type: iam.TypeUser, AccountID: c.account()}}
+	s := &simulation{ev: c.o.Evaluator, principal: iam.Principal{Type: iam.TypeUser, AccountID: c.Account()}}
 	if err := s.common(c); err != nil {
 		return nil, err
 	}
@@ -178,22 +179,22 @@ func iamSimulateCustomPolicy(c *call) (any, error) {
 }
 
 func iamSimulatePrincipalPolicy(c *call) (any, error) {
-	arn, err := c.p.required("PolicySourceArn")
+	arn, err := c.P.Required("PolicySourceArn")
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorize("iam:SimulatePrincipalPolicy", arn); err != nil {
+	if err := c.Authorize("iam:SimulatePrincipalPolicy", arn); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	src, err := svc.PolicySourcesFor(c.ctx, arn)
+	src, err := svc.PolicySourcesFor(c.Ctx, arn)
 	if err != nil {
 		return nil, err
 	}
-	s := &simulation{ev: c.h.o.Evaluator, principal: src.Principal}
+	s := &simulation{ev: c.o.Evaluator, principal: src.Principal}
 	if err := s.common(c); err != nil {
 		return nil, err
 	}
@@ -226,7 +227,7 @@ func iamSimulatePrincipalPolicy(c *call) (any, error) {
 // "CallerArn is required if you include a ResourcePolicy and the
 // PolicySourceArn is not the ARN for an IAM user").
 func (s *simulation) caller(c *call, sourceIsUser bool) error {
-	arn := c.p.get("CallerArn")
+	arn := c.P.Get("CallerArn")
 	if arn == "" {
 		if len(s.resource) > 0 && !sourceIsUser {
 			return awserr.New(awserr.InvalidInput, "Caller ARN must be specified when a resource policy is provided.")

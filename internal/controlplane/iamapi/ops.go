@@ -1,4 +1,4 @@
-package controlplane
+package iamapi
 
 import (
 	"context"
@@ -106,7 +106,7 @@ var (
 // report after authorization, so that a denied caller learns nothing.
 // extra adds condition keys (iam:PolicyARN, aws:TagKeys, ...).
 func (c *call) authorizeEntity(action string, k entityKind, extra map[string][]string) (IAM, string, error) {
-	name, err := c.p.required(k.param)
+	name, err := c.P.Required(k.param)
 	if err != nil {
 		return nil, "", err
 	}
@@ -114,11 +114,11 @@ func (c *call) authorizeEntity(action string, k entityKind, extra map[string][]s
 	if err != nil {
 		return nil, "", err
 	}
-	arn, getErr := k.arn(c.ctx, svc, name)
+	arn, getErr := k.arn(c.Ctx, svc, name)
 	if getErr != nil || arn == "" {
 		arn = c.iamARN(k.label, "/", name)
 	}
-	if err := c.authorizeReq(auth.Request{Action: action, Resource: arn, Context: extra}); err != nil {
+	if err := c.AuthorizeReq(auth.Request{Action: action, Resource: arn, Context: extra}); err != nil {
 		return nil, "", err
 	}
 	return svc, name, nil
@@ -139,7 +139,7 @@ const (
 // pageOf applies the MaxItems and Marker members to items. The marker is
 // opaque to clients, as IAM's is; here it encodes the next offset.
 func pageOf[T any](c *call, items []T) ([]T, page, error) {
-	n, err := c.p.integer("MaxItems", defaultMaxItems)
+	n, err := c.P.Integer("MaxItems", defaultMaxItems)
 	if err != nil {
 		return nil, page{}, err
 	}
@@ -152,7 +152,7 @@ func pageOf[T any](c *call, items []T) ([]T, page, error) {
 			"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000", n)
 	}
 	lo := 0
-	if m := c.p.get("Marker"); m != "" {
+	if m := c.P.Get("Marker"); m != "" {
 		lo, err = decodeMarker(m)
 		if err != nil || lo > len(items) {
 			return nil, page{}, awserr.New(awserr.InvalidInput, "Invalid Marker.")

@@ -1,4 +1,4 @@
-package controlplane
+package iamapi
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
@@ -31,8 +32,8 @@ type boundaryDetail struct {
 type resourceResult struct {
 	EvalResourceName                  string
 	EvalResourceDecision              string
-	MatchedStatements                 members[simStatement]
-	MissingContextValues              members[string]
+	MatchedStatements                 query.Members[simStatement]
+	MissingContextValues              query.Members[string]
 	PermissionsBoundaryDecisionDetail *boundaryDetail `xml:",omitempty"`
 }
 
@@ -40,16 +41,16 @@ type evaluationResult struct {
 	EvalActionName                    string
 	EvalResourceName                  string
 	EvalDecision                      string
-	MatchedStatements                 members[simStatement]
-	MissingContextValues              members[string]
-	PermissionsBoundaryDecisionDetail *boundaryDetail         `xml:",omitempty"`
-	ResourceSpecificResults           members[resourceResult] `xml:",omitempty"`
+	MatchedStatements                 query.Members[simStatement]
+	MissingContextValues              query.Members[string]
+	PermissionsBoundaryDecisionDetail *boundaryDetail               `xml:",omitempty"`
+	ResourceSpecificResults           query.Members[resourceResult] `xml:",omitempty"`
 }
 
 func (s *simulation) run(c *call) (any, error) {
 	results := make([]evaluationResult, 0, len(s.actions))
 	for _, action := range s.actions {
-		r, err := s.action(c.ctx, action)
+		r, err := s.action(c.Ctx, action)
 		if err != nil {
 			return nil, err
 		}
@@ -60,9 +61,9 @@ func (s *simulation) run(c *call) (any, error) {
 		return nil, err
 	}
 	return struct {
-		EvaluationResults members[evaluationResult]
+		EvaluationResults query.Members[evaluationResult]
 		page
-	}{append(members[evaluationResult]{}, results...), pg}, nil
+	}{append(query.Members[evaluationResult]{}, results...), pg}, nil
 }
 
 // severity orders decisions from least to most restrictive.
@@ -74,7 +75,7 @@ func (s *simulation) action(ctx context.Context, action string) (evaluationResul
 		resources = []string{"*"}
 	}
 	out := evaluationResult{EvalActionName: action, EvalResourceName: "*", EvalDecision: evalAllowed,
-		MatchedStatements: members[simStatement]{}, MissingContextValues: members[string]{}}
+		MatchedStatements: query.Members[simStatement]{}, MissingContextValues: query.Members[string]{}}
 	if len(resources) == 1 {
 		out.EvalResourceName = resources[0]
 	}
@@ -108,7 +109,7 @@ func (s *simulation) action(ctx context.Context, action string) (evaluationResul
 	return out, nil
 }
 
-func appendNew(list members[simStatement], items ...simStatement) members[simStatement] {
+func appendNew(list query.Members[simStatement], items ...simStatement) query.Members[simStatement] {
 	for _, it := range items {
 		if !slices.ContainsFunc(list, func(x simStatement) bool { return samePlace(x, it) }) {
 			list = append(list, it)
@@ -129,7 +130,7 @@ func (s *simulation) evaluate(ctx context.Context, action, resource string) (res
 		return resourceResult{}, err
 	}
 	rr := resourceResult{EvalResourceName: resource, EvalResourceDecision: decisionName(d.Effect()),
-		MatchedStatements: members[simStatement]{}, MissingContextValues: members[string]{}}
+		MatchedStatements: query.Members[simStatement]{}, MissingContextValues: query.Members[string]{}}
 	missing := map[string]bool{}
 	bndAllow, bndDeny := false, false
 	for _, st := range d.Steps {

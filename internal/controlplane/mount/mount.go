@@ -1,4 +1,4 @@
-package controlplane
+package mount
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
-// MountOptions are the options every mounted service handler (s3api,
-// lambdaapi, logsapi, apigwapi) shares. Those packages embed them in their
-// own Options and pass them through Filled, so that all four default alike.
-type MountOptions struct {
+// Options are the options every mounted service handler (s3api,
+// lambdaapi, logsapi, apigwapi, and the query services) shares. Those
+// packages embed them in their own Options and pass them through Filled, so
+// that all of them default alike.
+type Options struct {
 	Region    string
 	AccountID string
 	Logger    *slog.Logger
@@ -24,7 +25,7 @@ type MountOptions struct {
 
 // Filled returns d with its zero fields set: us-east-1, account
 // 000000000000, a discarding logger, CallerFrom and RequestIDFrom.
-func (d MountOptions) Filled() MountOptions {
+func (d Options) Filled() Options {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -45,7 +46,7 @@ func (d MountOptions) Filled() MountOptions {
 
 // Request returns the caller of the request with context ctx (auth.Anonymous
 // when the dispatcher let it through unsigned) and its x-amzn-RequestId.
-func (d MountOptions) Request(ctx context.Context) (*auth.Caller, string) {
+func (d Options) Request(ctx context.Context) (*auth.Caller, string) {
 	caller := d.Caller(ctx)
 	if caller == nil {
 		caller = auth.Anonymous
@@ -99,3 +100,31 @@ type statusWriter struct {
 }
 
 func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }
+
+type ctxKey int
+
+const (
+	callerKey ctxKey = iota
+	requestIDKey
+)
+
+// With returns ctx carrying the verified caller and the x-amzn-RequestId of
+// a request, as the dispatcher passes them to a mounted service.
+func With(ctx context.Context, caller *auth.Caller, requestID string) context.Context {
+	ctx = context.WithValue(ctx, callerKey, caller)
+	return context.WithValue(ctx, requestIDKey, requestID)
+}
+
+// CallerFrom returns the verified caller of a request passed to a mounted
+// service, or nil.
+func CallerFrom(ctx context.Context) *auth.Caller {
+	c, _ := ctx.Value(callerKey).(*auth.Caller)
+	return c
+}
+
+// RequestIDFrom returns the x-amzn-RequestId assigned to a request passed to
+// a mounted service, or "".
+func RequestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}

@@ -1,4 +1,4 @@
-package controlplane
+package stsapi
 
 import (
 	"regexp"
@@ -7,23 +7,18 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
+	"github.com/iamgate/iamgate/internal/iam"
 )
 
 // STS over the query protocol, version 2011-06-15.
 // Shapes: https://docs.aws.amazon.com/STS/latest/APIReference/API_Operations.html
 
-func (h *Handler) stsService() *queryService {
-	return &queryService{
-		name:      "sts",
-		namespace: awserr.STSNamespace,
-		version:   "2011-06-15",
-		global:    true,
-		ops: map[string]op{
-			"GetCallerIdentity": stsGetCallerIdentity,
-			"AssumeRole":        stsAssumeRole,
-			"GetSessionToken":   stsGetSessionToken,
-		},
-	}
+// ops are STS's operations.
+var ops = map[string]op{
+	"GetCallerIdentity": stsGetCallerIdentity,
+	"AssumeRole":        stsAssumeRole,
+	"GetSessionToken":   stsGetSessionToken,
 }
 
 // stsGetCallerIdentity needs no permission: AWS answers it even under an
@@ -33,18 +28,18 @@ func stsGetCallerIdentity(c *call) (any, error) {
 		ARN     string `xml:"Arn"`
 		UserID  string `xml:"UserId"`
 		Account string
-	}{c.caller.ARN, c.caller.UserID, c.caller.AccountID}, nil
+	}{c.Caller.ARN, c.Caller.UserID, c.Caller.AccountID}, nil
 }
 
 type stsCredentials struct {
 	AccessKeyID     string `xml:"AccessKeyId"`
 	SecretAccessKey string
 	SessionToken    string
-	Expiration      isoTime
+	Expiration      query.ISOTime
 }
 
-func toCredentials(s Session) stsCredentials {
-	return stsCredentials{s.AccessKeyID, s.Secret.Reveal(), s.SessionToken.Reveal(), isoTime(s.Expires)}
+func toCredentials(s iam.Session) stsCredentials {
+	return stsCredentials{s.AccessKeyID, s.Secret.Reveal(), s.SessionToken.Reveal(), query.ISOTime(s.Expires)}
 }
 
 // roleSessionName is the RoleSessionName pattern of the STS API reference.
@@ -56,11 +51,11 @@ const (
 )
 
 func stsAssumeRole(c *call) (any, error) {
-	roleARN, err := c.p.required("RoleArn")
+	roleARN, err := c.P.Required("RoleArn")
 	if err != nil {
 		return nil, err
 	}
-	session, err := c.p.required("RoleSessionName")
+	session, err := c.P.Required("RoleSessionName")
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +63,7 @@ func stsAssumeRole(c *call) (any, error) {
 		return nil, awserr.New(awserr.ValidationError,
 			`1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`, session)
 	}
-	secs, err := c.p.integer("DurationSeconds", 3600)
+	secs, err := c.P.Integer("DurationSeconds", 3600)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +71,7 @@ func stsAssumeRole(c *call) (any, error) {
 		return nil, awserr.New(awserr.ValidationError,
 			"1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", secs)
 	}
-	if c.caller.Type == "Root" {
+	if c.Caller.Type == "Root" {
 		// "You cannot use AWS account root user credentials to call
 		// AssumeRole" (API_AssumeRole.html); AWS answers 403 AccessDenied
 		// "Roles may not be assumed by root accounts." whatever the role
@@ -88,7 +83,7 @@ func stsAssumeRole(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	role, getErr := svc.GetRole(c.ctx, roleNameOf(roleARN))
+	role, getErr := svc.GetRole(c.Ctx, roleNameOf(roleARN))
 	denied := auth.Request{Action: "sts:AssumeRole", Resource: roleARN}
 	if getErr != nil || role.ARN != roleARN {
 		// AWS does not reveal whether a role exists: a missing role is a denial.
@@ -99,13 +94,13 @@ func stsAssumeRole(c *call) (any, error) {
 	req := denied
 	req.ResourcePolicies = []auth.Policy{{Name: "trust policy of " + role.Name, Document: role.AssumeRolePolicy}}
 	req.ResourceMustAllow = true // the trust policy itself must allow the caller
-	if err := c.authorizeReq(req); err != nil {
+	if err := c.AuthorizeReq(req); err != nil {
 		return nil, err
 	}
-	if err := checkRoleDuration(c.caller, role, secs); err != nil {
+	if err := checkRoleDuration(c.Caller, role, secs); err != nil {
 		return nil, err
 	}
-	s, err := svc.CreateSession(c.ctx, roleARN, session, time.Duration(secs)*time.Second, c.p.get("Policy"))
+	s, err := svc.CreateSession(c.Ctx, roleARN, session, time.Duration(secs)*time.Second, c.P.Get("Policy"))
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +114,7 @@ func stsAssumeRole(c *call) (any, error) {
 	}{Credentials: toCredentials(s)}
 	out.AssumedRoleUser.AssumedRoleID = s.AssumedRoleID
 	out.AssumedRoleUser.ARN = s.AssumedRoleARN
-	if pol := c.p.get("Policy"); pol != "" {
+	if pol := c.P.Get("Policy"); pol != "" {
 		out.PackedPolicySize = packedPercent(pol)
 	}
 	return out, nil
@@ -127,7 +122,7 @@ func stsAssumeRole(c *call) (any, error) {
 
 // checkRoleDuration applies the role's MaxSessionDuration and the one-hour
 // limit on role chaining, with AWS's messages.
-func checkRoleDuration(caller *auth.Caller, role Role, secs int) error {
+func checkRoleDuration(caller *auth.Caller, role iam.Role, secs int) error {
 	if caller.Type == "AssumedRole" && secs > roleChainMaxSecond {
 		return awserr.New(awserr.ValidationError,
 			"The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
@@ -145,7 +140,7 @@ func checkRoleDuration(caller *auth.Caller, role Role, secs int) error {
 // denied is AccessDenied for req without asking the authorizer.
 func (c *call) denied(req auth.Request) error {
 	return awserr.New(awserr.AccessDenied, "User: %s is not authorized to perform: %s on resource: %s",
-		c.caller.ARN, req.Action, req.Resource)
+		c.Caller.ARN, req.Action, req.Resource)
 }
 
 // roleNameOf returns the name of arn:aws:iam::A:role/path/NAME.
@@ -166,15 +161,15 @@ func packedPercent(policy string) int {
 func stsGetSessionToken(c *call) (any, error) {
 	// No permission governs GetSessionToken (its API reference: "No
 	// permissions are required"), but session credentials cannot call it.
-	if c.caller.SessionToken != "" || c.caller.Type == "AssumedRole" {
+	if c.Caller.SessionToken != "" || c.Caller.Type == "AssumedRole" {
 		return nil, awserr.New(awserr.AccessDenied, "Cannot call GetSessionToken with session credentials")
 	}
-	secs, err := c.p.integer("DurationSeconds", 43200)
+	secs, err := c.P.Integer("DurationSeconds", 43200)
 	if err != nil {
 		return nil, err
 	}
 	maxSecs := 129600
-	if c.caller.Type == "Root" {
+	if c.Caller.Type == "Root" {
 		maxSecs = 3600
 	}
 	if secs < minSessionSeconds || secs > 129600 {
@@ -186,7 +181,7 @@ func stsGetSessionToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := svc.GetSessionToken(c.ctx, c.caller.AccessKeyID, time.Duration(secs)*time.Second)
+	s, err := svc.GetSessionToken(c.Ctx, c.Caller.AccessKeyID, time.Duration(secs)*time.Second)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package controlplane
+package query
 
 import (
 	"net/url"
@@ -14,34 +14,34 @@ func TestParseQuery(t *testing.T) {
 		"&Parameters.member.1.ParameterKey=A&Parameters.member.1.ParameterValue=1" +
 		"&Capabilities.member.10=CAPABILITY_AUTO_EXPAND&Capabilities.member.1=CAPABILITY_IAM" +
 		"&Tags.member.1.Key=team&Tags.member.1.Value=a%20b&Capabilities.member.01=ignored"
-	p, err := parseQuery("Action=Ignored&Extra=q", []byte(body), true)
+	p, err := Parse("Action=Ignored&Extra=q", []byte(body), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Run("body wins over query", func(t *testing.T) {
-		if p.get("Action") != "CreateChangeSet" || p.get("Extra") != "q" {
-			t.Errorf("Action %q Extra %q", p.get("Action"), p.get("Extra"))
+		if p.Get("Action") != "CreateChangeSet" || p.Get("Extra") != "q" {
+			t.Errorf("Action %q Extra %q", p.Get("Action"), p.Get("Extra"))
 		}
 	})
 	t.Run("list in index order", func(t *testing.T) {
-		if d := cmp.Diff([]string{"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}, p.list("Capabilities")); d != "" {
+		if d := cmp.Diff([]string{"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}, p.List("Capabilities")); d != "" {
 			t.Error(d)
 		}
 	})
 	t.Run("structs", func(t *testing.T) {
 		want := []map[string]string{{"ParameterKey": "A", "ParameterValue": "1"}, {"ParameterKey": "B", "ParameterValue": "2"}}
-		if d := cmp.Diff(want, p.structs("Parameters")); d != "" {
+		if d := cmp.Diff(want, p.Structs("Parameters")); d != "" {
 			t.Error(d)
 		}
 	})
 	t.Run("tags", func(t *testing.T) {
-		if d := cmp.Diff(map[string]string{"team": "a b"}, p.tags("Tags")); d != "" {
+		if d := cmp.Diff(map[string]string{"team": "a b"}, p.Tags("Tags")); d != "" {
 			t.Error(d)
 		}
 	})
 	t.Run("form body ignored unless form", func(t *testing.T) {
-		p, _ := parseQuery("", []byte("Action=X"), false)
-		if p.has("Action") {
+		p, _ := Parse("", []byte("Action=X"), false)
+		if p.Has("Action") {
 			t.Error("non-form body parsed")
 		}
 	})
@@ -83,7 +83,7 @@ func FuzzQueryParse(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		p, err := parseQuery("", []byte(body), true)
+		p, err := Parse("", []byte(body), true)
 		if err != nil {
 			return
 		}
@@ -91,7 +91,7 @@ func FuzzQueryParse(f *testing.F) {
 		for k, v := range p {
 			again.Set(k, v)
 		}
-		q, err := parseQuery("", []byte(again.Encode()), true)
+		q, err := Parse("", []byte(again.Encode()), true)
 		if err != nil {
 			t.Fatalf("re-encoded body does not parse: %v", err)
 		}
@@ -105,7 +105,7 @@ func FuzzQueryParse(f *testing.F) {
 					n++
 				}
 			}
-			if got := len(p.list(prefix)) + len(p.structs(prefix)); got > n {
+			if got := len(p.List(prefix)) + len(p.Structs(prefix)); got > n {
 				t.Fatalf("%s: %d items from %d members", prefix, got, n)
 			}
 		}

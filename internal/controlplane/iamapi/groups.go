@@ -1,4 +1,6 @@
-package controlplane
+package iamapi
+
+import "github.com/iamgate/iamgate/internal/controlplane/query"
 
 // IAM groups and membership.
 // Shapes: https://docs.aws.amazon.com/IAM/latest/APIReference/API_Group.html,
@@ -9,30 +11,30 @@ type iamGroup struct {
 	GroupName  string
 	GroupID    string `xml:"GroupId"`
 	ARN        string `xml:"Arn"`
-	CreateDate isoTime
+	CreateDate query.ISOTime
 }
 
 func toIAMGroup(g Group) iamGroup {
-	return iamGroup{Path: g.Path, GroupName: g.Name, GroupID: g.GroupID, ARN: g.ARN, CreateDate: isoTime(g.Created)}
+	return iamGroup{Path: g.Path, GroupName: g.Name, GroupID: g.GroupID, ARN: g.ARN, CreateDate: query.ISOTime(g.Created)}
 }
 
 func iamCreateGroup(c *call) (any, error) {
-	name, err := c.p.required("GroupName")
+	name, err := c.P.Required("GroupName")
 	if err != nil {
 		return nil, err
 	}
-	path := c.p.get("Path")
+	path := c.P.Get("Path")
 	if path == "" {
 		path = "/"
 	}
-	if err := c.authorize("iam:CreateGroup", c.iamARN("group", path, name)); err != nil {
+	if err := c.Authorize("iam:CreateGroup", c.iamARN("group", path, name)); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	g, err := svc.CreateGroup(c.ctx, name, path)
+	g, err := svc.CreateGroup(c.Ctx, name, path)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +46,7 @@ func iamGetGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, us, err := svc.GetGroup(c.ctx, name)
+	g, us, err := svc.GetGroup(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -54,9 +56,9 @@ func iamGetGroup(c *call) (any, error) {
 	}
 	out := struct {
 		Group iamGroup
-		Users members[iamUser]
+		Users query.Members[iamUser]
 		page
-	}{Group: toIAMGroup(g), Users: members[iamUser]{}, page: pg}
+	}{Group: toIAMGroup(g), Users: query.Members[iamUser]{}, page: pg}
 	for _, u := range users {
 		iu := toIAMUser(u)
 		iu.Tags, iu.PermissionsBoundary = nil, nil
@@ -67,7 +69,7 @@ func iamGetGroup(c *call) (any, error) {
 
 // groupList is the result of ListGroups and ListGroupsForUser.
 type groupList struct {
-	Groups members[iamGroup]
+	Groups query.Members[iamGroup]
 	page
 }
 
@@ -76,7 +78,7 @@ func toGroupList(c *call, gs []Group) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := groupList{Groups: members[iamGroup]{}, page: pg}
+	out := groupList{Groups: query.Members[iamGroup]{}, page: pg}
 	for _, g := range gs {
 		out.Groups = append(out.Groups, toIAMGroup(g))
 	}
@@ -84,14 +86,14 @@ func toGroupList(c *call, gs []Group) (any, error) {
 }
 
 func iamListGroups(c *call) (any, error) {
-	if err := c.authorize("iam:ListGroups", "*"); err != nil {
+	if err := c.Authorize("iam:ListGroups", "*"); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	gs, err := svc.ListGroups(c.ctx, c.p.get("PathPrefix"))
+	gs, err := svc.ListGroups(c.Ctx, c.P.Get("PathPrefix"))
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +105,7 @@ func iamListGroupsForUser(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	gs, err := svc.ListGroupsForUser(c.ctx, name)
+	gs, err := svc.ListGroupsForUser(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -115,14 +117,14 @@ func iamDeleteGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, svc.DeleteGroup(c.ctx, name)
+	return nil, svc.DeleteGroup(c.Ctx, name)
 }
 
 // membership runs AddUserToGroup or RemoveUserFromGroup: both are
 // authorized on the group (the Service Authorization Reference lists only
 // the group resource for them).
 func membership(c *call, action string, fn func(svc IAM, group, user string) error) (any, error) {
-	user, err := c.p.required("UserName")
+	user, err := c.P.Required("UserName")
 	if err != nil {
 		return nil, err
 	}
@@ -134,9 +136,9 @@ func membership(c *call, action string, fn func(svc IAM, group, user string) err
 }
 
 func iamAddUserToGroup(c *call) (any, error) {
-	return membership(c, "iam:AddUserToGroup", func(svc IAM, g, u string) error { return svc.AddUserToGroup(c.ctx, g, u) })
+	return membership(c, "iam:AddUserToGroup", func(svc IAM, g, u string) error { return svc.AddUserToGroup(c.Ctx, g, u) })
 }
 
 func iamRemoveUserFromGroup(c *call) (any, error) {
-	return membership(c, "iam:RemoveUserFromGroup", func(svc IAM, g, u string) error { return svc.RemoveUserFromGroup(c.ctx, g, u) })
+	return membership(c, "iam:RemoveUserFromGroup", func(svc IAM, g, u string) error { return svc.RemoveUserFromGroup(c.Ctx, g, u) })
 }

@@ -1,10 +1,11 @@
-package controlplane
+package cfnapi
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 	"github.com/iamgate/iamgate/internal/stack"
 )
 
@@ -12,42 +13,36 @@ import (
 // Shapes: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Operations.html
 // Resources: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html
 
-func (h *Handler) cfnService() *queryService {
-	return &queryService{
-		name:      "cloudformation",
-		namespace: awserr.CloudFormationNamespace,
-		version:   "2010-05-15",
-		ops: map[string]op{
-			"DescribeStacks":         cfnDescribeStacks,
-			"ListStacks":             cfnListStacks,
-			"CreateStack":            cfnCreateStack,
-			"UpdateStack":            cfnUpdateStack,
-			"DeleteStack":            cfnDeleteStack,
-			"DescribeStackEvents":    cfnDescribeStackEvents,
-			"DescribeStackResources": cfnDescribeStackResources,
-			"DescribeStackResource":  cfnDescribeStackResource,
-			"ListStackResources":     cfnListStackResources,
-			"GetTemplate":            cfnGetTemplate,
-			"ValidateTemplate":       cfnValidateTemplate,
-			"GetTemplateSummary":     cfnGetTemplateSummary,
-			"CreateChangeSet":        cfnCreateChangeSet,
-			"DescribeChangeSet":      cfnDescribeChangeSet,
-			"ListChangeSets":         cfnListChangeSets,
-			"ExecuteChangeSet":       cfnExecuteChangeSet,
-			"DeleteChangeSet":        cfnDeleteChangeSet,
-		},
-	}
+// ops are CloudFormation's operations.
+var ops = map[string]op{
+	"DescribeStacks":         cfnDescribeStacks,
+	"ListStacks":             cfnListStacks,
+	"CreateStack":            cfnCreateStack,
+	"UpdateStack":            cfnUpdateStack,
+	"DeleteStack":            cfnDeleteStack,
+	"DescribeStackEvents":    cfnDescribeStackEvents,
+	"DescribeStackResources": cfnDescribeStackResources,
+	"DescribeStackResource":  cfnDescribeStackResource,
+	"ListStackResources":     cfnListStackResources,
+	"GetTemplate":            cfnGetTemplate,
+	"ValidateTemplate":       cfnValidateTemplate,
+	"GetTemplateSummary":     cfnGetTemplateSummary,
+	"CreateChangeSet":        cfnCreateChangeSet,
+	"DescribeChangeSet":      cfnDescribeChangeSet,
+	"ListChangeSets":         cfnListChangeSets,
+	"ExecuteChangeSet":       cfnExecuteChangeSet,
+	"DeleteChangeSet":        cfnDeleteChangeSet,
 }
 
 // stacks returns the backend or an internal failure when none is wired. It
 // makes c's context carry the caller: the engine acts with the caller's
 // authority (or a service role the caller may pass), never its own.
 func (c *call) stacks() (stack.Backend, error) {
-	if c.h.o.Stacks == nil {
+	if c.o.Stacks == nil {
 		return nil, awserr.New(awserr.InternalFailure, "CloudFormation is not available")
 	}
-	c.ctx = stack.WithCaller(c.ctx, c.caller)
-	return c.h.o.Stacks, nil
+	c.Ctx = stack.WithCaller(c.Ctx, c.Caller)
+	return c.o.Stacks, nil
 }
 
 // stackARN is the resource an action on stack name is authorized against:
@@ -59,20 +54,20 @@ func (c *call) stackARN(name string) string {
 	if strings.HasPrefix(name, "arn:") {
 		return name
 	}
-	return fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/*", c.h.o.Region, c.account(), name)
+	return fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/*", c.o.Region, c.Account(), name)
 }
 
 // cfnStackOp authorizes cloudformation:ACTION on the StackName member and
 // returns the backend and the name.
 func cfnStackOp(c *call, required bool) (stack.Backend, string, error) {
-	name := c.p.get("StackName")
+	name := c.P.Get("StackName")
 	if required {
 		var err error
-		if name, err = c.p.required("StackName"); err != nil {
+		if name, err = c.P.Required("StackName"); err != nil {
 			return nil, "", err
 		}
 	}
-	if err := c.authorize("cloudformation:"+c.action, c.stackARN(name)); err != nil {
+	if err := c.Authorize("cloudformation:"+c.Action, c.stackARN(name)); err != nil {
 		return nil, "", err
 	}
 	b, err := c.stacks()
@@ -99,20 +94,20 @@ type cfnDrift struct {
 type cfnStack struct {
 	StackID                     string `xml:"StackId"`
 	StackName                   string
-	ChangeSetID                 string                `xml:"ChangeSetId,omitempty"`
-	Description                 string                `xml:",omitempty"`
-	Parameters                  members[cfnParameter] `xml:",omitempty"`
-	CreationTime                cfnTime
-	DeletionTime                cfnTime
-	LastUpdatedTime             cfnTime
+	ChangeSetID                 string                      `xml:"ChangeSetId,omitempty"`
+	Description                 string                      `xml:",omitempty"`
+	Parameters                  query.Members[cfnParameter] `xml:",omitempty"`
+	CreationTime                query.CFNTime
+	DeletionTime                query.CFNTime
+	LastUpdatedTime             query.CFNTime
 	StackStatus                 string
 	StackStatusReason           string `xml:",omitempty"`
 	RoleARN                     string `xml:",omitempty"`
 	DisableRollback             bool
-	NotificationARNs            members[string]
-	Capabilities                members[string]    `xml:",omitempty"`
-	Outputs                     members[cfnOutput] `xml:",omitempty"`
-	Tags                        members[tag]
+	NotificationARNs            query.Members[string]
+	Capabilities                query.Members[string]    `xml:",omitempty"`
+	Outputs                     query.Members[cfnOutput] `xml:",omitempty"`
+	Tags                        query.Members[query.Tag]
 	EnableTerminationProtection bool
 	DriftInformation            cfnDrift
 }
@@ -121,14 +116,14 @@ func toCFNStack(s stack.Stack) cfnStack {
 	out := cfnStack{
 		StackID: s.StackID, StackName: s.StackName, ChangeSetID: s.ChangeSetID,
 		Description: s.Description, Parameters: toCFNParams(s.Parameters),
-		CreationTime: cfnTime(s.CreationTime), DeletionTime: cfnTime(s.DeletionTime),
-		LastUpdatedTime: cfnTime(s.LastUpdatedTime), StackStatus: s.StackStatus,
-		StackStatusReason: s.StackStatusReason, RoleARN: s.RoleARN, NotificationARNs: members[string]{},
-		Capabilities: s.Capabilities, Tags: tagList(s.Tags),
+		CreationTime: query.CFNTime(s.CreationTime), DeletionTime: query.CFNTime(s.DeletionTime),
+		LastUpdatedTime: query.CFNTime(s.LastUpdatedTime), StackStatus: s.StackStatus,
+		StackStatusReason: s.StackStatusReason, RoleARN: s.RoleARN, NotificationARNs: query.Members[string]{},
+		Capabilities: s.Capabilities, Tags: query.TagList(s.Tags),
 		DriftInformation: cfnDrift{"NOT_CHECKED"},
 	}
 	if out.Tags == nil {
-		out.Tags = members[tag]{}
+		out.Tags = query.Members[query.Tag]{}
 	}
 	for _, o := range s.Outputs {
 		out.Outputs = append(out.Outputs, cfnOutput{OutputKey: o.Key, OutputValue: o.Value, Description: o.Description, ExportName: o.ExportName})
@@ -136,8 +131,8 @@ func toCFNStack(s stack.Stack) cfnStack {
 	return out
 }
 
-func toCFNParams(ps []stack.Parameter) members[cfnParameter] {
-	var out members[cfnParameter]
+func toCFNParams(ps []stack.Parameter) query.Members[cfnParameter] {
+	var out query.Members[cfnParameter]
 	for _, p := range ps {
 		out = append(out, cfnParameter{ParameterKey: p.Key, ParameterValue: p.Value, UsePreviousValue: p.UsePreviousValue})
 	}
@@ -149,11 +144,11 @@ func cfnDescribeStacks(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss, err := b.DescribeStacks(c.ctx, name)
+	ss, err := b.DescribeStacks(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	out := struct{ Stacks members[cfnStack] }{Stacks: members[cfnStack]{}}
+	out := struct{ Stacks query.Members[cfnStack] }{Stacks: query.Members[cfnStack]{}}
 	for _, s := range ss {
 		out.Stacks = append(out.Stacks, toCFNStack(s))
 	}
@@ -164,9 +159,9 @@ type cfnStackSummary struct {
 	StackID             string `xml:"StackId"`
 	StackName           string
 	TemplateDescription string `xml:",omitempty"`
-	CreationTime        cfnTime
-	LastUpdatedTime     cfnTime
-	DeletionTime        cfnTime
+	CreationTime        query.CFNTime
+	LastUpdatedTime     query.CFNTime
+	DeletionTime        query.CFNTime
 	StackStatus         string
 	StackStatusReason   string `xml:",omitempty"`
 	DriftInformation    cfnDrift
@@ -177,16 +172,18 @@ func cfnListStacks(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss, err := b.ListStacks(c.ctx, c.p.list("StackStatusFilter"))
+	ss, err := b.ListStacks(c.Ctx, c.P.List("StackStatusFilter"))
 	if err != nil {
 		return nil, err
 	}
-	out := struct{ StackSummaries members[cfnStackSummary] }{StackSummaries: members[cfnStackSummary]{}}
+	out := struct {
+		StackSummaries query.Members[cfnStackSummary]
+	}{StackSummaries: query.Members[cfnStackSummary]{}}
 	for _, s := range ss {
 		out.StackSummaries = append(out.StackSummaries, cfnStackSummary{
 			StackID: s.StackID, StackName: s.StackName, TemplateDescription: s.Description,
-			CreationTime: cfnTime(s.CreationTime), LastUpdatedTime: cfnTime(s.LastUpdatedTime),
-			DeletionTime: cfnTime(s.DeletionTime), StackStatus: s.StackStatus,
+			CreationTime: query.CFNTime(s.CreationTime), LastUpdatedTime: query.CFNTime(s.LastUpdatedTime),
+			DeletionTime: query.CFNTime(s.DeletionTime), StackStatus: s.StackStatus,
 			StackStatusReason: s.StackStatusReason, DriftInformation: cfnDrift{"NOT_CHECKED"},
 		})
 	}
@@ -195,20 +192,20 @@ func cfnListStacks(c *call) (any, error) {
 
 // changeSetInput decodes the members CreateStack, UpdateStack and
 // CreateChangeSet share.
-func changeSetInput(p params, name string) stack.ChangeSetInput {
+func changeSetInput(p query.Params, name string) stack.ChangeSetInput {
 	in := stack.ChangeSetInput{
 		StackName:     name,
-		ChangeSetName: p.get("ChangeSetName"),
-		ChangeSetType: p.get("ChangeSetType"),
-		TemplateBody:  p.get("TemplateBody"),
-		TemplateURL:   p.get("TemplateURL"),
-		UsePrevious:   p.boolean("UsePreviousTemplate", false),
-		Capabilities:  p.list("Capabilities"),
-		Tags:          p.tags("Tags"),
-		Description:   p.get("Description"),
-		RoleARN:       p.get("RoleARN"),
+		ChangeSetName: p.Get("ChangeSetName"),
+		ChangeSetType: p.Get("ChangeSetType"),
+		TemplateBody:  p.Get("TemplateBody"),
+		TemplateURL:   p.Get("TemplateURL"),
+		UsePrevious:   p.Boolean("UsePreviousTemplate", false),
+		Capabilities:  p.List("Capabilities"),
+		Tags:          p.Tags("Tags"),
+		Description:   p.Get("Description"),
+		RoleARN:       p.Get("RoleARN"),
 	}
-	for _, m := range p.structs("Parameters") {
+	for _, m := range p.Structs("Parameters") {
 		in.Parameters = append(in.Parameters, stack.Parameter{
 			Key: m["ParameterKey"], Value: m["ParameterValue"],
 			UsePreviousValue: strings.EqualFold(m["UsePreviousValue"], "true"),
@@ -226,7 +223,7 @@ func cfnCreateStack(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, err := b.CreateStack(c.ctx, changeSetInput(c.p, name))
+	id, err := b.CreateStack(c.Ctx, changeSetInput(c.P, name))
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +235,7 @@ func cfnUpdateStack(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, err := b.UpdateStack(c.ctx, changeSetInput(c.p, name))
+	id, err := b.UpdateStack(c.Ctx, changeSetInput(c.P, name))
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +248,7 @@ func cfnDeleteStack(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, b.DeleteStack(c.ctx, name, c.p.get("RoleARN"))
+	return nil, b.DeleteStack(c.Ctx, name, c.P.Get("RoleARN"))
 }
 
 type cfnEvent struct {
@@ -261,7 +258,7 @@ type cfnEvent struct {
 	LogicalResourceID    string `xml:"LogicalResourceId"`
 	PhysicalResourceID   string `xml:"PhysicalResourceId"`
 	ResourceType         string
-	Timestamp            cfnTime
+	Timestamp            query.CFNTime
 	ResourceStatus       string
 	ResourceStatusReason string `xml:",omitempty"`
 	ResourceProperties   string `xml:",omitempty"`
@@ -272,16 +269,16 @@ func cfnDescribeStackEvents(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	evs, err := b.DescribeStackEvents(c.ctx, name)
+	evs, err := b.DescribeStackEvents(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	out := struct{ StackEvents members[cfnEvent] }{StackEvents: members[cfnEvent]{}}
+	out := struct{ StackEvents query.Members[cfnEvent] }{StackEvents: query.Members[cfnEvent]{}}
 	for _, e := range evs {
 		out.StackEvents = append(out.StackEvents, cfnEvent{
 			StackID: e.StackID, EventID: e.EventID, StackName: e.StackName,
 			LogicalResourceID: e.LogicalResourceID, PhysicalResourceID: e.PhysicalResourceID,
-			ResourceType: e.ResourceType, Timestamp: cfnTime(e.Timestamp),
+			ResourceType: e.ResourceType, Timestamp: query.CFNTime(e.Timestamp),
 			ResourceStatus: e.ResourceStatus, ResourceStatusReason: e.ResourceStatusReason,
 			ResourceProperties: e.ResourceProperties,
 		})
@@ -299,8 +296,8 @@ type cfnResource struct {
 	LogicalResourceID    string `xml:"LogicalResourceId"`
 	PhysicalResourceID   string `xml:"PhysicalResourceId,omitempty"`
 	ResourceType         string
-	Timestamp            cfnTime
-	LastUpdatedTimestamp cfnTime
+	Timestamp            query.CFNTime
+	LastUpdatedTimestamp query.CFNTime
 	ResourceStatus       string
 	ResourceStatusReason string `xml:",omitempty"`
 	DriftInformation     cfnResourceDrift
@@ -319,9 +316,9 @@ func toCFNResource(r stack.Resource, summary, detail bool) cfnResource {
 		out.StackName, out.StackID = r.StackName, r.StackID
 	}
 	if summary || detail {
-		out.LastUpdatedTimestamp = cfnTime(r.Timestamp)
+		out.LastUpdatedTimestamp = query.CFNTime(r.Timestamp)
 	} else {
-		out.Timestamp = cfnTime(r.Timestamp)
+		out.Timestamp = query.CFNTime(r.Timestamp)
 	}
 	return out
 }
@@ -335,11 +332,11 @@ func cfnDescribeStackResources(c *call) (any, error) {
 		// Lookup by PhysicalResourceId alone is not supported by the backend.
 		return nil, awserr.New(awserr.ValidationError, "Either StackName or PhysicalResourceId must be specified.")
 	}
-	rs, err := b.DescribeStackResources(c.ctx, name, c.p.get("LogicalResourceId"))
+	rs, err := b.DescribeStackResources(c.Ctx, name, c.P.Get("LogicalResourceId"))
 	if err != nil {
 		return nil, err
 	}
-	out := struct{ StackResources members[cfnResource] }{StackResources: members[cfnResource]{}}
+	out := struct{ StackResources query.Members[cfnResource] }{StackResources: query.Members[cfnResource]{}}
 	for _, r := range rs {
 		out.StackResources = append(out.StackResources, toCFNResource(r, false, false))
 	}
@@ -351,11 +348,11 @@ func cfnDescribeStackResource(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	logical, err := c.p.required("LogicalResourceId")
+	logical, err := c.P.Required("LogicalResourceId")
 	if err != nil {
 		return nil, err
 	}
-	rs, err := b.DescribeStackResources(c.ctx, name, logical)
+	rs, err := b.DescribeStackResources(c.Ctx, name, logical)
 	if err != nil {
 		return nil, err
 	}
@@ -370,11 +367,11 @@ func cfnListStackResources(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := b.ListStackResources(c.ctx, name)
+	rs, err := b.ListStackResources(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	out := struct{ StackResourceSummaries members[cfnResource] }{StackResourceSummaries: members[cfnResource]{}}
+	out := struct{ StackResourceSummaries query.Members[cfnResource] }{StackResourceSummaries: query.Members[cfnResource]{}}
 	for _, r := range rs {
 		out.StackResourceSummaries = append(out.StackResourceSummaries, toCFNResource(r, true, false))
 	}
@@ -386,7 +383,7 @@ func cfnGetTemplate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	stage := c.p.get("TemplateStage")
+	stage := c.P.Get("TemplateStage")
 	if stage == "" {
 		stage = "Original"
 	}
@@ -394,14 +391,14 @@ func cfnGetTemplate(c *call) (any, error) {
 		return nil, awserr.New(awserr.ValidationError,
 			"1 validation error detected: Value '%s' at 'templateStage' failed to satisfy constraint: Member must satisfy enum value set: [Original, Processed]", stage)
 	}
-	body, err := b.GetTemplate(c.ctx, name, c.p.get("ChangeSetName"), stage)
+	body, err := b.GetTemplate(c.Ctx, name, c.P.Get("ChangeSetName"), stage)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
 		TemplateBody    string
-		StagesAvailable members[string]
-	}{body, members[string]{"Original", "Processed"}}, nil
+		StagesAvailable query.Members[string]
+	}{body, query.Members[string]{"Original", "Processed"}}, nil
 }
 
 type cfnTemplateParameter struct {
@@ -412,27 +409,27 @@ type cfnTemplateParameter struct {
 }
 
 func cfnValidateTemplate(c *call) (any, error) {
-	if err := c.authorize("cloudformation:ValidateTemplate", "*"); err != nil {
+	if err := c.Authorize("cloudformation:ValidateTemplate", "*"); err != nil {
 		return nil, err
 	}
 	b, err := c.stacks()
 	if err != nil {
 		return nil, err
 	}
-	body, url := c.p.get("TemplateBody"), c.p.get("TemplateURL")
+	body, url := c.P.Get("TemplateBody"), c.P.Get("TemplateURL")
 	if body == "" && url == "" {
 		return nil, awserr.New(awserr.ValidationError, "Either Template URL or Template Body must be specified.")
 	}
-	v, err := b.ValidateTemplate(c.ctx, body, url)
+	v, err := b.ValidateTemplate(c.Ctx, body, url)
 	if err != nil {
 		return nil, err
 	}
 	out := struct {
-		Parameters         members[cfnTemplateParameter]
-		Description        string          `xml:",omitempty"`
-		Capabilities       members[string] `xml:",omitempty"`
-		CapabilitiesReason string          `xml:",omitempty"`
-	}{Parameters: members[cfnTemplateParameter]{}, Description: v.Description, Capabilities: v.Capabilities, CapabilitiesReason: v.Reason}
+		Parameters         query.Members[cfnTemplateParameter]
+		Description        string                `xml:",omitempty"`
+		Capabilities       query.Members[string] `xml:",omitempty"`
+		CapabilitiesReason string                `xml:",omitempty"`
+	}{Parameters: query.Members[cfnTemplateParameter]{}, Description: v.Description, Capabilities: v.Capabilities, CapabilitiesReason: v.Reason}
 	for _, p := range v.Parameters {
 		out.Parameters = append(out.Parameters, cfnTemplateParameter{ParameterKey: p.Key, DefaultValue: p.DefaultValue, NoEcho: p.NoEcho, Description: p.Description})
 	}
@@ -446,35 +443,35 @@ type cfnParameterDeclaration struct {
 	NoEcho               bool
 	Description          string `xml:",omitempty"`
 	ParameterConstraints struct {
-		AllowedValues members[string] `xml:",omitempty"`
+		AllowedValues query.Members[string] `xml:",omitempty"`
 	}
 }
 
 func cfnGetTemplateSummary(c *call) (any, error) {
-	if err := c.authorize("cloudformation:GetTemplateSummary", "*"); err != nil {
+	if err := c.Authorize("cloudformation:GetTemplateSummary", "*"); err != nil {
 		return nil, err
 	}
 	b, err := c.stacks()
 	if err != nil {
 		return nil, err
 	}
-	body, url, name := c.p.get("TemplateBody"), c.p.get("TemplateURL"), c.p.get("StackName")
+	body, url, name := c.P.Get("TemplateBody"), c.P.Get("TemplateURL"), c.P.Get("StackName")
 	if body == "" && url == "" && name == "" {
 		return nil, awserr.New(awserr.ValidationError, "Either Template URL or Template Body or StackName must be specified.")
 	}
-	v, err := b.GetTemplateSummary(c.ctx, body, url, name)
+	v, err := b.GetTemplateSummary(c.Ctx, body, url, name)
 	if err != nil {
 		return nil, err
 	}
 	out := struct {
-		Parameters         members[cfnParameterDeclaration]
-		Description        string          `xml:",omitempty"`
-		Capabilities       members[string] `xml:",omitempty"`
-		CapabilitiesReason string          `xml:",omitempty"`
-		ResourceTypes      members[string]
+		Parameters         query.Members[cfnParameterDeclaration]
+		Description        string                `xml:",omitempty"`
+		Capabilities       query.Members[string] `xml:",omitempty"`
+		CapabilitiesReason string                `xml:",omitempty"`
+		ResourceTypes      query.Members[string]
 		Version            string `xml:",omitempty"`
-		DeclaredTransforms members[string]
-	}{Parameters: members[cfnParameterDeclaration]{}, Description: v.Description, Capabilities: v.Capabilities,
+		DeclaredTransforms query.Members[string]
+	}{Parameters: query.Members[cfnParameterDeclaration]{}, Description: v.Description, Capabilities: v.Capabilities,
 		CapabilitiesReason: v.CapabilitiesReason, ResourceTypes: v.ResourceTypes, Version: v.Version, DeclaredTransforms: v.DeclaredTransforms}
 	for _, p := range v.Parameters {
 		d := cfnParameterDeclaration{ParameterKey: p.Key, DefaultValue: p.DefaultValue, ParameterType: p.Type, NoEcho: p.NoEcho, Description: p.Description}

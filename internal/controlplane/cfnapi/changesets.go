@@ -1,9 +1,10 @@
-package controlplane
+package cfnapi
 
 import (
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 	"github.com/iamgate/iamgate/internal/stack"
 )
 
@@ -14,11 +15,11 @@ import (
 // or the stack of a change set ARN is left to the backend) and authorizes
 // cloudformation:ACTION on it.
 func changeSetTarget(c *call) (stack.Backend, string, string, error) {
-	cs, err := c.p.required("ChangeSetName")
+	cs, err := c.P.Required("ChangeSetName")
 	if err != nil {
 		return nil, "", "", err
 	}
-	name := c.p.get("StackName")
+	name := c.P.Get("StackName")
 	if name == "" && !strings.HasPrefix(cs, "arn:") {
 		return nil, "", "", awserr.New(awserr.ValidationError, "StackName must be specified if ChangeSetName is not specified as an ARN.")
 	}
@@ -26,7 +27,7 @@ func changeSetTarget(c *call) (stack.Backend, string, string, error) {
 	if name == "" {
 		resource = cs
 	}
-	if err := c.authorize("cloudformation:"+c.action, resource); err != nil {
+	if err := c.Authorize("cloudformation:"+c.Action, resource); err != nil {
 		return nil, "", "", err
 	}
 	b, err := c.stacks()
@@ -34,25 +35,25 @@ func changeSetTarget(c *call) (stack.Backend, string, string, error) {
 }
 
 func cfnCreateChangeSet(c *call) (any, error) {
-	name, err := c.p.required("StackName")
+	name, err := c.P.Required("StackName")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.p.required("ChangeSetName"); err != nil {
+	if _, err := c.P.Required("ChangeSetName"); err != nil {
 		return nil, err
 	}
-	if err := c.authorize("cloudformation:CreateChangeSet", c.stackARN(name)); err != nil {
+	if err := c.Authorize("cloudformation:CreateChangeSet", c.stackARN(name)); err != nil {
 		return nil, err
 	}
 	b, err := c.stacks()
 	if err != nil {
 		return nil, err
 	}
-	in := changeSetInput(c.p, name)
+	in := changeSetInput(c.P, name)
 	if in.ChangeSetType == "" {
 		in.ChangeSetType = "UPDATE"
 	}
-	cs, err := b.CreateChangeSet(c.ctx, in)
+	cs, err := b.CreateChangeSet(c.Ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -68,8 +69,8 @@ type cfnResourceChange struct {
 	PhysicalResourceID string `xml:"PhysicalResourceId,omitempty"`
 	ResourceType       string
 	Replacement        string `xml:",omitempty"`
-	Scope              members[string]
-	Details            members[string]
+	Scope              query.Members[string]
+	Details            query.Members[string]
 }
 
 type cfnChange struct {
@@ -82,16 +83,16 @@ type cfnChangeSet struct {
 	ChangeSetID         string `xml:"ChangeSetId"`
 	StackID             string `xml:"StackId"`
 	StackName           string
-	Description         string                `xml:",omitempty"`
-	Parameters          members[cfnParameter] `xml:",omitempty"`
-	CreationTime        cfnTime
+	Description         string                      `xml:",omitempty"`
+	Parameters          query.Members[cfnParameter] `xml:",omitempty"`
+	CreationTime        query.CFNTime
 	ExecutionStatus     string
 	Status              string
 	StatusReason        string `xml:",omitempty"`
-	NotificationARNs    members[string]
-	Capabilities        members[string] `xml:",omitempty"`
-	Tags                members[tag]    `xml:",omitempty"`
-	Changes             members[cfnChange]
+	NotificationARNs    query.Members[string]
+	Capabilities        query.Members[string]    `xml:",omitempty"`
+	Tags                query.Members[query.Tag] `xml:",omitempty"`
+	Changes             query.Members[cfnChange]
 	IncludeNestedStacks bool
 }
 
@@ -100,22 +101,22 @@ func cfnDescribeChangeSet(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	got, err := b.DescribeChangeSet(c.ctx, name, cs)
+	got, err := b.DescribeChangeSet(c.Ctx, name, cs)
 	if err != nil {
 		return nil, err
 	}
 	out := cfnChangeSet{
 		ChangeSetName: got.ChangeSetName, ChangeSetID: got.ChangeSetID, StackID: got.StackID,
 		StackName: got.StackName, Description: got.Description, Parameters: toCFNParams(got.Parameters),
-		CreationTime: cfnTime(got.CreationTime), ExecutionStatus: got.ExecutionStatus,
-		Status: got.Status, StatusReason: got.StatusReason, NotificationARNs: members[string]{},
-		Capabilities: got.Capabilities, Tags: tagList(got.Tags), Changes: members[cfnChange]{},
+		CreationTime: query.CFNTime(got.CreationTime), ExecutionStatus: got.ExecutionStatus,
+		Status: got.Status, StatusReason: got.StatusReason, NotificationARNs: query.Members[string]{},
+		Capabilities: got.Capabilities, Tags: query.TagList(got.Tags), Changes: query.Members[cfnChange]{},
 	}
 	for _, ch := range got.Changes {
 		out.Changes = append(out.Changes, cfnChange{Type: "Resource", ResourceChange: cfnResourceChange{
 			Action: ch.Action, LogicalResourceID: ch.LogicalResourceID,
 			PhysicalResourceID: ch.PhysicalResourceID, ResourceType: ch.ResourceType,
-			Replacement: ch.Replacement, Scope: members[string]{}, Details: members[string]{},
+			Replacement: ch.Replacement, Scope: query.Members[string]{}, Details: query.Members[string]{},
 		}})
 	}
 	return out, nil
@@ -129,7 +130,7 @@ type cfnChangeSetSummary struct {
 	ExecutionStatus     string
 	Status              string
 	StatusReason        string `xml:",omitempty"`
-	CreationTime        cfnTime
+	CreationTime        query.CFNTime
 	Description         string `xml:",omitempty"`
 	IncludeNestedStacks bool
 }
@@ -139,16 +140,18 @@ func cfnListChangeSets(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	css, err := b.ListChangeSets(c.ctx, name)
+	css, err := b.ListChangeSets(c.Ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	out := struct{ Summaries members[cfnChangeSetSummary] }{Summaries: members[cfnChangeSetSummary]{}}
+	out := struct {
+		Summaries query.Members[cfnChangeSetSummary]
+	}{Summaries: query.Members[cfnChangeSetSummary]{}}
 	for _, cs := range css {
 		out.Summaries = append(out.Summaries, cfnChangeSetSummary{
 			StackID: cs.StackID, StackName: cs.StackName, ChangeSetID: cs.ChangeSetID,
 			ChangeSetName: cs.ChangeSetName, ExecutionStatus: cs.ExecutionStatus, Status: cs.Status,
-			StatusReason: cs.StatusReason, CreationTime: cfnTime(cs.CreationTime), Description: cs.Description,
+			StatusReason: cs.StatusReason, CreationTime: query.CFNTime(cs.CreationTime), Description: cs.Description,
 		})
 	}
 	return out, nil
@@ -160,7 +163,7 @@ func cfnExecuteChangeSet(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.ExecuteChangeSet(c.ctx, name, cs); err != nil {
+	if err := b.ExecuteChangeSet(c.Ctx, name, cs); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -171,7 +174,7 @@ func cfnDeleteChangeSet(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.DeleteChangeSet(c.ctx, name, cs); err != nil {
+	if err := b.DeleteChangeSet(c.Ctx, name, cs); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil

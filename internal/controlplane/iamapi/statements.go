@@ -1,4 +1,4 @@
-package controlplane
+package iamapi
 
 import (
 	"encoding/json"

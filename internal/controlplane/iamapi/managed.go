@@ -1,10 +1,11 @@
-package controlplane
+package iamapi
 
 import (
 	"context"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane/query"
 )
 
 // Managed policies, their versions and their attachments.
@@ -21,48 +22,48 @@ type iamPolicy struct {
 	PermissionsBoundaryUsageCount int
 	IsAttachable                  bool
 	Description                   string `xml:",omitempty"` // GetPolicy and CreatePolicy only
-	CreateDate                    isoTime
-	UpdateDate                    isoTime
+	CreateDate                    query.ISOTime
+	UpdateDate                    query.ISOTime
 }
 
 func toIAMPolicy(p ManagedPolicy) iamPolicy {
 	return iamPolicy{PolicyName: p.Name, PolicyID: p.PolicyID, ARN: p.ARN, Path: p.Path, DefaultVersionID: p.DefaultVersionID,
 		AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount,
-		IsAttachable: p.IsAttachable, Description: p.Description, CreateDate: isoTime(p.Created), UpdateDate: isoTime(p.Updated)}
+		IsAttachable: p.IsAttachable, Description: p.Description, CreateDate: query.ISOTime(p.Created), UpdateDate: query.ISOTime(p.Updated)}
 }
 
 type iamPolicyVersion struct {
 	Document         string `xml:",omitempty"` // not in ListPolicyVersions
 	VersionID        string `xml:"VersionId"`
 	IsDefaultVersion bool
-	CreateDate       isoTime
+	CreateDate       query.ISOTime
 }
 
 func toIAMVersion(v PolicyVersion) iamPolicyVersion {
-	return iamPolicyVersion{Document: policyEscape(v.Document), VersionID: v.VersionID, IsDefaultVersion: v.IsDefault, CreateDate: isoTime(v.Created)}
+	return iamPolicyVersion{Document: policyEscape(v.Document), VersionID: v.VersionID, IsDefaultVersion: v.IsDefault, CreateDate: query.ISOTime(v.Created)}
 }
 
 func iamCreatePolicy(c *call) (any, error) {
-	name, err := c.p.required("PolicyName")
+	name, err := c.P.Required("PolicyName")
 	if err != nil {
 		return nil, err
 	}
-	doc, err := c.p.required("PolicyDocument")
+	doc, err := c.P.Required("PolicyDocument")
 	if err != nil {
 		return nil, err
 	}
-	path := c.p.get("Path")
+	path := c.P.Get("Path")
 	if path == "" {
 		path = "/"
 	}
-	if err := c.authorize("iam:CreatePolicy", c.iamARN("policy", path, name)); err != nil {
+	if err := c.Authorize("iam:CreatePolicy", c.iamARN("policy", path, name)); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	p, err := svc.CreatePolicy(c.ctx, name, path, doc, c.p.get("Description"))
+	p, err := svc.CreatePolicy(c.Ctx, name, path, doc, c.P.Get("Description"))
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +72,11 @@ func iamCreatePolicy(c *call) (any, error) {
 
 // policyOp reads PolicyArn and authorizes action on it.
 func policyOp(c *call, action string) (IAM, string, error) {
-	arn, err := c.p.required("PolicyArn")
+	arn, err := c.P.Required("PolicyArn")
 	if err != nil {
 		return nil, "", err
 	}
-	if err := c.authorize(action, arn); err != nil {
+	if err := c.Authorize(action, arn); err != nil {
 		return nil, "", err
 	}
 	svc, err := c.iam()
@@ -87,7 +88,7 @@ func iamGetPolicy(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := svc.GetPolicy(c.ctx, arn)
+	p, err := svc.GetPolicy(c.Ctx, arn)
 	if err != nil {
 		return nil, err
 	}
@@ -95,18 +96,18 @@ func iamGetPolicy(c *call) (any, error) {
 }
 
 func iamListPolicies(c *call) (any, error) {
-	if err := c.authorize("iam:ListPolicies", "*"); err != nil {
+	if err := c.Authorize("iam:ListPolicies", "*"); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	all, err := svc.ListPolicies(c.ctx, c.p.get("Scope"))
+	all, err := svc.ListPolicies(c.Ctx, c.P.Get("Scope"))
 	if err != nil {
 		return nil, err
 	}
-	prefix, onlyAttached := c.p.get("PathPrefix"), c.p.boolean("OnlyAttached", false)
+	prefix, onlyAttached := c.P.Get("PathPrefix"), c.P.Boolean("OnlyAttached", false)
 	var ps []ManagedPolicy
 	for _, p := range all {
 		if strings.HasPrefix(p.Path, prefix) && (!onlyAttached || p.AttachmentCount > 0) {
@@ -118,9 +119,9 @@ func iamListPolicies(c *call) (any, error) {
 		return nil, err
 	}
 	out := struct {
-		Policies members[iamPolicy]
+		Policies query.Members[iamPolicy]
 		page
-	}{Policies: members[iamPolicy]{}, page: pg}
+	}{Policies: query.Members[iamPolicy]{}, page: pg}
 	for _, p := range ps {
 		ip := toIAMPolicy(p)
 		ip.Description = "" // ListPolicies does not return descriptions
@@ -134,11 +135,11 @@ func iamDeletePolicy(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, svc.DeletePolicy(c.ctx, arn)
+	return nil, svc.DeletePolicy(c.Ctx, arn)
 }
 
 func iamCreatePolicyVersion(c *call) (any, error) {
-	doc, err := c.p.required("PolicyDocument")
+	doc, err := c.P.Required("PolicyDocument")
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func iamCreatePolicyVersion(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := svc.CreatePolicyVersion(c.ctx, arn, doc, c.p.boolean("SetAsDefault", false))
+	v, err := svc.CreatePolicyVersion(c.Ctx, arn, doc, c.P.Boolean("SetAsDefault", false))
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func iamCreatePolicyVersion(c *call) (any, error) {
 }
 
 func iamGetPolicyVersion(c *call) (any, error) {
-	id, err := c.p.required("VersionId")
+	id, err := c.P.Required("VersionId")
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +165,7 @@ func iamGetPolicyVersion(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := svc.GetPolicyVersion(c.ctx, arn, id)
+	v, err := svc.GetPolicyVersion(c.Ctx, arn, id)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +177,7 @@ func iamListPolicyVersions(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	vs, err := svc.ListPolicyVersions(c.ctx, arn)
+	vs, err := svc.ListPolicyVersions(c.Ctx, arn)
 	if err != nil {
 		return nil, err
 	}
@@ -185,9 +186,9 @@ func iamListPolicyVersions(c *call) (any, error) {
 		return nil, err
 	}
 	out := struct {
-		Versions members[iamPolicyVersion]
+		Versions query.Members[iamPolicyVersion]
 		page
-	}{Versions: members[iamPolicyVersion]{}, page: pg}
+	}{Versions: query.Members[iamPolicyVersion]{}, page: pg}
 	for _, v := range vs {
 		iv := toIAMVersion(v)
 		iv.Document = ""
@@ -197,7 +198,7 @@ func iamListPolicyVersions(c *call) (any, error) {
 }
 
 func iamSetDefaultPolicyVersion(c *call) (any, error) {
-	id, err := c.p.required("VersionId")
+	id, err := c.P.Required("VersionId")
 	if err != nil {
 		return nil, err
 	}
@@ -205,11 +206,11 @@ func iamSetDefaultPolicyVersion(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, svc.SetDefaultPolicyVersion(c.ctx, arn, id)
+	return nil, svc.SetDefaultPolicyVersion(c.Ctx, arn, id)
 }
 
 func iamDeletePolicyVersion(c *call) (any, error) {
-	id, err := c.p.required("VersionId")
+	id, err := c.P.Required("VersionId")
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +218,7 @@ func iamDeletePolicyVersion(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, svc.DeletePolicyVersion(c.ctx, arn, id)
+	return nil, svc.DeletePolicyVersion(c.Ctx, arn, id)
 }
 
 // attachKind binds an entity kind to its attachment calls.
@@ -243,7 +244,7 @@ func policyARNContext(arn string) map[string][]string {
 
 func attachOp(k attachKind) op {
 	return func(c *call) (any, error) {
-		arn, err := c.p.required("PolicyArn")
+		arn, err := c.P.Required("PolicyArn")
 		if err != nil {
 			return nil, err
 		}
@@ -251,13 +252,13 @@ func attachOp(k attachKind) op {
 		if err != nil {
 			return nil, err
 		}
-		return nil, k.attach(svc, c.ctx, name, arn)
+		return nil, k.attach(svc, c.Ctx, name, arn)
 	}
 }
 
 func detachOp(k attachKind) op {
 	return func(c *call) (any, error) {
-		arn, err := c.p.required("PolicyArn")
+		arn, err := c.P.Required("PolicyArn")
 		if err != nil {
 			return nil, err
 		}
@@ -265,7 +266,7 @@ func detachOp(k attachKind) op {
 		if err != nil {
 			return nil, err
 		}
-		return nil, k.detach(svc, c.ctx, name, arn)
+		return nil, k.detach(svc, c.Ctx, name, arn)
 	}
 }
 
@@ -280,11 +281,11 @@ func listAttachedOp(k attachKind) op {
 		if err != nil {
 			return nil, err
 		}
-		all, err := k.list(svc, c.ctx, name)
+		all, err := k.list(svc, c.Ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		prefix := c.p.get("PathPrefix")
+		prefix := c.P.Get("PathPrefix")
 		var ps []AttachedPolicy
 		for _, p := range all {
 			if prefix == "" || strings.HasPrefix(policyPathOf(p.PolicyARN), prefix) {
@@ -296,9 +297,9 @@ func listAttachedOp(k attachKind) op {
 			return nil, err
 		}
 		out := struct {
-			AttachedPolicies members[iamAttached]
+			AttachedPolicies query.Members[iamAttached]
 			page
-		}{AttachedPolicies: members[iamAttached]{}, page: pg}
+		}{AttachedPolicies: query.Members[iamAttached]{}, page: pg}
 		for _, p := range ps {
 			out.AttachedPolicies = append(out.AttachedPolicies, iamAttached{p.PolicyName, p.PolicyARN})
 		}

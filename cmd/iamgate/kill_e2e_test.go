@@ -75,7 +75,9 @@ func TestKillMidDeploy(t *testing.T) {
 			if got := settleCLI(t, b, tc.stack); got != tc.status {
 				t.Fatalf("status %s, want %s", got, tc.status)
 			}
-			var res struct{ StackResources []struct{ LogicalResourceId string } }
+			var res struct {
+				StackResources []struct{ LogicalResourceId string }
+			}
 			mustJSON(t, b.mustAWS(t, "cloudformation", "describe-stack-resources", "--stack-name", tc.stack), &res)
 			var ids []string
 			for _, r := range res.StackResources {

@@ -143,8 +143,10 @@ type deployment struct {
 	// (ROLLBACK_COMPLETE), which cannot be updated, and creates it anew
 	// (up's convenience; sam deploy stops there).
 	replaceRolledBack bool
-	params            map[string]string
-	capabilities      []string
+	// summarized leaves the outputs to the caller's own summary (up's).
+	summarized   bool
+	params       map[string]string
+	capabilities []string
 
 	stdout   io.Writer
 	endpoint string
@@ -442,6 +444,9 @@ func (d *deployment) deployChangeSet(ctx context.Context, body string) error {
 	d.printChanges(cs)
 	if err := d.execute(ctx, aws.ToString(out.Id), typ); err != nil {
 		return err
+	}
+	if d.summarized {
+		return nil
 	}
 	return d.printOutputs(ctx)
 }

@@ -164,7 +164,7 @@ func upDeployment(srv *runningServer, tmpl, stackName string, sc samConfig, para
 	}
 	cfn := cloudformation.NewFromConfig(cfg)
 	return &deployment{template: tmpl, stackName: stackName, bucket: bucket, prefix: sc.S3Prefix, region: cfg.Region,
-		resolveS3: true, params: params, capabilities: caps, replaceRolledBack: true,
+		resolveS3: true, params: params, capabilities: caps, replaceRolledBack: true, summarized: true,
 		stdout: stdout, endpoint: srv.Endpoint(), poll: 50 * time.Millisecond,
 		cfn: cfn, s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
 		stages: sdkHTTPStages(apigatewayv2.NewFromConfig(cfg))}, cfn

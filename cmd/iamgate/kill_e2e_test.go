@@ -78,7 +78,7 @@ func TestKillMidDeploy(t *testing.T) {
 			var res struct {
 				StackResources []struct{ LogicalResourceId string }
 			}
-			mustJSON(t, b.mustAWS(t, "cloudformation", "describe-stack-resources", "--stack-name", tc.stack), &res)
+			decodeJSON(t, b.mustAWS(t, "cloudformation", "describe-stack-resources", "--stack-name", tc.stack), &res)
 			var ids []string
 			for _, r := range res.StackResources {
 				ids = append(ids, r.LogicalResourceId)
@@ -89,7 +89,7 @@ func TestKillMidDeploy(t *testing.T) {
 			var evs struct {
 				StackEvents []struct{ LogicalResourceId, ResourceStatus, ResourceStatusReason string }
 			}
-			mustJSON(t, b.mustAWS(t, "cloudformation", "describe-stack-events", "--stack-name", tc.stack), &evs)
+			decodeJSON(t, b.mustAWS(t, "cloudformation", "describe-stack-events", "--stack-name", tc.stack), &evs)
 			cancelled := map[string]bool{}
 			interrupted := false
 			for _, ev := range evs.StackEvents {
@@ -109,7 +109,7 @@ func TestKillMidDeploy(t *testing.T) {
 					RetentionInDays int
 				}
 			}
-			mustJSON(t, b.mustAWS(t, "logs", "describe-log-groups", "--log-group-name-prefix", "kill-"+tc.stack+"-"), &groups)
+			decodeJSON(t, b.mustAWS(t, "logs", "describe-log-groups", "--log-group-name-prefix", "kill-"+tc.stack+"-"), &groups)
 			for _, g := range groups.LogGroups {
 				switch {
 				case g.LogGroupName == "kill-upd-keep":
@@ -210,7 +210,7 @@ func settleCLI(t *testing.T, b *blog, name string) string {
 	}
 }
 
-func mustJSON(t *testing.T, s string, v any) {
+func decodeJSON(t *testing.T, s string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(s), v); err != nil {
 		t.Fatalf("%v: %s", err, s)

@@ -66,7 +66,7 @@ func BenchmarkGateway(b *testing.B) {
 	}))
 	defer base.Close()
 	authn := auth.NewService(s.IAM, time.Now)
-	gw := gateway.New(gateway.Options{APIs: s.apis, Auth: authn, Authz: authn, Invoker: goInvoker{},
+	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: goInvoker{},
 		Region: "us-east-1", AccountID: "000000000000", FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn})
 	gwOnly := httptest.NewServer(gw)
 	defer gwOnly.Close()

@@ -61,7 +61,7 @@ func TestOneDecision(t *testing.T) {
 	rootID, rootSecret := s.RootKey()
 	root := aws.Credentials{AccessKeyID: rootID, SecretAccessKey: rootSecret}
 
-	api, err := s.apis.CreateRestAPI(ctx, apigw.CreateRestAPIInput{Body: oneDecisionAPI})
+	api, err := s.APIs.CreateRestAPI(ctx, apigw.CreateRestAPIInput{Body: oneDecisionAPI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,10 +69,10 @@ func TestOneDecision(t *testing.T) {
 		return "arn:aws:execute-api:us-east-1:000000000000:" + api.ID + "/v1/GET/" + path
 	}
 	apiPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + methodARN("secret") + `"}]}`
-	if _, err := s.apis.UpdateRestAPI(ctx, api.ID, func(a *apigw.RestAPI) error { a.Policy = apiPolicy; return nil }); err != nil {
+	if _, err := s.APIs.UpdateRestAPI(ctx, api.ID, func(a *apigw.RestAPI) error { a.Policy = apiPolicy; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.apis.CreateDeployment(ctx, api.ID, "v1", ""); err != nil {
+	if _, err := s.APIs.CreateDeployment(ctx, api.ID, "v1", ""); err != nil {
 		t.Fatal(err)
 	}
 

@@ -110,7 +110,7 @@ type Server struct {
 	IAM       *iam.Service // exported for tests that set up principals in-process
 	objects   *s3.Service
 	logGroups *logs.Service
-	apis      *apigw.Service
+	APIs      *apigw.Service // exported for tests that read API keys in-process
 	HTTPAPIs  *httpapi.Service
 	Cognito   *cognito.Service
 	Funcs     *functions.Service // exported for tests that look functions up in-process
@@ -237,7 +237,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.objects = s3.New(s.st, cfg.Region, cfg.Now)
 	s.logGroups = logs.New(s.st, logs.Options{Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "logs"), MaxEventsPerGroup: cfg.LogsMaxEvents, MaxBytesPerGroup: cfg.LogsMaxBytes})
-	s.apis = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.HTTPAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.Cognito = cognito.New(s.st, cognito.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Now: cfg.Now,
 		Logger: s.log.With("component", "cognito"), Deliver: cognitoInbox{s.logGroups, s.log, cfg.Now}.deliver})
@@ -257,16 +257,16 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Logger: s.log.With("component", "stack"), Includes: s.includes, Sealer: sealer,
 		Authz: authn, Sessions: authn, Node: s.node.id, ExecuteWait: cfg.StackWait})
 	s.stacks.RegisterIAM(s.IAM)
-	s.stacks.RegisterAPIGateway(s.apis)
+	s.stacks.RegisterAPIGateway(s.APIs)
 	s.stacks.RegisterHTTPAPIs(s.HTTPAPIs)
-	s.stacks.RegisterAPIKeys(s.apis)
-	s.stacks.RegisterDomains(s.apis)
-	s.stacks.RegisterAPIAuthorizers(s.apis)
+	s.stacks.RegisterAPIKeys(s.APIs)
+	s.stacks.RegisterDomains(s.APIs)
+	s.stacks.RegisterAPIAuthorizers(s.APIs)
 	s.stacks.RegisterLambda(s.Funcs, s.includes)
 	s.stacks.RegisterS3(s.objects, validateResourcePolicy)
 	s.stacks.RegisterLogs(s.logGroups, cfg.Region, cfg.AccountID)
 	s.stacks.RegisterCognito(s.Cognito)
-	gw := gateway.New(gateway.Options{APIs: s.apis, APIKeys: s.apis, Usage: s.apis, AccessLogs: logSink{s.logGroups}, Domains: s.apis, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.logGroups}, Domains: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
 		Tokens: jwtauth.New(tokenKeys{s.Cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
@@ -286,7 +286,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 		"logs": {Protocol: awserr.JSON, Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.logGroups, Authz: authn,
 			MountOptions: mounted("logs")})},
 		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigatewayMount(
-			apigwapi.New(apigwapi.Options{APIs: s.apis, Authz: authn, TestInvoke: testInvoker(s.apis, gw), MountOptions: mounted("apigateway")}),
+			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), MountOptions: mounted("apigateway")}),
 			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, MountOptions: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.

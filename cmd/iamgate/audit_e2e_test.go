@@ -47,7 +47,7 @@ func TestAuditMode(t *testing.T) {
 	needE2E(t)
 	t.Parallel()
 	bin := buildBinary(t)
-	a := startUp(t, bin, copyExample(t), filepath.Join(t.TempDir(), "data"), freePort(t), "--iam-mode", "audit:user/outsider")
+	a := startUp(t, bin, copyExample(t), filepath.Join(t.TempDir(), "data"), anyPort, "--iam-mode", "audit:user/outsider")
 	defer a.stop()
 	a.aws("iam", "create-user", "--user-name", "outsider")
 	a.aws("iam", "create-user", "--user-name", "bystander")

@@ -57,9 +57,8 @@ func startServe(t *testing.T, bin, dir string) *blog {
 // serveAt starts `iamgate serve` over dataDir (a restart when it was used before).
 func serveAt(t *testing.T, bin, dir, dataDir string) *blog {
 	t.Helper()
-	addr := freePort(t)
-	b := &blog{bin: bin, dir: dir, dataDir: dataDir, endpoint: "http://" + addr, addr: addr}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", b.dataDir)
+	b := &blog{bin: bin, dir: dir, dataDir: dataDir}
+	cmd := exec.Command(bin, "serve", "--addr", anyPort, "--data-dir", b.dataDir)
 	cmd.Env = cleanEnv()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -78,21 +77,22 @@ func serveAt(t *testing.T, bin, dir, dataDir string) *blog {
 			t.Logf("iamgate serve stderr:\n%s", stderr.String())
 		}
 	})
-	ready := make(chan bool, 1)
+	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "iamgate listening on") {
-				ready <- true
+			if addr := listeningAddr(sc.Text()); addr != "" {
+				ready <- addr
 			}
 		}
-		ready <- false
+		ready <- ""
 	}()
 	select {
-	case ok := <-ready:
-		if !ok {
+	case b.addr = <-ready:
+		if b.addr == "" {
 			t.Fatalf("iamgate serve exited:\n%s", stderr.String())
 		}
+		b.endpoint = "http://" + b.addr
 	case <-time.After(60 * time.Second):
 		t.Fatal("iamgate serve did not listen within 60s")
 	}

@@ -68,7 +68,7 @@ func TestCheck(t *testing.T) {
 	needE2E(t)
 	t.Parallel()
 	bin := buildBinary(t)
-	a := startUp(t, bin, copyExample(t), filepath.Join(t.TempDir(), "data"), freePort(t))
+	a := startUp(t, bin, copyExample(t), filepath.Join(t.TempDir(), "data"), anyPort)
 	defer a.stop()
 	dir := t.TempDir()
 	write := func(name, body string) string {
@@ -138,7 +138,7 @@ func TestCheckResourcePolicy(t *testing.T) {
 	needE2E(t)
 	t.Parallel()
 	bin := buildBinary(t)
-	a := startUp(t, bin, copyExampleDir(t, "iam-roles"), filepath.Join(t.TempDir(), "data"), freePort(t))
+	a := startUp(t, bin, copyExampleDir(t, "iam-roles"), filepath.Join(t.TempDir(), "data"), anyPort)
 	defer a.stop()
 	file := filepath.Join(t.TempDir(), "roles.yaml")
 	table := `- principal: user/reader

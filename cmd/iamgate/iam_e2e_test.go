@@ -37,7 +37,7 @@ func TestUpIAMRoles(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyExampleDir(t, "iam-roles")
-	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), freePort(t))
+	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), anyPort)
 	defer a.stop()
 
 	keys := map[string]creds{}

@@ -18,7 +18,7 @@ func TestRoughEdges(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
-	a := startUp(t, bin, copyExample(t), dataDir, freePort(t))
+	a := startUp(t, bin, copyExample(t), dataDir, anyPort)
 
 	t.Run("curl --as a user with two keys already", func(t *testing.T) {
 		a.aws("iam", "create-user", "--user-name", "twokeys")
@@ -89,7 +89,7 @@ func TestInvoke(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
-	a := startUp(t, bin, copyExample(t), dataDir, freePort(t))
+	a := startUp(t, bin, copyExample(t), dataDir, anyPort)
 	event := filepath.Join(t.TempDir(), "event.json")
 	if err := os.WriteFile(event, []byte(`{"httpMethod":"GET","path":"/hello"}`), 0o600); err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestUpWatch(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
 	dir := copyExample(t)
-	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), freePort(t))
+	a := startUp(t, bin, dir, filepath.Join(t.TempDir(), "data"), anyPort)
 	if out, err := a.iamgate("curl", "--as", "api-gateway-user", a.pathURL); err != nil || out != helloBody {
 		t.Fatalf("before the edit: %v %s", err, out)
 	}

@@ -40,7 +40,7 @@ func TestPolicySuggest(t *testing.T) {
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
-	a := startUp(t, bin, dir, dataDir, freePort(t), "--iam-mode", "audit:user/app-user")
+	a := startUp(t, bin, dir, dataDir, anyPort, "--iam-mode", "audit:user/app-user")
 	a.aws("iam", "create-user", "--user-name", "app-user")
 	k := a.createKey("app-user")
 	user := creds{id: k.AccessKey.AccessKeyID, secret: k.AccessKey.SecretAccessKey}
@@ -116,7 +116,7 @@ func TestPolicySuggest(t *testing.T) {
 	a.stop()
 
 	// Enforce mode, same data dir: the policy is all the user has.
-	b := startUp(t, bin, dir, dataDir, freePort(t))
+	b := startUp(t, bin, dir, dataDir, anyPort)
 	defer b.stop()
 	if b.apiID != a.apiID {
 		t.Fatalf("the API changed across the restart: %s then %s", a.apiID, b.apiID)

@@ -78,7 +78,7 @@ func TestPolicySuggestFunctions(t *testing.T) {
 	bin := buildBinary(t)
 	dir := copyTestdata(t, "multifn")
 	dataDir := filepath.Join(t.TempDir(), "data")
-	a := startUp(t, bin, dir, dataDir, freePort(t), "--iam-mode", "audit")
+	a := startUp(t, bin, dir, dataDir, anyPort, "--iam-mode", "audit")
 	for _, fn := range []string{"Reader", "Peeker"} {
 		for i, c := range a.invokeCalls(fn) {
 			if c.Status != 200 || c.Decision != "deny" {
@@ -120,7 +120,7 @@ func TestPolicySuggestFunctions(t *testing.T) {
 	a.aws("iam", "put-role-policy", "--role-name", role, "--policy-name", "suggested", "--policy-document", "file://"+file)
 	a.stop()
 
-	b := startUp(t, bin, dir, dataDir, freePort(t))
+	b := startUp(t, bin, dir, dataDir, anyPort)
 	defer b.stop()
 	for i, c := range b.invokeCalls("Reader") {
 		if c.Status != 200 || c.Decision != "" {

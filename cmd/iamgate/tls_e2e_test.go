@@ -25,8 +25,8 @@ func TestUpHTTPSAndProxy(t *testing.T) {
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
-	addr := freePort(t)
-	a := startUp(t, bin, dir, dataDir, addr, "--region", "ap-northeast-1")
+	a := startUp(t, bin, dir, dataDir, anyPort, "--region", "ap-northeast-1")
+	addr := a.addr
 	realURL := "https://" + a.apiID + ".execute-api.ap-northeast-1.amazonaws.com/v1/hello"
 	httpsPath := "https" + strings.TrimPrefix(a.pathURL, "http")
 	caPEM := filepath.Join(dataDir, "ca.pem")

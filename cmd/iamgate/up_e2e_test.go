@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -34,6 +33,7 @@ type app struct {
 	dir      string
 	dataDir  string
 	endpoint string
+	addr     string // the bound host:port, read from up's first line
 	cmd      *exec.Cmd
 	stderr   *syncBuffer // written by os/exec's copying goroutine
 	stdout   string      // up's output until its summary
@@ -71,14 +71,17 @@ var built struct {
 	err      error
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// anyPort asks the server to bind a free port of its choosing.
+const anyPort = "127.0.0.1:0"
+
+var listeningLine = regexp.MustCompile(`(?m)^iamgate listening on http://(\S+) `)
+
+// listeningAddr is the address in a server's "iamgate listening on" line.
+func listeningAddr(out string) string {
+	if m := listeningLine.FindStringSubmatch(out); m != nil {
+		return m[1]
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return ""
 }
 
 // needE2E skips an end-to-end test under -short and needs the tools the
@@ -131,9 +134,12 @@ var pathStyle = regexp.MustCompile(`path style: (http://\S+)`)
 var hostStyle = regexp.MustCompile(`host style: (http://(\w{10})\.execute-api\.localhost:\d+\S+)`)
 
 // startUp runs `iamgate up` and waits until it has printed its summary.
+// startUp runs `iamgate up` on addr; anyPort lets the server bind a free
+// port, which its first line names ("iamgate listening on http://ADDR"),
+// so that no other process can take the port between choosing and binding.
 func startUp(t *testing.T, bin, dir, dataDir, addr string, flags ...string) *app {
 	t.Helper()
-	a := &app{t: t, bin: bin, dir: dir, dataDir: dataDir, endpoint: "http://" + addr, stderr: &syncBuffer{}}
+	a := &app{t: t, bin: bin, dir: dir, dataDir: dataDir, stderr: &syncBuffer{}}
 	a.cmd = exec.Command(bin, append([]string{"up", dir, "--addr", addr, "--data-dir", dataDir}, flags...)...)
 	a.cmd.Env = cleanEnv()
 	stdout, err := a.cmd.StdoutPipe()
@@ -176,6 +182,10 @@ func startUp(t *testing.T, bin, dir, dataDir, addr string, flags ...string) *app
 		t.Fatalf("iamgate up exited early:\nstdout:\n%s\nstderr:\n%s", out, a.stderr)
 	}
 	a.stdout = out
+	if a.addr = listeningAddr(out); a.addr == "" {
+		t.Fatalf("up did not say where it listens:\n%s", out)
+	}
+	a.endpoint = "http://" + a.addr
 	m := pathStyle.FindStringSubmatch(out)
 	h := hostStyle.FindStringSubmatch(out)
 	if m == nil || h == nil {

@@ -46,9 +46,9 @@ func TestUpHelloIAM(t *testing.T) {
 	bin := buildBinary(t)
 	dir := copyExample(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
-	addr := freePort(t)
 	start := time.Now()
-	a := startUp(t, bin, dir, dataDir, addr)
+	a := startUp(t, bin, dir, dataDir, anyPort)
+	addr := a.addr
 	t.Logf("up deployed in %v", time.Since(start))
 
 	t.Run("outputs", func(t *testing.T) {
@@ -137,7 +137,7 @@ func TestUpHelloIAM(t *testing.T) {
 
 	a.stop()
 	t.Run("second up keeps users and keys", func(t *testing.T) {
-		b := startUp(t, bin, dir, dataDir, addr)
+		b := startUp(t, bin, dir, dataDir, anyPort)
 		if !strings.Contains(b.stdout, "No changes to deploy") {
 			t.Errorf("second up changed the stack:\n%s", b.stdout)
 		}

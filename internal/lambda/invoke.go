@@ -128,6 +128,9 @@ func (r *run) await(ctx context.Context) (outcome, *functionError, error) {
 		return o, nil, nil
 	case <-p.exited:
 		f := platformError(r.inv.id, "Runtime.ExitError", p.exitReason())
+		// What the process wrote before it died comes first, as in Lambda's
+		// logs: its output is drained before the platform's line.
+		p.out.drain(logSyncWait)
 		p.log.emit(fmt.Sprintf("RequestId: %s Error: %s\nRuntime.ExitError", r.inv.id, p.exitReason()))
 		return outcome{}, &f, nil
 	case <-timer.C:

@@ -87,6 +87,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		res.Edits = append(res.Edits, Edit{Path: []string{"Resources", u.id, "Properties", u.prop}, Old: old, New: u.id})
 		res.Built = append(res.Built, u.id)
 	}
+	built := map[string]bool{}
+	for _, e := range res.Edits {
+		built[strings.Join(e.Path, "/")] = true
+	}
+	srcDir, err := filepath.Abs(filepath.Dir(o.Template))
+	if err != nil {
+		return nil, err
+	}
+	res.Edits = append(res.Edits, relocate(t, srcDir, o.Dir, built)...)
 	return res, nil
 }
 

@@ -146,3 +146,53 @@ func TestBuildErrors(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// The built template sits in the build directory: the local paths it keeps
+// (an API's DefinitionUri, an AWS::Include file) are rewritten relative to
+// it, as sam build does; s3:// locations and built folders are left alone.
+func TestBuildRelocatesLocalPaths(t *testing.T) {
+	dir := t.TempDir()
+	body := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionUri: api/openapi.yaml
+  Body:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: ./include.yaml
+  Remote:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionUri: s3://bucket/api.yaml
+`
+	res, err := Build(context.Background(), Options{Template: filepath.Join(dir, "template.yaml"), Body: []byte(body),
+		Dir: filepath.Join(dir, ".aws-sam", "build")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range res.Edits {
+		got[strings.Join(e.Path, "/")] = e.New
+	}
+	want := map[string]string{
+		"Resources/Api/Properties/DefinitionUri": "../../api/openapi.yaml",
+		"Resources/Body/Properties/DefinitionBody/Fn::Transform/Parameters/Location": "../../include.yaml",
+	}
+	if len(got) != len(want) {
+		t.Errorf("edits = %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s → %q, want %q", k, got[k], v)
+		}
+	}
+}

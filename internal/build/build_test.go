@@ -184,7 +184,7 @@ Resources:
 		got[strings.Join(e.Path, "/")] = e.New
 	}
 	want := map[string]string{
-		"Resources/Api/Properties/DefinitionUri": "../../api/openapi.yaml",
+		"Resources/Api/Properties/DefinitionUri":                                     "../../api/openapi.yaml",
 		"Resources/Body/Properties/DefinitionBody/Fn::Transform/Parameters/Location": "../../include.yaml",
 	}
 	if len(got) != len(want) {

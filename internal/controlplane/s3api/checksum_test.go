@@ -90,14 +90,14 @@ func TestCLIChecksums(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &up); err != nil {
 			t.Fatal(err)
 		}
-		out = e.Must(t, e.Root, "s3api", "upload-part", "--bucket", "sums", "--key", "mp", "--upload-id", up.UploadId,
+		out = e.Must(t, e.Root, "s3api", "upload-part", "--bucket", "sums", "--key", "mp", "--upload-id="+up.UploadId,
 			"--part-number", "1", "--body", body, "--checksum-algorithm", "SHA256")
 		var part struct{ ETag, ChecksumSHA256 string }
 		if err := json.Unmarshal([]byte(out), &part); err != nil || part.ChecksumSHA256 != want["SHA256"] {
 			t.Fatalf("upload-part = %s", out)
 		}
 		parts := `{"Parts":[{"PartNumber":1,"ETag":` + strconvQuote(part.ETag) + `,"ChecksumSHA256":"` + part.ChecksumSHA256 + `"}]}`
-		out = e.Must(t, e.Root, "s3api", "complete-multipart-upload", "--bucket", "sums", "--key", "mp", "--upload-id", up.UploadId, "--multipart-upload", parts)
+		out = e.Must(t, e.Root, "s3api", "complete-multipart-upload", "--bucket", "sums", "--key", "mp", "--upload-id="+up.UploadId, "--multipart-upload", parts)
 		// COMPOSITE: SHA-256 of the part's binary SHA-256, "-1".
 		if !strings.Contains(out, `"ChecksumSHA256": "`) || !strings.Contains(out, `-1"`) {
 			t.Errorf("complete-multipart-upload = %s", out)

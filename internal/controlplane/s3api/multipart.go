@@ -84,7 +84,8 @@ func (c *call) createUpload() error {
 	}
 	var raw [24]byte
 	_, _ = rand.Read(raw[:])
-	u := &upload{id: base64.RawURLEncoding.EncodeToString(raw[:]), bucket: c.t.bucket, key: c.t.key,
+	// An id never starts with '-', which command lines would read as an option.
+	u := &upload{id: "u" + base64.RawURLEncoding.EncodeToString(raw[:]), bucket: c.t.bucket, key: c.t.key,
 		contentType: contentType(c.r.Header), meta: userMetadata(c.r.Header), initiated: c.h.o.Now().UTC(),
 		initiator: owner{ID: c.caller.ARN, DisplayName: c.caller.Username}, parts: map[int]part{}}
 	if err := u.setChecksum(c.r.Header); err != nil {

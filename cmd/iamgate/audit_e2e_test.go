@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // curlHeaders is curl --aws-sigv4 for service, returning the status, the
@@ -63,7 +64,9 @@ func TestAuditMode(t *testing.T) {
 			t.Fatalf("got %d %q, headers %v", status, body, h)
 		}
 		want := "audit mode: served request " + id + " that IAM denies (ImplicitDeny): User: arn:aws:iam::000000000000:user/outsider is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:" + a.apiID + "/v1/GET/hello"
-		if !strings.Contains(a.stderr.String(), want) {
+		// The server writes its log line as the response goes out; the
+		// test reads it through a pipe, so it may arrive a moment later.
+		if !a.waitStderr(want, 10*time.Second) {
 			t.Fatalf("no log line %q in:\n%s", want, a.stderr)
 		}
 	})
@@ -100,4 +103,16 @@ func TestAuditMode(t *testing.T) {
 			t.Fatalf("unsigned: %d %s", r.status, r.body)
 		}
 	})
+}
+
+// waitStderr reports whether the server's stderr contains want within d.
+func (a *app) waitStderr(want string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for !strings.Contains(a.stderr.String(), want) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package functionurl
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/iamgate/iamgate/internal/payload"
 	"mime"
 	"net"
 	"net/http"
@@ -73,7 +74,7 @@ func (h *Handler) event(c *call, body []byte) []byte {
 	domain := c.url.ID + ".lambda-url." + h.o.Region + ".on.aws"
 	now := c.start.UTC()
 	ev := event{Version: "2.0", RouteKey: "$default", RawPath: c.t.Path, RawQueryString: c.r.URL.RawQuery,
-		Cookies: cookies(c.r), Headers: headers(c.r, domain, len(body)), QueryStringParameters: query(c.r),
+		Cookies: payload.Cookies(c.r), Headers: headers(c.r, domain, len(body)), QueryStringParameters: payload.Query(c.r),
 		RequestContext: requestContext{AccountID: h.o.AccountID, APIID: c.url.ID, DomainName: domain, DomainPrefix: c.url.ID,
 			HTTP:      httpInfo{Method: c.r.Method, Path: c.t.Path, Protocol: c.r.Proto, SourceIP: sourceIP(c.r), UserAgent: c.r.UserAgent()},
 			RequestID: c.id, RouteKey: "$default", Stage: "$default", Time: now.Format(timeLayout), TimeEpoch: now.UnixMilli()}}
@@ -116,30 +117,6 @@ func headers(r *http.Request, domain string, n int) map[string]string {
 	}
 	out["x-forwarded-for"] = sourceIP(r)
 	out["x-forwarded-proto"], out["x-forwarded-port"] = "https", "443"
-	return out
-}
-
-func cookies(r *http.Request) []string {
-	var out []string
-	for _, line := range r.Header.Values("Cookie") {
-		for part := range strings.SplitSeq(line, ";") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
-}
-
-func query(r *http.Request) map[string]string {
-	q := r.URL.Query()
-	if len(q) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(q))
-	for k, vs := range q {
-		out[k] = strings.Join(vs, ",")
-	}
 	return out
 }
 

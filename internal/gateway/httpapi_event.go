@@ -2,9 +2,9 @@ package gateway
 
 import (
 	"encoding/base64"
+	"github.com/iamgate/iamgate/internal/payload"
 	"mime"
 	"net"
-	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -94,9 +94,9 @@ func (g *Gateway) buildEventV2(c *call, body []byte) *eventV2 {
 		RouteKey:              c.v2.route.RouteKey,
 		RawPath:               c.v2.rawPath,
 		RawQueryString:        c.r.URL.RawQuery,
-		Cookies:               requestCookies(c.r),
+		Cookies:               payload.Cookies(c.r),
 		Headers:               g.headersV2(c, domain, len(body)),
-		QueryStringParameters: queryV2(c.r),
+		QueryStringParameters: payload.Query(c.r),
 		PathParameters:        c.params,
 		StageVariables:        nilIfEmpty(c.v2.snap.Stage.StageVariables),
 		RequestContext: contextV2{
@@ -161,31 +161,6 @@ func (g *Gateway) headersV2(c *call, domain string, bodyLen int) map[string]stri
 		port = p
 	}
 	out["x-forwarded-port"], out["x-forwarded-proto"] = port, proto
-	return out
-}
-
-func requestCookies(r *http.Request) []string {
-	var out []string
-	for _, line := range r.Header.Values("Cookie") {
-		for part := range strings.SplitSeq(line, ";") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
-}
-
-// queryV2 joins repeated parameters with commas, in the order sent.
-func queryV2(r *http.Request) map[string]string {
-	q := r.URL.Query()
-	if len(q) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(q))
-	for k, vs := range q {
-		out[k] = strings.Join(vs, ",")
-	}
 	return out
 }
 

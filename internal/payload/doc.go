@@ -1,0 +1,6 @@
+// Package payload holds the parts of Lambda's HTTP payload format 2.0 that
+// HTTP APIs and function URLs build alike: the cookies field and the joined
+// query string parameters
+// (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads,
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+package payload

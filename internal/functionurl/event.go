@@ -3,13 +3,14 @@ package functionurl
 import (
 	"encoding/base64"
 	"encoding/json"
-	"github.com/iamgate/iamgate/internal/payload"
 	"mime"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/iamgate/iamgate/internal/payload"
 )
 
 // event is the function URL request payload, format 2.0

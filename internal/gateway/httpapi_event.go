@@ -2,12 +2,13 @@ package gateway
 
 import (
 	"encoding/base64"
-	"github.com/iamgate/iamgate/internal/payload"
 	"mime"
 	"net"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/iamgate/iamgate/internal/payload"
 )
 
 // eventV2 is the Lambda proxy integration input of HTTP APIs, payload

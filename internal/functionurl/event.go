@@ -1,14 +1,11 @@
 package functionurl
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"mime"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/iamgate/iamgate/internal/payload"
 )
@@ -84,13 +81,7 @@ func (h *Handler) event(c *call, body []byte) []byte {
 		ev.RequestContext.Authorizer = &authorizer{IAM: &iamIdentity{AccessKey: cl.AccessKeyID, AccountID: cl.AccountID,
 			CallerID: cl.UserID, UserARN: cl.ARN, UserID: userID}}
 	}
-	if len(body) > 0 {
-		s := string(body)
-		if !isText(c.r.Header.Get("Content-Type")) || !utf8.Valid(body) {
-			s, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
-		}
-		ev.Body = &s
-	}
+	ev.Body, ev.IsBase64Encoded = payload.Body(body, c.r.Header.Get("Content-Type"))
 	b, _ := json.Marshal(ev)
 	return b
 }
@@ -119,17 +110,4 @@ func headers(r *http.Request, domain string, n int) map[string]string {
 	out["x-forwarded-for"] = sourceIP(r)
 	out["x-forwarded-proto"], out["x-forwarded-port"] = "https", "443"
 	return out
-}
-
-func isText(contentType string) bool {
-	if contentType == "" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return strings.HasPrefix(mt, "text/") || mt == "application/json" || mt == "application/xml" ||
-		mt == "application/javascript" || mt == "application/x-www-form-urlencoded" ||
-		strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "+xml")
 }

@@ -1,12 +1,9 @@
 package gateway
 
 import (
-	"encoding/base64"
-	"mime"
 	"net"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/iamgate/iamgate/internal/payload"
 )
@@ -115,7 +112,7 @@ func (g *Gateway) buildEventV2(c *call, body []byte) *eventV2 {
 			TimeEpoch: now.UnixMilli(),
 		},
 	}
-	ev.Body, ev.IsBase64Encoded = bodyV2(body, c.r.Header.Get("Content-Type"))
+	ev.Body, ev.IsBase64Encoded = payload.Body(body, c.r.Header.Get("Content-Type"))
 	return ev
 }
 
@@ -165,34 +162,6 @@ func (g *Gateway) headersV2(c *call, domain string, bodyLen int) map[string]stri
 	return out
 }
 
-// bodyV2 passes text bodies as they are and base64-encodes the others:
-// HTTP APIs have no binary media types, they encode every body whose
-// content type is not text.
-func bodyV2(body []byte, contentType string) (*string, bool) {
-	if len(body) == 0 {
-		return nil, false
-	}
-	if isText(contentType) && utf8.Valid(body) {
-		s := string(body)
-		return &s, false
-	}
-	s := base64.StdEncoding.EncodeToString(body)
-	return &s, true
-}
-
-func isText(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	switch {
-	case strings.HasPrefix(mt, "text/"), mt == "application/json", mt == "application/xml", mt == "application/javascript",
-		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
-		return true
-	}
-	return false
-}
-
 // eventV1 is payload format 1.0 of an HTTP API: the REST proxy event with
 // its version, the route as the resource, and the stage-less path of the
 // $default stage.
@@ -208,6 +177,6 @@ func (g *Gateway) buildEventV1(c *call, body []byte) *eventV1 {
 	if c.v2.route.RouteKey == "$default" {
 		ev.Resource, ev.RequestContext.ResourcePath = "$default", "$default"
 	}
-	ev.Body, ev.IsBase64Encoded = bodyV2(body, c.r.Header.Get("Content-Type"))
+	ev.Body, ev.IsBase64Encoded = payload.Body(body, c.r.Header.Get("Content-Type"))
 	return &eventV1{Version: "1.0", proxyEvent: ev}
 }

@@ -57,11 +57,19 @@ func validDomainName(n string) bool {
 		return false
 	}
 	lower := strings.ToLower(n)
-	if lower != n || lower == "localhost" || strings.HasSuffix(lower, ".localhost") ||
-		strings.HasSuffix(lower, ".amazonaws.com") || strings.HasSuffix(lower, ".on.aws") {
+	if lower != n {
 		return false
 	}
-	for _, label := range strings.Split(n, ".") {
+	for _, own := range []string{"localhost", "amazonaws.com", "amazonaws.com.cn", "on.aws"} {
+		if lower == own || strings.HasSuffix(lower, "."+own) {
+			return false
+		}
+	}
+	labels := strings.Split(n, ".")
+	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+		return false // an all-numeric top label is an IPv4 form (127.1), not DNS
+	}
+	for _, label := range labels {
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
@@ -231,7 +239,12 @@ func (s *Service) mappings(ctx context.Context) (map[string]map[string]BasePathM
 }
 
 // IsDomain reports whether host (no port) is a custom domain with a mapping.
+// A name refused at creation never matches, even if stored by an older
+// version: the control plane and execute-api hosts stay iamgate's.
 func (s *Service) IsDomain(ctx context.Context, host string) bool {
+	if !validDomainName(host) {
+		return false
+	}
 	m, err := s.mappings(ctx)
 	return err == nil && len(m[host]) > 0
 }

@@ -13,6 +13,11 @@ func TestDomainNames(t *testing.T) {
 		"localhost": false, "x.localhost": false, "127.0.0.1": false, "::1": false, "example": false,
 		"abc.execute-api.us-east-1.amazonaws.com": false, "s3.amazonaws.com": false, "x.lambda-url.us-east-1.on.aws": false,
 		"API.example.com": false, "a..b": false, "-a.b": false, "a_b.c": false,
+		// The hosts iamgate answers as itself (control plane, Cognito's
+		// issuer, proxy mode's CONNECT targets, function URLs).
+		"iam.amazonaws.com": false, "IAM.amazonaws.com": false, "amazonaws.com": false, "on.aws": false,
+		"cognito-idp.us-east-1.amazonaws.com": false, "sts.cn-north-1.amazonaws.com.cn": false,
+		"iam.amazonaws.com.": false, "execute-api.localhost": false, "localhost.": false, "0x7f.0.0.1": false, "127.1": false,
 	} {
 		if validDomainName(name) != ok {
 			t.Errorf("validDomainName(%q) = %v, want %v", name, !ok, ok)
@@ -50,6 +55,15 @@ func TestDomainNames(t *testing.T) {
 		if !ok || id != api.ID || stage != "v1" || consumed != tc.consumed {
 			t.Errorf("ResolveDomain(%q) = %s %s %v %v", tc.first, id, stage, consumed, ok)
 		}
+	}
+	// A mapping stored under a refused name (by an older version) is
+	// never served.
+	if err := s.st.Create(ctx, kindBasePath, "iam.amazonaws.com/"+NoBasePath, mustJSON(&BasePathMapping{BasePath: NoBasePath, RestAPIID: api.ID, Stage: "v1"})); err != nil {
+		t.Fatal(err)
+	}
+	s.domains.drop()
+	if s.IsDomain(ctx, "iam.amazonaws.com") {
+		t.Error("iam.amazonaws.com served as a custom domain")
 	}
 	if err := s.DeleteDomainName(ctx, "api.example.com"); err != nil {
 		t.Fatal(err)

@@ -40,6 +40,7 @@ import (
 	"github.com/iamgate/iamgate/internal/jwtauth"
 	"github.com/iamgate/iamgate/internal/lambda"
 	"github.com/iamgate/iamgate/internal/logs"
+	"github.com/iamgate/iamgate/internal/responsebucket"
 	"github.com/iamgate/iamgate/internal/s3"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/stack"
@@ -92,6 +93,9 @@ type Config struct {
 	// operation wait for it before they answer (stack.Options.ExecuteWait);
 	// zero: 10 s, negative: answer at once, as AWS does.
 	StackWait time.Duration
+	// CustomResourceTimeout bounds the wait for a custom resource's answer
+	// (stack.Options.CustomResourceTimeout); zero: 5 minutes.
+	CustomResourceTimeout time.Duration
 }
 
 // ConnLimits are the listener's timeouts and connection limit.
@@ -118,6 +122,7 @@ type Server struct {
 	runtime   *lambda.Manager
 	lambdaAPI *lambdaapi.Handler
 	includes  *includes
+	responses *responsebucket.Bucket
 	handler   http.Handler
 	http      *http.Server
 	ln        net.Listener
@@ -255,7 +260,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
 	s.stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "stack"), Includes: s.includes, Sealer: sealer,
-		Authz: authn, Sessions: authn, Node: s.node.id, ExecuteWait: cfg.StackWait})
+		Authz: authn, Sessions: authn, Node: s.node.id, ExecuteWait: cfg.StackWait, CustomResourceTimeout: cfg.CustomResourceTimeout})
 	s.stacks.RegisterIAM(s.IAM)
 	s.stacks.RegisterAPIGateway(s.APIs)
 	s.stacks.RegisterHTTPAPIs(s.HTTPAPIs)
@@ -266,6 +271,8 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.stacks.RegisterS3(s.objects, validateResourcePolicy)
 	s.stacks.RegisterLogs(s.logGroups, cfg.Region, cfg.AccountID)
 	s.stacks.RegisterCognito(s.Cognito)
+	s.responses = responsebucket.New(s.st, cfg.Region, s.Endpoint, cfg.Now)
+	s.stacks.RegisterCustomResources(eventInvoker{s.runtime, s.Funcs}, s.responses)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.logGroups}, Domains: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
@@ -303,6 +310,10 @@ func (s *Server) build(sealer *seal.Sealer) {
 	furls := functionurl.New(functionurl.Options{URLs: s.Funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.responses.Match(r) {
+			s.responses.ServeHTTP(w, r)
+			return
+		}
 		if isFunctionURL(r) {
 			furls.ServeHTTP(w, r)
 			return

@@ -45,6 +45,9 @@ type Options struct {
 	// and DeleteStack wait for the operation they started before they
 	// answer (worker.go says why); 0 answers at once.
 	ExecuteWait time.Duration
+	// CustomResourceTimeout bounds the wait for a custom resource's answer
+	// (with its ServiceTimeout); 0 is DefaultCustomResourceTimeout.
+	CustomResourceTimeout time.Duration
 }
 
 // Engine deploys stacks. It owns its operations (worker.go): one at a time
@@ -63,10 +66,13 @@ type Engine struct {
 	roles     roleLookup // CloudFormation's and Lambda's own reads of trust policies
 	owner     string     // node "/" incarnation, the holder of this engine's leases
 	execWait  time.Duration
+	// customTimeout bounds a custom resource's wait (provider_custom.go).
+	customTimeout time.Duration
 
 	base    context.Context // ends at Close: operations stop before their next step
 	stop    context.CancelFunc
 	wg      sync.WaitGroup // running operations
+	calls   sync.WaitGroup // custom resource invocations, which may outlive their resource's step
 	loop    sync.WaitGroup // Start's look for interrupted operations
 	opsMu   sync.Mutex
 	ops     map[string]*operation // by stack name
@@ -90,6 +96,10 @@ func New(o Options) *Engine {
 	e := &Engine{st: o.Store, region: o.Region, account: o.AccountID, now: o.Now, log: o.Logger,
 		providers: map[string]Provider{}, authz: o.Authz, sessions: o.Sessions, sealer: o.Sealer,
 		owner: o.Node + "/" + uuid.NewString(), execWait: o.ExecuteWait, ops: map[string]*operation{}}
+	e.customTimeout = o.CustomResourceTimeout
+	if e.customTimeout <= 0 {
+		e.customTimeout = DefaultCustomResourceTimeout
+	}
 	e.base, e.stop = context.WithCancel(context.Background())
 	if o.Includes != nil {
 		e.includes = objectGuard{o.Includes}
@@ -161,7 +171,7 @@ func (e *Engine) unrecognizedTypes(t *cfn.Template) []string {
 	for id, r := range res {
 		m, _ := r.(map[string]any)
 		typ, _ := m["Type"].(string)
-		if _, ok := e.providers[typ]; !ok && typ != "" {
+		if _, ok := e.provider(typ); !ok && typ != "" {
 			uses = append(uses, use{typ, t.Pos("Resources", id), id})
 		}
 	}

@@ -48,6 +48,10 @@ func (e *Engine) apply(ctx context.Context, rec *record, p *prepared, create boo
 			return errInterrupted
 		}
 		if err := e.applyOne(pctx, rec, p, vals, id); err != nil {
+			if errors.Is(err, errInterrupted) {
+				// A wait the closing engine cut short: the next Start resolves it.
+				return err
+			}
 			return e.rollback(pctx, rec, create, id, err)
 		}
 	}
@@ -89,7 +93,7 @@ func (e *Engine) finish(ctx context.Context, rec *record, complete string) error
 // A replaced resource's old state stays in rec.Prior for cleanup.
 func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *values, id string) error {
 	typ, props, _ := p.plan.Resource(id)
-	prov := e.providers[typ]
+	prov, _ := e.provider(typ)
 	resolved, err := p.plan.Resolve([]string{"Resources", id, "Properties"}, props, vals)
 	if err != nil {
 		e.event(ctx, rec, id, "", typ, statusFailed(rec, true), err.Error())
@@ -112,6 +116,9 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 	if existed && prev.Type == typ {
 		e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateInProgress, "")
 		res, err := prov.Update(ctx, in, *prev)
+		if errors.Is(err, errInterrupted) {
+			return err
+		}
 		if err == nil {
 			e.event(ctx, rec, id, res.PhysicalID, typ, UpdateComplete, "")
 			return e.done(ctx, rec, stateOf(id, typ, res, rp, UpdateComplete), deletionPolicy(p, id))
@@ -127,6 +134,16 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 	}
 	res, err := prov.Create(ctx, in)
 	if err != nil {
+		if errors.Is(err, errInterrupted) {
+			return err
+		}
+		var fc *failedCreate
+		if errors.As(err, &fc) && !existed {
+			// The resource may exist (a custom resource answered FAILED
+			// with its id): the rollback deletes it.
+			e.event(ctx, rec, id, fc.physicalID, typ, CreateFailed, handlerReason(typ, err))
+			return errors.Join(err, e.done(ctx, rec, &State{LogicalID: id, Type: typ, PhysicalID: fc.physicalID, Attrs: fc.attrs, Props: rp, Status: CreateFailed}, deletionPolicy(p, id)))
+		}
 		e.event(ctx, rec, id, "", typ, statusFailed(rec, !existed), handlerReason(typ, err))
 		return err
 	}
@@ -221,10 +238,13 @@ func (e *Engine) deleteOne(ctx context.Context, rec *record, st *State, strict b
 		return nil
 	}
 	e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteInProgress, "")
-	prov, ok := e.providers[st.Type]
+	prov, ok := e.provider(st.Type)
 	var err error
 	if ok && st.PhysicalID != "" {
 		err = prov.Delete(ctx, *st)
+	}
+	if errors.Is(err, errInterrupted) {
+		return err
 	}
 	if err != nil && !awserr.Is(err, awserr.NoSuchEntity) && !isNotFound(err) {
 		e.event(ctx, rec, st.LogicalID, st.PhysicalID, st.Type, DeleteFailed, handlerReason(st.Type, err))
@@ -350,7 +370,7 @@ func (e *Engine) undo(ctx context.Context, rec *record, create bool) error {
 
 // restoreOne puts an updated resource back to its old properties.
 func (e *Engine) restoreOne(ctx context.Context, rec *record, id string, old, cur *State) bool {
-	prov := e.providers[old.Type]
+	prov, _ := e.provider(old.Type)
 	if prov == nil {
 		return true
 	}
@@ -386,6 +406,9 @@ func (e *Engine) destroy(ctx context.Context, rec *record) error {
 			continue
 		}
 		if err := e.deleteOne(pctx, rec, st, true); err != nil {
+			if errors.Is(err, errInterrupted) {
+				return err
+			}
 			rec.Stack.StackStatus, rec.Stack.StackStatusReason = DeleteFailed, "The following resource(s) failed to delete: ["+st.LogicalID+"]. "
 			e.event(pctx, rec, rec.Stack.StackName, rec.Stack.StackID, stackType, DeleteFailed, rec.Stack.StackStatusReason)
 			return errors.Join(err, e.saveStack(pctx, rec))

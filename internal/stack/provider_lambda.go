@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/lambda"
 )
 
 // Functions is what the Lambda providers need; *functions.Service satisfies it.
@@ -102,20 +105,27 @@ func jsonType(v any) string {
 	return "Number"
 }
 
-// inlineZip packages ZipFile code as CloudFormation does: index.py or index.js.
+// inlineZip packages ZipFile code as CloudFormation does: index.py or
+// index.js, with the cfn-response module when the code loads it.
 func inlineZip(src, runtime string) ([]byte, error) {
 	name := "index.py"
 	if strings.HasPrefix(runtime, "nodejs") {
 		name = "index.js"
 	}
+	files := map[string][]byte{name: []byte(src)}
+	for path, data := range lambda.InlineModules(runtime, src) {
+		files[path] = data
+	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	w, err := zw.Create(name)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write([]byte(src)); err != nil {
-		return nil, err
+	for _, path := range slices.Sorted(maps.Keys(files)) {
+		w, err := zw.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(files[path]); err != nil {
+			return nil, err
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err

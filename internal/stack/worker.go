@@ -88,6 +88,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	e.stop()
 	<-idle
 	e.loop.Wait()
+	e.calls.Wait()
 	return err
 }
 

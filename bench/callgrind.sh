@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # callgrind.sh counts the instructions one request costs (valgrind's
 # callgrind, Ir), which unlike req/s stay the same on a busy machine: the
-# bare net/http baseline, iamgate's routing path (unsigned 403) and its
-# denied path (SigV4 + IAM, 403). Each server runs under callgrind with
+# bare net/http baseline, iamgate's routing path (unsigned 403), its
+# denied path (SigV4 + IAM, 403) and its allowed path through the warm
+# Python and provided.al2023 Go functions (200). Each server runs under callgrind with
 # instrumentation off; it is switched on for N requests on one keep-alive
 # connection, after a warm-up, and the total is divided by N. Counts
 # include what the server does in the background meanwhile (the decision
@@ -11,7 +12,8 @@
 # iamgate's data dir is made first by `iamgate up` on bench/app (keys of
 # bench-denied included), then `iamgate serve` runs on it under callgrind.
 #
-# Environment: N (200 requests per path). Needs go, curl, valgrind.
+# Environment: N (200 requests per path); LOG_DIR keeps the servers' logs
+# and the callgrind dumps (callgrind_annotate them). Needs go, curl, valgrind.
 # Go's asynchronous preemption signals trip callgrind, hence
 # GODEBUG=asyncpreemptoff=1 for the measured servers.
 set -euo pipefail
@@ -62,6 +64,8 @@ count() {
 	local total
 	total=$(cat "$cg_out".* | awk '/^totals:/ { t += $2 } END { print t + 0 }')
 	echo "$name $((total / N))" >>"$work/results"
+	# Kept per row for callgrind_annotate (LOG_DIR copies them).
+	for f in "$cg_out".*; do mv "$f" "$work/cg.$name${f#"$cg_out"}"; done
 }
 
 : >"$work/results"
@@ -85,6 +89,12 @@ url=$endpoint/restapis/${hello_url#*/restapis/}
 count routing "$url"
 sign_args bench-denied "$url"
 count denied "$url" "${hdr_args[@]}"
+# The allowed rows count iamgate's side of an invocation (the function's
+# process runs outside callgrind): Runtime API, event, response, logs.
+sign_args bench-user "$url"
+count python "$url" "${hdr_args[@]}"
+sign_args bench-user "$url-go"
+count go "$url-go" "${hdr_args[@]}"
 
 echo "instructions per request (callgrind Ir, $N requests on one connection, $(date -u +%FT%TZ)):"
 awk 'NR == 1 { base = $2 } { printf "%-10s %12d %8.2fx baseline\n", $1, $2, $2 / base }' "$work/results"

@@ -22,7 +22,7 @@ stop() {
 	done
 	if [ -n "${LOG_DIR:-}" ]; then
 		mkdir -p "$LOG_DIR"
-		cp "$work"/*.log "$work"/*.wrk "$work"/results* "$LOG_DIR"/ 2>/dev/null || true
+		cp "$work"/*.log "$work"/*.wrk "$work"/results* "$work"/cg.* "$LOG_DIR"/ 2>/dev/null || true
 	fi
 	rm -rf "$work"
 }
@@ -64,6 +64,8 @@ build_all() {
 		CGO_ENABLED=0 go build -o "$work/bootstrap" ./bench/gofunc)
 	rm -rf "$work/app"
 	cp -r "$root/bench/app" "$work/app"
+	# hello_go holds only the built bootstrap, so git does not keep it.
+	mkdir -p "$work/app/hello_go"
 	cp "$work/bootstrap" "$work/app/hello_go/bootstrap"
 }
 

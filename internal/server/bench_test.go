@@ -101,6 +101,91 @@ func BenchmarkGateway(b *testing.B) {
 	}
 }
 
+// BenchmarkHandler is the server's own cost per request, in process: the
+// full handler (audit, metrics, dispatch, gateway) called directly with a
+// reused request and a writer that discards, so allocs/op and B/op count
+// iamgate's allocations alone, without a client or net/http's connection
+// handling (bench/callgrind.sh measures those too). The rows are the
+// routing path (unsigned 403), the denied path (SigV4 + IAM, 403) and the
+// signed 200 through the warm Python function. Timings are reported, never
+// asserted; compare allocs/op with benchstat.
+func BenchmarkHandler(b *testing.B) {
+	testutil.NeedCommand(b, "python3")
+	ctx := context.Background()
+	s, err := New(ctx, Config{DataDir: b.TempDir(), AccountID: "000000000000", Region: "us-east-1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Shutdown(ctx)
+	apiID := deploySeed(b, s, "bench")
+	key, err := s.IAM.CreateAccessKey(ctx, "bench-user")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.IAM.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
+		b.Fatal(err)
+	}
+	dkey, err := s.IAM.CreateAccessKey(ctx, "bench-denied")
+	if err != nil {
+		b.Fatal(err)
+	}
+	url := "http://127.0.0.1:4566/restapis/" + apiID + "/v1/_user_request_/hello"
+	for _, sc := range []struct {
+		name   string
+		creds  *aws.Credentials
+		status int
+	}{
+		{"routing", nil, 403},
+		{"denied", &aws.Credentials{AccessKeyID: dkey.AccessKeyID, SecretAccessKey: dkey.Secret.Reveal()}, 403},
+		{"python", &aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}, 200},
+	} {
+		b.Run(sc.name, func(b *testing.B) {
+			r := httptest.NewRequest(http.MethodGet, url, nil)
+			r.Header.Set("User-Agent", "curl/8.5.0")
+			r.Header.Set("Accept", "*/*")
+			if sc.creds != nil {
+				for k, v := range signGet(b, *sc.creds, url) {
+					r.Header[k] = v
+				}
+			}
+			w := &discardStatus{h: http.Header{}}
+			serve := func() {
+				clear(w.h)
+				w.status = 0
+				s.Handler().ServeHTTP(w, r)
+				if w.status != sc.status {
+					b.Fatalf("status %d, want %d", w.status, sc.status)
+				}
+			}
+			serve() // warm: key cache, policy cache, Python process
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				serve()
+			}
+		})
+	}
+}
+
+// discardStatus discards the body and keeps the status.
+type discardStatus struct {
+	h      http.Header
+	status int
+}
+
+func (w *discardStatus) Header() http.Header { return w.h }
+func (w *discardStatus) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return len(p), nil
+}
+func (w *discardStatus) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
 // BenchmarkMetricsMiddleware is the cost the metrics add to every request:
 // classify, time, count, with a handler that does nothing.
 func BenchmarkMetricsMiddleware(b *testing.B) {

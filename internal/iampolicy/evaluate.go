@@ -173,8 +173,11 @@ type layerResult struct {
 }
 
 type evaluator struct {
-	req   *Request
-	ctx   map[string][]string // lower-cased keys
+	req *Request
+	// ctx holds the context with lower-cased keys, built by the first
+	// lookup: most statements (the seed's, every denied caller's) read no
+	// condition key, and building it is a map and a string per key.
+	ctx   map[string][]string
 	trace []Step
 	// hasBoundary: the caller has a permissions boundary, which makes every
 	// Deny statement with NotPrincipal apply to it.
@@ -193,7 +196,7 @@ func newEvaluator(req *Request, set Set) *evaluator {
 	if set.Boundary != nil && set.Boundary.Policy != nil {
 		n += len(set.Boundary.Policy.Statements)
 	}
-	return &evaluator{req: req, ctx: buildContext(req), trace: make([]Step, 0, n)}
+	return &evaluator{req: req, trace: make([]Step, 0, n)}
 }
 
 func buildContext(req *Request) map[string][]string {
@@ -227,6 +230,9 @@ func buildContext(req *Request) map[string][]string {
 }
 
 func (e *evaluator) lookup(key string) ([]string, bool) {
+	if e.ctx == nil {
+		e.ctx = buildContext(e.req)
+	}
 	v, ok := e.ctx[strings.ToLower(key)]
 	return v, ok
 }

@@ -241,6 +241,9 @@ func (d *deployment) run(ctx context.Context) error {
 	fmt.Fprintf(d.stdout, "\n\tDeploying with following values\n\t===============================\n")
 	fmt.Fprintf(d.stdout, "\tStack name                   : %s\n\tRegion                       : %s\n", d.stackName, d.region)
 	fmt.Fprintf(d.stdout, "\tCapabilities                 : %v\n\tDeployment s3 bucket         : %s\n", d.capabilities, d.bucket)
+	if n := bucketNotificationNotice(d.template, body); n != "" {
+		fmt.Fprintf(d.stdout, "\n%s\n", n)
+	}
 	return d.deployChangeSet(ctx, templateBody)
 }
 

@@ -189,6 +189,14 @@ func (t target) name() any {
 	return ref(t.fid)
 }
 
+// arn is the target's ARN: the alias's Ref, else the function's Arn.
+func (t target) arn() any {
+	if t.alias != "" {
+		return ref(t.alias)
+	}
+	return getAtt(t.fid, "Arn")
+}
+
 // arnSub is the target's ARN inside a Fn::Sub string.
 func (t target) arnSub() string {
 	if t.alias != "" {

@@ -20,16 +20,6 @@ import (
 // output/NAME.json, compared the way the upstream test does: lists as
 // unordered, Deployments modulo their hash suffix and Description.
 
-// conformanceSkips are the cases not passing yet, each with its reason, so
-// the pass count stays honest.
-var conformanceSkips = map[string]string{
-	// Other resource types and event sources.
-	"managed_policies_minimal":                          "AWS::Serverless::StateMachine not supported",
-	"error_resource_policy_not_dict":                    "AWS::Serverless::StateMachine not supported (the error comes from its Api event)",
-	"basic_function_with_tags":                          "AlexaSkill event source not supported",
-	"no_implicit_api_with_serverless_rest_api_resource": "S3 event source not supported",
-}
-
 // mockManagedPolicies is the upstream test's mock managed policy table.
 var mockManagedPolicies = map[string]string{
 	"AWSLambdaBasicExecutionRole":  "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
@@ -60,16 +50,13 @@ func TestConformance(t *testing.T) {
 	for _, in := range inputs {
 		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			if reason, skip := conformanceSkips[name]; skip {
-				t.Skip(reason)
-			}
 			runConformanceCase(t, in, filepath.Join(base, "output", name+".json"))
 			if !t.Failed() {
 				passed++
 			}
 		})
 	}
-	t.Logf("SAM conformance: %d/%d passing, %d skipped", passed, len(inputs), len(conformanceSkips))
+	t.Logf("SAM conformance: %d/%d passing", passed, len(inputs))
 }
 
 func runConformanceCase(t *testing.T, inPath, outPath string) {

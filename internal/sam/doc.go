@@ -14,8 +14,10 @@
 // edits: CorsConfiguration, Auth with EnableIamAuthorizer/DefaultAuthorizer
 // and JWT authorizers, tags, Name, Description, FailOnWarnings, and an
 // auto-deployed Stage), HttpApi events with the implicit ServerlessHttpApi,
-// and Globals.HttpApi. Lambda (REQUEST) authorizers and Domain of HTTP APIs
-// are refused with a clear error.
+// and Globals.HttpApi; AWS::Serverless::StateMachine (statemachine.go, with
+// its Api, Schedule and EventBridgeRule events), and the S3 and AlexaSkill
+// event sources of functions (push_event.go). Lambda (REQUEST) authorizers
+// and Domain of HTTP APIs are refused with a clear error.
 // It does not parse templates or evaluate intrinsics (package cfn does) and
 // does not deploy anything (package stack does). The intrinsics SAM resolves
 // itself (parameter Refs in Auth and Tracing) are resolved here from

@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// functionEvents converts a function's Events. Only Api events are
-// supported; they become Lambda permissions and, for SAM-managed API bodies,
-// aws_proxy integrations.
+// functionEvents converts a function's Events: Api and HttpApi events
+// become Lambda permissions and, for SAM-managed API bodies, aws_proxy
+// integrations; AlexaSkill and S3 events are push sources (push_event.go).
 func (x *translator) functionEvents(fid string, r map[string]any, attrs map[string]any) ([]resource, *samError) {
 	p := props(r)
 	if p["Events"] == nil {
@@ -38,7 +38,19 @@ func (x *translator) functionEvents(fid string, r map[string]any, attrs map[stri
 			}
 			continue
 		}
-		if typ != "Api" {
+		switch typ {
+		case "Api":
+		case "AlexaSkill":
+			out = append(out, x.alexaSkillEvent(fid, eid, ep, attrs))
+			continue
+		case "S3":
+			perm, err := x.s3Event(fid, eid, ep, attrs, cond)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, perm)
+			continue
+		default:
 			return nil, eventError(fid, eid, fmt.Sprintf("Event type '%v' is not supported by iamgate's SAM transform.", ev["Type"]))
 		}
 		perm, err := x.apiEvent(fid, eid, ep, attrs, cond)
@@ -165,7 +177,7 @@ func (x *translator) apiEventSwagger(fid, eid, apiID string, api, ep map[string]
 			return eventError(fid, eid, err.Error())
 		}
 		if methodAuth != nil {
-			if err := x.addAuthToMethod(fid, eid, body, api, apiAuth, methodAuth, path, method); err != nil {
+			if err := x.addAuthToMethod(fid, eid, body, api, apiAuth, methodAuth, path, method, api["StageName"]); err != nil {
 				return err
 			}
 		}
@@ -183,14 +195,14 @@ func (x *translator) apiEventSwagger(fid, eid, apiID string, api, ep map[string]
 		if methodAuth["Authorizer"] == nil && methodAuth["ApiKeyRequired"] == nil && methodAuth["ResourcePolicy"] == nil {
 			return eventError(fid, eid, "Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.")
 		}
-		return x.addAuthToMethod(fid, eid, body, api, apiAuth, methodAuth, path, method)
+		return x.addAuthToMethod(fid, eid, body, api, apiAuth, methodAuth, path, method, api["StageName"])
 	}
 	return nil
 }
 
 // addAuthToMethod applies an event's Auth (Authorizer, ApiKeyRequired,
 // ResourcePolicy) to its method, with the translator's validations.
-func (x *translator) addAuthToMethod(fid, eid string, body, api, apiAuth, auth map[string]any, path, method string) *samError {
+func (x *translator) addAuthToMethod(fid, eid string, body, api, apiAuth, auth map[string]any, path, method string, stage any) *samError {
 	name, _ := auth["Authorizer"].(string)
 	authorizers, _ := apiAuth["Authorizers"].(map[string]any)
 	if name != "" && name != "AWS_IAM" {
@@ -225,7 +237,7 @@ func (x *translator) addAuthToMethod(fid, eid string, body, api, apiAuth, auth m
 		if !ok {
 			return eventError(fid, eid, "Property 'Auth.ResourcePolicy' should be a map.")
 		}
-		if err := x.addResourcePolicy(body, rpm, path, api["StageName"]); err != nil {
+		if err := x.addResourcePolicy(body, rpm, path, stage); err != nil {
 			return eventError(fid, eid, err.Error())
 		}
 		addCustomStatements(body, rpm["CustomStatements"])

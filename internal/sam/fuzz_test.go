@@ -17,6 +17,8 @@ func FuzzTransform(f *testing.F) {
 		"Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {InlineCode: x, Handler: h, Runtime: r, Events: {E: {Type: Api, Properties: {Path: /, Method: get}}}}",
 		"Resources:\n  A:\n    Type: AWS::Serverless::Api\n    Properties: {StageName: !Ref S, Auth: {DefaultAuthorizer: AWS_IAM, ResourcePolicy: {IpRangeBlacklist: [1.2.3.4]}}}",
 		"Globals: {Function: {Timeout: 3}}\nResources:\n  F: {Type: AWS::Serverless::Function, Condition: C, Properties: {CodeUri: s3://b/k, Policies: [AWSLambdaRole, {Statement: []}]}}",
+		"Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties: {Definition: {A: [!Ref X, 1.5, {B: \"{{resolve:ssm:p}}\"}]}, Tracing: {Enabled: true}, AutoPublishAlias: a, Events: {E: {Type: Api, Properties: {Path: /, Method: get}}, S: {Type: Schedule, Properties: {Schedule: x, DeadLetterConfig: {Type: SQS}}}}}",
+		"Resources:\n  B: {Type: AWS::S3::Bucket, DependsOn: X}\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {InlineCode: x, Events: {E: {Type: S3, Properties: {Bucket: !Ref B, Events: [a, a], Filter: {}}}, K: {Type: AlexaSkill}}}",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
@@ -44,7 +46,7 @@ func FuzzTransform(f *testing.F) {
 		res, _ := out.Root["Resources"].(map[string]any)
 		for id, r := range res {
 			rm, _ := r.(map[string]any)
-			if typ, _ := rm["Type"].(string); typ == typeFunction || typ == typeAPI {
+			if typ, _ := rm["Type"].(string); typ == typeFunction || typ == typeAPI || typ == typeStateMachine {
 				t.Fatalf("resource %s still has type %s", id, typ)
 			}
 		}

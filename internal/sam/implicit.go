@@ -54,7 +54,7 @@ func (x *translator) implicitAPI() []*samError {
 	var errs []*samError
 	for _, fid := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[fid].(map[string]any)
-		if r["Type"] != typeFunction {
+		if r["Type"] != typeFunction && r["Type"] != typeStateMachine {
 			continue
 		}
 		if err := x.implicitEvents(fid, r); err != nil {

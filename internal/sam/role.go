@@ -38,9 +38,23 @@ func (x *translator) executionRole(id string, p, attrs map[string]any, tags []an
 	if dlq, ok := p["DeadLetterQueue"].(map[string]any); ok {
 		docs = append(docs, dlqPolicy(dlq))
 	}
-	entries, err := x.policyEntries(id, p["Policies"])
-	if err != nil {
+	if err := x.addPolicies(id, &role, p["Policies"], managed, docs); err != nil {
 		return role, err
+	}
+	role.set("Path", p["RolePath"])
+	role.set("PermissionsBoundary", p["PermissionsBoundary"])
+	role.set("Tags", tags)
+	return role, nil
+}
+
+// addPolicies sets a generated role's ManagedPolicyArns and Policies from
+// the SAM Policies property after the managed policies and documents SAM
+// adds itself, as construct_role_for_resource does (deduplicating ARNs,
+// naming each inline document {Role}Policy{index}).
+func (x *translator) addPolicies(id string, role *resource, policies any, managed, docs []any) *samError {
+	entries, err := x.policyEntries(id, policies)
+	if err != nil {
+		return err
 	}
 	for i, e := range entries {
 		name := role.id + "Policy" + strconv.Itoa(i)
@@ -53,17 +67,17 @@ func (x *translator) executionRole(id string, p, attrs map[string]any, tags []an
 				managed = append(managed, arn)
 			}
 		default:
-			return role, resourceError(id, fmt.Sprintf("Policy at index %d in the 'Policies' property is not valid", i))
+			return resourceError(id, fmt.Sprintf("Policy at index %d in the 'Policies' property is not valid", i))
 		}
+	}
+	if managed == nil {
+		managed = []any{}
 	}
 	role.set("ManagedPolicyArns", managed)
 	if len(docs) > 0 {
 		role.set("Policies", docs)
 	}
-	role.set("Path", p["RolePath"])
-	role.set("PermissionsBoundary", p["PermissionsBoundary"])
-	role.set("Tags", tags)
-	return role, nil
+	return nil
 }
 
 // wrapPolicyDoc names an inline policy document; an Fn::If keeps its shape

@@ -194,15 +194,17 @@ func (x *translator) parameterValues() map[string]any {
 	return out
 }
 
-// translateAll converts functions first (their Api events edit the APIs'
-// bodies), then APIs, as the translator orders them.
+// translateAll converts functions and state machines first (their Api
+// events edit the APIs' bodies), then APIs, as the translator orders them.
 func (x *translator) translateAll() {
-	var fns, apis, httpAPIs []string
+	var fns, machines, apis, httpAPIs []string
 	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[id].(map[string]any)
 		switch r["Type"] {
 		case typeFunction:
 			fns = append(fns, id)
+		case typeStateMachine:
+			machines = append(machines, id)
 		case typeAPI:
 			apis = append(apis, id)
 		case typeHTTPAPI:
@@ -211,6 +213,9 @@ func (x *translator) translateAll() {
 	}
 	for _, id := range fns {
 		x.emit(id, x.translateFunction)
+	}
+	for _, id := range machines {
+		x.emit(id, x.translateStateMachine)
 	}
 	for _, id := range apis {
 		x.emit(id, x.translateAPI)
@@ -256,10 +261,8 @@ func (r resource) set(name string, v any) {
 }
 
 func (r resource) toMap() map[string]any {
-	m := map[string]any{"Type": r.typ}
-	if len(r.props) > 0 {
-		m["Properties"] = r.props
-	}
+	// The translator always writes Properties, {} included.
+	m := map[string]any{"Type": r.typ, "Properties": r.props}
 	for k, v := range r.attrs {
 		if v != nil {
 			m[k] = v

@@ -36,3 +36,28 @@ Resources:
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
+
+// TestUnservedSAMStateMachine: a SAM state machine translates (as on AWS)
+// into types iamgate does not serve, and the change set fails naming them
+// all, the generated ones included.
+func TestUnservedSAMStateMachine(t *testing.T) {
+	e, _ := newEngine(t)
+	body := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Events:
+        Tick:
+          Type: Schedule
+          Properties: {Schedule: rate(1 minute)}
+`
+	_, err := e.CreateChangeSet(rootCtx(), ChangeSetInput{StackName: "s", ChangeSetName: "c", ChangeSetType: "CREATE", TemplateBody: body,
+		Capabilities: []string{"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}})
+	var ae *awserr.Error
+	const want = "Template format error: Unrecognized resource types: [AWS::StepFunctions::StateMachine, AWS::Events::Rule]"
+	if !errors.As(err, &ae) || ae.Code != awserr.ValidationError || ae.Message != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

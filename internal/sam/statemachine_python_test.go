@@ -1,0 +1,259 @@
+package sam
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/cfn"
+)
+
+// matchPython transforms each YAML template with this package and with the
+// installed samtranslator, and compares the outputs (or error messages).
+func matchPython(t *testing.T, cases map[string]string) {
+	t.Helper()
+	py := needTranslator(t)
+	names := slices.Sorted(maps.Keys(cases))
+	inputs := make([]map[string]any, len(names))
+	for i, name := range names {
+		tpl, err := cfn.Parse(name+".yaml", []byte(cases[name]))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		tpl.Root["Transform"] = TransformName
+		inputs[i] = jsonRoundTrip(t, tpl.Root)
+	}
+	want := runTranslator(t, py, inputs)
+	for i, name := range names {
+		t.Run(name, func(t *testing.T) {
+			src, _ := json.Marshal(inputs[i])
+			in, err := cfn.Parse("template.json", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Transform(in, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "s",
+				ManagedPolicyARN: func(n string) (string, bool) {
+					return "arn:aws:iam::aws:policy/service-role/" + n, n == "AWSLambdaBasicExecutionRole"
+				}})
+			if msg, isErr := want[i]["err"]; isErr {
+				if err == nil {
+					t.Fatalf("translator fails with %q; Go transform succeeds", msg)
+				}
+				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
+					t.Errorf("error (-python +go):\n%s", d)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("translator succeeds; Go transform: %v", err)
+			}
+			if d := cmp.Diff(normalizeTemplate(want[i]["ok"].(map[string]any)), normalizeTemplate(jsonRoundTrip(t, got.Root))); d != "" {
+				t.Errorf("(-python +go):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestStateMachineMatchesPythonTranslator: AWS::Serverless::StateMachine
+// (definition string and substitutions, role, policies, tracing, alias,
+// Api/Schedule/EventBridgeRule events) comes out as samtranslator makes it.
+func TestStateMachineMatchesPythonTranslator(t *testing.T) {
+	const fn = `
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: s3://b/k.zip}
+`
+	matchPython(t, map[string]string{
+		"definition": `
+Parameters:
+  P: {Type: String, Default: x}
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: machine
+      Type: EXPRESS
+      Logging: {Level: ALL}
+      Tracing: {Enabled: true}
+      Tags: {team: a}
+      DefinitionSubstitutions: {Own: v}
+      Policies:
+        - LambdaInvokePolicy: {FunctionName: !Ref Fn}
+        - AWSLambdaRole
+        - Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]
+      Definition:
+        Comment: "héllo <&> \u2028"
+        StartAt: A
+        States:
+          A:
+            Type: Task
+            Resource: !GetAtt Fn.Arn
+            Parameters: {N: 1, F: 1.5, Big: 1.0e+21, Small: 0.00001, L: [!Ref P, "{{resolve:ssm:/p}}", x], E: {}, Z: []}
+            Next: B
+          B: {Type: Succeed}
+` + fn,
+		"definition uri": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: {Bucket: b, Key: k, Version: "3"}
+      Role: arn:aws:iam::000000000000:role/r
+      AutoPublishAlias: live
+      UseAliasAsEventTarget: true
+      Events:
+        Tick: {Type: Schedule, Properties: {Schedule: rate(1 minute), Enabled: false, Input: "{}"}}
+`,
+		"api and rules": `
+Conditions:
+  C: !Equals [a, a]
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Condition: C
+    Properties:
+      DefinitionUri: s3://b/k?versionId=2
+      PermissionsBoundary: arn:aws:iam::000000000000:policy/pb
+      Events:
+        Post:
+          Type: Api
+          Properties: {Path: /start, Method: POST}
+        Raw:
+          Type: Api
+          Properties: {Path: /raw, Method: put, UnescapeMappingTemplate: true}
+        Bus:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: {source: [my.app]}
+            InputPath: $.detail
+            RetryPolicy: {MaximumRetryAttempts: 2}
+            DeadLetterConfig: {Type: SQS}
+        Tick:
+          Type: Schedule
+          Properties: {Schedule: rate(5 minutes), DeadLetterConfig: {Arn: arn:aws:sqs:us-east-1:000000000000:q}, Target: {Id: mine}}
+`,
+		"explicit api with auth": `
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth: {DefaultAuthorizer: AWS_IAM}
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /go, Method: get, RestApiId: !Ref Api, Auth: {Authorizer: NONE}}
+`,
+		"error both definitions": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties: {DefinitionUri: s3://b/k, Definition: {StartAt: A}}
+`,
+		"error no definition": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties: {Role: r}
+`,
+		"error role and policies": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties: {DefinitionUri: s3://b/k, Role: r, Policies: [AWSLambdaRole]}
+`,
+		"error alias target": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties: {DefinitionUri: s3://b/k, UseAliasAsEventTarget: true}
+`,
+		"error unknown property": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties: {DefinitionUri: s3://b/k, Runtime: x}
+`,
+	})
+}
+
+// TestPushEventsMatchPythonTranslator: S3 and AlexaSkill events of
+// functions (permission, bucket notification, DependsOn or the conditional
+// dependency tag) come out as samtranslator makes them.
+func TestPushEventsMatchPythonTranslator(t *testing.T) {
+	matchPython(t, map[string]string{
+		"s3 two events one bucket": `
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    DependsOn: Other
+    Properties:
+      NotificationConfiguration:
+        LambdaConfigurations: [{Event: "s3:ObjectRemoved:*", Function: arn:aws:lambda:us-east-1:000000000000:function:f}]
+  Other: {Type: AWS::S3::Bucket}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      CodeUri: s3://b/k.zip
+      AutoPublishAlias: live
+      Events:
+        Up:
+          Type: S3
+          Properties:
+            Bucket: !Ref Bucket
+            Events: ["s3:ObjectCreated:*", "s3:ObjectCreated:*", "s3:ObjectRestore:*"]
+            Filter: {S3Key: {Rules: [{Name: suffix, Value: .jpg}]}}
+        Down:
+          Type: S3
+          Properties: {Bucket: !Ref Bucket, Events: "s3:ObjectRemoved:*"}
+        Skill: {Type: AlexaSkill, Properties: {SkillId: amzn1.ask.skill.1}}
+`,
+		"s3 conditional function": `
+Conditions:
+  C: !Equals [a, b]
+Resources:
+  Bucket: {Type: AWS::S3::Bucket, Properties: {Tags: [{Key: k, Value: v}]}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Condition: C
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Events:
+        Up: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: "s3:ObjectCreated:Put"}}
+`,
+		"error s3 bucket not in template": `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Events:
+        Up: {Type: S3, Properties: {Bucket: my-bucket, Events: "s3:ObjectCreated:*"}}
+`,
+		"error s3 lambda configurations": `
+Resources:
+  Bucket: {Type: AWS::S3::Bucket, Properties: {NotificationConfiguration: {LambdaConfigurations: x}}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Events:
+        Up: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: "s3:ObjectCreated:*"}}
+`,
+	})
+}

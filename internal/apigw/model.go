@@ -143,14 +143,16 @@ type AccessLogSettings struct {
 	Format         string `json:"format"`
 }
 
-// MethodSettings are a stage's per-method settings, keyed "{path}/{method}".
+// MethodSettings are a stage's per-method settings, keyed by
+// MethodSettingsKey. The throttling limits are pointers: 0 is a limit
+// (a burst of 0 refuses every request), absent is the account's default.
 type MethodSettings struct {
-	MetricsEnabled       bool    `json:"metricsEnabled,omitempty"`
-	LoggingLevel         string  `json:"loggingLevel,omitempty"`
-	DataTraceEnabled     bool    `json:"dataTraceEnabled,omitempty"`
-	ThrottlingBurstLimit int     `json:"throttlingBurstLimit,omitempty"`
-	ThrottlingRateLimit  float64 `json:"throttlingRateLimit,omitempty"`
-	CachingEnabled       bool    `json:"cachingEnabled,omitempty"`
+	MetricsEnabled       bool     `json:"metricsEnabled,omitempty"`
+	LoggingLevel         string   `json:"loggingLevel,omitempty"`
+	DataTraceEnabled     bool     `json:"dataTraceEnabled,omitempty"`
+	ThrottlingBurstLimit *int     `json:"throttlingBurstLimit,omitempty"`
+	ThrottlingRateLimit  *float64 `json:"throttlingRateLimit,omitempty"`
+	CachingEnabled       bool     `json:"cachingEnabled,omitempty"`
 }
 
 // Snapshot is what the data plane serves for one (API, stage): the API and

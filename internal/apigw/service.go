@@ -41,7 +41,7 @@ type Service struct {
 	ttl      time.Duration
 	deployed deployedCache
 	// buckets throttle API keys by their usage plans (usage.go).
-	buckets buckets
+	buckets Limiter
 	// domains caches custom domain mappings (domain.go).
 	domains domainCache
 }

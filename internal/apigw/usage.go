@@ -89,8 +89,9 @@ const (
 	QuotaExceeded           // 429 Limit Exceeded
 )
 
-// buckets are the token buckets of (plan, key) pairs.
-type buckets struct {
+// Limiter holds token buckets by key (usage plan and API key, or stage
+// and method), in this process; the zero value is ready.
+type Limiter struct {
 	mu sync.Mutex
 	m  map[string]*bucket
 }
@@ -102,9 +103,9 @@ type bucket struct {
 
 const maxBuckets = 1 << 16
 
-// take spends one token of the bucket at key, refilled at rate per second
-// up to burst since its last use.
-func (b *buckets) take(key string, t Throttle, now time.Time) bool {
+// Take spends one token of the bucket at key, refilled at rate per second
+// up to burst since its last use; false when none is left.
+func (b *Limiter) Take(key string, t Throttle, now time.Time) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.m == nil || len(b.m) >= maxBuckets {
@@ -135,7 +136,7 @@ func (s *Service) Admit(ctx context.Context, apiID, stage, keyID string) (Admiss
 	}
 	now := s.now()
 	if t, ok := plan.ThrottleSettings(); ok && (t.BurstLimit > 0 || t.RateLimit > 0) {
-		if !s.buckets.take(plan.ID+"/"+keyID, t, now) {
+		if !s.buckets.Take(plan.ID+"/"+keyID, t, now) {
 			return Throttled, nil
 		}
 	}

@@ -103,6 +103,8 @@ type Gateway struct {
 	regexps   regexpCache
 	// schemas holds compiled request models.
 	schemas *schemaCache
+	// stageLimits are the token buckets of stage and method throttling.
+	stageLimits apigw.Limiter
 }
 
 // New returns a Gateway.
@@ -198,7 +200,7 @@ func (g *Gateway) run(c *call) {
 		g.fail(c, awserr.GWMissingAuthenticationToken, "")
 		return
 	}
-	if !g.authorize(c) || !g.validate(c) {
+	if !g.throttle(c) || !g.authorize(c) || !g.validate(c) {
 		return
 	}
 	g.integrate(c)

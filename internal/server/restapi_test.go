@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/logs"
 	"github.com/iamgate/iamgate/internal/stack"
@@ -101,7 +102,7 @@ func TestPlainRestAPI(t *testing.T) {
 		t.Errorf("models = %+v", models)
 	}
 	st, err := s.APIs.GetStage(ctx, apiID, "v1")
-	if err != nil || st.Variables["color"] != "blue" || st.MethodSettings["*/*"].ThrottlingBurstLimit != 20 {
+	if err != nil || st.Variables["color"] != "blue" || burst(st.MethodSettings["*/*"]) != 20 {
 		t.Errorf("stage = %+v %v", st, err)
 	}
 
@@ -351,4 +352,11 @@ func TestUsagePlansMeterKeys(t *testing.T) {
 			t.Errorf("second call with %s = %d %s %s", tc.key, r.status, r.body, r.header.Get("x-amzn-ErrorType"))
 		}
 	}
+}
+
+func burst(ms apigw.MethodSettings) int {
+	if ms.ThrottlingBurstLimit == nil {
+		return -1
+	}
+	return *ms.ThrottlingBurstLimit
 }

@@ -2,7 +2,6 @@ package stack
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/iamgate/iamgate/internal/apigw"
 )
@@ -30,40 +29,35 @@ func stageSettings(st *apigw.Stage, props map[string]any, flat bool) {
 	ms := map[string]apigw.MethodSettings{}
 	if flat {
 		if s, any := methodSettingsOf(props); any {
-			ms["*/*"] = s
+			ms[apigw.AllMethods] = s
 		}
 	}
 	for _, m := range mapList(props, "MethodSettings") {
 		s, _ := methodSettingsOf(m)
-		ms[methodSettingsKey(str(m, "ResourcePath"), str(m, "HttpMethod"))] = s
+		ms[apigw.MethodSettingsKey(str(m, "ResourcePath"), str(m, "HttpMethod"))] = s
 	}
 	if len(ms) > 0 {
 		st.MethodSettings = ms
 	}
 }
 
-// methodSettingsKey is the key of a stage's methodSettings map:
-// "{resource path without its leading slash}/{METHOD}", "*/*" for all.
-func methodSettingsKey(path, method string) string {
-	if path == "" || path == "/*" {
-		path = "*"
-	}
-	if method == "" {
-		method = "*"
-	}
-	return strings.TrimPrefix(path, "/") + "/" + strings.ToUpper(method)
-}
-
 func methodSettingsOf(p map[string]any) (apigw.MethodSettings, bool) {
 	s := apigw.MethodSettings{
-		MetricsEnabled:       truthyProp(p, "MetricsEnabled"),
-		LoggingLevel:         str(p, "LoggingLevel"),
-		DataTraceEnabled:     truthyProp(p, "DataTraceEnabled"),
-		ThrottlingBurstLimit: intProp(p, "ThrottlingBurstLimit", 0),
-		ThrottlingRateLimit:  floatProp(p, "ThrottlingRateLimit"),
-		CachingEnabled:       truthyProp(p, "CachingEnabled"),
+		MetricsEnabled:   truthyProp(p, "MetricsEnabled"),
+		LoggingLevel:     str(p, "LoggingLevel"),
+		DataTraceEnabled: truthyProp(p, "DataTraceEnabled"),
+		CachingEnabled:   truthyProp(p, "CachingEnabled"),
 	}
-	return s, s != apigw.MethodSettings{}
+	// An absent limit is the account's; 0 is a limit.
+	if _, ok := p["ThrottlingBurstLimit"]; ok {
+		n := intProp(p, "ThrottlingBurstLimit", 0)
+		s.ThrottlingBurstLimit = &n
+	}
+	if _, ok := p["ThrottlingRateLimit"]; ok {
+		f := floatProp(p, "ThrottlingRateLimit")
+		s.ThrottlingRateLimit = &f
+	}
+	return s, s != (apigw.MethodSettings{})
 }
 
 func floatProp(props map[string]any, key string) float64 {

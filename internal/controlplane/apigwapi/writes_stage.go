@@ -131,7 +131,7 @@ func patchMethodSetting(s *apigw.Stage, p patchOp) error {
 	if len(parts) != 3 || (p.Op != "replace" && p.Op != "remove") {
 		return errPatchPath(p)
 	}
-	key := strings.TrimPrefix(unescapePatch(parts[0]), "/") + "/" + parts[1]
+	key := apigw.MethodSettingsKey(parts[0], parts[1])
 	if s.MethodSettings == nil {
 		s.MethodSettings = map[string]apigw.MethodSettings{}
 	}
@@ -158,13 +158,13 @@ func patchMethodSetting(s *apigw.Stage, p patchOp) error {
 		if err != nil || n < 0 {
 			return bad()
 		}
-		ms.ThrottlingBurstLimit = n
+		ms.ThrottlingBurstLimit = &n
 	case "throttling/rateLimit":
 		f, err := strconv.ParseFloat(p.Value, 64)
 		if err != nil || f < 0 {
 			return bad()
 		}
-		ms.ThrottlingRateLimit = f
+		ms.ThrottlingRateLimit = &f
 	case "caching/enabled":
 		ms.CachingEnabled = p.Value == "true"
 	default:

@@ -280,6 +280,7 @@ func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
 
 func (g *Gateway) accessLog(c *call) {
 	g.stageAccessLog(c)
+	g.executionLog(c)
 	// The attributes cost a dozen allocations: only when someone reads them.
 	if !g.log.Enabled(c.r.Context(), slog.LevelInfo) {
 		return

@@ -64,6 +64,7 @@ func (g *Gateway) integrateProxy(c *call, in *apigw.Integration) {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		g.log.Warn("integration timed out", "request_id", c.requestID, "function", fn, "timeout_ms", in.TimeoutMillis)
+		c.trace.Integration = append(c.trace.Integration, "Execution failed due to a timeout error")
 		g.fail(c, awserr.GWIntegrationTimeout, "")
 		return
 	case err != nil && c.r.Context().Err() != nil:
@@ -76,16 +77,19 @@ func (g *Gateway) integrateProxy(c *call, in *apigw.Integration) {
 		return
 	case err != nil:
 		g.log.Error("invoke failed", "request_id", c.requestID, "function", fn, "err", err)
+		c.trace.Integration = append(c.trace.Integration, "Execution failed due to an internal error")
 		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	case fnErr != "":
 		g.log.Warn("function error", "request_id", c.requestID, "function", fn, "function_error", fnErr)
+		c.trace.Integration = append(c.trace.Integration, "Lambda execution failed with status 200 due to customer function error: "+errorMessage(out))
 		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	}
 	resp, err := parseProxyResponse(out)
 	if err != nil {
 		g.log.Warn("malformed Lambda proxy response", "request_id", c.requestID, "function", fn, "err", err)
+		c.trace.Integration = append(c.trace.Integration, "Execution failed due to configuration error: Malformed Lambda proxy response")
 		g.fail(c, awserr.GWIntegrationFailure, "")
 		return
 	}

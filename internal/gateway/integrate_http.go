@@ -109,6 +109,7 @@ func (g *Gateway) callEndpoint(c *call, in *apigw.Integration, target string, ir
 		return resp, body, true
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		g.log.Warn("integration timed out", "request_id", c.requestID, "timeout_ms", in.TimeoutMillis)
+		c.trace.Integration = append(c.trace.Integration, "Execution failed due to a timeout error")
 		g.fail(c, awserr.GWIntegrationTimeout, "")
 	case c.r.Context().Err() != nil:
 		g.clientClosed(c, in.URI)

@@ -193,3 +193,62 @@ func TestResponseBucketRefusesOthers(t *testing.T) {
 		}
 	}
 }
+
+// nodeWidgetTemplate answers through the cfn-response module CloudFormation
+// adds to inline Node.js code, from an async handler.
+const nodeWidgetTemplate = `
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Timeout: 10
+      Code:
+        ZipFile: |
+          const response = require('cfn-response');
+          exports.handler = async (event, context) => {
+            await response.send(event, context, response.SUCCESS, {Sum: String(Number(event.ResourceProperties.A) + 1)}, "node-widget");
+          };
+  Widget:
+    Type: AWS::CloudFormation::CustomResource
+    Properties:
+      ServiceToken: !GetAtt Fn.Arn
+      A: 41
+Outputs:
+  Sum: {Value: !GetAtt Widget.Sum}
+  Id: {Value: !Ref Widget}
+`
+
+func TestCustomResourceNode(t *testing.T) {
+	testutil.NeedCommand(t, "node")
+	s, _ := listening(t, Config{AccountID: "000000000000", Region: "us-east-1"})
+	ctx := rootCtx(t, s)
+	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "nodewidget", ChangeSetName: "c", ChangeSetType: "CREATE",
+		TemplateBody: nodeWidgetTemplate, Capabilities: []string{"CAPABILITY_IAM"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.stacks.ExecuteChangeSet(ctx, "nodewidget", "c"); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.stacks.Wait(ctx, "nodewidget")
+	st, err := s.stacks.DescribeStacks(ctx, "nodewidget")
+	if err != nil || st[0].StackStatus != stack.CreateComplete {
+		t.Fatalf("stack %+v %v", st, err)
+	}
+	out := map[string]string{}
+	for _, o := range st[0].Outputs {
+		out[o.Key] = o.Value
+	}
+	if out["Sum"] != "42" || out["Id"] != "node-widget" {
+		t.Errorf("outputs %v", out)
+	}
+}

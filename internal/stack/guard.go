@@ -78,7 +78,8 @@ func serviceOf(typ string) service {
 	switch {
 	case strings.HasPrefix(typ, "AWS::IAM::"):
 		return svcIAM
-	case strings.HasPrefix(typ, "AWS::Lambda::"):
+	case strings.HasPrefix(typ, "AWS::Lambda::"), typ == customResourceType, strings.HasPrefix(typ, "Custom::"):
+		// A custom resource's call is the Invoke of its function.
 		return svcLambda
 	case strings.HasPrefix(typ, "AWS::Logs::"):
 		return svcLogs

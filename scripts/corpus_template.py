@@ -82,6 +82,13 @@ def select(t):
     return api and lang
 
 
+def as_int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
 def params(t):
     out = []
     for name, p in (t.get("Parameters") or {}).items():
@@ -104,6 +111,15 @@ def params(t):
             v = "corpus@example.com"
         else:
             v = "corpus" + re.sub(r"[^a-z0-9]", "", name.lower())[:20]
+            # What a user types for a key or secret is long: API Gateway
+            # refuses an API key value under 20 characters, as on AWS.
+            if re.search(r"(?i)key|secret|token|password", name):
+                v = v.ljust(24, "0")
+            lo, hi = as_int(p.get("MinLength")), as_int(p.get("MaxLength"))
+            if lo is not None and len(v) < lo:
+                v = v.ljust(lo, "0")
+            if hi is not None and len(v) > hi:
+                v = v[:hi]
         out.append(f"{name}={v}")
     return out
 

@@ -15,8 +15,9 @@
 // and JWT authorizers, tags, Name, Description, FailOnWarnings, and an
 // auto-deployed Stage), HttpApi events with the implicit ServerlessHttpApi,
 // and Globals.HttpApi; AWS::Serverless::StateMachine (statemachine.go, with
-// its Api, Schedule and EventBridgeRule events), and the S3 and AlexaSkill
-// event sources of functions (push_event.go). Lambda (REQUEST) authorizers
+// its Api, Schedule and EventBridgeRule events), and the S3, AlexaSkill,
+// Schedule, CloudWatchEvent/EventBridgeRule and SNS (push_event.go,
+// pull_event.go) and SQS, Kinesis and DynamoDB event sources of functions. Lambda (REQUEST) authorizers
 // and Domain of HTTP APIs are refused with a clear error.
 // It does not parse templates or evaluate intrinsics (package cfn does) and
 // does not deploy anything (package stack does). The intrinsics SAM resolves

@@ -10,7 +10,7 @@ import (
 // functionEvents converts a function's Events: Api and HttpApi events
 // become Lambda permissions and, for SAM-managed API bodies, aws_proxy
 // integrations; AlexaSkill and S3 events are push sources (push_event.go).
-func (x *translator) functionEvents(fid string, r map[string]any, attrs map[string]any) ([]resource, *samError) {
+func (x *translator) functionEvents(fid string, r map[string]any, attrs map[string]any, role *resource) ([]resource, *samError) {
 	p := props(r)
 	if p["Events"] == nil {
 		return nil, nil
@@ -49,6 +49,27 @@ func (x *translator) functionEvents(fid string, r map[string]any, attrs map[stri
 				return nil, err
 			}
 			out = append(out, perm)
+			continue
+		case "SQS", "Kinesis", "DynamoDB":
+			esm, err := x.pullEvent(fid, eid, typ, ep, attrs, role)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, esm)
+			continue
+		case "Schedule", "CloudWatchEvent", "EventBridgeRule":
+			rs, err := x.ruleEvent(fid, eid, typ, ep, attrs)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rs...)
+			continue
+		case "SNS":
+			rs, err := x.snsEvent(fid, eid, ep, attrs)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rs...)
 			continue
 		default:
 			return nil, eventError(fid, eid, fmt.Sprintf("Event type '%v' is not supported by iamgate's SAM transform.", ev["Type"]))

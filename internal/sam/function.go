@@ -66,23 +66,28 @@ func (x *translator) translateFunction(id string, r map[string]any) ([]resource,
 		return nil, err
 	}
 	out = append(out, urls...)
+	// role is the generated execution role, which pull event sources add
+	// their policies to (it shares its properties with the copy in out).
+	var role *resource
 	if p["Role"] == nil {
-		role, err := x.executionRole(id, p, pass, tagList)
+		r, err := x.executionRole(id, p, pass, tagList)
 		if err != nil {
 			return nil, err
 		}
-		fn.set("Role", getAtt(role.id, "Arn"))
-		out = append(out, role)
+		fn.set("Role", getAtt(r.id, "Arn"))
+		out = append(out, r)
+		role = &r
 	} else if isIntrinsicIf(p["Role"]) {
-		role, err := x.conditionalRole(id, fn, p, pass, tagList)
+		r, err := x.conditionalRole(id, fn, p, pass, tagList)
 		if err != nil {
 			return nil, err
 		}
-		if role != nil {
-			out = append(out, *role)
+		if r != nil {
+			out = append(out, *r)
+			role = r
 		}
 	}
-	evs, err := x.functionEvents(id, r, pass)
+	evs, err := x.functionEvents(id, r, pass, role)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func (x *translator) alexaSkillEvent(fid, eid string, ep, attrs map[string]any) 
 func (x *translator) s3Event(fid, eid string, ep, attrs map[string]any, cond string) (resource, *samError) {
 	for _, k := range []string{"Bucket", "Events"} {
 		if ep[k] == nil {
-			return resource{}, eventError(fid, eid, fmt.Sprintf("Missing required property '%s'.", k))
+			return resource{}, resourceError(fid+eid, fmt.Sprintf("Missing required property '%s'.", k))
 		}
 	}
 	bref, _ := ep["Bucket"].(map[string]any)

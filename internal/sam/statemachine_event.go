@@ -1,6 +1,9 @@
 package sam
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // State machine event sources (samtranslator/model/stepfunctions/events.py):
 // each gets a role {Id}{Event}Role that the source service assumes to call
@@ -38,6 +41,12 @@ func (x *translator) stateMachineEvents(id string, p map[string]any, t stateMach
 		out = append(out, rs...)
 	}
 	return out, nil
+}
+
+// bareEventError is an error the translator raises from inside an event
+// source's conversion: not wrapped in the resource's message.
+func bareEventError(id, eid, msg string) *samError {
+	return &samError{id: id, msg: fmt.Sprintf("Event with id [%s] is invalid. %s", eid, msg)}
 }
 
 // startExecutionRole is the role a service assumes to start the machine.
@@ -90,12 +99,14 @@ func (x *translator) stateMachineAPIEvent(id, eid string, ep map[string]any, t s
 		return []resource{role}, nil
 	}
 	if hasIntegration(body, path, method) {
-		return nil, eventError(id, eid, fmt.Sprintf("API method \"%s\" defined multiple times for path \"%s\".", normalizeMethod(method), path))
+		return nil, bareEventError(id, eid, fmt.Sprintf("API method \"%s\" defined multiple times for path \"%s\".", normalizeMethod(method), path))
 	}
 	addStateMachineIntegration(body, path, method, getAtt(role.id, "Arn"), requestTemplate(t.id, ep["UnescapeMappingTemplate"] == true), t.cond)
 	if auth, ok := ep["Auth"].(map[string]any); ok && len(auth) > 0 {
 		apiAuth, _ := x.resolveParams(api["Auth"]).(map[string]any)
 		if err := x.addAuthToMethod(id, eid, body, api, apiAuth, auth, path, method, ep["Stage"]); err != nil {
+			// The translator raises these from the event itself, unwrapped.
+			err.msg = strings.TrimPrefix(err.msg, "Resource with id ["+id+"] is invalid. ")
 			return nil, err
 		}
 	}
@@ -160,12 +171,12 @@ func addStateMachineIntegration(body map[string]any, path, method string, creden
 func (x *translator) stateMachineSchedule(id, eid string, ep map[string]any, t stateMachineTarget, boundary any) ([]resource, *samError) {
 	logical := id + eid
 	if ep["Schedule"] == nil {
-		return nil, eventError(id, eid, "Missing required property 'Schedule'.")
+		return nil, resourceError(id+eid, "Missing required property 'Schedule'.")
 	}
 	rule := newResource(logical, "AWS::Events::Rule", t.attrs)
 	rule.set("ScheduleExpression", ep["Schedule"])
 	if truthy(ep["State"]) && ep["Enabled"] != nil {
-		return nil, eventError(id, eid, "State and Enabled Properties cannot both be specified.")
+		return nil, bareEventError(id, eid, "State and Enabled Properties cannot both be specified.")
 	}
 	if truthy(ep["State"]) {
 		rule.set("State", ep["State"])
@@ -182,10 +193,11 @@ func (x *translator) stateMachineSchedule(id, eid string, ep map[string]any, t s
 		out = append(out, role)
 		roleArn = getAtt(role.id, "Arn")
 	}
-	target, dlq, err := ruleTarget(id, eid, logical, ep, t, roleArn)
-	if err != nil {
-		return nil, err
+	target, dlq, msg := ruleTarget(logical, "StepFunctionsTarget", ep, t.ref, t.attrs)
+	if msg != "" {
+		return nil, bareEventError(id, logical, msg)
 	}
+	target["RoleArn"] = roleArn
 	rule.set("Targets", []any{target})
 	return append(out, dlq...), nil
 }
@@ -200,10 +212,11 @@ func (x *translator) stateMachineRule(id, eid string, ep map[string]any, t state
 		rule.set("State", ep["State"])
 	}
 	role := startExecutionRole(logical, "events.amazonaws.com", t, boundary)
-	target, dlq, err := ruleTarget(id, eid, logical, ep, t, getAtt(role.id, "Arn"))
-	if err != nil {
-		return nil, err
+	target, dlq, msg := ruleTarget(logical, "StepFunctionsTarget", ep, t.ref, t.attrs)
+	if msg != "" {
+		return nil, bareEventError(id, logical, msg)
 	}
+	target["RoleArn"] = getAtt(role.id, "Arn")
 	for _, k := range []string{"InputPath", "InputTransformer"} {
 		if v, has := ep[k]; has && v != nil {
 			target[k] = v
@@ -217,29 +230,29 @@ func (x *translator) stateMachineRule(id, eid string, ep map[string]any, t state
 // {Id}{Event}StepFunctionsTarget, cut to 64 characters), with its Input,
 // RetryPolicy and DeadLetterConfig (an SQS queue {rule}Queue and its policy
 // when Type: SQS).
-func ruleTarget(id, eid, logical string, ep map[string]any, t stateMachineTarget, roleArn any) (map[string]any, []resource, *samError) {
-	tid := validTargetID(logical, "StepFunctionsTarget")
+func ruleTarget(logical, suffix string, ep map[string]any, arn any, attrs map[string]any) (map[string]any, []resource, string) {
+	tid := validTargetID(logical, suffix)
 	if tm, ok := ep["Target"].(map[string]any); ok && tm["Id"] != nil {
 		tid = pyStr(tm["Id"])
 	}
-	target := map[string]any{"Arn": t.ref, "Id": tid, "RoleArn": roleArn}
+	target := map[string]any{"Arn": arn, "Id": tid}
 	if v := ep["Input"]; v != nil {
 		target["Input"] = v
 	}
 	var extra []resource
 	if dl, has := ep["DeadLetterConfig"]; has && dl != nil {
 		cfg, _ := dl.(map[string]any)
-		arn, rs, err := deadLetterQueue(id, eid, logical, cfg, t.attrs)
-		if err != nil {
-			return nil, nil, err
+		qarn, rs, msg := deadLetterQueue(logical, cfg, attrs)
+		if msg != "" {
+			return nil, nil, msg
 		}
-		target["DeadLetterConfig"] = map[string]any{"Arn": arn}
+		target["DeadLetterConfig"] = map[string]any{"Arn": qarn}
 		extra = rs
 	}
 	if v := ep["RetryPolicy"]; v != nil {
 		target["RetryPolicy"] = v
 	}
-	return target, extra, nil
+	return target, extra, ""
 }
 
 func validTargetID(logical, suffix string) string {
@@ -251,25 +264,26 @@ func validTargetID(logical, suffix string) string {
 }
 
 // deadLetterQueue is EventBridgeRuleUtils' DLQ handling: a given Arn, or a
-// new queue that only this rule may send to.
-func deadLetterQueue(id, eid, rule string, cfg, attrs map[string]any) (any, []resource, *samError) {
+// new queue that only this rule may send to. A bad configuration returns
+// the translator's message, which it reports under the rule's logical ID.
+func deadLetterQueue(rule string, cfg, attrs map[string]any) (any, []resource, string) {
 	_, hasArn := cfg["Arn"]
 	_, hasType := cfg["Type"]
 	switch {
 	case hasArn && hasType:
-		return nil, nil, eventError(id, eid, "You can either define 'Arn' or 'Type' property of DeadLetterConfig.")
+		return nil, nil, "You can either define 'Arn' or 'Type' property of DeadLetterConfig."
 	case hasType && cfg["Type"] != "SQS":
-		return nil, nil, eventError(id, eid, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.")
+		return nil, nil, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'."
 	case !hasArn && !hasType:
-		return nil, nil, eventError(id, eid, "No 'Arn' or 'Type' property provided for DeadLetterConfig.")
+		return nil, nil, "No 'Arn' or 'Type' property provided for DeadLetterConfig."
 	case hasArn:
-		return cfg["Arn"], nil, nil
+		return cfg["Arn"], nil, ""
 	}
 	qid := rule + "Queue"
 	if v, has := cfg["QueueLogicalId"]; has && v != nil {
 		s, ok := v.(string)
 		if !ok {
-			return nil, nil, eventError(id, eid, "QueueLogicalId must be a string")
+			return nil, nil, "QueueLogicalId must be a string"
 		}
 		qid = s
 	}
@@ -286,5 +300,5 @@ func deadLetterQueue(id, eid, rule string, cfg, attrs map[string]any) (any, []re
 		}},
 	})
 	policy.set("Queues", []any{ref(qid)})
-	return arn, []resource{queue, policy}, nil
+	return arn, []resource{queue, policy}, ""
 }

@@ -257,3 +257,109 @@ Resources:
 `,
 	})
 }
+
+// TestPullAndRuleEventsMatchPythonTranslator: SQS, Kinesis, DynamoDB,
+// Schedule, EventBridgeRule and SNS events of functions (mapping or rule,
+// permission, policies on the generated role) come out as samtranslator
+// makes them.
+func TestPullAndRuleEventsMatchPythonTranslator(t *testing.T) {
+	fn := func(events string) string {
+		return `
+Resources:
+  Q: {Type: AWS::SQS::Queue}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Policies: [AWSLambdaSQSQueueExecutionRole]
+      Events:
+` + events
+	}
+	matchPython(t, map[string]string{
+		"pull": fn(`
+        Queue:
+          Type: SQS
+          Properties: {Queue: !GetAtt Q.Arn, BatchSize: 5, FunctionResponseTypes: [ReportBatchItemFailures], FilterCriteria: {Filters: [{Pattern: "{}"}]}}
+        Stream:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:000000000000:stream/s
+            StartingPosition: LATEST
+            DestinationConfig: {OnFailure: {Type: SQS, Destination: !GetAtt Q.Arn}}
+        Table:
+          Type: DynamoDB
+          Properties:
+            Stream: arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x
+            StartingPosition: TRIM_HORIZON
+            DestinationConfig: {OnFailure: {Type: SQS, Destination: !GetAtt Q.Arn}}
+`),
+		"rules and sns": fn(`
+        Tick: {Type: Schedule, Properties: {Schedule: rate(1 minute), Enabled: false, Name: n, Input: "{}", DeadLetterConfig: {Type: SQS}}}
+        Bus:
+          Type: EventBridgeRule
+          Properties: {Pattern: {source: [a]}, RuleName: r, Target: {Id: t}, InputPath: $.detail, State: DISABLED}
+        Old: {Type: CloudWatchEvent, Properties: {Pattern: {source: [b]}, DeadLetterConfig: {Arn: arn:aws:sqs:us-east-1:000000000000:d}}}
+        Topic: {Type: SNS, Properties: {Topic: arn:aws:sns:us-east-1:000000000000:t, FilterPolicy: {a: [b]}}}
+`),
+		"error pull missing": fn(`
+        Stream: {Type: Kinesis, Properties: {Stream: arn:aws:kinesis:us-east-1:000000000000:stream/s}}
+`),
+		"error filter criteria": fn(`
+        Queue: {Type: SQS, Properties: {Queue: !GetAtt Q.Arn, FilterCriteria: {Pattern: x}}}
+`),
+		"error schedule state": fn(`
+        Tick: {Type: Schedule, Properties: {Schedule: rate(1 minute), Enabled: true, State: ENABLED}}
+`),
+		"error schedule dlq": fn(`
+        Tick: {Type: Schedule, Properties: {Schedule: rate(1 minute), DeadLetterConfig: {Type: SNS}}}
+`),
+		"state machine bare errors": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: s3://b/k
+      Events:
+        E: {Type: Schedule, Properties: {Schedule: x, DeadLetterConfig: {Type: SNS}}}
+        F: {Type: Schedule, Properties: {Schedule: x, State: ENABLED, Enabled: true}}
+`,
+	})
+}
+
+// TestEventRequiredPropertiesMatchPythonTranslator: a missing required
+// property of an event is reported on the event's logical ID, as the
+// translator's property validation does.
+func TestEventRequiredPropertiesMatchPythonTranslator(t *testing.T) {
+	cases := map[string]string{}
+	for name, ev := range map[string]string{
+		"schedule": "{Type: Schedule, Properties: {}}",
+		"sns":      "{Type: SNS, Properties: {}}",
+		"sqs":      "{Type: SQS, Properties: {}}",
+		"s3":       "{Type: S3, Properties: {Bucket: !Ref B}}",
+		"kinesis":  "{Type: Kinesis, Properties: {Stream: x}}",
+		"alexa":    "{Type: AlexaSkill}",
+	} {
+		cases["function "+name] = `
+Resources:
+  B: {Type: AWS::S3::Bucket}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, InlineCode: x, Events: {E: ` + ev + `}}
+`
+	}
+	cases["state machine schedule"] = `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties: {DefinitionUri: s3://b/k, Events: {E: {Type: Schedule, Properties: {}}}}
+`
+	cases["state machine api method"] = `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties: {DefinitionUri: s3://b/k, Events: {E: {Type: Api, Properties: {Path: /x}}}}
+`
+	matchPython(t, cases)
+}

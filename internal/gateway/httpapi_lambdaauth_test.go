@@ -3,9 +3,11 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,5 +199,42 @@ func TestHTTPAPILambdaAuthorizerEvents(t *testing.T) {
 	if ev["version"] != "1.0" || ev["type"] != "REQUEST" || ev["identitySource"] != "t1" || ev["authorizationToken"] != "t1" ||
 		ev["methodArn"] != "arn:aws:execute-api:us-east-1:000000000000:"+id+"/$default/GET/v1" {
 		t.Errorf("1.0 event = %v", ev)
+	}
+}
+
+// The authorizer function's failures on an HTTP API: its "Unauthorized"
+// error is 401, any other error, an invoke failure or an explicit Deny
+// give the v2 answers, never a REST body
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html,
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html).
+func TestHTTPAPILambdaAuthorizerFailures(t *testing.T) {
+	f, id := newV2AuthFixture(t)
+	routeARN := "arn:aws:execute-api:us-east-1:000000000000:" + id + "/$default/GET/policy"
+	for _, tc := range []struct {
+		name   string
+		answer func([]byte) ([]byte, string, error)
+		want   wantResp
+	}{
+		{"function says Unauthorized", func([]byte) ([]byte, string, error) {
+			return []byte(`{"errorMessage":"Unauthorized","errorType":"Error"}`), "Unhandled", nil
+		}, wantResp{401, "", `{"message":"Unauthorized"}`}},
+		{"function fails", func([]byte) ([]byte, string, error) {
+			return []byte(`{"errorMessage":"boom"}`), "Unhandled", nil
+		}, wantResp{500, "", `{"message":"Internal Server Error"}`}},
+		{"invoke fails", func([]byte) ([]byte, string, error) { return nil, "", fmt.Errorf("no runtime") },
+			wantResp{500, "", `{"message":"Internal Server Error"}`}},
+		{"explicit deny", func([]byte) ([]byte, string, error) {
+			return []byte(`{"principalId":"u","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Deny","Resource":"` + routeARN + `"}]}}`), "", nil
+		}, wantResp{403, "", `{"message":"Forbidden"}`}},
+		{"not JSON", func([]byte) ([]byte, string, error) { return []byte(`nope`), "", nil },
+			wantResp{500, "", `{"message":"Internal Server Error"}`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.inv.auth = tc.answer
+			got := f.getV2("/policy?q="+strings.ReplaceAll(tc.name, " ", "-"), map[string]string{"Authorization": "a"})
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(wantResp{})); diff != "" {
+				t.Errorf("response (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

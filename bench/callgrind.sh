@@ -65,7 +65,7 @@ count() {
 	total=$(cat "$cg_out".* | awk '/^totals:/ { t += $2 } END { print t + 0 }')
 	echo "$name $((total / N))" >>"$work/results"
 	# Kept per row for callgrind_annotate (LOG_DIR copies them).
-	for f in "$cg_out".*; do mv "$f" "$work/cg.$name${f#"$cg_out"}"; done
+	for f in "$cg_out".*; do mv "$f" "$work/cg.$name.dump${f#"$cg_out"}"; done
 }
 
 : >"$work/results"

@@ -67,10 +67,11 @@ func (a *Auditor) Handler(next http.Handler) http.Handler {
 
 // requestID is the id the response carries (S3 names it x-amz-request-id).
 func requestID(h http.Header) string {
-	if id := h.Get("x-amzn-RequestId"); id != "" {
+	// Canonical spellings: Get re-spells any other with an allocation.
+	if id := h.Get("X-Amzn-Requestid"); id != "" {
 		return id
 	}
-	return h.Get("x-amz-request-id")
+	return h.Get("X-Amz-Request-Id")
 }
 
 // writer sets the decision header before the response's header is sent.

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
 	"maps"
 	"strings"
 	"sync"
@@ -20,7 +19,16 @@ import (
 // parse). It reads no store: the principal comes with its policies.
 type Evaluator struct {
 	mu     sync.Mutex
-	parsed map[[32]byte]*iampolicy.Policy
+	parsed map[compiledKey]*iampolicy.Policy
+}
+
+// compiledKey names one parse: the document itself is the key (a map's
+// string hash is far cheaper than the SHA-256 it replaced, computed for
+// every policy of every request; the parsed policy outweighs the text it
+// keeps alive).
+type compiledKey struct {
+	kind iampolicy.Kind
+	doc  string
 }
 
 // compiledCacheSize bounds the cache; beyond it the cache starts over
@@ -29,7 +37,7 @@ const compiledCacheSize = 4096
 
 // NewEvaluator returns an Evaluator with an empty cache.
 func NewEvaluator() *Evaluator {
-	return &Evaluator{parsed: map[[32]byte]*iampolicy.Policy{}}
+	return &Evaluator{parsed: map[compiledKey]*iampolicy.Policy{}}
 }
 
 // Evaluate decides req for p, over p's identity policies, session
@@ -44,8 +52,15 @@ func NewEvaluator() *Evaluator {
 // still refuses it
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
 func (e *Evaluator) Evaluate(_ context.Context, p iam.Principal, req Request) (Decision, error) {
+	req.Context = maps.Clone(req.Context)
+	return e.evaluate(p, req)
+}
+
+// evaluate is Evaluate over a req.Context the caller gave up: Authorize
+// builds a fresh map, which need not be copied again.
+func (e *Evaluator) evaluate(p iam.Principal, req Request) (Decision, error) {
 	ip := iampolicy.Request{Principal: principalOf(p), Action: req.Action, Resource: req.Resource,
-		ResourceAccount: req.ResourceAccount, Context: maps.Clone(req.Context)}
+		ResourceAccount: req.ResourceAccount, Context: req.Context}
 	if ip.Context == nil {
 		ip.Context = map[string][]string{}
 	}
@@ -66,7 +81,7 @@ func (e *Evaluator) Evaluate(_ context.Context, p iam.Principal, req Request) (D
 
 // Compile parses doc as a policy of kind through the cache.
 func (e *Evaluator) Compile(doc string, kind iampolicy.Kind) (*iampolicy.Policy, error) {
-	key := sha256.Sum256(append([]byte{byte(kind)}, doc...))
+	key := compiledKey{kind, doc}
 	e.mu.Lock()
 	p, ok := e.parsed[key]
 	e.mu.Unlock()

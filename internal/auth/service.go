@@ -81,7 +81,7 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 		return Decision{}, err
 	}
 	req.Context = s.context(ctx, c, req)
-	return s.Evaluate(ctx, p, req)
+	return s.evaluate(p, req)
 }
 
 // context adds the request-time keys; iampolicy.Evaluate derives the

@@ -97,7 +97,7 @@ func (g *Gateway) evaluate(c *call) bool {
 		req.ResourcePolicies = []auth.Policy{{Name: "resource policy of REST API " + c.snap.API.ID, Document: p}}
 	}
 	c.trace.Action, c.trace.Resource = req.Action, resource
-	c.trace.Context = traceContext(c.caller, req.Context)
+	c.trace.pending.caller, c.trace.pending.context = c.caller, req.Context
 	d, err := g.o.Authz.Authorize(c.r.Context(), c.caller, req)
 	if err != nil {
 		g.log.Error("authorization error", "request_id", c.requestID, "err", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/iamgate/iamgate/internal/authorizer"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/mapping"
+	"github.com/iamgate/iamgate/internal/redact"
 )
 
 // Invoker runs a Lambda function synchronously. functionError is the
@@ -170,22 +171,25 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := g.newCall(w, r)
 	defer g.accessLog(c)
 	g.run(c)
-	c.trace.redact(r)
-	g.traces.add(c.trace)
-	// The trace is formatted only when someone reads debug logs.
+	// The trace is finished and formatted only when someone reads it: a
+	// debug log here, `iamgate why` later.
+	c.trace.pending.secrets = redact.SourceOf(r)
 	if c.trace.Denied() && g.log.Enabled(r.Context(), slog.LevelDebug) {
 		g.log.Debug("request denied", "request_id", c.requestID, "trace", traceText(c.trace))
 	}
+	g.traces.add(c.trace)
 }
 
 func (g *Gateway) newCall(w http.ResponseWriter, r *http.Request) *call {
 	c := &call{w: w, r: r, start: g.o.Now(), requestID: g.o.NewRequestID(), apigwID: newAPIGWID()}
 	c.traceID = traceID(r, c.start)
-	c.trace = &Trace{RequestID: c.requestID, Time: c.start, Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI()}
+	c.trace = &Trace{RequestID: c.requestID, Time: c.start, Method: r.Method, pending: traceInputs{host: r.Host, url: r.URL}}
+	// Keys in canonical form, as Set would make them (the wire shows
+	// X-Amzn-Requestid): Set re-spells a key with an allocation each time.
 	h := w.Header()
-	h.Set("x-amzn-RequestId", c.requestID)
-	h.Set("x-amz-apigw-id", c.apigwID)
-	h.Set("X-Amzn-Trace-Id", c.traceID)
+	h["X-Amzn-Requestid"] = []string{c.requestID}
+	h["X-Amz-Apigw-Id"] = []string{c.apigwID}
+	h["X-Amzn-Trace-Id"] = []string{c.traceID}
 	return c
 }
 
@@ -310,6 +314,7 @@ func newAPIGWID() string {
 }
 
 func traceText(t *Trace) string {
+	t.settle()
 	var b strings.Builder
 	t.WriteText(&b)
 	return b.String()

@@ -364,6 +364,7 @@ func (l callLookup) Context(name string) (string, bool) {
 // maskQuerySources hides from the trace's URL the query string values an
 // identity source reads: they are credentials, as a token header is.
 func maskQuerySources(c *call, sources authorizer.Sources) {
+	c.trace.settleURL()
 	u, err := url.Parse(c.trace.URL)
 	if err != nil {
 		return

@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -63,6 +64,48 @@ type Trace struct {
 	Status int  `json:"status"`
 	// Response is the body API Gateway's own errors carried.
 	Response string `json:"response,omitempty"`
+
+	// pending is what the trace still needs when it is first read; settled
+	// says it was finished (settle).
+	pending traceInputs
+	settled bool
+}
+
+// traceInputs is what finishing a trace takes: the request's URL and
+// credentials, and the context the policies were evaluated with. Most
+// traces are never read, so the URL, the context's map and the masking of
+// every field wait for the first reader.
+type traceInputs struct {
+	host    string
+	url     *url.URL
+	secrets redact.Source
+	caller  *auth.Caller
+	context map[string][]string
+}
+
+// settle finishes t: its URL, its context, every secret of its request
+// masked. The ring's readers call it under the ring's lock, the request's
+// own readers before the trace is shared.
+func (t *Trace) settle() {
+	if t.settled {
+		return
+	}
+	t.settled = true
+	t.settleURL()
+	in := t.pending
+	t.pending = traceInputs{}
+	if in.caller != nil {
+		t.Context = traceContext(in.caller, in.context)
+	}
+	t.redact(in.secrets.Scrubber())
+}
+
+// settleURL fills URL from the request's.
+func (t *Trace) settleURL() {
+	if in := &t.pending; in.url != nil {
+		t.URL = "http://" + in.host + in.url.RequestURI()
+		in.url = nil
+	}
 }
 
 // Check is one authorization the integration needed (API Gateway invoking
@@ -222,6 +265,9 @@ func (r *traceRing) get(id string) (*Trace, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t, ok := r.byID[id]
+	if ok {
+		t.settle()
+	}
 	return t, ok
 }
 
@@ -235,16 +281,17 @@ func (g *Gateway) Explain(r *http.Request) *Trace {
 	c := g.newCall(discard{}, r)
 	c.dryRun = true
 	g.run(c)
-	c.trace.redact(r)
+	c.trace.pending.secrets = redact.SourceOf(r)
+	c.trace.settle()
 	return c.trace
 }
 
-// redact masks r's signature and session token wherever the trace quotes
-// them (the URL of a presigned request, a SignatureDoesNotMatch message
-// quoting the canonical request, an error body): a trace is read by others
-// than the caller, and a presigned URL is a bearer token until it expires.
-func (t *Trace) redact(r *http.Request) {
-	s := redact.Secrets(r)
+// redact masks the request's signature and session token wherever the
+// trace quotes them (the URL of a presigned request, a
+// SignatureDoesNotMatch message quoting the canonical request, an error
+// body): a trace is read by others than the caller, and a presigned URL is
+// a bearer token until it expires.
+func (t *Trace) redact(s redact.Scrubber) {
 	t.URL = s.String(redact.URL(t.URL))
 	t.Route, t.Signature, t.Rule, t.Response = s.String(t.Route), s.String(t.Signature), s.String(t.Rule), s.String(t.Response)
 	t.Statements, t.Integration = redactSteps(s, t.Statements), s.Strings(t.Integration)

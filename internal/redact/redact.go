@@ -70,22 +70,39 @@ type Scrubber struct{ secrets []string }
 // header's Signature, X-Amz-Security-Token (header and query) and
 // X-Amz-Signature (query), each as sent, URL-decoded and URI-encoded the
 // canonical way.
-func Secrets(r *http.Request) Scrubber {
+func Secrets(r *http.Request) Scrubber { return SourceOf(r).Scrubber() }
+
+// Source is what Secrets reads of a request, kept apart from the request
+// so that the Scrubber can be made later, or never: the gateway keeps one
+// per trace and masks the trace only when someone reads it.
+type Source struct {
+	Authorization string   // the Authorization header
+	Tokens        []string // the X-Amz-Security-Token header's values
+	RawQuery      string   // the query as sent
+}
+
+// SourceOf takes r's credential-bearing parts; it allocates nothing.
+func SourceOf(r *http.Request) Source {
+	raw := r.URL.RawQuery
+	if i := strings.IndexByte(r.RequestURI, '?'); i >= 0 {
+		raw = r.RequestURI[i+1:]
+	}
+	return Source{Authorization: r.Header.Get("Authorization"), Tokens: r.Header.Values("X-Amz-Security-Token"), RawQuery: raw}
+}
+
+// Scrubber returns the Scrubber of the source's credentials (see Secrets).
+func (src Source) Scrubber() Scrubber {
 	var s Scrubber
-	if a := r.Header.Get("Authorization"); a != "" {
+	if a := src.Authorization; a != "" {
 		if _, sig, ok := strings.Cut(a, "Signature="); ok {
 			sig, _, _ = strings.Cut(sig, ",")
 			s.add(strings.TrimSpace(sig), false)
 		}
 	}
-	for _, t := range r.Header.Values("X-Amz-Security-Token") {
+	for _, t := range src.Tokens {
 		s.add(t, false)
 	}
-	raw := r.URL.RawQuery
-	if i := strings.IndexByte(r.RequestURI, '?'); i >= 0 {
-		raw = r.RequestURI[i+1:]
-	}
-	for _, p := range strings.Split(raw, "&") {
+	for _, p := range strings.Split(src.RawQuery, "&") {
 		k, v, ok := strings.Cut(p, "=")
 		name, err := url.QueryUnescape(k)
 		if err != nil {

@@ -3,10 +3,14 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/iamgate/iamgate/internal/store"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
 
@@ -59,4 +63,33 @@ func BenchmarkStore(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkAppendDecisions is the decision log's write: one batch of 256
+// decisions (the auditor's largest) per op, as a busy gateway sends them,
+// with the log trimmed to its default bound.
+func BenchmarkAppendDecisions(b *testing.B) {
+	ctx := context.Background()
+	s, err := sqlite.Open(filepath.Join(b.TempDir(), "db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	batch := make([]store.Decision, 256)
+	for i := range batch {
+		batch[i] = store.Decision{Time: time.Unix(1764700000, int64(i)).UTC(), RequestID: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+			Principal: "arn:aws:iam::000000000000:user/bench-denied", Caller: "arn:aws:iam::000000000000:user/bench-denied",
+			Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abcdefghij/v1/GET/hello", Effect: "ImplicitDeny",
+			Reason: "User: arn:aws:iam::000000000000:user/bench-denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abcdefghij/v1/GET/hello because no identity-based policy allows the execute-api:Invoke action"}
+	}
+	keep := 100000
+	if k := os.Getenv("KEEP"); k != "" {
+		keep, _ = strconv.Atoi(k)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.AppendDecisions(ctx, batch, keep); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

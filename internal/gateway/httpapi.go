@@ -180,7 +180,7 @@ func (g *Gateway) runV2(c *call) {
 	}
 	c.v2.integ = integ
 	g.v1View(c)
-	if !g.authorizeV2(c) {
+	if !g.throttleV2(c) || !g.authorizeV2(c) {
 		return
 	}
 	g.integrateV2(c)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/httpapi"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -57,6 +58,45 @@ func TestStageThrottling(t *testing.T) {
 	for range 3 {
 		if w := preflight(); w.Code != 200 {
 			t.Fatalf("no stage limit: %d %s", w.Code, w.Body)
+		}
+	}
+}
+
+// TestHTTPAPIRouteThrottling: an HTTP API stage's DefaultRouteSettings
+// limit each route, a route's own RouteSettings override them, and a
+// refused request is 429 {"message":"Too Many Requests"} without an error
+// type (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html).
+func TestHTTPAPIRouteThrottling(t *testing.T) {
+	f := newV2Fixture(t)
+	now := testNow
+	f.gw.o.Now = func() time.Time { return now }
+	svc := f.gw.o.HTTPAPIs.(*httpapi.Service)
+	if _, err := svc.CreateStage(t.Context(), httpapi.Stage{APIID: f.id, StageName: "limited", AutoDeploy: true,
+		DefaultRouteSettings: httpapi.RouteSettings{ThrottlingBurstLimit: ptr(1), ThrottlingRateLimit: ptr(1.0)},
+		RouteSettings:        map[string]httpapi.RouteSettings{"GET /slow": {ThrottlingBurstLimit: ptr(0)}}}); err != nil {
+		t.Fatal(err)
+	}
+	open := func() *httptest.ResponseRecorder {
+		return f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/limited/open/x", nil)
+	}
+	if w := open(); w.Code != 200 {
+		t.Fatalf("first call: %d %s", w.Code, w.Body)
+	}
+	w := open()
+	if w.Code != 429 || w.Body.String() != `{"message":"Too Many Requests"}` || w.Header().Get("x-amzn-ErrorType") != "" {
+		t.Errorf("second call: %d %q %v", w.Code, w.Body, w.Header())
+	}
+	now = now.Add(time.Second)
+	if w := open(); w.Code != 200 {
+		t.Errorf("a second later: %d %s", w.Code, w.Body)
+	}
+	if w := f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/limited/slow", nil); w.Code != 429 {
+		t.Errorf("route with burst 0: %d %s", w.Code, w.Body)
+	}
+	// The other stages set no limits.
+	for range 3 {
+		if w := f.do(t, "GET", "http://{id}.execute-api.us-east-1.amazonaws.com/prod/open/x", nil); w.Code != 200 {
+			t.Fatalf("unlimited stage: %d %s", w.Code, w.Body)
 		}
 	}
 }

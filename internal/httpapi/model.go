@@ -137,14 +137,47 @@ type Stage struct {
 	LastDeploymentStatusMessage string `json:"lastDeploymentStatusMessage,omitempty"`
 }
 
-// RouteSettings are a stage's per-route settings. Throttling is stored and
-// reported, not enforced: iamgate serves one developer, not a fleet.
+// RouteSettings are a stage's per-route settings. The throttling limits
+// are pointers: 0 is a limit (a burst of 0 refuses every request), absent
+// falls back to the stage's default route settings, then to the account's.
 type RouteSettings struct {
-	DataTraceEnabled       bool    `json:"dataTraceEnabled,omitempty"`
-	DetailedMetricsEnabled bool    `json:"detailedMetricsEnabled,omitempty"`
-	LoggingLevel           string  `json:"loggingLevel,omitempty"`
-	ThrottlingBurstLimit   int     `json:"throttlingBurstLimit,omitempty"`
-	ThrottlingRateLimit    float64 `json:"throttlingRateLimit,omitempty"`
+	DataTraceEnabled       bool     `json:"dataTraceEnabled,omitempty"`
+	DetailedMetricsEnabled bool     `json:"detailedMetricsEnabled,omitempty"`
+	LoggingLevel           string   `json:"loggingLevel,omitempty"`
+	ThrottlingBurstLimit   *int     `json:"throttlingBurstLimit,omitempty"`
+	ThrottlingRateLimit    *float64 `json:"throttlingRateLimit,omitempty"`
+}
+
+// The account-level throttle of HTTP APIs per Region
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html).
+const (
+	AccountBurstLimit = 5000
+	AccountRateLimit  = 10000
+)
+
+// RouteThrottle is the burst and rate the stage allows a route: the
+// route's own settings, else the stage's DefaultRouteSettings, limit by
+// limit; ok is false when neither sets one and only the account's applies.
+func (s Stage) RouteThrottle(routeKey string) (burst int, rate float64, ok bool) {
+	own := s.RouteSettings[routeKey]
+	b, r := own.ThrottlingBurstLimit, own.ThrottlingRateLimit
+	if b == nil {
+		b = s.DefaultRouteSettings.ThrottlingBurstLimit
+	}
+	if r == nil {
+		r = s.DefaultRouteSettings.ThrottlingRateLimit
+	}
+	if b == nil && r == nil {
+		return 0, 0, false
+	}
+	burst, rate = AccountBurstLimit, AccountRateLimit
+	if b != nil {
+		burst = *b
+	}
+	if r != nil {
+		rate = *r
+	}
+	return burst, rate, true
 }
 
 // Deployment is an immutable snapshot of an API's routes, integrations and

@@ -260,15 +260,18 @@ func v2StageOf(props map[string]any) httpapi.Stage {
 }
 
 func routeSettingsOf(m map[string]any) httpapi.RouteSettings {
-	rate := 0.0
-	switch v := m["ThrottlingRateLimit"].(type) {
-	case float64:
-		rate = v
-	case int:
-		rate = float64(v)
+	rs := httpapi.RouteSettings{DataTraceEnabled: boolOf(m["DataTraceEnabled"]), DetailedMetricsEnabled: boolOf(m["DetailedMetricsEnabled"]),
+		LoggingLevel: str(m, "LoggingLevel")}
+	// An absent limit falls back; 0 is a limit.
+	if _, ok := m["ThrottlingBurstLimit"]; ok {
+		n := intProp(m, "ThrottlingBurstLimit", 0)
+		rs.ThrottlingBurstLimit = &n
 	}
-	return httpapi.RouteSettings{DataTraceEnabled: boolOf(m["DataTraceEnabled"]), DetailedMetricsEnabled: boolOf(m["DetailedMetricsEnabled"]),
-		LoggingLevel: str(m, "LoggingLevel"), ThrottlingBurstLimit: intProp(m, "ThrottlingBurstLimit", 0), ThrottlingRateLimit: rate}
+	if _, ok := m["ThrottlingRateLimit"]; ok {
+		f := floatProp(m, "ThrottlingRateLimit")
+		rs.ThrottlingRateLimit = &f
+	}
+	return rs
 }
 
 func (p *v2StageProvider) Create(ctx context.Context, in *Input) (Result, error) {

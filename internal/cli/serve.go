@@ -56,7 +56,8 @@ func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, includeD
 	srv, err := server.New(ctx, server.Config{IAMMode: mode, DecisionLogSize: f.decisionLogSize, Addr: f.addr, DataDir: f.dataDir, Store: f.store, AccountID: f.accountID,
 		Region: f.region, Logger: logger(stderr, f.debug), IncludeFallbackDir: includeDir, MasterKeyFile: f.masterKeyFile,
 		LambdaConcurrency: f.lambdaConcurrency, LambdaIdleTimeout: f.lambdaIdleTimeout, NodeModules: f.nodeModules,
-		Notice: func(msg string) { fmt.Fprintln(stderr, "notice:", msg) }})
+		CustomResourceTimeout: f.customResourceTimeout,
+		Notice:                func(msg string) { fmt.Fprintln(stderr, "notice:", msg) }})
 	if err != nil {
 		return nil, err
 	}

@@ -267,6 +267,11 @@ type failedCreate struct {
 func (f *failedCreate) Error() string { return f.err.Error() }
 func (f *failedCreate) Unwrap() error { return f.err }
 
+// NoEcho is read and has nothing to mask here: CloudFormation masks the
+// values where it shows resolved properties (stack events), which iamgate's
+// events do not carry, and keeps Outputs unmasked; the attributes are
+// sealed at rest with the stack's record.
+
 // parseCustomResponse reads an answer as CloudFormation does: the size
 // first, then the status; a FAILED answer's Reason becomes the resource's
 // status reason, and a SUCCESS needs a physical id (an Update or Delete

@@ -68,6 +68,17 @@ cause() {
 	tr '\n' ' ' | sed -E 's/^ *(Error: )?//; s/^iamgate: //; s/Invalid Serverless Application Specification document\. Number of errors found: [0-9]+\. //; s/ \(at [^)]*(\)|$)//g; s/id \[[^]]*\]/id [X]/g; s/ \(Service: iamgate;.*//; s/[0-9a-f]{8}-[0-9a-f-]{27}/ID/g; s/arn:aws:[^ "]*/ARN/g; s/corpus-[A-Za-z0-9-]+/STACK/g; s/[0-9]{3,}/N/g' | cut -c1-200
 }
 
+# function_error prints the last error line that the stack's functions
+# logged (Python's [ERROR] lines, Node.js's errorType/errorMessage), without
+# the timestamp and stream name.
+function_error() {
+	jq -r '.StackResources[]? | select(.ResourceType=="AWS::Lambda::Function") | .PhysicalResourceId' "$work/res.json" |
+		while IFS= read -r fn; do
+			"$bin" logs "/aws/lambda/$fn" --endpoint-url "$endpoint" --data-dir "$datadir" 2>/dev/null |
+				grep -E '\[ERROR\]|"errorType"|Task timed out|Runtime exited' | tail -1
+		done | tail -1 | sed -E 's/^[^ ]+ [^ ]+ //; s/.*\[ERROR\] //; s/.*"errorType":"([^"]*)","errorMessage":"([^"]*)".*/\1: \2/; s/\/tmp\/[^ ]*\/task\//TASK\//g'
+}
+
 total=0 deployed=0 answered=0
 : >"$work/causes"
 for p in "${patterns[@]}"; do
@@ -130,6 +141,11 @@ for p in "${patterns[@]}"; do
 		echo "$method $path $auth -> $code $body" >>"$logs/$p.calls"
 		if [ "$code" -ge 500 ] || [ "$code" = 000 ] || { [ "$code" = 403 ] && grep -q 'Missing Authentication Token' <<<"$body"; }; then
 			ok=0 fail="route: $code $(cause <<<"$body")"
+			# A 5xx from a function error: its log says why.
+			if [ "$code" -ge 500 ]; then
+				why=$(function_error)
+				[ -n "$why" ] && fail="$fail: $(cause <<<"$why")"
+			fi
 		fi
 	done < <(python3 "$helper" routes "$dir/template.yaml" 2>/dev/null)
 	if [ "$calls" -eq 0 ] && [ -z "$fail" ]; then

@@ -15,7 +15,8 @@
 // and JWT authorizers, tags, Name, Description, FailOnWarnings, and an
 // auto-deployed Stage), HttpApi events with the implicit ServerlessHttpApi,
 // and Globals.HttpApi; AWS::Serverless::StateMachine (statemachine.go, with
-// its Api, Schedule and EventBridgeRule events), and the S3, AlexaSkill,
+// its Api, Schedule and EventBridgeRule events), AWS::Serverless::SimpleTable
+// (simpletable.go), and the S3, AlexaSkill,
 // Schedule, CloudWatchEvent/EventBridgeRule and SNS (push_event.go,
 // pull_event.go) and SQS, Kinesis and DynamoDB event sources of functions. Lambda (REQUEST) authorizers
 // and Domain of HTTP APIs are refused with a clear error.

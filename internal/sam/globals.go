@@ -26,13 +26,14 @@ var globalProps = map[string][]string{
 		"Domain", "AlwaysDeploy", "PropagateTags", "SecurityPolicy", "EndpointAccessMode"},
 	"HttpApi": {"Auth", "AccessLogSettings", "StageVariables", "Tags", "CorsConfiguration", "DefaultRouteSettings",
 		"Domain", "RouteSettings", "FailOnWarnings", "PropagateTags"},
+	"SimpleTable": {"SSESpecification"},
 }
 
 // globalSections maps a Globals section to the resource type it applies to.
-var globalSections = map[string]string{"Function": typeFunction, "Api": typeAPI, "HttpApi": typeHTTPAPI}
+var globalSections = map[string]string{"Function": typeFunction, "Api": typeAPI, "HttpApi": typeHTTPAPI, "SimpleTable": typeSimpleTable}
 
 // otherSections are Globals sections SAM accepts that this package does not expand.
-var otherSections = []string{"SimpleTable", "StateMachine", "LayerVersion", "CapacityProvider", "WebSocketApi"}
+var otherSections = []string{"StateMachine", "LayerVersion", "CapacityProvider", "WebSocketApi"}
 
 type globals map[string]map[string]any // resource type -> properties
 
@@ -70,7 +71,7 @@ func parseGlobals(v any) (globals, *samError) {
 }
 
 func sectionNames() []string {
-	return append([]string{"Function", "Api", "HttpApi"}, otherSections...)
+	return append([]string{"Function", "Api", "HttpApi", "SimpleTable"}, otherSections...)
 }
 
 // pyList formats names the way Python prints a list of strings.

@@ -363,3 +363,27 @@ Resources:
 `
 	matchPython(t, cases)
 }
+
+// TestSimpleTableMatchesPythonTranslator: AWS::Serverless::SimpleTable
+// becomes the AWS::DynamoDB::Table samtranslator makes, Globals included.
+func TestSimpleTableMatchesPythonTranslator(t *testing.T) {
+	matchPython(t, map[string]string{
+		"default": "Resources:\n  T: {Type: AWS::Serverless::SimpleTable}\n",
+		"full": `
+Globals:
+  SimpleTable: {SSESpecification: {SSEEnabled: true}}
+Resources:
+  T:
+    Type: AWS::Serverless::SimpleTable
+    DeletionPolicy: Retain
+    Properties:
+      PrimaryKey: {Name: pk, Type: Number}
+      ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}
+      TableName: !Sub "${AWS::StackName}-t"
+      Tags: {a: b}
+      PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
+`,
+		"error key type":    "Resources:\n  T: {Type: AWS::Serverless::SimpleTable, Properties: {PrimaryKey: {Name: k, Type: Bool}}}\n",
+		"error key missing": "Resources:\n  T: {Type: AWS::Serverless::SimpleTable, Properties: {PrimaryKey: {Name: k}}}\n",
+	})
+}

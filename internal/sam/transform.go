@@ -197,7 +197,7 @@ func (x *translator) parameterValues() map[string]any {
 // translateAll converts functions and state machines first (their Api
 // events edit the APIs' bodies), then APIs, as the translator orders them.
 func (x *translator) translateAll() {
-	var fns, machines, apis, httpAPIs []string
+	var fns, machines, apis, httpAPIs, tables []string
 	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[id].(map[string]any)
 		switch r["Type"] {
@@ -209,6 +209,8 @@ func (x *translator) translateAll() {
 			apis = append(apis, id)
 		case typeHTTPAPI:
 			httpAPIs = append(httpAPIs, id)
+		case typeSimpleTable:
+			tables = append(tables, id)
 		}
 	}
 	for _, id := range fns {
@@ -222,6 +224,9 @@ func (x *translator) translateAll() {
 	}
 	for _, id := range httpAPIs {
 		x.emit(id, x.translateHTTPAPI)
+	}
+	for _, id := range tables {
+		x.emit(id, x.translateSimpleTable)
 	}
 }
 

@@ -54,6 +54,9 @@ func CanonicalURI(rawPath string, s3 bool) string {
 // normalizePath removes "." and ".." segments and empty segments (repeated
 // slashes), keeping a leading and a trailing slash.
 func normalizePath(p string) string {
+	if isNormalPath(p) {
+		return p
+	}
 	segs := strings.Split(p, "/")
 	out := make([]string, 0, len(segs))
 	for _, s := range segs {
@@ -75,6 +78,31 @@ func normalizePath(p string) string {
 		b.WriteByte('/')
 	}
 	return b.String()
+}
+
+// isNormalPath reports whether normalizePath would return p unchanged: a
+// leading slash, no empty segment inside, no "." or ".." segment (most
+// paths, which then cost no split and join).
+func isNormalPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		seg := p[i+1:]
+		if j := strings.IndexByte(seg, '/'); j >= 0 {
+			seg = seg[:j]
+			if seg == "" {
+				return false // "//"
+			}
+		}
+		if seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // encodeOnce is S3's canonical path: decode valid escapes, encode every byte
@@ -223,12 +251,28 @@ func CanonicalQuery(rawQuery string, presigned bool) string {
 // and its runs of spaces and tabs squeezed to one space. A signed header that
 // is absent yields an empty value, as AWS computes it.
 func CanonicalHeaders(h http.Header, host string, signed []string) string {
-	var b strings.Builder
+	// Each header is looked up once; the block is written into one buffer.
+	var buf [16][]string
+	vals := buf[:0]
+	n := 0
 	for _, name := range signed {
+		vs := headerValues(h, host, name)
+		vals = append(vals, vs)
+		n += len(name) + 2 + len(vs)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, name := range signed {
 		b.WriteString(name)
 		b.WriteByte(':')
-		for i, v := range headerValues(h, host, name) {
-			if i > 0 {
+		for j, v := range vals[i] {
+			if j > 0 {
 				b.WriteByte(',')
 			}
 			writeSqueezed(&b, v)
@@ -247,7 +291,7 @@ func headerValues(h http.Header, host, name string) []string {
 		}
 		return []string{host}
 	}
-	if vs, ok := h[textproto.CanonicalMIMEHeaderKey(name)]; ok {
+	if vs, ok := lookupCanonical(h, name); ok {
 		return vs
 	}
 	for k, vs := range h {
@@ -256,6 +300,40 @@ func headerValues(h http.Header, host, name string) []string {
 		}
 	}
 	return nil
+}
+
+// lookupCanonical is h[textproto.CanonicalMIMEHeaderKey(name)] without
+// the key's allocation: the canonical spelling is made in a stack buffer
+// (names longer than it take textproto's way).
+func lookupCanonical(h http.Header, name string) ([]string, bool) {
+	var key [64]byte
+	if len(name) > len(key) {
+		vs, ok := h[textproto.CanonicalMIMEHeaderKey(name)]
+		return vs, ok
+	}
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !tokenByte(c) { // textproto keeps such a name as it is
+			vs, ok := h[textproto.CanonicalMIMEHeaderKey(name)]
+			return vs, ok
+		}
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		case !upper && 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		key[i] = c
+		upper = c == '-'
+	}
+	vs, ok := h[string(key[:len(name)])]
+	return vs, ok
+}
+
+// tokenByte reports whether c may appear in a header name (RFC 7230 tchar).
+func tokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // writeSqueezed writes v trimmed, with each run of blanks (space, tab, and
@@ -303,7 +381,34 @@ func SigningKey(secret, date, region, service string) []byte {
 
 // Signature is the hex HMAC-SHA256 of the string to sign.
 func Signature(signingKey []byte, stringToSign string) string {
-	return hex.EncodeToString(hmacSHA256(signingKey, stringToSign))
+	sum, ok := hmacSmall(signingKey, stringToSign)
+	if !ok {
+		return hex.EncodeToString(hmacSHA256(signingKey, stringToSign))
+	}
+	return hex.EncodeToString(sum[:])
+}
+
+// hmacSmall is HMAC-SHA256 (RFC 2104) of a key of at most one block and a
+// message that fits a stack buffer: two SHA-256 sums over buffers on the
+// stack, where crypto/hmac allocates five objects per signature. Every
+// request's signature is one; ok is false for other sizes.
+func hmacSmall(key []byte, msg string) (sum [sha256.Size]byte, ok bool) {
+	const block = 64
+	var inner [block + 448]byte
+	if len(key) > block || len(msg) > len(inner)-block {
+		return sum, false
+	}
+	var outer [block + sha256.Size]byte
+	copy(inner[:], key)
+	copy(outer[:], key)
+	for i := range block {
+		inner[i] ^= 0x36
+		outer[i] ^= 0x5c
+	}
+	copy(inner[block:], msg)
+	ih := sha256.Sum256(inner[:block+len(msg)])
+	copy(outer[block:], ih[:])
+	return sha256.Sum256(outer[:]), true
 }
 
 func hmacSHA256(key []byte, data string) []byte {

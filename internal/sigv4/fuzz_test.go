@@ -1,10 +1,15 @@
 package sigv4
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
@@ -245,4 +250,79 @@ func validHeaderValue(s string) bool {
 		}
 	}
 	return true
+}
+
+// FuzzLookupCanonical holds the allocation-free header lookup to
+// textproto's canonical key.
+func FuzzLookupCanonical(f *testing.F) {
+	for _, s := range []string{"x-amz-date", "content-type", "X-AMZ-DATE", "x amz", "a-", "-a", "x_y", strings.Repeat("a", 70)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		h := http.Header{textproto.CanonicalMIMEHeaderKey(name): {"v"}}
+		want, wantOK := h[textproto.CanonicalMIMEHeaderKey(name)]
+		got, ok := lookupCanonical(h, name)
+		if ok != wantOK || len(got) != len(want) {
+			t.Fatalf("lookupCanonical(%q) = %v %v, want %v %v", name, got, ok, want, wantOK)
+		}
+		if key := textproto.CanonicalMIMEHeaderKey(name); key != name {
+			h = http.Header{name: {"raw"}} // only the raw spelling: textproto's key misses it
+			if _, ok := lookupCanonical(h, name); ok {
+				t.Fatalf("lookupCanonical(%q) found the raw key %q, textproto looks up %q", name, name, key)
+			}
+		}
+	})
+}
+
+// FuzzNormalPath holds the fast path to the full normalization.
+func FuzzNormalPath(f *testing.F) {
+	for _, s := range []string{"/", "", "/a/b", "/a//b", "/a/./b", "/a/../b", "/a/", "a/b", "/.", "/..", "/.a", "/a..", "//"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if isNormalPath(p) {
+			segs := strings.Split(p, "/")
+			out := []string{}
+			for _, s := range segs {
+				switch s {
+				case "", ".":
+				case "..":
+					if len(out) > 0 {
+						out = out[:len(out)-1]
+					}
+				default:
+					out = append(out, s)
+				}
+			}
+			full := "/" + strings.Join(out, "/")
+			if len(out) > 0 && strings.HasSuffix(p, "/") {
+				full += "/"
+			}
+			if full != p {
+				t.Fatalf("isNormalPath(%q) but normalization gives %q", p, full)
+			}
+		}
+	})
+}
+
+// FuzzHMACSmall holds the stack HMAC to crypto/hmac.
+func FuzzHMACSmall(f *testing.F) {
+	f.Add([]byte("key"), "msg")
+	f.Add(make([]byte, 32), strings.Repeat("x", 448))
+	f.Add(make([]byte, 64), "")
+	f.Add(make([]byte, 65), "a")
+	f.Fuzz(func(t *testing.T, key []byte, msg string) {
+		got, ok := hmacSmall(key, msg)
+		if !ok {
+			if len(key) <= 64 && len(msg) <= 448 {
+				t.Fatalf("hmacSmall refused a %d-byte key and a %d-byte message", len(key), len(msg))
+			}
+			return
+		}
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(msg))
+		if want := m.Sum(nil); !bytes.Equal(got[:], want) {
+			t.Fatalf("hmacSmall = %x, crypto/hmac %x", got, want)
+		}
+	})
 }

@@ -2,7 +2,6 @@ package sigv4
 
 import (
 	"container/list"
-	"crypto/sha256"
 	"sync"
 )
 
@@ -12,8 +11,9 @@ const defaultCacheSize = 4096
 
 // keyCache holds derived signing keys, least recently used evicted first.
 // Deriving a key costs four HMACs; a cached request costs one map lookup.
-// The secret's hash is part of the entry so a rotated secret never reuses a
-// stale key.
+// The secret is part of the entry so a rotated secret never reuses a stale
+// key; it is compared as it is, not hashed (a SHA-256 per request), since
+// the key lookup holds it in memory anyway.
 type keyCache struct {
 	mu    sync.Mutex
 	max   int
@@ -26,9 +26,9 @@ type cacheID struct {
 }
 
 type cacheEntry struct {
-	id         cacheID
-	secretHash [sha256.Size]byte
-	key        []byte
+	id     cacheID
+	secret string
+	key    []byte
 }
 
 func newKeyCache(max int) *keyCache {
@@ -41,11 +41,10 @@ func (c *keyCache) get(accessKeyID, secret, date, region, service string) []byte
 		return SigningKey(secret, date, region, service)
 	}
 	id := cacheID{accessKeyID, date, region, service}
-	sh := sha256.Sum256([]byte(secret))
 	c.mu.Lock()
 	if el, ok := c.items[id]; ok {
 		e := el.Value.(*cacheEntry)
-		if e.secretHash == sh {
+		if sameSecret(e.secret, secret) {
 			c.ll.MoveToFront(el)
 			c.mu.Unlock()
 			return e.key
@@ -57,11 +56,11 @@ func (c *keyCache) get(accessKeyID, secret, date, region, service string) []byte
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[id]; ok {
-		el.Value = &cacheEntry{id: id, secretHash: sh, key: key}
+		el.Value = &cacheEntry{id: id, secret: secret, key: key}
 		c.ll.MoveToFront(el)
 		return key
 	}
-	c.items[id] = c.ll.PushFront(&cacheEntry{id: id, secretHash: sh, key: key})
+	c.items[id] = c.ll.PushFront(&cacheEntry{id: id, secret: secret, key: key})
 	for c.ll.Len() > c.max {
 		old := c.ll.Back()
 		c.ll.Remove(old)
@@ -74,4 +73,17 @@ func (c *keyCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.ll.Len()
+}
+
+// sameSecret compares secrets in time independent of where they differ,
+// without converting them to byte slices.
+func sameSecret(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var d byte
+	for i := 0; i < len(a); i++ {
+		d |= a[i] ^ b[i]
+	}
+	return d == 0
 }

@@ -301,6 +301,9 @@ func payloadHash(r *http.Request, s signed, opts Options) (string, error) {
 	} else if opts.S3 {
 		return "", &Error{Reason: MissingContentHash, Message: "Missing required header for this request: x-amz-content-sha256"}
 	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return EmptySHA256, nil // most GETs: no read, no hash
+	}
 	body, err := readBody(r)
 	if err != nil {
 		return "", err

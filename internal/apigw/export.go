@@ -205,6 +205,15 @@ func exportRequestModels(op map[string]any, m *Method, swagger2 bool, params *[]
 	op["requestBody"] = map[string]any{"content": content, "required": true}
 }
 
+// IntegrationExtension is in as an x-amazon-apigateway-integration
+// object in its decoded JSON form (objects map[string]any, lists []any),
+// which ParseIntegration reads back.
+func IntegrationExtension(in *Integration) map[string]any {
+	var out map[string]any
+	_ = json.Unmarshal(mustJSON(exportIntegration(in)), &out)
+	return out
+}
+
 func exportIntegration(in *Integration) map[string]any {
 	e := map[string]any{"type": strings.ToLower(in.Type)}
 	if in.HTTPMethod != "" {

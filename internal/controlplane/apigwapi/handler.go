@@ -55,10 +55,12 @@ type APIs interface {
 	CreateAPIKey(ctx context.Context, in apigw.CreateAPIKeyInput) (apigw.APIKey, error)
 	GetAPIKey(ctx context.Context, id string, includeValue bool) (apigw.APIKey, error)
 	GetAPIKeys(ctx context.Context, includeValues bool) ([]apigw.APIKey, error)
+	UpdateAPIKey(ctx context.Context, id string, fn func(*apigw.APIKey)) (apigw.APIKey, error)
 	DeleteAPIKey(ctx context.Context, id string) error
 	CreateUsagePlan(ctx context.Context, in apigw.UsagePlan) (apigw.UsagePlan, error)
 	GetUsagePlan(ctx context.Context, id string) (apigw.UsagePlan, error)
 	GetUsagePlans(ctx context.Context) ([]apigw.UsagePlan, error)
+	UpdateUsagePlan(ctx context.Context, id string, fn func(*apigw.UsagePlan)) (apigw.UsagePlan, error)
 	DeleteUsagePlan(ctx context.Context, id string) error
 	CreateUsagePlanKey(ctx context.Context, planID, keyID, keyType string) (apigw.UsagePlanKey, error)
 	GetUsagePlanKeys(ctx context.Context, planID string) ([]apigw.UsagePlanKey, error)
@@ -66,6 +68,7 @@ type APIs interface {
 	GetUsage(ctx context.Context, planID, keyID, startDate, endDate string) (apigw.Usage, error)
 	Export(ctx context.Context, apiID, stage, exportType, extensions string, yamlOut bool) ([]byte, error)
 	GetAccount(ctx context.Context) (apigw.Account, error)
+	SetCloudwatchRole(ctx context.Context, roleARN string) (apigw.Account, error)
 }
 
 var _ APIs = (*apigw.Service)(nil)

@@ -48,9 +48,11 @@ func init() {
 	add(post, shapeResource, "CreateResource", created, createResource)
 	add(del, shapeResource, "DeleteResource", accepted, deleteResource)
 	add(put, shapeMethod, "PutMethod", created, putMethod)
+	add(patch, shapeMethod, "UpdateMethod", 0, updateMethod)
 	add(del, shapeMethod, "DeleteMethod", accepted, deleteMethod)
 	add(post, shapeMethod, "TestInvokeMethod", 0, testInvokeMethod)
 	add(put, shapeIntegration, "PutIntegration", created, putIntegration)
+	add(patch, shapeIntegration, "UpdateIntegration", 0, updateIntegration)
 	add(del, shapeIntegration, "DeleteIntegration", accepted, deleteIntegration)
 	add(put, shapeIntegrationResponse, "PutIntegrationResponse", created, putIntegrationResponse)
 	add(get, shapeIntegrationResponse, "GetIntegrationResponse", 0, getIntegrationResponse)
@@ -81,10 +83,12 @@ func init() {
 	add(post, shapeAPIKeys, "CreateApiKey", created, createAPIKey)
 	add(get, shapeAPIKeys, "GetApiKeys", 0, getAPIKeys)
 	add(get, shapeAPIKey, "GetApiKey", 0, getAPIKey)
+	add(patch, shapeAPIKey, "UpdateApiKey", 0, updateAPIKey)
 	add(del, shapeAPIKey, "DeleteApiKey", accepted, deleteAPIKey)
 	add(post, shapeUsagePlans, "CreateUsagePlan", created, createUsagePlan)
 	add(get, shapeUsagePlans, "GetUsagePlans", 0, getUsagePlans)
 	add(get, shapeUsagePlan, "GetUsagePlan", 0, getUsagePlan)
+	add(patch, shapeUsagePlan, "UpdateUsagePlan", 0, updateUsagePlan)
 	add(del, shapeUsagePlan, "DeleteUsagePlan", accepted, deleteUsagePlan)
 	add(post, shapeUsagePlanKeys, "CreateUsagePlanKey", created, createUsagePlanKey)
 	add(get, shapeUsagePlanKeys, "GetUsagePlanKeys", 0, getUsagePlanKeys)
@@ -93,6 +97,7 @@ func init() {
 	add(get, shapeUsage, "GetUsage", 0, getUsage)
 	add(get, shapeExport, "GetExport", 0, getExport)
 	add(get, shapeAccount, "GetAccount", 0, getAccount)
+	add(patch, shapeAccount, "UpdateAccount", 0, updateAccount)
 }
 
 func getRestAPIs(c *call) (any, error) {

@@ -1,4 +1,4 @@
-package controlplane
+package controlplane_test
 
 import (
 	"bytes"
@@ -17,15 +17,16 @@ import (
 
 // The real aws CLI (v1, botocore) parses what the handler writes.
 
-// runCLI runs aws with key's credentials against url; it returns stdout,
-// stderr and whether the command succeeded.
-func runCLI(t *testing.T, bin, url, key string, args ...string) (string, string, bool) {
+// runCLI runs aws with the credentials aliased alias against url; it
+// returns stdout, stderr and whether the command succeeded.
+func (e *testEnv) runCLI(t *testing.T, bin, url, alias string, args ...string) (string, string, bool) {
+	k := e.keys[alias]
 	t.Helper()
 	home := t.TempDir()
 	cmd := exec.CommandContext(t.Context(), bin, append(args, "--endpoint-url", url, "--output", "json")...)
 	cmd.Env = []string{
 		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
-		"AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=" + k.ID, "AWS_SECRET_ACCESS_KEY=" + k.Secret, "AWS_DEFAULT_REGION=us-east-1",
 		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
 		"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1",
 	}
@@ -52,10 +53,12 @@ func checkJSONPaths(t *testing.T, stdout string, want map[string]string) {
 }
 
 func TestCLI(t *testing.T) {
+	t.Parallel()
 	bin := testutil.NeedCommand(t, "aws")
-	e := newEnv()
+	e := newClientEnv(t)
+	e.seedStack(t)
 	srv := httptest.NewServer(e.h)
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the parallel subtests
 
 	tests := []struct {
 		name string
@@ -64,40 +67,65 @@ func TestCLI(t *testing.T) {
 		// want maps a JSON path (dot separated) of stdout to its value.
 		want map[string]string
 	}{
-		{"get-user", "AKIAROOT", []string{"iam", "get-user", "--user-name", "api-gateway-user"},
-			map[string]string{"User.UserName": "api-gateway-user", "User.Arn": apiUser.ARN, "User.CreateDate": "2026-11-25T11:00:00Z"}},
-		{"create-access-key", "AKIAROOT", []string{"iam", "create-access-key", "--user-name", "api-gateway-user"},
-			map[string]string{"AccessKey.UserName": "api-gateway-user", "AccessKey.Status": "Active", "AccessKey.SecretAccessKey": "secret/api-gateway-user"}},
-		{"get-caller-identity", "AKIAAPIUSER", []string{"sts", "get-caller-identity"},
-			map[string]string{"Account": acct, "Arn": apiUser.ARN, "UserId": "AIDAAPIUSER"}},
-		{"describe-stacks", "AKIAROOT", []string{"cloudformation", "describe-stacks", "--stack-name", "Api-IAM-Sample-Stack"},
+		{"get-user", rootKey, []string{"iam", "get-user", "--user-name", "api-gateway-user"},
+			map[string]string{"User.UserName": "api-gateway-user", "User.Arn": apiUserARN, "User.CreateDate": "2026-11-25T11:00:00Z"}},
+		{"create-access-key", rootKey, []string{"iam", "create-access-key", "--user-name", "api-gateway-user"},
+			map[string]string{"AccessKey.UserName": "api-gateway-user", "AccessKey.Status": "Active"}},
+		{"get-caller-identity", userKey, []string{"sts", "get-caller-identity"},
+			map[string]string{"Account": acct, "Arn": apiUserARN, "UserId": "{{api-gateway-user}}"}},
+		{"describe-stacks", rootKey, []string{"cloudformation", "describe-stacks", "--stack-name", "Api-IAM-Sample-Stack"},
 			map[string]string{"Stacks.0.StackStatus": "CREATE_COMPLETE",
 				"Stacks.0.Outputs.0.OutputValue": "https://abc123.execute-api.us-east-1.amazonaws.com/v1/hello"}},
-		{"get-role decodes trust policy", "AKIAROOT", []string{"iam", "get-role", "--role-name", "deployer"},
-			map[string]string{"Role.AssumeRolePolicyDocument.Statement.0.Principal.AWS": apiUser.ARN}},
+		{"get-role decodes trust policy", rootKey, []string{"iam", "get-role", "--role-name", "deployer"},
+			map[string]string{"Role.AssumeRolePolicyDocument.Statement.0.Principal.AWS": apiUserARN}},
 	}
+	// Each case reads what the fixture made or adds what no other reads:
+	// they run side by side (an aws CLI start-up takes seconds).
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, ok := runCLI(t, bin, srv.URL, tt.key, tt.args...)
+			t.Parallel()
+			stdout, stderr, ok := e.runCLI(t, bin, srv.URL, tt.key, tt.args...)
 			if !ok {
 				t.Fatalf("aws failed: %s", stderr)
 			}
-			checkJSONPaths(t, stdout, tt.want)
+			want := map[string]string{}
+			for k, v := range tt.want {
+				want[k] = e.userIDs(t, v)
+			}
+			checkJSONPaths(t, stdout, want)
+			if tt.name == "create-access-key" {
+				// The secret printed is the one IAM verifies signatures with.
+				id, secret := jsonField(t, stdout, "AccessKey.AccessKeyId"), jsonField(t, stdout, "AccessKey.SecretAccessKey")
+				if ki, ok, err := e.ids.IAM.LookupKey(t.Context(), id); err != nil || !ok || ki.Secret != secret {
+					t.Errorf("key %s: %v %v, secret differs", id, ok, err)
+				}
+			}
 		})
 	}
 	t.Run("denied", func(t *testing.T) {
-		_, stderr, ok := runCLI(t, bin, srv.URL, "AKIAAPIUSER", "iam", "create-user", "--user-name", "bob")
+		t.Parallel()
+		_, stderr, ok := e.runCLI(t, bin, srv.URL, userKey, "iam", "create-user", "--user-name", "bob")
 		want := "An error occurred (AccessDenied) when calling the CreateUser operation: User: arn:aws:iam::000000000000:user/api-gateway-user is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::000000000000:user/bob because no identity-based policy allows the iam:CreateUser action"
 		if ok || strings.TrimSpace(stderr) != want {
 			t.Errorf("ok=%v stderr:\n%s", ok, stderr)
 		}
 	})
 	t.Run("unknown key", func(t *testing.T) {
-		_, stderr, ok := runCLI(t, bin, srv.URL, "AKIANOBODY", "iam", "list-users")
+		t.Parallel()
+		_, stderr, ok := e.runCLI(t, bin, srv.URL, unknownKey, "iam", "list-users")
 		if ok || !strings.Contains(stderr, "(InvalidClientTokenId) when calling the ListUsers operation: The security token included in the request is invalid.") {
 			t.Errorf("ok=%v stderr:\n%s", ok, stderr)
 		}
 	})
+}
+
+func jsonField(t *testing.T, stdout, path string) string {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("stdout not JSON: %v\n%s", err, stdout)
+	}
+	return jsonPath(doc, path)
 }
 
 // jsonPath follows a dot-separated path of keys and indices into doc.

@@ -1,4 +1,4 @@
-package controlplane
+package controlplane_test
 
 import (
 	"encoding/xml"
@@ -8,74 +8,22 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/controlplane/cfnapi"
-	"github.com/iamgate/iamgate/internal/controlplane/iamapi"
-	"github.com/iamgate/iamgate/internal/controlplane/mount"
+	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/controlplane/query"
-	"github.com/iamgate/iamgate/internal/controlplane/stsapi"
 )
-
-type testEnv struct {
-	h      *Handler
-	authn  *fakeAuth
-	authz  *fakeAuthz
-	iam    *fakeIAM
-	stacks *fakeStacks
-}
-
-func newEnv() *testEnv {
-	e := &testEnv{authn: newFakeAuth(), authz: &fakeAuthz{allow: map[string]bool{apiUser.ARN + " iam:ListAccessKeys": true}}, iam: newFakeIAM(), stacks: newFakeStacks()}
-	n := 0
-	now := func() time.Time { return testNow }
-	mo := mount.Options{Region: "us-east-1", AccountID: acct}
-	e.h = New(Options{
-		Auth: e.authn, Region: "us-east-1", AccountID: acct, Now: now,
-		NewRequestID: func() string { n++; return "req-" + strconv.Itoa(n) },
-		Services: map[string]Mount{
-			"iam":            QueryMount(iamapi.New(iamapi.Options{IAM: e.iam, Authz: e.authz, Now: now, Options: mo})),
-			"sts":            QueryMount(stsapi.New(stsapi.Options{IAM: e.iam, Authz: e.authz, Now: now, Options: mo})),
-			"cloudformation": QueryMount(cfnapi.New(cfnapi.Options{Stacks: e.stacks, Authz: e.authz, Now: now, Options: mo})),
-		},
-	})
-	return e
-}
-
-// queryReq builds a query-protocol POST signed (as far as the fake can
-// tell) by key for service; key "" leaves it unsigned.
-func queryReq(key, service string, form url.Values) *http.Request {
-	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	if key != "" {
-		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+key+"/20261125/us-east-1/"+service+
-			"/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc")
-	}
-	return r
-}
-
-func form(kv ...string) url.Values {
-	v := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		v.Set(kv[i], kv[i+1])
-	}
-	return v
-}
-
-func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, r)
-	return rec
-}
 
 func TestQueryResponses(t *testing.T) {
 	tests := []struct {
 		name     string
 		key, svc string
 		form     url.Values
+		setup    func(t *testing.T, e *testEnv)
 		status   int
 		body     string
 	}{
@@ -107,7 +55,7 @@ func TestQueryResponses(t *testing.T) {
 `,
 		},
 		{
-			name: "create user", key: "AKIAROOT", svc: "iam",
+			name: "create user", key: rootKey, svc: "iam",
 			form:   form("Action", "CreateUser", "Version", "2010-05-08", "UserName", "bob", "Tags.member.1.Key", "k", "Tags.member.1.Value", "v"),
 			status: 200,
 			body: `<CreateUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
@@ -115,7 +63,7 @@ func TestQueryResponses(t *testing.T) {
     <User>
       <Path>/</Path>
       <UserName>bob</UserName>
-      <UserId>AIDA0000000000000001</UserId>
+      <UserId>{{bob}}</UserId>
       <Arn>arn:aws:iam::000000000000:user/bob</Arn>
       <CreateDate>2026-11-25T12:00:00Z</CreateDate>
       <Tags>
@@ -133,7 +81,7 @@ func TestQueryResponses(t *testing.T) {
 `,
 		},
 		{
-			name: "create user denied", key: "AKIAAPIUSER", svc: "iam",
+			name: "create user denied", key: userKey, svc: "iam",
 			form:   form("Action", "CreateUser", "Version", "2010-05-08", "UserName", "bob"),
 			status: 403,
 			body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
@@ -147,8 +95,15 @@ func TestQueryResponses(t *testing.T) {
 `,
 		},
 		{
-			name: "delete session", key: "AKIAROOT", svc: "iam",
-			form:   form("Action", "DeleteUser", "Version", "2010-05-08", "UserName", "api-gateway-user"),
+			// A user with access keys is a DeleteConflict (API_DeleteUser.html):
+			// carol has none.
+			name: "delete user", key: rootKey, svc: "iam",
+			setup: func(t *testing.T, e *testEnv) {
+				if _, err := e.ids.IAM.CreateUser(t.Context(), "carol", "/", nil); err != nil {
+					t.Fatal(err)
+				}
+			},
+			form:   form("Action", "DeleteUser", "Version", "2010-05-08", "UserName", "carol"),
 			status: 200,
 			body: `<DeleteUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
   <ResponseMetadata>
@@ -158,13 +113,13 @@ func TestQueryResponses(t *testing.T) {
 `,
 		},
 		{
-			name: "get caller identity", key: "AKIAAPIUSER", svc: "sts",
+			name: "get caller identity", key: userKey, svc: "sts",
 			form:   form("Action", "GetCallerIdentity", "Version", "2011-06-15"),
 			status: 200,
 			body: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
     <Arn>arn:aws:iam::000000000000:user/api-gateway-user</Arn>
-    <UserId>AIDAAPIUSER</UserId>
+    <UserId>{{api-gateway-user}}</UserId>
     <Account>000000000000</Account>
   </GetCallerIdentityResult>
   <ResponseMetadata>
@@ -176,12 +131,15 @@ func TestQueryResponses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv()
-			rec := serve(e.h, queryReq(tt.key, tt.svc, tt.form))
+			e := newEnv(t)
+			if tt.setup != nil {
+				tt.setup(t, e)
+			}
+			rec := e.serve(e.queryReq(tt.key, tt.svc, tt.form))
 			if rec.Code != tt.status {
 				t.Errorf("status %d, want %d", rec.Code, tt.status)
 			}
-			if d := cmp.Diff(tt.body, rec.Body.String()); d != "" {
+			if d := cmp.Diff(e.userIDs(t, tt.body), rec.Body.String()); d != "" {
 				t.Errorf("body (-want +got)\n%s", d)
 			}
 			if got := rec.Header().Get("x-amzn-RequestId"); got != "req-1" {
@@ -216,73 +174,93 @@ func TestQueryErrors(t *testing.T) {
 		name     string
 		key, svc string
 		form     url.Values
-		header   map[string]string
+		tweak    func(*http.Request) // after signing
 		status   int
 		code     string
 		message  string
 	}{
-		{"invalid action", "AKIAROOT", "iam", form("Action", "Frobnicate", "Version", "2010-05-08"),
+		{"invalid action", rootKey, "iam", form("Action", "Frobnicate", "Version", "2010-05-08"),
 			nil, 400, "InvalidAction", "Could not find operation Frobnicate for version 2010-05-08"},
-		{"cfn action on iam", "AKIAROOT", "iam", form("Action", "DescribeStacks", "Version", "2010-05-08"),
+		{"cfn action on iam", rootKey, "iam", form("Action", "DescribeStacks", "Version", "2010-05-08"),
 			nil, 400, "InvalidAction", "Could not find operation DescribeStacks for version 2010-05-08"},
-		{"missing action", "AKIAROOT", "sts", form("Version", "2011-06-15"),
+		{"missing action", rootKey, "sts", form("Version", "2011-06-15"),
 			nil, 400, "MissingAction", "Missing Action"},
-		{"unknown key", "AKIANOBODY", "iam", form("Action", "GetUser"),
+		{"unknown key", unknownKey, "iam", form("Action", "GetUser"),
 			nil, 403, "InvalidClientTokenId", "The security token included in the request is invalid."},
-		{"bad signature", "AKIAROOT", "iam", form("Action", "GetUser"),
-			map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=AKIAROOT/20261125/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=bad"},
+		{"bad signature", rootKey, "iam", form("Action", "GetUser"),
+			flipSignature,
 			403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."},
 		{"incomplete", "", "", form("Action", "GetUser"),
-			map[string]string{"Authorization": "AWS4-HMAC-SHA256 SignedHeaders=host"},
-			400, "IncompleteSignature", "Authorization header requires 'Credential' parameter."},
-		{"no such user", "AKIAROOT", "iam", form("Action", "GetUser", "UserName", "nobody"),
+			setHeader("Authorization", "AWS4-HMAC-SHA256 SignedHeaders=host"),
+			400, "IncompleteSignature", "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. " +
+				"Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256 SignedHeaders=host"},
+		{"no such user", rootKey, "iam", form("Action", "GetUser", "UserName", "nobody"),
 			nil, 404, "NoSuchEntity", "The user with name nobody cannot be found."},
-		{"user exists", "AKIAROOT", "iam", form("Action", "CreateUser", "UserName", "api-gateway-user"),
+		{"user exists", rootKey, "iam", form("Action", "CreateUser", "UserName", "api-gateway-user"),
 			nil, 409, "EntityAlreadyExists", "User with name api-gateway-user already exists."},
-		{"missing member", "AKIAROOT", "iam", form("Action", "CreateUser"),
+		{"missing member", rootKey, "iam", form("Action", "CreateUser"),
 			nil, 400, "ValidationError", "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null"},
-		{"role session get user", "ASIASESSION", "iam", form("Action", "GetUser"),
+		{"role session get user", sessionKey, "iam", form("Action", "GetUser"),
 			nil, 400, "ValidationError", "Must specify userName when calling with non-User credentials"},
-		{"stack missing", "AKIAROOT", "cloudformation", form("Action", "DescribeStacks", "StackName", "nope"),
+		{"stack missing", rootKey, "cloudformation", form("Action", "DescribeStacks", "StackName", "nope"),
 			nil, 400, "ValidationError", "Stack with id nope does not exist"},
-		{"change set missing", "AKIAROOT", "cloudformation", form("Action", "DescribeChangeSet", "StackName", "s", "ChangeSetName", "x"),
+		{"change set missing", rootKey, "cloudformation", form("Action", "DescribeChangeSet", "StackName", "Api-IAM-Sample-Stack", "ChangeSetName", "x"),
 			nil, 404, "ChangeSetNotFound", "ChangeSet [x] does not exist"},
-		{"assume role not trusted", "AKIAAPIUSER", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/missing", "RoleSessionName", "s1"),
+		{"assume role not trusted", userKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/missing", "RoleSessionName", "s1"),
 			nil, 403, "AccessDenied", "User: arn:aws:iam::000000000000:user/api-gateway-user is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/missing"},
 		// Root may not assume any role, whether it exists or not
 		// (API_AssumeRole.html; wording from https://github.com/kubeflow/testing/pull/961).
-		{"root assumes a missing role", "AKIAROOT", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/missing", "RoleSessionName", "s1"),
+		{"root assumes a missing role", rootKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/missing", "RoleSessionName", "s1"),
 			nil, 403, "AccessDenied", "Roles may not be assumed by root accounts."},
-		{"root assumes a role", "AKIAROOT", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
+		{"root assumes a role", rootKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
 			nil, 403, "AccessDenied", "Roles may not be assumed by root accounts."},
-		{"session cannot get token", "ASIASESSION", "sts", form("Action", "GetSessionToken"),
+		{"session cannot get token", sessionKey, "sts", form("Action", "GetSessionToken"),
 			nil, 403, "AccessDenied", "Cannot call GetSessionToken with session credentials"},
-		{"session not trusted", "ASIASESSION", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s2", "DurationSeconds", "7200"),
+		{"session not trusted", sessionKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s2", "DurationSeconds", "7200"),
 			nil, 403, "AccessDenied", "User: arn:aws:sts::000000000000:assumed-role/deployer/s1 is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/deployer because no identity-based policy allows the sts:AssumeRole action"},
-		{"short duration", "AKIAAPIUSER", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s2", "DurationSeconds", "60"),
+		{"short duration", userKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s2", "DurationSeconds", "60"),
 			nil, 400, "ValidationError", "1 validation error detected: Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"},
-		{"bad template stage", "AKIAROOT", "cloudformation", form("Action", "GetTemplate", "StackName", "s", "TemplateStage", "Raw"),
+		{"bad template stage", rootKey, "cloudformation", form("Action", "GetTemplate", "StackName", "s", "TemplateStage", "Raw"),
 			nil, 400, "ValidationError", "1 validation error detected: Value 'Raw' at 'templateStage' failed to satisfy constraint: Member must satisfy enum value set: [Original, Processed]"},
-		{"bad escape", "AKIAROOT", "iam", nil, nil, 400, "MalformedQueryString", ""},
+		{"bad escape", rootKey, "iam", nil, nil, 400, "MalformedQueryString", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv()
-			r := queryReq(tt.key, tt.svc, tt.form)
-			if tt.form == nil {
-				r = queryReq(tt.key, tt.svc, nil)
-				r.URL.RawQuery = "Action=GetUser&x=%zz"
+			e := newEnv(t)
+			if tt.svc == "cloudformation" && tt.form.Get("StackName") == "Api-IAM-Sample-Stack" {
+				e.seedStack(t)
 			}
-			for k, v := range tt.header {
-				r.Header.Set(k, v)
+			r := newQueryReq(tt.form)
+			if tt.form == nil { // a bad escape in a body the signature covers
+				r = httptest.NewRequest(http.MethodPost, "/", strings.NewReader("Action=GetUser&x=%zz"))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 			}
-			rec := serve(e.h, r)
+			e.sign(t, tt.key, tt.svc, r)
+			if tt.tweak != nil {
+				tt.tweak(r)
+			}
+			rec := e.serve(r)
 			got := parseErrorResponse(t, rec.Body.Bytes())
 			if rec.Code != tt.status || got.Code != tt.code || (tt.message != "" && got.Message != tt.message) {
 				t.Errorf("got %d %s %q, want %d %s %q", rec.Code, got.Code, got.Message, tt.status, tt.code, tt.message)
 			}
 		})
 	}
+}
+
+// flipSignature changes the last digit of a real signature.
+func flipSignature(r *http.Request) {
+	a := r.Header.Get("Authorization")
+	last := a[len(a)-1]
+	flipped := byte('0')
+	if last == '0' {
+		flipped = '1'
+	}
+	r.Header.Set("Authorization", a[:len(a)-1]+string(flipped))
+}
+
+func setHeader(k, v string) func(*http.Request) {
+	return func(r *http.Request) { r.Header.Set(k, v) }
 }
 
 func TestAuthorizationResources(t *testing.T) {
@@ -293,25 +271,31 @@ func TestAuthorizationResources(t *testing.T) {
 		form url.Values
 		want []auth.Request
 	}{
-		{"create user with path", "AKIAROOT", "iam", form("Action", "CreateUser", "UserName", "bob", "Path", "/team/"),
+		{"create user with path", rootKey, "iam", form("Action", "CreateUser", "UserName", "bob", "Path", "/team/"),
 			[]auth.Request{{Action: "iam:CreateUser", Resource: "arn:aws:iam::000000000000:user/team/bob"}}},
-		{"own access keys", "AKIAAPIUSER", "iam", form("Action", "ListAccessKeys"),
+		{"own access keys", userKey, "iam", form("Action", "ListAccessKeys"),
 			[]auth.Request{{Action: "iam:ListAccessKeys", Resource: "arn:aws:iam::000000000000:user/api-gateway-user"}}},
-		{"create access key", "AKIAROOT", "iam", form("Action", "CreateAccessKey", "UserName", "api-gateway-user"),
+		{"create access key", rootKey, "iam", form("Action", "CreateAccessKey", "UserName", "api-gateway-user"),
 			[]auth.Request{{Action: "iam:CreateAccessKey", Resource: "arn:aws:iam::000000000000:user/api-gateway-user"}}},
-		{"describe stack", "AKIAROOT", "cloudformation", form("Action", "DescribeStacks", "StackName", "Api-IAM-Sample-Stack"),
+		{"describe stack", rootKey, "cloudformation", form("Action", "DescribeStacks", "StackName", "Api-IAM-Sample-Stack"),
 			[]auth.Request{{Action: "cloudformation:DescribeStacks", Resource: "arn:aws:cloudformation:us-east-1:000000000000:stack/Api-IAM-Sample-Stack/*"}}},
-		{"describe all stacks", "AKIAROOT", "cloudformation", form("Action", "DescribeStacks"),
+		{"describe all stacks", rootKey, "cloudformation", form("Action", "DescribeStacks"),
 			[]auth.Request{{Action: "cloudformation:DescribeStacks", Resource: "*"}}},
-		{"caller identity needs nothing", "AKIAAPIUSER", "sts", form("Action", "GetCallerIdentity"), nil},
-		{"assume role with trust policy", "AKIAAPIUSER", "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
+		{"caller identity needs nothing", userKey, "sts", form("Action", "GetCallerIdentity"), nil},
+		{"assume role with trust policy", userKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
 			[]auth.Request{{Action: "sts:AssumeRole", Resource: "arn:aws:iam::000000000000:role/deployer",
-				ResourcePolicies: []auth.Policy{{Name: "trust policy of deployer", Document: newFakeIAM().roles["deployer"].AssumeRolePolicy}}, ResourceMustAllow: true}}},
+				ResourcePolicies: []auth.Policy{{Name: "trust policy of deployer", Document: deployerTrust}}, ResourceMustAllow: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv()
-			rec := serve(e.h, queryReq(tt.key, tt.svc, tt.form))
+			e := newEnv(t)
+			switch tt.name {
+			case "own access keys":
+				e.allowUser(t, "iam:ListAccessKeys")
+			case "describe stack":
+				e.seedStack(t)
+			}
+			rec := e.serve(e.queryReq(tt.key, tt.svc, tt.form))
 			if rec.Code != 200 {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
@@ -331,57 +315,60 @@ func TestSignatureOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.svc, func(t *testing.T) {
-			e := newEnv()
-			serve(e.h, queryReq("AKIAROOT", tt.svc, form("Action", "Nothing", "Padding", "x")))
-			if e.authn.lastOpt.Service != tt.svc || e.authn.lastOpt.Region != tt.wantRegion || e.authn.lastOpt.Window != query.Skew {
-				t.Errorf("options %+v", e.authn.lastOpt)
+			e := newEnv(t)
+			e.serve(e.queryReq(rootKey, tt.svc, form("Action", "Nothing", "Padding", "x")))
+			opt, body := e.authn.seen()
+			if opt.Service != tt.svc || opt.Region != tt.wantRegion || opt.Window != query.Skew {
+				t.Errorf("options %+v", opt)
 			}
-			if e.authn.body != "Action=Nothing&Padding=x" {
-				t.Errorf("authenticator saw body %q", e.authn.body)
+			if body != "Action=Nothing&Padding=x" {
+				t.Errorf("authenticator saw body %q", body)
 			}
 		})
 	}
 }
 
 func TestMountedService(t *testing.T) {
-	e := newEnv()
+	e := newEnv(t)
 	var seen string
-	e.h.o.Services = map[string]Mount{
-		"s3": {Protocol: 4, Anonymous: true, S3: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c := CallerFrom(r.Context())
-			seen = c.ARN + " " + RequestIDFrom(r.Context())
-			w.WriteHeader(204)
-		})},
-		"lambda": {Protocol: 3, Handler: http.NotFoundHandler()},
-	}
+	n := 0
+	h := controlplane.New(controlplane.Options{Auth: e.authn, Region: cptest.Region, AccountID: acct, Now: e.clock.Now,
+		NewRequestID: func() string { n++; return "req-" + strconv.Itoa(n) },
+		Services: map[string]controlplane.Mount{
+			"s3": {Protocol: awserr.RESTXML, Anonymous: true, S3: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				c := controlplane.CallerFrom(r.Context())
+				seen = c.ARN + " " + controlplane.RequestIDFrom(r.Context())
+				w.WriteHeader(204)
+			})},
+			"lambda": {Protocol: awserr.RESTJSON, Handler: http.NotFoundHandler()},
+		}})
+	e.h = h
 	t.Run("anonymous s3", func(t *testing.T) {
-		rec := serve(e.h, httptest.NewRequest(http.MethodGet, "/bucket/key", nil))
+		rec := e.serve(httptest.NewRequest(http.MethodGet, "/bucket/key", nil))
 		if rec.Code != 204 || seen != "anonymous req-1" {
 			t.Errorf("status %d, seen %q", rec.Code, seen)
 		}
-		if !e.authn.lastOpt.S3 {
+		if opt, _ := e.authn.seen(); !opt.S3 {
 			t.Error("S3 rules not requested")
 		}
 	})
 	t.Run("signed s3", func(t *testing.T) {
-		r := httptest.NewRequest(http.MethodGet, "/bucket/key", nil)
-		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAAPIUSER/20261125/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=x")
-		rec := serve(e.h, r)
-		if rec.Code != 204 || !strings.HasPrefix(seen, apiUser.ARN) {
+		r := e.sign(t, userKey, "s3", httptest.NewRequest(http.MethodGet, "/bucket/key", nil))
+		rec := e.serve(r)
+		if rec.Code != 204 || !strings.HasPrefix(seen, apiUserARN) {
 			t.Errorf("status %d, seen %q", rec.Code, seen)
 		}
 	})
 	t.Run("lambda unknown key", func(t *testing.T) {
-		r := httptest.NewRequest(http.MethodGet, "/2015-03-31/functions", nil)
-		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAX/20261125/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=x")
-		rec := serve(e.h, r)
+		r := e.sign(t, unknownKey, "lambda", httptest.NewRequest(http.MethodGet, "/2015-03-31/functions", nil))
+		rec := e.serve(r)
 		want := `{"Type":"User","message":"The security token included in the request is invalid."}`
 		if rec.Code != 403 || rec.Body.String() != want || rec.Header().Get("x-amzn-ErrorType") != "UnrecognizedClientException" {
 			t.Errorf("%d %s %v", rec.Code, rec.Body, rec.Header())
 		}
 	})
 	t.Run("lambda unsigned", func(t *testing.T) {
-		rec := serve(e.h, httptest.NewRequest(http.MethodGet, "/2015-03-31/functions", nil))
+		rec := e.serve(httptest.NewRequest(http.MethodGet, "/2015-03-31/functions", nil))
 		if rec.Code != 403 || rec.Header().Get("x-amzn-ErrorType") != "MissingAuthenticationTokenException" {
 			t.Errorf("%d %s %v", rec.Code, rec.Body, rec.Header())
 		}

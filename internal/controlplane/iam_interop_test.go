@@ -1,4 +1,4 @@
-package controlplane
+package controlplane_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 // operation of each IAM family.
 
 func TestSDKIAMFamilies(t *testing.T) {
-	cfg, _ := sdkConfig(t, "AKIAROOT")
+	cfg, _ := sdkConfig(t, rootKey)
 	ctx := context.Background()
 	c := iam.NewFromConfig(cfg)
 	t.Run("groups", func(t *testing.T) {
@@ -105,8 +105,9 @@ func TestSDKIAMFamilies(t *testing.T) {
 }
 
 func TestCLIIAMFamilies(t *testing.T) {
+	t.Parallel()
 	bin := testutil.NeedCommand(t, "aws")
-	e := newEnv()
+	e := newClientEnv(t)
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
 	dir := t.TempDir()
@@ -138,8 +139,11 @@ func TestCLIIAMFamilies(t *testing.T) {
 			map[string]string{"Policy.Arn": arnPrefix + "policy/mp", "Policy.DefaultVersionId": "v1"}},
 		{"get-policy-version decodes", []string{"iam", "get-policy-version", "--policy-arn", arnPrefix + "policy/mp", "--version-id", "v1"},
 			map[string]string{"PolicyVersion.Document.Statement.0.Effect": "Allow"}},
-		{"list-policies paginates", []string{"iam", "list-policies", "--page-size", "1"},
-			map[string]string{"Policies.0.PolicyName": "mp", "Policies.1.PolicyName": "AdministratorAccess"}},
+		{"create-policy second", []string{"iam", "create-policy", "--policy-name", "mp2", "--policy-document", "file://" + policyFile},
+			map[string]string{"Policy.Arn": arnPrefix + "policy/mp2"}},
+		// Local: the AWS managed policies are over a thousand pages of one.
+		{"list-policies paginates", []string{"iam", "list-policies", "--scope", "Local", "--page-size", "1"},
+			map[string]string{"Policies.0.PolicyName": "mp", "Policies.1.PolicyName": "mp2", "Policies.2.PolicyName": "<missing>"}},
 		{"simulate-custom-policy inline", []string{"iam", "simulate-custom-policy", "--policy-input-list", dynamoAfter,
 			"--action-names", "dynamodb:CreateBackup", "--context-entries",
 			"ContextKeyName='aws:CurrentTime',ContextKeyValues='2019-04-25T11:00:00Z',ContextKeyType=date"},
@@ -155,7 +159,7 @@ func TestCLIIAMFamilies(t *testing.T) {
 			map[string]string{"EvaluationResults.0.EvalDecision": "allowed", "EvaluationResults.0.EvalResourceName": invoke,
 				"EvaluationResults.0.MatchedStatements.0.SourcePolicyId":             "PolicyInputList.1",
 				"EvaluationResults.0.ResourceSpecificResults.0.EvalResourceDecision": "allowed"}},
-		{"simulate-principal-policy", []string{"iam", "simulate-principal-policy", "--policy-source-arn", apiUser.ARN,
+		{"simulate-principal-policy", []string{"iam", "simulate-principal-policy", "--policy-source-arn", apiUserARN,
 			"--action-names", "execute-api:Invoke", "s3:GetObject", "--resource-arns", invoke},
 			map[string]string{"EvaluationResults.0.EvalDecision": "allowed",
 				"EvaluationResults.0.MatchedStatements.0.SourcePolicyId":                             "invoke",
@@ -165,7 +169,7 @@ func TestCLIIAMFamilies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, ok := runCLI(t, bin, srv.URL, "AKIAROOT", tt.args...)
+			stdout, stderr, ok := e.runCLI(t, bin, srv.URL, rootKey, tt.args...)
 			if !ok {
 				t.Fatalf("aws failed: %s", stderr)
 			}

@@ -1,4 +1,4 @@
-package controlplane
+package controlplane_test
 
 import (
 	"net/url"
@@ -30,10 +30,10 @@ func runSteps(t *testing.T, e *testEnv, steps []opStep) {
 		t.Run(s.name, func(t *testing.T) {
 			key := s.key
 			if key == "" {
-				key = "AKIAROOT"
+				key = rootKey
 			}
 			before := len(e.authz.requests())
-			rec := serve(e.h, queryReq(key, "iam", s.form))
+			rec := e.serve(e.queryReq(key, "iam", s.form))
 			body := rec.Body.String()
 			if rec.Code != s.status {
 				t.Fatalf("status %d, want %d\n%s", rec.Code, s.status, body)
@@ -66,10 +66,14 @@ func act(action string, kv ...string) url.Values {
 
 const arnPrefix = "arn:aws:iam::000000000000:"
 
+// Unique ids are random after their prefix (AGPA groups, ANPA policies,
+// AROA roles: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids),
+// so the steps check the prefix.
+
 func TestIAMGroups(t *testing.T) {
-	runSteps(t, newEnv(), []opStep{
+	runSteps(t, newEnv(t), []opStep{
 		{name: "create", form: act("CreateGroup", "GroupName", "devs", "Path", "/team/"), status: 200,
-			contains: []string{"<CreateGroupResult>", "<Path>/team/</Path>", "<GroupName>devs</GroupName>", "<GroupId>AGPADEVS</GroupId>",
+			contains: []string{"<CreateGroupResult>", "<Path>/team/</Path>", "<GroupName>devs</GroupName>", "<GroupId>AGPA",
 				"<Arn>arn:aws:iam::000000000000:group/team/devs</Arn>", "<CreateDate>2026-11-25T12:00:00Z</CreateDate>"},
 			action: "iam:CreateGroup", resource: arnPrefix + "group/team/devs"},
 		{name: "duplicate", form: act("CreateGroup", "GroupName", "devs"), status: 409,
@@ -82,14 +86,14 @@ func TestIAMGroups(t *testing.T) {
 		{name: "list", form: act("ListGroups"), status: 200,
 			contains: []string{"<Groups>", "<GroupName>devs</GroupName>", "<IsTruncated>false</IsTruncated>"}, action: "iam:ListGroups", resource: "*"},
 		{name: "for user", form: act("ListGroupsForUser", "UserName", "api-gateway-user"), status: 200,
-			contains: []string{"<ListGroupsForUserResult>", "<GroupName>devs</GroupName>"}, action: "iam:ListGroupsForUser", resource: apiUser.ARN},
+			contains: []string{"<ListGroupsForUserResult>", "<GroupName>devs</GroupName>"}, action: "iam:ListGroupsForUser", resource: apiUserARN},
 		{name: "delete conflict", form: act("DeleteGroup", "GroupName", "devs"), status: 409,
 			contains: []string{"<Code>DeleteConflict</Code>"}},
 		{name: "remove user", form: act("RemoveUserFromGroup", "GroupName", "devs", "UserName", "api-gateway-user"), status: 200},
 		{name: "delete", form: act("DeleteGroup", "GroupName", "devs"), status: 200, action: "iam:DeleteGroup", resource: arnPrefix + "group/team/devs"},
 		{name: "gone", form: act("GetGroup", "GroupName", "devs"), status: 404,
 			contains: []string{"<Message>The group with name devs cannot be found.</Message>"}, action: "iam:GetGroup", resource: arnPrefix + "group/devs"},
-		{name: "denied", key: "AKIAAPIUSER", form: act("ListGroups"), status: 403,
+		{name: "denied", key: userKey, form: act("ListGroups"), status: 403,
 			contains: []string{"is not authorized to perform: iam:ListGroups on resource: * because no identity-based policy allows the iam:ListGroups action"}},
 		{name: "missing name", form: act("GetGroup"), status: 400,
 			contains: []string{"Value null at &#39;groupName&#39; failed to satisfy constraint: Member must not be null"}},
@@ -97,14 +101,14 @@ func TestIAMGroups(t *testing.T) {
 }
 
 func TestIAMInlinePolicies(t *testing.T) {
-	e := newEnv()
+	e := newEnv(t)
 	escaped := policyEscape(allowInvoke)
 	runSteps(t, e, []opStep{
 		{name: "put user", form: act("PutUserPolicy", "UserName", "api-gateway-user", "PolicyName", "invoke", "PolicyDocument", allowInvoke),
-			status: 200, action: "iam:PutUserPolicy", resource: apiUser.ARN},
+			status: 200, action: "iam:PutUserPolicy", resource: apiUserARN},
 		{name: "get user", form: act("GetUserPolicy", "UserName", "api-gateway-user", "PolicyName", "invoke"), status: 200,
 			contains: []string{"<GetUserPolicyResult>", "<UserName>api-gateway-user</UserName>", "<PolicyName>invoke</PolicyName>",
-				"<PolicyDocument>" + escaped + "</PolicyDocument>"}, action: "iam:GetUserPolicy", resource: apiUser.ARN},
+				"<PolicyDocument>" + escaped + "</PolicyDocument>"}, action: "iam:GetUserPolicy", resource: apiUserARN},
 		{name: "list user", form: act("ListUserPolicies", "UserName", "api-gateway-user"), status: 200,
 			contains: []string{"<PolicyNames>", "<member>invoke</member>", "</PolicyNames>", "<IsTruncated>false</IsTruncated>"}},
 		{name: "put role", form: act("PutRolePolicy", "RoleName", "deployer", "PolicyName", "p", "PolicyDocument", allowInvoke),
@@ -122,11 +126,11 @@ func TestIAMInlinePolicies(t *testing.T) {
 }
 
 func TestIAMManagedPolicies(t *testing.T) {
-	e := newEnv()
+	e := newEnv(t)
 	pol := arnPrefix + "policy/app/invoke"
 	runSteps(t, e, []opStep{
 		{name: "create", form: act("CreatePolicy", "PolicyName", "invoke", "Path", "/app/", "PolicyDocument", allowInvoke, "Description", "d"),
-			status: 200, contains: []string{"<Policy>", "<PolicyName>invoke</PolicyName>", "<PolicyId>ANPAINVOKE</PolicyId>", "<Arn>" + pol + "</Arn>",
+			status: 200, contains: []string{"<Policy>", "<PolicyName>invoke</PolicyName>", "<PolicyId>ANPA", "<Arn>" + pol + "</Arn>",
 				"<Path>/app/</Path>", "<DefaultVersionId>v1</DefaultVersionId>", "<AttachmentCount>0</AttachmentCount>",
 				"<PermissionsBoundaryUsageCount>0</PermissionsBoundaryUsageCount>", "<IsAttachable>true</IsAttachable>", "<Description>d</Description>",
 				"<CreateDate>2026-11-25T12:00:00Z</CreateDate>", "<UpdateDate>"},
@@ -150,7 +154,7 @@ func TestIAMManagedPolicies(t *testing.T) {
 			action: "iam:SetDefaultPolicyVersion", resource: pol},
 		{name: "delete version", form: act("DeletePolicyVersion", "PolicyArn", pol, "VersionId", "v2"), status: 200},
 		{name: "attach", form: act("AttachUserPolicy", "UserName", "api-gateway-user", "PolicyArn", pol), status: 200,
-			action: "iam:AttachUserPolicy", resource: apiUser.ARN},
+			action: "iam:AttachUserPolicy", resource: apiUserARN},
 		{name: "list attached", form: act("ListAttachedUserPolicies", "UserName", "api-gateway-user"), status: 200,
 			contains: []string{"<AttachedPolicies>", "<PolicyName>invoke</PolicyName>", "<PolicyArn>" + pol + "</PolicyArn>"}},
 		{name: "list attached by path", form: act("ListAttachedUserPolicies", "UserName", "api-gateway-user", "PathPrefix", "/other/"), status: 200,
@@ -166,7 +170,7 @@ func TestIAMManagedPolicies(t *testing.T) {
 		{name: "delete", form: act("DeletePolicy", "PolicyArn", pol), status: 200, action: "iam:DeletePolicy", resource: pol},
 	})
 	t.Run("attach carries iam:PolicyARN", func(t *testing.T) {
-		serve(e.h, queryReq("AKIAROOT", "iam", act("AttachGroupPolicy", "GroupName", "g", "PolicyArn", adminARN)))
+		e.serve(e.queryReq(rootKey, "iam", act("AttachGroupPolicy", "GroupName", "g", "PolicyArn", adminARN)))
 		reqs := e.authz.requests()
 		last := reqs[len(reqs)-1]
 		if d := cmp.Diff(map[string][]string{"iam:PolicyARN": {adminARN}}, last.Context); d != "" {
@@ -176,11 +180,11 @@ func TestIAMManagedPolicies(t *testing.T) {
 }
 
 func TestIAMRolesBoundariesTags(t *testing.T) {
-	e := newEnv()
+	e := newEnv(t)
 	runSteps(t, e, []opStep{
 		{name: "create role", form: act("CreateRole", "RoleName", "fn", "Path", "/service-role/", "AssumeRolePolicyDocument", trustDoc,
 			"Description", "runs fn", "MaxSessionDuration", "7200", "PermissionsBoundary", adminARN, "Tags.member.1.Key", "app", "Tags.member.1.Value", "hello"),
-			status: 200, contains: []string{"<Role>", "<Path>/service-role/</Path>", "<RoleName>fn</RoleName>", "<RoleId>AROAFN</RoleId>",
+			status: 200, contains: []string{"<Role>", "<Path>/service-role/</Path>", "<RoleName>fn</RoleName>", "<RoleId>AROA",
 				"<Arn>arn:aws:iam::000000000000:role/service-role/fn</Arn>", "<AssumeRolePolicyDocument>" + policyEscape(trustDoc) + "</AssumeRolePolicyDocument>",
 				"<Description>runs fn</Description>", "<MaxSessionDuration>7200</MaxSessionDuration>",
 				"<PermissionsBoundary>", "<PermissionsBoundaryType>PermissionsBoundaryPolicy</PermissionsBoundaryType>",
@@ -199,17 +203,17 @@ func TestIAMRolesBoundariesTags(t *testing.T) {
 		{name: "bad boundary", form: act("PutUserPermissionsBoundary", "UserName", "api-gateway-user", "PermissionsBoundary", "AdministratorAccess"),
 			status: 400, contains: []string{"<Code>InvalidInput</Code>", "ARN AdministratorAccess is not valid."}},
 		{name: "user boundary", form: act("PutUserPermissionsBoundary", "UserName", "api-gateway-user", "PermissionsBoundary", adminARN), status: 200,
-			action: "iam:PutUserPermissionsBoundary", resource: apiUser.ARN},
+			action: "iam:PutUserPermissionsBoundary", resource: apiUserARN},
 		{name: "get user shows boundary", form: act("GetUser", "UserName", "api-gateway-user"), status: 200,
 			contains: []string{"<PermissionsBoundary>", "<PermissionsBoundaryArn>" + adminARN + "</PermissionsBoundaryArn>"}},
 		{name: "delete user boundary", form: act("DeleteUserPermissionsBoundary", "UserName", "api-gateway-user"), status: 200},
 		{name: "tag user", form: act("TagUser", "UserName", "api-gateway-user", "Tags.member.1.Key", "team", "Tags.member.1.Value", "blue",
-			"Tags.member.2.Key", "env", "Tags.member.2.Value", "dev"), status: 200, action: "iam:TagUser", resource: apiUser.ARN},
+			"Tags.member.2.Key", "env", "Tags.member.2.Value", "dev"), status: 200, action: "iam:TagUser", resource: apiUserARN},
 		{name: "list user tags", form: act("ListUserTags", "UserName", "api-gateway-user"), status: 200,
 			contains: []string{"<ListUserTagsResult>", "<Tags>", "<Key>env</Key>", "<Value>dev</Value>", "<Key>team</Key>", "<Value>blue</Value>", "</Tags>", "<IsTruncated>false</IsTruncated>"},
-			action:   "iam:ListUserTags", resource: apiUser.ARN},
+			action:   "iam:ListUserTags", resource: apiUserARN},
 		{name: "untag user", form: act("UntagUser", "UserName", "api-gateway-user", "TagKeys.member.1", "env"), status: 200,
-			action: "iam:UntagUser", resource: apiUser.ARN},
+			action: "iam:UntagUser", resource: apiUserARN},
 		{name: "untag needs keys", form: act("UntagUser", "UserName", "api-gateway-user"), status: 400,
 			contains: []string{"Value null at &#39;tagKeys&#39;"}},
 		{name: "tag role", form: act("TagRole", "RoleName", "fn", "Tags.member.1.Key", "k", "Tags.member.1.Value", "v"), status: 200,
@@ -221,7 +225,7 @@ func TestIAMRolesBoundariesTags(t *testing.T) {
 		{name: "deleted", form: act("ListRoleTags", "RoleName", "fn"), status: 404, contains: []string{"The role with name fn cannot be found."}},
 	})
 	t.Run("tag context", func(t *testing.T) {
-		serve(e.h, queryReq("AKIAROOT", "iam", act("TagUser", "UserName", "api-gateway-user", "Tags.member.1.Key", "team", "Tags.member.1.Value", "red")))
+		e.serve(e.queryReq(rootKey, "iam", act("TagUser", "UserName", "api-gateway-user", "Tags.member.1.Key", "team", "Tags.member.1.Value", "red")))
 		reqs := e.authz.requests()
 		want := map[string][]string{"aws:RequestTag/team": {"red"}, "aws:TagKeys": {"team"}}
 		if d := cmp.Diff(want, reqs[len(reqs)-1].Context); d != "" {

@@ -1,4 +1,4 @@
-package controlplane
+package controlplane_test
 
 import (
 	"encoding/xml"
@@ -68,7 +68,7 @@ type simResponse struct {
 
 func simulate(t *testing.T, e *testEnv, f url.Values) simResponse {
 	t.Helper()
-	rec := serve(e.h, queryReq("AKIAROOT", "iam", f))
+	rec := e.serve(e.queryReq(rootKey, "iam", f))
 	if rec.Code != 200 {
 		t.Fatalf("status %d\n%s", rec.Code, rec.Body)
 	}
@@ -84,7 +84,7 @@ func at(l1, c1, l2, c2 int) (*simPosition, *simPosition) {
 }
 
 func TestSimulateCustomPolicy(t *testing.T) {
-	e := newEnv()
+	e := newEnv(t)
 	start, end := at(1, 38, 1, 167)
 	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:000000000000:abc/v1/POST/*"}]}`
 	t.Run("aws cli example allowed", func(t *testing.T) {
@@ -142,9 +142,9 @@ func TestSimulateCustomPolicy(t *testing.T) {
 		}
 	})
 	t.Run("resource policy allows caller", func(t *testing.T) {
-		rp := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + apiUser.ARN + `"},"Action":"execute-api:Invoke","Resource":"*"}]}`
+		rp := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + apiUserARN + `"},"Action":"execute-api:Invoke","Resource":"*"}]}`
 		got := simulate(t, e, act("SimulateCustomPolicy", "PolicyInputList.member.1", deny, "ActionNames.member.1", "execute-api:Invoke",
-			"ResourceArns.member.1", "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/hello", "ResourcePolicy", rp, "CallerArn", apiUser.ARN)).Results
+			"ResourceArns.member.1", "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/hello", "ResourcePolicy", rp, "CallerArn", apiUserARN)).Results
 		if got[0].EvalDecision != "allowed" || len(got[0].MatchedStatements) != 1 || got[0].MatchedStatements[0].SourcePolicyType != "resource" {
 			t.Errorf("%+v", got[0])
 		}
@@ -152,10 +152,10 @@ func TestSimulateCustomPolicy(t *testing.T) {
 }
 
 func TestSimulatePrincipalPolicy(t *testing.T) {
-	e := newEnv()
+	e := newEnv(t)
 	must := func(f url.Values) {
 		t.Helper()
-		if rec := serve(e.h, queryReq("AKIAROOT", "iam", f)); rec.Code != 200 {
+		if rec := e.serve(e.queryReq(rootKey, "iam", f)); rec.Code != 200 {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 	}
@@ -166,7 +166,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	must(act("CreatePolicy", "PolicyName", "only-invoke", "PolicyDocument", allowInvoke))
 	must(act("PutUserPermissionsBoundary", "UserName", "api-gateway-user", "PermissionsBoundary", arnPrefix+"policy/only-invoke"))
 
-	rec := serve(e.h, queryReq("AKIAROOT", "iam", act("SimulatePrincipalPolicy", "PolicySourceArn", apiUser.ARN,
+	rec := e.serve(e.queryReq(rootKey, "iam", act("SimulatePrincipalPolicy", "PolicySourceArn", apiUserARN,
 		"ActionNames.member.1", "execute-api:Invoke", "ActionNames.member.2", "s3:ListBuckets")))
 	var out simResponse
 	if err := xml.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != 200 {
@@ -197,7 +197,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 		reqs := e.authz.requests()
 		found := false
 		for _, r := range reqs {
-			found = found || (r.Action == "iam:SimulatePrincipalPolicy" && r.Resource == apiUser.ARN)
+			found = found || (r.Action == "iam:SimulatePrincipalPolicy" && r.Resource == apiUserARN)
 		}
 		if !found {
 			t.Error("iam:SimulatePrincipalPolicy not authorized on the user")
@@ -211,7 +211,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	}{
 		{"missing user", act("SimulatePrincipalPolicy", "PolicySourceArn", arnPrefix+"user/nobody", "ActionNames.member.1", "s3:Get"),
 			404, "The user with name nobody cannot be found."},
-		{"no actions", act("SimulatePrincipalPolicy", "PolicySourceArn", apiUser.ARN), 400,
+		{"no actions", act("SimulatePrincipalPolicy", "PolicySourceArn", apiUserARN), 400,
 			"Value null at &#39;actionNames&#39; failed to satisfy constraint: Member must not be null"},
 		{"malformed input", act("SimulateCustomPolicy", "PolicyInputList.member.1", "{", "ActionNames.member.1", "s3:Get"), 400,
 			"<Code>MalformedPolicyDocument</Code>"},
@@ -223,7 +223,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := serve(e.h, queryReq("AKIAROOT", "iam", tt.form))
+			rec := e.serve(e.queryReq(rootKey, "iam", tt.form))
 			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
 				t.Errorf("%d %s", rec.Code, rec.Body)
 			}

@@ -1,9 +1,11 @@
-package controlplane
+package controlplane_test
 
 import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,24 +20,25 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// The AWS SDK for Go v2 parses what the handler writes. The fake
-// authenticator only reads the access key of the SDK's real signature.
+// The AWS SDK for Go v2 signs and parses: what the handler writes is what
+// the SDK decodes.
 
-func sdkConfig(t *testing.T, key string) (aws.Config, *testEnv) {
+func sdkConfig(t *testing.T, alias string) (aws.Config, *testEnv) {
 	t.Helper()
-	e := newEnv()
+	e := newClientEnv(t)
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
+	k := e.keys[alias]
 	return aws.Config{
 		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider(key, "secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(k.ID, k.Secret, k.Token),
 		BaseEndpoint: aws.String(srv.URL),
 		HTTPClient:   srv.Client(),
 	}, e
 }
 
 func TestSDKIAM(t *testing.T) {
-	cfg, _ := sdkConfig(t, "AKIAROOT")
+	cfg, e := sdkConfig(t, rootKey)
 	ctx := context.Background()
 	c := iam.NewFromConfig(cfg)
 
@@ -57,7 +60,7 @@ func TestSDKIAM(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if aws.ToString(out.User.UserId) != "AIDAAPIUSER" {
+		if aws.ToString(out.User.UserId) != e.user.UserID {
 			t.Errorf("user %+v", out.User)
 		}
 	})
@@ -80,13 +83,22 @@ func TestSDKIAM(t *testing.T) {
 		if out.AccessKey.Status != iamtypes.StatusTypeActive || aws.ToString(out.AccessKey.SecretAccessKey) == "" {
 			t.Errorf("key %+v", out.AccessKey)
 		}
+		// The secret handed out is the one IAM verifies signatures with.
+		if ki, ok, err := e.ids.IAM.LookupKey(ctx, keyID); err != nil || !ok || ki.Secret != aws.ToString(out.AccessKey.SecretAccessKey) {
+			t.Errorf("lookup %v %v: secret differs", ok, err)
+		}
 	})
 	t.Run("ListAccessKeys", func(t *testing.T) {
 		out, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("api-gateway-user")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(out.AccessKeyMetadata) != 1 || aws.ToString(out.AccessKeyMetadata[0].AccessKeyId) != keyID || out.IsTruncated {
+		// The fixture's own key, then the new one.
+		var ids []string
+		for _, m := range out.AccessKeyMetadata {
+			ids = append(ids, aws.ToString(m.AccessKeyId))
+		}
+		if len(ids) != 2 || !slices.Contains(ids, keyID) || !slices.Contains(ids, e.keys[userKey].ID) || out.IsTruncated {
 			t.Errorf("keys %+v", out.AccessKeyMetadata)
 		}
 	})
@@ -109,7 +121,7 @@ func TestSDKIAM(t *testing.T) {
 }
 
 func TestSDKDenied(t *testing.T) {
-	cfg, _ := sdkConfig(t, "AKIAAPIUSER")
+	cfg, _ := sdkConfig(t, userKey)
 	_, err := iam.NewFromConfig(cfg).CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("bob")})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
@@ -122,7 +134,7 @@ func TestSDKDenied(t *testing.T) {
 }
 
 func TestSDKUnknownKey(t *testing.T) {
-	cfg, _ := sdkConfig(t, "AKIANOBODY")
+	cfg, _ := sdkConfig(t, unknownKey)
 	_, err := sts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidClientTokenId" {
@@ -131,7 +143,7 @@ func TestSDKUnknownKey(t *testing.T) {
 }
 
 func TestSDKSTS(t *testing.T) {
-	cfg, _ := sdkConfig(t, "AKIAAPIUSER")
+	cfg, e := sdkConfig(t, userKey)
 	ctx := context.Background()
 	c := sts.NewFromConfig(cfg)
 	t.Run("GetCallerIdentity", func(t *testing.T) {
@@ -140,7 +152,7 @@ func TestSDKSTS(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := []string{aws.ToString(out.Arn), aws.ToString(out.UserId), aws.ToString(out.Account)}
-		if d := cmp.Diff([]string{apiUser.ARN, "AIDAAPIUSER", acct}, got); d != "" {
+		if d := cmp.Diff([]string{apiUserARN, e.user.UserID, acct}, got); d != "" {
 			t.Error(d)
 		}
 	})
@@ -150,11 +162,15 @@ func TestSDKSTS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := []string{aws.ToString(out.AssumedRoleUser.Arn), aws.ToString(out.Credentials.SessionToken),
-			out.Credentials.Expiration.UTC().Format(time.RFC3339)}
-		want := []string{"arn:aws:sts::000000000000:assumed-role/deployer/s1", "token", "2026-11-25T12:15:00Z"}
+		got := []string{aws.ToString(out.AssumedRoleUser.Arn), out.Credentials.Expiration.UTC().Format(time.RFC3339)}
+		want := []string{"arn:aws:sts::000000000000:assumed-role/deployer/s1", "2026-11-25T12:15:00Z"}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Error(d)
+		}
+		// The credentials handed out are the ones IAM verifies.
+		ki, ok, err := e.ids.IAM.LookupKey(ctx, aws.ToString(out.Credentials.AccessKeyId))
+		if err != nil || !ok || ki.SessionToken != aws.ToString(out.Credentials.SessionToken) || ki.Secret != aws.ToString(out.Credentials.SecretAccessKey) {
+			t.Errorf("lookup %v %v: credentials differ", ok, err)
 		}
 	})
 	t.Run("GetSessionToken", func(t *testing.T) {
@@ -162,14 +178,15 @@ func TestSDKSTS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if aws.ToString(out.Credentials.AccessKeyId) != "ASIATOKEN" {
+		if !strings.HasPrefix(aws.ToString(out.Credentials.AccessKeyId), "ASIA") || aws.ToString(out.Credentials.SessionToken) == "" {
 			t.Errorf("creds %+v", out.Credentials)
 		}
 	})
 }
 
 func TestSDKCloudFormation(t *testing.T) {
-	cfg, e := sdkConfig(t, "AKIAROOT")
+	cfg, e := sdkConfig(t, rootKey)
+	e.seedStack(t)
 	ctx := context.Background()
 	c := cloudformation.NewFromConfig(cfg)
 	t.Run("DescribeStacks outputs", func(t *testing.T) {
@@ -181,7 +198,7 @@ func TestSDKCloudFormation(t *testing.T) {
 		got := []string{aws.ToString(s.StackId), string(s.StackStatus), aws.ToString(s.Outputs[0].OutputKey),
 			aws.ToString(s.Outputs[0].OutputValue), aws.ToString(s.Parameters[0].ParameterValue), string(s.Capabilities[0]),
 			s.CreationTime.UTC().Format(time.RFC3339Nano)}
-		want := []string{seedStackID, "CREATE_COMPLETE", "HelloWorldApi",
+		want := []string{e.seedStackID, "CREATE_COMPLETE", "HelloWorldApi",
 			"https://abc123.execute-api.us-east-1.amazonaws.com/v1/hello", "v1", "CAPABILITY_NAMED_IAM", "2026-11-25T12:00:00Z"}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Error(d)
@@ -194,22 +211,20 @@ func TestSDKCloudFormation(t *testing.T) {
 			t.Errorf("err %v", err)
 		}
 	})
+	var stackID string
 	t.Run("CreateChangeSet", func(t *testing.T) {
 		out, err := c.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
-			StackName: aws.String("Api-IAM-Sample-Stack"), ChangeSetName: aws.String("cs1"),
-			TemplateBody: aws.String("Resources: {}"), ChangeSetType: "CREATE",
+			StackName: aws.String("s"), ChangeSetName: aws.String("cs1"),
+			TemplateBody: aws.String(seedTemplate), ChangeSetType: "CREATE",
 			Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityNamedIam},
 			Parameters:   []cftypes.Parameter{{ParameterKey: aws.String("Stage"), ParameterValue: aws.String("v2")}},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if aws.ToString(out.StackId) != seedStackID {
+		stackID = aws.ToString(out.StackId)
+		if !strings.HasPrefix(stackID, "arn:aws:cloudformation:us-east-1:000000000000:stack/s/") {
 			t.Errorf("out %+v", out)
-		}
-		in := e.stacks.lastInput
-		if in.ChangeSetType != "CREATE" || in.Capabilities[0] != "CAPABILITY_NAMED_IAM" || in.Parameters[0].Value != "v2" || in.TemplateBody != "Resources: {}" {
-			t.Errorf("backend got %+v", in)
 		}
 	})
 	t.Run("DescribeChangeSet", func(t *testing.T) {
@@ -217,29 +232,42 @@ func TestSDKCloudFormation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out.Status != "CREATE_COMPLETE" || out.Changes[0].ResourceChange.Action != "Add" {
+		if out.Status != "CREATE_COMPLETE" || out.Changes[0].ResourceChange.Action != "Add" || aws.ToString(out.StackId) != stackID {
 			t.Errorf("out %+v", out)
+		}
+		// What the backend was given: the capability and the parameter.
+		if len(out.Capabilities) != 1 || out.Capabilities[0] != cftypes.CapabilityCapabilityNamedIam ||
+			len(out.Parameters) != 1 || aws.ToString(out.Parameters[0].ParameterValue) != "v2" {
+			t.Errorf("capabilities %v parameters %+v", out.Capabilities, out.Parameters)
 		}
 	})
 	t.Run("ExecuteChangeSet", func(t *testing.T) {
 		if _, err := c.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String("s"), ChangeSetName: aws.String("cs1")}); err != nil {
 			t.Fatal(err)
 		}
+		if err := e.stacks.Wait(ctx, "s"); err != nil {
+			t.Fatal(err)
+		}
 	})
 	t.Run("GetTemplate", func(t *testing.T) {
-		out, err := c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String("s"), TemplateStage: "Processed"})
-		if err != nil || aws.ToString(out.TemplateBody) != "stage: Processed" || len(out.StagesAvailable) != 2 {
+		out, err := c.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String("s"), TemplateStage: "Original"})
+		if err != nil || aws.ToString(out.TemplateBody) != seedTemplate || len(out.StagesAvailable) != 2 {
 			t.Errorf("out %+v err %v", out, err)
 		}
 	})
 	t.Run("DescribeStackEvents", func(t *testing.T) {
 		out, err := c.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("s")})
-		if err != nil || len(out.StackEvents) != 1 || out.StackEvents[0].ResourceStatus != "CREATE_COMPLETE" {
-			t.Errorf("out %+v err %v", out, err)
+		if err != nil || len(out.StackEvents) == 0 {
+			t.Fatalf("out %+v err %v", out, err)
+		}
+		// Newest first: the stack's own CREATE_COMPLETE.
+		ev := out.StackEvents[0]
+		if ev.ResourceStatus != "CREATE_COMPLETE" || aws.ToString(ev.LogicalResourceId) != "s" || aws.ToString(ev.PhysicalResourceId) != stackID {
+			t.Errorf("event %+v", ev)
 		}
 	})
 	t.Run("ValidateTemplate", func(t *testing.T) {
-		out, err := c.ValidateTemplate(ctx, &cloudformation.ValidateTemplateInput{TemplateBody: aws.String("{}")})
+		out, err := c.ValidateTemplate(ctx, &cloudformation.ValidateTemplateInput{TemplateBody: aws.String(seedTemplate)})
 		if err != nil || aws.ToString(out.Parameters[0].DefaultValue) != "v1" {
 			t.Errorf("out %+v err %v", out, err)
 		}

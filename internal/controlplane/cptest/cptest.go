@@ -12,9 +12,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/iam"
-	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
 	"github.com/iamgate/iamgate/internal/testutil"
 )
 
@@ -25,8 +23,8 @@ const (
 	UserName  = "api-gateway-user"
 )
 
-// Key is an access key pair.
-type Key struct{ ID, Secret string }
+// Key is an access key pair; Token is set for temporary credentials.
+type Key struct{ ID, Secret, Token string }
 
 // Env is a running control plane. Root may do anything; User (UserName) has
 // no policy at all.
@@ -47,35 +45,13 @@ type MountFunc func(t testing.TB, st store.Store, a *auth.Service) controlplane.
 // and stops it when the test ends.
 func New(t testing.TB, service string, mount MountFunc) *Env {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(t.TempDir() + "/db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sealer, err := seal.New(make([]byte, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := iam.New(st, sealer, iam.Options{AccountID: AccountID})
-	rk, err := ids.EnsureRootKey(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ids.CreateUser(ctx, UserName, "/", nil); err != nil {
-		t.Fatal(err)
-	}
-	uk, err := ids.CreateAccessKey(ctx, UserName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := auth.NewService(ids, time.Now)
-	cp := controlplane.New(controlplane.Options{Auth: a, Region: Region, AccountID: AccountID,
-		Services: map[string]controlplane.Mount{service: mount(t, st, a)}})
+	ids := NewIdentities(t, IdentityOptions{})
+	_, uk := ids.UserKey(t, UserName)
+	cp := controlplane.New(controlplane.Options{Auth: ids.Auth, Region: Region, AccountID: AccountID,
+		Services: map[string]controlplane.Mount{service: mount(t, ids.Store, ids.Auth)}})
 	srv := httptest.NewServer(cp)
 	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, IAM: ids, Home: t.TempDir(),
-		Root: Key{rk.AccessKeyID, rk.Secret.Reveal()}, User: Key{uk.AccessKeyID, uk.Secret.Reveal()}}
+	return &Env{URL: srv.URL, IAM: ids.IAM, Home: t.TempDir(), Root: ids.Root, User: uk}
 }
 
 // AWS runs the real aws CLI against the server with k's credentials and

@@ -5,9 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -171,19 +168,4 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // maxMemoryMB is the process's peak resident set (VmHWM), as Lambda's "Max
 // Memory Used"; 0 where /proc is not available.
-func maxMemoryMB(p *process) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid()))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			if err != nil {
-				return 0
-			}
-			return (kb + 1023) / 1024
-		}
-	}
-	return 0
-}
+func maxMemoryMB(p *process) int { return p.status.peakMB(p.pid()) }

@@ -30,6 +30,7 @@ type process struct {
 	exitErr error         // set before exited is closed
 	served  chan struct{} // closed when the listener's Serve returns
 	warm    bool          // has run an invocation (no Init Duration any more)
+	status  procStatus    // its /proc status, for Max Memory Used
 	// idleSince is when it last went back to the pool (guarded by the
 	// pool's mu), for the idle reaper.
 	idleSince time.Time
@@ -109,6 +110,7 @@ func (p *process) spawn(c command, environ []string) error {
 	go p.out.run()
 	go func() {
 		p.exitErr = p.cmd.Wait()
+		p.status.close()
 		close(p.exited)
 		p.api.close()
 		p.out.closeWriter()

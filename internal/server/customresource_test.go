@@ -195,7 +195,8 @@ func TestResponseBucketRefusesOthers(t *testing.T) {
 }
 
 // nodeWidgetTemplate answers through the cfn-response module CloudFormation
-// adds to inline Node.js code, from an async handler.
+// adds to inline Node.js code, from a handler that neither returns nor
+// calls back: send ends the invocation with context.done.
 const nodeWidgetTemplate = `
 Resources:
   Role:
@@ -215,8 +216,8 @@ Resources:
       Code:
         ZipFile: |
           const response = require('cfn-response');
-          exports.handler = async (event, context) => {
-            await response.send(event, context, response.SUCCESS, {Sum: String(Number(event.ResourceProperties.A) + 1)}, "node-widget");
+          exports.handler = function (event, context) {
+            response.send(event, context, response.SUCCESS, {Sum: String(Number(event.ResourceProperties.A) + 1)}, "node-widget");
           };
   Widget:
     Type: AWS::CloudFormation::CustomResource

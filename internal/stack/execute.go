@@ -125,6 +125,14 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 		}
 		if !errors.Is(err, ErrReplace) {
 			e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateFailed, handlerReason(typ, err))
+			var fa *failedAnswer
+			if errors.As(err, &fa) {
+				// The function may have changed the resource: the
+				// rollback updates it back from the properties it tried.
+				tried := *prev
+				tried.Props = rp
+				return errors.Join(err, e.done(ctx, rec, &tried, prev.DeletionPolicy))
+			}
 			return err
 		}
 		e.event(ctx, rec, id, prev.PhysicalID, typ, UpdateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.")
@@ -137,8 +145,8 @@ func (e *Engine) applyOne(ctx context.Context, rec *record, p *prepared, vals *v
 		if errors.Is(err, errInterrupted) {
 			return err
 		}
-		var fc *failedCreate
-		if errors.As(err, &fc) && !existed {
+		var fc *failedAnswer
+		if errors.As(err, &fc) && !existed && fc.physicalID != "" {
 			// The resource may exist (a custom resource answered FAILED
 			// with its id): the rollback deletes it.
 			e.event(ctx, rec, id, fc.physicalID, typ, CreateFailed, handlerReason(typ, err))

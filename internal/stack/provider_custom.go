@@ -255,17 +255,18 @@ type customResponse struct {
 	Data               json.RawMessage `json:"Data"`
 }
 
-// failedCreate is a Create answered FAILED with a physical id: the
-// resource may exist, so the rollback sends it a Delete, as CloudFormation
-// does for custom resources.
-type failedCreate struct {
+// failedAnswer is a Create or Update answered FAILED: the function may
+// have made or changed something, so the rollback sends the resource a
+// Delete (a Create that named a physical id) or an Update back to its old
+// properties, as CloudFormation does for custom resources.
+type failedAnswer struct {
 	physicalID string
 	attrs      map[string]any
 	err        error
 }
 
-func (f *failedCreate) Error() string { return f.err.Error() }
-func (f *failedCreate) Unwrap() error { return f.err }
+func (f *failedAnswer) Error() string { return f.err.Error() }
+func (f *failedAnswer) Unwrap() error { return f.err }
 
 // NoEcho is read and has nothing to mask here: CloudFormation masks the
 // values where it shows resolved properties (stack events), which iamgate's
@@ -294,10 +295,10 @@ func parseCustomResponse(body []byte, requestType, requestID, physical, stackID 
 	case "SUCCESS":
 	case "FAILED":
 		err := fmt.Errorf("Received response status [FAILED] from custom resource. Message returned: %s (RequestId: %s)", r.Reason, requestID)
-		if requestType == "Create" && id != "" {
-			return Result{}, &failedCreate{physicalID: id, attrs: map[string]any{stackIDAttr: stackID}, err: err}
+		if requestType == "Delete" {
+			return Result{}, err
 		}
-		return Result{}, err
+		return Result{}, &failedAnswer{physicalID: id, attrs: map[string]any{stackIDAttr: stackID}, err: err}
 	default:
 		return Result{}, fmt.Errorf("Invalid Response object: '%s' is not a valid ResponseStatus", r.Status)
 	}

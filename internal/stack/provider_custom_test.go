@@ -146,11 +146,12 @@ func runCustom(t *testing.T, e *Engine, body string) (Stack, []Event) {
 	return st[0], evs
 }
 
-// reasonOf is the status reason of the resource's first event in status.
+// reasonOf is the status reason of the resource's latest event in status
+// (events come newest first).
 func reasonOf(evs []Event, logical, status string) (string, bool) {
-	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].LogicalResourceID == logical && evs[i].ResourceStatus == status {
-			return evs[i].ResourceStatusReason, true
+	for _, ev := range evs {
+		if ev.LogicalResourceID == logical && ev.ResourceStatus == status {
+			return ev.ResourceStatusReason, true
 		}
 	}
 	return "", false
@@ -291,6 +292,9 @@ func TestCustomResourceFailedCreateIsDeleted(t *testing.T) {
 // physical id; a new ServiceToken is refused as CloudFormation refuses it.
 func TestCustomResourceUpdate(t *testing.T) {
 	f := &fakeCustom{bodies: map[string]string{}, open: map[string]bool{}, answer: func(req customRequest) (string, bool) {
+		if req.RequestType == "Update" && req.ResourceProperties["Size"] == "5" {
+			return answerOf(req, "FAILED", req.PhysicalResourceID, "size 5 is out of stock", nil), true
+		}
 		return answerOf(req, "SUCCESS", "thing-"+toString(req.ResourceProperties["Size"]), "", map[string]any{"Value": req.RequestType}), true
 	}}
 	e := customEngine(t, f, time.Now, allowAll{})
@@ -328,7 +332,22 @@ func TestCustomResourceUpdate(t *testing.T) {
 	if del.PhysicalResourceID != "thing-3" {
 		t.Errorf("cleanup delete %+v", del)
 	}
-	st, evs := update("u2", strings.Replace(customTemplate, "function:maker", "function:other", 1))
+	// A FAILED Update is rolled back with an Update to the old properties,
+	// as CloudFormation rolls back a custom resource.
+	f.requests = nil
+	st, evs := update("u2", strings.Replace(customTemplate, "Size: 3", "Size: 5", 1))
+	if st.StackStatus != UpdateRollbackComplete || len(f.requests) != 2 ||
+		f.requests[1].RequestType != "Update" || f.requests[1].ResourceProperties["Size"] != "4" ||
+		f.requests[1].OldResourceProperties["Size"] != "5" || f.requests[1].PhysicalResourceID != "thing-4" {
+		t.Errorf("failed update: %s, requests %+v", st.StackStatus, f.requests)
+	}
+	if r, _ := reasonOf(evs, "Thing", UpdateFailed); !strings.HasPrefix(r, "Received response status [FAILED] from custom resource. Message returned: size 5 is out of stock (RequestId: ") {
+		t.Errorf("UPDATE_FAILED reason %q", r)
+	}
+	if st.Outputs[0].Value != "Update" {
+		t.Errorf("outputs after rollback %+v", st.Outputs)
+	}
+	st, evs = update("u3", strings.Replace(customTemplate, "function:maker", "function:other", 1))
 	if r, _ := reasonOf(evs, "Thing", UpdateFailed); st.StackStatus != UpdateRollbackComplete || r != "Modifying service token is not allowed." {
 		t.Errorf("token change: %s %q", st.StackStatus, r)
 	}

@@ -129,6 +129,11 @@ function makeContext(headers) {
 function callHandler(fn, event, context) {
   return new Promise((resolve, reject) => {
     const callback = (err, result) => (err ? reject(err) : resolve(result));
+    // The legacy ends Lambda's Node.js runtime still offers (cfn-response
+    // ends an invocation with context.done).
+    context.done = callback;
+    context.succeed = (result) => callback(null, result);
+    context.fail = (err) => callback(err || 'handled');
     try {
       const ret = fn(event, context, callback);
       if (ret && typeof ret.then === 'function') ret.then(resolve, reject);

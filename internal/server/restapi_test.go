@@ -89,7 +89,7 @@ func TestPlainRestAPI(t *testing.T) {
 			t.Errorf("Ref of the resource = %s, want its id %s", out["ItemId"], r.ID)
 		}
 	}
-	if paths["/items"] != "GET" || paths["/items/{id}"] != "POST" || len(paths) != 3 {
+	if paths["/items"] != "GET" || paths["/items/{id}"] != "GET,POST" || len(paths) != 3 {
 		t.Errorf("resources = %v", paths)
 	}
 	m, err := s.APIs.GetMethod(ctx, apiID, out["ItemId"], "POST")
@@ -220,6 +220,40 @@ func TestPlainRestAPI(t *testing.T) {
 	} {
 		if !slices.Contains(lines, want) {
 			t.Errorf("access log misses %q:\n%s", want, strings.Join(lines, "\n"))
+		}
+	}
+
+	// The method whose own settings give it a burst of 0 is throttled with
+	// the THROTTLED gateway response (its headers from DEFAULT_4XX); the
+	// stage's INFO level wrote each request's execution log
+	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html,
+	// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
+	r = curlDo(t, curl, base+"/items/7")
+	if r.status != 429 || r.body != `{"message":"Too Many Requests"}` || r.header.Get("x-amzn-ErrorType") != "TooManyRequestsException" ||
+		r.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("throttled GET /items/7 = %d %s %v", r.status, r.body, r.header)
+	}
+	if err := s.logGroups.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	evs, err = s.logGroups.FilterLogEvents(ctx, "API-Gateway-Execution-Logs_"+apiID+"/v1", logs.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := ""
+	for _, e := range evs {
+		exec += e.Message + "\n"
+	}
+	throttledID := r.header.Get("x-amzn-RequestId")
+	for _, want := range []string{
+		"(" + throttledID + ") HTTP Method: GET, Resource Path: /items/7\n",
+		"(" + throttledID + ") Method completed with status: 429\n",
+		") Method request query string: {mode=x}\n",
+		") Sending request to https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/arn:aws:lambda:us-east-1:",
+		") Successfully completed execution\n",
+	} {
+		if !strings.Contains(exec, want) {
+			t.Errorf("execution log misses %q:\n%s", want, exec)
 		}
 	}
 

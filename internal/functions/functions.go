@@ -76,6 +76,9 @@ type Permission struct {
 	Principal     string `json:"principal"`
 	SourceArn     string `json:"sourceArn,omitempty"`
 	SourceAccount string `json:"sourceAccount,omitempty"`
+	// EventSourceToken limits the statement to invokers presenting the
+	// token (an Alexa skill ID; condition lambda:EventSourceToken).
+	EventSourceToken string `json:"eventSourceToken,omitempty"`
 	// FunctionUrlAuthType limits lambda:InvokeFunctionUrl statements to
 	// URLs of that auth type (condition lambda:FunctionUrlAuthType).
 	FunctionUrlAuthType string `json:"functionUrlAuthType,omitempty"`
@@ -503,6 +506,9 @@ func policyDocument(resource string, ps []Permission) string {
 		}
 		if p.SourceAccount != "" {
 			add("StringEquals", "AWS:SourceAccount", p.SourceAccount)
+		}
+		if p.EventSourceToken != "" {
+			add("StringEquals", "lambda:EventSourceToken", p.EventSourceToken)
 		}
 		if p.PrincipalOrgID != "" {
 			add("StringEquals", "aws:PrincipalOrgID", p.PrincipalOrgID)

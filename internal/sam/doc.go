@@ -15,10 +15,10 @@
 // and JWT authorizers, tags, Name, Description, FailOnWarnings, and an
 // auto-deployed Stage), HttpApi events with the implicit ServerlessHttpApi,
 // and Globals.HttpApi; AWS::Serverless::StateMachine (statemachine.go, with
-// its Api, Schedule and EventBridgeRule events), AWS::Serverless::SimpleTable
-// (simpletable.go), and the S3, AlexaSkill,
-// Schedule, CloudWatchEvent/EventBridgeRule and SNS (push_event.go,
-// pull_event.go) and SQS, Kinesis and DynamoDB event sources of functions. Lambda (REQUEST) authorizers
+// its Api, Schedule and EventBridgeRule events) and AWS::Serverless::SimpleTable
+// (simpletable.go); the other event sources of functions: S3, AlexaSkill,
+// SNS, Schedule, CloudWatchEvent and EventBridgeRule (push_event.go) and
+// SQS, Kinesis and DynamoDB (pull_event.go). Lambda (REQUEST) authorizers
 // and Domain of HTTP APIs are refused with a clear error.
 // It does not parse templates or evaluate intrinsics (package cfn does) and
 // does not deploy anything (package stack does). The intrinsics SAM resolves

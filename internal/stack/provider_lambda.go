@@ -215,6 +215,7 @@ func (p *permissionProvider) Create(ctx context.Context, in *Input) (Result, err
 	fn := qualifiedName(str(in.Props, "FunctionName"))
 	err := p.fns.AddPermission(ctx, fn, functions.Permission{Sid: sid, Action: str(in.Props, "Action"),
 		Principal: str(in.Props, "Principal"), SourceArn: str(in.Props, "SourceArn"), SourceAccount: str(in.Props, "SourceAccount"),
+		EventSourceToken:    str(in.Props, "EventSourceToken"),
 		FunctionUrlAuthType: str(in.Props, "FunctionUrlAuthType"), InvokedViaFunctionUrl: boolProp(in.Props, "InvokedViaFunctionUrl"),
 		PrincipalOrgID: str(in.Props, "PrincipalOrgID")})
 	if err != nil {

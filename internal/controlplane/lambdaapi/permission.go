@@ -34,6 +34,8 @@ type addPermissionRequest struct {
 	Principal     string `json:"Principal"`
 	SourceArn     string `json:"SourceArn"`
 	SourceAccount string `json:"SourceAccount"`
+	// EventSourceToken is what the invoker must present (an Alexa skill ID).
+	EventSourceToken string `json:"EventSourceToken"`
 	// FunctionUrlAuthType scopes lambda:InvokeFunctionUrl statements.
 	FunctionUrlAuthType   string `json:"FunctionUrlAuthType"`
 	InvokedViaFunctionUrl bool   `json:"InvokedViaFunctionUrl"`
@@ -61,7 +63,8 @@ func (c *call) addPermission() error {
 		return awserr.New(awserr.ValidationException, "1 validation error detected: Value '%s' at 'functionUrlAuthType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]", req.FunctionUrlAuthType)
 	}
 	p := functions.Permission{Sid: req.StatementID, Action: req.Action, Principal: req.Principal,
-		SourceArn: req.SourceArn, SourceAccount: req.SourceAccount, FunctionUrlAuthType: req.FunctionUrlAuthType,
+		SourceArn: req.SourceArn, SourceAccount: req.SourceAccount, EventSourceToken: req.EventSourceToken,
+		FunctionUrlAuthType:   req.FunctionUrlAuthType,
 		InvokedViaFunctionUrl: req.InvokedViaFunctionUrl, PrincipalOrgID: req.PrincipalOrgID}
 	if err := c.h.o.Functions.AddPermission(c.ctx, c.qualifiedName(), p); err != nil {
 		return err

@@ -62,8 +62,8 @@ func (a *app) exitCode(args ...string) (int, string, string) {
 
 // TestCheck runs `iamgate check` against the seed deployed by the real
 // server (issue 17, "Policy tests"): passing rows exit 0, a failing row
-// exits 1 with its deciding statement, JUnit XML for CI, and a table
-// error exits 2 naming file, line and field.
+// exits 1 with its deciding statement, JUnit XML for CI; a table error
+// exits 2 naming file, line and field (testdata/script/usage.txtar).
 func TestCheck(t *testing.T) {
 	needE2E(t)
 	t.Parallel()
@@ -114,14 +114,7 @@ func TestCheck(t *testing.T) {
 			t.Fatalf("junit: %+v", suite)
 		}
 	})
-	t.Run("table error", func(t *testing.T) {
-		file := write("bad.yaml", "- principal: user/api-gateway-user\n  action: execute-api:Invoke\n  resource: '*'\n  expect: alow\n")
-		code, out, errOut := a.exitCode("check", file)
-		want := "iamgate: " + file + ":4:11: [1].expect: want allow or deny\n"
-		if code != 2 || errOut != want {
-			t.Fatalf("exit %d, stderr %q; want 2, %q (stdout %q)", code, errOut, want, out)
-		}
-	})
+	// A table error (exit 2, file:line:column and field): testdata/script/usage.txtar.
 	t.Run("unknown stack name", func(t *testing.T) {
 		file := write("ref.yaml", "- principal: user/api-gateway-user\n  action: execute-api:Invoke\n  resource: !Ref Nope\n  expect: deny\n")
 		code, out, _ := a.exitCode("check", file, "--stack", "Api-IAM-Sample-Stack")

@@ -28,12 +28,10 @@ func (s *Store) AppendDecisions(ctx context.Context, ds []store.Decision, keep i
 	return s.inTx(ctx, func(q *sql.Tx) error {
 		r := runner{s: s, tx: q}
 		ins := r.stmt(ctx, qDecision) // prepared once at Open, not per row
+		var buf []byte
 		for _, d := range ds {
-			v, err := json.Marshal(d)
-			if err != nil {
-				return fmt.Errorf("sqlite: decisions: %w", err)
-			}
-			if _, err := ins.ExecContext(ctx, d.Time.UnixNano(), d.Principal, v); err != nil {
+			buf = appendDecision(buf[:0], d) // the driver copies the bound value
+			if _, err := ins.ExecContext(ctx, d.Time.UnixNano(), d.Principal, buf); err != nil {
 				return fmt.Errorf("sqlite: decisions: %w", err)
 			}
 		}

@@ -45,36 +45,41 @@ const (
 	CloudFormationNamespace = "http://cloudformation.amazonaws.com/doc/2010-05-15/"
 )
 
-// WriteQuery writes e as the query protocol's error document:
+// writeQuery writes e as the query protocol's error document:
 //
 //	<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
 //	  <Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>…</Message></Error>
 //	  <RequestId>…</RequestId>
 //	</ErrorResponse>
 //
-// namespace is the service's XML namespace (IAMNamespace, ...).
-func WriteQuery(w http.ResponseWriter, e *Error, requestID, namespace string) {
+// namespace is the service's XML namespace (IAMNamespace, ...); client is
+// false for the service's own faults (Receiver).
+func writeQuery(w http.ResponseWriter, status int, client bool, e *Error, requestID, namespace string) {
 	typ := "Sender"
-	if !Sender(e.Code) {
+	if !client {
 		typ = "Receiver"
 	}
 	var b bytes.Buffer
-	b.WriteString(`<ErrorResponse xmlns="`)
-	xmlEscape(&b, namespace)
-	b.WriteString("\">\n  <Error>\n    <Type>" + typ + "</Type>\n    <Code>")
+	b.WriteString(`<ErrorResponse`)
+	if namespace != "" {
+		b.WriteString(` xmlns="`)
+		xmlEscape(&b, namespace)
+		b.WriteString(`"`)
+	}
+	b.WriteString(">\n  <Error>\n    <Type>" + typ + "</Type>\n    <Code>")
 	xmlEscape(&b, string(e.Code))
 	b.WriteString("</Code>\n    <Message>")
 	xmlEscape(&b, e.Message)
 	b.WriteString("</Message>\n  </Error>\n  <RequestId>")
 	xmlEscape(&b, requestID)
 	b.WriteString("</RequestId>\n</ErrorResponse>\n")
-	writeBody(w, Status(e.Code), "text/xml", "x-amzn-RequestId", requestID, b.Bytes())
+	writeBody(w, status, "text/xml", "x-amzn-RequestId", requestID, b.Bytes())
 }
 
-// WriteJSON writes e as awsJson 1.0/1.1 do: x-amzn-ErrorType names the code
+// writeJSON writes e as awsJson 1.0/1.1 do: x-amzn-ErrorType names the code
 // and the body carries "__type" and "message". contentType is the request's
 // protocol ("application/x-amz-json-1.1"); "" means 1.1.
-func WriteJSON(w http.ResponseWriter, e *Error, requestID, contentType string) {
+func writeJSON(w http.ResponseWriter, status int, e *Error, requestID, contentType string) {
 	if contentType == "" {
 		contentType = "application/x-amz-json-1.1"
 	}
@@ -85,14 +90,14 @@ func WriteJSON(w http.ResponseWriter, e *Error, requestID, contentType string) {
 	b.Write(jsonString(e.Message))
 	b.WriteByte('}')
 	w.Header().Set("x-amzn-ErrorType", string(e.Code))
-	writeBody(w, Status(e.Code), contentType, "x-amzn-RequestId", requestID, b.Bytes())
+	writeBody(w, status, contentType, "x-amzn-RequestId", requestID, b.Bytes())
 }
 
-// WriteRESTJSON writes e as Lambda's restJson1 errors look:
+// writeRESTJSON writes e as Lambda's restJson1 errors look:
 // x-amzn-ErrorType plus {"Type":"User","message":"…"}.
-func WriteRESTJSON(w http.ResponseWriter, e *Error, requestID string) {
+func writeRESTJSON(w http.ResponseWriter, status int, client bool, e *Error, requestID string) {
 	typ := "User"
-	if !Sender(e.Code) {
+	if !client {
 		typ = "Service"
 	}
 	var b bytes.Buffer
@@ -106,16 +111,16 @@ func WriteRESTJSON(w http.ResponseWriter, e *Error, requestID string) {
 	b.Write(jsonString(e.Message))
 	b.WriteByte('}')
 	w.Header().Set("x-amzn-ErrorType", string(e.Code))
-	writeBody(w, Status(e.Code), "application/json", "x-amzn-RequestId", requestID, b.Bytes())
+	writeBody(w, status, "application/json", "x-amzn-RequestId", requestID, b.Bytes())
 }
 
-// WriteRESTXML writes e as S3 does:
+// writeRESTXML writes e as S3 does:
 //
 //	<?xml version="1.0" encoding="UTF-8"?>
 //	<Error><Code>NoSuchKey</Code><Message>…</Message><RequestId>…</RequestId><HostId>…</HostId></Error>
 //
 // with the x-amz-request-id header S3 uses instead of x-amzn-RequestId.
-func WriteRESTXML(w http.ResponseWriter, e *Error, requestID string) {
+func writeRESTXML(w http.ResponseWriter, status int, e *Error, requestID string) {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString("<Error><Code>")
@@ -128,21 +133,7 @@ func WriteRESTXML(w http.ResponseWriter, e *Error, requestID string) {
 	xmlEscape(&b, requestID)
 	b.WriteString("</HostId></Error>")
 	w.Header().Set("x-amz-id-2", requestID)
-	writeBody(w, Status(e.Code), "application/xml", "x-amz-request-id", requestID, b.Bytes())
-}
-
-// Write encodes e in protocol p. namespace is used by Query only.
-func Write(w http.ResponseWriter, p Protocol, e *Error, requestID, namespace string) {
-	switch p {
-	case JSON:
-		WriteJSON(w, e, requestID, "")
-	case RESTJSON:
-		WriteRESTJSON(w, e, requestID)
-	case RESTXML:
-		WriteRESTXML(w, e, requestID)
-	default:
-		WriteQuery(w, e, requestID, namespace)
-	}
+	writeBody(w, status, "application/xml", "x-amz-request-id", requestID, b.Bytes())
 }
 
 func writeBody(w http.ResponseWriter, status int, contentType, idHeader, requestID string, body []byte) {

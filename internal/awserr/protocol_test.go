@@ -1,10 +1,13 @@
 package awserr
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,91 +16,104 @@ import (
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
-// Every code of the table goes through every encoder; each body must parse
-// back to the same code and message, with the status of the table.
+// Every code of every service's table goes through the service's encoder;
+// each body must parse back to the same code and message, with the status
+// of the table and the fault type that status implies.
 func TestEncodersEveryCode(t *testing.T) {
-	codes := Codes()
-	if len(codes) < 40 {
-		t.Fatalf("table has only %d codes", len(codes))
+	n := 0
+	for _, s := range Services() {
+		for _, code := range s.Codes() {
+			n++
+			t.Run(s.Name+"/"+string(code), func(t *testing.T) {
+				checkEncoding(t, s, code)
+			})
+		}
 	}
-	for _, code := range codes {
-		e := &Error{Code: code, Message: `bad <thing> & "quote"`}
-		t.Run(string(code)+"/query", func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			WriteQuery(rec, e, "req-1", IAMNamespace)
-			var got struct {
-				XMLName xml.Name
-				Error   struct{ Type, Code, Message string }
-				ReqID   string `xml:"RequestId"`
-			}
-			if err := xml.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-				t.Fatal(err)
-			}
-			typ := "Sender"
-			if !Sender(code) {
-				typ = "Receiver"
-			}
-			want := []string{"ErrorResponse", IAMNamespace, typ, string(code), e.Message, "req-1"}
-			have := []string{got.XMLName.Local, got.XMLName.Space, got.Error.Type, got.Error.Code, got.Error.Message, got.ReqID}
-			if d := cmp.Diff(want, have); d != "" {
-				t.Errorf("(-want +got)\n%s", d)
-			}
-			checkHeaders(t, rec, code, "x-amzn-RequestId", "text/xml")
-		})
-		t.Run(string(code)+"/json", func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			WriteJSON(rec, e, "req-1", "")
-			var got map[string]string
-			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(map[string]string{"__type": string(code), "message": e.Message}, got); d != "" {
-				t.Errorf("(-want +got)\n%s", d)
-			}
-			checkHeaders(t, rec, code, "x-amzn-RequestId", "application/x-amz-json-1.1")
-			if h := rec.Header().Get("x-amzn-ErrorType"); h != string(code) {
-				t.Errorf("x-amzn-ErrorType = %q", h)
-			}
-		})
-		t.Run(string(code)+"/rest-json", func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			WriteRESTJSON(rec, e, "req-1")
-			var got map[string]string
-			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-				t.Fatal(err)
-			}
-			if got["message"] != e.Message || (got["Type"] != "User" && got["Type"] != "Service") {
-				t.Errorf("body %v", got)
-			}
-			checkHeaders(t, rec, code, "x-amzn-RequestId", "application/json")
-			if h := rec.Header().Get("x-amzn-ErrorType"); h != string(code) {
-				t.Errorf("x-amzn-ErrorType = %q", h)
-			}
-		})
-		t.Run(string(code)+"/rest-xml", func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			WriteRESTXML(rec, e, "req-1")
-			var got struct {
-				XMLName                          xml.Name
-				Code, Message, RequestID, HostID string
-			}
-			if err := xml.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-				t.Fatal(err)
-			}
-			want := []string{"Error", string(code), e.Message}
-			if d := cmp.Diff(want, []string{got.XMLName.Local, got.Code, got.Message}); d != "" {
-				t.Errorf("(-want +got)\n%s", d)
-			}
-			checkHeaders(t, rec, code, "x-amz-request-id", "application/xml")
-		})
+	if n < 100 {
+		t.Fatalf("tables have only %d entries", n)
 	}
 }
 
-func checkHeaders(t *testing.T, rec *httptest.ResponseRecorder, code Code, idHeader, contentType string) {
-	t.Helper()
-	if rec.Code != Status(code) {
-		t.Errorf("status %d, want %d", rec.Code, Status(code))
+func checkEncoding(t *testing.T, s *Service, code Code) {
+	e := &Error{Code: code, Message: `bad <thing> & "quote"`}
+	status, _ := s.Status(code)
+	if want := s.Internal(); code == InternalFailure && want != InternalFailure {
+		code, e.Message = want, s.internal.Message
+		status, _ = s.Status(want)
 	}
+	rec := httptest.NewRecorder()
+	s.Write(rec, e, Reply{RequestID: "req-1"})
+	if rec.Code != status {
+		t.Errorf("status %d, want %d", rec.Code, status)
+	}
+	switch s.Protocol {
+	case Query:
+		var got struct {
+			XMLName xml.Name
+			Error   struct{ Type, Code, Message string }
+			ReqID   string `xml:"RequestId"`
+		}
+		if err := xml.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		typ := "Sender"
+		if status >= 500 {
+			typ = "Receiver"
+		}
+		want := []string{"ErrorResponse", s.Namespace, typ, string(code), e.Message, "req-1"}
+		have := []string{got.XMLName.Local, got.XMLName.Space, got.Error.Type, got.Error.Code, got.Error.Message, got.ReqID}
+		if d := cmp.Diff(want, have); d != "" {
+			t.Errorf("(-want +got)\n%s", d)
+		}
+		checkHeaders(t, rec, "x-amzn-RequestId", "text/xml")
+	case JSON:
+		var got map[string]string
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(map[string]string{"__type": string(code), "message": e.Message}, got); d != "" {
+			t.Errorf("(-want +got)\n%s", d)
+		}
+		checkHeaders(t, rec, "x-amzn-RequestId", "application/x-amz-json-1.1")
+		if h := rec.Header().Get("x-amzn-ErrorType"); h != string(code) {
+			t.Errorf("x-amzn-ErrorType = %q", h)
+		}
+	case RESTJSON:
+		var got map[string]string
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		typ := "User"
+		if status >= 500 {
+			typ = "Service"
+		}
+		if d := cmp.Diff(map[string]string{"Type": typ, "message": e.Message}, got); d != "" {
+			t.Errorf("(-want +got)\n%s", d)
+		}
+		checkHeaders(t, rec, "x-amzn-RequestId", "application/json")
+		if h := rec.Header().Get("x-amzn-ErrorType"); h != string(code) {
+			t.Errorf("x-amzn-ErrorType = %q", h)
+		}
+	case RESTXML:
+		var got struct {
+			XMLName                          xml.Name
+			Code, Message, RequestID, HostID string
+		}
+		if err := xml.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"Error", string(code), e.Message}
+		if d := cmp.Diff(want, []string{got.XMLName.Local, got.Code, got.Message}); d != "" {
+			t.Errorf("(-want +got)\n%s", d)
+		}
+		checkHeaders(t, rec, "x-amz-request-id", "application/xml")
+	default:
+		t.Fatalf("service %s: protocol %v", s.Name, s.Protocol)
+	}
+}
+
+func checkHeaders(t *testing.T, rec *httptest.ResponseRecorder, idHeader, contentType string) {
+	t.Helper()
 	if got := rec.Header().Get(idHeader); got != "req-1" {
 		t.Errorf("%s = %q", idHeader, got)
 	}
@@ -106,27 +122,79 @@ func checkHeaders(t *testing.T, rec *httptest.ResponseRecorder, code Code, idHea
 	}
 }
 
-func TestWriteDispatch(t *testing.T) {
+// The same code carries each service's own status: one table keyed by
+// (service, code), not by code.
+func TestStatusPerService(t *testing.T) {
 	tests := []struct {
-		p    Protocol
-		want string
+		s    *Service
+		code Code
+		want int
 	}{
-		{Query, "text/xml"},
-		{JSON, "application/x-amz-json-1.1"},
-		{RESTJSON, "application/json"},
-		{RESTXML, "application/xml"},
+		{Lambda, ResourceNotFoundException, http.StatusNotFound},
+		{Logs, ResourceNotFoundException, http.StatusBadRequest},
+		{Cognito, ResourceNotFoundException, http.StatusBadRequest},
+		{Lambda, AccessDeniedException, http.StatusForbidden},
+		{Logs, AccessDeniedException, http.StatusBadRequest},
+		{IAM, NoSuchEntity, http.StatusNotFound},
+		{S3, "BucketNotEmpty", http.StatusConflict},
+		{S3, "InvalidRange", http.StatusRequestedRangeNotSatisfiable},
 	}
 	for _, tt := range tests {
-		t.Run(tt.p.String(), func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			Write(rec, tt.p, New(NoSuchEntity, "gone"), "r", STSNamespace)
-			if got := rec.Header().Get("Content-Type"); got != tt.want {
-				t.Errorf("Content-Type %q, want %q", got, tt.want)
-			}
-			if rec.Code != http.StatusNotFound {
-				t.Errorf("status %d", rec.Code)
+		t.Run(tt.s.Name+"/"+string(tt.code), func(t *testing.T) {
+			got, ok := tt.s.Status(tt.code)
+			if !ok || got != tt.want {
+				t.Errorf("Status = %d, %v; want %d", got, ok, tt.want)
 			}
 		})
+	}
+	if _, ok := IAM.Status("NoSuchBucket"); ok {
+		t.Error("IAM's table lists S3's NoSuchBucket")
+	}
+}
+
+// A code a service's table lacks is never guessed at: it is logged and
+// answered as the service's internal error, 500 (503 for Logs, whose
+// internal error is ServiceUnavailableException).
+func TestUnknownCodeIsInternal(t *testing.T) {
+	tests := []struct {
+		s      *Service
+		status int
+		body   string
+	}{
+		{IAM, 500, "<Code>InternalFailure</Code>"},
+		{S3, 500, "<Code>InternalError</Code>"},
+		{Lambda, 500, `"Type":"Service","message":"An internal error occurred."`},
+		{Logs, 503, `"__type":"ServiceUnavailableException"`},
+		{Cognito, 500, `"__type":"InternalErrorException"`},
+		{APIGateway, 500, `"Type":"Service"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.s.Name, func(t *testing.T) {
+			var logged bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&logged, nil))
+			rec := httptest.NewRecorder()
+			tt.s.Write(rec, New("NoSuchThingAnywhere", "secret detail"), Reply{RequestID: "r", Log: log})
+			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.body) {
+				t.Errorf("%d %s; want %d with %s", rec.Code, rec.Body, tt.status, tt.body)
+			}
+			if strings.Contains(rec.Body.String(), "secret detail") || strings.Contains(rec.Body.String(), "NoSuchThingAnywhere") {
+				t.Errorf("the unknown error leaked: %s", rec.Body)
+			}
+			if !strings.Contains(logged.String(), "code=NoSuchThingAnywhere") || !strings.Contains(logged.String(), "level=ERROR") {
+				t.Errorf("not logged: %q", logged.String())
+			}
+		})
+	}
+}
+
+// TestUnserved: a service iamgate does not serve answers 501 NotImplemented
+// in the shape of the request's protocol, with no XML namespace.
+func TestUnserved(t *testing.T) {
+	rec := httptest.NewRecorder()
+	Unserved("sqs", Query).Write(rec, New(NotImplemented, "no sqs"), Reply{RequestID: "r"})
+	want := "<ErrorResponse>\n  <Error>\n    <Type>Sender</Type>\n    <Code>NotImplemented</Code>\n    <Message>no sqs</Message>\n  </Error>\n  <RequestId>r</RequestId>\n</ErrorResponse>\n"
+	if rec.Code != 501 || rec.Body.String() != want {
+		t.Errorf("%d %q", rec.Code, rec.Body)
 	}
 }
 
@@ -186,7 +254,8 @@ func TestFromSigV4(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := tt.in
 			e := FromSigV4(&in, tt.p)
-			got := want{e.Code, e.Message, Status(e.Code)}
+			status, _ := serviceOf(tt.p).Status(e.Code)
+			got := want{e.Code, e.Message, status}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("(-want +got)\n%s", d)
 			}
@@ -194,13 +263,20 @@ func TestFromSigV4(t *testing.T) {
 	}
 }
 
-// Every reason maps to a code of the table in every protocol.
-func TestFromSigV4EveryReason(t *testing.T) {
+// serviceOf is a service speaking p, for the tests of FromSigV4.
+func serviceOf(p Protocol) *Service {
+	return map[Protocol]*Service{Query: IAM, JSON: Logs, RESTJSON: Lambda, RESTXML: S3}[p]
+}
+
+// Every reason maps to a code of every service's table, in its protocol:
+// the authenticator's errors reach every service.
+func TestFromSigV4EveryService(t *testing.T) {
 	for r := sigv4.MissingAuthentication; r <= sigv4.BadChunk; r++ {
-		for _, p := range []Protocol{Query, JSON, RESTJSON, RESTXML} {
+		for _, s := range Services() {
+			p := s.Protocol
 			e := FromSigV4(&sigv4.Error{Reason: r}, p)
-			if _, ok := table[e.Code]; !ok {
-				t.Errorf("reason %d, %v: code %q not in table", r, p, e.Code)
+			if !s.Knows(e.Code) {
+				t.Errorf("reason %d, %s: code %q not in its table", r, s.Name, e.Code)
 			}
 			if e.Message == "" {
 				t.Errorf("reason %d, %v: empty message", r, p)
@@ -214,8 +290,8 @@ func TestFromSigV4EveryReason(t *testing.T) {
 // "Rate exceeded"} as seen in https://github.com/fyoorer/ShadowClone/issues/46).
 func TestRESTJSONReason(t *testing.T) {
 	rec := httptest.NewRecorder()
-	WriteRESTJSON(rec, &Error{Code: "TooManyRequestsException", Message: "Rate Exceeded.",
-		Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}, "req-1")
+	Lambda.Write(rec, &Error{Code: "TooManyRequestsException", Message: "Rate Exceeded.",
+		Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}, Reply{RequestID: "req-1"})
 	want := `{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}`
 	if got := rec.Body.String(); got != want {
 		t.Errorf("body %s, want %s", got, want)

@@ -14,10 +14,9 @@ import (
 type BodyLimit struct {
 	Max int64
 	// Err is the service's answer past Max, e.g. Lambda's 413
-	// RequestEntityTooLargeException; Status is its HTTP status (0: the
-	// central table's, awserr.Status).
-	Err    *awserr.Error
-	Status int
+	// RequestEntityTooLargeException; its status is the service's error
+	// table's.
+	Err *awserr.Error
 }
 
 // defaultMountBody bounds mounts that name no limit (API Gateway's control
@@ -36,13 +35,6 @@ type BodyTooLarge struct{ Limit BodyLimit }
 
 func (e *BodyTooLarge) Error() string { return "request body too large: " + e.Limit.Err.Message }
 func (e *BodyTooLarge) Unwrap() error { return e.Limit.Err }
-func (e *BodyTooLarge) status() int   { return statusOf(e.Limit) }
-func statusOf(l BodyLimit) int {
-	if l.Status != 0 {
-		return l.Status
-	}
-	return awserr.Status(l.Err.Code)
-}
 
 // limitFor returns m's limit for r, filling in the default.
 func limitFor(m Mount, r *http.Request) BodyLimit {
@@ -51,7 +43,7 @@ func limitFor(m Mount, r *http.Request) BodyLimit {
 			return l
 		}
 	}
-	return BodyLimit{Max: defaultMountBody, Status: http.StatusRequestEntityTooLarge,
+	return BodyLimit{Max: defaultMountBody,
 		Err: awserr.New("RequestEntityTooLargeException", "%s", awserr.APIGWRequestTooLongMessage)}
 }
 
@@ -102,9 +94,9 @@ func (c *cappedBody) Read(p []byte) (int, error) {
 
 func (c *cappedBody) Close() error { return c.rc.Close() }
 
-// writeTooLarge answers e in m's protocol with the service's status.
-func writeTooLarge(w http.ResponseWriter, m Mount, e *BodyTooLarge, reqID string) {
+// writeTooLarge answers e as the service does.
+func (h *Handler) writeTooLarge(w http.ResponseWriter, r *http.Request, reqID string, errs *awserr.Service, e *BodyTooLarge) {
 	// The rest of the body is not wanted: close rather than drain it.
 	w.Header().Set("Connection", "close")
-	awserr.Write(Statuses{e.Limit.Err.Code: e.status()}.Writer(w, e.Limit.Err.Code), m.Protocol, e.Limit.Err, reqID, m.Namespace)
+	h.fail(w, r, reqID, errs, e.Limit.Err)
 }

@@ -16,7 +16,7 @@ import (
 // it), whatever the read sizes; a declared length over the limit is refused
 // without a read.
 func TestCapBody(t *testing.T) {
-	lim := BodyLimit{Max: 10, Err: awserr.New("RequestTooLargeException", "too large"), Status: 413}
+	lim := BodyLimit{Max: 10, Err: awserr.New("RequestTooLargeException", "too large")}
 	tests := []struct {
 		name     string
 		body     string

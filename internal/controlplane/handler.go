@@ -112,22 +112,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if m.Handler == nil {
 		e := awserr.New(awserr.InvalidAction, "Could not find a service for this request")
-		h.logFailure(r, reqID, name, "", e)
-		awserr.WriteQuery(w, e, reqID, awserr.IAMNamespace)
+		h.fail(w, r, reqID, awserr.IAM, e)
 		return
 	}
 	h.serveMount(w, r, reqID, m, name)
 }
 
 func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID string, m Mount, name string) {
+	errs := errorsOf(name, m)
 	opts := sigv4.Options{Service: name, Region: h.o.Region, S3: m.S3, Window: m.Window}
 	if m.Global {
 		opts.Region = ""
 	}
 	// Cap the body before the authenticator reads it to hash the payload.
 	if tl := capBody(r, limitFor(m, r)); tl != nil {
-		h.logFailure(r, reqID, name, "", tl.Limit.Err)
-		writeTooLarge(w, m, tl, reqID)
+		h.writeTooLarge(w, r, reqID, errs, tl)
 		return
 	}
 	var body []byte
@@ -140,8 +139,7 @@ func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID strin
 			if !errors.As(err, &tl) {
 				tl = &BodyTooLarge{Limit: limitFor(m, r)}
 			}
-			h.logFailure(r, reqID, name, "", tl.Limit.Err)
-			writeTooLarge(w, m, tl, reqID)
+			h.writeTooLarge(w, r, reqID, errs, tl)
 			return
 		}
 		body = b
@@ -155,16 +153,13 @@ func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID strin
 		var se *sigv4.Error
 		var tl *BodyTooLarge
 		if errors.As(err, &tl) {
-			h.logFailure(r, reqID, name, "", tl.Limit.Err)
-			writeTooLarge(w, m, tl, reqID)
+			h.writeTooLarge(w, r, reqID, errs, tl)
 			return
 		}
 		if m.Anonymous && errors.As(err, &se) && se.Reason == sigv4.MissingAuthentication {
 			caller, err = auth.Anonymous, nil
 		} else {
-			e := h.authError(err, m.Protocol)
-			h.logFailure(r, reqID, name, "", e)
-			awserr.Write(w, m.Protocol, e, reqID, m.Namespace)
+			h.fail(w, r, reqID, errs, h.authError(err, errs.Protocol))
 			return
 		}
 	}
@@ -183,7 +178,25 @@ func (h *Handler) authError(err error, p awserr.Protocol) *awserr.Error {
 	return awserr.As(err)
 }
 
-func (h *Handler) logFailure(r *http.Request, reqID, service, action string, e *awserr.Error) {
-	h.log.Info("request failed", "request_id", reqID, "service", service, "action", action,
-		"code", string(e.Code), "status", awserr.Status(e.Code), "remote", r.RemoteAddr)
+// fail logs and writes e as errs's service answers it.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, reqID string, errs *awserr.Service, e *awserr.Error) {
+	e, status := errs.Resolve(e, h.log)
+	h.log.Info("request failed", "request_id", reqID, "service", errs.Name, "action", "",
+		"code", string(e.Code), "status", status, "remote", r.RemoteAddr)
+	errs.Write(w, e, awserr.Reply{RequestID: reqID, Log: h.log})
+}
+
+// errorsOf is the error table of the service mounted as name. Every
+// service iamgate mounts has one (awserr.Services); a mount under another
+// name answers in its protocol's first service's shapes.
+func errorsOf(name string, m Mount) *awserr.Service {
+	if s := awserr.ServiceNamed(name); s != nil {
+		return s
+	}
+	for _, s := range awserr.Services() {
+		if s.Protocol == m.Protocol {
+			return s
+		}
+	}
+	return awserr.IAM
 }

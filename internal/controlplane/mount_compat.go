@@ -8,9 +8,6 @@ import "github.com/iamgate/iamgate/internal/controlplane/mount"
 // MountOptions is mount.Options.
 type MountOptions = mount.Options
 
-// Statuses is mount.Statuses.
-type Statuses = mount.Statuses
-
 // Authorize is mount.Authorize.
 var Authorize = mount.Authorize
 

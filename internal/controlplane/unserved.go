@@ -1,11 +1,11 @@
 package controlplane
 
 import (
-	"encoding/json"
-	"encoding/xml"
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/iamgate/iamgate/internal/awserr"
 )
 
 // A request signed for a service iamgate does not serve (a function calling
@@ -13,8 +13,6 @@ import (
 // shape its SDK reads (JSON for x-amz-json bodies and REST JSON, query XML
 // for form bodies), instead of being taken for S3 and failing its
 // signature check. 501 Not Implemented: the SDKs do not retry it.
-
-const unservedCode = "NotImplemented"
 
 // servedElsewhere are signing names answered outside the control plane.
 var servedElsewhere = []string{"execute-api"}
@@ -36,31 +34,13 @@ func (h *Handler) writeUnserved(w http.ResponseWriter, r *http.Request, reqID, n
 		"); it serves " + strings.Join(served, ", ") + ", execute-api and Lambda function URLs"
 	h.log.Warn("request for a service iamgate does not serve", "request_id", reqID, "service", name,
 		"path", r.URL.Path)
-	hd := w.Header()
-	hd.Set("x-amzn-RequestId", reqID)
 	ct := r.Header.Get("Content-Type")
+	p, rp := awserr.JSON, awserr.Reply{RequestID: reqID, ContentType: "application/json", Log: h.log}
 	switch {
 	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
-		type errXML struct {
-			XMLName xml.Name `xml:"ErrorResponse"`
-			Type    string   `xml:"Error>Type"`
-			Code    string   `xml:"Error>Code"`
-			Message string   `xml:"Error>Message"`
-			ID      string   `xml:"RequestId"`
-		}
-		b, _ := xml.Marshal(errXML{Type: "Sender", Code: unservedCode, Message: msg, ID: reqID})
-		hd.Set("Content-Type", "text/xml")
-		w.WriteHeader(http.StatusNotImplemented)
-		_, _ = w.Write(b)
-	default:
-		b, _ := json.Marshal(map[string]string{"__type": unservedCode, "message": msg})
-		if strings.HasPrefix(ct, "application/x-amz-json") {
-			hd.Set("Content-Type", ct)
-		} else {
-			hd.Set("Content-Type", "application/json")
-		}
-		hd.Set("x-amzn-ErrorType", unservedCode)
-		w.WriteHeader(http.StatusNotImplemented)
-		_, _ = w.Write(b)
+		p = awserr.Query
+	case strings.HasPrefix(ct, "application/x-amz-json"):
+		rp.ContentType = ct
 	}
+	awserr.Unserved(name, p).Write(w, awserr.New(awserr.NotImplemented, "%s", msg), rp)
 }

@@ -21,10 +21,10 @@ func authenticateAdmin(w http.ResponseWriter, r *http.Request, authn auth.Authen
 	}
 	var se *sigv4.Error
 	if errors.As(err, &se) {
-		awserr.WriteRESTJSON(w, awserr.FromSigV4(se, awserr.RESTJSON), reqID)
+		awserr.Admin.Write(w, awserr.FromSigV4(se, awserr.RESTJSON), awserr.Reply{RequestID: reqID})
 		return nil, false
 	}
-	awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authentication failed"), reqID)
+	awserr.Admin.Write(w, awserr.New(awserr.InternalFailure, "%s", "authentication failed"), awserr.Reply{RequestID: reqID})
 	return nil, false
 }
 
@@ -35,10 +35,10 @@ func authorizeAdmin(w http.ResponseWriter, r *http.Request, authz auth.Authorize
 	d, err := authz.Authorize(r.Context(), caller, auth.Request{Action: action, Resource: resource})
 	switch {
 	case err != nil:
-		awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "authorization failed"), reqID)
+		awserr.Admin.Write(w, awserr.New(awserr.InternalFailure, "%s", "authorization failed"), awserr.Reply{RequestID: reqID})
 		return false
 	case !d.Allowed:
-		awserr.WriteRESTJSON(w, awserr.New(awserr.AccessDeniedException, "%s", d.Message+d.Because), reqID)
+		awserr.Admin.Write(w, awserr.New(awserr.AccessDeniedException, "%s", d.Message+d.Because), awserr.Reply{RequestID: reqID})
 		return false
 	}
 	return true

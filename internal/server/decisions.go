@@ -82,7 +82,7 @@ func (h *decisionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodGet {
-		awserr.WriteRESTJSON(w, awserr.New(awserr.NotFoundException, "No such decisions route: %s %s", r.Method, r.URL.Path), reqID)
+		awserr.Admin.Write(w, awserr.New(awserr.NotFoundException, "No such decisions route: %s %s", r.Method, r.URL.Path), awserr.Reply{RequestID: reqID})
 		return
 	}
 	if !authorizeAdmin(w, r, h.authz, caller, decisionsAction, "*", reqID) {
@@ -91,14 +91,14 @@ func (h *decisionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	principal := q.Get("principal")
 	if principal == "" {
-		awserr.WriteRESTJSON(w, awserr.New(awserr.BadRequestException, "principal is required: an IAM user or role ARN"), reqID)
+		awserr.Admin.Write(w, awserr.New(awserr.BadRequestException, "principal is required: an IAM user or role ARN"), awserr.Reply{RequestID: reqID})
 		return
 	}
 	query := store.DecisionQuery{Principal: audit.PrincipalKey(principal), Limit: maxDecisions}
 	if s := q.Get("since"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			awserr.WriteRESTJSON(w, awserr.New(awserr.BadRequestException, "since %q is not an RFC 3339 time", s), reqID)
+			awserr.Admin.Write(w, awserr.New(awserr.BadRequestException, "since %q is not an RFC 3339 time", s), awserr.Reply{RequestID: reqID})
 			return
 		}
 		query.Since = t
@@ -107,13 +107,13 @@ func (h *decisionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.log != nil {
 		if h.flush != nil {
 			if err := h.flush(r.Context()); err != nil {
-				awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "reading decisions failed"), reqID)
+				awserr.Admin.Write(w, awserr.New(awserr.InternalFailure, "%s", "reading decisions failed"), awserr.Reply{RequestID: reqID})
 				return
 			}
 		}
 		ds, err := h.log.Decisions(r.Context(), query)
 		if err != nil {
-			awserr.WriteRESTJSON(w, awserr.New(awserr.InternalFailure, "%s", "reading decisions failed"), reqID)
+			awserr.Admin.Write(w, awserr.New(awserr.InternalFailure, "%s", "reading decisions failed"), awserr.Reply{RequestID: reqID})
 			return
 		}
 		answer.Decisions = append(answer.Decisions, ds...)

@@ -262,7 +262,7 @@ func (h *metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		awserr.WriteRESTJSON(w, awserr.New(awserr.NotFoundException, "No such metrics route: %s %s", r.Method, r.URL.Path), reqID)
+		awserr.Admin.Write(w, awserr.New(awserr.NotFoundException, "No such metrics route: %s %s", r.Method, r.URL.Path), awserr.Reply{RequestID: reqID})
 		return
 	}
 	if !authorizeAdmin(w, r, h.authz, caller, metricsAction, "*", reqID) {

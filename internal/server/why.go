@@ -67,19 +67,19 @@ func (h *whyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && id != "":
 		var ok bool
 		if t, ok = h.gw.Trace(id); !ok {
-			awserr.WriteRESTJSON(w, awserr.New(awserr.NotFoundException,
-				"No trace for request %s: the server keeps the most recent requests only, in memory", id), reqID)
+			awserr.Admin.Write(w, awserr.New(awserr.NotFoundException,
+				"No trace for request %s: the server keeps the most recent requests only, in memory", id), awserr.Reply{RequestID: reqID})
 			return
 		}
 	case r.Method == http.MethodPost && id == "":
 		inner, err := innerRequest(r)
 		if err != nil {
-			awserr.WriteRESTJSON(w, awserr.New(awserr.ValidationException, "%s", err.Error()), reqID)
+			awserr.Admin.Write(w, awserr.New(awserr.ValidationException, "%s", err.Error()), awserr.Reply{RequestID: reqID})
 			return
 		}
 		t = h.gw.Explain(inner)
 	default:
-		awserr.WriteRESTJSON(w, awserr.New(awserr.NotFoundException, "No such why API route: %s %s", r.Method, r.URL.Path), reqID)
+		awserr.Admin.Write(w, awserr.New(awserr.NotFoundException, "No such why API route: %s %s", r.Method, r.URL.Path), awserr.Reply{RequestID: reqID})
 		return
 	}
 	if !h.allowed(w, r, caller, t, reqID) {

@@ -23,17 +23,35 @@ import (
 type service struct {
 	name   string // SDK service name: Iam, Lambda, CloudWatchLogs, ApiGateway, S3
 	denied awserr.Code
+	errs   *awserr.Service // the statuses the service answers with
 }
 
 var (
-	svcIAM     = service{"Iam", awserr.AccessDenied}
-	svcLambda  = service{"Lambda", awserr.AccessDeniedException}
-	svcLogs    = service{"CloudWatchLogs", awserr.AccessDeniedException}
-	svcAPIGW   = service{"ApiGateway", awserr.AccessDeniedException}
-	svcAPIGW2  = service{"ApiGatewayV2", awserr.AccessDeniedException}
-	svcS3      = service{"S3", awserr.AccessDenied}
-	svcCognito = service{"CognitoIdentityProvider", awserr.AccessDeniedException}
+	svcIAM     = service{"Iam", awserr.AccessDenied, awserr.IAM}
+	svcLambda  = service{"Lambda", awserr.AccessDeniedException, awserr.Lambda}
+	svcLogs    = service{"CloudWatchLogs", awserr.AccessDeniedException, awserr.Logs}
+	svcAPIGW   = service{"ApiGateway", awserr.AccessDeniedException, awserr.APIGateway}
+	svcAPIGW2  = service{"ApiGatewayV2", awserr.AccessDeniedException, awserr.APIGateway}
+	svcS3      = service{"S3", awserr.AccessDenied, awserr.S3}
+	svcCognito = service{"CognitoIdentityProvider", awserr.AccessDeniedException, awserr.Cognito}
+	svcCFN     = service{"CloudFormation", awserr.AccessDenied, awserr.CloudFormation}
 )
+
+// status is the HTTP status the service answers code with, for the text
+// of a resource event. A code from another service's domain (a Lambda
+// provider's IAM lookup) takes that service's status; one no table knows
+// is a client error, as the event's text has always said.
+func (s service) status(code awserr.Code) int {
+	if st, ok := s.errs.Status(code); ok {
+		return st
+	}
+	for _, o := range awserr.Services() {
+		if st, ok := o.Status(code); ok {
+			return st
+		}
+	}
+	return 400
+}
 
 // deniedError is a guarded call the actor may not make.
 type deniedError struct {
@@ -44,13 +62,8 @@ type deniedError struct {
 func (e *deniedError) Error() string { return e.msg }
 
 // AWS returns AccessDenied as 403 for IAM, Lambda, API Gateway and S3, and
-// CloudWatch Logs answers every client error with 400.
-func (e *deniedError) status() int {
-	if e.svc == svcLogs || e.svc == svcCognito {
-		return 400
-	}
-	return 403
-}
+// CloudWatch Logs and Cognito answer every client error with 400.
+func (e *deniedError) status() int { return e.svc.status(e.svc.denied) }
 
 // allow authorizes action on resource as ctx's actor. display is how the
 // service names the resource in its denial ("user NAME" for IAM's calls on
@@ -92,7 +105,7 @@ func serviceOf(typ string) service {
 	case strings.HasPrefix(typ, "AWS::Cognito::"):
 		return svcCognito
 	}
-	return service{name: "CloudFormation"}
+	return svcCFN
 }
 
 // handlerReason words a resource operation's failure as CloudFormation's
@@ -112,7 +125,9 @@ func handlerReason(typ string, err error) string {
 	}
 	var ae *awserr.Error
 	if errors.As(err, &ae) {
-		return handlerText(ae.Message, serviceOf(typ).name, awserr.Status(ae.Code), handlerCode(ae.Code))
+		svc := serviceOf(typ)
+		status := svc.status(ae.Code)
+		return handlerText(ae.Message, svc.name, status, handlerCode(ae.Code, status))
 	}
 	return err.Error()
 }
@@ -125,7 +140,7 @@ func handlerText(msg, svc string, status int, code string) string {
 // handlerCode maps a service's error code to the handler error code
 // CloudFormation reports
 // (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract-errors.html).
-func handlerCode(c awserr.Code) string {
+func handlerCode(c awserr.Code, status int) string {
 	switch c {
 	case awserr.AccessDenied, awserr.AccessDeniedException:
 		return "AccessDenied"
@@ -136,7 +151,7 @@ func handlerCode(c awserr.Code) string {
 	case awserr.LimitExceeded:
 		return "ServiceLimitExceeded"
 	}
-	if awserr.Status(c) >= 500 {
+	if status >= 500 {
 		return "GeneralServiceException"
 	}
 	return "InvalidRequest"

@@ -14,7 +14,7 @@
 // authorizes each call with IAM as API Gateway does (action
 // apigateway:{HTTP method} on arn:aws:apigateway:REGION::{path}, and
 // iam:PassRole for integration roles) and writes errors only through
-// awserr.WriteRESTJSON. It owns no state.
+// awserr.APIGateway.Write. It owns no state.
 //
 // Not served: authorizers' writes (CloudFormation or OpenAPI only),
 // domain names, test-invoke-method.

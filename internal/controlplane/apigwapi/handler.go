@@ -117,7 +117,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if e.Code == awserr.InternalFailure {
 			h.log.Error("apigateway operation", "request_id", reqID, "err", err)
 		}
-		awserr.WriteRESTJSON(w, e, reqID)
+		awserr.APIGateway.Write(w, e, awserr.Reply{RequestID: reqID, Log: h.log})
 		return
 	}
 	hd := w.Header()
@@ -142,7 +142,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		b, err = json.Marshal(out)
 		if err != nil {
-			awserr.WriteRESTJSON(w, awserr.As(err), reqID)
+			awserr.APIGateway.Write(w, awserr.As(err), awserr.Reply{RequestID: reqID, Log: h.log})
 			return
 		}
 		hd.Set("Content-Type", "application/json")

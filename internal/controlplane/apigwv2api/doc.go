@@ -8,7 +8,7 @@
 // the server sends it the /v2/ paths. It authorizes each call with IAM as
 // API Gateway does (action apigateway:GET on
 // arn:aws:apigateway:REGION::/apis/…) and writes errors only through
-// awserr.WriteRESTJSON. Writes belong to CloudFormation here and are
+// awserr.APIGateway.Write. Writes belong to CloudFormation here and are
 // refused with a clear message. It owns no state.
 //
 // Follows https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/ and

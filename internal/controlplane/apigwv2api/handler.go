@@ -65,12 +65,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if e.Code == awserr.InternalFailure {
 			h.log.Error("apigatewayv2 operation", "request_id", reqID, "err", err)
 		}
-		awserr.WriteRESTJSON(w, e, reqID)
+		awserr.APIGateway.Write(w, e, awserr.Reply{RequestID: reqID, Log: h.log})
 		return
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
-		awserr.WriteRESTJSON(w, awserr.As(err), reqID)
+		awserr.APIGateway.Write(w, awserr.As(err), awserr.Reply{RequestID: reqID, Log: h.log})
 		return
 	}
 	hd := w.Header()

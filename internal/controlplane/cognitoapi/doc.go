@@ -15,7 +15,7 @@
 // arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID). An unsigned call to
 // one of those is refused as the dispatcher refuses any unsigned request.
 //
-// Every error is written through awserr.WriteJSON with Cognito's codes; all
+// Every error is written through awserr.Cognito.Write with Cognito's codes; all
 // of Cognito's client errors are 400.
 //
 // Follows https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/

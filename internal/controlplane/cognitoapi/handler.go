@@ -133,10 +133,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := awserr.As(err)
 	if e.Code == awserr.InternalFailure {
 		h.log.Error("cognito operation", "request_id", reqID, "operation", name, "err", err)
-		e = awserr.New(cognito.InternalError, "Internal server error.")
 	}
 	h.log.Info("request failed", "request_id", reqID, "operation", name, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.WriteJSON(statuses.Writer(w, e.Code), e, reqID, contentType)
+	awserr.Cognito.Write(w, e, awserr.Reply{RequestID: reqID, ContentType: contentType, Log: h.log})
 }
 
 func lookup(r *http.Request) (string, operation, error) {
@@ -146,22 +145,6 @@ func lookup(r *http.Request) (string, operation, error) {
 	}
 	return name, operation{}, awserr.New(awserr.UnknownOperationException, "")
 }
-
-// statuses: Cognito answers every client error with 400 and its internal
-// error with 500.
-var statuses = func() controlplane.Statuses {
-	s := controlplane.Statuses{}
-	for _, c := range cognito.Codes() {
-		s[c] = http.StatusBadRequest
-	}
-	for _, c := range []awserr.Code{awserr.AccessDeniedException, awserr.UnknownOperationException, awserr.SerializationException,
-		awserr.MissingAuthTokenException, awserr.UnrecognizedClientException, awserr.InvalidSignatureException,
-		awserr.IncompleteSignatureException, awserr.ExpiredTokenException} {
-		s[c] = http.StatusBadRequest
-	}
-	s[cognito.InternalError] = http.StatusInternalServerError
-	return s
-}()
 
 func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))

@@ -8,7 +8,7 @@
 // It is mounted in package controlplane under the signing name "lambda":
 // the dispatcher verifies the signature; this package authorizes each call
 // with IAM (lambda:InvokeFunction on the function ARN, with the function's
-// resource policy) and writes errors only through awserr.WriteRESTJSON. It
+// resource policy) and writes errors only through awserr.Lambda.Write. It
 // owns no state.
 //
 // Follows https://docs.aws.amazon.com/lambda/latest/api/ and

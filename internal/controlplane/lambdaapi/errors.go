@@ -1,11 +1,9 @@
 package lambdaapi
 
 import (
-	"net/http"
 	"strconv"
 
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/functions"
 )
 
@@ -20,18 +18,6 @@ const (
 	ResourceConflict                  = functions.ResourceConflict
 	InvalidParameter                  = functions.InvalidParameter
 )
-
-// statuses is Lambda's HTTP status for codes the central table does not know.
-var statuses = controlplane.Statuses{
-	InvalidRequestContent: http.StatusBadRequest,
-	RequestTooLarge:       http.StatusRequestEntityTooLarge,
-	RequestEntityTooLarge: http.StatusRequestEntityTooLarge,
-	ServiceException:      http.StatusInternalServerError,
-	ResourceNotFound:      http.StatusNotFound,
-	ResourceConflict:      http.StatusConflict,
-	InvalidParameter:      http.StatusBadRequest,
-	TooManyRequests:       http.StatusTooManyRequests,
-}
 
 // maxRequest is Lambda's synchronous payload limit, 6 MB (6,291,456 bytes,
 // "Request must be smaller than 6291456 bytes for the InvokeFunction

@@ -189,10 +189,9 @@ func (c *call) fail(err error) {
 	e := awserr.As(err)
 	if e.Code == awserr.InternalFailure {
 		c.h.log.Error("lambda operation", "request_id", c.reqID, "op", c.rt.op, "err", err)
-		e = awserr.New(ServiceException, "An internal error occurred.")
 	}
 	c.h.log.Info("request failed", "request_id", c.reqID, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.WriteRESTJSON(statuses.Writer(c.w, e.Code), e, c.reqID)
+	awserr.Lambda.Write(c.w, e, awserr.Reply{RequestID: c.reqID, Log: c.h.log})
 }
 
 // authorize asks IAM; a denial is Lambda's AccessDeniedException:

@@ -41,5 +41,5 @@ func (h *Handler) BodyLimit(r *http.Request) controlplane.BodyLimit {
 		return controlplane.BodyLimit{}
 	}
 	n, _ := limitOf(rt.op)
-	return controlplane.BodyLimit{Max: n, Err: tooLarge(rt.op), Status: http.StatusRequestEntityTooLarge}
+	return controlplane.BodyLimit{Max: n, Err: tooLarge(rt.op)}
 }

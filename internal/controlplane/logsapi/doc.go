@@ -7,7 +7,7 @@
 // dispatcher verifies the signature; this package authorizes each call with
 // IAM against the log-group/log-stream ARN CloudWatch Logs names in its
 // denials (arn:aws:logs:REGION:ACCOUNT:log-group:NAME:log-stream:STREAM)
-// and writes errors only through awserr.WriteJSON. It owns no state.
+// and writes errors only through awserr.Logs.Write. It owns no state.
 // Timestamps on the wire are epoch milliseconds.
 //
 // Follows https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/ and

@@ -99,10 +99,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := awserr.As(err)
 	if e.Code == awserr.InternalFailure {
 		h.log.Error("logs operation", "request_id", reqID, "operation", name, "err", err)
-		e = awserr.New(ServiceUnavailable, "The service cannot complete the request.")
 	}
 	h.log.Info("request failed", "request_id", reqID, "operation", name, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.WriteJSON(statuses.Writer(w, e.Code), e, reqID, contentType)
+	awserr.Logs.Write(w, e, awserr.Reply{RequestID: reqID, ContentType: contentType, Log: h.log})
 }
 
 func lookup(r *http.Request) (string, operation, error) {
@@ -124,7 +123,7 @@ func BodyLimit(r *http.Request) controlplane.BodyLimit {
 	if n <= maxBody {
 		n = maxBody + 1
 	}
-	return controlplane.BodyLimit{Max: maxBody, Status: http.StatusBadRequest,
+	return controlplane.BodyLimit{Max: maxBody,
 		Err: awserr.New(InvalidParameter, "Upload too large: %d bytes exceeds limit of %d", n, maxBody)}
 }
 

@@ -1,12 +1,10 @@
 package logsapi
 
 import (
-	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/logs"
 )
 
@@ -17,23 +15,6 @@ const (
 	ResourceNotFound                  = logs.ResourceNotFound
 	ResourceAlreadyExists             = logs.ResourceAlreadyExists
 )
-
-// statuses: CloudWatch Logs answers every client error with 400, including
-// ResourceNotFoundException and AccessDeniedException, which the central
-// table maps to 404 and 403 for other services.
-var statuses = controlplane.Statuses{
-	ServiceUnavailable:                 http.StatusServiceUnavailable,
-	InvalidParameter:                   http.StatusBadRequest,
-	ResourceNotFound:                   http.StatusBadRequest,
-	ResourceAlreadyExists:              http.StatusBadRequest,
-	awserr.AccessDeniedException:       http.StatusBadRequest,
-	awserr.UnknownOperationException:   http.StatusBadRequest,
-	awserr.SerializationException:      http.StatusBadRequest,
-	awserr.InvalidParameterValueExc:    http.StatusBadRequest,
-	awserr.ValidationException:         http.StatusBadRequest,
-	awserr.InternalFailure:             http.StatusInternalServerError,
-	awserr.UnrecognizedClientException: http.StatusBadRequest,
-}
 
 type empty struct{}
 

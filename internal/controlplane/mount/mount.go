@@ -3,7 +3,6 @@ package mount
 import (
 	"context"
 	"log/slog"
-	"net/http"
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -73,33 +72,6 @@ func Authorize(ctx context.Context, authz auth.Authorizer, caller *auth.Caller, 
 	}
 	return &awserr.Error{Code: denied, Message: msg + d.Because}
 }
-
-// Statuses holds a mounted service's HTTP status for the codes where it
-// differs from the central table (awserr.Status): S3's BucketNotEmpty, or
-// CloudWatch Logs answering every client error with 400.
-type Statuses map[awserr.Code]int
-
-// Of returns the service's status for code.
-func (s Statuses) Of(code awserr.Code) int {
-	if st, ok := s[code]; ok {
-		return st
-	}
-	return awserr.Status(code)
-}
-
-// Writer returns w made to write the service's status for code, since
-// awserr's encoders take the status from the central table.
-func (s Statuses) Writer(w http.ResponseWriter, code awserr.Code) http.ResponseWriter {
-	return statusWriter{w, s.Of(code)}
-}
-
-// statusWriter forces one status whatever WriteHeader is given.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s statusWriter) WriteHeader(int) { s.ResponseWriter.WriteHeader(s.status) }
 
 type ctxKey int
 

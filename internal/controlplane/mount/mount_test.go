@@ -2,8 +2,6 @@ package mount
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -49,27 +47,6 @@ func TestMountOptionsFilled(t *testing.T) {
 			t.Errorf("caller = %v, want auth.Anonymous", c)
 		}
 	})
-}
-
-func TestStatusesWriter(t *testing.T) {
-	s := Statuses{awserr.AccessDeniedException: http.StatusBadRequest}
-	tests := []struct {
-		name string
-		code awserr.Code
-		want int
-	}{
-		{"override", awserr.AccessDeniedException, http.StatusBadRequest},
-		{"central table", awserr.ValidationException, awserr.Status(awserr.ValidationException)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			s.Writer(rec, tc.code).WriteHeader(http.StatusTeapot)
-			if rec.Code != tc.want || s.Of(tc.code) != tc.want {
-				t.Errorf("status = %d, Of = %d, want %d", rec.Code, s.Of(tc.code), tc.want)
-			}
-		})
-	}
 }
 
 // storeError is an authorizer failure go-cmp can compare.

@@ -27,9 +27,10 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	o := s.Options.Filled()
 	caller, reqID := o.Request(r.Context())
 	fail := func(action string, e *awserr.Error) {
+		e, status := s.Errors.Resolve(e, o.Logger)
 		o.Logger.Info("request failed", "request_id", reqID, "service", s.Name, "action", action,
-			"code", string(e.Code), "status", awserr.Status(e.Code), "remote", r.RemoteAddr)
-		awserr.WriteQuery(w, e, reqID, s.Namespace)
+			"code", string(e.Code), "status", status, "remote", r.RemoteAddr)
+		s.Errors.Write(w, e, awserr.Reply{RequestID: reqID, Log: o.Logger})
 	}
 	var body []byte
 	if r.Body != nil {

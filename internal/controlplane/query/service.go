@@ -22,7 +22,10 @@ import (
 type Service struct {
 	Name      string
 	Namespace string
-	Version   string
+	// Errors is the service's error table (awserr.IAM, ...): the one
+	// source of its statuses.
+	Errors  *awserr.Service
+	Version string
 	// Global services (IAM, STS) accept any region in the credential
 	// scope: clients pointed at a custom endpoint sign them with their own.
 	Global bool

@@ -9,7 +9,7 @@
 // decodes aws-chunked bodies (sigv4.NewChunkReader), authorizes each
 // operation with IAM for the action and resource ARN of the Service
 // Authorization Reference, and writes AWS's response shapes. Errors are
-// written only through awserr.WriteRESTXML.
+// written only through awserr.S3.Write.
 //
 // It owns no state: buckets and objects live in package s3; multipart
 // uploads in progress are kept in memory (they do not survive a restart).

@@ -1,10 +1,7 @@
 package s3api
 
 import (
-	"net/http"
-
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/s3"
 )
 
@@ -34,33 +31,3 @@ const (
 	NoSuchKey                             = s3.NoSuchKey
 	BucketAlreadyOwnedByYou               = s3.BucketAlreadyOwnedByYou
 )
-
-// statuses is S3's HTTP status for codes whose status the central table
-// does not know or (BucketNotEmpty, 409) would default wrongly.
-var statuses = controlplane.Statuses{
-	InternalError:             http.StatusInternalServerError,
-	NoSuchUpload:              http.StatusNotFound,
-	InvalidPart:               http.StatusBadRequest,
-	InvalidPartOrder:          http.StatusBadRequest,
-	EntityTooSmall:            http.StatusBadRequest,
-	EntityTooLarge:            http.StatusBadRequest,
-	MaxMessageLengthExceeded:  http.StatusBadRequest,
-	InvalidRange:              http.StatusRequestedRangeNotSatisfiable,
-	InvalidArgument:           http.StatusBadRequest,
-	MalformedXML:              http.StatusBadRequest,
-	MethodNotAllowed:          http.StatusMethodNotAllowed,
-	NotImplemented:            http.StatusNotImplemented,
-	IllegalLocationConstraint: http.StatusBadRequest,
-	InvalidLocationConstraint: http.StatusBadRequest,
-	PreconditionFailed:        http.StatusPreconditionFailed,
-	NotModified:               http.StatusNotModified,
-	BucketNotEmpty:            http.StatusConflict,
-	InvalidBucketName:         http.StatusBadRequest,
-	s3.KeyTooLong:             http.StatusBadRequest,
-	BucketAlreadyOwnedByYou:   http.StatusConflict,
-	NoSuchBucket:              http.StatusNotFound,
-	NoSuchKey:                 http.StatusNotFound,
-	s3.NoSuchBucketPolicy:     http.StatusNotFound,
-	MalformedPolicy:           http.StatusBadRequest,
-	"PolicyTooLarge":          http.StatusBadRequest,
-}

@@ -161,10 +161,9 @@ func (c *call) fail(err error) {
 	e := awserr.As(err)
 	if e.Code == awserr.InternalFailure {
 		c.h.log.Error("s3 operation", "request_id", c.reqID, "err", err)
-		e = awserr.New(InternalError, "We encountered an internal error. Please try again.")
 	}
 	c.h.log.Info("request failed", "request_id", c.reqID, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.WriteRESTXML(statuses.Writer(c.w, e.Code), e, c.reqID)
+	awserr.S3.Write(c.w, e, awserr.Reply{RequestID: c.reqID, Log: c.h.log})
 }
 
 // authorize asks IAM whether the caller may perform action on resource and

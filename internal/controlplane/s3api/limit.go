@@ -40,7 +40,7 @@ func messageTooLarge() *awserr.Error {
 func BodyLimit(r *http.Request) controlplane.BodyLimit {
 	op, err := parseTarget(r).operation(r.Method)
 	if err != nil || (op.name != "PutObject" && op.name != "UploadPart") || r.Header.Get("x-amz-copy-source") != "" {
-		return controlplane.BodyLimit{Max: maxXML, Err: messageTooLarge(), Status: http.StatusBadRequest}
+		return controlplane.BodyLimit{Max: maxXML, Err: messageTooLarge()}
 	}
 	max := int64(maxUpload)
 	if d := r.Header.Get("X-Amz-Decoded-Content-Length"); d != "" {
@@ -53,5 +53,5 @@ func BodyLimit(r *http.Request) controlplane.BodyLimit {
 			max += max / 64
 		}
 	}
-	return controlplane.BodyLimit{Max: max, Err: entityTooLarge(), Status: http.StatusBadRequest}
+	return controlplane.BodyLimit{Max: max, Err: entityTooLarge()}
 }

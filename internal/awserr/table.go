@@ -129,10 +129,11 @@ var S3 = newService("s3", RESTXML, "", Error{Code: "InternalError", Message: int
 // Lambda (https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
 // and each operation's Errors section).
 var Lambda = newService("lambda", RESTJSON, "", Error{Code: "ServiceException", Message: "An internal error occurred."}, jsonAuth, map[Code]int{
-	"ServiceException":               http.StatusInternalServerError,
-	ResourceNotFoundException:        http.StatusNotFound,
-	ResourceConflictException:        http.StatusConflict,
-	InvalidParameterValueExc:         http.StatusBadRequest,
+	"ServiceException":        http.StatusInternalServerError,
+	ResourceNotFoundException: http.StatusNotFound,
+	ResourceConflictException: http.StatusConflict,
+	InvalidParameterValueExc:  http.StatusBadRequest,
+	// 412, as API_UpdateFunctionCode.html#API_UpdateFunctionCode_Errors lists it.
 	"PreconditionFailedException":    http.StatusPreconditionFailed,
 	"InvalidRequestContentException": http.StatusBadRequest,
 	"RequestTooLargeException":       http.StatusRequestEntityTooLarge,

@@ -2,7 +2,6 @@ package functionurl
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
@@ -160,11 +160,11 @@ func (h *Handler) authenticate(c *call) bool {
 	switch {
 	case errors.As(err, &se):
 		h.log.Info("function URL signature refused", "request_id", c.id, "reason", int(se.Reason))
-		writeJSON(c.w, http.StatusForbidden, "AccessDeniedException", map[string]string{"message": se.Message})
+		awserr.WriteFunctionURLResponse(c.w, awserr.URLSignatureError, se.Message)
 		return false
 	case err != nil || caller == nil:
 		h.log.Error("function URL authentication", "request_id", c.id, "err", err)
-		writeJSON(c.w, http.StatusInternalServerError, "ServiceException", map[string]string{"Message": "Internal Server Error"})
+		awserr.WriteFunctionURLResponse(c.w, awserr.URLInternalError, "")
 		return false
 	}
 	c.caller = caller
@@ -209,39 +209,25 @@ func (h *Handler) authorize(c *call) bool {
 func (h *Handler) invoke(c *call) {
 	body, err := io.ReadAll(io.LimitReader(c.r.Body, maxPayload+1))
 	if err != nil || len(body) > maxPayload {
-		writeJSON(c.w, http.StatusRequestEntityTooLarge, "RequestTooLargeException", map[string]string{"Message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation"})
+		awserr.WriteFunctionURLResponse(c.w, awserr.URLRequestTooLarge, "")
 		return
 	}
 	ev := h.event(c, body)
 	out, fnErr, err := h.o.Invoker.InvokeFunction(c.r.Context(), c.url.ARN, ev)
 	if err != nil || fnErr != "" {
 		h.log.Warn("function URL invocation failed", "request_id", c.id, "function", c.url.ARN, "function_error", fnErr, "err", err)
-		writeJSON(c.w, http.StatusBadGateway, "", map[string]string{"Message": "Internal Server Error"})
+		awserr.WriteFunctionURLResponse(c.w, awserr.URLFunctionError, "")
 		return
 	}
 	resp, err := parseResponse(out)
 	if err != nil {
 		h.log.Warn("function URL answer", "request_id", c.id, "err", err)
-		writeJSON(c.w, http.StatusBadGateway, "", map[string]string{"Message": "Internal Server Error"})
+		awserr.WriteFunctionURLResponse(c.w, awserr.URLFunctionError, "")
 		return
 	}
 	writeResponse(c.w, c.r, resp, c.url.Cors)
 }
 
-// forbiddenMessage is Lambda's answer to a request its checks refuse.
-const forbiddenMessage = "Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
-
 func forbidden(w http.ResponseWriter) {
-	writeJSON(w, http.StatusForbidden, "AccessDeniedException", map[string]string{"Message": forbiddenMessage})
-}
-
-func writeJSON(w http.ResponseWriter, status int, errType string, v map[string]string) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	if errType != "" {
-		h.Set("x-amzn-ErrorType", errType)
-	}
-	w.WriteHeader(status)
-	b, _ := json.Marshal(v)
-	_, _ = w.Write(b)
+	awserr.WriteFunctionURLResponse(w, awserr.URLForbidden, "")
 }

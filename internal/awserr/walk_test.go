@@ -38,6 +38,7 @@ var producers = map[string][]string{
 	"internal/stack/guard_lambda.go":   {"lambda", "cloudformation"},
 	"internal/stack/guard.go":          {"cloudformation", "iam", "lambda", "logs", "apigateway", "s3", "cognito-idp"},
 	"internal/s3":                      {"s3"},
+	"internal/responsebucket":          {"s3"},
 	"internal/controlplane/s3api":      {"s3"},
 	"internal/functions":               {"lambda"},
 	"internal/controlplane/lambdaapi":  {"lambda"},

@@ -190,17 +190,8 @@ func (b *Bucket) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := strings.ToUpper(strings.ReplaceAll(uuid.NewString(), "-", ""))[:16]
 	tag, err := b.put(r)
 	if err != nil {
-		ae := awserr.As(err)
-		if ae == nil {
-			// S3's InternalError, 500.
-			ae = &awserr.Error{Code: "InternalError", Message: "We encountered an internal error. Please try again."}
-			w.Header().Set("x-amz-id-2", reqID)
-			w.Header().Set("x-amz-request-id", reqID)
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusInternalServerError)
-			return
-		}
-		awserr.WriteRESTXML(w, ae, reqID)
+		// awserr.As makes any other error S3's InternalError (500).
+		awserr.S3.Write(w, awserr.As(err), awserr.Reply{RequestID: reqID})
 		return
 	}
 	w.Header().Set("ETag", tag)

@@ -19,6 +19,10 @@ import (
 // payload format it names and maps the function's answer.
 func (g *Gateway) integrateV2(c *call) {
 	in := c.v2.integ
+	if in.IntegrationType == httpapi.IntegrationHTTPProxy && in.ConnectionType != "VPC_LINK" {
+		g.integrateHTTPProxyV2(c)
+		return
+	}
 	if in.IntegrationType != httpapi.IntegrationAWSProxy {
 		g.log.Error("integration type not emulated; only AWS_PROXY to Lambda is",
 			"request_id", c.requestID, "api", c.tgt.APIID, "route", c.v2.route.RouteKey, "integration_type", in.IntegrationType)

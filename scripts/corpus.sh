@@ -65,7 +65,8 @@ fi
 # cause reduces an error text to a short class, so that equal causes count
 # together: ids, names and numbers are blanked.
 cause() {
-	tr '\n' ' ' | sed -E 's/^ *(Error: )?//; s/^iamgate: //; s/Invalid Serverless Application Specification document\. Number of errors found: [0-9]+\. //; s/ \(at [^)]*(\)|$)//g; s/id \[[^]]*\]/id [X]/g; s/ \(Service: iamgate;.*//; s/[0-9a-f]{8}-[0-9a-f-]{27}/ID/g; s/arn:aws:[^ "]*/ARN/g; s/corpus-[A-Za-z0-9-]+/STACK/g; s/[0-9]{3,}/N/g' | cut -c1-200
+	tr '\n' ' ' | sed -E 's/^ *(Error: )?//; s/^iamgate: //; s/Invalid Serverless Application Specification document\. Number of errors found: [0-9]+\. //; s/ \(at [^)]*(\)|$)//g; s/id \[[^]]*\]/id [X]/g; s/ \(Service: iamgate;.*//; s/[0-9a-f]{8}-[0-9a-f-]{27}/ID/g; s/arn:aws:[^ "]*/ARN/g; s/corpus-[A-Za-z0-9-]+/STACK/g; s/[0-9]{3,}/N/g' |
+		sed -E "s/(Unable to import module|imported from) '?[^ ':]*'?/\1 M/g" | cut -c1-200
 }
 
 # function_error prints the last error line that the stack's functions

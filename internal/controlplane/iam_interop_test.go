@@ -109,7 +109,7 @@ func TestCLIIAMFamilies(t *testing.T) {
 	bin := testutil.NeedCommand(t, "aws")
 	e := newClientEnv(t)
 	srv := httptest.NewServer(e.h)
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the parallel chains
 	dir := t.TempDir()
 	policyFile := filepath.Join(dir, "p.json")
 	if err := os.WriteFile(policyFile, []byte(allowInvoke), 0o600); err != nil {
@@ -124,42 +124,45 @@ func TestCLIIAMFamilies(t *testing.T) {
 		t.Fatal(err)
 	}
 	invoke := "arn:aws:execute-api:us-east-1:000000000000:abc123/v1/GET/hello"
+	// Cases of one chain run in order; chains share nothing and run side by
+	// side (an aws CLI start-up takes seconds).
 	tests := []struct {
-		name string
-		args []string
-		want map[string]string // JSON path → value; nil: only success
+		chain string
+		name  string
+		args  []string
+		want  map[string]string // JSON path → value; nil: only success
 	}{
-		{"create-group", []string{"iam", "create-group", "--group-name", "devs"}, map[string]string{"Group.Arn": arnPrefix + "group/devs"}},
-		{"add-user-to-group", []string{"iam", "add-user-to-group", "--group-name", "devs", "--user-name", "api-gateway-user"}, nil},
-		{"list-groups-for-user", []string{"iam", "list-groups-for-user", "--user-name", "api-gateway-user"}, map[string]string{"Groups.0.GroupName": "devs"}},
-		{"put-user-policy", []string{"iam", "put-user-policy", "--user-name", "api-gateway-user", "--policy-name", "invoke", "--policy-document", "file://" + policyFile}, nil},
-		{"get-user-policy decodes", []string{"iam", "get-user-policy", "--user-name", "api-gateway-user", "--policy-name", "invoke"},
+		{"groups", "create-group", []string{"iam", "create-group", "--group-name", "devs"}, map[string]string{"Group.Arn": arnPrefix + "group/devs"}},
+		{"groups", "add-user-to-group", []string{"iam", "add-user-to-group", "--group-name", "devs", "--user-name", "api-gateway-user"}, nil},
+		{"groups", "list-groups-for-user", []string{"iam", "list-groups-for-user", "--user-name", "api-gateway-user"}, map[string]string{"Groups.0.GroupName": "devs"}},
+		{"user", "put-user-policy", []string{"iam", "put-user-policy", "--user-name", "api-gateway-user", "--policy-name", "invoke", "--policy-document", "file://" + policyFile}, nil},
+		{"user", "get-user-policy decodes", []string{"iam", "get-user-policy", "--user-name", "api-gateway-user", "--policy-name", "invoke"},
 			map[string]string{"PolicyDocument.Statement.0.Action": "execute-api:Invoke"}},
-		{"create-policy", []string{"iam", "create-policy", "--policy-name", "mp", "--policy-document", "file://" + policyFile},
+		{"managed", "create-policy", []string{"iam", "create-policy", "--policy-name", "mp", "--policy-document", "file://" + policyFile},
 			map[string]string{"Policy.Arn": arnPrefix + "policy/mp", "Policy.DefaultVersionId": "v1"}},
-		{"get-policy-version decodes", []string{"iam", "get-policy-version", "--policy-arn", arnPrefix + "policy/mp", "--version-id", "v1"},
+		{"managed", "get-policy-version decodes", []string{"iam", "get-policy-version", "--policy-arn", arnPrefix + "policy/mp", "--version-id", "v1"},
 			map[string]string{"PolicyVersion.Document.Statement.0.Effect": "Allow"}},
-		{"create-policy second", []string{"iam", "create-policy", "--policy-name", "mp2", "--policy-document", "file://" + policyFile},
+		{"managed", "create-policy second", []string{"iam", "create-policy", "--policy-name", "mp2", "--policy-document", "file://" + policyFile},
 			map[string]string{"Policy.Arn": arnPrefix + "policy/mp2"}},
 		// Local: the AWS managed policies are over a thousand pages of one.
-		{"list-policies paginates", []string{"iam", "list-policies", "--scope", "Local", "--page-size", "1"},
+		{"managed", "list-policies paginates", []string{"iam", "list-policies", "--scope", "Local", "--page-size", "1"},
 			map[string]string{"Policies.0.PolicyName": "mp", "Policies.1.PolicyName": "mp2", "Policies.2.PolicyName": "<missing>"}},
-		{"simulate-custom-policy inline", []string{"iam", "simulate-custom-policy", "--policy-input-list", dynamoAfter,
+		{"custom", "simulate-custom-policy inline", []string{"iam", "simulate-custom-policy", "--policy-input-list", dynamoAfter,
 			"--action-names", "dynamodb:CreateBackup", "--context-entries",
 			"ContextKeyName='aws:CurrentTime',ContextKeyValues='2019-04-25T11:00:00Z',ContextKeyType=date"},
 			map[string]string{"EvaluationResults.0.EvalDecision": "allowed", "EvaluationResults.0.MatchedStatements.0.StartPosition.Column": "38",
 				"EvaluationResults.0.MatchedStatements.0.EndPosition.Column": "167", "EvaluationResults.0.EvalResourceName": "*"}},
-		{"create-role", []string{"iam", "create-role", "--role-name", "fn", "--assume-role-policy-document", trustDoc, "--tags", "Key=app,Value=hello"},
+		{"role", "create-role", []string{"iam", "create-role", "--role-name", "fn", "--assume-role-policy-document", trustDoc, "--tags", "Key=app,Value=hello"},
 			map[string]string{"Role.Arn": arnPrefix + "role/fn", "Role.Tags.0.Key": "app"}},
-		{"put-user-permissions-boundary", []string{"iam", "put-user-permissions-boundary", "--user-name", "api-gateway-user", "--permissions-boundary", adminARN}, nil},
-		{"tag-user", []string{"iam", "tag-user", "--user-name", "api-gateway-user", "--tags", "Key=team,Value=blue"}, nil},
-		{"list-user-tags", []string{"iam", "list-user-tags", "--user-name", "api-gateway-user"}, map[string]string{"Tags.0.Value": "blue"}},
-		{"simulate-custom-policy", []string{"iam", "simulate-custom-policy", "--policy-input-list", "file://" + inputFile,
+		{"user", "put-user-permissions-boundary", []string{"iam", "put-user-permissions-boundary", "--user-name", "api-gateway-user", "--permissions-boundary", adminARN}, nil},
+		{"user", "tag-user", []string{"iam", "tag-user", "--user-name", "api-gateway-user", "--tags", "Key=team,Value=blue"}, nil},
+		{"user", "list-user-tags", []string{"iam", "list-user-tags", "--user-name", "api-gateway-user"}, map[string]string{"Tags.0.Value": "blue"}},
+		{"custom", "simulate-custom-policy", []string{"iam", "simulate-custom-policy", "--policy-input-list", "file://" + inputFile,
 			"--action-names", "execute-api:Invoke", "--resource-arns", invoke},
 			map[string]string{"EvaluationResults.0.EvalDecision": "allowed", "EvaluationResults.0.EvalResourceName": invoke,
 				"EvaluationResults.0.MatchedStatements.0.SourcePolicyId":             "PolicyInputList.1",
 				"EvaluationResults.0.ResourceSpecificResults.0.EvalResourceDecision": "allowed"}},
-		{"simulate-principal-policy", []string{"iam", "simulate-principal-policy", "--policy-source-arn", apiUserARN,
+		{"user", "simulate-principal-policy", []string{"iam", "simulate-principal-policy", "--policy-source-arn", apiUserARN,
 			"--action-names", "execute-api:Invoke", "s3:GetObject", "--resource-arns", invoke},
 			map[string]string{"EvaluationResults.0.EvalDecision": "allowed",
 				"EvaluationResults.0.MatchedStatements.0.SourcePolicyId":                             "invoke",
@@ -167,16 +170,29 @@ func TestCLIIAMFamilies(t *testing.T) {
 				"EvaluationResults.0.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary": "true",
 				"EvaluationResults.1.EvalDecision":                                                   "implicitDeny"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, ok := e.runCLI(t, bin, srv.URL, rootKey, tt.args...)
-			if !ok {
-				t.Fatalf("aws failed: %s", stderr)
+	var order []string
+	byChain := map[string][]int{}
+	for i, tt := range tests {
+		if byChain[tt.chain] == nil {
+			order = append(order, tt.chain)
+		}
+		byChain[tt.chain] = append(byChain[tt.chain], i)
+	}
+	for _, chain := range order {
+		t.Run(chain, func(t *testing.T) {
+			t.Parallel()
+			for _, i := range byChain[chain] {
+				tt := tests[i]
+				t.Run(tt.name, func(t *testing.T) {
+					stdout, stderr, ok := e.runCLI(t, bin, srv.URL, rootKey, tt.args...)
+					if !ok {
+						t.Fatalf("aws failed: %s", stderr)
+					}
+					if tt.want != nil {
+						checkJSONPaths(t, stdout, tt.want)
+					}
+				})
 			}
-			if tt.want == nil {
-				return
-			}
-			checkJSONPaths(t, stdout, tt.want)
 		})
 	}
 }

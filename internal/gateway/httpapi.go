@@ -118,7 +118,7 @@ func v2DefaultPathStyle(r *http.Request) (string, []string, bool) {
 		return "", nil, false
 	}
 	parts, ok := resourceParts(escaped)
-	if !ok || len(parts) < 3 || parts[0] != "restapis" || parts[2] != userRequest || !validAPIID(parts[1]) {
+	if !ok || !isV2PathStyle(parts) {
 		return "", nil, false
 	}
 	return parts[1], parts[3:], true

@@ -29,15 +29,31 @@ const (
 
 // Match tells the server whether a request is for the data plane. It
 // agrees with route: a request route accepts is always matched.
+//
+// It runs for every request (the metrics and the dispatcher ask), so it
+// splits the path into a stack buffer and keeps nothing: the checks are
+// v2DefaultPathStyle's and route's over the same resourceParts.
 func Match(r *http.Request) bool {
 	if _, ok := hostAPIID(r.Host); ok {
 		return true
 	}
-	if _, _, ok := v2DefaultPathStyle(r); ok {
-		return true
+	escaped := r.URL.EscapedPath()
+	if !strings.HasPrefix(strings.TrimLeft(escaped, "/"), restapisPrefix[1:]) {
+		return false
 	}
-	_, ok := route(r)
-	return ok
+	var buf [16]string
+	parts, ok := appendParts(buf[:0], escaped)
+	return ok && (isV2PathStyle(parts) || isRESTPathStyle(parts))
+}
+
+// isRESTPathStyle: /restapis/{id}/{stage}/_user_request_/...
+func isRESTPathStyle(parts []string) bool {
+	return len(parts) >= 4 && parts[0] == "restapis" && parts[3] == userRequest && validAPIID(parts[1])
+}
+
+// isV2PathStyle: /restapis/{id}/_user_request_/... (an HTTP API's $default stage)
+func isV2PathStyle(parts []string) bool {
+	return len(parts) >= 3 && parts[0] == "restapis" && parts[2] == userRequest && validAPIID(parts[1])
 }
 
 // route finds the API, stage and resource path of r. ok is false when the
@@ -60,7 +76,7 @@ func route(r *http.Request) (target, bool) {
 		}
 		return newTarget(id, parts[0], parts[1:], false), true
 	}
-	if len(parts) < 4 || parts[0] != "restapis" || parts[3] != userRequest || !validAPIID(parts[1]) {
+	if !isRESTPathStyle(parts) {
 		return target{}, false
 	}
 	return newTarget(parts[1], parts[2], parts[4:], true), true
@@ -96,6 +112,11 @@ func newTarget(id, stage string, rest []string, pathStyle bool) target {
 // function would be told another path than the one authorized); the
 // request then names no resource.
 func resourceParts(escaped string) ([]string, bool) {
+	return appendParts(nil, escaped)
+}
+
+// appendParts is resourceParts appending to dst (a caller's stack buffer).
+func appendParts(dst []string, escaped string) ([]string, bool) {
 	decoded := escaped
 	if strings.IndexByte(escaped, '%') >= 0 {
 		d, err := url.PathUnescape(escaped)
@@ -107,7 +128,10 @@ func resourceParts(escaped string) ([]string, bool) {
 	if !utf8.ValidString(decoded) {
 		return nil, false
 	}
-	out := make([]string, 0, strings.Count(decoded, "/"))
+	out := dst
+	if out == nil {
+		out = make([]string, 0, strings.Count(decoded, "/"))
+	}
 	for part := range strings.SplitSeq(decoded, "/") {
 		switch part {
 		case "", ".":

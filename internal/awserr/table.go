@@ -103,6 +103,7 @@ var S3 = newService("s3", RESTXML, "", Error{Code: "InternalError", Message: int
 	"NoSuchUpload":                       http.StatusNotFound,
 	"NoSuchBucketPolicy":                 http.StatusNotFound,
 	BucketAlreadyOwnedByYou:              http.StatusConflict,
+	"BucketAlreadyExists":                http.StatusConflict,
 	"BucketNotEmpty":                     http.StatusConflict,
 	"InvalidBucketName":                  http.StatusBadRequest,
 	"KeyTooLongError":                    http.StatusBadRequest,

@@ -22,7 +22,13 @@ const (
 	BucketAlreadyOwnedByYou awserr.Code = "BucketAlreadyOwnedByYou"
 	BucketNotEmpty          awserr.Code = "BucketNotEmpty"
 	InvalidBucketName       awserr.Code = "InvalidBucketName"
+	BucketAlreadyExists     awserr.Code = "BucketAlreadyExists"
 )
+
+// cloudFormationBuckets is the prefix of the buckets CloudFormation owns
+// for custom resources' answers (package responsebucket serves them): no
+// account can have one.
+const cloudFormationBuckets = "cloudformation-custom-resource-response-"
 
 const (
 	kindBucket = "s3/bucket"
@@ -70,6 +76,9 @@ func New(st store.Store, region string, now func() time.Time) *Service {
 func (s *Service) CreateBucket(ctx context.Context, name string) error {
 	if err := ValidateBucketName(name); err != nil {
 		return err
+	}
+	if strings.HasPrefix(name, cloudFormationBuckets) {
+		return awserr.New(BucketAlreadyExists, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
 	}
 	b, _ := json.Marshal(Bucket{Name: name, CreationDate: s.now(), Region: s.region})
 	if err := s.st.Create(ctx, kindBucket, name, b); errors.Is(err, store.ErrConflict) {

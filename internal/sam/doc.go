@@ -18,7 +18,7 @@
 // its Api, Schedule and EventBridgeRule events) and AWS::Serverless::SimpleTable
 // (simpletable.go); the other event sources of functions: S3, AlexaSkill,
 // SNS, Schedule, CloudWatchEvent and EventBridgeRule (push_event.go) and
-// SQS, Kinesis and DynamoDB (pull_event.go). Lambda (REQUEST) authorizers
+// SQS, Kinesis and DynamoDB (pull_event.go); PropagateTags (tags.go). Lambda (REQUEST) authorizers
 // and Domain of HTTP APIs are refused with a clear error.
 // It does not parse templates or evaluate intrinsics (package cfn does) and
 // does not deploy anything (package stack does). The intrinsics SAM resolves

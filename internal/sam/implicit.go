@@ -84,6 +84,7 @@ func (x *translator) implicitEvents(fid string, r map[string]any) *samError {
 		}
 		if _, has := ep["RestApiId"]; !has {
 			ep["RestApiId"] = ref(implicitAPI)
+			x.tagImplicitAPI(r)
 		}
 		apiID := restAPIIDString(ep["RestApiId"])
 		if ep["Path"] == nil {

@@ -387,3 +387,55 @@ Resources:
 		"error key missing": "Resources:\n  T: {Type: AWS::Serverless::SimpleTable, Properties: {PrimaryKey: {Name: k}}}\n",
 	})
 }
+
+// TestPropagateTagsMatchesPythonTranslator: PropagateTags on functions,
+// state machines and APIs tags the generated resources (and the implicit
+// API) as samtranslator does.
+func TestPropagateTagsMatchesPythonTranslator(t *testing.T) {
+	matchPython(t, map[string]string{
+		"function": `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Tags: {a: b}
+      PropagateTags: true
+      AutoPublishAlias: live
+      FunctionUrlConfig: {AuthType: NONE}
+      Events:
+        Get: {Type: Api, Properties: {Path: /x, Method: get}}
+        Tick: {Type: Schedule, Properties: {Schedule: rate(1 minute)}}
+`,
+		"globals and explicit api": `
+Globals:
+  Function: {PropagateTags: true, Tags: {g: h}}
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: v1, Tags: {x: y}, PropagateTags: true}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Events:
+        Get: {Type: Api, Properties: {Path: /x, Method: get, RestApiId: !Ref Api}}
+        Imp: {Type: Api, Properties: {Path: /y, Method: get}}
+`,
+		"state machine": `
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: s3://b/k
+      Tags: {a: b}
+      PropagateTags: true
+      Events:
+        Go: {Type: Api, Properties: {Path: /go, Method: post}}
+`,
+	})
+}

@@ -82,6 +82,7 @@ type translator struct {
 	apiDeletion map[string][]string
 	apiReplace  map[string][]string
 	hadImplicit map[string]any
+	globals     globals
 	// derived maps a SAM resource's referable properties (MyApi.Stage) to
 	// the logical IDs generated for them (see derived.go).
 	derived map[string]map[string]string
@@ -125,6 +126,7 @@ func (x *translator) run() (map[string]any, error) {
 		return nil, x.document(gerr)
 	}
 	delete(x.root, "Globals")
+	x.globals = globals
 	if err := x.validateResources(); err != nil {
 		return nil, x.document(err)
 	}
@@ -238,6 +240,7 @@ func (x *translator) emit(id string, conv func(id string, r map[string]any) ([]r
 		x.errs = append(x.errs, err)
 		return
 	}
+	propagateTags(r, out)
 	delete(x.res, id)
 	for _, g := range out {
 		x.res[g.id] = g.toMap()

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -62,8 +61,10 @@ type Config struct {
 	// LastVersion is the number PublishVersion gave last ($LATEST only):
 	// Lambda never reuses a version number.
 	LastVersion int `json:"lastVersion,omitempty"`
-	// Layers are the layer version ARNs, in order.
-	Layers []string `json:"layers,omitempty"`
+	// Layers are the function's layer versions, in order, each with the
+	// hash of its content: a function keeps running a layer version that
+	// was deleted after it was added, as on Lambda.
+	Layers []LayerRef `json:"layers,omitempty"`
 	// TracingMode is TracingConfig.Mode (Active or PassThrough).
 	TracingMode string `json:"tracingMode,omitempty"`
 }
@@ -136,7 +137,6 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 	c.CodeSize = int64(len(zipped))
 	c.ARN = s.ARN(c.Name)
 	c.LastModified = s.now().UTC()
-	c.RevisionID = hex.EncodeToString(sum[:8]) + c.LastModified.Format("150405")
 	if c.Timeout == 0 {
 		c.Timeout = 3
 	}
@@ -151,7 +151,16 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 		c.Policy, c.ReservedConcurrency = old.Policy, old.ReservedConcurrency
 		c.LastVersion = old.LastVersion
 	}
+	layers, err := s.resolveLayers(ctx, c.Layers)
+	if err != nil {
+		return c, err
+	}
+	c.Layers = layers
+	c.RevisionID = revision(sum, c)
 	if err := s.extract(c, zipped); err != nil {
+		return c, err
+	}
+	if err := s.ensureLayers(ctx, c); err != nil {
 		return c, err
 	}
 	b, err := s.encode(c)
@@ -171,21 +180,29 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 	return c, s.deploy(c)
 }
 
-func codeKey(c Config) string {
-	sum, _ := base64.StdEncoding.DecodeString(c.CodeSha256)
+func codeKey(c Config) string { return shaKey(c.CodeSha256) }
+
+// shaKey is the store key and directory suffix of an archive by its
+// CodeSha256 (base64): hex digits only, whatever the record holds.
+func shaKey(codeSha256 string) string {
+	sum, _ := base64.StdEncoding.DecodeString(codeSha256)
 	return hex.EncodeToString(sum)
 }
 
 // extract unpacks the archive into the function's code directory unless it
 // is already there (directories are named by content hash).
-func (s *Service) extract(c Config, zipped []byte) error {
+func (s *Service) extract(c Config, zipped []byte) error { return s.extractSha(c.CodeSha256, zipped) }
+
+// extractSha unpacks an archive (function code or layer content) into the
+// directory of its hash unless it is already there.
+func (s *Service) extractSha(codeSha256 string, zipped []byte) error {
 	if s.codeRoot == "" {
 		return errors.New("functions: no code directory")
 	}
 	if err := os.MkdirAll(s.codeRoot, 0o700); err != nil {
 		return err
 	}
-	dir := s.codeDir(c)
+	dir := s.shaDir(codeSha256)
 	if _, err := os.Stat(dir); err == nil {
 		return nil
 	}
@@ -240,22 +257,30 @@ func (s *Service) Sync(ctx context.Context, name string) error {
 	if current {
 		return nil
 	}
-	if _, err := os.Stat(s.codeDir(c)); err != nil {
-		zipped, err := s.st.Get(ctx, kindCode, codeKey(c))
-		if err != nil {
-			return fmt.Errorf("function %s: code %s: %w", name, codeKey(c), err)
-		}
-		if err := s.extract(c, zipped); err != nil {
-			return err
-		}
+	if err := s.ensureCode(ctx, c); err != nil {
+		return err
 	}
 	return s.deploy(c)
 }
 
+// revision is the RevisionId of a configuration: it changes with the code
+// and with any setting (UpdateFunctionConfiguration keeps the code), so
+// replicas comparing revisions see every change.
+func revision(sum [32]byte, c Config) string {
+	c.RevisionID, c.Policy, c.ReservedConcurrency = "", nil, nil
+	b, _ := json.Marshal(c)
+	h := sha256.New()
+	h.Write(sum[:])
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil)[:8]) + c.LastModified.Format("150405")
+}
+
 // codeDir is where c's code is extracted: named by the code's hash (hex
 // digits only), shared by functions with the same code.
-func (s *Service) codeDir(c Config) string {
-	return filepath.Join(s.codeRoot, "sha256-"+codeKey(c))
+func (s *Service) codeDir(c Config) string { return s.shaDir(c.CodeSha256) }
+
+func (s *Service) shaDir(codeSha256 string) string {
+	return filepath.Join(s.codeRoot, "sha256-"+shaKey(codeSha256))
 }
 
 func (s *Service) runtimeFunction(c Config) lambda.Function {
@@ -263,6 +288,7 @@ func (s *Service) runtimeFunction(c Config) lambda.Function {
 		Name: c.Name, ARN: c.ARN, Runtime: c.Runtime, Handler: c.Handler, CodeDir: s.codeDir(c),
 		Timeout: time.Duration(c.Timeout) * time.Second, MemoryMB: c.MemorySize, Env: c.Env,
 		Role: c.Role, LogGroup: c.LogGroup, Version: c.runtimeVersion(), ReservedConcurrency: c.ReservedConcurrency,
+		Layers: s.layerDirs(c),
 	}
 }
 
@@ -368,21 +394,14 @@ func (s *Service) Delete(ctx context.Context, name string) error {
 	for _, v := range versions {
 		s.removeVersion(ctx, v)
 	}
-	others, err := s.List(ctx)
-	shared := err != nil || sharesCode(others, c) || s.codeInUse(ctx, c)
-	if !shared {
-		_ = s.st.Delete(ctx, kindCode, codeKey(c))
-	}
 	_ = s.rt.Remove(name)
 	s.forget(name)
 	s.mu.Lock()
 	delete(s.deployed, name)
 	s.mu.Unlock()
-	if shared {
-		return nil
-	}
 	// Running environments have their own copies (package lambda).
-	return os.RemoveAll(s.codeDir(c))
+	s.dropUnused(ctx, c)
+	return nil
 }
 
 // LoadAll hands every stored function to the runtime (at server start).
@@ -397,15 +416,6 @@ func (s *Service) LoadAll(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func sharesCode(all []Config, c Config) bool {
-	for _, o := range all {
-		if o.Name != c.Name && o.CodeSha256 == c.CodeSha256 {
-			return true
-		}
-	}
-	return false
 }
 
 // AddPermission adds a statement to a function's resource policy; name

@@ -239,30 +239,7 @@ func (s *Service) removeVersion(ctx context.Context, v Config) {
 	s.mu.Lock()
 	delete(s.deployed, key)
 	s.mu.Unlock()
-	if s.codeInUse(ctx, v) {
-		return
-	}
-	if latest, err := s.Get(ctx, v.Name); err == nil && latest.CodeSha256 == v.CodeSha256 {
-		return
-	}
-	_ = s.st.Delete(ctx, kindCode, codeKey(v))
-	_ = os.RemoveAll(s.codeDir(v))
-}
-
-// codeInUse reports whether any published version (of any function) still
-// runs c's code.
-func (s *Service) codeInUse(ctx context.Context, c Config) bool {
-	items, err := s.st.List(ctx, kindVersion, "")
-	if err != nil {
-		return true
-	}
-	for _, it := range items {
-		e, err := s.cached(it.Key, it.Value)
-		if err != nil || (e.cfg.CodeSha256 == c.CodeSha256 && !(e.cfg.Name == c.Name && e.cfg.Version == c.Version)) {
-			return true
-		}
-	}
-	return false
+	s.dropUnused(ctx, v)
 }
 
 // AliasInput is what CreateAlias and UpdateAlias set.
@@ -443,16 +420,19 @@ func (s *Service) SyncConfig(ctx context.Context, c Config) (string, error) {
 	return key, nil
 }
 
-// ensureCode extracts c's code from the store when this node lacks it.
+// ensureCode extracts c's code and its layers' content from the store
+// when this node lacks them.
 func (s *Service) ensureCode(ctx context.Context, c Config) error {
-	if _, err := os.Stat(s.codeDir(c)); err == nil {
-		return nil
+	if _, err := os.Stat(s.codeDir(c)); err != nil {
+		zipped, err := s.st.Get(ctx, kindCode, codeKey(c))
+		if err != nil {
+			return fmt.Errorf("function %s: code %s: %w", c.Name, codeKey(c), err)
+		}
+		if err := s.extract(c, zipped); err != nil {
+			return err
+		}
 	}
-	zipped, err := s.st.Get(ctx, kindCode, codeKey(c))
-	if err != nil {
-		return fmt.Errorf("function %s: code %s: %w", c.Name, codeKey(c), err)
-	}
-	return s.extract(c, zipped)
+	return s.ensureLayers(ctx, c)
 }
 
 // QualifiedPolicy returns the resource policy of name at qualifier ("" or

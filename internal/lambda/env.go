@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ type envSpec struct {
 	credentials map[string]string
 	taskRoot    string // the environment's copy of the code; "" = fn.CodeDir
 	tmpDir      string // the environment's TMPDIR; "" = none set
+	optDir      string // the environment's merged layers (Lambda's /opt); "" = no layers
 	nodeModules []string
 }
 
@@ -54,10 +56,11 @@ func buildEnv(s envSpec) []string {
 			env[k] = v
 		}
 	}
-	if len(s.nodeModules) > 0 && strings.HasPrefix(s.fn.Runtime, "nodejs") {
+	if np := nodePath(append(layerNodePaths(s.fn.Runtime, s.optDir), s.nodeModules...)); np != "" && strings.HasPrefix(s.fn.Runtime, "nodejs") {
 		// The function's own NODE_PATH, if it sets one, wins.
-		env["NODE_PATH"] = nodePath(s.nodeModules)
+		env["NODE_PATH"] = np
 	}
+	layerPaths(env, s.fn.Runtime, taskRoot, s.optDir)
 	for k, v := range s.fn.Env {
 		if !slices.Contains(reservedKeys, k) {
 			env[k] = v
@@ -95,4 +98,43 @@ func buildEnv(s envSpec) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Where Lambda's runtimes look for layer content under /opt ("Layer paths
+// for each Lambda runtime",
+// https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html#packaging-layers-paths):
+// Python python and python/lib/python3.x/site-packages, Node.js
+// nodejs/nodeNN/node_modules and nodejs/node_modules (NODE_PATH), every
+// runtime bin (PATH, after the system's, as Lambda's
+// /usr/local/bin:/usr/bin/:/bin:/opt/bin) and lib (LD_LIBRARY_PATH, after
+// the task's lib, as Lambda's .../var/task/lib:/opt/lib). Here opt is the
+// environment's own merged copy, not /opt: a function that names /opt
+// literally does not find it.
+
+// layerPaths sets PATH, LD_LIBRARY_PATH and, for Python, PYTHONPATH of an
+// environment with layers; a function's own PYTHONPATH or LD_LIBRARY_PATH
+// wins, as its NODE_PATH does.
+func layerPaths(env map[string]string, runtime, taskRoot, opt string) {
+	if opt == "" {
+		return
+	}
+	env["PATH"] = env["PATH"] + ":" + filepath.Join(opt, "bin")
+	env["LD_LIBRARY_PATH"] = filepath.Join(taskRoot, "lib") + ":" + filepath.Join(opt, "lib")
+	if strings.HasPrefix(runtime, "python3") {
+		// After the task root, which the bootstrap puts first on sys.path.
+		env["PYTHONPATH"] = filepath.Join(opt, "python", "lib", runtime, "site-packages") + ":" + filepath.Join(opt, "python")
+	}
+}
+
+// layerNodePaths are the NODE_PATH folders of a Node.js runtime's layers:
+// nodejs/node20/node_modules for nodejs20.x, then nodejs/node_modules.
+func layerNodePaths(runtime, opt string) []string {
+	if opt == "" || !strings.HasPrefix(runtime, "nodejs") {
+		return nil
+	}
+	var out []string
+	if v := strings.TrimSuffix(strings.TrimPrefix(runtime, "nodejs"), ".x"); v != "" && !strings.Contains(v, ".") {
+		out = append(out, filepath.Join(opt, "nodejs", "node"+v, "node_modules"))
+	}
+	return append(out, filepath.Join(opt, "nodejs", "node_modules"))
 }

@@ -22,6 +22,10 @@ type Function struct {
 	Role      string            // execution role ARN (informational here)
 	LogGroup  string            // "/aws/lambda/{name}"
 	Version   string            // "$LATEST"
+	// Layers are directories holding the extracted content of the
+	// function's layers, in order: each environment merges them into its own
+	// opt/ (Lambda's /opt), later layers over earlier ones (sandbox.go).
+	Layers []string
 	// ReservedConcurrency is the function's ReservedConcurrentExecutions:
 	// nil shares the account's unreserved concurrency; 0 throttles every
 	// invocation.

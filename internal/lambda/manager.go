@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -95,6 +96,7 @@ func (m *Manager) Deploy(fn Function) error {
 		fn.CodeDir = abs
 	}
 	fn.Env = cloneMap(fn.Env)
+	fn.Layers = slices.Clone(fn.Layers)
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()

@@ -55,7 +55,7 @@ func (m *Manager) startProcess(ctx context.Context, fn Function) (*process, erro
 	if err != nil {
 		return nil, err
 	}
-	e, err := m.sb.newEnv(fn.CodeDir, command.asServer)
+	e, err := m.sb.newEnv(fn.CodeDir, fn.Layers, command.asServer)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (m *Manager) startProcess(ctx context.Context, fn Function) (*process, erro
 	runtimeDir, _ := m.rt.runtimeDir()
 	environ := buildEnv(envSpec{fn: fn, region: m.opts.Region, stream: p.stream,
 		runtimeAPI: ln.Addr().String() + "/" + p.api.secret, runtimeDir: runtimeDir, credentials: creds,
-		taskRoot: e.task, tmpDir: e.tmp, nodeModules: m.opts.NodeModules})
+		taskRoot: e.task, tmpDir: e.tmp, optDir: e.opt, nodeModules: m.opts.NodeModules})
 	if err := p.spawn(command, environ); err != nil {
 		_ = p.srv.Close()
 		<-p.served

@@ -20,8 +20,9 @@ import (
 // execution environment its own microVM; iamgate gives each one:
 //   - a private directory under root (os.TempDir()/iamgate-<random>, never
 //     inside the data dir): task/ holds the function's code, linked or copied
-//     read-only from its code directory, tmp/ is its TMPDIR; removed when the
-//     environment stops;
+//     read-only from its code directory, opt/ its layers' content merged in
+//     order (what Lambda mounts at /opt), tmp/ is its TMPDIR; removed when
+//     the environment stops;
 //   - when iamgate runs as root, its own unprivileged uid and gid (no
 //     supplementary groups), so it can read neither the data dir (0700,
 //     root's) nor another environment's files, environment variables
@@ -153,13 +154,14 @@ func (s *sandbox) describe() string {
 // env is one execution environment's place in the sandbox.
 type env struct {
 	dir, task, tmp string
+	opt            string              // the layers' merged content; "" without layers
 	cred           *syscall.Credential // nil: iamgate's own user
 }
 
-// newEnv makes an environment directory with codeDir's files in task/.
-// asServer keeps the environment on iamgate's own user (an interpreter the
-// unprivileged uids cannot execute).
-func (s *sandbox) newEnv(codeDir string, asServer bool) (*env, error) {
+// newEnv makes an environment directory with codeDir's files in task/ and
+// the layers' files in opt/. asServer keeps the environment on iamgate's
+// own user (an interpreter the unprivileged uids cannot execute).
+func (s *sandbox) newEnv(codeDir string, layers []string, asServer bool) (*env, error) {
 	root, err := s.dir()
 	if err != nil {
 		return nil, err
@@ -180,7 +182,32 @@ func (s *sandbox) newEnv(codeDir string, asServer bool) (*env, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("lambda: environment directory: %w", err)
 	}
+	if err := e.mergeLayers(layers); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("lambda: environment layers: %w", err)
+	}
 	return e, nil
+}
+
+// mergeLayers fills opt/ with each layer's tree in order: a file of a later
+// layer replaces the same path of an earlier one, as Lambda extracts layers
+// into /opt in the order the function lists them
+// (https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html). opt/
+// stays iamgate's, read-only to the environment, like task/.
+func (e *env) mergeLayers(layers []string) error {
+	if len(layers) == 0 {
+		return nil
+	}
+	e.opt = filepath.Join(e.dir, "opt")
+	if err := os.Mkdir(e.opt, 0o755); err != nil {
+		return err
+	}
+	for _, l := range layers {
+		if err := mergeTree(l, e.opt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *env) populate(codeDir string) error {
@@ -209,7 +236,13 @@ func (e *env) populate(codeDir string) error {
 // copy per cold start), files anyone but their owner may write are copied
 // without those bits (a hard link would let one environment change the code
 // of the next), symbolic links are recreated.
-func linkTree(src, dst string) error {
+func linkTree(src, dst string) error { return walkLink(src, dst, false) }
+
+// mergeTree is linkTree over a dst that may already hold files: what src
+// has replaces them, directories merge.
+func mergeTree(src, dst string) error { return walkLink(src, dst, true) }
+
+func walkLink(src, dst string, merge bool) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -223,8 +256,18 @@ func linkTree(src, dst string) error {
 		if err != nil {
 			return err
 		}
+		if merge {
+			if err := clearFor(target, d.IsDir()); err != nil {
+				return err
+			}
+		}
 		switch {
 		case d.IsDir():
+			if merge {
+				if fi, err := os.Lstat(target); err == nil && fi.IsDir() {
+					return nil
+				}
+			}
 			return os.Mkdir(target, 0o755)
 		case info.Mode()&fs.ModeSymlink != 0:
 			link, err := os.Readlink(path)
@@ -241,6 +284,24 @@ func linkTree(src, dst string) error {
 		}
 		return copyFile(path, target, info.Mode().Perm()&^0o022)
 	})
+}
+
+// clearFor removes what a merged layer replaces at target: anything but a
+// directory where a directory comes (directories merge), anything where a
+// file comes. Lstat: a link from an earlier layer is replaced, never
+// followed.
+func clearFor(target string, dir bool) error {
+	fi, err := os.Lstat(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if dir && fi.IsDir() {
+		return nil
+	}
+	return os.RemoveAll(target)
 }
 
 func copyFile(src, dst string, perm os.FileMode) error {

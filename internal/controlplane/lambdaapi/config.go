@@ -61,7 +61,7 @@ func configuration(c functions.Config) FunctionConfiguration {
 		fc.Environment = &environment{Variables: c.Env}
 	}
 	for _, l := range c.Layers {
-		fc.Layers = append(fc.Layers, layerRef{Arn: l})
+		fc.Layers = append(fc.Layers, layerRef{Arn: l.Arn, CodeSize: l.CodeSize})
 	}
 	return fc
 }
@@ -204,6 +204,7 @@ type createRequest struct {
 	Environment   *environment      `json:"Environment"`
 	Architectures []string          `json:"Architectures"`
 	Tags          map[string]string `json:"Tags"`
+	Layers        []string          `json:"Layers"`
 }
 
 // createFunction is CreateFunction (201 with the configuration).
@@ -225,6 +226,10 @@ func (c *call) createFunction() error {
 	if err := c.passRole(req.Role); err != nil {
 		return err
 	}
+	layers, err := c.layers(req.Layers, nil)
+	if err != nil {
+		return err
+	}
 	if _, err := c.h.o.Functions.Get(c.ctx, name); err == nil {
 		return awserr.New(ResourceConflict, "Function already exist: %s", name)
 	}
@@ -234,7 +239,10 @@ func (c *call) createFunction() error {
 	}
 	cfg := functions.Config{Name: name, Runtime: req.Runtime, Handler: req.Handler, Role: req.Role,
 		Description: req.Description, Timeout: req.Timeout, MemorySize: req.MemorySize,
-		Architectures: req.Architectures, Tags: req.Tags}
+		Architectures: req.Architectures, Tags: req.Tags, Layers: layers}
+	if len(layers) == 0 {
+		cfg.Layers = nil
+	}
 	if req.Environment != nil {
 		cfg.Env = req.Environment.Variables
 	}

@@ -3,7 +3,10 @@
 // package lambda's Manager (invocations): ListFunctions, GetFunction,
 // GetFunctionConfiguration, Invoke (RequestResponse, Event, DryRun, LogType
 // Tail), GetPolicy, AddPermission, RemovePermission, CreateFunction,
-// UpdateFunctionCode and DeleteFunction.
+// UpdateFunctionCode, UpdateFunctionConfiguration and DeleteFunction,
+// versions, aliases, function URLs, concurrency, and the layer operations
+// (PublishLayerVersion, GetLayerVersion, GetLayerVersionByArn,
+// ListLayers, ListLayerVersions, DeleteLayerVersion).
 //
 // It is mounted in package controlplane under the signing name "lambda":
 // the dispatcher verifies the signature; this package authorizes each call

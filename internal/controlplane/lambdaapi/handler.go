@@ -31,7 +31,9 @@ type Functions interface {
 	PutConcurrency(ctx context.Context, name string, n int) error
 	DeleteConcurrency(ctx context.Context, name string) error
 	AccountConcurrency(ctx context.Context) (limit, unreserved int, err error)
+	Reconfigure(ctx context.Context, c functions.Config) (functions.Config, error)
 	Versions
+	Layers
 }
 
 // Versions is the versions and aliases part of Functions.
@@ -157,32 +159,38 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var ops = map[string]func(*call) error{
-	"ListFunctions":             (*call).listFunctions,
-	"GetFunction":               (*call).getFunction,
-	"GetFunctionConfiguration":  (*call).getFunctionConfiguration,
-	"Invoke":                    (*call).invoke,
-	"GetPolicy":                 (*call).getPolicy,
-	"AddPermission":             (*call).addPermission,
-	"RemovePermission":          (*call).removePermission,
-	"CreateFunction":            (*call).createFunction,
-	"UpdateFunctionCode":        (*call).updateFunctionCode,
-	"DeleteFunction":            (*call).deleteFunction,
-	"PutFunctionConcurrency":    (*call).putFunctionConcurrency,
-	"GetFunctionConcurrency":    (*call).getFunctionConcurrency,
-	"DeleteFunctionConcurrency": (*call).deleteFunctionConcurrency,
-	"GetAccountSettings":        (*call).getAccountSettings,
-	"PublishVersion":            (*call).publishVersion,
-	"ListVersionsByFunction":    (*call).listVersions,
-	"CreateAlias":               (*call).createAlias,
-	"GetAlias":                  (*call).getAlias,
-	"UpdateAlias":               (*call).updateAlias,
-	"DeleteAlias":               (*call).deleteAlias,
-	"ListAliases":               (*call).listAliases,
-	"CreateFunctionUrlConfig":   (*call).createURL,
-	"GetFunctionUrlConfig":      (*call).getURL,
-	"UpdateFunctionUrlConfig":   (*call).updateURL,
-	"DeleteFunctionUrlConfig":   (*call).deleteURL,
-	"ListFunctionUrlConfigs":    (*call).listURLs,
+	"ListFunctions":               (*call).listFunctions,
+	"GetFunction":                 (*call).getFunction,
+	"GetFunctionConfiguration":    (*call).getFunctionConfiguration,
+	"Invoke":                      (*call).invoke,
+	"GetPolicy":                   (*call).getPolicy,
+	"AddPermission":               (*call).addPermission,
+	"RemovePermission":            (*call).removePermission,
+	"CreateFunction":              (*call).createFunction,
+	"UpdateFunctionCode":          (*call).updateFunctionCode,
+	"DeleteFunction":              (*call).deleteFunction,
+	"PutFunctionConcurrency":      (*call).putFunctionConcurrency,
+	"GetFunctionConcurrency":      (*call).getFunctionConcurrency,
+	"DeleteFunctionConcurrency":   (*call).deleteFunctionConcurrency,
+	"GetAccountSettings":          (*call).getAccountSettings,
+	"PublishVersion":              (*call).publishVersion,
+	"ListVersionsByFunction":      (*call).listVersions,
+	"CreateAlias":                 (*call).createAlias,
+	"GetAlias":                    (*call).getAlias,
+	"UpdateAlias":                 (*call).updateAlias,
+	"DeleteAlias":                 (*call).deleteAlias,
+	"ListAliases":                 (*call).listAliases,
+	"CreateFunctionUrlConfig":     (*call).createURL,
+	"GetFunctionUrlConfig":        (*call).getURL,
+	"UpdateFunctionUrlConfig":     (*call).updateURL,
+	"DeleteFunctionUrlConfig":     (*call).deleteURL,
+	"ListFunctionUrlConfigs":      (*call).listURLs,
+	"UpdateFunctionConfiguration": (*call).updateFunctionConfiguration,
+	"PublishLayerVersion":         (*call).publishLayerVersion,
+	"GetLayerVersion":             (*call).getLayerVersion,
+	"ListLayers":                  (*call).listLayers,
+	"ListLayerVersions":           (*call).listLayerVersions,
+	"DeleteLayerVersion":          (*call).deleteLayerVersion,
 }
 
 func (c *call) fail(err error) {

@@ -24,7 +24,7 @@ const maxCodeRequest = 69905067
 // limitOf is an operation's body limit and the code Lambda answers past it.
 func limitOf(op string) (int64, awserr.Code) {
 	switch op {
-	case "CreateFunction", "UpdateFunctionCode":
+	case "CreateFunction", "UpdateFunctionCode", "PublishLayerVersion":
 		return maxCodeRequest, RequestEntityTooLarge
 	case "Invoke":
 		return maxRequest, RequestTooLarge

@@ -92,3 +92,10 @@ func ValidLayerVersionARN(v string) bool {
 	_, ok := parseLayerVersionARN(v)
 	return ok && len(v) <= 140
 }
+
+// LayerVersionOf splits a layer version ARN into the layer's name and the
+// version number.
+func LayerVersionOf(arn string) (name string, version int64, ok bool) {
+	ref, ok := parseLayerVersionARN(arn)
+	return ref.name, ref.version, ok
+}

@@ -88,6 +88,9 @@ type translator struct {
 	derived map[string]map[string]string
 	// targets is what each function's event sources invoke (alias.go).
 	targets map[string]target
+	// renamed maps SAM logical IDs the translation changed (layers) to
+	// the generated ones (layer.go).
+	renamed map[string]string
 }
 
 func newTranslator(t *cfn.Template, opts Options) *translator {
@@ -142,6 +145,7 @@ func (x *translator) run() (map[string]any, error) {
 	if len(x.errs) > 0 {
 		return nil, x.document(x.errs...)
 	}
+	x.resolveRenamed()
 	x.resolveDerivedRefs()
 	delete(x.root, "Transform")
 	return x.root, nil
@@ -199,7 +203,7 @@ func (x *translator) parameterValues() map[string]any {
 // translateAll converts functions and state machines first (their Api
 // events edit the APIs' bodies), then APIs, as the translator orders them.
 func (x *translator) translateAll() {
-	var fns, machines, apis, httpAPIs, tables []string
+	var fns, machines, apis, httpAPIs, tables, layers []string
 	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[id].(map[string]any)
 		switch r["Type"] {
@@ -213,6 +217,8 @@ func (x *translator) translateAll() {
 			httpAPIs = append(httpAPIs, id)
 		case typeSimpleTable:
 			tables = append(tables, id)
+		case typeLayer:
+			layers = append(layers, id)
 		}
 	}
 	for _, id := range fns {
@@ -229,6 +235,11 @@ func (x *translator) translateAll() {
 	}
 	for _, id := range tables {
 		x.emit(id, x.translateSimpleTable)
+	}
+	// Layers come with "anything else", after functions (whose
+	// AutoPublishAlias hash reads their layers' properties) and APIs.
+	for _, id := range layers {
+		x.emit(id, x.translateLayer)
 	}
 }
 

@@ -45,7 +45,8 @@ func (g *lambdaGuard) on(ctx context.Context, action, name string) error {
 
 func (g *lambdaGuard) Put(ctx context.Context, c functions.Config, zipped []byte) (functions.Config, error) {
 	actions := []string{"lambda:CreateFunction"}
-	if _, err := g.in.Get(ctx, c.Name); err == nil {
+	old, err := g.in.Get(ctx, c.Name)
+	if err == nil {
 		actions = []string{"lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"}
 	}
 	for _, a := range actions {
@@ -54,6 +55,9 @@ func (g *lambdaGuard) Put(ctx context.Context, c functions.Config, zipped []byte
 		}
 	}
 	if err := g.e.passRole(ctx, svcLambda, c.Role, lambdaPrincipal); err != nil {
+		return functions.Config{}, err
+	}
+	if err := g.functionLayers(ctx, c, old.Layers); err != nil {
 		return functions.Config{}, err
 	}
 	return g.in.Put(ctx, c, zipped)

@@ -26,6 +26,7 @@ type Functions interface {
 	DeleteConcurrency(ctx context.Context, name string) error
 	FunctionVersions
 	FunctionURLs
+	FunctionLayers
 }
 
 // Objects reads S3 objects (function code).
@@ -41,6 +42,7 @@ func (e *Engine) RegisterLambda(fns Functions, objects Objects) {
 	e.Register("AWS::Lambda::Version", &versionProvider{fns: g})
 	e.Register("AWS::Lambda::Alias", &aliasProvider{fns: g})
 	e.Register("AWS::Lambda::Url", &urlProvider{fns: g, region: e.region})
+	e.Register("AWS::Lambda::LayerVersion", &layerProvider{fns: g, objects: objectGuard{objects}})
 }
 
 type functionProvider struct {
@@ -53,11 +55,16 @@ func (p *functionProvider) code(ctx context.Context, props map[string]any, runti
 	if zf, ok := code["ZipFile"]; ok {
 		return inlineZip(toString(zf), runtime)
 	}
-	bucket, key := str(code, "S3Bucket"), str(code, "S3Key")
+	return s3Code(ctx, p.objects, str(code, "S3Bucket"), str(code, "S3Key"))
+}
+
+// s3Code reads a code or layer archive from S3 with the actor's
+// permissions, answering as Lambda does.
+func s3Code(ctx context.Context, objects Objects, bucket, key string) ([]byte, error) {
 	if bucket == "" || key == "" {
 		return nil, awserr.New(awserr.InvalidParameterValueExc, "Please provide a source for function code.")
 	}
-	data, err := p.objects.LoadInclude(ctx, "s3://"+bucket+"/"+key)
+	data, err := objects.LoadInclude(ctx, "s3://"+bucket+"/"+key)
 	var denied *deniedError
 	if errors.As(err, &denied) {
 		// Lambda reads the code with the caller's permissions.
@@ -137,7 +144,7 @@ func (p *functionProvider) config(in *Input, name string) functions.Config {
 	c := functions.Config{Name: name, Runtime: str(in.Props, "Runtime"), Handler: str(in.Props, "Handler"),
 		Role: str(in.Props, "Role"), Description: str(in.Props, "Description"),
 		Timeout: intProp(in.Props, "Timeout", 3), MemorySize: intProp(in.Props, "MemorySize", 128),
-		Architectures: strList(in.Props, "Architectures")}
+		Architectures: strList(in.Props, "Architectures"), Layers: functions.LayerRefs(strList(in.Props, "Layers"))}
 	if env, ok := in.Props["Environment"].(map[string]any); ok {
 		if vars, ok := env["Variables"].(map[string]any); ok {
 			c.Env = map[string]string{}

@@ -34,6 +34,7 @@ var artifactProps = map[string][]struct {
 	"AWS::Lambda::Function":         {{prop: "Code", asDict: true, keys: [2]string{"S3Bucket", "S3Key"}, zip: true}},
 	"AWS::ApiGateway::RestApi":      {{prop: "BodyS3Location", asDict: true, keys: [2]string{"Bucket", "Key"}}},
 	"AWS::Serverless::LayerVersion": {{prop: "ContentUri", zip: true}},
+	"AWS::Lambda::LayerVersion":     {{prop: "Content", asDict: true, keys: [2]string{"S3Bucket", "S3Key"}, zip: true}},
 	// State machine definitions and HTTP API bodies, as sam package uploads them.
 	"AWS::Serverless::StateMachine":    {{prop: "DefinitionUri", asDict: true, keys: [2]string{"Bucket", "Key"}}},
 	"AWS::StepFunctions::StateMachine": {{prop: "DefinitionS3Location", asDict: true, keys: [2]string{"Bucket", "Key"}}},

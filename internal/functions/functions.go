@@ -132,6 +132,10 @@ func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, err
 	if err := ValidateName(c.Name); err != nil {
 		return c, err
 	}
+	if err := lambda.CheckEnvironment(c.Env); err != nil {
+		// Refused before anything is stored, as Lambda refuses it.
+		return c, awserr.New(InvalidParameter, "%s", err.Error())
+	}
 	sum := sha256.Sum256(zipped)
 	c.CodeSha256 = base64.StdEncoding.EncodeToString(sum[:])
 	c.CodeSize = int64(len(zipped))

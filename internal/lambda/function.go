@@ -147,8 +147,15 @@ func (fn Function) validate() error {
 	if _, err := runtimeKindOf(fn.Runtime); err != nil {
 		return fmt.Errorf("lambda: function %s: %w", fn.Name, err)
 	}
+	return CheckEnvironment(fn.Env)
+}
+
+// CheckEnvironment refuses Environment.Variables that set a reserved key,
+// with a *ReservedKeysError (Lambda's InvalidParameterValueException
+// text), so that the control plane can refuse them before storing anything.
+func CheckEnvironment(env map[string]string) error {
 	var bad []string
-	for k := range fn.Env {
+	for k := range env {
 		if slices.Contains(reservedKeys, k) {
 			bad = append(bad, k)
 		}

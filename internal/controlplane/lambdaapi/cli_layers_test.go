@@ -24,6 +24,7 @@ import (
 // not exist.") and https://github.com/aws-observability/aws-otel-lambda/issues/133
 // ("The resource you requested does not exist.").
 func TestCLILayers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	content := zipOf(t, "python/greet.py", "def hi():\n    return 'hi'\n")
 	zipPath := filepath.Join(e.Home, "layer.zip")
@@ -155,6 +156,7 @@ func TestCLILayers(t *testing.T) {
 // TestCLILayersDenied: adding a layer needs lambda:GetLayerVersion on it,
 // changing the role needs iam:PassRole, as on Lambda.
 func TestCLILayersDenied(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	e.deploy(t, "fn")
@@ -204,4 +206,22 @@ func TestCLILayersDenied(t *testing.T) {
 
 func functionsLayerInput() functions.LayerInput {
 	return functions.LayerInput{CompatibleRuntimes: []string{"python3.12"}}
+}
+
+// TestCLIReservedEnvironment: a reserved key in Environment.Variables is
+// Lambda's InvalidParameterValueException
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
+// and the function keeps its settings.
+func TestCLIReservedEnvironment(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.deploy(t, "fn")
+	_, stderr, err := e.AWS(t, e.Root, "lambda", "update-function-configuration", "--function-name", "fn", "--environment", "Variables={AWS_REGION=x,TZ=y}")
+	want := "An error occurred (InvalidParameterValueException) when calling the UpdateFunctionConfiguration operation: Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION,TZ"
+	if got := strings.TrimSpace(stderr); err == nil || got != want {
+		t.Errorf("stderr:\n%s", cmp.Diff(want, got))
+	}
+	if cfg, err := e.fns.Get(context.Background(), "fn"); err != nil || len(cfg.Env) != 0 {
+		t.Errorf("refused update stored: %+v %v", cfg.Env, err)
+	}
 }

@@ -120,7 +120,9 @@ func TestDeployLayers(t *testing.T) {
 	b.mustAWS(t, "iam", "create-user", "--user-name", "configurer")
 	b.mustAWS(t, "iam", "put-user-policy", "--user-name", "configurer", "--policy-name", "p", "--policy-document",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:UpdateFunctionConfiguration","lambda:GetFunctionConfiguration"],"Resource":"*"}]}`)
-	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
 	json.Unmarshal([]byte(b.mustAWS(t, "iam", "create-access-key", "--user-name", "configurer", "--output", "json")), &key)
 	role := strings.TrimSpace(b.mustAWS(t, "iam", "create-role", "--role-name", "other-fn-role", "--assume-role-policy-document",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,

@@ -310,16 +310,18 @@ func (s *Server) build(sealer *seal.Sealer) {
 	furls := functionurl.New(functionurl.Options{URLs: s.Funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.responses.Match(r) {
-			s.responses.ServeHTTP(w, r)
-			return
-		}
 		if isFunctionURL(r) {
 			furls.ServeHTTP(w, r)
 			return
 		}
 		if gateway.Match(r) || gw.MatchDomain(r) {
 			gw.ServeHTTP(w, r)
+			return
+		}
+		// After the API hosts, so that no stage path is shadowed; before
+		// S3, whose account does not own the bucket.
+		if s.responses.Match(r) {
+			s.responses.ServeHTTP(w, r)
 			return
 		}
 		if isCognitoWellKnown(r) {

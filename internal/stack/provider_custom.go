@@ -219,6 +219,9 @@ func (p *customProvider) await(ctx context.Context, key, requestID string, timeo
 	for {
 		select {
 		case err := <-started:
+			if err != nil && p.e.base.Err() != nil {
+				return nil, errInterrupted
+			}
 			if err != nil {
 				return nil, err
 			}

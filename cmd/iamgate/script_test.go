@@ -26,6 +26,7 @@ import (
 //
 //	exitcode N PROG ARGS...  runs PROG as exec does and wants exit status N
 //	waitserver DIR   waits (bounded) until the server with data dir DIR answers
+//	stdoutenv NAME   sets NAME to the last command's stdout, trimmed
 //	exportenv        sets the variables the last command's stdout exports,
 //	                 as eval "$(iamgate env)" does
 //	[aws]            the aws CLI is installed (its absence fails under CI=true)
@@ -58,6 +59,7 @@ func TestScript(t *testing.T) {
 			"exitcode":   exitCode,
 			"waitserver": waitServer,
 			"exportenv":  exportEnv,
+			"stdoutenv":  stdoutEnv,
 		},
 	})
 }
@@ -109,6 +111,15 @@ func waitServer(ts *testscript.TestScript, neg bool, args []string) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// stdoutEnv keeps the last command's output for later lines ($NAME), as a
+// shell's NAME=$(...) does.
+func stdoutEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: stdoutenv NAME")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile("stdout")))
 }
 
 // exportEnv applies the last command's `export K=V` and `unset K...`

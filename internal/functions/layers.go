@@ -47,6 +47,10 @@ type LayerVersion struct {
 	CodeSha256              string    `json:"codeSha256"`
 	CodeSize                int64     `json:"codeSize"`
 	Created                 time.Time `json:"created"`
+	// Policy is the version's resource-based policy (layerpolicy.go),
+	// PolicyRevision its RevisionId.
+	Policy         []LayerPermission `json:"policy,omitempty"`
+	PolicyRevision string            `json:"policyRevision,omitempty"`
 }
 
 // LayerInput is what PublishLayerVersion sets besides the content.

@@ -225,3 +225,52 @@ func TestCLIReservedEnvironment(t *testing.T) {
 		t.Errorf("refused update stored: %+v %v", cfg.Env, err)
 	}
 }
+
+// TestCLILayerPermissions: a layer version's policy
+// (add-layer-version-permission) lets a principal that no identity policy
+// allows get the version, until the statement is removed
+// (https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html);
+// "No policy is associated with the given resource." is Lambda's answer
+// without one (https://github.com/cloud-custodian/cloud-custodian/issues/6824).
+func TestCLILayerPermissions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	lv, err := e.fns.PublishLayerVersion(ctx, "shared", functionsLayerInput(), zipOf(t, "python/x.py", "x = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := "arn:aws:iam::" + acct + ":user/" + "api-gateway-user"
+	get := []string{"lambda", "get-layer-version", "--layer-name", "shared", "--version-number", "1"}
+	deniedMsg := "An error occurred (AccessDeniedException) when calling the GetLayerVersion operation: User: " + user +
+		" is not authorized to perform: lambda:GetLayerVersion on resource: " + lv.LayerVersionArn + " because no identity-based policy allows the lambda:GetLayerVersion action"
+	if _, stderr, err := e.AWS(t, e.User, get...); err == nil || strings.TrimSpace(stderr) != deniedMsg {
+		t.Errorf("before the statement:\n%s", cmp.Diff(deniedMsg, strings.TrimSpace(stderr)))
+	}
+	added := decode(t, e.Must(t, e.Root, "lambda", "add-layer-version-permission", "--layer-name", "shared", "--version-number", "1",
+		"--statement-id", "everyone", "--action", "lambda:GetLayerVersion", "--principal", "*"))
+	stmt := `{"Sid":"everyone","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"` + lv.LayerVersionArn + `"}`
+	if added["Statement"] != stmt || added["RevisionId"] == "" {
+		t.Errorf("add-layer-version-permission = %v", added)
+	}
+	if m := decode(t, e.Must(t, e.User, get...)); m["LayerVersionArn"] != lv.LayerVersionArn {
+		t.Errorf("get-layer-version as the user = %v", m)
+	}
+	pol := decode(t, e.Must(t, e.Root, "lambda", "get-layer-version-policy", "--layer-name", "shared", "--version-number", "1"))
+	if pol["Policy"] != `{"Version":"2012-10-17","Id":"default","Statement":[`+stmt+`]}` || pol["RevisionId"] != added["RevisionId"] {
+		t.Errorf("get-layer-version-policy = %v", pol)
+	}
+	_, stderr, err := e.AWS(t, e.Root, "lambda", "add-layer-version-permission", "--layer-name", "shared", "--version-number", "1",
+		"--statement-id", "everyone", "--action", "lambda:GetLayerVersion", "--principal", "*")
+	if err == nil || !strings.Contains(stderr, "(ResourceConflictException) when calling the AddLayerVersionPermission operation: The statement id (everyone) provided already exists.") {
+		t.Errorf("duplicate statement: %v %s", err, stderr)
+	}
+	e.Must(t, e.Root, "lambda", "remove-layer-version-permission", "--layer-name", "shared", "--version-number", "1", "--statement-id", "everyone")
+	if _, stderr, err := e.AWS(t, e.User, get...); err == nil || strings.TrimSpace(stderr) != deniedMsg {
+		t.Errorf("after removing the statement:\n%s", cmp.Diff(deniedMsg, strings.TrimSpace(stderr)))
+	}
+	want := "An error occurred (ResourceNotFoundException) when calling the GetLayerVersionPolicy operation: No policy is associated with the given resource."
+	if _, stderr, err := e.AWS(t, e.Root, "lambda", "get-layer-version-policy", "--layer-name", "shared", "--version-number", "1"); err == nil || strings.TrimSpace(stderr) != want {
+		t.Errorf("no policy:\n%s", cmp.Diff(want, strings.TrimSpace(stderr)))
+	}
+}

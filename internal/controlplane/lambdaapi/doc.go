@@ -6,7 +6,9 @@
 // UpdateFunctionCode, UpdateFunctionConfiguration and DeleteFunction,
 // versions, aliases, function URLs, concurrency, and the layer operations
 // (PublishLayerVersion, GetLayerVersion, GetLayerVersionByArn,
-// ListLayers, ListLayerVersions, DeleteLayerVersion).
+// ListLayers, ListLayerVersions, DeleteLayerVersion, and a version's
+// policy: AddLayerVersionPermission, GetLayerVersionPolicy,
+// RemoveLayerVersionPermission).
 //
 // It is mounted in package controlplane under the signing name "lambda":
 // the dispatcher verifies the signature; this package authorizes each call

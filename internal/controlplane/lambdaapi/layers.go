@@ -148,7 +148,7 @@ func (c *call) getLayerVersion() error {
 	if err != nil {
 		return err
 	}
-	if err := c.authorize("lambda:GetLayerVersion", c.h.o.Functions.LayerARN(name)+":"+c.rt.version); err != nil {
+	if err := c.authorize("lambda:GetLayerVersion", c.layerVersionARN(name), c.layerPolicies(name, n)...); err != nil {
 		return err
 	}
 	lv, err := c.h.o.Functions.GetLayerVersion(c.ctx, c.rt.layer, n)
@@ -204,7 +204,7 @@ func (c *call) getLayerVersionByArn(arn string) error {
 	if awserr.Is(err, awserr.ValidationException) {
 		return err
 	}
-	if err := c.authorize("lambda:GetLayerVersion", arn); err != nil {
+	if err := c.authorize("lambda:GetLayerVersion", arn, c.layerPoliciesOf(arn)...); err != nil {
 		return err
 	}
 	if err != nil {
@@ -252,7 +252,7 @@ func (c *call) deleteLayerVersion() error {
 	if err != nil {
 		return err
 	}
-	if err := c.authorize("lambda:DeleteLayerVersion", c.h.o.Functions.LayerARN(name)+":"+c.rt.version); err != nil {
+	if err := c.authorize("lambda:DeleteLayerVersion", c.layerVersionARN(name)); err != nil {
 		return err
 	}
 	if err := c.h.o.Functions.DeleteLayerVersion(c.ctx, c.rt.layer, n); err != nil {

@@ -140,6 +140,12 @@ func layerRoute(method string, parts []string) (route, bool) {
 	case len(parts) == 3 && parts[0] != "" && parts[1] == "versions" && parts[2] != "":
 		op = map[string]string{http.MethodGet: "GetLayerVersion", http.MethodDelete: "DeleteLayerVersion"}[method]
 		rt.layer, rt.version = parts[0], parts[2]
+	case len(parts) == 4 && parts[0] != "" && parts[1] == "versions" && parts[2] != "" && parts[3] == "policy":
+		op = map[string]string{http.MethodPost: "AddLayerVersionPermission", http.MethodGet: "GetLayerVersionPolicy"}[method]
+		rt.layer, rt.version = parts[0], parts[2]
+	case len(parts) == 5 && parts[0] != "" && parts[1] == "versions" && parts[2] != "" && parts[3] == "policy" && parts[4] != "" && method == http.MethodDelete:
+		op = "RemoveLayerVersionPermission"
+		rt.layer, rt.version, rt.sid = parts[0], parts[2], parts[4]
 	}
 	if op == "" || ops[op] == nil {
 		return route{}, false

@@ -48,6 +48,19 @@ func TestParseRoute(t *testing.T) {
 		{"GET", "/2015-03-31/functions/a%2Fb", route{op: "GetFunction", function: "a/b"}, true},
 		{"DELETE", "/2015-03-31/functions/..%2F..", route{op: "DeleteFunction", function: "../.."}, true},
 		{"GET", "/2015-03-31/functions/f%24LATEST%3", route{}, false},
+		// Layers (botocore's model: /2018-10-31/layers...).
+		{"PUT", "/2015-03-31/functions/f/configuration", route{op: "UpdateFunctionConfiguration", function: "f"}, true},
+		{"GET", "/2018-10-31/layers", route{op: "ListLayers"}, true},
+		{"POST", "/2018-10-31/layers/l/versions", route{op: "PublishLayerVersion", layer: "l"}, true},
+		{"GET", "/2018-10-31/layers/l/versions", route{op: "ListLayerVersions", layer: "l"}, true},
+		{"GET", "/2018-10-31/layers/l/versions/3", route{op: "GetLayerVersion", layer: "l", version: "3"}, true},
+		{"DELETE", "/2018-10-31/layers/l/versions/3", route{op: "DeleteLayerVersion", layer: "l", version: "3"}, true},
+		{"POST", "/2018-10-31/layers/l/versions/3/policy", route{op: "AddLayerVersionPermission", layer: "l", version: "3"}, true},
+		{"GET", "/2018-10-31/layers/l/versions/3/policy", route{op: "GetLayerVersionPolicy", layer: "l", version: "3"}, true},
+		{"DELETE", "/2018-10-31/layers/l/versions/3/policy/s1", route{op: "RemoveLayerVersionPermission", layer: "l", version: "3", sid: "s1"}, true},
+		{"GET", "/2018-10-31/layers/..%2Fx/versions", route{op: "ListLayerVersions", layer: "../x"}, true},
+		{"PUT", "/2018-10-31/layers/l/versions", route{}, false},
+		{"GET", "/2018-10-31/layers/l/versions/3/policy/s1", route{}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {

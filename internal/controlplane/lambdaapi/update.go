@@ -99,7 +99,7 @@ func (c *call) layers(arns []string, had []functions.LayerRef) ([]functions.Laye
 		if kept || !functions.ValidLayerVersionARN(r.Arn) {
 			continue // an invalid ARN fails validation with the whole list
 		}
-		if err := c.authorize("lambda:GetLayerVersion", r.Arn); err != nil {
+		if err := c.authorize("lambda:GetLayerVersion", r.Arn, c.layerPoliciesOf(r.Arn)...); err != nil {
 			return nil, err
 		}
 	}

@@ -1,0 +1,122 @@
+package lambdaapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/iamgate/iamgate/internal/auth"
+	"github.com/iamgate/iamgate/internal/functions"
+)
+
+// LayerPolicies is the layer version permissions part of Functions.
+type LayerPolicies interface {
+	AddLayerVersionPermission(ctx context.Context, name string, version int64, p functions.LayerPermission, revisionID string) (statement, revision string, err error)
+	RemoveLayerVersionPermission(ctx context.Context, name string, version int64, sid, revisionID string) error
+	LayerVersionPolicy(ctx context.Context, name string, version int64) (policy, revision string, err error)
+}
+
+// layerVersionARN is the route's layer version ARN, what IAM checks the
+// version operations on.
+func (c *call) layerVersionARN(name string) string {
+	return c.h.o.Functions.LayerARN(name) + ":" + c.rt.version
+}
+
+// layerPolicies is the layer version's policy as a resource policy for
+// lambda:GetLayerVersion; none when it has no statement or does not exist.
+func (c *call) layerPolicies(name string, version int64) []auth.Policy {
+	doc, _, err := c.h.o.Functions.LayerVersionPolicy(c.ctx, name, version)
+	if err != nil || doc == "" {
+		return nil
+	}
+	return []auth.Policy{{Name: "layer version policy", Document: doc}}
+}
+
+type addLayerPermissionRequest struct {
+	StatementID    string `json:"StatementId"`
+	Action         string `json:"Action"`
+	Principal      string `json:"Principal"`
+	OrganizationID string `json:"OrganizationId"`
+}
+
+// addLayerVersionPermission is AddLayerVersionPermission (201).
+func (c *call) addLayerVersionPermission() error {
+	name, err := c.layerName()
+	if err != nil {
+		return err
+	}
+	n, err := c.layerVersion()
+	if err != nil {
+		return err
+	}
+	if err := c.authorize("lambda:AddLayerVersionPermission", c.layerVersionARN(name)); err != nil {
+		return err
+	}
+	var req addLayerPermissionRequest
+	if err := c.readJSON(&req, maxRequest); err != nil {
+		return err
+	}
+	stmt, rev, err := c.h.o.Functions.AddLayerVersionPermission(c.ctx, name, n, functions.LayerPermission{Sid: req.StatementID,
+		Action: req.Action, Principal: req.Principal, OrganizationID: req.OrganizationID}, c.r.URL.Query().Get("RevisionId"))
+	if err != nil {
+		return err
+	}
+	return c.writeJSON(http.StatusCreated, struct {
+		Statement  string `json:"Statement"`
+		RevisionID string `json:"RevisionId"`
+	}{stmt, rev})
+}
+
+// getLayerVersionPolicy is GetLayerVersionPolicy.
+func (c *call) getLayerVersionPolicy() error {
+	name, err := c.layerName()
+	if err != nil {
+		return err
+	}
+	n, err := c.layerVersion()
+	if err != nil {
+		return err
+	}
+	if err := c.authorize("lambda:GetLayerVersionPolicy", c.layerVersionARN(name)); err != nil {
+		return err
+	}
+	doc, rev, err := c.h.o.Functions.LayerVersionPolicy(c.ctx, name, n)
+	if err != nil {
+		return err
+	}
+	return c.writeJSON(http.StatusOK, struct {
+		Policy     string `json:"Policy"`
+		RevisionID string `json:"RevisionId"`
+	}{doc, rev})
+}
+
+// removeLayerVersionPermission is RemoveLayerVersionPermission (204).
+func (c *call) removeLayerVersionPermission() error {
+	name, err := c.layerName()
+	if err != nil {
+		return err
+	}
+	n, err := c.layerVersion()
+	if err != nil {
+		return err
+	}
+	if err := c.authorize("lambda:RemoveLayerVersionPermission", c.layerVersionARN(name)); err != nil {
+		return err
+	}
+	if err := c.h.o.Functions.RemoveLayerVersionPermission(c.ctx, name, n, c.rt.sid, c.r.URL.Query().Get("RevisionId")); err != nil {
+		return err
+	}
+	return c.noContent()
+}
+
+// layerPoliciesOf is layerPolicies for a layer version ARN; only a layer
+// of this account and region has one here.
+func (c *call) layerPoliciesOf(versionARN string) []auth.Policy {
+	_, n, ok := functions.LayerVersionOf(versionARN)
+	if !ok {
+		return nil
+	}
+	// The layer's ARN (without the version): the service checks that it
+	// names this account and region before reading a policy.
+	return c.layerPolicies(versionARN[:strings.LastIndexByte(versionARN, ':')], n)
+}

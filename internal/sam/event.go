@@ -65,7 +65,7 @@ func (x *translator) functionEvents(fid string, r map[string]any, attrs map[stri
 			out = append(out, rs...)
 			continue
 		case "SNS":
-			rs, err := x.snsEvent(fid, eid, ep, attrs)
+			rs, err := x.snsEvent(fid, eid, ep, attrs, role)
 			if err != nil {
 				return nil, err
 			}

@@ -3,6 +3,7 @@ package sam
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Pull event sources of functions (samtranslator/model/eventsources/pull.py):
@@ -164,26 +165,107 @@ func (x *translator) ruleEvent(fid, eid, typ string, ep, attrs map[string]any) (
 	return append(append([]resource{rule}, dlq...), perm), nil
 }
 
-// snsEvent subscribes the function to a topic and lets SNS invoke it.
-// SqsSubscription (a queue between topic and function) is refused.
-func (x *translator) snsEvent(fid, eid string, ep, attrs map[string]any) ([]resource, *samError) {
+// snsEvent subscribes the function to a topic and lets SNS invoke it; with
+// SqsSubscription a queue (new, or the given QueueArn/QueueUrl) sits
+// between them, fed by the topic and read through an event source mapping.
+func (x *translator) snsEvent(fid, eid string, ep, attrs map[string]any, role *resource) ([]resource, *samError) {
 	if ep["Topic"] == nil {
 		return nil, resourceError(fid+eid, "Missing required property 'Topic'.")
 	}
-	if truthy(ep["SqsSubscription"]) {
-		return nil, eventError(fid, eid, "SqsSubscription is not supported by iamgate's SAM transform.")
+	logical := fid + eid
+	subscription := func(protocol string, endpoint any) resource {
+		sub := newResource(logical, "AWS::SNS::Subscription", attrs)
+		sub.set("Protocol", protocol)
+		sub.set("Endpoint", endpoint)
+		sub.set("TopicArn", ep["Topic"])
+		for _, k := range []string{"Region", "FilterPolicy", "FilterPolicyScope", "RedrivePolicy"} {
+			sub.set(k, ep[k])
+		}
+		return sub
 	}
-	perm := newResource(permissionID(fid, eid), "AWS::Lambda::Permission", attrs)
-	perm.set("Action", "lambda:InvokeFunction")
-	perm.set("FunctionName", x.target(fid).name())
-	perm.set("Principal", "sns.amazonaws.com")
-	perm.set("SourceArn", ep["Topic"])
-	sub := newResource(fid+eid, "AWS::SNS::Subscription", attrs)
-	sub.set("Protocol", "lambda")
-	sub.set("Endpoint", x.target(fid).arn())
-	sub.set("TopicArn", ep["Topic"])
-	for _, k := range []string{"Region", "FilterPolicy", "FilterPolicyScope", "RedrivePolicy"} {
-		sub.set(k, ep[k])
+	sqsSub := ep["SqsSubscription"]
+	if !truthy(sqsSub) {
+		perm := newResource(permissionID(fid, eid), "AWS::Lambda::Permission", attrs)
+		perm.set("Action", "lambda:InvokeFunction")
+		perm.set("FunctionName", x.target(fid).name())
+		perm.set("Principal", "sns.amazonaws.com")
+		perm.set("SourceArn", ep["Topic"])
+		return []resource{perm, subscription("lambda", x.target(fid).arn())}, nil
 	}
-	return []resource{perm, sub}, nil
+	var out []resource
+	var queueArn, queueURL, policyID, batch any
+	policyID = logical + "QueuePolicy"
+	if _, isBool := sqsSub.(bool); isBool {
+		queue := newResource(logical+"Queue", "AWS::SQS::Queue", attrs)
+		// The translator copies the topic's FifoTopic as it resolves,
+		// whenever it is truthy.
+		if f := x.fifoTopic(ep["Topic"]); truthy(f) {
+			queue.set("FifoQueue", f)
+		}
+		out = append(out, queue)
+		queueArn, queueURL = getAtt(queue.id, "Arn"), ref(queue.id)
+	} else {
+		m, ok := sqsSub.(map[string]any)
+		if !ok {
+			return nil, eventError(fid, eid, "Property 'SqsSubscription' should be a map.")
+		}
+		queueArn, queueURL = m["QueueArn"], m["QueueUrl"]
+		if !truthy(queueArn) || !truthy(queueURL) {
+			return nil, eventError(fid, eid, "No QueueARN or QueueURL provided.")
+		}
+		if truthy(m["QueuePolicyLogicalId"]) {
+			policyID = m["QueuePolicyLogicalId"]
+		}
+		batch = m["BatchSize"]
+	}
+	if !truthy(batch) {
+		batch = 10
+	}
+	policy := newResource(pyStr(policyID), "AWS::SQS::QueuePolicy", attrs)
+	policy.set("PolicyDocument", map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Action": "sqs:SendMessage", "Effect": "Allow", "Principal": "*", "Resource": queueArn,
+			"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": ep["Topic"]}},
+		}},
+	})
+	policy.set("Queues", []any{queueURL})
+	// The translator enables the mapping whatever SqsSubscription.Enabled says.
+	esm, err := x.pullEvent(fid, eid+"EventSourceMapping", "SQS", map[string]any{"Queue": queueArn, "BatchSize": batch, "Enabled": true}, attrs, role)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, esm, policy, subscription("sqs", queueArn)), nil
+}
+
+// fifoTopic is the FifoTopic (parameters resolved) of the template's
+// resource that topic Refs.
+func (x *translator) fifoTopic(topic any) any {
+	r, _ := x.res[logicalIDOf(topic)].(map[string]any)
+	p, _ := r["Properties"].(map[string]any)
+	return x.resolveParams(p["FifoTopic"])
+}
+
+// logicalIDOf is the logical ID a Ref or Fn::GetAtt names ("" otherwise),
+// as the translator's get_logical_id_from_intrinsic reads it.
+func logicalIDOf(v any) string {
+	m, _ := v.(map[string]any)
+	if !isIntrinsic(m) {
+		return ""
+	}
+	if id, ok := m["Ref"].(string); ok {
+		return id
+	}
+	switch g := m["Fn::GetAtt"].(type) {
+	case []any:
+		if len(g) == 2 {
+			id, _ := g[0].(string)
+			return id
+		}
+	case string:
+		if id, attr, ok := strings.Cut(g, "."); ok && !strings.Contains(attr, ".") {
+			return id
+		}
+	}
+	return ""
 }

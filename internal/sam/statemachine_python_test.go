@@ -439,3 +439,38 @@ Resources:
 `,
 	})
 }
+
+// TestSNSSqsSubscriptionMatchesPythonTranslator: an SNS event through an
+// SQS queue (new, FIFO from the topic, or given) comes out as samtranslator
+// makes it.
+func TestSNSSqsSubscriptionMatchesPythonTranslator(t *testing.T) {
+	matchPython(t, map[string]string{
+		"sqs subscription": `
+Parameters:
+  Fifo: {Type: String, Default: "true"}
+Resources:
+  Topic: {Type: AWS::SNS::Topic, Properties: {FifoTopic: !Ref Fifo}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Events:
+        A: {Type: SNS, Properties: {Topic: !Ref Topic, SqsSubscription: true, FilterPolicy: {k: [v]}}}
+        C: {Type: SNS, Properties: {Topic: !GetAtt Topic.TopicArn, SqsSubscription: true}}
+        B: {Type: SNS, Properties: {Topic: arn:aws:sns:us-east-1:000000000000:t, SqsSubscription: {QueueArn: arn:aws:sqs:us-east-1:000000000000:q, QueueUrl: https://q, BatchSize: 3, Enabled: false, QueuePolicyLogicalId: MyPolicy}}}
+`,
+		"error sqs subscription": `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      Events:
+        B: {Type: SNS, Properties: {Topic: arn:aws:sns:us-east-1:000000000000:t, SqsSubscription: {QueueArn: arn:q}}}
+`,
+	})
+}

@@ -131,6 +131,7 @@ func TestQueryResponses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case has its own environment
 			e := newEnv(t)
 			if tt.setup != nil {
 				tt.setup(t, e)
@@ -226,6 +227,7 @@ func TestQueryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case has its own environment
 			e := newEnv(t)
 			if tt.svc == "cloudformation" && tt.form.Get("StackName") == "Api-IAM-Sample-Stack" {
 				e.seedStack(t)
@@ -288,6 +290,7 @@ func TestAuthorizationResources(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case has its own environment
 			e := newEnv(t)
 			switch tt.name {
 			case "own access keys":
@@ -315,6 +318,7 @@ func TestSignatureOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.svc, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t)
 			e.serve(e.queryReq(rootKey, tt.svc, form("Action", "Nothing", "Padding", "x")))
 			opt, body := e.authn.seen()

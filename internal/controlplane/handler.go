@@ -38,9 +38,11 @@ type Options struct {
 }
 
 // Mount is a service served by another package's handler.
+//
+// Its protocol and error statuses are those of the awserr.Service of its
+// signing name (awserr.ServiceNamed).
 type Mount struct {
-	Protocol awserr.Protocol
-	Handler  http.Handler
+	Handler http.Handler
 	// S3 selects S3's signature rules (sigv4.Options.S3).
 	S3 bool
 	// Anonymous lets unsigned requests through with auth.Anonymous as the
@@ -48,8 +50,6 @@ type Mount struct {
 	Anonymous bool
 	// Global services accept any region in the credential scope.
 	Global bool
-	// Namespace is the XML namespace of a query-protocol service's errors.
-	Namespace string
 	// Window is the clock skew the service allows (0: sigv4's default).
 	Window time.Duration
 	// Actions reports whether a query-protocol service has an operation,
@@ -64,7 +64,7 @@ type Mount struct {
 // 1 MiB body cap and ValidationError past it, the 15-minute clock window,
 // errors in the service's namespace.
 func QueryMount(svc *query.Service) Mount {
-	return Mount{Protocol: awserr.Query, Handler: svc, Global: svc.Global, Namespace: svc.Namespace, Window: query.Skew,
+	return Mount{Handler: svc, Global: svc.Global, Window: query.Skew,
 		Actions: svc.Has, Limit: func(*http.Request) BodyLimit { return BodyLimit{Max: query.MaxBody, Err: query.ErrBodyTooLarge} }}
 }
 
@@ -90,6 +90,11 @@ func New(o Options) *Handler {
 	}
 	if o.AccountID == "" {
 		o.AccountID = "000000000000"
+	}
+	for name := range o.Services {
+		if awserr.ServiceNamed(name) == nil {
+			o.Logger.Error("mounted service has no error table in awserr; its errors will be answered as internal errors", "service", name)
+		}
 	}
 	return &Handler{o: o, log: o.Logger} // the caller names the component
 }
@@ -119,7 +124,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID string, m Mount, name string) {
-	errs := errorsOf(name, m)
+	errs := errorsOf(name)
 	opts := sigv4.Options{Service: name, Region: h.o.Region, S3: m.S3, Window: m.Window}
 	if m.Global {
 		opts.Region = ""
@@ -130,7 +135,7 @@ func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID strin
 		return
 	}
 	var body []byte
-	if m.Protocol == awserr.Query && r.Body != nil {
+	if errs.Protocol == awserr.Query && r.Body != nil {
 		// A query body is small and needed twice, by the authenticator
 		// (payload hash) and the service (parameters): keep it.
 		b, err := io.ReadAll(r.Body)
@@ -187,16 +192,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, reqID string, err
 }
 
 // errorsOf is the error table of the service mounted as name. Every
-// service iamgate mounts has one (awserr.Services); a mount under another
-// name answers in its protocol's first service's shapes.
-func errorsOf(name string, m Mount) *awserr.Service {
+// service iamgate mounts has one (awserr.Services, tested); a mount under
+// another name answers as an unserved service would, in REST JSON.
+func errorsOf(name string) *awserr.Service {
 	if s := awserr.ServiceNamed(name); s != nil {
 		return s
 	}
-	for _, s := range awserr.Services() {
-		if s.Protocol == m.Protocol {
-			return s
-		}
-	}
-	return awserr.IAM
+	return awserr.Unserved(name, awserr.RESTJSON)
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/controlplane/query"
@@ -339,12 +338,12 @@ func TestMountedService(t *testing.T) {
 	h := controlplane.New(controlplane.Options{Auth: e.authn, Region: cptest.Region, AccountID: acct, Now: e.clock.Now,
 		NewRequestID: func() string { n++; return "req-" + strconv.Itoa(n) },
 		Services: map[string]controlplane.Mount{
-			"s3": {Protocol: awserr.RESTXML, Anonymous: true, S3: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			"s3": {Anonymous: true, S3: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				c := controlplane.CallerFrom(r.Context())
 				seen = c.ARN + " " + controlplane.RequestIDFrom(r.Context())
 				w.WriteHeader(204)
 			})},
-			"lambda": {Protocol: awserr.RESTJSON, Handler: http.NotFoundHandler()},
+			"lambda": {Handler: http.NotFoundHandler()},
 		}})
 	e.h = h
 	t.Run("anonymous s3", func(t *testing.T) {

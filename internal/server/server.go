@@ -18,7 +18,6 @@ import (
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/audit"
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/cognito"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/apigwapi"
@@ -287,17 +286,17 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Code: s.objectBytes, MountOptions: mounted("lambda-api")})
 	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.Cognito, Authz: authn, MountOptions: mounted("cognito-idp")})
 	mounts := map[string]controlplane.Mount{
-		"s3": {Protocol: awserr.RESTXML, S3: true, Anonymous: true, Limit: s3api.BodyLimit,
+		"s3": {S3: true, Anonymous: true, Limit: s3api.BodyLimit,
 			Handler: s3api.New(s3api.Options{Objects: s.objects, Authz: authn, Now: cfg.Now, MountOptions: mounted("s3")})},
-		"lambda": {Protocol: awserr.RESTJSON, Handler: s.lambdaAPI, Limit: s.lambdaAPI.BodyLimit},
-		"logs": {Protocol: awserr.JSON, Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.logGroups, Authz: authn,
+		"lambda": {Handler: s.lambdaAPI, Limit: s.lambdaAPI.BodyLimit},
+		"logs": {Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.logGroups, Authz: authn,
 			MountOptions: mounted("logs")})},
-		"apigateway": {Protocol: awserr.RESTJSON, Handler: apigatewayMount(
+		"apigateway": {Handler: apigatewayMount(
 			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), MountOptions: mounted("apigateway")}),
 			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, MountOptions: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.
-		"cognito-idp": {Protocol: awserr.JSON, Anonymous: true, Handler: cognitoAPI},
+		"cognito-idp": {Anonymous: true, Handler: cognitoAPI},
 	}
 	mounts["iam"] = controlplane.QueryMount(iamapi.New(iamapi.Options{IAM: s.IAM, Authz: authn, Evaluator: authn, Now: cfg.Now,
 		Options: mounted("controlplane")}))

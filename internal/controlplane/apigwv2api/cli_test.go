@@ -10,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/httpapi"
@@ -30,7 +29,7 @@ func newEnv(t *testing.T) *env {
 	e.Env = cptest.New(t, "apigateway", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		e.apis = httpapi.New(st, httpapi.Options{AccountID: acct, Region: cptest.Region, Now: time.Now})
 		h := New(Options{APIs: e.apis, Authz: a, MountOptions: controlplane.MountOptions{Region: cptest.Region}})
-		return controlplane.Mount{Protocol: awserr.RESTJSON, Handler: h}
+		return controlplane.Mount{Handler: h}
 	})
 	return e
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/cognito"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
@@ -35,7 +34,7 @@ func newEnv(t *testing.T) *env {
 		e.pools = cognito.New(st, cognito.Options{Region: cptest.Region, AccountID: cptest.AccountID, Sealer: sealer,
 			Deliver: func(_ context.Context, m cognito.Message) { e.mu.Lock(); e.inbox = append(e.inbox, m); e.mu.Unlock() }})
 		e.h = New(Options{Pools: e.pools, Authz: a, MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: cptest.AccountID}})
-		return controlplane.Mount{Protocol: awserr.JSON, Anonymous: true, Handler: e.h}
+		return controlplane.Mount{Anonymous: true, Handler: e.h}
 	})
 	return e
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/functions"
@@ -86,7 +85,7 @@ func newEnv(t *testing.T) *env {
 			Code:         func(ctx context.Context, bucket, key string) ([]byte, error) { return e.objects[bucket+"/"+key], nil },
 			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
 		t.Cleanup(func() { _ = h.Close(context.Background()) })
-		return controlplane.Mount{Protocol: awserr.RESTJSON, Handler: h}
+		return controlplane.Mount{Handler: h}
 	})
 	return e
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/logs"
@@ -28,7 +27,7 @@ func newEnv(t *testing.T) *env {
 		tb.Cleanup(func() { e.logs.Close(context.Background()) })
 		h := New(Options{Logs: e.logs, Authz: a,
 			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
-		return controlplane.Mount{Protocol: awserr.JSON, Handler: h}
+		return controlplane.Mount{Handler: h}
 	})
 	return e
 }

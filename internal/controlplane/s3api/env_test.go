@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/auth"
-	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
 	"github.com/iamgate/iamgate/internal/s3"
@@ -29,6 +28,6 @@ func newEnvIn(t *testing.T, region string) *env {
 	return &env{cptest.New(t, "s3", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		h := New(Options{Objects: s3.New(st, region, time.Now), Authz: a,
 			MountOptions: controlplane.MountOptions{Region: region, AccountID: acct}})
-		return controlplane.Mount{Protocol: awserr.RESTXML, Handler: h, S3: true, Anonymous: true}
+		return controlplane.Mount{Handler: h, S3: true, Anonymous: true}
 	})}
 }

@@ -84,7 +84,15 @@ func TestEveryCodeHasAnEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	uses := walkCodes(t, root)
+	uses, files := walkCodes(t, root)
+	for p := range producers {
+		prefix, glob := strings.CutSuffix(p, "*")
+		if !slices.ContainsFunc(files, func(f string) bool {
+			return f == p || path.Dir(f) == p || glob && strings.HasPrefix(f, prefix)
+		}) {
+			t.Errorf("producers names %s, which matches no file: remove or rename it", p)
+		}
+	}
 	if len(uses) < 100 {
 		t.Fatalf("walk found only %d code uses: is the walker broken?", len(uses))
 	}
@@ -141,8 +149,9 @@ type pkgFile struct {
 	imports map[string]string // local name → module-relative dir
 }
 
-// walkCodes parses the module and returns every code use outside awserr.
-func walkCodes(t *testing.T, root string) []codeUse {
+// walkCodes parses the module and returns every code use outside awserr,
+// and the files it parsed.
+func walkCodes(t *testing.T, root string) ([]codeUse, []string) {
 	t.Helper()
 	fset := token.NewFileSet()
 	var files []pkgFile
@@ -186,7 +195,9 @@ func walkCodes(t *testing.T, root string) []codeUse {
 	}
 	consts := codeConsts(files)
 	var uses []codeUse
+	var names []string
 	for _, pf := range files {
+		names = append(names, pf.rel)
 		dir := filepath.ToSlash(filepath.Dir(pf.rel))
 		if dir == "internal/awserr" {
 			continue
@@ -233,7 +244,7 @@ func walkCodes(t *testing.T, root string) []codeUse {
 			return true
 		})
 	}
-	return uses
+	return uses, names
 }
 
 // codeConsts finds every constant of type awserr.Code in the module, and
@@ -370,7 +381,7 @@ func stringLit(args []ast.Expr) (string, bool) {
 // broken walker cannot pass TestEveryCodeHasAnEntry by finding nothing.
 func TestWalkerFindsKnownUses(t *testing.T) {
 	root, _ := filepath.Abs("../..")
-	uses := walkCodes(t, root)
+	uses, _ := walkCodes(t, root)
 	has := func(file string, c Code) bool {
 		return slices.ContainsFunc(uses, func(u codeUse) bool { return u.file == file && u.code == c })
 	}

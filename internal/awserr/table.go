@@ -16,7 +16,7 @@ import "net/http"
 
 const internalMessage = "We encountered an internal error. Please try again."
 
-// authQuery: the query services' authentication and request errors
+// queryCommon: the query services' authentication and request errors
 // (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html,
 // https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html,
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html).
@@ -38,7 +38,9 @@ var queryCommon = map[Code]int{
 }
 
 // jsonAuth: the codes FromSigV4 words for JSON and REST JSON services
-// (https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html).
+// (https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html; Lambda's
+// "StatusCode: 403, ... api error UnrecognizedClientException" in
+// https://github.com/iann0036/iamlive/issues/58).
 var jsonAuth = map[Code]int{
 	AccessDeniedException:        http.StatusForbidden,
 	IncompleteSignatureException: http.StatusForbidden,
@@ -160,7 +162,10 @@ var Logs = newService("logs", JSON, "", Error{Code: "ServiceUnavailableException
 	UnrecognizedClientException:      http.StatusBadRequest,
 })
 
-// Cognito user pools answer every client error with 400 and an internal
+// Cognito user pools answer every client error with 400, authentication
+// failures included (POST cognito-idp "resulted in a 400 Bad Request
+// response: {"__type":"UnrecognizedClientException",...}",
+// https://github.com/aws/aws-sdk-php/issues/2444), and an internal
 // failure with 500
 // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html
 // and each operation's Errors).

@@ -343,7 +343,8 @@ func TestMountedService(t *testing.T) {
 				seen = c.ARN + " " + controlplane.RequestIDFrom(r.Context())
 				w.WriteHeader(204)
 			})},
-			"lambda": {Handler: http.NotFoundHandler()},
+			"lambda":      {Handler: http.NotFoundHandler()},
+			"cognito-idp": {Anonymous: true, Handler: http.NotFoundHandler()},
 		}})
 	e.h = h
 	t.Run("anonymous s3", func(t *testing.T) {
@@ -367,6 +368,19 @@ func TestMountedService(t *testing.T) {
 		rec := e.serve(r)
 		want := `{"Type":"User","message":"The security token included in the request is invalid."}`
 		if rec.Code != 403 || rec.Body.String() != want || rec.Header().Get("x-amzn-ErrorType") != "UnrecognizedClientException" {
+			t.Errorf("%d %s %v", rec.Code, rec.Body, rec.Header())
+		}
+	})
+	// The same failure is Cognito's 400: its table answers every client
+	// error so (https://github.com/aws/aws-sdk-php/issues/2444: "400 Bad
+	// Request response: {"__type":"UnrecognizedClientException",...}").
+	t.Run("cognito unknown key", func(t *testing.T) {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}"))
+		r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUserPools")
+		r.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		rec := e.serve(e.sign(t, unknownKey, "cognito-idp", r))
+		want := `{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}`
+		if rec.Code != 400 || rec.Body.String() != want || rec.Header().Get("x-amzn-ErrorType") != "UnrecognizedClientException" {
 			t.Errorf("%d %s %v", rec.Code, rec.Body, rec.Header())
 		}
 	})

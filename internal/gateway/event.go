@@ -1,11 +1,14 @@
 package gateway
 
 import (
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"io"
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -236,5 +239,13 @@ func traceID(r *http.Request, now time.Time) string {
 	if t := r.Header.Get("X-Amzn-Trace-Id"); t != "" {
 		return t
 	}
-	return "Root=1-" + strings.ToLower(strconvHex(now.Unix())) + "-" + randomHex(12)
+	// Built in one buffer: this runs for every request.
+	var rnd [12]byte
+	_, _ = rand.Read(rnd[:])
+	b := make([]byte, 0, len("Root=1-")+16+1+2*len(rnd))
+	b = append(b, "Root=1-"...)
+	b = strconv.AppendInt(b, now.Unix(), 16) // lower-case hex
+	b = append(b, '-')
+	b = hex.AppendEncode(b, rnd[:])
+	return string(b)
 }

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -157,5 +159,27 @@ func TestProxyEventIdentityAndBinary(t *testing.T) {
 	}
 	if f.inv.fn != fnARN {
 		t.Errorf("invoked %q", f.inv.fn)
+	}
+}
+
+// An X-Ray root id is Root=1-{epoch seconds, 8 lower-case hex}-{24 hex}
+// (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html#xray-api-traceids);
+// a client's X-Amzn-Trace-Id is kept as sent.
+var traceIDShape = regexp.MustCompile(`^Root=1-6b06b1a0-[0-9a-f]{24}$`)
+
+func TestTraceID(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	r := httptest.NewRequest("GET", "http://x/", nil)
+	got := traceID(r, now)
+	if !traceIDShape.MatchString(got) {
+		t.Errorf("traceID = %q, want Root=1-%x-{24 hex}", got, now.Unix())
+	}
+	if again := traceID(r, now); again == got {
+		t.Errorf("two trace ids alike: %q", got)
+	}
+	r.Header.Set("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793")
+	if got := traceID(r, now); got != "Root=1-5759e988-bd862e3fe1be46a994272793" {
+		t.Errorf("traceID with the client's header = %q", got)
 	}
 }

@@ -165,3 +165,8 @@ done
 echo "total=$total deployed=$deployed answered=$answered"
 echo "causes:"
 sort "$work/causes" | uniq -c | sort -rn
+# Each type a change set named as unrecognized, by the number of patterns
+# it stopped (a pattern counts once per type).
+echo "unrecognized types:"
+grep -o 'Unrecognized resource types: \[[^]]*' "$work/causes" | sed 's/.*\[//' | tr ',' '\n' |
+	sed 's/^ *//; s/ *$//' | grep -E '^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@.-]+)$' | sort | uniq -c | sort -rn

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,6 +131,9 @@ func (s *Service) ARN(name string) string {
 // Put creates or replaces a function with the given code (a zip archive).
 func (s *Service) Put(ctx context.Context, c Config, zipped []byte) (Config, error) {
 	if err := ValidateName(c.Name); err != nil {
+		return c, err
+	}
+	if err := checkRuntime(c.Runtime); err != nil {
 		return c, err
 	}
 	if err := lambda.CheckEnvironment(c.Env); err != nil {
@@ -550,4 +554,23 @@ func principalJSON(p string) any {
 		return map[string]any{"AWS": p}
 	}
 	return map[string]any{"Service": p}
+}
+
+// checkRuntime answers a runtime Lambda does not have with the API's
+// ValidationException and one iamgate cannot run with
+// InvalidParameterValueException, before anything is stored (both were
+// stored and then failed the deploy with a 500).
+func checkRuntime(runtime string) error {
+	if runtime == "" {
+		return awserr.New(InvalidParameter, "Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+	}
+	err := lambda.CheckRuntime(runtime)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, lambda.ErrUnknownRuntime):
+		return awserr.New(awserr.ValidationException, "%s", strings.TrimPrefix(err.Error(), lambda.ErrUnknownRuntime.Error()+": "))
+	default:
+		return awserr.New(InvalidParameter, "%s", strings.TrimPrefix(err.Error(), lambda.ErrInvalidRuntime.Error()+": "))
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -437,10 +436,4 @@ func coversStage(p UsagePlan, apiID, stage string) bool {
 		}
 	}
 	return false
-}
-
-// ParseAPIStage reads "{restApiId}/{stageName}" (a StageKeys entry).
-func ParseAPIStage(s string) (APIStage, bool) {
-	id, stage, ok := strings.Cut(s, "/")
-	return APIStage{APIID: id, Stage: stage}, ok && id != "" && stage != ""
 }

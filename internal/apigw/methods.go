@@ -2,7 +2,6 @@ package apigw
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -217,15 +216,4 @@ func findResource(rs []Resource, id string) *Resource {
 		}
 	}
 	return nil
-}
-
-// ResourceByPath returns the current resource at path, for callers that
-// name resources by path (tests, exports).
-func ResourceByPath(rs []Resource, path string) (Resource, error) {
-	for _, r := range rs {
-		if r.Path == path {
-			return r, nil
-		}
-	}
-	return Resource{}, fmt.Errorf("apigw: no resource at %s", path)
 }

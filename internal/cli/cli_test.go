@@ -81,12 +81,12 @@ func TestLocalURLs(t *testing.T) {
 			"http://abcdefghij.execute-api.localhost:4566/Prod", "http://127.0.0.1:4566/restapis/abcdefghij/Prod/_user_request_/"},
 	}
 	for _, c := range cases {
-		h, p, ok := LocalURLs("http://127.0.0.1:4566", c.in)
+		h, p, ok := localURLs(context.Background(), "http://127.0.0.1:4566", c.in, nil)
 		if !ok || h != c.host || p != c.path {
 			t.Errorf("%s: got %s %s %v", c.in, h, p, ok)
 		}
 	}
-	if _, _, ok := LocalURLs("http://127.0.0.1:4566", "arn:aws:iam::1:user/x"); ok {
+	if _, _, ok := localURLs(context.Background(), "http://127.0.0.1:4566", "arn:aws:iam::1:user/x", nil); ok {
 		t.Error("a non-URL output matched")
 	}
 }

@@ -26,12 +26,6 @@ var executeAPIURL = regexp.MustCompile(`^https://([a-z0-9]{10})\.execute-api\.([
 // names no HTTP API (then it is a REST API).
 type HTTPStages func(ctx context.Context, apiID string) (stages []string, ok bool)
 
-// LocalURLs maps a REST API's execute-api URL to iamgate's host-style and
-// path-style URLs.
-func LocalURLs(endpoint, awsURL string) (host, path string, ok bool) {
-	return localURLs(context.Background(), endpoint, awsURL, nil)
-}
-
 // localURLs maps an execute-api URL to iamgate's URLs. An HTTP API's URL
 // names a stage when its first segment is one of the API's stages, else it
 // is served by $default; the path-style URL names the stage as a REST API's

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/iamgate/iamgate/internal/seal"
 )
 
 // Write sets one profile of an AWS shared-credentials file,
@@ -34,27 +36,13 @@ func Write(path, profile, id, secret string) error {
 	return writeFile0600(path, b.Bytes())
 }
 
+// writeFile0600 creates path's directory (0700: it holds secrets) and
+// replaces the file atomically.
 func writeFile0600(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".credentials-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return seal.WriteFile0600(path, data)
 }
 
 // Read parses an AWS shared-credentials file into profile →

@@ -104,12 +104,3 @@ func RouteKeyPath(key string) string {
 	_, p, _ := strings.Cut(key, " ")
 	return p
 }
-
-// RouteKeyMethod is the method of a route key ("" for $default).
-func RouteKeyMethod(key string) string {
-	m, _, _ := strings.Cut(key, " ")
-	if m == DefaultRoute {
-		return ""
-	}
-	return m
-}

@@ -25,7 +25,6 @@ var awsDescriptions = map[string]string{
 // awsPolicy is one AWS managed policy.
 type awsPolicy struct{ awspolicy.Policy }
 
-func (p awsPolicy) arn() string      { return p.ARN() }
 func (p awsPolicy) version() string  { return p.VersionID }
 func (p awsPolicy) document() string { return p.Document }
 

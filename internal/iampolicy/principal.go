@@ -52,10 +52,6 @@ const (
 	viaDirect
 )
 
-func (v via) String() string {
-	return [...]string{"no principal matched", "matched by account", "matched by role ARN", "matched by wildcard", "matched by caller ARN"}[v]
-}
-
 // everyone is how a "*" principal (or a NotPrincipal that spares nobody
 // relevant) matches p. It names no session specifically, so for a role or
 // federated session it does not lift the session policy or permissions

@@ -1,7 +1,6 @@
 package sam
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -157,7 +156,7 @@ func (x *translator) validateResources() *samError {
 	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, ok := x.res[id].(map[string]any)
 		if !ok {
-			return templateError(fmt.Sprintf("All 'Resources' must be Objects. If you're using YAML, this may be an indentation issue."))
+			return templateError("All 'Resources' must be Objects. If you're using YAML, this may be an indentation issue.")
 		}
 		typ, _ := r["Type"].(string)
 		if !strings.HasPrefix(typ, "AWS::Serverless::") {

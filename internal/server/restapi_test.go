@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"slices"
@@ -289,22 +288,6 @@ func curlDo(t *testing.T, curl, url string, args ...string) curlResult {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return curlResult{status: resp.StatusCode, header: resp.Header, body: strings.TrimSpace(string(b))}
-}
-
-// callPlain sends one request through the server's handler.
-func callPlain(t *testing.T, s *Server, method, target string, headers map[string]string, body string) (int, string, http.Header) {
-	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	r := httptest.NewRequest(method, "http://127.0.0.1:4566"+target, rd)
-	for k, v := range headers {
-		r.Header.Set(k, v)
-	}
-	w := httptest.NewRecorder()
-	s.Handler().ServeHTTP(w, r)
-	return w.Code, strings.TrimSpace(w.Body.String()), w.Header()
 }
 
 // meteredTemplate: two usage plans of one stage, one throttled to a burst

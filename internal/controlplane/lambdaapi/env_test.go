@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,7 +29,6 @@ func (fakeRuntime) Remove(string) error          { return nil }
 // echoInvoker answers with the payload wrapped, fails for "boom", and
 // records asynchronous calls on a channel.
 type echoInvoker struct {
-	mu    sync.Mutex
 	calls chan string
 }
 

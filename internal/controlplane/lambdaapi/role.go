@@ -9,7 +9,6 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/iam"
-	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
 // Roles reads an execution role's trust policy; *iam.Service satisfies it.
@@ -43,7 +42,13 @@ func (c *call) passRole(role string) error {
 		return cannot
 	}
 	r, err := c.h.o.Roles.GetRole(c.ctx, role[strings.LastIndexByte(role, '/')+1:])
-	if err != nil || r.ARN != role || !iampolicy.ServiceMayAssume(r.AssumeRolePolicy, lambdaPrincipal, role) {
+	if err != nil || r.ARN != role {
+		return cannot
+	}
+	// The trust check goes through the one authorizer, as Lambda itself
+	// assuming the role: a trust policy that does not parse allows nothing.
+	d, err := c.h.o.Authz.Authorize(c.ctx, auth.ServiceCaller(lambdaPrincipal), auth.TrustRequest(role, r.AssumeRolePolicy))
+	if err != nil || !d.Allowed {
 		return cannot
 	}
 	return nil

@@ -1,9 +1,19 @@
-package iampolicy
+package auth
 
-import "testing"
+import (
+	"context"
+	"testing"
+	"time"
+)
 
-func TestServiceMayAssume(t *testing.T) {
+// TestServiceTrust: a service may take a role it is passed (Lambda an
+// execution role, CloudFormation a service role) only when the role's trust
+// policy lets that service principal call sts:AssumeRole; a trust policy
+// that does not parse allows nothing.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy
+func TestServiceTrust(t *testing.T) {
 	const role = "arn:aws:iam::000000000000:role/r"
+	a := NewService(newIAM(t), time.Now)
 	trust := func(principal string) string {
 		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:AssumeRole"}]}`
 	}
@@ -21,8 +31,9 @@ func TestServiceMayAssume(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := ServiceMayAssume(c.doc, c.service, role); got != c.want {
-				t.Errorf("ServiceMayAssume = %v, want %v", got, c.want)
+			d, err := a.Authorize(context.Background(), ServiceCaller(c.service), TrustRequest(role, c.doc))
+			if got := err == nil && d.Allowed; got != c.want {
+				t.Errorf("allowed = %v (err %v), want %v", got, err, c.want)
 			}
 		})
 	}

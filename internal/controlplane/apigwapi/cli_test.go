@@ -117,37 +117,37 @@ func TestCLIReads(t *testing.T) {
 
 func TestParseRoute(t *testing.T) {
 	tests := []struct {
-		path string
-		want route
-		ok   bool
+		method, path string
+		want         route
+		ok           bool
 	}{
-		{"/restapis", route{shape: shapeRestAPIs}, true},
-		{"/restapis/a1", route{shape: shapeRestAPI, api: "a1"}, true},
-		{"/restapis/a1/resources", route{shape: shapeResources, api: "a1"}, true},
-		{"/restapis/a1/resources/r1", route{shape: shapeResource, api: "a1", resource: "r1"}, true},
-		{"/restapis/a1/resources/r1/methods/get", route{shape: shapeMethod, api: "a1", resource: "r1", method: "GET"}, true},
-		{"/restapis/a1/resources/r1/methods/GET/integration", route{shape: shapeIntegration, api: "a1", resource: "r1", method: "GET"}, true},
-		{"/restapis/a1/resources/r1/methods/GET/integration/responses/200", route{shape: shapeIntegrationResponse, api: "a1", resource: "r1", method: "GET", name: "200"}, true},
-		{"/restapis/a1/resources/r1/methods/GET/responses/200", route{shape: shapeMethodResponse, api: "a1", resource: "r1", method: "GET", name: "200"}, true},
-		{"/restapis/a1/stages", route{shape: shapeStages, api: "a1"}, true},
-		{"/restapis/a1/stages/v1", route{shape: shapeStage, api: "a1", stage: "v1"}, true},
-		{"/restapis/a1/stages/v1/exports/oas30", route{shape: shapeExport, api: "a1", stage: "v1", exportType: "oas30"}, true},
-		{"/restapis/a1/deployments", route{shape: shapeDeployments, api: "a1"}, true},
-		{"/restapis/a1/deployments/d1", route{shape: shapeDeployment, api: "a1", depID: "d1"}, true},
-		{"/restapis/a1/models/M", route{shape: shapeModel, api: "a1", name: "M"}, true},
-		{"/restapis/a1/gatewayresponses/DEFAULT_4XX", route{shape: shapeGatewayResponse, api: "a1", name: "DEFAULT_4XX"}, true},
-		{"/usageplans/p1/keys/k1", route{shape: shapeUsagePlanKey, plan: "p1", key: "k1"}, true},
-		{"/usageplans/p1/usage", route{shape: shapeUsage, plan: "p1"}, true},
-		{"/apikeys/k1", route{shape: shapeAPIKey, key: "k1"}, true},
-		{"/restapis/a1/authorizers", route{shape: shapeAuthorizers, api: "a1"}, true},
-		{"/restapis/a1/authorizers/z9", route{shape: shapeAuthorizer, api: "a1", name: "z9"}, true},
-		{"/restapis/a1/authorizers/z9/x", route{}, false},
-		{"/restapis//stages", route{}, false},
-		{"/domainnames", route{}, false},
+		{"GET", "/restapis", route{shape: shapeRestAPIs}, true},
+		{"GET", "/restapis/a1", route{shape: shapeRestAPI, api: "a1"}, true},
+		{"GET", "/restapis/a1/resources", route{shape: shapeResources, api: "a1"}, true},
+		{"GET", "/restapis/a1/resources/r1", route{shape: shapeResource, api: "a1", resource: "r1"}, true},
+		{"GET", "/restapis/a1/resources/r1/methods/get", route{shape: shapeMethod, api: "a1", resource: "r1", method: "GET"}, true},
+		{"GET", "/restapis/a1/resources/r1/methods/GET/integration", route{shape: shapeIntegration, api: "a1", resource: "r1", method: "GET"}, true},
+		{"GET", "/restapis/a1/resources/r1/methods/GET/integration/responses/200", route{shape: shapeIntegrationResponse, api: "a1", resource: "r1", method: "GET", name: "200"}, true},
+		{"GET", "/restapis/a1/resources/r1/methods/GET/responses/200", route{shape: shapeMethodResponse, api: "a1", resource: "r1", method: "GET", name: "200"}, true},
+		{"GET", "/restapis/a1/stages", route{shape: shapeStages, api: "a1"}, true},
+		{"GET", "/restapis/a1/stages/v1", route{shape: shapeStage, api: "a1", stage: "v1"}, true},
+		{"GET", "/restapis/a1/stages/v1/exports/oas30", route{shape: shapeExport, api: "a1", stage: "v1", exportType: "oas30"}, true},
+		{"GET", "/restapis/a1/deployments", route{shape: shapeDeployments, api: "a1"}, true},
+		{"GET", "/restapis/a1/deployments/d1", route{shape: shapeDeployment, api: "a1", depID: "d1"}, true},
+		{"GET", "/restapis/a1/models/M", route{shape: shapeModel, api: "a1", name: "M"}, true},
+		{"GET", "/restapis/a1/gatewayresponses/DEFAULT_4XX", route{shape: shapeGatewayResponse, api: "a1", name: "DEFAULT_4XX"}, true},
+		{"DELETE", "/usageplans/p1/keys/k1", route{shape: shapeUsagePlanKey, plan: "p1", key: "k1"}, true},
+		{"GET", "/usageplans/p1/usage", route{shape: shapeUsage, plan: "p1"}, true},
+		{"GET", "/apikeys/k1", route{shape: shapeAPIKey, key: "k1"}, true},
+		{"GET", "/restapis/a1/authorizers", route{shape: shapeAuthorizers, api: "a1"}, true},
+		{"GET", "/restapis/a1/authorizers/z9", route{shape: shapeAuthorizer, api: "a1", name: "z9"}, true},
+		{"GET", "/restapis/a1/authorizers/z9/x", route{}, false},
+		{"GET", "/restapis//stages", route{}, false},
+		{"GET", "/domainnames", route{}, false},
 	}
 	for _, tc := range tests {
-		t.Run(tc.path, func(t *testing.T) {
-			got, ok := parseRoute(tc.path)
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			got, ok := parseRoute(tc.method, tc.path)
 			if got != tc.want || ok != tc.ok {
 				t.Errorf("parseRoute = %+v %v", got, ok)
 			}
@@ -160,14 +160,16 @@ func TestParseRoute(t *testing.T) {
 func FuzzParseRoute(f *testing.F) {
 	for _, s := range []string{"/restapis", "/restapis/a/resources/r/methods/GET", "/restapis//stages", "restapis/x/deployments/y/",
 		"/usageplans/p/keys/k", "/restapis/a/stages/s/exports/swagger"} {
-		f.Add(s)
+		f.Add("GET", s)
 	}
+	f.Add("DELETE", "/usageplans/p/keys/k")
+	f.Add("PATCH", "/restapis/a/stages/s%2Fx")
 	shapes := map[string]bool{}
 	for k := range ops {
 		shapes[strings.SplitN(k, " ", 2)[1]] = true
 	}
-	f.Fuzz(func(t *testing.T, path string) {
-		r, ok := parseRoute(path)
+	f.Fuzz(func(t *testing.T, method, path string) {
+		r, ok := parseRoute(method, path)
 		if !ok {
 			return
 		}

@@ -159,12 +159,9 @@ type rawBody struct {
 }
 
 func (c *call) serve() (op, any, error) {
-	rt, ok := parseRoute(c.r.URL.Path)
-	if !ok {
-		return op{}, nil, awserr.New(awserr.NotFoundException, "Invalid request path")
-	}
-	o, ok := ops[c.r.Method+" "+rt.shape]
-	if !ok {
+	rt, ok := parseRoute(c.r.Method, c.r.URL.EscapedPath())
+	o, found := ops[c.r.Method+" "+rt.shape]
+	if !ok || !found {
 		return op{}, nil, awserr.New(awserr.NotFoundException, "Invalid request path")
 	}
 	rt.op = o.name

@@ -1,6 +1,11 @@
 package apigwapi
 
-import "strings"
+import (
+	"strings"
+	"sync"
+
+	"github.com/iamgate/iamgate/internal/controlplane/restroute"
+)
 
 // route is a decoded control-plane path: its shape (which collection or
 // item it addresses) and the ids in it.
@@ -48,130 +53,76 @@ const (
 	shapeAuthorizer          = "authorizer"
 )
 
-// parseRoute maps a control-plane path to its shape. No id holds "/" and
-// none is empty.
-func parseRoute(path string) (route, bool) {
-	p := strings.Split(strings.Trim(path, "/"), "/")
-	for _, s := range p {
-		if s == "" {
-			return route{}, false
-		}
-	}
-	switch p[0] {
-	case "restapis":
-		return restAPIRoute(p)
-	case "apikeys":
-		switch len(p) {
-		case 1:
-			return route{shape: shapeAPIKeys}, true
-		case 2:
-			return route{shape: shapeAPIKey, key: p[1]}, true
-		}
-	case "usageplans":
-		return usagePlanRoute(p)
-	case "account":
-		if len(p) == 1 {
-			return route{shape: shapeAccount}, true
-		}
-	}
-	return route{}, false
+// shapePaths are the path patterns of the shapes, with the parameter names
+// of API Gateway's REST bindings
+// (https://docs.aws.amazon.com/apigateway/latest/api/API_Operations.html).
+var shapePaths = map[string]string{
+	shapeRestAPIs:            "/restapis",
+	shapeRestAPI:             "/restapis/{restapi_id}",
+	shapeResources:           "/restapis/{restapi_id}/resources",
+	shapeResource:            "/restapis/{restapi_id}/resources/{resource_id}",
+	shapeMethod:              "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}",
+	shapeIntegration:         "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration",
+	shapeIntegrationResponse: "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}",
+	shapeMethodResponse:      "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}",
+	shapeStages:              "/restapis/{restapi_id}/stages",
+	shapeStage:               "/restapis/{restapi_id}/stages/{stage_name}",
+	shapeExport:              "/restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}",
+	shapeDeployments:         "/restapis/{restapi_id}/deployments",
+	shapeDeployment:          "/restapis/{restapi_id}/deployments/{deployment_id}",
+	shapeModels:              "/restapis/{restapi_id}/models",
+	shapeModel:               "/restapis/{restapi_id}/models/{model_name}",
+	shapeValidators:          "/restapis/{restapi_id}/requestvalidators",
+	shapeValidator:           "/restapis/{restapi_id}/requestvalidators/{requestvalidator_id}",
+	shapeGatewayResponses:    "/restapis/{restapi_id}/gatewayresponses",
+	shapeGatewayResponse:     "/restapis/{restapi_id}/gatewayresponses/{response_type}",
+	shapeAuthorizers:         "/restapis/{restapi_id}/authorizers",
+	shapeAuthorizer:          "/restapis/{restapi_id}/authorizers/{authorizer_id}",
+	shapeAPIKeys:             "/apikeys",
+	shapeAPIKey:              "/apikeys/{api_Key}",
+	shapeUsagePlans:          "/usageplans",
+	shapeUsagePlan:           "/usageplans/{usageplanId}",
+	shapeUsagePlanKeys:       "/usageplans/{usageplanId}/keys",
+	shapeUsagePlanKey:        "/usageplans/{usageplanId}/keys/{keyId}",
+	shapeUsage:               "/usageplans/{usageplanId}/usage",
+	shapeAccount:             "/account",
 }
 
-func restAPIRoute(p []string) (route, bool) {
-	if len(p) == 1 {
-		return route{shape: shapeRestAPIs}, true
+// routes binds "METHOD path" of every operation in ops to its shape (built
+// on first use: ops is filled by init).
+var routes = sync.OnceValue(func() *restroute.Router {
+	rt := restroute.New()
+	for key := range ops {
+		method, shape, _ := strings.Cut(key, " ")
+		rt.Handle(method+" "+shapePaths[shape], shape)
 	}
-	r := route{api: p[1]}
-	if len(p) == 2 {
-		r.shape = shapeRestAPI
-		return r, true
-	}
-	rest := p[2:]
-	switch rest[0] {
-	case "resources":
-		return resourceRoute(r, rest)
-	case "stages":
-		switch len(rest) {
-		case 1:
-			r.shape = shapeStages
-		case 2:
-			r.shape, r.stage = shapeStage, rest[1]
-		case 4:
-			if rest[2] != "exports" {
-				return route{}, false
-			}
-			r.shape, r.stage, r.exportType = shapeExport, rest[1], rest[3]
-		default:
-			return route{}, false
-		}
-		return r, true
-	case "deployments":
-		return item(r, rest, shapeDeployments, shapeDeployment, func(r *route, id string) { r.depID = id })
-	case "models":
-		return item(r, rest, shapeModels, shapeModel, func(r *route, id string) { r.name = id })
-	case "requestvalidators":
-		return item(r, rest, shapeValidators, shapeValidator, func(r *route, id string) { r.name = id })
-	case "authorizers":
-		return item(r, rest, shapeAuthorizers, shapeAuthorizer, func(r *route, id string) { r.name = id })
-	case "gatewayresponses":
-		return item(r, rest, shapeGatewayResponses, shapeGatewayResponse, func(r *route, id string) { r.name = id })
-	}
-	return route{}, false
-}
+	return rt
+})
 
-// item routes "{collection}" and "{collection}/{id}".
-func item(r route, rest []string, list, one string, set func(*route, string)) (route, bool) {
-	switch len(rest) {
-	case 1:
-		r.shape = list
-	case 2:
-		r.shape = one
-		set(&r, rest[1])
-	default:
+// parseRoute maps a request's method and escaped path to its shape and
+// ids. No id holds "/" and none is empty.
+func parseRoute(method, escapedPath string) (route, bool) {
+	m, ok := routes().Match(method, escapedPath)
+	if !ok {
 		return route{}, false
 	}
-	return r, true
-}
-
-// resourceRoute routes resources/{id}[/methods/{verb}[/integration[/responses/{code}] | /responses/{code}]].
-func resourceRoute(r route, rest []string) (route, bool) {
-	switch {
-	case len(rest) == 1:
-		r.shape = shapeResources
-	case len(rest) == 2:
-		r.shape, r.resource = shapeResource, rest[1]
-	case len(rest) >= 4 && rest[2] == "methods":
-		r.resource, r.method = rest[1], strings.ToUpper(rest[3])
-		switch {
-		case len(rest) == 4:
-			r.shape = shapeMethod
-		case len(rest) == 5 && rest[4] == "integration":
-			r.shape = shapeIntegration
-		case len(rest) == 7 && rest[4] == "integration" && rest[5] == "responses":
-			r.shape, r.name = shapeIntegrationResponse, rest[6]
-		case len(rest) == 6 && rest[4] == "responses":
-			r.shape, r.name = shapeMethodResponse, rest[5]
-		default:
-			return route{}, false
+	r := route{shape: m.Op, api: m.Param("restapi_id"), resource: m.Param("resource_id"),
+		method: strings.ToUpper(m.Param("http_method")), stage: m.Param("stage_name"),
+		depID: m.Param("deployment_id"), exportType: m.Param("export_type"), plan: m.Param("usageplanId")}
+	for _, n := range []string{"status_code", "model_name", "requestvalidator_id", "authorizer_id", "response_type"} {
+		if v := m.Param(n); v != "" {
+			r.name = v
 		}
-	default:
-		return route{}, false
+	}
+	for _, n := range []string{"api_Key", "keyId"} {
+		if v := m.Param(n); v != "" {
+			r.key = v
+		}
+	}
+	for _, v := range []string{r.api, r.resource, r.method, r.stage, r.depID, r.name, r.plan, r.key, r.exportType} {
+		if strings.Contains(v, "/") {
+			return route{}, false // an encoded "/" is in no API Gateway id
+		}
 	}
 	return r, true
-}
-
-func usagePlanRoute(p []string) (route, bool) {
-	switch {
-	case len(p) == 1:
-		return route{shape: shapeUsagePlans}, true
-	case len(p) == 2:
-		return route{shape: shapeUsagePlan, plan: p[1]}, true
-	case len(p) == 3 && p[2] == "keys":
-		return route{shape: shapeUsagePlanKeys, plan: p[1]}, true
-	case len(p) == 4 && p[2] == "keys":
-		return route{shape: shapeUsagePlanKey, plan: p[1], key: p[3]}, true
-	case len(p) == 3 && p[2] == "usage":
-		return route{shape: shapeUsage, plan: p[1]}, true
-	}
-	return route{}, false
 }

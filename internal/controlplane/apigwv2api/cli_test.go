@@ -132,6 +132,35 @@ func TestCLIReads(t *testing.T) {
 	})
 }
 
+func TestParseRoute(t *testing.T) {
+	tests := []struct {
+		path string
+		want route
+		ok   bool
+	}{
+		{"/v2/apis", route{op: "GetApis"}, true},
+		{"/v2/apis/", route{op: "GetApis"}, true},
+		{"/v2/apis/a1", route{op: "GetApi", api: "a1"}, true},
+		{"/v2/apis/a1/routes", route{op: "GetRoutes", api: "a1", child: "routes"}, true},
+		{"/v2/apis/a1/routes/r1", route{op: "GetRoute", api: "a1", child: "routes", id: "r1"}, true},
+		{"/v2/apis/a1/stages/$default", route{op: "GetStage", api: "a1", child: "stages", id: "$default"}, true},
+		{"/v2/apis/a1/deployments/d1", route{op: "GetDeployment", api: "a1", child: "deployments", id: "d1"}, true},
+		{"/v2/apis/a1/stages/a%2Fb", route{}, false},
+		{"/v2/apis//stages", route{}, false},
+		{"/v2/apis/a1/models", route{}, false},
+		{"/v2/apis/a1/routes/r1/x", route{}, false},
+		{"/v2/domainnames", route{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			got, ok := parseRoute(tc.path)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("parseRoute = %+v %v, want %+v %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
 // FuzzParseRoute checks that a routed path names a known operation and
 // that its parameters hold no "/".
 func FuzzParseRoute(f *testing.F) {

@@ -11,6 +11,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/restroute"
 	"github.com/iamgate/iamgate/internal/httpapi"
 )
 
@@ -85,7 +86,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serve(r *http.Request, caller *auth.Caller) (route, any, error) {
-	rt, ok := parseRoute(r.URL.Path)
+	rt, ok := parseRoute(r.URL.EscapedPath())
 	if !ok {
 		return rt, nil, awserr.New(awserr.NotFoundException, "Invalid request path")
 	}
@@ -101,39 +102,51 @@ func (h *Handler) serve(r *http.Request, caller *auth.Caller) (route, any, error
 	return rt, out, err
 }
 
-// parseRoute maps a /v2/apis path to a read operation.
-func parseRoute(path string) (route, bool) {
-	p := strings.Split(strings.Trim(path, "/"), "/")
-	if len(p) < 2 || p[0] != "v2" || p[1] != "apis" {
+// routes are the read operations' paths, with the parameter names of the
+// API Gateway v2 REST bindings
+// (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/api-reference.html).
+// The patterns name no method: iamgate serves GET only, and answers other
+// methods on these paths that it does not support them.
+var routes = func() *restroute.Router {
+	rt := restroute.New()
+	rt.Handle("/v2/apis", "GetApis")
+	rt.Handle("/v2/apis/{apiId}", "GetApi")
+	for _, c := range []struct{ child, list, one, id string }{
+		{"routes", "GetRoutes", "GetRoute", "routeId"},
+		{"integrations", "GetIntegrations", "GetIntegration", "integrationId"},
+		{"authorizers", "GetAuthorizers", "GetAuthorizer", "authorizerId"},
+		{"stages", "GetStages", "GetStage", "stageName"},
+		{"deployments", "GetDeployments", "GetDeployment", "deploymentId"},
+	} {
+		rt.Handle("/v2/apis/{apiId}/"+c.child, c.list)
+		rt.Handle("/v2/apis/{apiId}/"+c.child+"/{"+c.id+"}", c.one)
+	}
+	return rt
+}()
+
+// children names the collection each operation reads.
+var children = map[string]string{
+	"GetRoutes": "routes", "GetRoute": "routes", "GetIntegrations": "integrations", "GetIntegration": "integrations",
+	"GetAuthorizers": "authorizers", "GetAuthorizer": "authorizers", "GetStages": "stages", "GetStage": "stages",
+	"GetDeployments": "deployments", "GetDeployment": "deployments",
+}
+
+// parseRoute maps a /v2/apis escaped path to a read operation.
+func parseRoute(escapedPath string) (route, bool) {
+	m, ok := routes.Match(http.MethodGet, escapedPath)
+	if !ok {
 		return route{}, false
 	}
-	p = p[2:]
-	for _, s := range p {
-		if s == "" {
-			return route{}, false
+	r := route{op: m.Op, api: m.Param("apiId"), child: children[m.Op]}
+	for _, n := range []string{"routeId", "integrationId", "authorizerId", "stageName", "deploymentId"} {
+		if v := m.Param(n); v != "" {
+			r.id = v
 		}
 	}
-	switch len(p) {
-	case 0:
-		return route{op: "GetApis"}, true
-	case 1:
-		return route{op: "GetApi", api: p[0]}, true
-	case 2, 3:
-		ops := map[string][2]string{
-			"routes": {"GetRoutes", "GetRoute"}, "integrations": {"GetIntegrations", "GetIntegration"},
-			"authorizers": {"GetAuthorizers", "GetAuthorizer"}, "stages": {"GetStages", "GetStage"},
-			"deployments": {"GetDeployments", "GetDeployment"},
-		}
-		names, ok := ops[p[1]]
-		if !ok {
-			return route{}, false
-		}
-		if len(p) == 2 {
-			return route{op: names[0], api: p[0], child: p[1]}, true
-		}
-		return route{op: names[1], api: p[0], child: p[1], id: p[2]}, true
+	if strings.Contains(r.api, "/") || strings.Contains(r.id, "/") {
+		return route{}, false // an encoded "/" is in no API Gateway id
 	}
-	return route{}, false
+	return r, true
 }
 
 type items[T any] struct {

@@ -3,8 +3,6 @@ package lambdaapi
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/lambda"
@@ -14,44 +12,6 @@ import (
 // message "Rate Exceeded." (API_Invoke.html, Errors; body as seen from
 // Lambda: {"Reason":"…","Type":"User","message":"Rate Exceeded."}).
 const TooManyRequests awserr.Code = "TooManyRequestsException"
-
-// The REST bindings of the concurrency operations and GetAccountSettings
-// (botocore's lambda service model): each has its own API version prefix.
-const (
-	putConcurrencyPrefix = "/2017-10-31/functions/"
-	getConcurrencyPrefix = "/2019-09-30/functions/"
-	accountSettingsPath  = "/2016-08-19/account-settings"
-)
-
-// parseConcurrencyRoute maps the concurrency and account routes; the rest
-// of parseRoute's rules (escaped names stay whole) apply alike.
-func parseConcurrencyRoute(method, path string) (route, bool) {
-	if strings.TrimSuffix(path, "/") == accountSettingsPath && method == http.MethodGet {
-		return route{op: "GetAccountSettings"}, true
-	}
-	var op string
-	rest, ok := strings.CutPrefix(path, putConcurrencyPrefix)
-	switch {
-	case ok && method == http.MethodPut:
-		op = "PutFunctionConcurrency"
-	case ok && method == http.MethodDelete:
-		op = "DeleteFunctionConcurrency"
-	default:
-		if rest, ok = strings.CutPrefix(path, getConcurrencyPrefix); !ok || method != http.MethodGet {
-			return route{}, false
-		}
-		op = "GetFunctionConcurrency"
-	}
-	name, ok := strings.CutSuffix(rest, "/concurrency")
-	if !ok || name == "" || strings.Contains(name, "/") {
-		return route{}, false
-	}
-	fn, err := url.PathUnescape(name)
-	if err != nil || strings.Contains(fn, "/") {
-		return route{}, false // an encoded slash never names a function
-	}
-	return route{op: op, function: fn}, true
-}
 
 // concurrency is the answer of the concurrency operations.
 type concurrency struct {

@@ -36,7 +36,7 @@ func limitOf(op string) (int64, awserr.Code) {
 // a larger body before the signature is checked. Unknown routes get the
 // dispatcher's default.
 func (h *Handler) BodyLimit(r *http.Request) controlplane.BodyLimit {
-	rt, ok := parseRoute(r.Method, r.URL.Path)
+	rt, ok := parseRoute(r.Method, r.URL.EscapedPath())
 	if !ok {
 		return controlplane.BodyLimit{}
 	}

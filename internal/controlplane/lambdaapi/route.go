@@ -1,12 +1,10 @@
 package lambdaapi
 
 import (
-	"net/http"
-	"net/url"
 	"strings"
-)
 
-const prefix = "/2015-03-31/functions"
+	"github.com/iamgate/iamgate/internal/controlplane/restroute"
+)
 
 // route is a decoded request: the operation and its path parameters.
 type route struct {
@@ -18,138 +16,70 @@ type route struct {
 	version  string // VersionNumber of GetLayerVersion, DeleteLayerVersion
 }
 
-// Each API version prefix of Lambda's REST bindings
-// (https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html).
-const (
-	urlPrefix   = "/2021-10-31/functions"
-	layerPrefix = "/2018-10-31/layers"
-)
+// routes are Lambda's REST bindings, each operation under its own API
+// version prefix, with the service model's parameter names
+// (https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html;
+// botocore's lambda model for the concurrency and account operations).
+var routes = func() *restroute.Router {
+	rt := restroute.New()
+	for pattern, op := range map[string]string{
+		"GET /2015-03-31/functions":                                        "ListFunctions",
+		"POST /2015-03-31/functions":                                       "CreateFunction",
+		"GET /2015-03-31/functions/{FunctionName}":                         "GetFunction",
+		"DELETE /2015-03-31/functions/{FunctionName}":                      "DeleteFunction",
+		"GET /2015-03-31/functions/{FunctionName}/configuration":           "GetFunctionConfiguration",
+		"PUT /2015-03-31/functions/{FunctionName}/configuration":           "UpdateFunctionConfiguration",
+		"POST /2015-03-31/functions/{FunctionName}/invocations":            "Invoke",
+		"GET /2015-03-31/functions/{FunctionName}/policy":                  "GetPolicy",
+		"POST /2015-03-31/functions/{FunctionName}/policy":                 "AddPermission",
+		"DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}": "RemovePermission",
+		"PUT /2015-03-31/functions/{FunctionName}/code":                    "UpdateFunctionCode",
+		"POST /2015-03-31/functions/{FunctionName}/versions":               "PublishVersion",
+		"GET /2015-03-31/functions/{FunctionName}/versions":                "ListVersionsByFunction",
+		"POST /2015-03-31/functions/{FunctionName}/aliases":                "CreateAlias",
+		"GET /2015-03-31/functions/{FunctionName}/aliases":                 "ListAliases",
+		"GET /2015-03-31/functions/{FunctionName}/aliases/{Name}":          "GetAlias",
+		"PUT /2015-03-31/functions/{FunctionName}/aliases/{Name}":          "UpdateAlias",
+		"DELETE /2015-03-31/functions/{FunctionName}/aliases/{Name}":       "DeleteAlias",
 
-// splitPath cuts an escaped path under prefix into unescaped segments; a
-// "%2F" inside a FunctionName stays in the name (and fails its pattern)
-// instead of making a new segment.
-func splitPath(path, prefix string) ([]string, bool) {
-	rest, ok := strings.CutPrefix(path, prefix)
-	if !ok || (rest != "" && rest[0] != '/') {
-		return nil, false
-	}
-	parts := strings.Split(strings.Trim(rest, "/"), "/")
-	for i, p := range parts {
-		u, err := url.PathUnescape(p)
-		if err != nil {
-			return nil, false
-		}
-		parts[i] = u
-	}
-	return parts, true
-}
+		"POST /2021-10-31/functions/{FunctionName}/url":   "CreateFunctionUrlConfig",
+		"GET /2021-10-31/functions/{FunctionName}/url":    "GetFunctionUrlConfig",
+		"PUT /2021-10-31/functions/{FunctionName}/url":    "UpdateFunctionUrlConfig",
+		"DELETE /2021-10-31/functions/{FunctionName}/url": "DeleteFunctionUrlConfig",
+		"GET /2021-10-31/functions/{FunctionName}/urls":   "ListFunctionUrlConfigs",
 
-// parseRoute maps method and path to an operation, as Lambda's REST
-// bindings do.
-func parseRoute(method, path string) (route, bool) {
-	if rt, ok := parseConcurrencyRoute(method, path); ok {
-		return rt, true
-	}
-	if parts, ok := splitPath(path, urlPrefix); ok {
-		return urlRoute(method, parts)
-	}
-	if parts, ok := splitPath(path, layerPrefix); ok {
-		return layerRoute(method, parts)
-	}
-	parts, ok := splitPath(path, prefix)
-	if !ok {
-		return route{}, false
-	}
-	if parts[0] == "" {
-		switch method {
-		case http.MethodGet:
-			return route{op: "ListFunctions"}, true
-		case http.MethodPost:
-			return route{op: "CreateFunction"}, true
-		}
-		return route{}, false
-	}
-	fn := parts[0]
-	switch len(parts) {
-	case 1:
-		switch method {
-		case http.MethodGet:
-			return route{op: "GetFunction", function: fn}, true
-		case http.MethodDelete:
-			return route{op: "DeleteFunction", function: fn}, true
-		}
-	case 2:
-		op := map[string]string{
-			http.MethodGet + " configuration": "GetFunctionConfiguration",
-			http.MethodPut + " configuration": "UpdateFunctionConfiguration",
-			http.MethodPost + " invocations":  "Invoke",
-			http.MethodGet + " policy":        "GetPolicy",
-			http.MethodPost + " policy":       "AddPermission",
-			http.MethodPut + " code":          "UpdateFunctionCode",
-			http.MethodPost + " versions":     "PublishVersion",
-			http.MethodGet + " versions":      "ListVersionsByFunction",
-			http.MethodPost + " aliases":      "CreateAlias",
-			http.MethodGet + " aliases":       "ListAliases",
-		}[method+" "+parts[1]]
-		if op != "" && ops[op] != nil {
-			return route{op: op, function: fn}, true
-		}
-	case 3:
-		switch {
-		case method == http.MethodDelete && parts[1] == "policy" && parts[2] != "":
-			return route{op: "RemovePermission", function: fn, sid: parts[2]}, true
-		case parts[1] == "aliases" && parts[2] != "":
-			op := map[string]string{http.MethodGet: "GetAlias", http.MethodPut: "UpdateAlias", http.MethodDelete: "DeleteAlias"}[method]
-			if op != "" {
-				return route{op: op, function: fn, alias: parts[2]}, true
-			}
-		}
-	}
-	return route{}, false
-}
+		"GET /2018-10-31/layers":                                                              "ListLayers",
+		"POST /2018-10-31/layers/{LayerName}/versions":                                        "PublishLayerVersion",
+		"GET /2018-10-31/layers/{LayerName}/versions":                                         "ListLayerVersions",
+		"GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}":                         "GetLayerVersion",
+		"DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}":                      "DeleteLayerVersion",
+		"POST /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy":                 "AddLayerVersionPermission",
+		"GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy":                  "GetLayerVersionPolicy",
+		"DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}": "RemoveLayerVersionPermission",
 
-// urlRoute maps the function URL operations
-// (/2021-10-31/functions/{fn}/url and /urls).
-func urlRoute(method string, parts []string) (route, bool) {
-	if len(parts) != 2 || parts[0] == "" {
-		return route{}, false
+		"PUT /2017-10-31/functions/{FunctionName}/concurrency":    "PutFunctionConcurrency",
+		"DELETE /2017-10-31/functions/{FunctionName}/concurrency": "DeleteFunctionConcurrency",
+		"GET /2019-09-30/functions/{FunctionName}/concurrency":    "GetFunctionConcurrency",
+		"GET /2016-08-19/account-settings":                        "GetAccountSettings",
+	} {
+		rt.Handle(pattern, op)
 	}
-	op := map[string]string{
-		http.MethodPost + " url":   "CreateFunctionUrlConfig",
-		http.MethodGet + " url":    "GetFunctionUrlConfig",
-		http.MethodPut + " url":    "UpdateFunctionUrlConfig",
-		http.MethodDelete + " url": "DeleteFunctionUrlConfig",
-		http.MethodGet + " urls":   "ListFunctionUrlConfigs",
-	}[method+" "+parts[1]]
-	if op == "" || ops[op] == nil {
-		return route{}, false
-	}
-	return route{op: op, function: parts[0]}, true
-}
+	return rt
+}()
 
-// layerRoute maps the layer operations (/2018-10-31/layers...).
-func layerRoute(method string, parts []string) (route, bool) {
-	var op string
-	rt := route{}
-	switch {
-	case len(parts) == 1 && parts[0] == "" && method == http.MethodGet:
-		op = "ListLayers"
-	case len(parts) == 2 && parts[0] != "" && parts[1] == "versions":
-		op = map[string]string{http.MethodPost: "PublishLayerVersion", http.MethodGet: "ListLayerVersions"}[method]
-		rt.layer = parts[0]
-	case len(parts) == 3 && parts[0] != "" && parts[1] == "versions" && parts[2] != "":
-		op = map[string]string{http.MethodGet: "GetLayerVersion", http.MethodDelete: "DeleteLayerVersion"}[method]
-		rt.layer, rt.version = parts[0], parts[2]
-	case len(parts) == 4 && parts[0] != "" && parts[1] == "versions" && parts[2] != "" && parts[3] == "policy":
-		op = map[string]string{http.MethodPost: "AddLayerVersionPermission", http.MethodGet: "GetLayerVersionPolicy"}[method]
-		rt.layer, rt.version = parts[0], parts[2]
-	case len(parts) == 5 && parts[0] != "" && parts[1] == "versions" && parts[2] != "" && parts[3] == "policy" && parts[4] != "" && method == http.MethodDelete:
-		op = "RemoveLayerVersionPermission"
-		rt.layer, rt.version, rt.sid = parts[0], parts[2], parts[4]
-	}
-	if op == "" || ops[op] == nil {
+// parseRoute maps method and escaped path to an operation, as Lambda's REST
+// bindings do. A "%2F" inside a FunctionName stays in the name (and fails
+// its pattern in ServeHTTP) instead of making a new segment. Operations
+// without a handler yet are unknown.
+func parseRoute(method, escapedPath string) (route, bool) {
+	m, ok := routes.Match(method, escapedPath)
+	if !ok || ops[m.Op] == nil {
 		return route{}, false
 	}
-	rt.op = op
+	rt := route{op: m.Op, function: m.Param("FunctionName"), sid: m.Param("StatementId"), alias: m.Param("Name"),
+		layer: m.Param("LayerName"), version: m.Param("VersionNumber")}
+	if strings.HasSuffix(rt.op, "Concurrency") && strings.Contains(rt.function, "/") {
+		return route{}, false // an encoded slash never names a function
+	}
 	return rt, true
 }

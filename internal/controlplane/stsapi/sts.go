@@ -1,7 +1,6 @@
 package stsapi
 
 import (
-	"regexp"
 	"strings"
 	"time"
 
@@ -42,14 +41,6 @@ func toCredentials(s iam.Session) stsCredentials {
 	return stsCredentials{s.AccessKeyID, s.Secret.Reveal(), s.SessionToken.Reveal(), query.ISOTime(s.Expires)}
 }
 
-// roleSessionName is the RoleSessionName pattern of the STS API reference.
-var roleSessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-
-const (
-	minSessionSeconds  = 900
-	roleChainMaxSecond = 3600
-)
-
 func stsAssumeRole(c *call) (any, error) {
 	roleARN, err := c.P.Required("RoleArn")
 	if err != nil {
@@ -59,25 +50,12 @@ func stsAssumeRole(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !roleSessionName.MatchString(session) {
-		return nil, awserr.New(awserr.ValidationError,
-			`1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`, session)
-	}
-	secs, err := c.P.Integer("DurationSeconds", 3600)
+	secs, err := c.P.Integer("DurationSeconds", iam.DefaultRoleSessionSeconds)
 	if err != nil {
 		return nil, err
 	}
-	if secs < minSessionSeconds {
-		return nil, awserr.New(awserr.ValidationError,
-			"1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", secs)
-	}
-	if c.Caller.Type == "Root" {
-		// "You cannot use AWS account root user credentials to call
-		// AssumeRole" (API_AssumeRole.html); AWS answers 403 AccessDenied
-		// "Roles may not be assumed by root accounts." whatever the role
-		// (https://github.com/kubeflow/testing/pull/961,
-		// https://github.com/double-break/spapi-php/issues/45).
-		return nil, awserr.New(awserr.AccessDenied, "Roles may not be assumed by root accounts.")
+	if err := iam.CheckAssumeRole(c.Caller.Type, session, secs); err != nil {
+		return nil, err
 	}
 	svc, err := c.iam()
 	if err != nil {
@@ -97,7 +75,7 @@ func stsAssumeRole(c *call) (any, error) {
 	if err := c.AuthorizeReq(req); err != nil {
 		return nil, err
 	}
-	if err := checkRoleDuration(c.Caller, role, secs); err != nil {
+	if err := iam.CheckRoleSessionDuration(c.Caller.Type, role, secs); err != nil {
 		return nil, err
 	}
 	s, err := svc.CreateSession(c.Ctx, roleARN, session, time.Duration(secs)*time.Second, c.P.Get("Policy"))
@@ -115,26 +93,9 @@ func stsAssumeRole(c *call) (any, error) {
 	out.AssumedRoleUser.AssumedRoleID = s.AssumedRoleID
 	out.AssumedRoleUser.ARN = s.AssumedRoleARN
 	if pol := c.P.Get("Policy"); pol != "" {
-		out.PackedPolicySize = packedPercent(pol)
+		out.PackedPolicySize = iam.PackedPolicySize(pol)
 	}
 	return out, nil
-}
-
-// checkRoleDuration applies the role's MaxSessionDuration and the one-hour
-// limit on role chaining, with AWS's messages.
-func checkRoleDuration(caller *auth.Caller, role iam.Role, secs int) error {
-	if caller.Type == "AssumedRole" && secs > roleChainMaxSecond {
-		return awserr.New(awserr.ValidationError,
-			"The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
-	}
-	maxSecs := int(role.MaxSessionDuration / time.Second)
-	if maxSecs == 0 {
-		maxSecs = 3600
-	}
-	if secs > maxSecs {
-		return awserr.New(awserr.ValidationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-	}
-	return nil
 }
 
 // denied is AccessDenied for req without asking the authorizer.
@@ -152,36 +113,22 @@ func roleNameOf(arn string) string {
 	return res[strings.LastIndex(res, "/")+1:]
 }
 
-// packedPercent approximates PackedPolicySize: the share of the 2,048-byte
-// packed limit the session policy uses.
-func packedPercent(policy string) int {
-	return min(100, max(1, len(policy)*100/2048))
-}
-
 func stsGetSessionToken(c *call) (any, error) {
 	// No permission governs GetSessionToken (its API reference: "No
-	// permissions are required"), but session credentials cannot call it.
-	if c.Caller.SessionToken != "" || c.Caller.Type == "AssumedRole" {
-		return nil, awserr.New(awserr.AccessDenied, "Cannot call GetSessionToken with session credentials")
-	}
-	secs, err := c.P.Integer("DurationSeconds", 43200)
+	// permissions are required").
+	secs, err := c.P.Integer("DurationSeconds", iam.DefaultTokenSessionSeconds)
 	if err != nil {
 		return nil, err
 	}
-	maxSecs := 129600
-	if c.Caller.Type == "Root" {
-		maxSecs = 3600
+	d, err := iam.SessionTokenDuration(c.Caller.Type, c.Caller.SessionToken != "", secs)
+	if err != nil {
+		return nil, err
 	}
-	if secs < minSessionSeconds || secs > 129600 {
-		return nil, awserr.New(awserr.ValidationError,
-			"1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 129600", secs)
-	}
-	secs = min(secs, maxSecs)
 	svc, err := c.iam()
 	if err != nil {
 		return nil, err
 	}
-	s, err := svc.GetSessionToken(c.Ctx, c.Caller.AccessKeyID, time.Duration(secs)*time.Second)
+	s, err := svc.GetSessionToken(c.Ctx, c.Caller.AccessKeyID, d)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package iamapi
+package simulator
 
 import (
 	"encoding/json"
@@ -6,14 +6,14 @@ import (
 	"unicode/utf8"
 )
 
-// simPosition is a place in a policy document as IAM's simulator reports
-// it: the line (from 1) and the column just after the statement's opening
-// or closing brace (from 1). The aws CLI's own example pins this: the
+// Position is a place in a policy document as IAM's simulator reports it
+// (StartPosition, EndPosition): the line (from 1) and the column just after
+// the statement's opening or closing brace (from 1). The aws CLI's own example pins this: the
 // one-line policy {"Version":"2012-10-17","Statement":{...}} of
 // https://github.com/aws/aws-cli/blob/develop/awscli/examples/iam/simulate-custom-policy.rst
 // has its statement's "{" at byte 36 and reports StartPosition Column 38,
 // and its closing "}" at byte 165 with EndPosition Column 167.
-type simPosition struct {
+type Position struct {
 	Line   int
 	Column int
 }
@@ -22,7 +22,7 @@ type simPosition struct {
 // its "}", and the positions the simulator reports for them.
 type span struct {
 	startOff, endOff int
-	start, end       simPosition
+	start, end       Position
 }
 
 // statementSpans finds each statement of a policy document, in document
@@ -127,9 +127,9 @@ func skipRest(dec *json.Decoder) error {
 
 // positionAt converts a byte offset to a line and the 1-based column of
 // the character at that offset (counted in characters, not bytes).
-func positionAt(doc string, off int) simPosition {
+func positionAt(doc string, off int) Position {
 	before := doc[:off]
 	line := 1 + strings.Count(before, "\n")
 	lineStart := strings.LastIndexByte(before, '\n') + 1
-	return simPosition{Line: line, Column: utf8.RuneCountInString(before[lineStart:]) + 1}
+	return Position{Line: line, Column: utf8.RuneCountInString(before[lineStart:]) + 1}
 }

@@ -1,4 +1,4 @@
-package iamapi
+package simulator
 
 import (
 	"testing"
@@ -29,26 +29,26 @@ const pretty = `{
 }`
 
 func TestStatementSpans(t *testing.T) {
-	pos := func(l1, c1, l2, c2 int) [2]simPosition { return [2]simPosition{{l1, c1}, {l2, c2}} }
+	pos := func(l1, c1, l2, c2 int) [2]Position { return [2]Position{{l1, c1}, {l2, c2}} }
 	tests := []struct {
 		name string
 		doc  string
-		want [][2]simPosition
+		want [][2]Position
 	}{
-		{"aws cli custom example", dynamoAfter, [][2]simPosition{pos(1, 38, 1, 167)}},
-		{"indented", pretty, [][2]simPosition{pos(3, 20, 9, 10)}},
-		{"list of two", `{"Statement":[{"Effect":"Allow"},{"Effect":"Deny"}]}`, [][2]simPosition{pos(1, 16, 1, 33), pos(1, 35, 1, 51)}},
-		{"multibyte before", `{"Id":"é","Statement":{}}`, [][2]simPosition{pos(1, 24, 1, 25)}},
-		{"nested statement key ignored", `{"Id":"x","Condition":{"Statement":{}},"Statement":[{}]}`, [][2]simPosition{pos(1, 54, 1, 55)}},
+		{"aws cli custom example", dynamoAfter, [][2]Position{pos(1, 38, 1, 167)}},
+		{"indented", pretty, [][2]Position{pos(3, 20, 9, 10)}},
+		{"list of two", `{"Statement":[{"Effect":"Allow"},{"Effect":"Deny"}]}`, [][2]Position{pos(1, 16, 1, 33), pos(1, 35, 1, 51)}},
+		{"multibyte before", `{"Id":"é","Statement":{}}`, [][2]Position{pos(1, 24, 1, 25)}},
+		{"nested statement key ignored", `{"Id":"x","Condition":{"Statement":{}},"Statement":[{}]}`, [][2]Position{pos(1, 54, 1, 55)}},
 		{"not an object", `[]`, nil},
 		{"statement is a string", `{"Statement":"x"}`, nil},
 		{"truncated", `{"Statement":[{"Effect":"Allow"}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got [][2]simPosition
+			var got [][2]Position
 			for _, s := range statementSpans(tt.doc) {
-				got = append(got, [2]simPosition{s.start, s.end})
+				got = append(got, [2]Position{s.start, s.end})
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("(-want +got)\n%s", d)

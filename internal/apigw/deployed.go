@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -16,67 +15,25 @@ import (
 // within it. Writes through this Service are seen at once.
 const DefaultDeployedTTL = time.Second
 
-// maxDeployed bounds the cache: unknown (API, stage) pairs are cached too,
-// and a client chooses them.
+// maxDeployed bounds the cache of what each (API, stage) serves: unknown
+// pairs are cached too, and a client chooses them.
 const maxDeployed = 4096
-
-// deployedCache keeps what each (API, stage) serves, so the data plane does
-// not read and decode the stage and its deployment on every request. gen
-// counts writes: a load that started before a write does not store its
-// (possibly older) result.
-type deployedCache struct {
-	mu  sync.Mutex
-	gen uint64
-	m   map[string]deployedEntry
-}
-
-type deployedEntry struct {
-	snap *Snapshot
-	err  error // wraps store.ErrNotFound: nothing deployed there
-	at   time.Time
-}
 
 // changed drops every cached snapshot: a stage, deployment or API was
 // written. Called after the write commits, so a reader that loads after it
 // sees the write.
-func (s *Service) changed() {
-	c := &s.deployed
-	c.mu.Lock()
-	c.gen++
-	clear(c.m)
-	c.mu.Unlock()
-}
+func (s *Service) changed() { s.deployed.Invalidate() }
 
 // Deployed returns what stage serves: the snapshot of its deployment. When
 // the API, the stage or the deployment is absent the error wraps
 // store.ErrNotFound (the data plane answers all three alike). The snapshot
 // is shared: callers must not modify it.
 func (s *Service) Deployed(ctx context.Context, apiID, stage string) (*Snapshot, error) {
-	key := apiID + "/" + stage
-	c := &s.deployed
-	now := s.opts.Now()
-	c.mu.Lock()
-	e, ok := c.m[key]
-	gen := c.gen
-	c.mu.Unlock()
-	if ok && now.Sub(e.at) < s.ttl && now.Sub(e.at) >= 0 {
-		return e.snap, e.err
-	}
-	snap, err := s.loadDeployed(ctx, apiID, stage)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err // a store failure is not remembered
-	}
-	if s.ttl > 0 {
-		c.mu.Lock()
-		if c.gen == gen {
-			if len(c.m) >= maxDeployed {
-				clear(c.m)
-			}
-			c.m[key] = deployedEntry{snap: snap, err: err, at: now}
-		}
-		c.mu.Unlock()
-	}
-	return snap, err
+	return s.deployed.Get(ctx, apiID+"/"+stage, func(ctx context.Context) (*Snapshot, error) {
+		return s.loadDeployed(ctx, apiID, stage)
+	}, func(err error) bool {
+		return errors.Is(err, store.ErrNotFound) // a store failure is not remembered
+	})
 }
 
 func (s *Service) loadDeployed(ctx context.Context, apiID, stage string) (*Snapshot, error) {

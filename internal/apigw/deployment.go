@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -124,46 +123,27 @@ func (s *Service) DeleteDeployment(ctx context.Context, apiID, id string) error 
 }
 
 // evict drops cached deployments whose key starts with prefix.
-func (s *Service) evict(prefix string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k := range s.cache {
-		if strings.HasPrefix(k, prefix) {
-			delete(s.cache, k)
-		}
-	}
-}
+func (s *Service) evict(prefix string) { s.deployments.Evict(prefix) }
 
 // deployment loads a deployment, from the cache when it was seen before:
 // deployments are immutable, so the cache never goes stale, on any replica.
 func (s *Service) deployment(ctx context.Context, apiID, id string) (*deploymentRecord, error) {
 	key := apiID + "/" + id
-	s.mu.Lock()
-	d, ok := s.cache[key]
-	s.mu.Unlock()
-	if ok {
-		return d, nil
-	}
-	b, err := s.st.Get(ctx, kindDeployment, key)
-	if errors.Is(err, store.ErrNotFound) {
-		if _, apiErr := s.getAPI(ctx, s.st, apiID); apiErr != nil {
-			return nil, apiErr
+	return s.deployments.Get(ctx, key, func(ctx context.Context) (*deploymentRecord, error) {
+		b, err := s.st.Get(ctx, kindDeployment, key)
+		if errors.Is(err, store.ErrNotFound) {
+			if _, apiErr := s.getAPI(ctx, s.st, apiID); apiErr != nil {
+				return nil, apiErr
+			}
+			return nil, errDeploymentNotFound()
 		}
-		return nil, errDeploymentNotFound()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("apigw: get deployment %s: %w", key, err)
-	}
-	d = &deploymentRecord{tree: &routeTree{}}
-	if err := json.Unmarshal(b, d); err != nil {
-		return nil, fmt.Errorf("apigw: decode deployment %s: %w", key, err)
-	}
-	s.mu.Lock()
-	if prev, ok := s.cache[key]; ok {
-		d = prev // another request loaded it first; share its tree
-	} else {
-		s.cache[key] = d
-	}
-	s.mu.Unlock()
-	return d, nil
+		if err != nil {
+			return nil, fmt.Errorf("apigw: get deployment %s: %w", key, err)
+		}
+		d := &deploymentRecord{tree: &routeTree{}}
+		if err := json.Unmarshal(b, d); err != nil {
+			return nil, fmt.Errorf("apigw: decode deployment %s: %w", key, err)
+		}
+		return d, nil
+	})
 }

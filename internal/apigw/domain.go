@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -95,7 +94,7 @@ func (s *Service) CreateDomainName(ctx context.Context, d DomainName) (DomainNam
 	d.DistributionDomainName = "d" + newID(13) + ".cloudfront.net"
 	d.RegionalDomainName = "d-" + newID(10) + ".execute-api." + s.opts.Region + ".amazonaws.com"
 	err := s.st.Create(ctx, kindDomain, d.DomainName, mustJSON(&d))
-	s.domains.drop()
+	s.domains.Invalidate()
 	if errors.Is(err, store.ErrConflict) {
 		return DomainName{}, awserr.New(awserr.ConflictException, "The domain name you provided already exists.")
 	}
@@ -123,7 +122,7 @@ func (s *Service) GetDomainName(ctx context.Context, name string) (DomainName, e
 
 // DeleteDomainName deletes a domain name with its mappings.
 func (s *Service) DeleteDomainName(ctx context.Context, name string) error {
-	defer s.domains.drop()
+	defer s.domains.Invalidate()
 	return s.st.Update(ctx, func(tx store.Tx) error {
 		if _, err := tx.Get(ctx, kindDomain, name); errors.Is(err, store.ErrNotFound) {
 			return errDomainNotFound()
@@ -149,7 +148,7 @@ func (s *Service) CreateBasePathMapping(ctx context.Context, domain string, m Ba
 	if m.BasePath != NoBasePath && !validBasePath(m.BasePath) {
 		return BasePathMapping{}, awserr.New(awserr.BadRequestException, "API Gateway V1 doesn't support the slash character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2.")
 	}
-	defer s.domains.drop()
+	defer s.domains.Invalidate()
 	err := s.st.Update(ctx, func(tx store.Tx) error {
 		if _, err := tx.Get(ctx, kindDomain, domain); errors.Is(err, store.ErrNotFound) {
 			return errDomainNotFound()
@@ -184,41 +183,26 @@ func (s *Service) DeleteBasePathMapping(ctx context.Context, domain, basePath st
 		basePath = NoBasePath
 	}
 	err := s.st.Delete(ctx, kindBasePath, domain+"/"+basePath)
-	s.domains.drop()
+	s.domains.Invalidate()
 	if errors.Is(err, store.ErrNotFound) {
 		return awserr.New(awserr.NotFoundException, "Invalid base path mapping identifier specified")
 	}
 	return err
 }
 
-// domainCache keeps every domain's mappings, reloaded at most once per
-// DeployedTTL: the server asks it of requests for hosts it does not know.
-type domainCache struct {
-	mu sync.Mutex
-	at time.Time
-	m  map[string]map[string]BasePathMapping // domain → base path → mapping
-}
-
-func (c *domainCache) drop() {
-	c.mu.Lock()
-	c.m = nil
-	c.mu.Unlock()
-}
-
+// mappings is every domain's mappings (domain → base path → mapping),
+// reloaded at most once per DeployedTTL: the server asks it of requests for
+// hosts it does not know.
 func (s *Service) mappings(ctx context.Context) (map[string]map[string]BasePathMapping, error) {
-	c := &s.domains
-	now := s.opts.Now()
-	c.mu.Lock()
-	m, at := c.m, c.at
-	c.mu.Unlock()
-	if m != nil && now.Sub(at) < s.ttl && now.Sub(at) >= 0 {
-		return m, nil
-	}
+	return s.domains.Get(ctx, "", s.loadMappings, nil)
+}
+
+func (s *Service) loadMappings(ctx context.Context) (map[string]map[string]BasePathMapping, error) {
 	items, err := s.st.List(ctx, kindBasePath, "")
 	if err != nil {
 		return nil, fmt.Errorf("apigw: list base path mappings: %w", err)
 	}
-	m = map[string]map[string]BasePathMapping{}
+	m := map[string]map[string]BasePathMapping{}
 	for _, it := range items {
 		var bm BasePathMapping
 		if json.Unmarshal(it.Value, &bm) != nil {
@@ -229,11 +213,6 @@ func (s *Service) mappings(ctx context.Context) (map[string]map[string]BasePathM
 			m[domain] = map[string]BasePathMapping{}
 		}
 		m[domain][bm.BasePath] = bm
-	}
-	if s.ttl > 0 {
-		c.mu.Lock()
-		c.m, c.at = m, now
-		c.mu.Unlock()
 	}
 	return m, nil
 }

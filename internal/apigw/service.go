@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/snapcache"
 	"github.com/iamgate/iamgate/internal/store"
 )
 
@@ -35,15 +35,14 @@ type Service struct {
 	st   store.Store
 	opts Options
 
-	mu    sync.Mutex
-	cache map[string]*deploymentRecord // by api id + "/" + deployment id; deployments never change
+	// deployments by api id + "/" + deployment id; they never change.
+	deployments snapcache.Immutable[*deploymentRecord]
 
-	ttl      time.Duration
-	deployed deployedCache
+	deployed *snapcache.TTL[*Snapshot] // by api id + "/" + stage
 	// buckets throttle API keys by their usage plans (usage.go).
 	buckets Limiter
 	// domains caches custom domain mappings (domain.go).
-	domains domainCache
+	domains *snapcache.TTL[map[string]map[string]BasePathMapping]
 }
 
 // New returns a Service over st.
@@ -58,8 +57,8 @@ func New(st store.Store, o Options) *Service {
 	case ttl < 0:
 		ttl = 0
 	}
-	return &Service{st: st, opts: o, cache: map[string]*deploymentRecord{}, ttl: ttl,
-		deployed: deployedCache{m: map[string]deployedEntry{}}}
+	return &Service{st: st, opts: o, deployed: snapcache.NewTTL[*Snapshot](ttl, maxDeployed, o.Now),
+		domains: snapcache.NewTTL[map[string]map[string]BasePathMapping](ttl, 1, o.Now)}
 }
 
 // apiRecord is a stored REST API with its current (undeployed) resources.

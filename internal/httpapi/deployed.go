@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -60,27 +58,8 @@ func (s *Snapshot) Authorizer(r *Route) (*Authorizer, bool) {
 // chooses them.
 const maxServed = 4096
 
-// servedCache keeps each API's deployed stages; gen counts writes so a
-// load that started before a write does not store its older result.
-type servedCache struct {
-	mu  sync.Mutex
-	gen uint64
-	m   map[string]servedEntry
-}
-
-type servedEntry struct {
-	stages map[string]*Snapshot // nil: no such HTTP API
-	at     time.Time
-}
-
 // changed drops every cached entry after a write commits.
-func (s *Service) changed() {
-	c := &s.served
-	c.mu.Lock()
-	c.gen++
-	clear(c.m)
-	c.mu.Unlock()
-}
+func (s *Service) changed() { s.served.Invalidate() }
 
 // Serve selects what a request for apiID serves, as API Gateway selects the
 // stage (http-api-develop-routes.html, "Routing API requests"): the stage
@@ -127,30 +106,9 @@ func (s *Service) IsHTTPAPI(ctx context.Context, id string) (bool, error) {
 }
 
 func (s *Service) servedStages(ctx context.Context, apiID string) (map[string]*Snapshot, error) {
-	c := &s.served
-	now := s.opts.Now()
-	c.mu.Lock()
-	e, ok := c.m[apiID]
-	gen := c.gen
-	c.mu.Unlock()
-	if ok && now.Sub(e.at) < s.ttl && now.Sub(e.at) >= 0 {
-		return e.stages, nil
-	}
-	stages, err := s.loadStages(ctx, apiID)
-	if err != nil {
-		return nil, err
-	}
-	if s.ttl > 0 {
-		c.mu.Lock()
-		if c.gen == gen {
-			if len(c.m) >= maxServed {
-				clear(c.m)
-			}
-			c.m[apiID] = servedEntry{stages: stages, at: now}
-		}
-		c.mu.Unlock()
-	}
-	return stages, nil
+	return s.served.Get(ctx, apiID, func(ctx context.Context) (map[string]*Snapshot, error) {
+		return s.loadStages(ctx, apiID)
+	}, nil)
 }
 
 // loadStages reads an API's stages and their deployments: nil when apiID

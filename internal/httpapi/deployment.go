@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -175,39 +174,20 @@ func (s *Service) DeleteDeployment(ctx context.Context, apiID, id string) error 
 }
 
 // evict drops cached deployments whose key starts with prefix.
-func (s *Service) evict(prefix string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k := range s.cache {
-		if strings.HasPrefix(k, prefix) {
-			delete(s.cache, k)
-		}
-	}
-}
+func (s *Service) evict(prefix string) { s.deployments.Evict(prefix) }
 
 // deployment loads a deployment, from the cache when it was seen before.
 func (s *Service) deployment(ctx context.Context, apiID, id string) (*deploymentRecord, error) {
 	key := stageKey(apiID, id)
-	s.mu.Lock()
-	d, ok := s.cache[key]
-	s.mu.Unlock()
-	if ok {
+	return s.deployments.Get(ctx, key, func(ctx context.Context) (*deploymentRecord, error) {
+		b, err := s.st.Get(ctx, kindDeployment, key)
+		if err != nil {
+			return nil, fmt.Errorf("httpapi: get deployment %s: %w", key, err)
+		}
+		d := &deploymentRecord{router: &router{}}
+		if err := json.Unmarshal(b, d); err != nil {
+			return nil, fmt.Errorf("httpapi: decode deployment %s: %w", key, err)
+		}
 		return d, nil
-	}
-	b, err := s.st.Get(ctx, kindDeployment, key)
-	if err != nil {
-		return nil, fmt.Errorf("httpapi: get deployment %s: %w", key, err)
-	}
-	d = &deploymentRecord{router: &router{}}
-	if err := json.Unmarshal(b, d); err != nil {
-		return nil, fmt.Errorf("httpapi: decode deployment %s: %w", key, err)
-	}
-	s.mu.Lock()
-	if prev, ok := s.cache[key]; ok {
-		d = prev
-	} else {
-		s.cache[key] = d
-	}
-	s.mu.Unlock()
-	return d, nil
+	})
 }

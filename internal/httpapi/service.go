@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/snapcache"
 	"github.com/iamgate/iamgate/internal/store"
 )
 
@@ -35,12 +35,11 @@ type Options struct {
 type Service struct {
 	st   store.Store
 	opts Options
-	ttl  time.Duration
 
-	mu    sync.Mutex
-	cache map[string]*deploymentRecord // deployments never change
+	// deployments by api id + "/" + deployment id; they never change.
+	deployments snapcache.Immutable[*deploymentRecord]
 
-	served servedCache
+	served *snapcache.TTL[map[string]*Snapshot] // each API's deployed stages, by api id
 }
 
 // New returns a Service over st.
@@ -55,8 +54,7 @@ func New(st store.Store, o Options) *Service {
 	case ttl < 0:
 		ttl = 0
 	}
-	return &Service{st: st, opts: o, ttl: ttl, cache: map[string]*deploymentRecord{},
-		served: servedCache{m: map[string]servedEntry{}}}
+	return &Service{st: st, opts: o, served: snapcache.NewTTL[map[string]*Snapshot](ttl, maxServed, o.Now)}
 }
 
 // apiRecord is a stored API with its current (undeployed) routes,

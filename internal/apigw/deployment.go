@@ -2,11 +2,11 @@ package apigw
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // deploymentRecord is a stored deployment with its snapshot.
@@ -82,16 +82,12 @@ func (s *Service) GetDeployments(ctx context.Context, apiID string) ([]Deploymen
 	if _, err := s.getAPI(ctx, s.st, apiID); err != nil {
 		return nil, err
 	}
-	items, err := s.st.List(ctx, kindDeployment, apiID+"/")
+	recs, err := record.List[deploymentRecord](ctx, s.st, kindDeployment, apiID+"/")
 	if err != nil {
-		return nil, fmt.Errorf("apigw: list deployments: %w", err)
+		return nil, fmt.Errorf("apigw: %w", err)
 	}
-	out := make([]Deployment, 0, len(items))
-	for _, it := range items {
-		var d deploymentRecord
-		if err := json.Unmarshal(it.Value, &d); err != nil {
-			return nil, fmt.Errorf("apigw: decode deployment %s: %w", it.Key, err)
-		}
+	out := make([]Deployment, 0, len(recs))
+	for _, d := range recs {
 		out = append(out, d.Deployment)
 	}
 	return out, nil
@@ -130,7 +126,7 @@ func (s *Service) evict(prefix string) { s.deployments.Evict(prefix) }
 func (s *Service) deployment(ctx context.Context, apiID, id string) (*deploymentRecord, error) {
 	key := apiID + "/" + id
 	return s.deployments.Get(ctx, key, func(ctx context.Context) (*deploymentRecord, error) {
-		b, err := s.st.Get(ctx, kindDeployment, key)
+		d, err := record.Get[deploymentRecord](ctx, s.st, kindDeployment, key)
 		if errors.Is(err, store.ErrNotFound) {
 			if _, apiErr := s.getAPI(ctx, s.st, apiID); apiErr != nil {
 				return nil, apiErr
@@ -138,12 +134,9 @@ func (s *Service) deployment(ctx context.Context, apiID, id string) (*deployment
 			return nil, errDeploymentNotFound()
 		}
 		if err != nil {
-			return nil, fmt.Errorf("apigw: get deployment %s: %w", key, err)
+			return nil, fmt.Errorf("apigw: %w", err)
 		}
-		d := &deploymentRecord{tree: &routeTree{}}
-		if err := json.Unmarshal(b, d); err != nil {
-			return nil, fmt.Errorf("apigw: decode deployment %s: %w", key, err)
-		}
+		d.tree = &routeTree{}
 		return d, nil
 	})
 }

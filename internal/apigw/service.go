@@ -11,6 +11,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/snapcache"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Record kinds in the store.
@@ -217,16 +218,12 @@ func (s *Service) GetRestAPI(ctx context.Context, id string) (RestAPI, error) {
 
 // ListRestAPIs returns every API, ordered by id.
 func (s *Service) ListRestAPIs(ctx context.Context) ([]RestAPI, error) {
-	items, err := s.st.List(ctx, kindAPI, "")
+	recs, err := record.List[apiRecord](ctx, s.st, kindAPI, "")
 	if err != nil {
-		return nil, fmt.Errorf("apigw: list apis: %w", err)
+		return nil, fmt.Errorf("apigw: %w", err)
 	}
-	out := make([]RestAPI, 0, len(items))
-	for _, it := range items {
-		var rec apiRecord
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
-			return nil, fmt.Errorf("apigw: decode api %s: %w", it.Key, err)
-		}
+	out := make([]RestAPI, 0, len(recs))
+	for _, rec := range recs {
 		out = append(out, rec.API)
 	}
 	return out, nil
@@ -239,16 +236,8 @@ func (s *Service) DeleteRestAPI(ctx context.Context, id string) error {
 		if _, err := s.getAPI(ctx, tx, id); err != nil {
 			return err
 		}
-		for _, kind := range []string{kindStage, kindDeployment} {
-			items, err := tx.List(ctx, kind, id+"/")
-			if err != nil {
-				return fmt.Errorf("apigw: delete api: %w", err)
-			}
-			for _, it := range items {
-				if err := tx.Delete(ctx, kind, it.Key); err != nil {
-					return fmt.Errorf("apigw: delete api: %w", err)
-				}
-			}
+		if err := record.DeleteUnder(ctx, tx, id+"/", kindStage, kindDeployment); err != nil {
+			return fmt.Errorf("apigw: delete api: %w", err)
 		}
 		s.evict(id + "/")
 		return tx.Delete(ctx, kindAPI, id)
@@ -265,18 +254,14 @@ func (s *Service) GetResources(ctx context.Context, apiID string) ([]Resource, e
 }
 
 func (s *Service) getAPI(ctx context.Context, r store.Reader, id string) (*apiRecord, error) {
-	b, err := r.Get(ctx, kindAPI, id)
+	rec, err := record.Get[apiRecord](ctx, r, kindAPI, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errAPINotFound(s.opts.AccountID, id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("apigw: get api %s: %w", id, err)
+		return nil, fmt.Errorf("apigw: %w", err)
 	}
-	var rec apiRecord
-	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, fmt.Errorf("apigw: decode api %s: %w", id, err)
-	}
-	return &rec, nil
+	return rec, nil
 }
 
 func (s *Service) updateAPI(ctx context.Context, id string, fn func(*apiRecord) error) error {

@@ -2,12 +2,12 @@ package apigw
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // CreateStage creates a stage on an existing deployment.
@@ -99,29 +99,17 @@ func (s *Service) stageError(ctx context.Context, apiID string, err error) error
 
 // getStage returns the stored stage or an error wrapping store.ErrNotFound.
 func (s *Service) getStage(ctx context.Context, r store.Reader, apiID, name string) (*Stage, error) {
-	b, err := r.Get(ctx, kindStage, apiID+"/"+name)
+	st, err := record.Get[Stage](ctx, r, kindStage, apiID+"/"+name)
 	if err != nil {
-		return nil, fmt.Errorf("apigw: stage %s/%s: %w", apiID, name, err)
+		return nil, fmt.Errorf("apigw: %w", err)
 	}
-	var st Stage
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("apigw: decode stage %s/%s: %w", apiID, name, err)
-	}
-	return &st, nil
+	return st, nil
 }
 
 func (s *Service) listStages(ctx context.Context, r store.Reader, apiID string) ([]Stage, error) {
-	items, err := r.List(ctx, kindStage, apiID+"/")
+	out, err := record.List[Stage](ctx, r, kindStage, apiID+"/")
 	if err != nil {
-		return nil, fmt.Errorf("apigw: list stages: %w", err)
-	}
-	out := make([]Stage, 0, len(items))
-	for _, it := range items {
-		var st Stage
-		if err := json.Unmarshal(it.Value, &st); err != nil {
-			return nil, fmt.Errorf("apigw: decode stage %s: %w", it.Key, err)
-		}
-		out = append(out, st)
+		return nil, fmt.Errorf("apigw: %w", err)
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // deploymentRecord is a stored deployment with its snapshot.
@@ -133,16 +134,12 @@ func (s *Service) GetDeployments(ctx context.Context, apiID string) ([]Deploymen
 	if _, err := s.getAPI(ctx, s.st, apiID); err != nil {
 		return nil, err
 	}
-	items, err := s.st.List(ctx, kindDeployment, apiID+"/")
+	recs, err := record.List[deploymentRecord](ctx, s.st, kindDeployment, apiID+"/")
 	if err != nil {
-		return nil, fmt.Errorf("httpapi: list deployments: %w", err)
+		return nil, fmt.Errorf("httpapi: %w", err)
 	}
-	out := make([]Deployment, 0, len(items))
-	for _, it := range items {
-		var d deploymentRecord
-		if err := json.Unmarshal(it.Value, &d); err != nil {
-			return nil, fmt.Errorf("httpapi: decode deployment %s: %w", it.Key, err)
-		}
+	out := make([]Deployment, 0, len(recs))
+	for _, d := range recs {
 		out = append(out, d.Deployment)
 	}
 	return out, nil
@@ -180,14 +177,11 @@ func (s *Service) evict(prefix string) { s.deployments.Evict(prefix) }
 func (s *Service) deployment(ctx context.Context, apiID, id string) (*deploymentRecord, error) {
 	key := stageKey(apiID, id)
 	return s.deployments.Get(ctx, key, func(ctx context.Context) (*deploymentRecord, error) {
-		b, err := s.st.Get(ctx, kindDeployment, key)
+		d, err := record.Get[deploymentRecord](ctx, s.st, kindDeployment, key)
 		if err != nil {
-			return nil, fmt.Errorf("httpapi: get deployment %s: %w", key, err)
+			return nil, fmt.Errorf("httpapi: %w", err)
 		}
-		d := &deploymentRecord{router: &router{}}
-		if err := json.Unmarshal(b, d); err != nil {
-			return nil, fmt.Errorf("httpapi: decode deployment %s: %w", key, err)
-		}
+		d.router = &router{}
 		return d, nil
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/snapcache"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Record kinds in the store.
@@ -259,16 +260,12 @@ func (s *Service) GetAPI(ctx context.Context, id string) (API, error) {
 
 // GetAPIs returns every API, ordered by id.
 func (s *Service) GetAPIs(ctx context.Context) ([]API, error) {
-	items, err := s.st.List(ctx, kindAPI, "")
+	recs, err := record.List[apiRecord](ctx, s.st, kindAPI, "")
 	if err != nil {
-		return nil, fmt.Errorf("httpapi: list apis: %w", err)
+		return nil, fmt.Errorf("httpapi: %w", err)
 	}
-	out := make([]API, 0, len(items))
-	for _, it := range items {
-		var rec apiRecord
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
-			return nil, fmt.Errorf("httpapi: decode api %s: %w", it.Key, err)
-		}
+	out := make([]API, 0, len(recs))
+	for _, rec := range recs {
 		out = append(out, rec.API)
 	}
 	return out, nil
@@ -281,16 +278,8 @@ func (s *Service) DeleteAPI(ctx context.Context, id string) error {
 		if _, err := s.getAPI(ctx, tx, id); err != nil {
 			return err
 		}
-		for _, kind := range []string{kindStage, kindDeployment} {
-			items, err := tx.List(ctx, kind, id+"/")
-			if err != nil {
-				return fmt.Errorf("httpapi: delete api: %w", err)
-			}
-			for _, it := range items {
-				if err := tx.Delete(ctx, kind, it.Key); err != nil {
-					return fmt.Errorf("httpapi: delete api: %w", err)
-				}
-			}
+		if err := record.DeleteUnder(ctx, tx, id+"/", kindStage, kindDeployment); err != nil {
+			return fmt.Errorf("httpapi: delete api: %w", err)
 		}
 		s.evict(id + "/")
 		return tx.Delete(ctx, kindAPI, id)
@@ -298,18 +287,14 @@ func (s *Service) DeleteAPI(ctx context.Context, id string) error {
 }
 
 func (s *Service) getAPI(ctx context.Context, r store.Reader, id string) (*apiRecord, error) {
-	b, err := r.Get(ctx, kindAPI, id)
+	rec, err := record.Get[apiRecord](ctx, r, kindAPI, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errAPINotFound(s.opts.AccountID, id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("httpapi: get api %s: %w", id, err)
+		return nil, fmt.Errorf("httpapi: %w", err)
 	}
-	var rec apiRecord
-	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, fmt.Errorf("httpapi: decode api %s: %w", id, err)
-	}
-	return &rec, nil
+	return rec, nil
 }
 
 // updateAPI changes an API record and deploys the result to its

@@ -2,13 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // stageName is CreateStage's pattern: $default, or up to 128 word
@@ -140,31 +140,21 @@ func (s *Service) DeleteStage(ctx context.Context, apiID, name string) error {
 }
 
 func (s *Service) getStage(ctx context.Context, r store.Reader, apiID, name string) (*Stage, error) {
-	b, err := r.Get(ctx, kindStage, stageKey(apiID, name))
+	st, err := record.Get[Stage](ctx, r, kindStage, stageKey(apiID, name))
 	if err != nil {
-		return nil, fmt.Errorf("httpapi: stage %s/%s: %w", apiID, name, err)
-	}
-	var st Stage
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("httpapi: decode stage %s/%s: %w", apiID, name, err)
+		return nil, fmt.Errorf("httpapi: %w", err)
 	}
 	st.APIID = apiID
-	return &st, nil
+	return st, nil
 }
 
 func (s *Service) listStages(ctx context.Context, r store.Reader, apiID string) ([]Stage, error) {
-	items, err := r.List(ctx, kindStage, apiID+"/")
+	out, err := record.List[Stage](ctx, r, kindStage, apiID+"/")
 	if err != nil {
-		return nil, fmt.Errorf("httpapi: list stages: %w", err)
+		return nil, fmt.Errorf("httpapi: %w", err)
 	}
-	out := make([]Stage, 0, len(items))
-	for _, it := range items {
-		var st Stage
-		if err := json.Unmarshal(it.Value, &st); err != nil {
-			return nil, fmt.Errorf("httpapi: decode stage %s: %w", it.Key, err)
-		}
-		st.APIID = apiID
-		out = append(out, st)
+	for i := range out {
+		out[i].APIID = apiID
 	}
 	return out, nil
 }

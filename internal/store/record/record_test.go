@@ -1,0 +1,63 @@
+package record_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
+	"github.com/iamgate/iamgate/internal/store/sqlite"
+)
+
+type thing struct {
+	Name string `json:"name"`
+}
+
+func TestRecord(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for k, v := range map[string]string{"api1": `{"name":"a"}`, "api1/s1": `{"name":"s1"}`, "api1/s2": `{"name":"s2"}`, "api2/s1": `{"name":"x"}`} {
+		kind := "stage"
+		if k == "api1" {
+			kind = "api"
+		}
+		if err := st.Put(ctx, kind, k, []byte(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := record.Get[thing](ctx, st, "api", "api1")
+	if err != nil || got.Name != "a" {
+		t.Fatalf("Get = %+v, %v", got, err)
+	}
+	if _, err := record.Get[thing](ctx, st, "api", "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get missing: %v, want store.ErrNotFound", err)
+	}
+	list, err := record.List[thing](ctx, st, "stage", "api1/")
+	if d := cmp.Diff([]thing{{"s1"}, {"s2"}}, list); err != nil || d != "" {
+		t.Errorf("List: %v (-want +got)\n%s", err, d)
+	}
+	if err := st.Put(ctx, "stage", "api3/bad", []byte("{")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := record.List[thing](ctx, st, "stage", "api3/"); err == nil {
+		t.Error("List decoded a malformed record")
+	}
+	err = st.Update(ctx, func(tx store.Tx) error { return record.DeleteUnder(ctx, tx, "api1/", "stage", "deployment") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := record.List[thing](ctx, st, "stage", "api1/"); len(left) != 0 {
+		t.Errorf("after DeleteUnder: %+v", left)
+	}
+	if other, _ := record.List[thing](ctx, st, "stage", "api2/"); len(other) != 1 {
+		t.Errorf("DeleteUnder touched another prefix: %+v", other)
+	}
+}

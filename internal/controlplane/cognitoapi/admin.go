@@ -24,19 +24,16 @@ type userOutput struct {
 }
 
 // adminUser authorizes action on the pool and checks the username.
-func (c *call) adminUser(action string, body []byte) (adminUserInput, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return in, err
-	}
-	if err := c.onPool(action, in.UserPoolID); err != nil {
-		return in, err
+func (c *call) adminUser(body []byte) (*adminUserInput, error) {
+	in, err := onPoolInput[adminUserInput](c, body)
+	if err != nil {
+		return nil, err
 	}
 	return in, cognito.Check(cognito.UsernameField(in.Username))
 }
 
 func (c *call) adminCreateUser(body []byte) (any, error) {
-	in, err := c.adminUser("AdminCreateUser", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +47,7 @@ func (c *call) adminCreateUser(body []byte) (any, error) {
 }
 
 func (c *call) adminSetUserPassword(body []byte) (any, error) {
-	in, err := c.adminUser("AdminSetUserPassword", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +55,7 @@ func (c *call) adminSetUserPassword(body []byte) (any, error) {
 }
 
 func (c *call) adminConfirmSignUp(body []byte) (any, error) {
-	in, err := c.adminUser("AdminConfirmSignUp", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +72,7 @@ type adminGetUserOutput struct {
 }
 
 func (c *call) adminGetUser(body []byte) (any, error) {
-	in, err := c.adminUser("AdminGetUser", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +85,7 @@ func (c *call) adminGetUser(body []byte) (any, error) {
 }
 
 func (c *call) adminDeleteUser(body []byte) (any, error) {
-	in, err := c.adminUser("AdminDeleteUser", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +93,7 @@ func (c *call) adminDeleteUser(body []byte) (any, error) {
 }
 
 func (c *call) adminEnableUser(body []byte) (any, error) {
-	in, err := c.adminUser("AdminEnableUser", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +101,7 @@ func (c *call) adminEnableUser(body []byte) (any, error) {
 }
 
 func (c *call) adminDisableUser(body []byte) (any, error) {
-	in, err := c.adminUser("AdminDisableUser", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +109,7 @@ func (c *call) adminDisableUser(body []byte) (any, error) {
 }
 
 func (c *call) adminUpdateUserAttributes(body []byte) (any, error) {
-	in, err := c.adminUser("AdminUpdateUserAttributes", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +117,7 @@ func (c *call) adminUpdateUserAttributes(body []byte) (any, error) {
 }
 
 func (c *call) adminAddUserToGroup(body []byte) (any, error) {
-	in, err := c.adminUser("AdminAddUserToGroup", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +125,7 @@ func (c *call) adminAddUserToGroup(body []byte) (any, error) {
 }
 
 func (c *call) adminRemoveUserFromGroup(body []byte) (any, error) {
-	in, err := c.adminUser("AdminRemoveUserFromGroup", body)
+	in, err := c.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
@@ -136,11 +133,8 @@ func (c *call) adminRemoveUserFromGroup(body []byte) (any, error) {
 }
 
 func (c *call) adminListGroupsForUser(body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("AdminListGroupsForUser", in.UserPoolID); err != nil {
+	in, err := onPoolInput[listInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	u, err := c.h.o.Pools.AdminGetUser(c.ctx, in.UserPoolID, in.Username)
@@ -165,11 +159,8 @@ func (c *call) adminListGroupsForUser(body []byte) (any, error) {
 }
 
 func (c *call) adminInitiateAuth(body []byte) (any, error) {
-	var in authInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("AdminInitiateAuth", in.UserPoolID); err != nil {
+	in, err := onPoolInput[authInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	r, err := c.h.o.Pools.InitiateAuth(c.ctx, cognito.AuthInput{Admin: true, PoolID: in.UserPoolID, ClientID: in.ClientID,
@@ -181,11 +172,8 @@ func (c *call) adminInitiateAuth(body []byte) (any, error) {
 }
 
 func (c *call) adminRespondToAuthChallenge(body []byte) (any, error) {
-	var in challengeInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("AdminRespondToAuthChallenge", in.UserPoolID); err != nil {
+	in, err := onPoolInput[challengeInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	r, err := c.h.o.Pools.RespondToAuthChallenge(c.ctx, cognito.ChallengeInput{Admin: true, PoolID: in.UserPoolID, ClientID: in.ClientID,
@@ -203,11 +191,8 @@ type usersOutput struct {
 }
 
 func (c *call) listUsers(body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("ListUsers", in.UserPoolID); err != nil {
+	in, err := onPoolInput[listInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	if in.Limit < 0 || in.Limit > 60 {
@@ -234,11 +219,8 @@ func (c *call) listUsers(body []byte) (any, error) {
 }
 
 func (c *call) listUsersInGroup(body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("ListUsersInGroup", in.UserPoolID); err != nil {
+	in, err := onPoolInput[listInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := c.h.o.Pools.Group(c.ctx, in.UserPoolID, in.GroupName); err != nil {

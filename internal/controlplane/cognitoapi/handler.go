@@ -98,6 +98,7 @@ type call struct {
 	h      *Handler
 	ctx    context.Context
 	caller *auth.Caller
+	op     string // the operation being served, as X-Amz-Target names it
 }
 
 type operation struct {
@@ -116,6 +117,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	caller, reqID := h.o.Request(r.Context())
 	c := &call{h: h, ctx: r.Context(), caller: caller}
 	name, op, err := lookup(r)
+	c.op = name
 	if err == nil && !op.public && caller.Type == auth.Anonymous.Type {
 		err = awserr.FromSigV4(&sigv4.Error{Reason: sigv4.MissingAuthentication}, awserr.JSON)
 	}
@@ -189,6 +191,29 @@ func (c *call) authorize(action, resource string) error {
 	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "cognito-idp:" + action, Resource: resource},
 		awserr.AccessDeniedException)
 }
+
+// onPoolInput decodes an operation's input and authorizes the operation
+// being served on the user pool the input names.
+func onPoolInput[In any, P interface {
+	*In
+	pool() string
+}](c *call, body []byte) (*In, error) {
+	in := new(In)
+	if err := decode(body, in); err != nil {
+		return nil, err
+	}
+	return in, c.onPool(c.op, P(in).pool())
+}
+
+// pool is the UserPoolId each pooled operation's input names.
+func (in *adminUserInput) pool() string { return in.UserPoolID }
+func (in *authInput) pool() string      { return in.UserPoolID }
+func (in *challengeInput) pool() string { return in.UserPoolID }
+func (in *clientInput) pool() string    { return in.UserPoolID }
+func (in *groupInput) pool() string     { return in.UserPoolID }
+func (in *listInput) pool() string      { return in.UserPoolID }
+func (in *poolIDInput) pool() string    { return in.UserPoolID }
+func (in *poolInput) pool() string      { return in.UserPoolID }
 
 // onPool authorizes action on a pool's ARN.
 func (c *call) onPool(action, poolID string) error {

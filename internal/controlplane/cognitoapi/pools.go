@@ -120,11 +120,8 @@ type poolIDInput struct {
 }
 
 func (c *call) describeUserPool(body []byte) (any, error) {
-	var in poolIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("DescribeUserPool", in.UserPoolID); err != nil {
+	in, err := onPoolInput[poolIDInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	p, err := c.h.o.Pools.Pool(c.ctx, in.UserPoolID)
@@ -139,24 +136,18 @@ func (c *call) describeUserPool(body []byte) (any, error) {
 }
 
 func (c *call) updateUserPool(body []byte) (any, error) {
-	var in poolInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("UpdateUserPool", in.UserPoolID); err != nil {
+	in, err := onPoolInput[poolInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	in.Schema = nil // UpdateUserPool takes no schema
-	_, err := c.h.o.Pools.UpdatePool(c.ctx, in.UserPoolID, in.apply)
+	_, err = c.h.o.Pools.UpdatePool(c.ctx, in.UserPoolID, in.apply)
 	return empty{}, err
 }
 
 func (c *call) deleteUserPool(body []byte) (any, error) {
-	var in poolIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("DeleteUserPool", in.UserPoolID); err != nil {
+	in, err := onPoolInput[poolIDInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	return empty{}, c.h.o.Pools.DeletePool(c.ctx, in.UserPoolID)
@@ -280,11 +271,8 @@ type clientOutput struct {
 }
 
 func (c *call) createUserPoolClient(body []byte) (any, error) {
-	var in clientInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("CreateUserPoolClient", in.UserPoolID); err != nil {
+	in, err := onPoolInput[clientInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	cl := cognito.Client{PoolID: in.UserPoolID}
@@ -297,11 +285,8 @@ func (c *call) createUserPoolClient(body []byte) (any, error) {
 }
 
 func (c *call) describeUserPoolClient(body []byte) (any, error) {
-	var in clientInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("DescribeUserPoolClient", in.UserPoolID); err != nil {
+	in, err := onPoolInput[clientInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	cl, err := c.h.o.Pools.Client(c.ctx, in.UserPoolID, in.ClientID)
@@ -316,11 +301,8 @@ func (c *call) describeUserPoolClient(body []byte) (any, error) {
 }
 
 func (c *call) updateUserPoolClient(body []byte) (any, error) {
-	var in clientInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("UpdateUserPoolClient", in.UserPoolID); err != nil {
+	in, err := onPoolInput[clientInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	if err := cognito.Check(cognito.ClientIDField(in.ClientID)); err != nil {
@@ -344,11 +326,8 @@ func (c *call) updateUserPoolClient(body []byte) (any, error) {
 }
 
 func (c *call) deleteUserPoolClient(body []byte) (any, error) {
-	var in clientInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("DeleteUserPoolClient", in.UserPoolID); err != nil {
+	in, err := onPoolInput[clientInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	if err := cognito.Check(cognito.ClientIDField(in.ClientID)); err != nil {
@@ -363,11 +342,8 @@ type listClientsOutput struct {
 }
 
 func (c *call) listUserPoolClients(body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("ListUserPoolClients", in.UserPoolID); err != nil {
+	in, err := onPoolInput[listInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	clients, err := c.h.o.Pools.ListClients(c.ctx, in.UserPoolID)
@@ -398,11 +374,8 @@ type groupOutput struct {
 }
 
 func (c *call) createGroup(body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("CreateGroup", in.UserPoolID); err != nil {
+	in, err := onPoolInput[groupInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	g, err := c.h.o.Pools.CreateGroup(c.ctx, cognito.Group{PoolID: in.UserPoolID, Name: in.GroupName, Description: in.Description,
@@ -414,11 +387,8 @@ func (c *call) createGroup(body []byte) (any, error) {
 }
 
 func (c *call) getGroup(body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("GetGroup", in.UserPoolID); err != nil {
+	in, err := onPoolInput[groupInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	g, err := c.h.o.Pools.Group(c.ctx, in.UserPoolID, in.GroupName)
@@ -429,11 +399,8 @@ func (c *call) getGroup(body []byte) (any, error) {
 }
 
 func (c *call) deleteGroup(body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("DeleteGroup", in.UserPoolID); err != nil {
+	in, err := onPoolInput[groupInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	return empty{}, c.h.o.Pools.DeleteGroup(c.ctx, in.UserPoolID, in.GroupName)
@@ -445,11 +412,8 @@ type groupsOutput struct {
 }
 
 func (c *call) listGroups(body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := c.onPool("ListGroups", in.UserPoolID); err != nil {
+	in, err := onPoolInput[listInput](c, body)
+	if err != nil {
 		return nil, err
 	}
 	groups, err := c.h.o.Pools.Groups(c.ctx, in.UserPoolID)

@@ -61,7 +61,7 @@ func TestDomainNames(t *testing.T) {
 	if err := s.st.Create(ctx, kindBasePath, "iam.amazonaws.com/"+NoBasePath, mustJSON(&BasePathMapping{BasePath: NoBasePath, RestAPIID: api.ID, Stage: "v1"})); err != nil {
 		t.Fatal(err)
 	}
-	s.domains.drop()
+	s.domains.Invalidate()
 	if s.IsDomain(ctx, "iam.amazonaws.com") {
 		t.Error("iam.amazonaws.com served as a custom domain")
 	}

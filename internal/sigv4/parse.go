@@ -220,6 +220,10 @@ func presignParams(rawQuery string) map[string]string {
 	return q
 }
 
+// HasAuth reports whether r carries any SigV4 material: an Authorization
+// header or X-Amz-* authentication parameters in the query.
+func HasAuth(r *http.Request) bool { return Classify(r).Kind != None }
+
 func isPresigned(rawQuery string) bool {
 	if rawQuery == "" {
 		return false

@@ -147,15 +147,11 @@ func (c *call) adminListGroupsForUser(body []byte) (any, error) {
 			groups = append(groups, g)
 		}
 	}
-	page, next, err := paginate(groups, in.NextToken, in.Limit)
+	page, next, err := paginate(groups, in.NextToken, in.Limit, wireGroup)
 	if err != nil {
 		return nil, err
 	}
-	out := groupsOutput{Groups: []groupType{}, NextToken: next}
-	for _, g := range page {
-		out.Groups = append(out.Groups, wireGroup(g))
-	}
-	return out, nil
+	return groupsOutput{Groups: page, NextToken: next}, nil
 }
 
 func (c *call) adminInitiateAuth(body []byte) (any, error) {
@@ -207,15 +203,11 @@ func (c *call) listUsers(body []byte) (any, error) {
 		return nil, err
 	}
 	users = slices.DeleteFunc(users, func(u cognito.User) bool { return !f.Match(u) })
-	page, next, err := paginate(users, in.PaginationToken, in.Limit)
+	page, next, err := paginate(users, in.PaginationToken, in.Limit, func(u cognito.User) userType { return wireUser(u, in.AttributesToGet) })
 	if err != nil {
 		return nil, err
 	}
-	out := usersOutput{Users: []userType{}, PaginationToken: next}
-	for _, u := range page {
-		out.Users = append(out.Users, wireUser(u, in.AttributesToGet))
-	}
-	return out, nil
+	return usersOutput{Users: page, PaginationToken: next}, nil
 }
 
 func (c *call) listUsersInGroup(body []byte) (any, error) {
@@ -231,13 +223,9 @@ func (c *call) listUsersInGroup(body []byte) (any, error) {
 		return nil, err
 	}
 	users = slices.DeleteFunc(users, func(u cognito.User) bool { return !slices.Contains(u.Groups, in.GroupName) })
-	page, next, err := paginate(users, in.NextToken, in.Limit)
+	page, next, err := paginate(users, in.NextToken, in.Limit, func(u cognito.User) userType { return wireUser(u, nil) })
 	if err != nil {
 		return nil, err
 	}
-	out := usersOutput{Users: []userType{}, NextToken: next}
-	for _, u := range page {
-		out.Users = append(out.Users, wireUser(u, nil))
-	}
-	return out, nil
+	return usersOutput{Users: page, NextToken: next}, nil
 }

@@ -193,20 +193,18 @@ func (c *call) listUserPools(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := paginate(pools, in.NextToken, in.MaxResults)
+	page, next, err := paginate(pools, in.NextToken, in.MaxResults, func(p cognito.Pool) poolDescription {
+		return poolDescription{ID: p.ID, Name: p.Name, LastModifiedDate: at(p.LastModifiedDate), CreationDate: at(p.CreationDate)}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := listPoolsOutput{UserPools: []poolDescription{}, NextToken: next}
-	for _, p := range page {
-		out.UserPools = append(out.UserPools, poolDescription{ID: p.ID, Name: p.Name, LastModifiedDate: at(p.LastModifiedDate), CreationDate: at(p.CreationDate)})
-	}
-	return out, nil
+	return listPoolsOutput{UserPools: page, NextToken: next}, nil
 }
 
 // paginate returns the page of items after token (an opaque offset) and
 // the token of the next page.
-func paginate[T any](items []T, token string, limit int) ([]T, string, error) {
+func paginate[T, W any](items []T, token string, limit int, wire func(T) W) ([]W, string, error) {
 	start := 0
 	if token != "" {
 		b, err := base64.RawURLEncoding.DecodeString(token)
@@ -224,7 +222,11 @@ func paginate[T any](items []T, token string, limit int) ([]T, string, error) {
 	if end < len(items) {
 		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
 	}
-	return items[start:end], next, nil
+	out := make([]W, 0, end-start) // an empty page is [], never null
+	for _, it := range items[start:end] {
+		out = append(out, wire(it))
+	}
+	return out, next, nil
 }
 
 type clientInput struct {
@@ -350,15 +352,13 @@ func (c *call) listUserPoolClients(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := paginate(clients, in.NextToken, in.MaxResults)
+	page, next, err := paginate(clients, in.NextToken, in.MaxResults, func(cl cognito.Client) clientDescription {
+		return clientDescription{ClientID: cl.ID, UserPoolID: cl.PoolID, ClientName: cl.Name}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := listClientsOutput{UserPoolClients: []clientDescription{}, NextToken: next}
-	for _, cl := range page {
-		out.UserPoolClients = append(out.UserPoolClients, clientDescription{ClientID: cl.ID, UserPoolID: cl.PoolID, ClientName: cl.Name})
-	}
-	return out, nil
+	return listClientsOutput{UserPoolClients: page, NextToken: next}, nil
 }
 
 type groupInput struct {
@@ -420,13 +420,9 @@ func (c *call) listGroups(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := paginate(groups, in.NextToken, in.Limit)
+	page, next, err := paginate(groups, in.NextToken, in.Limit, wireGroup)
 	if err != nil {
 		return nil, err
 	}
-	out := groupsOutput{Groups: []groupType{}, NextToken: next}
-	for _, g := range page {
-		out.Groups = append(out.Groups, wireGroup(g))
-	}
-	return out, nil
+	return groupsOutput{Groups: page, NextToken: next}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/apigw"
@@ -120,36 +119,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awserr.APIGateway.Write(w, e, awserr.Reply{RequestID: reqID, Log: h.log})
 		return
 	}
-	hd := w.Header()
-	if reqID != "" {
-		hd.Set("x-amzn-RequestId", reqID)
-	}
 	status := o.status
 	if status == 0 {
 		status = http.StatusOK
 	}
 	h.log.Info("request", "request_id", reqID, "operation", c.rt.op, "principal_arn", c.caller.ARN)
-	var b []byte
 	switch v := out.(type) {
 	case nil:
 		// Deletes answer 202 with no body.
-		hd.Set("Content-Length", "0")
-		w.WriteHeader(status)
-		return
+		controlplane.Reply(w, status, reqID, "", nil)
 	case rawBody:
-		hd.Set("Content-Type", v.contentType)
-		b = v.data
+		controlplane.Reply(w, status, reqID, v.contentType, v.data)
 	default:
-		b, err = json.Marshal(out)
+		b, err := json.Marshal(out)
 		if err != nil {
 			awserr.APIGateway.Write(w, awserr.As(err), awserr.Reply{RequestID: reqID, Log: h.log})
 			return
 		}
-		hd.Set("Content-Type", "application/json")
+		controlplane.Reply(w, status, reqID, "application/json", b)
 	}
-	hd.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 // rawBody is an answer that is not a JSON shape (GetExport's document).

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/auth"
@@ -74,14 +73,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awserr.APIGateway.Write(w, awserr.As(err), awserr.Reply{RequestID: reqID, Log: h.log})
 		return
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", "application/json")
-	hd.Set("Content-Length", strconv.Itoa(len(b)))
-	if reqID != "" {
-		hd.Set("x-amzn-RequestId", reqID)
-	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	controlplane.Reply(w, http.StatusOK, reqID, "application/json", b)
 	h.log.Info("request", "request_id", reqID, "operation", rt.op, "principal_arn", caller.ARN)
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/auth"
@@ -176,14 +175,7 @@ func (h *Handler) write(w http.ResponseWriter, reqID string, v any) {
 	if err != nil {
 		b = []byte("{}")
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", contentType)
-	hd.Set("Content-Length", strconv.Itoa(len(b)))
-	if reqID != "" {
-		hd.Set("x-amzn-RequestId", reqID)
-	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	controlplane.Reply(w, http.StatusOK, reqID, contentType, b)
 }
 
 // authorize asks IAM whether the caller may run action on resource.

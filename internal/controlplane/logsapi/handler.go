@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -157,14 +156,7 @@ func (h *Handler) write(w http.ResponseWriter, reqID string, v any) {
 	if err != nil {
 		b = []byte("{}")
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", contentType)
-	hd.Set("Content-Length", strconv.Itoa(len(b)))
-	if reqID != "" {
-		hd.Set("x-amzn-RequestId", reqID)
-	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	controlplane.Reply(w, http.StatusOK, reqID, contentType, b)
 }
 
 // resource is the ARN CloudWatch Logs authorizes and names in denials:

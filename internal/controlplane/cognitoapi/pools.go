@@ -302,12 +302,19 @@ func (c *call) describeUserPoolClient(body []byte) (any, error) {
 	return clientOutput{UserPoolClient: wireClient(cl, secret.Reveal())}, nil
 }
 
-func (c *call) updateUserPoolClient(body []byte) (any, error) {
+// onClient decodes a client operation's input, authorizes it on the pool
+// and checks the ClientId.
+func (c *call) onClient(body []byte) (*clientInput, error) {
 	in, err := onPoolInput[clientInput](c, body)
 	if err != nil {
 		return nil, err
 	}
-	if err := cognito.Check(cognito.ClientIDField(in.ClientID)); err != nil {
+	return in, cognito.Check(cognito.ClientIDField(in.ClientID))
+}
+
+func (c *call) updateUserPoolClient(body []byte) (any, error) {
+	in, err := c.onClient(body)
+	if err != nil {
 		return nil, err
 	}
 	cl, err := c.h.o.Pools.UpdateClient(c.ctx, in.UserPoolID, in.ClientID, func(cl *cognito.Client) {
@@ -328,11 +335,8 @@ func (c *call) updateUserPoolClient(body []byte) (any, error) {
 }
 
 func (c *call) deleteUserPoolClient(body []byte) (any, error) {
-	in, err := onPoolInput[clientInput](c, body)
+	in, err := c.onClient(body)
 	if err != nil {
-		return nil, err
-	}
-	if err := cognito.Check(cognito.ClientIDField(in.ClientID)); err != nil {
 		return nil, err
 	}
 	return empty{}, c.h.o.Pools.DeleteClient(c.ctx, in.UserPoolID, in.ClientID)

@@ -9,8 +9,9 @@
 // CloudFormation (2010-05-15) itself; other services (S3, Lambda, Logs, API
 // Gateway) are mounted as plain handlers that receive the verified caller in
 // the request context (CallerFrom); they share MountOptions (defaults),
-// Authorize (AWS's denial wording) and their error table (awserr.Service)
-// from here. Errors are written once, here, through package awserr. It owns
+// Authorize (AWS's denial wording), their error table (awserr.Service)
+// and Reply (a success answer) from here, and restroute for their REST
+// bindings. Errors are written once, here, through package awserr. It owns
 // no state and no domain rules.
 //
 // Follows https://docs.aws.amazon.com/IAM/latest/APIReference/,

@@ -189,7 +189,6 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 	st := Statement{HasCondition: present(f["Condition"])}
 	if v, ok := f["Sid"]; ok {
 		if err := json.Unmarshal(v, &st.Sid); err != nil {
-			//lint:ignore ST1005 Sid is the policy element's name, as IAM spells it
 			return Statement{}, errors.New("Sid must be a string")
 		}
 	}

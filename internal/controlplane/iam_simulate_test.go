@@ -14,21 +14,6 @@ import (
 // whose answer pins StartPosition 1:38 and EndPosition 1:167.
 const dynamoAfter = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}`
 
-// pretty is an indented document: its statement's "{" is the 19th character
-// of line 3 and its "}" the 9th of line 9, so the simulator's rule (the
-// column just after each brace) gives 3:20 and 9:10.
-const pretty = `{
-    "Version": "2012-10-17",
-    "Statement": [{
-            "Sid": "Grant",
-            "Effect": "Allow",
-            "Action": "codecommit:ListRepositories",
-            "Resource": "*",
-            "Condition": {}
-        }
-    ]
-}`
-
 // simStatement and simPosition decode a matched statement as the
 // simulator answers it.
 type simStatement struct {

@@ -18,7 +18,6 @@ const maxUnzipped = 250 << 20
 func extractZip(data []byte, dir string) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		//lint:ignore ST1005 Lambda's message, verbatim
 		return fmt.Errorf("Could not unzip uploaded file. Please check your file, then try to upload again.")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -39,7 +38,6 @@ func extractZip(data []byte, dir string) error {
 		}
 		total += int64(f.UncompressedSize64)
 		if total > maxUnzipped {
-			//lint:ignore ST1005 Lambda's message, verbatim
 			return fmt.Errorf("Unzipped size must be smaller than %d bytes", maxUnzipped)
 		}
 		if err := writeEntry(f, target); err != nil {

@@ -30,8 +30,6 @@ const (
 )
 
 // ErrThrottled is matched by every *ThrottleError.
-//
-//lint:ignore ST1005 Lambda's message, verbatim
 var ErrThrottled = errors.New("Rate Exceeded.")
 
 // ThrottleError is an invocation refused for lack of concurrency.

@@ -15,8 +15,6 @@ import (
 
 // ErrInvalidClientContext is returned for a ClientContext that is not
 // base64-encoded JSON (Lambda's InvalidRequestContentException).
-//
-//lint:ignore ST1005 Lambda's message, verbatim
 var ErrInvalidClientContext = errors.New("Client context must be a valid Base64-encoded JSON object.")
 
 // Manager owns the deployed functions and their processes.

@@ -89,14 +89,12 @@ func addPathCors(item any, props corsProps) error {
 	for _, c := range conditionalContents(item) {
 		pi, ok := c.(map[string]any)
 		if !ok {
-			//lint:ignore ST1005 the SAM translator's message, verbatim
 			return fmt.Errorf("Value of '%v' path must be a dictionary according to Swagger spec.", c)
 		}
 		if _, has := pi["options"]; has {
 			continue
 		}
 		if !truthy(props.allowOrigin) {
-			//lint:ignore ST1005 the SAM translator's message, verbatim
 			return fmt.Errorf("Structure of the SAM template is invalid. Invalid input. Value for AllowedOrigins is required")
 		}
 		if !truthy(methods) {

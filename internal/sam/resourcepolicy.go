@@ -106,7 +106,6 @@ func addIAMStatement(pol map[string]any, principals any, effect string, res []an
 	case map[string]any:
 		principals = []any{principals}
 	default:
-		//lint:ignore ST1005 the SAM translator's message, verbatim
 		return fmt.Errorf("Type of '%v' must be a list or dictionary", principals)
 	}
 	pol["Version"] = "2012-10-17"

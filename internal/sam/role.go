@@ -212,7 +212,6 @@ func policyType(v any) (policyKind, error) {
 		case isNoValue(args[2]):
 			return a, nil
 		}
-		//lint:ignore ST1005 the SAM translator's message, verbatim
 		return policyUnknown, fmt.Errorf("Different policy types within the same Fn::If statement is unsupported. Separate different policy types into different Fn::If statements")
 	}
 	if isIntrinsic(v) {

@@ -126,7 +126,6 @@ type integration struct {
 func (x *translator) addLambdaIntegration(body map[string]any, path, method string, in integration) error {
 	m := normalizeMethod(method)
 	if hasIntegration(body, path, method) {
-		//lint:ignore ST1005 the SAM translator's message, verbatim
 		return fmt.Errorf("Lambda integration already exists on Path=%s, Method=%s", path, m)
 	}
 	paths := body["paths"].(map[string]any)
@@ -140,7 +139,6 @@ func (x *translator) addLambdaIntegration(body map[string]any, path, method stri
 	for _, pi := range conditionalContents(paths[path]) {
 		pm, ok := pi.(map[string]any)
 		if !ok {
-			//lint:ignore ST1005 the SAM translator's message, verbatim
 			return fmt.Errorf("Value of '%s' path must be a dictionary according to Swagger spec.", path)
 		}
 		md, _ := pm[m].(map[string]any)
@@ -251,7 +249,6 @@ func securityList(md map[string]any, path, method string) ([]any, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		//lint:ignore ST1005 the SAM translator's message, verbatim
 		return nil, fmt.Errorf("Type of security for path %s method %s must be a list", path, method)
 	}
 	return list, nil
@@ -277,7 +274,6 @@ func setPathDefaultAuthorizer(body map[string]any, path, def string, authorizers
 		for _, s := range existing {
 			sm, ok := s.(map[string]any)
 			if !ok {
-				//lint:ignore ST1005 the SAM translator's message, verbatim
 				return fmt.Errorf("%v in Security for path %s method %s is not a valid dictionary.", s, path, names[i])
 			}
 			if disjoint(sm, known) {

@@ -48,6 +48,9 @@ func TestParseRoute(t *testing.T) {
 		{"GET", "/2015-03-31/functions/a%2Fb", route{op: "GetFunction", function: "a/b"}, true},
 		{"DELETE", "/2015-03-31/functions/..%2F..", route{op: "DeleteFunction", function: "../.."}, true},
 		{"GET", "/2015-03-31/functions/f%24LATEST%3", route{}, false},
+		// A dot segment is a name (refused by ValidateName), not a step up.
+		{"PUT", "/2015-03-31/functions/../code", route{op: "UpdateFunctionCode", function: ".."}, true},
+		{"GET", "/2015-03-31/functions/.", route{op: "GetFunction", function: "."}, true},
 		// Layers (botocore's model: /2018-10-31/layers...).
 		{"PUT", "/2015-03-31/functions/f/configuration", route{op: "UpdateFunctionConfiguration", function: "f"}, true},
 		{"GET", "/2018-10-31/layers", route{op: "ListLayers"}, true},

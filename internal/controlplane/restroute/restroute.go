@@ -3,7 +3,6 @@ package restroute
 import (
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 )
 
@@ -54,14 +53,17 @@ func (rt *Router) Handle(pattern, op string) {
 }
 
 // Match finds the route of method and escapedPath (r.URL.EscapedPath()).
-// Trailing slashes are ignored. A path that is not clean (an empty, "." or
-// ".." segment), is badly escaped, or matches no pattern is not matched:
-// ServeMux would redirect those, and AWS answers them as unknown.
+// Trailing slashes are ignored. A "." or ".." segment is a parameter's value
+// like any other (Lambda answers a function named ".." with a
+// ValidationException, not as an unknown operation), never a step up the
+// path. A path with an empty segment, badly escaped, or matching no pattern
+// is not matched.
 func (rt *Router) Match(method, escapedPath string) (Match, bool) {
 	p := "/" + strings.Trim(escapedPath, "/")
-	if path.Clean(p) != p {
+	if strings.Contains(p, "//") {
 		return Match{}, false
 	}
+	p = escapeDots(p)
 	unescaped, err := url.PathUnescape(p)
 	if err != nil {
 		return Match{}, false
@@ -74,6 +76,21 @@ func (rt *Router) Match(method, escapedPath string) (Match, bool) {
 	var c capture
 	rt.mux.ServeHTTP(&c, &http.Request{Method: method, URL: u, Header: http.Header{}})
 	return c.m, c.ok
+}
+
+// escapeDots percent-encodes the "." and ".." segments of p, so ServeMux,
+// which cleans a path before it matches, keeps them as segments.
+func escapeDots(p string) string {
+	if !strings.Contains(p, "/.") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if s == "." || s == ".." {
+			segs[i] = strings.Repeat("%2E", len(s))
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // wildcards lists the {name} and {name...} segments of pattern.

@@ -36,8 +36,11 @@ func TestMatch(t *testing.T) {
 		{"GET", "/thingsx", "", nil},
 		{"GET", "/things/a/b", "", nil},
 		{"GET", "/things//parts/p", "", nil},
-		{"GET", "/things/./parts/p", "", nil},
+		// Dot segments are values, not steps up the path.
+		{"GET", "/things/./parts/p", "GetPart", map[string]string{"Name": ".", "Part": "p"}},
+		{"DELETE", "/things/..", "DeleteThing", map[string]string{"Name": ".."}},
 		{"GET", "/things/../things", "", nil},
+		{"GET", "/things/...", "GetThing", map[string]string{"Name": "..."}},
 		{"GET", "/things/a%2", "", nil},
 		{"GET", "/", "", nil},
 		{"GET", "", "", nil},

@@ -43,6 +43,10 @@ func buildEnv(s envSpec) []string {
 		// Each environment has its own /tmp on Lambda; here its own TMPDIR
 		// (tempfile, os.tmpdir()), which function variables may override.
 		env["TMPDIR"] = s.tmpDir
+		// HOME too: an environment's uid has no passwd entry, so without it
+		// os.homedir() fails (the JavaScript SDK v3 crashed on ENOENT), and
+		// a function must not find the server user's ~/.aws files.
+		env["HOME"] = s.tmpDir
 	}
 	taskRoot := s.taskRoot
 	if taskRoot == "" {

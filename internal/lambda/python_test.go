@@ -334,6 +334,9 @@ func TestPythonEnvironment(t *testing.T) {
 		got["TMPDIR"] != filepath.Join(filepath.Dir(task), "tmp") {
 		t.Errorf("LAMBDA_TASK_ROOT = %v, TMPDIR = %v: want an environment's task/ and tmp/", task, got["TMPDIR"])
 	}
+	if got["HOME"] != got["TMPDIR"] {
+		t.Errorf("HOME = %v, want the environment's TMPDIR %v (not the server user's home)", got["HOME"], got["TMPDIR"])
+	}
 	for _, k := range []string{"AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_RUNTIME_DIR", "_X_AMZN_TRACE_ID"} {
 		if got[k] == nil || got[k] == "" {
 			t.Errorf("%s is not set", k)

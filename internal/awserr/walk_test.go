@@ -60,8 +60,9 @@ var producers = map[string][]string{
 	"internal/controlplane/mount":        {"iam", "sts", "cloudformation", "s3", "lambda", "logs", "cognito-idp", "apigateway"},
 	// The authenticator's errors are reworded per protocol by FromSigV4
 	// (TestFromSigV4EveryService); the one it builds itself is IAM's.
-	"internal/auth":   {"iam"},
-	"internal/server": {"iamgate"},
+	"internal/auth":           {"iam"},
+	"internal/auth/simulator": {"iam"}, // SimulatePrincipalPolicy and SimulateCustomPolicy
+	"internal/server":         {"iamgate"},
 }
 
 // anyOf are the producers whose codes need an entry in one of their

@@ -3,6 +3,7 @@ package lambdaapi
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/auth"
@@ -18,8 +19,31 @@ type LayerPolicies interface {
 
 // layerVersionARN is the route's layer version ARN, what IAM checks the
 // version operations on.
-func (c *call) layerVersionARN(name string) string {
-	return c.h.o.Functions.LayerARN(name) + ":" + c.rt.version
+func (c *call) layerVersionARN(name string, version int64) string {
+	return c.h.o.Functions.LayerARN(name) + ":" + strconv.FormatInt(version, 10)
+}
+
+// layerVersionCall reads the route's layer name and version number and
+// authorizes action on the version's ARN, built from the parsed number so
+// that the ARN authorized is the version served ("01" and "+1" are 1).
+// withPolicy adds the version's own policy (lambda:GetLayerVersion).
+func (c *call) layerVersionCall(action string, withPolicy bool) (string, int64, error) {
+	name, err := c.layerName()
+	if err != nil {
+		return "", 0, err
+	}
+	n, err := c.layerVersion()
+	if err != nil {
+		return "", 0, err
+	}
+	var policies []auth.Policy
+	if withPolicy {
+		policies = c.layerPolicies(name, n)
+	}
+	if err := c.authorize(action, c.layerVersionARN(name, n), policies...); err != nil {
+		return "", 0, err
+	}
+	return name, n, nil
 }
 
 // layerPolicies is the layer version's policy as a resource policy for
@@ -41,15 +65,8 @@ type addLayerPermissionRequest struct {
 
 // addLayerVersionPermission is AddLayerVersionPermission (201).
 func (c *call) addLayerVersionPermission() error {
-	name, err := c.layerName()
+	name, n, err := c.layerVersionCall("lambda:AddLayerVersionPermission", false)
 	if err != nil {
-		return err
-	}
-	n, err := c.layerVersion()
-	if err != nil {
-		return err
-	}
-	if err := c.authorize("lambda:AddLayerVersionPermission", c.layerVersionARN(name)); err != nil {
 		return err
 	}
 	var req addLayerPermissionRequest
@@ -69,15 +86,8 @@ func (c *call) addLayerVersionPermission() error {
 
 // getLayerVersionPolicy is GetLayerVersionPolicy.
 func (c *call) getLayerVersionPolicy() error {
-	name, err := c.layerName()
+	name, n, err := c.layerVersionCall("lambda:GetLayerVersionPolicy", false)
 	if err != nil {
-		return err
-	}
-	n, err := c.layerVersion()
-	if err != nil {
-		return err
-	}
-	if err := c.authorize("lambda:GetLayerVersionPolicy", c.layerVersionARN(name)); err != nil {
 		return err
 	}
 	doc, rev, err := c.h.o.Functions.LayerVersionPolicy(c.ctx, name, n)
@@ -92,15 +102,8 @@ func (c *call) getLayerVersionPolicy() error {
 
 // removeLayerVersionPermission is RemoveLayerVersionPermission (204).
 func (c *call) removeLayerVersionPermission() error {
-	name, err := c.layerName()
+	name, n, err := c.layerVersionCall("lambda:RemoveLayerVersionPermission", false)
 	if err != nil {
-		return err
-	}
-	n, err := c.layerVersion()
-	if err != nil {
-		return err
-	}
-	if err := c.authorize("lambda:RemoveLayerVersionPermission", c.layerVersionARN(name)); err != nil {
 		return err
 	}
 	if err := c.h.o.Functions.RemoveLayerVersionPermission(c.ctx, name, n, c.rt.sid, c.r.URL.Query().Get("RevisionId")); err != nil {

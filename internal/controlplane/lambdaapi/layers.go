@@ -140,15 +140,8 @@ func checkLength(member, v string, max int) error {
 
 // getLayerVersion is GetLayerVersion.
 func (c *call) getLayerVersion() error {
-	name, err := c.layerName()
+	_, n, err := c.layerVersionCall("lambda:GetLayerVersion", true)
 	if err != nil {
-		return err
-	}
-	n, err := c.layerVersion()
-	if err != nil {
-		return err
-	}
-	if err := c.authorize("lambda:GetLayerVersion", c.layerVersionARN(name), c.layerPolicies(name, n)...); err != nil {
 		return err
 	}
 	lv, err := c.h.o.Functions.GetLayerVersion(c.ctx, c.rt.layer, n)
@@ -244,15 +237,8 @@ func (c *call) listLayerVersions() error {
 // deleteLayerVersion is DeleteLayerVersion (204, also for a version that
 // does not exist).
 func (c *call) deleteLayerVersion() error {
-	name, err := c.layerName()
+	_, n, err := c.layerVersionCall("lambda:DeleteLayerVersion", false)
 	if err != nil {
-		return err
-	}
-	n, err := c.layerVersion()
-	if err != nil {
-		return err
-	}
-	if err := c.authorize("lambda:DeleteLayerVersion", c.layerVersionARN(name)); err != nil {
 		return err
 	}
 	if err := c.h.o.Functions.DeleteLayerVersion(c.ctx, c.rt.layer, n); err != nil {

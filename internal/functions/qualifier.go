@@ -52,9 +52,12 @@ func Qualify(functionName, param string) (name, qualifier string, err error) {
 	return name, qualifier, nil
 }
 
-// IsVersion reports whether a qualifier names a published version (digits).
+// IsVersion reports whether a qualifier names a published version: the
+// decimal form Lambda writes (1, 2, ...). "01" is not version 1: read as 1
+// it would be served as :1 while authorized as the ARN ending :01, around a
+// Deny on :1.
 func IsVersion(q string) bool {
-	if q == "" {
+	if q == "" || q[0] == '0' {
 		return false
 	}
 	for _, r := range q {

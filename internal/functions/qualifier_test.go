@@ -59,3 +59,13 @@ func FuzzQualify(f *testing.F) {
 		}
 	})
 }
+
+// TestIsVersionIsCanonical: only the decimal form Lambda writes names a
+// version, so the qualifier authorized is the version served.
+func TestIsVersionIsCanonical(t *testing.T) {
+	for q, want := range map[string]bool{"1": true, "12": true, "01": false, "0": false, "+1": false, "": false, "$LATEST": false, "live": false} {
+		if got := IsVersion(q); got != want {
+			t.Errorf("IsVersion(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 const kindAccount = "apigw/account" // key: "account"; one per region's account
@@ -53,7 +54,7 @@ func (s *Service) SetCloudwatchRole(ctx context.Context, roleARN string) (Accoun
 		return Account{}, err
 	}
 	a.CloudwatchRoleARN = roleARN
-	if err := s.st.Put(ctx, kindAccount, "account", mustJSON(&a)); err != nil {
+	if err := record.Put(ctx, s.st, kindAccount, "account", &a); err != nil {
 		return Account{}, fmt.Errorf("apigw: put account: %w", err)
 	}
 	return a, nil

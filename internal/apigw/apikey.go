@@ -14,6 +14,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Record kinds of API keys and usage plans.
@@ -103,7 +104,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (APIKe
 		return APIKey{}, awserr.New(awserr.BadRequestException, "API Key value exceeds maximum size of %d characters", maxKeyValue)
 	}
 	now := s.now()
-	k := APIKey{ID: newID(10), Value: value, Name: in.Name, CustomerID: in.CustomerID, Description: in.Description,
+	k := APIKey{ID: NewID(10), Value: value, Name: in.Name, CustomerID: in.CustomerID, Description: in.Description,
 		Enabled: in.Enabled, CreatedDate: now, LastUpdatedDate: now, Tags: in.Tags}
 	for _, sk := range in.StageKeys {
 		k.StageKeys = append(k.StageKeys, sk.APIID+"/"+sk.Stage)
@@ -118,7 +119,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (APIKe
 			}
 			return fmt.Errorf("apigw: create api key: %w", err)
 		}
-		return tx.Create(ctx, kindAPIKey, k.ID, mustJSON(&k))
+		return record.Create(ctx, tx, kindAPIKey, k.ID, &k)
 	})
 	if err != nil {
 		return APIKey{}, err
@@ -200,7 +201,7 @@ func (s *Service) UpdateAPIKey(ctx context.Context, id string, fn func(*APIKey))
 		k.ID, k.Value, k.CreatedDate, k.StageKeys = keep.ID, keep.Value, keep.CreatedDate, keep.StageKeys
 		k.LastUpdatedDate = s.now()
 		out = *k
-		return tx.Put(ctx, kindAPIKey, id, mustJSON(k))
+		return record.Put(ctx, tx, kindAPIKey, id, k)
 	})
 	return out, err
 }
@@ -248,12 +249,12 @@ func (s *Service) CreateUsagePlan(ctx context.Context, in UsagePlan) (UsagePlan,
 	if in.Name == "" {
 		return UsagePlan{}, awserr.New(awserr.BadRequestException, "Usage Plan name must be non-empty")
 	}
-	in.ID = newID(6)
+	in.ID = NewID(6)
 	err := s.st.Update(ctx, func(tx store.Tx) error {
 		if err := s.checkStages(ctx, tx, in.APIStages); err != nil {
 			return err
 		}
-		return tx.Create(ctx, kindUsagePlan, in.ID, mustJSON(&in))
+		return record.Create(ctx, tx, kindUsagePlan, in.ID, &in)
 	})
 	if err != nil {
 		return UsagePlan{}, err
@@ -293,7 +294,7 @@ func (s *Service) UpdateUsagePlan(ctx context.Context, id string, fn func(*Usage
 			return err
 		}
 		out = *p
-		return tx.Put(ctx, kindUsagePlan, id, mustJSON(p))
+		return record.Put(ctx, tx, kindUsagePlan, id, p)
 	})
 	return out, err
 }

@@ -175,7 +175,7 @@ func assignAuthorizerIDs(prev []Authorizer, next []Authorizer) ([]Authorizer, ma
 			a.ID = old[a.Name]
 		}
 		if a.ID == "" {
-			a.ID = newID(6)
+			a.ID = NewID(6)
 		}
 		byName[a.Name] = a.ID
 		out[i] = a

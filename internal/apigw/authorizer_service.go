@@ -25,7 +25,7 @@ func (s *Service) CreateAuthorizer(ctx context.Context, apiID string, a Authoriz
 				return awserr.New(awserr.ConflictException, "Authorizer name already exists: %s", a.Name)
 			}
 		}
-		a.ID = newID(6)
+		a.ID = NewID(6)
 		rec.Authorizers = append(rec.Authorizers, a)
 		return nil
 	})

@@ -157,7 +157,7 @@ func resolveValidatorNames(rs []Resource, parts *apiParts) {
 	for i := range parts.Validators {
 		v := &parts.Validators[i]
 		if v.ID == "" {
-			v.ID = newID(6)
+			v.ID = NewID(6)
 		}
 		ids[v.Name] = v.ID
 	}
@@ -175,7 +175,7 @@ func resolveValidatorNames(rs []Resource, parts *apiParts) {
 func importParts(d *Definition, rs []Resource) apiParts {
 	p := apiParts{Models: newDefaultModels(), GatewayResponses: d.GatewayResponses}
 	for _, m := range d.Models {
-		m.ID = newID(6)
+		m.ID = NewID(6)
 		if old := p.model(m.Name); old != nil {
 			m.ID = old.ID
 			*old = m
@@ -199,7 +199,7 @@ func mergeParts(prev apiParts, d *Definition, rs []Resource) apiParts {
 			*old = m
 			continue
 		}
-		m.ID = newID(6)
+		m.ID = NewID(6)
 		out.Models = append(out.Models, m)
 	}
 	for _, v := range d.Validators {

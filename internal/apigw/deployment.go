@@ -35,13 +35,13 @@ func (s *Service) CreateDeployment(ctx context.Context, apiID, stageName, descri
 		}
 		now := s.now()
 		d := deploymentRecord{
-			Deployment:  Deployment{ID: newID(6), RestAPIID: apiID, Description: description, CreatedDate: now},
+			Deployment:  Deployment{ID: NewID(6), RestAPIID: apiID, Description: description, CreatedDate: now},
 			API:         rec.API,
 			Resources:   rec.Resources,
 			Authorizers: rec.Authorizers,
 			apiParts:    rec.apiParts,
 		}
-		if err := tx.Create(ctx, kindDeployment, apiID+"/"+d.Deployment.ID, mustJSON(&d)); err != nil {
+		if err := record.Create(ctx, tx, kindDeployment, apiID+"/"+d.Deployment.ID, &d); err != nil {
 			return fmt.Errorf("apigw: create deployment: %w", err)
 		}
 		out = d.Deployment
@@ -65,7 +65,7 @@ func (s *Service) pointStage(ctx context.Context, tx store.Tx, apiID, name, depI
 	default:
 		return err
 	}
-	return tx.Put(ctx, kindStage, apiID+"/"+name, mustJSON(st))
+	return record.Put(ctx, tx, kindStage, apiID+"/"+name, st)
 }
 
 // GetDeployment returns one deployment.
@@ -82,13 +82,9 @@ func (s *Service) GetDeployments(ctx context.Context, apiID string) ([]Deploymen
 	if _, err := s.getAPI(ctx, s.st, apiID); err != nil {
 		return nil, err
 	}
-	recs, err := record.List[deploymentRecord](ctx, s.st, kindDeployment, apiID+"/")
+	out, err := record.ListAs(ctx, s.st, kindDeployment, apiID+"/", func(d *deploymentRecord) Deployment { return d.Deployment })
 	if err != nil {
 		return nil, fmt.Errorf("apigw: %w", err)
-	}
-	out := make([]Deployment, 0, len(recs))
-	for _, d := range recs {
-		out = append(out, d.Deployment)
 	}
 	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Custom domain names and their base path mappings
@@ -91,9 +92,9 @@ func (s *Service) CreateDomainName(ctx context.Context, d DomainName) (DomainNam
 		return DomainName{}, awserr.New(awserr.BadRequestException, "Invalid domain name specified: %s", d.DomainName)
 	}
 	d.CreatedDate = s.now()
-	d.DistributionDomainName = "d" + newID(13) + ".cloudfront.net"
-	d.RegionalDomainName = "d-" + newID(10) + ".execute-api." + s.opts.Region + ".amazonaws.com"
-	err := s.st.Create(ctx, kindDomain, d.DomainName, mustJSON(&d))
+	d.DistributionDomainName = "d" + NewID(13) + ".cloudfront.net"
+	d.RegionalDomainName = "d-" + NewID(10) + ".execute-api." + s.opts.Region + ".amazonaws.com"
+	err := record.Create(ctx, s.st, kindDomain, d.DomainName, &d)
 	s.domains.Invalidate()
 	if errors.Is(err, store.ErrConflict) {
 		return DomainName{}, awserr.New(awserr.ConflictException, "The domain name you provided already exists.")
@@ -161,7 +162,7 @@ func (s *Service) CreateBasePathMapping(ctx context.Context, domain string, m Ba
 				return awserr.New(awserr.BadRequestException, "Invalid stage identifier specified")
 			}
 		}
-		err := tx.Create(ctx, kindBasePath, domain+"/"+m.BasePath, mustJSON(&m))
+		err := record.Create(ctx, tx, kindBasePath, domain+"/"+m.BasePath, &m)
 		if errors.Is(err, store.ErrConflict) {
 			return awserr.New(awserr.ConflictException, "Base path already exists for this domain name")
 		}

@@ -2,6 +2,7 @@ package apigw
 
 import (
 	"context"
+	"github.com/iamgate/iamgate/internal/store/record"
 	"testing"
 )
 
@@ -58,7 +59,7 @@ func TestDomainNames(t *testing.T) {
 	}
 	// A mapping stored under a refused name (by an older version) is
 	// never served.
-	if err := s.st.Create(ctx, kindBasePath, "iam.amazonaws.com/"+NoBasePath, mustJSON(&BasePathMapping{BasePath: NoBasePath, RestAPIID: api.ID, Stage: "v1"})); err != nil {
+	if err := record.Create(ctx, s.st, kindBasePath, "iam.amazonaws.com/"+NoBasePath, &BasePathMapping{BasePath: NoBasePath, RestAPIID: api.ID, Stage: "v1"}); err != nil {
 		t.Fatal(err)
 	}
 	s.domains.Invalidate()

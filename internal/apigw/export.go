@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"maps"
@@ -55,7 +56,7 @@ func exportDoc(snap *Snapshot, region string, swagger2, ext, auth bool) map[stri
 	}
 	validators := map[string]string{}
 	for _, v := range snap.Validators {
-		validators[v.ID] = firstNonEmpty(v.Name, v.ID)
+		validators[v.ID] = cmp.Or(v.Name, v.ID)
 	}
 	schemes := map[string]any{}
 	paths := map[string]any{}
@@ -103,7 +104,7 @@ func exportAPIExtensions(doc map[string]any, snap *Snapshot) {
 	if len(snap.Validators) > 0 {
 		vs := map[string]any{}
 		for _, v := range snap.Validators {
-			vs[firstNonEmpty(v.Name, v.ID)] = map[string]any{"validateRequestBody": v.ValidateRequestBody, "validateRequestParameters": v.ValidateRequestParameters}
+			vs[cmp.Or(v.Name, v.ID)] = map[string]any{"validateRequestBody": v.ValidateRequestBody, "validateRequestParameters": v.ValidateRequestParameters}
 		}
 		doc["x-amazon-apigateway-request-validators"] = vs
 	}
@@ -210,7 +211,8 @@ func exportRequestModels(op map[string]any, m *Method, swagger2 bool, params *[]
 // which ParseIntegration reads back.
 func IntegrationExtension(in *Integration) map[string]any {
 	var out map[string]any
-	_ = json.Unmarshal(mustJSON(exportIntegration(in)), &out)
+	b, _ := json.Marshal(exportIntegration(in)) // strings, bools, maps and lists: it cannot fail
+	_ = json.Unmarshal(b, &out)
 	return out
 }
 

@@ -47,7 +47,7 @@ func (s *Service) CreateResource(ctx context.Context, apiID, parentID, pathPart 
 				return awserr.New(awserr.BadRequestException, "A sibling (%s) of this resource already has a variable path part -- only one is allowed", r.PathPart)
 			}
 		}
-		out = Resource{ID: newID(6), ParentID: parentID, PathPart: pathPart, Path: path}
+		out = Resource{ID: NewID(6), ParentID: parentID, PathPart: pathPart, Path: path}
 		rec.Resources = append(rec.Resources, out)
 		sort.Slice(rec.Resources, func(i, j int) bool { return rec.Resources[i].Path < rec.Resources[j].Path })
 		return nil

@@ -29,7 +29,7 @@ var defaultModels = []Model{
 func newDefaultModels() []Model {
 	out := make([]Model, len(defaultModels))
 	for i, m := range defaultModels {
-		m.ID = newID(6)
+		m.ID = NewID(6)
 		out[i] = m
 	}
 	return out
@@ -96,7 +96,7 @@ func (s *Service) CreateModel(ctx context.Context, apiID string, m Model) (Model
 	if err := checkModel(&m); err != nil {
 		return Model{}, err
 	}
-	m.ID = newID(6)
+	m.ID = NewID(6)
 	err := s.updateAPI(ctx, apiID, func(rec *apiRecord) error {
 		if rec.model(m.Name) != nil {
 			return awserr.New(awserr.ConflictException, "Model name already exists for this REST API")

@@ -20,7 +20,7 @@ func assignIDs(prev, next []Resource) []Resource {
 			if r.Path == "/" {
 				n = 10
 			}
-			r.ID = newID(n)
+			r.ID = NewID(n)
 		}
 		byPath[r.Path] = r.ID
 		out[i] = r

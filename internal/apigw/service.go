@@ -1,9 +1,9 @@
 package apigw
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -103,13 +103,13 @@ func (s *Service) CreateRestAPI(ctx context.Context, in CreateRestAPIInput) (Res
 		def = d
 	}
 	api := RestAPI{
-		Name:             firstNonEmpty(in.Name, def.Title),
-		Description:      firstNonEmpty(in.Description, def.Description),
+		Name:             cmp.Or(in.Name, def.Title),
+		Description:      cmp.Or(in.Description, def.Description),
 		CreatedDate:      s.now(),
-		Policy:           firstNonEmpty(in.Policy, def.Policy),
+		Policy:           cmp.Or(in.Policy, def.Policy),
 		EndpointTypes:    firstNonEmptyList(in.EndpointTypes, def.EndpointTypes, []string{"EDGE"}),
 		BinaryMediaTypes: firstNonEmptyList(in.BinaryMediaTypes, def.BinaryMediaTypes, nil),
-		APIKeySource:     firstNonEmpty(in.APIKeySource, def.APIKeySource, "HEADER"),
+		APIKeySource:     cmp.Or(in.APIKeySource, def.APIKeySource, "HEADER"),
 		Tags:             in.Tags,
 		Version:          def.Version,
 		Warnings:         def.Warnings,
@@ -124,8 +124,8 @@ func (s *Service) CreateRestAPI(ctx context.Context, in CreateRestAPIInput) (Res
 	linkAuthorizers(rec.Resources, byName)
 	rec.API.RootResourceID = rootID(rec.Resources)
 	for range 5 { // a fresh random id collides with odds ~1e-15; retry anyway
-		rec.API.ID = newID(10)
-		err := s.st.Create(ctx, kindAPI, rec.API.ID, mustJSON(rec))
+		rec.API.ID = NewID(10)
+		err := record.Create(ctx, s.st, kindAPI, rec.API.ID, rec)
 		s.changed() // an unknown id may have been remembered as such
 		if !errors.Is(err, store.ErrConflict) {
 			if err != nil {
@@ -218,13 +218,9 @@ func (s *Service) GetRestAPI(ctx context.Context, id string) (RestAPI, error) {
 
 // ListRestAPIs returns every API, ordered by id.
 func (s *Service) ListRestAPIs(ctx context.Context) ([]RestAPI, error) {
-	recs, err := record.List[apiRecord](ctx, s.st, kindAPI, "")
+	out, err := record.ListAs(ctx, s.st, kindAPI, "", func(rec *apiRecord) RestAPI { return rec.API })
 	if err != nil {
 		return nil, fmt.Errorf("apigw: %w", err)
-	}
-	out := make([]RestAPI, 0, len(recs))
-	for _, rec := range recs {
-		out = append(out, rec.API)
 	}
 	return out, nil
 }
@@ -236,11 +232,11 @@ func (s *Service) DeleteRestAPI(ctx context.Context, id string) error {
 		if _, err := s.getAPI(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := record.DeleteUnder(ctx, tx, id+"/", kindStage, kindDeployment); err != nil {
+		s.evict(id + "/")
+		if err := record.DeleteTree(ctx, tx, kindAPI, id, kindStage, kindDeployment); err != nil {
 			return fmt.Errorf("apigw: delete api: %w", err)
 		}
-		s.evict(id + "/")
-		return tx.Delete(ctx, kindAPI, id)
+		return nil
 	})
 }
 
@@ -273,14 +269,15 @@ func (s *Service) updateAPI(ctx context.Context, id string, fn func(*apiRecord) 
 		if err := fn(rec); err != nil {
 			return err
 		}
-		return tx.Put(ctx, kindAPI, id, mustJSON(rec))
+		return record.Put(ctx, tx, kindAPI, id, rec)
 	})
 }
 
 func (s *Service) now() time.Time { return s.opts.Now().UTC() }
 
-// newID returns n random characters of [a-z0-9], API Gateway's id alphabet.
-func newID(n int) string {
+// NewID returns n random characters of [a-z0-9], API Gateway's id
+// alphabet, for REST and HTTP APIs (internal/httpapi) alike.
+func NewID(n int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
@@ -288,23 +285,6 @@ func newID(n int) string {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
 	return string(b)
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("apigw: encode %T: %v", v, err)) // only plain structs are encoded
-	}
-	return b
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func firstNonEmptyList(vs ...[]string) []string {

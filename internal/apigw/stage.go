@@ -20,7 +20,7 @@ func (s *Service) CreateStage(ctx context.Context, in Stage) (Stage, error) {
 	}
 	now := s.now()
 	in.CreatedDate, in.LastUpdatedDate = now, now
-	err := s.st.Create(ctx, kindStage, in.RestAPIID+"/"+in.StageName, mustJSON(&in))
+	err := record.Create(ctx, s.st, kindStage, in.RestAPIID+"/"+in.StageName, &in)
 	s.changed()
 	if errors.Is(err, store.ErrConflict) {
 		return Stage{}, errStageExists()
@@ -70,7 +70,7 @@ func (s *Service) UpdateStage(ctx context.Context, apiID, name string, fn func(*
 		}
 		st.LastUpdatedDate = s.now()
 		out = *st
-		return tx.Put(ctx, kindStage, apiID+"/"+name, mustJSON(st))
+		return record.Put(ctx, tx, kindStage, apiID+"/"+name, st)
 	})
 	return out, err
 }

@@ -41,7 +41,7 @@ func (s *Snapshot) Validator(id string) (RequestValidator, bool) {
 
 // CreateRequestValidator adds a validator to an API.
 func (s *Service) CreateRequestValidator(ctx context.Context, apiID string, v RequestValidator) (RequestValidator, error) {
-	v.ID = newID(6)
+	v.ID = NewID(6)
 	err := s.updateAPI(ctx, apiID, func(rec *apiRecord) error {
 		for _, x := range rec.Validators {
 			if v.Name != "" && x.Name == v.Name {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/store"
 	"github.com/iamgate/iamgate/internal/store/record"
 )
@@ -26,11 +27,11 @@ func (s *Service) newDeployment(ctx context.Context, tx store.Tx, rec *apiRecord
 		return Deployment{}, errNoRoutes()
 	}
 	d := deploymentRecord{
-		Deployment: Deployment{DeploymentID: newID(6), Description: description, CreatedDate: s.now(),
+		Deployment: Deployment{DeploymentID: apigw.NewID(6), Description: description, CreatedDate: s.now(),
 			DeploymentStatus: "DEPLOYED", AutoDeployed: auto},
 		API: rec.API, Routes: rec.Routes, Integrations: rec.Integrations, Authorizers: rec.Authorizers,
 	}
-	if err := tx.Create(ctx, kindDeployment, stageKey(rec.API.APIID, d.Deployment.DeploymentID), mustJSON(&d)); err != nil {
+	if err := record.Create(ctx, tx, kindDeployment, stageKey(rec.API.APIID, d.Deployment.DeploymentID), &d); err != nil {
 		return Deployment{}, fmt.Errorf("httpapi: create deployment: %w", err)
 	}
 	return d.Deployment, nil
@@ -62,7 +63,7 @@ func (s *Service) CreateDeployment(ctx context.Context, apiID, stageName, descri
 			return nil
 		}
 		st.DeploymentID, st.LastUpdatedDate = out.DeploymentID, s.now()
-		return tx.Put(ctx, kindStage, stageKey(apiID, stageName), mustJSON(st))
+		return record.Put(ctx, tx, kindStage, stageKey(apiID, stageName), st)
 	})
 	return out, err
 }
@@ -91,7 +92,7 @@ func (s *Service) autoDeploy(ctx context.Context, tx store.Tx, rec *apiRecord) e
 			st.LastDeploymentStatusMessage = "Successfully deployed stage with deployment ID '" + d.DeploymentID + "'"
 		}
 		st.LastUpdatedDate = s.now()
-		if err := tx.Put(ctx, kindStage, stageKey(st.APIID, st.StageName), mustJSON(&st)); err != nil {
+		if err := record.Put(ctx, tx, kindStage, stageKey(st.APIID, st.StageName), &st); err != nil {
 			return err
 		}
 		if prev != "" && prev != st.DeploymentID {
@@ -134,13 +135,9 @@ func (s *Service) GetDeployments(ctx context.Context, apiID string) ([]Deploymen
 	if _, err := s.getAPI(ctx, s.st, apiID); err != nil {
 		return nil, err
 	}
-	recs, err := record.List[deploymentRecord](ctx, s.st, kindDeployment, apiID+"/")
+	out, err := record.ListAs(ctx, s.st, kindDeployment, apiID+"/", func(d *deploymentRecord) Deployment { return d.Deployment })
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: %w", err)
-	}
-	out := make([]Deployment, 0, len(recs))
-	for _, d := range recs {
-		out = append(out, d.Deployment)
 	}
 	return out, nil
 }

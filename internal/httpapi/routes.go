@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
@@ -67,7 +68,7 @@ func (rec *apiRecord) integration(id string) *Integration {
 // CreateRoute adds a route.
 func (s *Service) CreateRoute(ctx context.Context, apiID string, r Route) (Route, error) {
 	err := s.updateAPI(ctx, apiID, func(rec *apiRecord) error {
-		r.RouteID = newID(7)
+		r.RouteID = apigw.NewID(7)
 		if err := rec.validateRoute(&r); err != nil {
 			return err
 		}
@@ -130,7 +131,7 @@ func (s *Service) CreateIntegration(ctx context.Context, apiID string, in Integr
 		in.ConnectionType = "INTERNET"
 	}
 	err := s.updateAPI(ctx, apiID, func(rec *apiRecord) error {
-		in.IntegrationID = newID(7)
+		in.IntegrationID = apigw.NewID(7)
 		rec.Integrations = append(rec.Integrations, in)
 		return nil
 	})
@@ -217,7 +218,7 @@ func (s *Service) CreateAuthorizer(ctx context.Context, apiID string, a Authoriz
 		return Authorizer{}, err
 	}
 	err := s.updateAPI(ctx, apiID, func(rec *apiRecord) error {
-		a.AuthorizerID = newID(7)
+		a.AuthorizerID = apigw.NewID(7)
 		rec.Authorizers = append(rec.Authorizers, a)
 		return nil
 	})

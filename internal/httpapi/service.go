@@ -1,14 +1,14 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/snapcache"
 	"github.com/iamgate/iamgate/internal/store"
@@ -101,9 +101,9 @@ func (s *Service) CreateAPI(ctx context.Context, in CreateAPIInput) (API, error)
 			"Unsupported protocol type %s: iamgate emulates HTTP APIs only (WebSocket APIs are not emulated)", in.ProtocolType)
 	}
 	api := &rec.API
-	api.Name = firstNonEmpty(in.Name, api.Name)
-	api.Description = firstNonEmpty(in.Description, api.Description)
-	api.Version = firstNonEmpty(in.Version, api.Version)
+	api.Name = cmp.Or(in.Name, api.Name)
+	api.Description = cmp.Or(in.Description, api.Description)
+	api.Version = cmp.Or(in.Version, api.Version)
 	if in.Cors != nil {
 		api.CorsConfiguration = in.Cors
 	}
@@ -123,10 +123,10 @@ func (s *Service) CreateAPI(ctx context.Context, in CreateAPIInput) (API, error)
 		return API{}, awserr.New(awserr.BadRequestException, "RouteKey can only be set with Target (quick create)")
 	}
 	for range 5 { // a fresh random id collides with odds ~1e-15; retry anyway
-		api.APIID = newID(10)
+		api.APIID = apigw.NewID(10)
 		api.APIEndpoint = "https://" + api.APIID + ".execute-api." + s.opts.Region + ".amazonaws.com"
 		err := s.st.Update(ctx, func(tx store.Tx) error {
-			if err := tx.Create(ctx, kindAPI, api.APIID, mustJSON(rec)); err != nil {
+			if err := record.Create(ctx, tx, kindAPI, api.APIID, rec); err != nil {
 				return err
 			}
 			if !quick {
@@ -134,7 +134,7 @@ func (s *Service) CreateAPI(ctx context.Context, in CreateAPIInput) (API, error)
 			}
 			now := s.now()
 			st := &Stage{APIID: api.APIID, StageName: DefaultStage, AutoDeploy: true, CreatedDate: now, LastUpdatedDate: now}
-			if err := tx.Create(ctx, kindStage, stageKey(api.APIID, DefaultStage), mustJSON(st)); err != nil {
+			if err := record.Create(ctx, tx, kindStage, stageKey(api.APIID, DefaultStage), st); err != nil {
 				return err
 			}
 			return s.autoDeploy(ctx, tx, rec)
@@ -152,7 +152,7 @@ func (s *Service) CreateAPI(ctx context.Context, in CreateAPIInput) (API, error)
 
 // quickCreate adds the route and integration of CreateApi's Target.
 func (rec *apiRecord) quickCreate(in CreateAPIInput) error {
-	key := firstNonEmpty(in.RouteKey, DefaultRoute)
+	key := cmp.Or(in.RouteKey, DefaultRoute)
 	if _, err := parseRouteKey(key); err != nil {
 		return awserr.New(awserr.BadRequestException, "%s", err.Error())
 	}
@@ -164,9 +164,9 @@ func (rec *apiRecord) quickCreate(in CreateAPIInput) error {
 	if err := integ.validate(); err != nil {
 		return awserr.New(awserr.BadRequestException, "%s", err.Error())
 	}
-	integ.IntegrationID = newID(7)
+	integ.IntegrationID = apigw.NewID(7)
 	rec.Integrations = append(rec.Integrations, integ)
-	rec.Routes = append(rec.Routes, Route{RouteID: newID(7), RouteKey: key, AuthorizationType: AuthNone,
+	rec.Routes = append(rec.Routes, Route{RouteID: apigw.NewID(7), RouteKey: key, AuthorizationType: AuthNone,
 		Target: "integrations/" + integ.IntegrationID})
 	return nil
 }
@@ -177,20 +177,20 @@ func (rec *apiRecord) apply(def *Definition) {
 	integIDs := make([]string, len(def.Integrations))
 	rec.Integrations = nil
 	for i, in := range def.Integrations {
-		in.IntegrationID = newID(7)
+		in.IntegrationID = apigw.NewID(7)
 		integIDs[i] = in.IntegrationID
 		rec.Integrations = append(rec.Integrations, in)
 	}
 	authIDs := make([]string, len(def.Authorizers))
 	rec.Authorizers = nil
 	for i, a := range def.Authorizers {
-		a.AuthorizerID = newID(7)
+		a.AuthorizerID = apigw.NewID(7)
 		authIDs[i] = a.AuthorizerID
 		rec.Authorizers = append(rec.Authorizers, a)
 	}
 	rec.Routes = nil
 	for _, r := range def.Routes {
-		r.RouteID = newID(7)
+		r.RouteID = apigw.NewID(7)
 		if idx, ok := indexOf(strings.TrimPrefix(r.Target, "integrations/"), len(integIDs)); ok && r.Target != "" {
 			r.Target = "integrations/" + integIDs[idx]
 		}
@@ -199,8 +199,8 @@ func (rec *apiRecord) apply(def *Definition) {
 		}
 		rec.Routes = append(rec.Routes, r)
 	}
-	rec.API.Name = firstNonEmpty(def.Title, rec.API.Name)
-	rec.API.Description = firstNonEmpty(def.Description, rec.API.Description)
+	rec.API.Name = cmp.Or(def.Title, rec.API.Name)
+	rec.API.Description = cmp.Or(def.Description, rec.API.Description)
 	rec.API.Version = def.Version
 	rec.API.CorsConfiguration = def.Cors
 	rec.API.DisableExecuteAPIEndpoint = def.DisableExecuteAPIEndpoint
@@ -260,13 +260,9 @@ func (s *Service) GetAPI(ctx context.Context, id string) (API, error) {
 
 // GetAPIs returns every API, ordered by id.
 func (s *Service) GetAPIs(ctx context.Context) ([]API, error) {
-	recs, err := record.List[apiRecord](ctx, s.st, kindAPI, "")
+	out, err := record.ListAs(ctx, s.st, kindAPI, "", func(rec *apiRecord) API { return rec.API })
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: %w", err)
-	}
-	out := make([]API, 0, len(recs))
-	for _, rec := range recs {
-		out = append(out, rec.API)
 	}
 	return out, nil
 }
@@ -278,11 +274,11 @@ func (s *Service) DeleteAPI(ctx context.Context, id string) error {
 		if _, err := s.getAPI(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := record.DeleteUnder(ctx, tx, id+"/", kindStage, kindDeployment); err != nil {
+		s.evict(id + "/")
+		if err := record.DeleteTree(ctx, tx, kindAPI, id, kindStage, kindDeployment); err != nil {
 			return fmt.Errorf("httpapi: delete api: %w", err)
 		}
-		s.evict(id + "/")
-		return tx.Delete(ctx, kindAPI, id)
+		return nil
 	})
 }
 
@@ -309,7 +305,7 @@ func (s *Service) updateAPI(ctx context.Context, id string, fn func(*apiRecord) 
 		if err := fn(rec); err != nil {
 			return err
 		}
-		if err := tx.Put(ctx, kindAPI, id, mustJSON(rec)); err != nil {
+		if err := record.Put(ctx, tx, kindAPI, id, rec); err != nil {
 			return err
 		}
 		return s.autoDeploy(ctx, tx, rec)
@@ -319,31 +315,3 @@ func (s *Service) updateAPI(ctx context.Context, id string, fn func(*apiRecord) 
 func (s *Service) now() time.Time { return s.opts.Now().UTC() }
 
 func stageKey(apiID, name string) string { return apiID + "/" + name }
-
-// newID returns n random characters of [a-z0-9], API Gateway's id alphabet.
-func newID(n int) string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("httpapi: encode %T: %v", v, err)) // only plain structs are encoded
-	}
-	return b
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}

@@ -35,7 +35,7 @@ func (s *Service) CreateStage(ctx context.Context, in Stage) (Stage, error) {
 		}
 		now := s.now()
 		in.CreatedDate, in.LastUpdatedDate = now, now
-		err = tx.Create(ctx, kindStage, stageKey(in.APIID, in.StageName), mustJSON(&in))
+		err = record.Create(ctx, tx, kindStage, stageKey(in.APIID, in.StageName), &in)
 		if errors.Is(err, store.ErrConflict) {
 			return errStageExists(in.StageName)
 		}
@@ -107,7 +107,7 @@ func (s *Service) UpdateStage(ctx context.Context, apiID, name string, fn func(*
 			}
 		}
 		st.LastUpdatedDate = s.now()
-		if err := tx.Put(ctx, kindStage, stageKey(apiID, name), mustJSON(st)); err != nil {
+		if err := record.Put(ctx, tx, kindStage, stageKey(apiID, name), st); err != nil {
 			return err
 		}
 		if st.AutoDeploy && !keep.AutoDeploy {

@@ -63,3 +63,48 @@ func DeleteUnder(ctx context.Context, tx ReadWriter, prefix string, kinds ...str
 	}
 	return nil
 }
+
+// Put encodes v and stores it as kind/key, replacing any record there. The
+// writer's error is returned as it is, so callers can test it for
+// store.ErrNotFound or store.ErrConflict.
+func Put(ctx context.Context, w store.Writer, kind, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", kind, key, err)
+	}
+	return w.Put(ctx, kind, key, b)
+}
+
+// Create encodes v and stores it as kind/key, failing with the writer's
+// store.ErrConflict (unwrapped) when the key exists.
+func Create(ctx context.Context, w store.Writer, kind, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", kind, key, err)
+	}
+	return w.Create(ctx, kind, key, b)
+}
+
+// ListAs is List with pick applied to each record: the public view of a
+// stored record (an API out of the record that also holds its routes).
+func ListAs[T, U any](ctx context.Context, r store.Reader, kind, prefix string, pick func(*T) U) ([]U, error) {
+	recs, err := List[T](ctx, r, kind, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]U, 0, len(recs))
+	for i := range recs {
+		out = append(out, pick(&recs[i]))
+	}
+	return out, nil
+}
+
+// DeleteTree deletes the record kind/key and, for each of childKinds,
+// every record under key+"/": a parent with its children, in the caller's
+// transaction.
+func DeleteTree(ctx context.Context, tx ReadWriter, kind, key string, childKinds ...string) error {
+	if err := DeleteUnder(ctx, tx, key+"/", childKinds...); err != nil {
+		return err
+	}
+	return tx.Delete(ctx, kind, key)
+}

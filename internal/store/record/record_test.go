@@ -61,3 +61,51 @@ func TestRecord(t *testing.T) {
 		t.Errorf("DeleteUnder touched another prefix: %+v", other)
 	}
 }
+
+func TestWriteAndTree(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := record.Create(ctx, st, "api", "a1", thing{"one"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := record.Create(ctx, st, "api", "a1", thing{"again"}); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("Create over an existing key: %v, want store.ErrConflict", err)
+	}
+	if err := record.Put(ctx, st, "api", "a1", thing{"two"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := record.Put(ctx, st, "api", "a2", thing{"three"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := record.Put(ctx, st, "api", "a3", func() {}); err == nil {
+		t.Error("Put encoded a func")
+	}
+	names, err := record.ListAs(ctx, st, "api", "", func(v *thing) string { return v.Name })
+	if d := cmp.Diff([]string{"two", "three"}, names); err != nil || d != "" {
+		t.Errorf("ListAs: %v (-want +got)\n%s", err, d)
+	}
+	for _, k := range []string{"a1/s1", "a1/s2", "a2/s1"} {
+		if err := record.Put(ctx, st, "stage", k, thing{k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = st.Update(ctx, func(tx store.Tx) error { return record.DeleteTree(ctx, tx, "api", "a1", "stage") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := record.Get[thing](ctx, st, "api", "a1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("parent after DeleteTree: %v, want store.ErrNotFound", err)
+	}
+	left, err := record.List[thing](ctx, st, "stage", "")
+	if d := cmp.Diff([]thing{{"a2/s1"}}, left); err != nil || d != "" {
+		t.Errorf("children after DeleteTree: %v (-want +got)\n%s", err, d)
+	}
+	err = st.Update(ctx, func(tx store.Tx) error { return record.DeleteTree(ctx, tx, "api", "a1", "stage") })
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DeleteTree of a missing parent: %v, want store.ErrNotFound", err)
+	}
+}

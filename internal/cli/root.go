@@ -11,8 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/iamgate/iamgate/internal/lambda"
-	"github.com/iamgate/iamgate/internal/stack"
+	"github.com/iamgate/iamgate/internal/server"
 )
 
 // exitError carries a process exit code through cobra.
@@ -75,9 +74,9 @@ func (f *serverFlags) register(c *cobra.Command) {
 	c.Flags().BoolVar(&f.debug, "debug", false, "log at debug level")
 	c.Flags().StringArrayVar(&f.iamMode, "iam-mode", nil, "enforce (default), audit, or audit:role/NAME[,user/NAME...] to serve denials of those principals (logged, x-iamgate-decision: deny); repeatable")
 	c.Flags().IntVar(&f.decisionLogSize, "decision-log-size", 0, "authorization decisions kept in the store for `policy suggest` (default 100000)")
-	c.Flags().IntVar(&f.lambdaConcurrency, "lambda-concurrency", lambda.DefaultAccountConcurrency, "the account's Lambda concurrent executions: invocations past it (or past a function's ReservedConcurrentExecutions) are throttled with 429 TooManyRequestsException")
-	c.Flags().DurationVar(&f.lambdaIdleTimeout, "lambda-idle-timeout", lambda.DefaultIdleTimeout, "how long an idle function instance stays warm before it is stopped")
-	c.Flags().DurationVar(&f.customResourceTimeout, "custom-resource-timeout", stack.DefaultCustomResourceTimeout, "longest wait for a custom resource's answer (with its ServiceTimeout, which CloudFormation defaults to 1 hour)")
+	c.Flags().IntVar(&f.lambdaConcurrency, "lambda-concurrency", server.DefaultLambdaConcurrency, "the account's Lambda concurrent executions: invocations past it (or past a function's ReservedConcurrentExecutions) are throttled with 429 TooManyRequestsException")
+	c.Flags().DurationVar(&f.lambdaIdleTimeout, "lambda-idle-timeout", server.DefaultLambdaIdleTimeout, "how long an idle function instance stays warm before it is stopped")
+	c.Flags().DurationVar(&f.customResourceTimeout, "custom-resource-timeout", server.DefaultCustomResourceTimeout, "longest wait for a custom resource's answer (with its ServiceTimeout, which CloudFormation defaults to 1 hour)")
 	c.Flags().StringSliceVar(&f.nodeModules, "node-modules", nil, "node_modules folders (readable by function users) put on Node.js functions' NODE_PATH: where the AWS SDK for JavaScript that Lambda's runtimes include (v3 from nodejs18.x, v2 before) can be provided; iamgate does not ship it")
 }
 

@@ -241,7 +241,7 @@ func TestCLICognito(t *testing.T) {
 		}
 		rec = httptest.NewRecorder()
 		e.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/us-east-1_nopenope1/.well-known/jwks.json", nil))
-		if rec.Code != 404 {
+		if rec.Code != 404 || rec.Body.String() != `{"message":"User pool us-east-1_nopenope1 does not exist."}` {
 			t.Errorf("unknown pool: %d %s", rec.Code, rec.Body)
 		}
 	})

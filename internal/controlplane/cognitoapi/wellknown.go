@@ -3,11 +3,11 @@ package cognitoapi
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/cognito"
+	"github.com/iamgate/iamgate/internal/controlplane"
 )
 
 // Well-known documents of a pool, served at its issuer URL
@@ -56,15 +56,11 @@ func (h *Handler) serveWellKnown(w http.ResponseWriter, r *http.Request, poolID,
 	keys, err := h.o.Pools.JWKS(r.Context(), poolID)
 	switch {
 	case awserr.Is(err, cognito.ResourceNotFound):
-		body := []byte(`{"message":"User pool ` + poolID + ` does not exist."}`)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = w.Write(body)
+		awserr.WriteWellKnownResponse(w, awserr.WellKnownPoolNotFound, "User pool "+poolID+" does not exist.")
 		return
 	case err != nil:
 		h.log.Error("jwks", "pool", poolID, "err", err)
-		http.Error(w, `{"message":"Internal server error"}`, http.StatusInternalServerError)
+		awserr.WriteWellKnownResponse(w, awserr.WellKnownInternalError, "")
 		return
 	case doc == JWKSDoc:
 		v = jwksDoc{Keys: keys}
@@ -74,11 +70,12 @@ func (h *Handler) serveWellKnown(w http.ResponseWriter, r *http.Request, poolID,
 			ResponseTypesSupported: []string{"code", "token"}, ScopesSupported: []string{"openid", "email", "phone", "profile"},
 			SubjectTypesSupported: []string{"public"}}
 	}
-	b, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(b)
+	b, err := json.Marshal(v)
+	if err != nil {
+		h.log.Error("well-known document", "pool", poolID, "err", err)
+		awserr.WriteWellKnownResponse(w, awserr.WellKnownInternalError, "")
+		return
 	}
+	// A public document carries no request id; net/http sends no body to a HEAD.
+	controlplane.Reply(w, http.StatusOK, "", "application/json;charset=UTF-8", b)
 }

@@ -38,23 +38,6 @@ func isValidOpenAPI(body any) bool {
 	return ok && openAPI3.MatchString(s)
 }
 
-// addDefaultHTTPBodies gives every HttpApi without a definition a skeleton
-// body SAM manages, as DefaultDefinitionBodyPlugin does.
-func (x *translator) addDefaultHTTPBodies() {
-	for _, id := range slices.Sorted(maps.Keys(x.res)) {
-		r, _ := x.res[id].(map[string]any)
-		if r["Type"] != typeHTTPAPI {
-			continue
-		}
-		p := props(r)
-		if truthy(p["DefinitionBody"]) || truthy(p["DefinitionUri"]) {
-			continue
-		}
-		p["DefinitionBody"] = openAPISkeleton()
-		p[manageSwagger] = true
-	}
-}
-
 // implicitHTTPAPIs creates ServerlessHttpApi for HttpApi events without
 // ApiId and adds every event's route to the managed bodies, as
 // ImplicitHttpApiPlugin does.
@@ -69,19 +52,8 @@ func (x *translator) implicitHTTPAPIs() []*samError {
 		"Type":       typeHTTPAPI,
 		"Properties": map[string]any{"DefinitionBody": openAPISkeleton(), manageSwagger: true},
 	}
-	var errs []*samError
-	for _, fid := range slices.Sorted(maps.Keys(x.res)) {
-		r, _ := x.res[fid].(map[string]any)
-		if r["Type"] != typeFunction {
-			continue
-		}
-		if err := x.implicitHTTPEvents(fid, r); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	x.implicitAttributesOf(implicitHTTPAPI, implicitHTTPAPICond)
-	x.implicitPathConditionsOf(typeHTTPAPI)
-	x.maybeRemoveImplicitOf(implicitHTTPAPI)
+	errs := x.eachEventSource(x.implicitHTTPEvents, typeFunction)
+	x.settleImplicit(implicitHTTPAPI, implicitHTTPAPICond, typeHTTPAPI)
 	return errs
 }
 
@@ -111,23 +83,9 @@ func (x *translator) implicitHTTPEvents(fid string, r map[string]any) *samError 
 		if !truthy(ep["Path"]) && !truthy(ep["Method"]) {
 			ep["Path"], ep["Method"] = defaultStage, "x-amazon-apigateway-any-method"
 		}
-		if ep["Path"] == nil {
-			return resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Path' is required.")
-		}
-		if ep["Method"] == nil {
-			return resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Method' is required.")
-		}
-		id, ok := restAPIIDString(ep["ApiId"]).(string)
-		if !ok {
-			return eventError(fid, eid, "Property 'ApiId' should be a string.")
-		}
-		path, ok := ep["Path"].(string)
-		if !ok {
-			return eventError(fid, eid, "Property 'Path' should be a string.")
-		}
-		method, ok := ep["Method"].(string)
-		if !ok {
-			return eventError(fid, eid, "Property 'Method' should be a string.")
+		id, path, method, err := apiEventRoute(fid, eid, "ApiId", ep)
+		if err != nil {
+			return err
 		}
 		x.recordAPIEvent(id, path, method, cond, del, repl)
 		if err := x.addHTTPAPIPath(fid, eid, id, path, method); err != nil {
@@ -153,16 +111,7 @@ func (x *translator) addHTTPAPIPath(fid, eid, api, path, method string) *samErro
 	if !isValidOpenAPI(body) || p[manageSwagger] == nil {
 		return nil
 	}
-	paths := body["paths"].(map[string]any)
-	item, _ := paths[path].(map[string]any)
-	if item == nil {
-		item = map[string]any{}
-		paths[path] = item
-	}
-	m := normalizeMethod(method)
-	if _, has := item[m]; !has {
-		item[m] = map[string]any{}
-	}
+	addEmptyOperation(body, path, method)
 	return nil
 }
 

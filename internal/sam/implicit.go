@@ -23,21 +23,48 @@ func swaggerSkeleton() map[string]any {
 	}
 }
 
-// addDefaultDefinitionBodies gives every Api without a definition a skeleton
-// body that SAM manages (its events add the paths).
-func (x *translator) addDefaultDefinitionBodies() {
+// addDefaultBodies gives every resource of type typ (Api, HttpApi) without
+// a definition a skeleton body that SAM manages (its events add the paths),
+// as DefaultDefinitionBodyPlugin does.
+func (x *translator) addDefaultBodies(typ string, skeleton func() map[string]any) {
 	for _, id := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[id].(map[string]any)
-		if r["Type"] != typeAPI {
+		if r["Type"] != typ {
 			continue
 		}
 		p := props(r)
 		if truthy(p["DefinitionBody"]) || truthy(p["DefinitionUri"]) {
 			continue
 		}
-		p["DefinitionBody"] = swaggerSkeleton()
+		p["DefinitionBody"] = skeleton()
 		p[manageSwagger] = true
 	}
+}
+
+// eachEventSource runs events over every resource of the given types, in
+// logical id order, and gathers the errors.
+func (x *translator) eachEventSource(events func(fid string, r map[string]any) *samError, types ...string) []*samError {
+	var errs []*samError
+	for _, fid := range slices.Sorted(maps.Keys(x.res)) {
+		r, _ := x.res[fid].(map[string]any)
+		if t, _ := r["Type"].(string); !slices.Contains(types, t) {
+			continue
+		}
+		if err := events(fid, r); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// settleImplicit finishes the implicit API api once its events are in: its
+// condition (cond names a combined one) and policies, the conditions of the
+// managed paths of the APIs of type typ, and its removal when no event gave
+// it a path.
+func (x *translator) settleImplicit(api, cond, typ string) {
+	x.implicitAttributesOf(api, cond)
+	x.implicitPathConditionsOf(typ)
+	x.maybeRemoveImplicitOf(api)
 }
 
 // implicitAPI creates ServerlessRestApi for Api events without RestApiId,
@@ -51,19 +78,8 @@ func (x *translator) implicitAPI() []*samError {
 		"Type":       typeAPI,
 		"Properties": map[string]any{"StageName": "Prod", "DefinitionBody": swaggerSkeleton(), manageSwagger: true},
 	}
-	var errs []*samError
-	for _, fid := range slices.Sorted(maps.Keys(x.res)) {
-		r, _ := x.res[fid].(map[string]any)
-		if r["Type"] != typeFunction && r["Type"] != typeStateMachine {
-			continue
-		}
-		if err := x.implicitEvents(fid, r); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	x.implicitAttributes()
-	x.implicitPathConditions()
-	x.maybeRemoveImplicit()
+	errs := x.eachEventSource(x.implicitEvents, typeFunction, typeStateMachine)
+	x.settleImplicit(implicitAPI, implicitAPICond, typeAPI)
 	return errs
 }
 
@@ -86,24 +102,9 @@ func (x *translator) implicitEvents(fid string, r map[string]any) *samError {
 			ep["RestApiId"] = ref(implicitAPI)
 			x.tagImplicitAPI(r)
 		}
-		apiID := restAPIIDString(ep["RestApiId"])
-		if ep["Path"] == nil {
-			return resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Path' is required.")
-		}
-		if ep["Method"] == nil {
-			return resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Method' is required.")
-		}
-		id, ok := apiID.(string)
-		if !ok {
-			return eventError(fid, eid, "Property 'RestApiId' should be a string.")
-		}
-		path, ok := ep["Path"].(string)
-		if !ok {
-			return eventError(fid, eid, "Property 'Path' should be a string.")
-		}
-		method, ok := ep["Method"].(string)
-		if !ok {
-			return eventError(fid, eid, "Property 'Method' should be a string.")
+		id, path, method, err := apiEventRoute(fid, eid, "RestApiId", ep)
+		if err != nil {
+			return err
 		}
 		x.recordAPIEvent(id, path, method, cond, del, repl)
 		if err := x.addAPIPath(fid, eid, id, path, method); err != nil {
@@ -125,6 +126,29 @@ func (x *translator) recordAPIEvent(api, path, method, cond, del, repl string) {
 	x.apiReplace[api] = append(x.apiReplace[api], repl)
 }
 
+// apiEventRoute reads an Api or HttpApi event's API (property idProp, a
+// Ref unwrapped), Path and Method with the translator's checks and words:
+// Path and Method are required, then each of the three must be a string.
+func apiEventRoute(fid, eid, idProp string, ep map[string]any) (api, path, method string, err *samError) {
+	if ep["Path"] == nil {
+		return "", "", "", resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Path' is required.")
+	}
+	if ep["Method"] == nil {
+		return "", "", "", resourceError(fid, "Event with id ["+eid+"] is invalid. Property 'Method' is required.")
+	}
+	var ok bool
+	if api, ok = restAPIIDString(ep[idProp]).(string); !ok {
+		return "", "", "", eventError(fid, eid, "Property '"+idProp+"' should be a string.")
+	}
+	if path, ok = ep["Path"].(string); !ok {
+		return "", "", "", eventError(fid, eid, "Property 'Path' should be a string.")
+	}
+	if method, ok = ep["Method"].(string); !ok {
+		return "", "", "", eventError(fid, eid, "Property 'Method' should be a string.")
+	}
+	return api, path, method, nil
+}
+
 // addAPIPath adds an empty path/method to a SAM-managed API body.
 func (x *translator) addAPIPath(fid, eid, api, path, method string) *samError {
 	// Any resource of the template will do (a plain AWS::ApiGateway::RestApi
@@ -138,6 +162,13 @@ func (x *translator) addAPIPath(fid, eid, api, path, method string) *samError {
 	if !isValidSwagger(body) || p[manageSwagger] == nil {
 		return nil
 	}
+	addEmptyOperation(body, path, method)
+	return nil
+}
+
+// addEmptyOperation adds path/method, with no operation object yet, to a
+// managed body (Swagger or OpenAPI: both keep it under "paths").
+func addEmptyOperation(body map[string]any, path, method string) {
 	paths := body["paths"].(map[string]any)
 	item, _ := paths[path].(map[string]any)
 	if item == nil {
@@ -148,15 +179,11 @@ func (x *translator) addAPIPath(fid, eid, api, path, method string) *samError {
 	if _, has := item[m]; !has {
 		item[m] = map[string]any{}
 	}
-	return nil
 }
 
-// implicitAttributes gives the implicit API a Condition when every event on
-// it has one, and the strongest DeletionPolicy/UpdateReplacePolicy of them.
-func (x *translator) implicitAttributes() { x.implicitAttributesOf(implicitAPI, implicitAPICond) }
-
-// implicitAttributesOf does it for the implicit API api, naming a combined
-// condition cond.
+// implicitAttributesOf gives the implicit API api a Condition when every
+// event on it has one (cond names a combined one), and the strongest
+// DeletionPolicy/UpdateReplacePolicy of them.
 func (x *translator) implicitAttributesOf(api, cond string) {
 	r, _ := x.res[api].(map[string]any)
 	if conds := x.apiConds[api]; len(conds) > 0 {
@@ -232,11 +259,8 @@ func condRefs(conds []string) []any {
 	return out
 }
 
-// implicitPathConditions wraps a managed API path in a condition when all of
-// its methods come from conditional functions.
-func (x *translator) implicitPathConditions() { x.implicitPathConditionsOf(typeAPI) }
-
-// implicitPathConditionsOf does it for the managed APIs of type typ.
+// implicitPathConditionsOf wraps a path of a managed API of type typ in a
+// condition when all of its methods come from conditional functions.
 func (x *translator) implicitPathConditionsOf(typ string) {
 	for _, api := range slices.Sorted(maps.Keys(x.res)) {
 		r, _ := x.res[api].(map[string]any)
@@ -277,8 +301,6 @@ func (x *translator) implicitPathConditionsOf(typ string) {
 func pathLogicalID(path string) string {
 	return strings.NewReplacer("/", "SLASH", "{", "OB", "}", "CB").Replace(path)
 }
-
-func (x *translator) maybeRemoveImplicit() { x.maybeRemoveImplicitOf(implicitAPI) }
 
 // maybeRemoveImplicitOf drops the implicit API api when no event gave it a
 // path, restoring a resource of that name the template had.

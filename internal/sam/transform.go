@@ -132,8 +132,8 @@ func (x *translator) run() (map[string]any, error) {
 	if err := x.validateResources(); err != nil {
 		return nil, x.document(err)
 	}
-	x.addDefaultDefinitionBodies()
-	x.addDefaultHTTPBodies()
+	x.addDefaultBodies(typeAPI, swaggerSkeleton)
+	x.addDefaultBodies(typeHTTPAPI, openAPISkeleton)
 	errs := x.implicitAPI()
 	errs = append(errs, x.implicitHTTPAPIs()...)
 	if len(errs) > 0 {

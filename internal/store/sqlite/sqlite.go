@@ -44,6 +44,7 @@ type Store struct {
 	// wmu queues this process's writers; SQLite allows one writer at a time
 	// and its busy handler polls with sleeps, which is slow under contention.
 	wmu       sync.Mutex
+	dec       decisionWriter // under wmu
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -86,6 +87,10 @@ func Open(path string) (*Store, error) {
 		}
 		s.stmts[q] = st
 	}
+	if err := s.migrateDecisions(context.Background()); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -124,11 +129,10 @@ const (
 	qInsertSeq = `INSERT INTO records (stream, seq, value) VALUES (?, ?, ?)`
 	qTrim      = `DELETE FROM records WHERE stream = ? AND seq <= ?`
 	qRange     = `SELECT seq, value FROM records WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`
-	qDecision  = `INSERT INTO decisions (at, principal, value) VALUES (?, ?, ?)`
-	qTrimDecs  = `DELETE FROM decisions WHERE seq <= (SELECT MAX(seq) FROM decisions) - ?`
 )
 
-var queries = []string{qGet, qList, qPut, qCreate, qDelete, qNextSeq, qInsertSeq, qTrim, qRange, qDecision, qTrimDecs}
+var queries = []string{qGet, qList, qPut, qCreate, qDelete, qNextSeq, qInsertSeq, qTrim, qRange,
+	qDecLog, qDecSetLog, qDecInsert, qDecDropOld, qDecSelect}
 
 // runner runs prepared queries on the database or inside one transaction.
 type runner struct {

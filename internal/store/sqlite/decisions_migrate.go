@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/decisionbatch"
+)
+
+// oldDecisionsTable is the decision log of data dirs written before
+// batches: one encoding/json row per decision (seq AUTOINCREMENT, at,
+// principal, value), with an index on (principal, at).
+const oldDecisionsTable = "decisions"
+
+// migrateDecisions converts an old decision log into batch rows, oldest
+// first and numbered after what the new log holds, then drops the old
+// table, all in one transaction: a crash or a row that does not decode
+// leaves the old table whole (and Open fails saying which row), and a
+// converted file has no old table, so Open converts once.
+func (s *Store) migrateDecisions(ctx context.Context) error {
+	old, err := hasTable(ctx, s.db, oldDecisionsTable)
+	if err != nil || !old {
+		return err
+	}
+	err = s.inTx(ctx, func(q *sql.Tx) error {
+		if old, err := hasTable(ctx, q, oldDecisionsTable); err != nil || !old {
+			return err // another process converted it meanwhile
+		}
+		r := runner{s: s, tx: q}
+		next, from, err := decisionLog(ctx, r)
+		if err != nil {
+			return err
+		}
+		// A page of rows at a time (by seq, the old primary key), so that a
+		// full log of 100,000 is never in memory at once.
+		after := int64(-1 << 63)
+		for {
+			ds, last, err := oldDecisions(ctx, q, after, decisionbatch.MaxLen)
+			if err != nil || len(ds) == 0 {
+				if err != nil {
+					return err
+				}
+				break
+			}
+			if next, err = insertBatches(ctx, r, &s.dec, ds, next); err != nil {
+				return err
+			}
+			after = last
+		}
+		if _, err := r.stmt(ctx, qDecSetLog).ExecContext(ctx, next, from); err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, `DROP TABLE `+oldDecisionsTable)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: converting the decision log: %w", err)
+	}
+	return nil
+}
+
+// oldDecisions reads up to limit old rows after seq after, in order, and
+// returns them with the last seq read.
+func oldDecisions(ctx context.Context, q *sql.Tx, after int64, limit int) ([]store.Decision, int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, value FROM `+oldDecisionsTable+` WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var ds []store.Decision
+	var seq int64
+	for rows.Next() {
+		var v []byte
+		if err := rows.Scan(&seq, &v); err != nil {
+			return nil, 0, err
+		}
+		var d store.Decision
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, 0, fmt.Errorf("decision %d: %w", seq, err)
+		}
+		ds = append(ds, d)
+	}
+	return ds, seq, rows.Err()
+}
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func hasTable(ctx context.Context, q queryer, name string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	return n > 0, err
+}

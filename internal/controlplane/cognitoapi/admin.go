@@ -23,20 +23,12 @@ type userOutput struct {
 	User userType `json:"User"`
 }
 
-// adminUser authorizes action on the pool and checks the username.
-func (c *call) adminUser(body []byte) (*adminUserInput, error) {
-	in, err := onPoolInput[adminUserInput](c, body)
-	if err != nil {
-		return nil, err
-	}
-	return in, cognito.Check(cognito.UsernameField(in.Username))
+// checkUsername checks an Admin*User operation's Username.
+func checkUsername(in *adminUserInput) error {
+	return cognito.Check(cognito.UsernameField(in.Username))
 }
 
-func (c *call) adminCreateUser(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminCreateUser(in *adminUserInput) (any, error) {
 	u, err := c.h.o.Pools.AdminCreateUser(c.ctx, cognito.AdminCreateUserInput{PoolID: in.UserPoolID, Username: in.Username,
 		TemporaryPassword: in.TemporaryPassword, MessageAction: in.MessageAction, Attributes: attrMap(in.UserAttributes),
 		DesiredDeliveryMediums: in.DesiredDeliveryMediums})
@@ -46,19 +38,11 @@ func (c *call) adminCreateUser(body []byte) (any, error) {
 	return userOutput{User: wireUser(u, nil)}, nil
 }
 
-func (c *call) adminSetUserPassword(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminSetUserPassword(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminSetUserPassword(c.ctx, in.UserPoolID, in.Username, in.Password, in.Permanent)
 }
 
-func (c *call) adminConfirmSignUp(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminConfirmSignUp(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminConfirmSignUp(c.ctx, in.UserPoolID, in.Username)
 }
 
@@ -71,11 +55,7 @@ type adminGetUserOutput struct {
 	UserStatus           string          `json:"UserStatus"`
 }
 
-func (c *call) adminGetUser(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminGetUser(in *adminUserInput) (any, error) {
 	u, err := c.h.o.Pools.AdminGetUser(c.ctx, in.UserPoolID, in.Username)
 	if err != nil {
 		return nil, err
@@ -84,59 +64,31 @@ func (c *call) adminGetUser(body []byte) (any, error) {
 		UserLastModifiedDate: at(u.Modified), Enabled: u.Enabled, UserStatus: u.Status}, nil
 }
 
-func (c *call) adminDeleteUser(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminDeleteUser(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminDeleteUser(c.ctx, in.UserPoolID, in.Username)
 }
 
-func (c *call) adminEnableUser(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminEnableUser(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminSetUserEnabled(c.ctx, in.UserPoolID, in.Username, true)
 }
 
-func (c *call) adminDisableUser(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminDisableUser(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminSetUserEnabled(c.ctx, in.UserPoolID, in.Username, false)
 }
 
-func (c *call) adminUpdateUserAttributes(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminUpdateUserAttributes(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminUpdateUserAttributes(c.ctx, in.UserPoolID, in.Username, attrMap(in.UserAttributes))
 }
 
-func (c *call) adminAddUserToGroup(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminAddUserToGroup(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminAddUserToGroup(c.ctx, in.UserPoolID, in.Username, in.GroupName)
 }
 
-func (c *call) adminRemoveUserFromGroup(body []byte) (any, error) {
-	in, err := c.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminRemoveUserFromGroup(in *adminUserInput) (any, error) {
 	return empty{}, c.h.o.Pools.AdminRemoveUserFromGroup(c.ctx, in.UserPoolID, in.Username, in.GroupName)
 }
 
-func (c *call) adminListGroupsForUser(body []byte) (any, error) {
-	in, err := onPoolInput[listInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminListGroupsForUser(in *listInput) (any, error) {
 	u, err := c.h.o.Pools.AdminGetUser(c.ctx, in.UserPoolID, in.Username)
 	if err != nil {
 		return nil, err
@@ -154,11 +106,7 @@ func (c *call) adminListGroupsForUser(body []byte) (any, error) {
 	return groupsOutput{Groups: page, NextToken: next}, nil
 }
 
-func (c *call) adminInitiateAuth(body []byte) (any, error) {
-	in, err := onPoolInput[authInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminInitiateAuth(in *authInput) (any, error) {
 	r, err := c.h.o.Pools.InitiateAuth(c.ctx, cognito.AuthInput{Admin: true, PoolID: in.UserPoolID, ClientID: in.ClientID,
 		Flow: in.AuthFlow, Params: in.AuthParameters})
 	if err != nil {
@@ -167,11 +115,7 @@ func (c *call) adminInitiateAuth(body []byte) (any, error) {
 	return wireAuth(r), nil
 }
 
-func (c *call) adminRespondToAuthChallenge(body []byte) (any, error) {
-	in, err := onPoolInput[challengeInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) adminRespondToAuthChallenge(in *challengeInput) (any, error) {
 	r, err := c.h.o.Pools.RespondToAuthChallenge(c.ctx, cognito.ChallengeInput{Admin: true, PoolID: in.UserPoolID, ClientID: in.ClientID,
 		ChallengeName: in.ChallengeName, Session: in.Session, Responses: in.ChallengeResponses})
 	if err != nil {
@@ -186,11 +130,7 @@ type usersOutput struct {
 	NextToken       string     `json:"NextToken,omitempty"`
 }
 
-func (c *call) listUsers(body []byte) (any, error) {
-	in, err := onPoolInput[listInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) listUsers(in *listInput) (any, error) {
 	if in.Limit < 0 || in.Limit > 60 {
 		return nil, awserr.New(cognito.InvalidParameter, "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60", in.Limit)
 	}
@@ -210,11 +150,7 @@ func (c *call) listUsers(body []byte) (any, error) {
 	return usersOutput{Users: page, PaginationToken: next}, nil
 }
 
-func (c *call) listUsersInGroup(body []byte) (any, error) {
-	in, err := onPoolInput[listInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) listUsersInGroup(in *listInput) (any, error) {
 	if _, err := c.h.o.Pools.Group(c.ctx, in.UserPoolID, in.GroupName); err != nil {
 		return nil, err
 	}

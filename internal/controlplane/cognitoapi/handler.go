@@ -184,17 +184,28 @@ func (c *call) authorize(action, resource string) error {
 		awserr.AccessDeniedException)
 }
 
-// onPoolInput decodes an operation's input and authorizes the operation
-// being served on the user pool the input names.
-func onPoolInput[In any, P interface {
+// pooled makes fn, an operation on one user pool, an operation: the input
+// is decoded, the operation being served is authorized on the pool it
+// names, then checks run on the input (in order), then fn.
+func pooled[In any, P interface {
 	*In
 	pool() string
-}](c *call, body []byte) (*In, error) {
-	in := new(In)
-	if err := decode(body, in); err != nil {
-		return nil, err
+}](fn func(c *call, in *In) (any, error), checks ...func(*In) error) func(*call, []byte) (any, error) {
+	return func(c *call, body []byte) (any, error) {
+		in := new(In)
+		if err := decode(body, in); err != nil {
+			return nil, err
+		}
+		if err := c.onPool(c.op, P(in).pool()); err != nil {
+			return nil, err
+		}
+		for _, check := range checks {
+			if err := check(in); err != nil {
+				return nil, err
+			}
+		}
+		return fn(c, in)
 	}
-	return in, c.onPool(c.op, P(in).pool())
 }
 
 // pool is the UserPoolId each pooled operation's input names.

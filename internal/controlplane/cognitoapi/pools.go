@@ -119,11 +119,7 @@ type poolIDInput struct {
 	UserPoolID string `json:"UserPoolId"`
 }
 
-func (c *call) describeUserPool(body []byte) (any, error) {
-	in, err := onPoolInput[poolIDInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) describeUserPool(in *poolIDInput) (any, error) {
 	p, err := c.h.o.Pools.Pool(c.ctx, in.UserPoolID)
 	if err != nil {
 		return nil, err
@@ -135,21 +131,13 @@ func (c *call) describeUserPool(body []byte) (any, error) {
 	return poolOutput{UserPool: wirePool(p, len(users))}, nil
 }
 
-func (c *call) updateUserPool(body []byte) (any, error) {
-	in, err := onPoolInput[poolInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) updateUserPool(in *poolInput) (any, error) {
 	in.Schema = nil // UpdateUserPool takes no schema
-	_, err = c.h.o.Pools.UpdatePool(c.ctx, in.UserPoolID, in.apply)
+	_, err := c.h.o.Pools.UpdatePool(c.ctx, in.UserPoolID, in.apply)
 	return empty{}, err
 }
 
-func (c *call) deleteUserPool(body []byte) (any, error) {
-	in, err := onPoolInput[poolIDInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) deleteUserPool(in *poolIDInput) (any, error) {
 	return empty{}, c.h.o.Pools.DeletePool(c.ctx, in.UserPoolID)
 }
 
@@ -272,11 +260,7 @@ type clientOutput struct {
 	UserPoolClient userPoolClient `json:"UserPoolClient"`
 }
 
-func (c *call) createUserPoolClient(body []byte) (any, error) {
-	in, err := onPoolInput[clientInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) createUserPoolClient(in *clientInput) (any, error) {
 	cl := cognito.Client{PoolID: in.UserPoolID}
 	in.apply(&cl)
 	cl, secret, err := c.h.o.Pools.CreateClient(c.ctx, cognito.ClientInput{Client: cl, GenerateSecret: in.GenerateSecret})
@@ -286,11 +270,7 @@ func (c *call) createUserPoolClient(body []byte) (any, error) {
 	return clientOutput{UserPoolClient: wireClient(cl, secret.Reveal())}, nil
 }
 
-func (c *call) describeUserPoolClient(body []byte) (any, error) {
-	in, err := onPoolInput[clientInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) describeUserPoolClient(in *clientInput) (any, error) {
 	cl, err := c.h.o.Pools.Client(c.ctx, in.UserPoolID, in.ClientID)
 	if err != nil {
 		return nil, err
@@ -302,21 +282,10 @@ func (c *call) describeUserPoolClient(body []byte) (any, error) {
 	return clientOutput{UserPoolClient: wireClient(cl, secret.Reveal())}, nil
 }
 
-// onClient decodes a client operation's input, authorizes it on the pool
-// and checks the ClientId.
-func (c *call) onClient(body []byte) (*clientInput, error) {
-	in, err := onPoolInput[clientInput](c, body)
-	if err != nil {
-		return nil, err
-	}
-	return in, cognito.Check(cognito.ClientIDField(in.ClientID))
-}
+// checkClientID checks an Update/DeleteUserPoolClient's ClientId.
+func checkClientID(in *clientInput) error { return cognito.Check(cognito.ClientIDField(in.ClientID)) }
 
-func (c *call) updateUserPoolClient(body []byte) (any, error) {
-	in, err := c.onClient(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) updateUserPoolClient(in *clientInput) (any, error) {
 	cl, err := c.h.o.Pools.UpdateClient(c.ctx, in.UserPoolID, in.ClientID, func(cl *cognito.Client) {
 		name := cl.Name
 		in.apply(cl)
@@ -334,11 +303,7 @@ func (c *call) updateUserPoolClient(body []byte) (any, error) {
 	return clientOutput{UserPoolClient: wireClient(cl, secret.Reveal())}, nil
 }
 
-func (c *call) deleteUserPoolClient(body []byte) (any, error) {
-	in, err := c.onClient(body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) deleteUserPoolClient(in *clientInput) (any, error) {
 	return empty{}, c.h.o.Pools.DeleteClient(c.ctx, in.UserPoolID, in.ClientID)
 }
 
@@ -347,11 +312,7 @@ type listClientsOutput struct {
 	NextToken       string              `json:"NextToken,omitempty"`
 }
 
-func (c *call) listUserPoolClients(body []byte) (any, error) {
-	in, err := onPoolInput[listInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) listUserPoolClients(in *listInput) (any, error) {
 	clients, err := c.h.o.Pools.ListClients(c.ctx, in.UserPoolID)
 	if err != nil {
 		return nil, err
@@ -377,11 +338,7 @@ type groupOutput struct {
 	Group groupType `json:"Group"`
 }
 
-func (c *call) createGroup(body []byte) (any, error) {
-	in, err := onPoolInput[groupInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) createGroup(in *groupInput) (any, error) {
 	g, err := c.h.o.Pools.CreateGroup(c.ctx, cognito.Group{PoolID: in.UserPoolID, Name: in.GroupName, Description: in.Description,
 		RoleARN: in.RoleArn, Precedence: in.Precedence})
 	if err != nil {
@@ -390,11 +347,7 @@ func (c *call) createGroup(body []byte) (any, error) {
 	return groupOutput{Group: wireGroup(g)}, nil
 }
 
-func (c *call) getGroup(body []byte) (any, error) {
-	in, err := onPoolInput[groupInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) getGroup(in *groupInput) (any, error) {
 	g, err := c.h.o.Pools.Group(c.ctx, in.UserPoolID, in.GroupName)
 	if err != nil {
 		return nil, err
@@ -402,11 +355,7 @@ func (c *call) getGroup(body []byte) (any, error) {
 	return groupOutput{Group: wireGroup(g)}, nil
 }
 
-func (c *call) deleteGroup(body []byte) (any, error) {
-	in, err := onPoolInput[groupInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) deleteGroup(in *groupInput) (any, error) {
 	return empty{}, c.h.o.Pools.DeleteGroup(c.ctx, in.UserPoolID, in.GroupName)
 }
 
@@ -415,11 +364,7 @@ type groupsOutput struct {
 	NextToken string      `json:"NextToken,omitempty"`
 }
 
-func (c *call) listGroups(body []byte) (any, error) {
-	in, err := onPoolInput[listInput](c, body)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) listGroups(in *listInput) (any, error) {
 	groups, err := c.h.o.Pools.Groups(c.ctx, in.UserPoolID)
 	if err != nil {
 		return nil, err

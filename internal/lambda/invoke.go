@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -42,19 +41,20 @@ type run struct {
 	timeout string // the timeout message, for the payload and the log
 }
 
-// invoke runs inv on p. reusable reports whether p may serve another
-// invocation. A non-nil error means the caller's ctx ended first.
-func (p *process) invoke(ctx context.Context, inv *invocation, tail bool) (res *Result, reusable bool, err error) {
+// invoke runs inv on p to its end: the runtime's answer, its exit, the init
+// limit or the function's timeout; no caller can cut it short (Invoke). reusable
+// reports whether p may serve another invocation.
+func (p *process) invoke(inv *invocation, tail bool) (res *Result, reusable bool) {
 	r := &run{p: p, inv: inv, cold: !p.warm}
 	p.warm = true
 	p.log.captureTail(tail)
 	p.log.emit(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, p.fn.Version))
 
-	ferr, err := r.pickUp(ctx)
-	if err == nil && ferr == nil {
+	ferr := r.pickUp()
+	if ferr == nil {
 		var o outcome
-		o, ferr, err = r.await(ctx)
-		if ferr == nil && err == nil {
+		o, ferr = r.await()
+		if ferr == nil {
 			res = &Result{RequestID: inv.id, Payload: o.payload}
 			if o.ferr != nil {
 				res = r.failed(*o.ferr)
@@ -65,14 +65,10 @@ func (p *process) invoke(ctx context.Context, inv *invocation, tail bool) (res *
 		res = r.failed(*ferr)
 	}
 	r.finish(ferr)
-	if res != nil {
-		if t := p.log.captureTail(false); tail {
-			res.LogTail = base64.StdEncoding.EncodeToString(t)
-		}
-	} else {
-		p.log.captureTail(false)
+	if t := p.log.captureTail(false); tail {
+		res.LogTail = base64.StdEncoding.EncodeToString(t)
 	}
-	return res, err == nil && ferr == nil && p.alive(), err
+	return res, ferr == nil && p.alive()
 }
 
 func (r *run) failed(f functionError) *Result {
@@ -80,7 +76,7 @@ func (r *run) failed(f functionError) *Result {
 }
 
 // pickUp hands the event to the runtime's /next, during or after init.
-func (r *run) pickUp(ctx context.Context) (*functionError, error) {
+func (r *run) pickUp() *functionError {
 	p := r.p
 	limit := time.NewTimer(initLimit)
 	defer limit.Stop()
@@ -93,51 +89,44 @@ func (r *run) pickUp(ctx context.Context) (*functionError, error) {
 			r.initDur = p.api.readyAt.Sub(p.started)
 			p.api.mu.Unlock()
 		}
-		return nil, nil
+		return nil
 	case f := <-p.api.initErr:
 		// The runtime reported an init error and is expected to exit.
 		p.kill()
 		r.start = p.api.now()
-		return &f, nil
+		return &f
 	case <-p.exited:
 		r.start = p.api.now()
 		f := platformError(r.inv.id, "Runtime.ExitError", p.exitReason())
-		return &f, nil
+		return &f
 	case <-limit.C:
 		p.kill()
 		r.start = p.api.now()
 		f := platformError(r.inv.id, "Runtime.Unknown", "Runtime failed to initialize within the init timeout")
-		return &f, nil
-	case <-ctx.Done():
-		p.kill()
-		r.start = p.api.now()
-		return nil, ctx.Err()
+		return &f
 	}
 }
 
-// await waits for the runtime's answer, its exit, the timeout or the caller.
-func (r *run) await(ctx context.Context) (outcome, *functionError, error) {
+// await waits for the runtime's answer, its exit or the timeout.
+func (r *run) await() (outcome, *functionError) {
 	p := r.p
 	timer := time.NewTimer(r.inv.timeout)
 	defer timer.Stop()
 	select {
 	case o := <-r.inv.done:
-		return o, nil, nil
+		return o, nil
 	case <-p.exited:
 		f := platformError(r.inv.id, "Runtime.ExitError", p.exitReason())
 		// What the process wrote before it died comes first, as in Lambda's
 		// logs: its output is drained before the platform's line.
 		p.out.drain(logSyncWait)
 		p.log.emit(fmt.Sprintf("RequestId: %s Error: %s\nRuntime.ExitError", r.inv.id, p.exitReason()))
-		return outcome{}, &f, nil
+		return outcome{}, &f
 	case <-timer.C:
 		p.kill()
 		r.timeout = timeoutMessage(p.api.now(), r.inv.id, r.inv.timeout)
 		f := timeoutError(r.timeout)
-		return outcome{}, &f, nil
-	case <-ctx.Done():
-		p.kill()
-		return outcome{}, nil, ctx.Err()
+		return outcome{}, &f
 	}
 }
 

@@ -30,6 +30,9 @@ type Manager struct {
 	noticed map[string]bool
 	closed  bool
 	conc    concurrency // guarded by mu
+	// running counts invocations whose caller may have left; Close waits
+	// for them. Add only under mu while !closed.
+	running sync.WaitGroup
 
 	stopReaper chan struct{}
 	reaperDone chan struct{}
@@ -160,13 +163,62 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // the caller left before Lambda accepted anything
+	}
+	if ctx.Done() == nil {
+		return m.invoke(ctx, name, payload, clientContext, o)
+	}
+	// An accepted invocation is Lambda's, not its caller's: a caller that
+	// hangs up (a client's read timeout, API Gateway's 29 s integration
+	// timeout) gets no answer, but the environment's init, the invocation
+	// and its START/END/REPORT lines run to their own end, bounded by the
+	// init limit and the function's timeout ("API Gateway has a 29-second
+	// integration timeout, so a Lambda function running for more than 29
+	// seconds will not return a value successfully",
+	// https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html;
+	// a synchronous call the AWS CLI retries after its 60 s read timeout
+	// runs the function twice, awsdocs/aws-lambda-developer-guide#394).
+	// Killing the environment instead made a burst of callers with a short
+	// timeout restart every cold start that outlasted it, for ever.
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil, ErrClosed
+	}
+	m.running.Add(1) // before Close's Wait: both under mu
+	m.mu.Unlock()
+	done := make(chan answer, 1)
+	go func() {
+		defer m.running.Done()
+		res, err := m.invoke(context.WithoutCancel(ctx), name, payload, clientContext, o)
+		done <- answer{res, err}
+	}()
+	select {
+	case a := <-done:
+		return a.res, a.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// answer is the outcome of an invocation run for a caller who may leave.
+type answer struct {
+	res *Result
+	err error
+}
+
+// invoke runs one accepted invocation.
+func (m *Manager) invoke(ctx context.Context, name string, payload []byte, clientContext string, o InvokeOptions) (*Result, error) {
 	// A Deploy during start-up retires the pool; the invocation then goes to
 	// the new version, as it would on Lambda.
 	for {
 		res, err := m.invokePool(ctx, name, payload, clientContext, o.Tail, o.InvokedARN)
 		if !errors.Is(err, errRetired) {
-			if fn, ok := m.Get(name); ok {
-				m.noticeMissingSDK(fn, res)
+			if res != nil && res.FunctionError != "" {
+				if fn, ok := m.Get(name); ok {
+					m.noticeMissingSDK(fn, res)
+				}
 			}
 			return res, err
 		}
@@ -213,14 +265,12 @@ func (m *Manager) invokePool(ctx context.Context, name string, payload []byte, c
 		}
 		return nil, err
 	}
-	res, reusable, err := p.invoke(ctx, inv, tail)
+	res, reusable := p.invoke(inv, tail)
 	m.release(pl, p, reusable)
 	st := inv.stats
 	ev.Invoked, ev.ColdStart, ev.InitDuration = true, st.cold, st.initDuration
-	if res != nil {
-		ev.FunctionError, ev.Completed, ev.Duration = res.FunctionError, st.ran, st.duration
-	}
-	return res, err
+	ev.FunctionError, ev.Completed, ev.Duration = res.FunctionError, st.ran, st.duration
+	return res, nil
 }
 
 // acquire takes an idle process of pl or starts one.
@@ -309,6 +359,18 @@ func (m *Manager) Close(ctx context.Context) error {
 	var errs []error
 	for _, pl := range pools {
 		errs = append(errs, pl.retire(ctx, true))
+	}
+	// Their processes are gone: what runs for a departed caller ends now,
+	// and writes its last lines before the log sink closes.
+	drained := make(chan struct{})
+	go func() {
+		m.running.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-ctx.Done():
+		errs = append(errs, ctx.Err())
 	}
 	m.rt.close()
 	errs = append(errs, m.sb.cleanup())

@@ -28,15 +28,17 @@ type InvokeEvent struct {
 	Function string // the function's name
 	// Invoked: the invocation reached the function (a process ran it, or
 	// failed to start for it), which is what Invocations counts. False when
-	// the caller's context ended while it waited, or the version was replaced
-	// before it started (it is then retried and reported again).
+	// no environment could be made for it (no credentials, no sandbox), or
+	// the version was replaced before it started (it is then retried and
+	// reported again). A caller that leaves changes nothing: the invocation
+	// runs on (Manager.Invoke).
 	Invoked bool
 	// FunctionError is X-Amz-Function-Error ("Unhandled") when the
 	// invocation ended in a function error (Errors), else "".
 	FunctionError string
 	// Completed: a result came back from the process, so Duration is
 	// REPORT's Duration (pick-up to answer, on Options.Now). False when the
-	// caller went away first or the runtime could not start.
+	// runtime could not start.
 	Completed bool
 	Duration  time.Duration
 	// ColdStart: a new process was started for this invocation; InitDuration

@@ -83,7 +83,9 @@ func TestObserveInvocations(t *testing.T) {
 
 // TestObserveThrottleAndCancel: with a reservation of 1, a second
 // invocation while the first runs is throttled at once, as Lambda does; a
-// caller that goes away is an invocation without a duration.
+// caller that goes away gets context.Canceled at once while the invocation
+// runs on to its end (here the function's timeout), holding its slot until
+// then, as on Lambda (Manager.Invoke).
 func TestObserveThrottleAndCancel(t *testing.T) {
 	testutil.NeedCommand(t, "python3")
 	log := make(eventLog, 100)
@@ -92,7 +94,7 @@ func TestObserveThrottleAndCancel(t *testing.T) {
 	one := 1
 	// The handler says when it runs, so that the caller goes away during
 	// the invocation, not during the process's start.
-	mustDeploy(t, m, Function{Name: "slow", Runtime: "python3.11", Handler: "app.slow", Timeout: 60 * time.Second, ReservedConcurrency: &one,
+	mustDeploy(t, m, Function{Name: "slow", Runtime: "python3.11", Handler: "app.slow", Timeout: 2 * time.Second, ReservedConcurrency: &one,
 		CodeDir: writeCode(t, map[string]string{"app.py": "import time\ndef slow(event, context):\n    print('running', flush=True)\n    time.sleep(60)\n"})})
 
 	ctx1, cancel1 := context.WithCancel(context.Background())
@@ -121,11 +123,15 @@ func TestObserveThrottleAndCancel(t *testing.T) {
 		t.Errorf("running invocation: err %v, want context.Canceled", err)
 	}
 	got := log.next(t)
-	want := InvokeEvent{Kind: InvokeFinished, Function: "slow", Invoked: true, ColdStart: true}
+	want := InvokeEvent{Kind: InvokeFinished, Function: "slow", Invoked: true, ColdStart: true,
+		FunctionError: "Unhandled", Completed: true}
 	if got.InitDuration <= 0 {
 		t.Errorf("cold start with InitDuration %v", got.InitDuration)
 	}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(InvokeEvent{}, "InitDuration")); diff != "" {
+	if got.Duration < 2*time.Second {
+		t.Errorf("abandoned invocation ended after %v, before its 2 s timeout", got.Duration)
+	}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(InvokeEvent{}, "InitDuration", "Duration")); diff != "" {
 		t.Errorf("cancelled invocation (-want +got):\n%s", diff)
 	}
 	if len(log) != 0 {

@@ -2,82 +2,120 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/decisionbatch"
 )
 
 var _ store.DecisionLog = (*Store)(nil)
 
-// decisionsSchema is the decisions table, added beside items and records
-// (idempotent, applied on every Open like schema).
+// decisionsSchema is the decision log (idempotent, applied on every Open
+// like schema), the same layout as the SQLite backend's: one row per
+// batch in decisionbatch's encoding, numbered by its first decision, with
+// the latest second of its decisions; decision_log's one row holds the
+// next number and the first one kept. Writers hold the global write lock,
+// so numbers are dense and given in commit order across replicas.
 const decisionsSchema = `
-CREATE TABLE IF NOT EXISTS decisions (
-	seq       BIGSERIAL PRIMARY KEY,
-	at        BIGINT NOT NULL,
-	principal TEXT COLLATE "C" NOT NULL,
-	value     BYTEA NOT NULL
+CREATE TABLE IF NOT EXISTS decision_batches (
+	seq      BIGINT PRIMARY KEY,
+	last_seq BIGINT NOT NULL,
+	max_at   BIGINT NOT NULL,
+	value    BYTEA  NOT NULL
 );
-CREATE INDEX IF NOT EXISTS decisions_principal_at ON decisions (principal, at);`
+CREATE TABLE IF NOT EXISTS decision_log (
+	id        INT PRIMARY KEY CHECK (id = 1),
+	next_seq  BIGINT NOT NULL,
+	kept_from BIGINT NOT NULL
+);
+INSERT INTO decision_log (id, next_seq, kept_from) VALUES (1, 1, 1) ON CONFLICT (id) DO NOTHING;`
 
-// AppendDecisions adds ds and trims the table to its newest keep rows.
+// AppendDecisions adds ds, MaxLen to a row, and keeps the newest keep.
 func (s *Store) AppendDecisions(ctx context.Context, ds []store.Decision, keep int) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
-		for _, d := range ds {
-			v, err := json.Marshal(d)
-			if err != nil {
-				return fmt.Errorf("postgres: decisions: %w", err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO decisions (at, principal, value) VALUES ($1, $2, $3)`,
-				d.Time.UnixNano(), d.Principal, v); err != nil {
-				return fmt.Errorf("postgres: decisions: %w", err)
-			}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		next, from, err := decisionLog(ctx, tx)
+		if err != nil {
+			return err
 		}
-		if keep > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM decisions WHERE seq <= (SELECT MAX(seq) FROM decisions) - $1`, keep); err != nil {
-				return fmt.Errorf("postgres: decisions: %w", err)
+		was := from
+		if next, err = insertBatches(ctx, tx, ds, next); err != nil {
+			return err
+		}
+		if keep > 0 && next-int64(keep) > from {
+			from = next - int64(keep)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE decision_log SET next_seq = $1, kept_from = $2 WHERE id = 1`, next, from); err != nil {
+			return err
+		}
+		if from != was {
+			if _, err := tx.Exec(ctx, `DELETE FROM decision_batches WHERE seq < $1 AND last_seq < $1`, from); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("postgres: decisions: %w", err)
+	}
+	return nil
+}
+
+func decisionLog(ctx context.Context, q querier) (next, from int64, err error) {
+	err = q.QueryRow(ctx, `SELECT next_seq, kept_from FROM decision_log WHERE id = 1`).Scan(&next, &from)
+	return next, from, err
+}
+
+// insertBatches stores ds as rows of at most MaxLen, numbered from next,
+// and returns the number after the last.
+func insertBatches(ctx context.Context, tx pgx.Tx, ds []store.Decision, next int64) (int64, error) {
+	var enc decisionbatch.Encoder
+	for len(ds) > 0 {
+		chunk := ds[:min(len(ds), decisionbatch.MaxLen)]
+		ds = ds[len(chunk):]
+		n := int64(len(chunk))
+		if _, err := tx.Exec(ctx, `INSERT INTO decision_batches (seq, last_seq, max_at, value) VALUES ($1, $2, $3, $4)`,
+			next, next+n-1, decisionbatch.MaxUnix(chunk), enc.Encode(nil, chunk)); err != nil {
+			return 0, err
+		}
+		next += n
+	}
+	return next, nil
 }
 
 // Decisions returns the decisions q selects, oldest first.
 func (s *Store) Decisions(ctx context.Context, q store.DecisionQuery) (out []store.Decision, err error) {
-	var lim any // NULL: no limit
-	if q.Limit > 0 {
-		lim = q.Limit
-	}
-	var since int64
+	since := int64(math.MinInt64)
 	if !q.Since.IsZero() {
-		since = q.Since.UnixNano()
+		since = q.Since.Unix()
 	}
 	err = s.read(ctx, func(qr querier) error {
-		rows, err := qr.Query(ctx, `SELECT seq, value FROM decisions WHERE ($1 = '' OR principal = $1) AND at >= $2 ORDER BY seq LIMIT $3`,
-			q.Principal, since, lim)
+		// One statement: one snapshot of the rows and of kept_from.
+		rows, err := qr.Query(ctx, `SELECT b.seq, b.value, l.kept_from FROM decision_batches b, decision_log l
+			WHERE l.id = 1 AND b.last_seq >= l.kept_from AND b.max_at >= $1 ORDER BY b.seq`, since)
 		if err != nil {
-			return fmt.Errorf("postgres: decisions: %w", err)
+			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Decision, error) {
-			var seq int64
+		defer rows.Close()
+		for rows.Next() {
+			var first, from int64
 			var v []byte
-			if err := r.Scan(&seq, &v); err != nil {
-				return store.Decision{}, err
+			if err := rows.Scan(&first, &v, &from); err != nil {
+				return err
 			}
-			var d store.Decision
-			if err := json.Unmarshal(v, &d); err != nil {
-				return store.Decision{}, fmt.Errorf("decision %d: %w", seq, err)
+			if out, err = decisionbatch.Select(out, v, first, from, q, q.Limit); err != nil {
+				return fmt.Errorf("from %d: %w", first, err)
 			}
-			d.Seq, d.Time = seq, d.Time.UTC()
-			return d, nil
-		})
-		if err != nil {
-			return fmt.Errorf("postgres: decisions: %w", err)
+			if q.Limit > 0 && len(out) >= q.Limit {
+				return nil // Close (deferred) ends the query
+			}
 		}
-		return nil
+		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("postgres: decisions: %w", err)
+	}
+	return out, nil
 }

@@ -1,7 +1,8 @@
 // Package postgres is iamgate's shared store backend for several replicas:
 // the store.Store contract over PostgreSQL with jackc/pgx/v5.
 //
-// It owns its schema (tables items and records, created on Open) and a small
+// It owns its schema (tables items and records, and the decision log's
+// decision_batches and decision_log, created on Open) and a small
 // connection pool of its own (pgxpool would need another module). Every
 // write takes one transaction-scoped advisory lock, so writers from all
 // replicas are serialized, as SQLite's single writer is: an Update's reads

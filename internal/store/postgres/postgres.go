@@ -49,8 +49,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	s := &Store{pool: newPool(cfg, poolSize)}
 	err = s.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, schema+decisionsSchema)
-		return err
+		if _, err := tx.Exec(ctx, schema+decisionsSchema); err != nil {
+			return err
+		}
+		if err := migrateDecisions(ctx, tx); err != nil {
+			return fmt.Errorf("converting the decision log: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		s.Close()

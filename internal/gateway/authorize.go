@@ -110,7 +110,7 @@ func (g *Gateway) evaluate(c *call) bool {
 	if d.Allowed {
 		return true
 	}
-	g.fail(c, awserr.GWAccessDenied, maskAccountIDs(denialMessage(c.caller, resource, d)))
+	g.fail(c, awserr.GWAccessDenied, maskAccountIDs(denialMessage(d)))
 	return false
 }
 
@@ -172,16 +172,13 @@ func principalType(t string) string {
 // deny" for explicit denies, without the newer "because ..." clause
 // (https://repost.aws/knowledge-center/api-gateway-403-error-lambda-authorizer,
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html).
-func denialMessage(caller *auth.Caller, resource string, d auth.Decision) string {
-	msg := d.Message
-	if msg == "" {
-		msg = "User: " + caller.ARN + " is not authorized to perform: " + invokeAction + " on resource: " + resource
+// The base sentence is the authorizer's (auth.Decision.Message), never
+// re-worded here.
+func denialMessage(d auth.Decision) string {
+	if d.ExplicitDeny {
+		return d.Message + " with an explicit deny"
 	}
-	const explicit = " with an explicit deny"
-	if d.ExplicitDeny && !strings.Contains(msg, explicit) {
-		msg += explicit
-	}
-	return msg
+	return d.Message
 }
 
 // methodARN is arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path},

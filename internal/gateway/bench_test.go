@@ -35,7 +35,7 @@ func BenchmarkRoute(b *testing.B) {
 func BenchmarkEvent(b *testing.B) {
 	f := newFixture(b, "")
 	r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4566/restapis/"+testAPI+"/v1/_user_request_/hello?a=1&b=2", nil)
-	// "good" is the fixture authenticator's verified user.
+	// "good": the fixture signs as api-gateway-user, the real authenticator verifies.
 	for k, v := range map[string]string{"Authorization": "good", "X-Amz-Date": "20261125T100000Z", "User-Agent": "curl/8.0", "Accept": "*/*"} {
 		r.Header.Set(k, v)
 	}

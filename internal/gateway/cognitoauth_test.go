@@ -95,9 +95,10 @@ func newCognitoFixture(t testing.TB) *cognitoFixture {
 		t.Fatal(err)
 	}
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	ids := newTestIAM(t)
 	f := &cognitoFixture{inv: &scriptedInvoker{}, api: api.ID, key: key, now: testNow}
 	clock := func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
-	f.gw = New(Options{APIs: fakeAPIs{api.ID + "/v1": snap}, Auth: &fakeAuth{}, Authz: &fakeAuthz{allowAnonymous: true},
+	f.gw = New(Options{APIs: fakeAPIs{api.ID + "/v1": snap}, Auth: &signingClients{ids: ids}, Authz: ids.Auth,
 		Invoker: f.inv, Region: testRegion, AccountID: testAccount, Now: clock, Logger: slog.New(slog.DiscardHandler),
 		NewRequestID: func() string { return "req-1" },
 		Tokens:       jwtauth.New(cognitoKeys{cognitoIssuer + " kid1": &key.PublicKey}, clock)})

@@ -153,7 +153,8 @@ func TestProxyEventIdentityAndBinary(t *testing.T) {
 	}
 	id := ev.RequestContext.Identity
 	got := map[string]any{"accessKey": id["accessKey"], "accountId": id["accountId"], "caller": id["caller"], "user": id["user"], "userArn": id["userArn"], "cognitoIdentityId": id["cognitoIdentityId"]}
-	want := map[string]any{"accessKey": "AKIAEXAMPLE", "accountId": "000000000000", "caller": "AIDAEXAMPLE", "user": "AIDAEXAMPLE", "userArn": userARN, "cognitoIdentityId": nil}
+	uid := f.ids.users["good"].UserID
+	want := map[string]any{"accessKey": f.ids.keys["good"].ID, "accountId": "000000000000", "caller": uid, "user": uid, "userArn": userARN, "cognitoIdentityId": nil}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("identity (-want +got):\n%s", diff)
 	}

@@ -18,6 +18,11 @@ type wantResp struct {
 	body    string
 }
 
+// otherAccountPolicy is a resource policy that lets another account in and
+// allows no one of this one: callers of this account need an identity
+// policy, anonymous callers are refused.
+const otherAccountPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"execute-api:Invoke","Resource":"*"}]}`
+
 const (
 	missingToken = `{"message":"Missing Authentication Token"}`
 	internal     = `{"message": "Internal server error"}`
@@ -59,7 +64,7 @@ func TestServeHTTP(t *testing.T) {
 		{name: "unknown method", method: "POST", url: hostURL("/v1/hello"), header: map[string]string{"Authorization": "good"},
 			want: wantResp{403, "MissingAuthenticationTokenException", missingToken}},
 		{name: "signature mismatch", url: hostURL("/v1/hello"), header: map[string]string{"Authorization": "bad"},
-			want: wantResp{403, "InvalidSignatureException", `{"message":"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}`}},
+			want: wantResp{403, "InvalidSignatureException", mismatchBody(testAPI+".execute-api.us-east-1.amazonaws.com", "/v1/hello")}},
 		{name: "unknown key", url: hostURL("/v1/hello"), header: map[string]string{"Authorization": "unknown"},
 			want: wantResp{403, "UnrecognizedClientException", `{"message":"The security token included in the request is invalid."}`}},
 		{name: "signature expired", url: hostURL("/v1/hello"), header: map[string]string{"Authorization": "expired"},
@@ -68,7 +73,7 @@ func TestServeHTTP(t *testing.T) {
 			want: wantResp{500, "InternalServerErrorException", internal}},
 		{name: "explicit deny", url: hostURL("/v1/hello"), header: map[string]string{"Authorization": "denied"},
 			want: wantResp{403, "AccessDeniedException", `{"Message":"User: arn:aws:iam::********0000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/hello with an explicit deny"}`}},
-		{name: "anonymous denied by resource policy", url: hostURL("/v1/open/x"), policy: `{"Version":"2012-10-17","Statement":[]}`,
+		{name: "anonymous denied by resource policy", url: hostURL("/v1/open/x"), policy: otherAccountPolicy,
 			want: wantResp{403, "AccessDeniedException", `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/open/x"}`}},
 		{name: "no auth, no policy", method: "DELETE", url: hostURL("/v1/open/a/b"),
 			want: wantResp{200, "", `{"message": "hello world"}`}},
@@ -150,14 +155,15 @@ func TestServeHTTP(t *testing.T) {
 func TestImplicitDeny(t *testing.T) {
 	f := newFixture(t, "")
 	r := httptest.NewRequest("GET", "http://127.0.0.1:4566/restapis/"+testAPI+"/v1/_user_request_/open/x", nil)
-	f.gw.o.APIs.(fakeAPIs)[testAPI+"/v1"].API.Policy = `{"Version":"2012-10-17","Statement":[]}`
+	f.gw.o.APIs.(fakeAPIs)[testAPI+"/v1"].API.Policy = otherAccountPolicy
 	w := httptest.NewRecorder()
 	f.gw.ServeHTTP(w, r)
 	want := `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/open/x"}`
 	if w.Code != 403 || w.Body.String() != want {
 		t.Errorf("got %d %s", w.Code, w.Body.String())
 	}
-	f.authz.allowAnonymous = true
+	// A resource policy allowing everyone lets anonymous callers in.
+	f.gw.o.APIs.(fakeAPIs)[testAPI+"/v1"].API.Policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`
 	w = httptest.NewRecorder()
 	f.gw.ServeHTTP(w, httptest.NewRequest("GET", "http://127.0.0.1:4566/restapis/"+testAPI+"/v1/_user_request_/open/x", nil))
 	if w.Code != 200 {
@@ -166,7 +172,7 @@ func TestImplicitDeny(t *testing.T) {
 }
 
 func TestAuthorizationRequest(t *testing.T) {
-	f := newFixture(t, `{"Version":"2012-10-17"}`)
+	f := newFixture(t, otherAccountPolicy)
 	r := httptest.NewRequest("GET", "http://127.0.0.1:4566/restapis/"+testAPI+"/v1/_user_request_/hello?a=1", nil)
 	r.Header.Set("Authorization", "good")
 	r.Header.Set("User-Agent", "aws-cli/2")
@@ -192,7 +198,7 @@ func TestAuthorizationRequest(t *testing.T) {
 	if diff := cmp.Diff(wantCtx, req.Context); diff != "" {
 		t.Errorf("context (-want +got):\n%s", diff)
 	}
-	if len(req.ResourcePolicies) != 1 || req.ResourcePolicies[0].Document != `{"Version":"2012-10-17"}` {
+	if len(req.ResourcePolicies) != 1 || req.ResourcePolicies[0].Document != otherAccountPolicy {
 		t.Errorf("resource policies = %+v", req.ResourcePolicies)
 	}
 	// The access log names the principal and never the credentials.

@@ -82,8 +82,9 @@ paths:
 		t.Fatal(err)
 	}
 	inv := &scriptedInvoker{}
-	f := &authFixture{inv: inv, api: api.APIID}
-	f.gw = New(Options{APIs: fakeAPIs{}, HTTPAPIs: svc, Auth: &fakeAuth{}, Authz: &fakeAuthz{}, Invoker: inv,
+	ids := newTestIAM(t)
+	f := &authFixture{inv: inv, api: api.APIID, ids: ids}
+	f.gw = New(Options{APIs: fakeAPIs{}, HTTPAPIs: svc, Auth: &signingClients{ids: ids}, Authz: ids.Auth, Invoker: inv,
 		Region: testRegion, AccountID: testAccount, Now: clock, Logger: slog.New(slog.DiscardHandler),
 		Tokens: jwtauth.New(jwtauth.NewRemote(jwtauth.RemoteOptions{Now: clock}), clock)})
 

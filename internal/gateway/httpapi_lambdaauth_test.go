@@ -87,7 +87,9 @@ func newV2AuthFixture(t *testing.T) (*authFixture, string) {
 		t.Fatal(err)
 	}
 	f.api = api.APIID
-	f.gw = New(Options{APIs: fakeAPIs{}, HTTPAPIs: svc, Auth: &fakeAuth{}, Authz: &fakeAuthz{}, Invoker: f.inv,
+	ids := newTestIAM(t)
+	f.ids = ids
+	f.gw = New(Options{APIs: fakeAPIs{}, HTTPAPIs: svc, Auth: &signingClients{ids: ids}, Authz: ids.Auth, Invoker: f.inv,
 		Region: testRegion, AccountID: testAccount, Now: now, Logger: slog.New(slog.DiscardHandler)})
 	return f, api.APIID
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/httpapi"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
@@ -63,9 +64,10 @@ func FuzzHTTPAPIAuthorizedIsServed(f *testing.F) {
 			f.Fatal(err)
 		}
 	}
-	authz := &recordingAuthz{}
+	ids := newTestIAM(f)
+	authz := &recordingAuthorizer{Authorizer: ids.Auth}
 	inv := &fakeInvoker{}
-	gw := New(Options{APIs: fakeAPIs{}, HTTPAPIs: svc, Auth: &fakeAuth{}, Authz: authz, Invoker: inv,
+	gw := New(Options{APIs: fakeAPIs{}, HTTPAPIs: svc, Auth: verified{ids.verifiedCaller(f, "good")}, Authz: authz, Invoker: inv,
 		Region: testRegion, AccountID: testAccount, TraceSize: -1})
 	prefix := "arn:aws:execute-api:" + testRegion + ":" + testAccount + ":" + api.APIID + "/"
 
@@ -83,7 +85,7 @@ func FuzzHTTPAPIAuthorizedIsServed(f *testing.F) {
 			return
 		}
 		r.RemoteAddr = "127.0.0.1:1234"
-		authz.resource, inv.payload = "", nil
+		authz.last, inv.payload = auth.Request{}, nil
 		w := httptest.NewRecorder()
 		gw.ServeHTTP(w, r)
 		if inv.payload == nil {
@@ -113,8 +115,8 @@ func FuzzHTTPAPIAuthorizedIsServed(f *testing.F) {
 			t.Fatalf("served method %q for %q", ev.RequestContext.HTTP.Method, method)
 		}
 		want := prefix + stage + "/" + method + "/" + strings.Trim(served, "/")
-		if authz.resource != want {
-			t.Fatalf("%s %s: authorized %q, served %s %s on %s", method, path, authz.resource, method, served, stage)
+		if authz.last.Resource != want {
+			t.Fatalf("%s %s: authorized %q, served %s %s on %s", method, path, authz.last.Resource, method, served, stage)
 		}
 		snap, err := svc.Deployed(ctx, api.APIID, stage)
 		if err != nil {

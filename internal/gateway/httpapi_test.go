@@ -128,7 +128,7 @@ func TestHTTPAPIServe(t *testing.T) {
 		{name: "unsigned", url: host + "/hello", status: 403, body: `{"message":"Forbidden"}`},
 		{name: "denied", url: host + "/hello", header: map[string]string{"Authorization": "denied"}, status: 403, body: `{"message":"Forbidden"}`},
 		{name: "signature mismatch", url: host + "/hello", header: map[string]string{"Authorization": "bad"}, status: 403,
-			body: `{"message":"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}`},
+			body: mismatchBody("{id}.execute-api.us-east-1.amazonaws.com", "/hello")},
 		{name: "no route", url: host + "/nope", status: 404, body: `{"message":"Not Found"}`},
 		{name: "method not routed", method: "DELETE", url: host + "/hello", status: 404, body: `{"message":"Not Found"}`},
 		{name: "unknown stage on path style", url: "http://127.0.0.1:4566/restapis/{id}/dev/_user_request_/hello", status: 404, body: `{"message":"Not Found"}`},
@@ -157,6 +157,9 @@ func TestHTTPAPIServe(t *testing.T) {
 			f := newV2Fixture(t)
 			f.inv.reply = tc.reply
 			rec := f.do(t, tc.method, tc.url, tc.header)
+			if tc.name == "signature mismatch" { // the host the signature covered names the API
+				tc.body = mismatchBody(f.id+".execute-api.us-east-1.amazonaws.com", "/hello")
+			}
 			if rec.Code != tc.status || rec.Body.String() != tc.body {
 				t.Fatalf("got %d %s, want %d %s\nlogs:\n%s", rec.Code, rec.Body, tc.status, tc.body, f.logs)
 			}
@@ -200,8 +203,8 @@ func TestHTTPAPIEventV2(t *testing.T) {
 		"cookies": []any{"c1=v1", "c2=v2"}, "query": map[string]any{"a": "1,2", "b": "x"}, "stageVariables": map[string]any{"s": "prod"},
 		"host": f.id + ".execute-api.us-east-1.amazonaws.com", "custom": "y", "cookieHeader": nil, "stage": "prod",
 		"http": map[string]any{"method": "GET", "path": "/prod/hello", "protocol": "HTTP/1.1", "sourceIp": "192.0.2.1", "userAgent": "test/1"},
-		"iam": map[string]any{"accessKey": "AKIAEXAMPLE", "accountId": testAccount, "callerId": "AIDAEXAMPLE", "cognitoIdentity": nil,
-			"principalOrgId": nil, "userArn": userARN, "userId": "AIDAEXAMPLE"},
+		"iam": map[string]any{"accessKey": f.ids.keys["good"].ID, "accountId": testAccount, "callerId": f.ids.users["good"].UserID, "cognitoIdentity": nil,
+			"principalOrgId": nil, "userArn": userARN, "userId": f.ids.users["good"].UserID},
 		"requestId": true, "body": nil, "pathParameters": nil,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

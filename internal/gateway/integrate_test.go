@@ -166,7 +166,8 @@ func newIntegrationFixture(t *testing.T) (*fixture, *httptest.Server) {
 		Deployment: apigw.Deployment{ID: "dep001", RestAPIID: testAPI},
 		Resources:  def.Resources,
 	}
-	f := &fixture{authn: &fakeAuth{}, authz: &fakeAuthz{}, inv: &fakeInvoker{}, logs: &strings.Builder{}}
+	ids := newTestIAM(t)
+	f := &fixture{ids: ids, authn: &signingClients{ids: ids}, authz: &recordingAuthorizer{Authorizer: ids.Auth}, inv: &fakeInvoker{}, logs: &strings.Builder{}}
 	f.gw = New(Options{
 		APIs: fakeAPIs{testAPI + "/v1": snap}, Auth: f.authn, Authz: f.authz, Invoker: f.inv, APIKeys: fakeAPIKeys{},
 		Region: testRegion, AccountID: testAccount, Now: func() time.Time { return testNow },

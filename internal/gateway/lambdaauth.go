@@ -279,7 +279,7 @@ func (g *Gateway) resourcePolicyAfterAuthorizer(c *call) bool {
 		return true
 	}
 	c.trace.Decision, c.trace.Rule = d.Effect().String(), ruleOf(d)
-	g.fail(c, awserr.GWAccessDenied, maskAccountIDs(denialMessage(auth.Anonymous, resource, d)))
+	g.fail(c, awserr.GWAccessDenied, maskAccountIDs(denialMessage(d)))
 	return false
 }
 

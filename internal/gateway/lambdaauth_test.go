@@ -16,7 +16,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/apigw"
-	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/store"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
@@ -125,6 +124,7 @@ type authFixture struct {
 	api string
 	now time.Time
 	mu  sync.Mutex
+	ids *testIAM
 }
 
 func newAuthFixture(t testing.TB, policy string, fnPolicies FunctionPolicies) *authFixture {
@@ -132,11 +132,12 @@ func newAuthFixture(t testing.TB, policy string, fnPolicies FunctionPolicies) *a
 }
 
 func newAuthFixtureWith(t testing.TB, snap *apigw.Snapshot, fnPolicies FunctionPolicies) *authFixture {
-	f := &authFixture{inv: &scriptedInvoker{}, api: snap.API.ID, now: testNow}
+	ids := newTestIAM(t)
+	f := &authFixture{inv: &scriptedInvoker{}, api: snap.API.ID, now: testNow, ids: ids}
 	f.gw = New(Options{
 		APIs:             fakeAPIs{snap.API.ID + "/v1": snap},
-		Auth:             &fakeAuth{},
-		Authz:            &fakeAuthz{allowAnonymous: true},
+		Auth:             &signingClients{ids: ids},
+		Authz:            ids.Auth,
 		Invoker:          f.inv,
 		Region:           testRegion,
 		AccountID:        testAccount,
@@ -354,7 +355,6 @@ func TestAuthorizerPermission(t *testing.T) {
 		return c.PolicyDocument()
 	}
 	integration := lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:*/*/GET/pets")
-	ia := realIAM(t, nil)
 	for _, tc := range []struct {
 		name, policy string
 		want         int
@@ -365,7 +365,6 @@ func TestAuthorizerPermission(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newAuthFixture(t, "", fakeFunctionPolicies{authFnARN: tc.policy, fnARN: integration})
-			f.gw.o.Authz = realAuthz{fake: &fakeAuthz{}, real: ia}
 			f.inv.auth = func([]byte) ([]byte, string, error) { return policyAnswer("u", "Allow", "*"), "", nil }
 			got := f.get("/pets", map[string]string{"Authorization": "Bearer t"})
 			if got.status != tc.want {
@@ -383,7 +382,6 @@ func TestAuthorizerPermission(t *testing.T) {
 func TestAuthorizerWithResourcePolicy(t *testing.T) {
 	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`
 	f := newAuthFixture(t, deny, nil)
-	f.gw.o.Authz = &denyAllAuthz{}
 	f.inv.auth = func([]byte) ([]byte, string, error) { return policyAnswer("u", "Allow", "*"), "", nil }
 	got := f.get("/pets", map[string]string{"Authorization": "Bearer t"})
 	if got.status != 403 || !strings.Contains(got.body, "User: anonymous is not authorized") || !strings.Contains(got.body, "explicit deny") {
@@ -413,13 +411,6 @@ func TestAuthorizerTrace(t *testing.T) {
 	if strings.Contains(text, "secret-token-value") || strings.Contains(string(b), "secret-token-value") {
 		t.Errorf("trace holds the token:\n%s", text)
 	}
-}
-
-// denyAllAuthz explicitly denies everything, as a Deny * resource policy does.
-type denyAllAuthz struct{}
-
-func (denyAllAuthz) Authorize(context.Context, *auth.Caller, auth.Request) (auth.Decision, error) {
-	return auth.Decision{ExplicitDeny: true, Message: "User: anonymous is not authorized to perform: execute-api:Invoke on resource: x"}, nil
 }
 
 // A query string value an identity source reads is a credential: the
@@ -455,15 +446,14 @@ func TestAuthorizerCredentialsRole(t *testing.T) {
 		{"not allowed to invoke", testRole{trust: trustAPIGW, policy: allowLogs}, 500},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ia := realIAM(t, &tc.role)
 			snap := *authSnapshot(t, "")
 			snap.Authorizers = append([]apigw.Authorizer(nil), snap.Authorizers...)
 			for i := range snap.Authorizers {
 				snap.Authorizers[i].AuthorizerCredentials = roleARN
 			}
 			f := newAuthFixtureWith(t, &snap, fakeFunctionPolicies{authFnARN: "", fnARN: lambdaPolicy("arn:aws:execute-api:us-east-1:000000000000:*/*/GET/pets")})
-			f.gw.o.Authz = realAuthz{fake: &fakeAuthz{}, real: ia}
-			f.gw.o.Roles = ia
+			f.ids.addRole(t, &tc.role)
+			f.gw.o.Roles = f.ids.Auth
 			f.inv.auth = func([]byte) ([]byte, string, error) { return policyAnswer("u", "Allow", "*"), "", nil }
 			got := f.get("/pets", map[string]string{"Authorization": "Bearer t"})
 			if got.status != tc.want {

@@ -2,13 +2,11 @@ package gateway
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/iamgate/iamgate/internal/apigw"
@@ -33,19 +31,6 @@ paths:
   /files/{path+}:
     get: {x-amazon-apigateway-integration: {type: aws_proxy, uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/` + fnARN + `/invocations"}}
 `
-
-// recordingAuthz allows everything and remembers the resource it was asked about.
-type recordingAuthz struct {
-	mu       sync.Mutex
-	resource string
-}
-
-func (a *recordingAuthz) Authorize(_ context.Context, _ *auth.Caller, req auth.Request) (auth.Decision, error) {
-	a.mu.Lock()
-	a.resource = req.Resource
-	a.mu.Unlock()
-	return auth.Decision{Allowed: true}, nil
-}
 
 // FuzzAuthorizedIsServed sends arbitrary raw request lines (any method, any
 // path bytes, host or path style) through the HTTP/1.1 parser and the
@@ -88,15 +73,17 @@ func FuzzAuthorizedIsServed(f *testing.F) {
 		def.Resources[i].ID = fmt.Sprintf("res%03d", i)
 	}
 	snap := &apigw.Snapshot{
-		// A resource policy makes every method evaluate execute-api:Invoke.
-		API:   apigw.RestAPI{ID: testAPI, Name: "fuzz", Policy: `{"Version":"2012-10-17","Statement":[]}`},
+		// A resource policy makes every method evaluate execute-api:Invoke
+		// (as anonymous); this one allows everyone.
+		API:   apigw.RestAPI{ID: testAPI, Name: "fuzz", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`},
 		Stage: apigw.Stage{RestAPIID: testAPI, StageName: "v1", DeploymentID: "dep001"},
 		// Resources are shared read-only by every run.
 		Resources: def.Resources,
 	}
-	authz := &recordingAuthz{}
+	ids := newTestIAM(f)
+	authz := &recordingAuthorizer{Authorizer: ids.Auth}
 	inv := &fakeInvoker{}
-	gw := New(Options{APIs: fakeAPIs{testAPI + "/v1": snap}, Auth: &fakeAuth{}, Authz: authz, Invoker: inv,
+	gw := New(Options{APIs: fakeAPIs{testAPI + "/v1": snap}, Auth: verified{ids.verifiedCaller(f, "good")}, Authz: authz, Invoker: inv,
 		Region: testRegion, AccountID: testAccount, TraceSize: -1})
 	prefix := "arn:aws:execute-api:" + testRegion + ":" + testAccount + ":" + testAPI + "/v1/"
 
@@ -116,7 +103,7 @@ func FuzzAuthorizedIsServed(f *testing.F) {
 			return // the HTTP server answers 400 before any handler runs
 		}
 		r.RemoteAddr = "127.0.0.1:1234"
-		authz.resource, inv.payload = "", nil
+		authz.last, inv.payload = auth.Request{}, nil
 		w := httptest.NewRecorder()
 		gw.ServeHTTP(w, r)
 		if inv.payload == nil {
@@ -138,13 +125,13 @@ func FuzzAuthorizedIsServed(f *testing.F) {
 			t.Fatalf("served method %q for request method %q", ev.HTTPMethod, method)
 		}
 		want := prefix + method + "/" + strings.TrimPrefix(ev.Path, "/")
-		if authz.resource != want {
-			t.Fatalf("%s %s: authorized %q, served %s %s", method, path, authz.resource, ev.HTTPMethod, ev.Path)
+		if authz.last.Resource != want {
+			t.Fatalf("%s %s: authorized %q, served %s %s", method, path, authz.last.Resource, ev.HTTPMethod, ev.Path)
 		}
 		if got := fillResource(ev.Resource, ev.PathParameters); got != ev.Path {
 			t.Fatalf("%s %s: resource %s with %v is %s, not the served path %s", method, path, ev.Resource, ev.PathParameters, got, ev.Path)
 		}
-		arnPath := strings.TrimPrefix(authz.resource, prefix+method)
+		arnPath := strings.TrimPrefix(authz.last.Resource, prefix+method)
 		res, _, params, ok := snap.Match(method, apigw.SplitPath(arnPath))
 		if !ok || res.Path != ev.Resource || fmt.Sprint(params) != fmt.Sprint(ev.PathParameters) {
 			t.Fatalf("%s %s: the ARN's path %s matches %v %v, the served resource is %s %v", method, path, arnPath, res, params, ev.Resource, ev.PathParameters)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,11 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/apigw"
-	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/functions"
-	"github.com/iamgate/iamgate/internal/iam"
-	"github.com/iamgate/iamgate/internal/seal"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
 
 type fakeFunctionPolicies map[string]string
@@ -32,54 +27,27 @@ func (f fakeFunctionPolicies) FunctionPolicy(_ context.Context, fn string) (stri
 // testRole is an integration role created in a real IAM.
 type testRole struct{ trust, policy, boundary string }
 
-// realAuthz authorizes the principals API Gateway itself becomes (the
-// apigateway.amazonaws.com service, an integration role's session) with the
-// real authorizer over a real IAM, and the fixture's callers with the fake.
-type realAuthz struct {
-	fake *fakeAuthz
-	real *auth.Service
-}
-
-func (a realAuthz) Authorize(ctx context.Context, c *auth.Caller, req auth.Request) (auth.Decision, error) {
-	if c.Type == "Service" || c.Type == "AssumedRole" {
-		return a.real.Authorize(ctx, c, req)
-	}
-	return a.fake.Authorize(ctx, c, req)
-}
-
-// realIAM is an IAM over SQLite holding r (if any) as roleARN, and the
-// authorizer over it.
-func realIAM(t *testing.T, r *testRole) *auth.Service {
+// addRole creates r (if any) as roleARN in the fixture's IAM.
+func (ti *testIAM) addRole(t testing.TB, r *testRole) {
 	t.Helper()
+	if r == nil {
+		return
+	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sl, err := seal.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := iam.New(st, sl, iam.Options{AccountID: testAccount})
-	if r != nil {
-		var bnd string
-		if r.boundary != "" {
-			p, err := ids.CreatePolicy(ctx, "boundary", "/", r.boundary, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			bnd = p.ARN
-		}
-		if _, err := ids.CreateRole(ctx, "ApiInvokeRole", "/", r.trust, "", time.Hour, bnd); err != nil {
+	var bnd string
+	if r.boundary != "" {
+		p, err := ti.IAM.CreatePolicy(ctx, "boundary", "/", r.boundary, "")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := ids.PutRolePolicy(ctx, "ApiInvokeRole", "invoke", r.policy); err != nil {
-			t.Fatal(err)
-		}
+		bnd = p.ARN
 	}
-	return auth.NewService(ids, func() time.Time { return testNow })
+	if _, err := ti.IAM.CreateRole(ctx, "ApiInvokeRole", "/", r.trust, "", time.Hour, bnd); err != nil {
+		t.Fatal(err)
+	}
+	if err := ti.IAM.PutRolePolicy(ctx, "ApiInvokeRole", "invoke", r.policy); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // lambdaPolicy is what AWS::Lambda::Permission for API Gateway produces, as
@@ -154,9 +122,8 @@ func TestIntegrationPermission(t *testing.T) {
 			if !tc.noPolicy {
 				pols[fnARN] = tc.fnPolicy
 			}
-			real := realIAM(t, tc.role)
-			f.gw.o.FunctionPolicies, f.gw.o.Roles = pols, real
-			f.gw.o.Authz = realAuthz{f.authz, real}
+			f.ids.addRole(t, tc.role)
+			f.gw.o.FunctionPolicies, f.gw.o.Roles = pols, f.ids.Auth
 			r := httptest.NewRequest("GET", hostURL("/v1/hello"), nil)
 			r.Header.Set("Authorization", "good")
 			if tc.authz != "" {

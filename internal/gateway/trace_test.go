@@ -21,19 +21,22 @@ func TestTraceOfRequest(t *testing.T) {
 	}{
 		{name: "allowed", url: hostURL("/v1/hello"), authz: "good", want: Trace{
 			Route: "GET /hello", Authorization: "AWS_IAM", Signature: "verified",
-			Identity: &Identity{ARN: userARN, Type: "User", AccountID: testAccount, UserID: "AIDAEXAMPLE", AccessKeyID: "AKIAEXAMPLE"},
+			Identity: &Identity{ARN: userARN},
 			Action:   "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello",
-			Decision: "Allow", Rule: "allowed", Invoked: true, Status: 200,
+			Decision: "Allow", Invoked: true, Status: 200,
+			Rule:        `allowed by identity-based policy "user/api-gateway-user inline policy" statement 0 Allow (identity-based policy allows (user/api-gateway-user inline policy, statement 0))`,
+			Statement:   &iampolicy.Match{Layer: iampolicy.LayerIdentity, Policy: "user/api-gateway-user inline policy", Index: 0, Effect: "Allow"},
 			Integration: []string{"integration permissions are not checked (no function policies configured)"},
 		}},
 		{name: "explicit deny", url: hostURL("/v1/hello"), authz: "denied", want: Trace{
 			Route: "GET /hello", Authorization: "AWS_IAM", Signature: "verified",
-			Identity: &Identity{ARN: "arn:aws:iam::000000000000:user/denied", Type: "User", AccountID: testAccount, UserID: "AIDADENIED", AccessKeyID: "AKIADENIED"},
+			Identity: &Identity{ARN: "arn:aws:iam::000000000000:user/denied"},
 			Action:   "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello",
-			Decision: "ExplicitDeny",
-			Rule:     "User: arn:aws:iam::000000000000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello with an explicit deny in an identity-based policy",
-			Status:   403,
-			Response: `{"Message":"User: arn:aws:iam::********0000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/hello with an explicit deny"}`,
+			Decision:  "ExplicitDeny",
+			Statement: &iampolicy.Match{Layer: iampolicy.LayerIdentity, Policy: "user/denied inline policy", Index: 1, Effect: "Deny"},
+			Rule:      "User: arn:aws:iam::000000000000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello with an explicit deny in an identity-based policy",
+			Status:    403,
+			Response:  `{"Message":"User: arn:aws:iam::********0000:user/denied is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:abc123defg/v1/GET/hello with an explicit deny"}`,
 		}},
 		{name: "unsigned", url: hostURL("/v1/hello"), want: Trace{
 			Route: "GET /hello", Authorization: "AWS_IAM",
@@ -65,6 +68,9 @@ func TestTraceOfRequest(t *testing.T) {
 			want := tc.want
 			want.RequestID, want.Time, want.Method, want.URL = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", testNow, "GET", tc.url
 			want.APIID, want.Stage = testAPI, "v1"
+			if want.Identity != nil { // the verified user's own ids, as IAM issued them
+				want.Identity = f.ids.identity(tc.authz)
+			}
 			// Context and statements come from the authorizer; checked elsewhere.
 			got.Context, got.Statements = nil, nil
 			if diff := cmp.Diff(&want, got, cmpopts.IgnoreUnexported(Trace{})); diff != "" {
@@ -88,7 +94,7 @@ func TestTraceContext(t *testing.T) {
 	got, _ := f.gw.Trace(w.Header().Get("x-amzn-RequestId"))
 	want := map[string][]string{
 		"aws:PrincipalArn": {userARN}, "aws:PrincipalAccount": {testAccount}, "aws:PrincipalType": {"User"},
-		"aws:userid": {"AIDAEXAMPLE"}, "aws:username": {"api-gateway-user"},
+		"aws:userid": {f.ids.users["good"].UserID}, "aws:username": {"api-gateway-user"},
 		"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:CurrentTime": {"2026-11-25T10:00:00Z"},
 		"aws:EpochTime": {"1795600800"}, "aws:RequestedRegion": {"us-east-1"},
 	}

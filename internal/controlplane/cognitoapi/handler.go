@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/cognito"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/jsonproto"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
@@ -78,12 +77,16 @@ type Options struct {
 type Handler struct {
 	o   Options
 	log *slog.Logger
+	ep  *jsonproto.Endpoint
 }
 
 // New returns a Handler.
 func New(o Options) *Handler {
 	o.MountOptions = o.MountOptions.Filled()
-	return &Handler{o: o, log: o.Logger.With("component", "cognitoapi")}
+	log := o.Logger.With("component", "cognitoapi")
+	return &Handler{o: o, log: log, ep: &jsonproto.Endpoint{Name: "cognito", TargetPrefix: TargetPrefix, ContentType: contentType,
+		MaxBody: maxBody, Errors: awserr.Cognito, Log: log,
+		TooLarge: func(int) error { return awserr.New(cognito.InvalidParameter, "Request body is over %d bytes", maxBody) }}}
 }
 
 const (
@@ -114,48 +117,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller, reqID := h.o.Request(r.Context())
-	c := &call{h: h, ctx: r.Context(), caller: caller}
-	name, op, err := lookup(r)
-	c.op = name
-	if err == nil && !op.public && caller.Type == auth.Anonymous.Type {
-		err = awserr.FromSigV4(&sigv4.Error{Reason: sigv4.MissingAuthentication}, awserr.JSON)
-	}
-	if err == nil {
-		var body []byte
-		if body, err = readBody(r); err == nil {
-			var out any
-			if out, err = op.run(c, body); err == nil {
-				h.write(w, reqID, out)
-				h.log.Info("request", "request_id", reqID, "operation", name, "principal_arn", c.caller.ARN)
-				return
-			}
+	h.ep.Serve(w, r, reqID, caller.ARN, func(name string) (jsonproto.Op, error) {
+		op, found := ops[name]
+		if !found {
+			return nil, nil
 		}
-	}
-	e := awserr.As(err)
-	if e.Code == awserr.InternalFailure {
-		h.log.Error("cognito operation", "request_id", reqID, "operation", name, "err", err)
-	}
-	h.log.Info("request failed", "request_id", reqID, "operation", name, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.Cognito.Write(w, e, awserr.Reply{RequestID: reqID, ContentType: contentType, Log: h.log})
-}
-
-func lookup(r *http.Request) (string, operation, error) {
-	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
-	if op, found := ops[name]; ok && found && r.Method == http.MethodPost {
-		return name, op, nil
-	}
-	return name, operation{}, awserr.New(awserr.UnknownOperationException, "")
-}
-
-func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxBody {
-		return nil, awserr.New(cognito.InvalidParameter, "Request body is over %d bytes", maxBody)
-	}
-	return b, nil
+		if !op.public && caller.Type == auth.Anonymous.Type {
+			return nil, awserr.FromSigV4(&sigv4.Error{Reason: sigv4.MissingAuthentication}, awserr.JSON)
+		}
+		c := &call{h: h, ctx: r.Context(), caller: caller, op: name}
+		return func(body []byte) (any, error) { return op.run(c, body) }, nil
+	})
 }
 
 // decode reads an operation's input; a body that is not a JSON object of
@@ -168,14 +140,6 @@ func decode(body []byte, v any) error {
 		return awserr.New(awserr.SerializationException, "")
 	}
 	return nil
-}
-
-func (h *Handler) write(w http.ResponseWriter, reqID string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b = []byte("{}")
-	}
-	controlplane.Reply(w, http.StatusOK, reqID, contentType, b)
 }
 
 // authorize asks IAM whether the caller may run action on resource.

@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/jsonproto"
 	"github.com/iamgate/iamgate/internal/logs"
 )
 
@@ -44,12 +43,18 @@ type Options struct {
 type Handler struct {
 	o   Options
 	log *slog.Logger
+	ep  *jsonproto.Endpoint
 }
 
 // New returns a Handler.
 func New(o Options) *Handler {
 	o.MountOptions = o.MountOptions.Filled()
-	return &Handler{o: o, log: o.Logger.With("component", "logsapi")}
+	log := o.Logger.With("component", "logsapi")
+	return &Handler{o: o, log: log, ep: &jsonproto.Endpoint{Name: "logs", TargetPrefix: targetPrefix, ContentType: contentType,
+		MaxBody: maxBody, Errors: awserr.Logs, Log: log,
+		TooLarge: func(n int) error {
+			return awserr.New(InvalidParameter, "Upload too large: %d bytes exceeds limit of %d", n, maxBody)
+		}}}
 }
 
 const (
@@ -82,34 +87,14 @@ var ops = map[string]operation{
 // ServeHTTP decodes X-Amz-Target and runs the operation.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	caller, reqID := h.o.Request(r.Context())
-	c := &call{h: h, ctx: r.Context(), caller: caller}
-	name, op, err := lookup(r)
-	if err == nil {
-		var body []byte
-		if body, err = readBody(r); err == nil {
-			var out any
-			if out, err = op(c, body); err == nil {
-				h.write(w, reqID, out)
-				h.log.Info("request", "request_id", reqID, "operation", name, "principal_arn", c.caller.ARN)
-				return
-			}
+	h.ep.Serve(w, r, reqID, caller.ARN, func(name string) (jsonproto.Op, error) {
+		op := ops[name]
+		if op == nil {
+			return nil, nil
 		}
-	}
-	e := awserr.As(err)
-	if e.Code == awserr.InternalFailure {
-		h.log.Error("logs operation", "request_id", reqID, "operation", name, "err", err)
-	}
-	h.log.Info("request failed", "request_id", reqID, "operation", name, "code", string(e.Code), "principal_arn", c.caller.ARN)
-	awserr.Logs.Write(w, e, awserr.Reply{RequestID: reqID, ContentType: contentType, Log: h.log})
-}
-
-func lookup(r *http.Request) (string, operation, error) {
-	target := r.Header.Get("X-Amz-Target")
-	name, ok := strings.CutPrefix(target, targetPrefix)
-	if op := ops[name]; ok && op != nil && r.Method == http.MethodPost {
-		return name, op, nil
-	}
-	return name, nil, awserr.New(awserr.UnknownOperationException, "")
+		c := &call{h: h, ctx: r.Context(), caller: caller}
+		return func(body []byte) (any, error) { return op(c, body) }, nil
+	})
 }
 
 // BodyLimit is the mount's controlplane.Mount.Limit: PutLogEvents' batch
@@ -126,17 +111,6 @@ func BodyLimit(r *http.Request) controlplane.BodyLimit {
 		Err: awserr.New(InvalidParameter, "Upload too large: %d bytes exceeds limit of %d", n, maxBody)}
 }
 
-func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxBody {
-		return nil, awserr.New(InvalidParameter, "Upload too large: %d bytes exceeds limit of %d", len(b), maxBody)
-	}
-	return b, nil
-}
-
 // decode reads an operation's input. An empty body is the empty object; a
 // body that is not a JSON object of the right shape is SerializationException,
 // as the JSON protocol answers.
@@ -149,14 +123,6 @@ func decode(body []byte, v any) error {
 		return awserr.New(awserr.SerializationException, "")
 	}
 	return nil
-}
-
-func (h *Handler) write(w http.ResponseWriter, reqID string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b = []byte("{}")
-	}
-	controlplane.Reply(w, http.StatusOK, reqID, contentType, b)
 }
 
 // resource is the ARN CloudWatch Logs authorizes and names in denials:

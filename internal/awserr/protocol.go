@@ -22,6 +22,10 @@ const (
 	RESTJSON
 	// RESTXML is restXml as S3 speaks it: <Error><Code>…</Code>…</Error>.
 	RESTXML
+	// RuntimeAPI is the Lambda Runtime API's ErrorResponse
+	// ({"errorMessage": ..., "errorType": ...}), between iamgate and a
+	// function process (shared/conformance/lambda/runtime-api/runtime-api.yaml).
+	RuntimeAPI
 )
 
 func (p Protocol) String() string {
@@ -34,6 +38,8 @@ func (p Protocol) String() string {
 		return "rest-json"
 	case RESTXML:
 		return "rest-xml"
+	case RuntimeAPI:
+		return "runtime-api"
 	}
 	return "Protocol(" + strconv.Itoa(int(p)) + ")"
 }
@@ -134,6 +140,19 @@ func writeRESTXML(w http.ResponseWriter, status int, e *Error, requestID string)
 	b.WriteString("</HostId></Error>")
 	w.Header().Set("x-amz-id-2", requestID)
 	writeBody(w, status, "application/xml", "x-amz-request-id", requestID, b.Bytes())
+}
+
+// writeRuntimeAPI writes e as the Runtime API's ErrorResponse schema
+// (errorMessage and errorType, both strings), one JSON line with no request
+// id: the runtime's own request names the invocation.
+func writeRuntimeAPI(w http.ResponseWriter, status int, e *Error) {
+	var b bytes.Buffer
+	b.WriteString(`{"errorMessage":`)
+	b.Write(jsonString(e.Message))
+	b.WriteString(`,"errorType":`)
+	b.Write(jsonString(string(e.Code)))
+	b.WriteString("}\n")
+	writeBody(w, status, "application/json", "", "", b.Bytes())
 }
 
 func writeBody(w http.ResponseWriter, status int, contentType, idHeader, requestID string, body []byte) {

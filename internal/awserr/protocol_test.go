@@ -32,6 +32,11 @@ func TestEncodersEveryCode(t *testing.T) {
 	if n < 100 {
 		t.Fatalf("tables have only %d entries", n)
 	}
+	for _, code := range LambdaRuntime.Codes() {
+		t.Run(LambdaRuntime.Name+"/"+string(code), func(t *testing.T) {
+			checkEncoding(t, LambdaRuntime, code)
+		})
+	}
 }
 
 func checkEncoding(t *testing.T, s *Service, code Code) {
@@ -107,6 +112,18 @@ func checkEncoding(t *testing.T, s *Service, code Code) {
 			t.Errorf("(-want +got)\n%s", d)
 		}
 		checkHeaders(t, rec, "x-amz-request-id", "application/xml")
+	case RuntimeAPI:
+		// The spec's ErrorResponse: errorMessage and errorType, one line.
+		var got map[string]string
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(map[string]string{"errorType": string(code), "errorMessage": e.Message}, got); d != "" {
+			t.Errorf("(-want +got)\n%s", d)
+		}
+		if !bytes.HasSuffix(rec.Body.Bytes(), []byte("}\n")) || rec.Header().Get("Content-Type") != "application/json" {
+			t.Errorf("body %q, Content-Type %q", rec.Body, rec.Header().Get("Content-Type"))
+		}
 	default:
 		t.Fatalf("service %s: protocol %v", s.Name, s.Protocol)
 	}

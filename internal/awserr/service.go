@@ -101,6 +101,8 @@ func (s *Service) Write(w http.ResponseWriter, e *Error, r Reply) {
 		writeRESTJSON(w, status, client, e, r.RequestID)
 	case RESTXML:
 		writeRESTXML(w, status, e, r.RequestID)
+	case RuntimeAPI:
+		writeRuntimeAPI(w, status, e)
 	default:
 		writeQuery(w, status, client, e, r.RequestID, s.Namespace)
 	}

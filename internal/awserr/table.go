@@ -219,6 +219,23 @@ var Admin = newService("iamgate", RESTJSON, "", Error{Code: InternalFailure, Mes
 	ValidationException: http.StatusBadRequest,
 })
 
+// LambdaRuntime is the Lambda Runtime API that each function process
+// calls (GET /runtime/invocation/next, POST .../response, .../error,
+// /runtime/init/error): the statuses its spec declares for each path
+// (shared/conformance/lambda/runtime-api/runtime-api.yaml, checked per
+// path by package lambda's TestRuntimeAPIContract) and the errorType the
+// runtime interface emulator names them with. AccessDenied is iamgate's
+// own: a process calling another environment's Runtime API. It is not
+// among Services: no SigV4, no AWS client.
+var LambdaRuntime = newService("lambda-runtime", RuntimeAPI, "", Error{Code: "InternalServerError", Message: "Internal Server Error"}, map[Code]int{
+	"InternalServerError":    http.StatusInternalServerError,
+	"InvalidStateTransition": http.StatusForbidden,
+	"InvalidRequestID":       http.StatusBadRequest,
+	"TruncatedHTTPRequest":   http.StatusBadRequest,
+	"RequestEntityTooLarge":  http.StatusRequestEntityTooLarge,
+	AccessDenied:             http.StatusForbidden,
+})
+
 var services = []*Service{IAM, STS, CloudFormation, S3, Lambda, Logs, Cognito, APIGateway, Admin}
 
 func newService(name string, p Protocol, namespace string, internal Error, sets ...map[Code]int) *Service {

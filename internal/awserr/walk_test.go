@@ -63,6 +63,8 @@ var producers = map[string][]string{
 	"internal/auth":           {"iam"},
 	"internal/auth/simulator": {"iam"}, // SimulatePrincipalPolicy and SimulateCustomPolicy
 	"internal/server":         {"iamgate"},
+	// The Runtime API each function process calls.
+	"internal/lambda/runtimeapi.go": {"lambda-runtime"},
 }
 
 // anyOf are the producers whose codes need an entry in one of their
@@ -109,8 +111,11 @@ func TestEveryCodeHasAnEntry(t *testing.T) {
 		var missing []string
 		for _, name := range svcs {
 			s := ServiceNamed(name)
-			if name == "unserved" {
+			switch name {
+			case "unserved":
 				s = Unserved("unserved", Query)
+			case LambdaRuntime.Name:
+				s = LambdaRuntime
 			}
 			if s == nil {
 				t.Fatalf("producers names unknown service %q", name)

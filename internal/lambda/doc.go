@@ -18,10 +18,8 @@
 //
 // It does not own: where logs are stored (a LogSink, package logs), the Lambda
 // control plane API (package controlplane), how functions are reached from
-// API Gateway (package gateway), code packaging (stack, s3). The Runtime API
-// error bodies written here are part of the private protocol between iamgate
-// and a function process, not an AWS service edge, so they do not go through
-// awserr.
+// API Gateway (package gateway), code packaging (stack, s3), the Runtime API's
+// error statuses and bodies (awserr.LambdaRuntime, the one error table).
 //
 // AWS pages followed:
 //   - Runtime API: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/iamgate/iamgate/internal/awserr"
 )
 
 // Runtime API paths (version 2018-06-01, runtime-api.yaml).
@@ -113,7 +115,7 @@ func (a *runtimeAPI) handler() http.Handler {
 		// of the secret it has right.
 		p := r.URL.Path
 		if len(p) < len(want) || subtle.ConstantTimeCompare([]byte(p[:len(want)]), want) != 1 {
-			writeAPIError(w, http.StatusForbidden, "AccessDenied", "This Runtime API belongs to another execution environment.")
+			writeAPIError(w, awserr.AccessDenied, "This Runtime API belongs to another execution environment.")
 			return
 		}
 		mux.ServeHTTP(w, r)
@@ -145,7 +147,7 @@ func (a *runtimeAPI) serveNext(w http.ResponseWriter, r *http.Request) {
 		close(inv.picked)
 		writeEvent(w, inv)
 	case <-a.closing:
-		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+		writeAPIError(w, runtimeInternal, "Internal Server Error")
 	case <-r.Context().Done():
 	}
 }
@@ -156,7 +158,7 @@ func (a *runtimeAPI) enterIdle(w http.ResponseWriter) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.closed {
-		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+		writeAPIError(w, runtimeInternal, "Internal Server Error")
 		return false
 	}
 	if a.state == stateInvoking || a.state == stateInitFailed {
@@ -195,7 +197,7 @@ func writeEvent(w http.ResponseWriter, inv *invocation) {
 func (a *runtimeAPI) serveResponse(w http.ResponseWriter, r *http.Request) {
 	body, tooLarge, err := readLimited(r.Body)
 	if err != nil {
-		writeAPIError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
+		writeAPIError(w, runtimeTruncated, "HTTP request detected as truncated")
 		return
 	}
 	inv, ok := a.finish(w, r.PathValue("id"))
@@ -205,7 +207,7 @@ func (a *runtimeAPI) serveResponse(w http.ResponseWriter, r *http.Request) {
 	if tooLarge {
 		ferr := platformTooLarge()
 		inv.done <- outcome{ferr: &ferr}
-		writeAPIError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+		writeAPIError(w, runtimeTooLarge,
 			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", maxPayload))
 		return
 	}
@@ -226,7 +228,7 @@ func platformTooLarge() functionError {
 func (a *runtimeAPI) serveError(w http.ResponseWriter, r *http.Request) {
 	body, _, err := readLimited(r.Body)
 	if err != nil {
-		writeAPIError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
+		writeAPIError(w, runtimeTruncated, "HTTP request detected as truncated")
 		return
 	}
 	inv, ok := a.finish(w, r.PathValue("id"))
@@ -244,7 +246,7 @@ func (a *runtimeAPI) finish(w http.ResponseWriter, id string) (*invocation, bool
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.closed {
-		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+		writeAPIError(w, runtimeInternal, "Internal Server Error")
 		return nil, false
 	}
 	if a.state != stateInvoking {
@@ -252,7 +254,7 @@ func (a *runtimeAPI) finish(w http.ResponseWriter, id string) (*invocation, bool
 		return nil, false
 	}
 	if a.current == nil || a.current.id != id {
-		writeAPIError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		writeAPIError(w, runtimeInvalidRequestID, "Invalid request ID")
 		return nil, false
 	}
 	inv := a.current
@@ -263,13 +265,13 @@ func (a *runtimeAPI) finish(w http.ResponseWriter, id string) (*invocation, bool
 func (a *runtimeAPI) serveInitError(w http.ResponseWriter, r *http.Request) {
 	body, _, err := readLimited(r.Body)
 	if err != nil {
-		writeAPIError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
+		writeAPIError(w, runtimeTruncated, "HTTP request detected as truncated")
 		return
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.closed {
-		writeAPIError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+		writeAPIError(w, runtimeInternal, "Internal Server Error")
 		return
 	}
 	if a.state != stateInit {
@@ -303,17 +305,21 @@ func writeAccepted(w http.ResponseWriter) {
 // writeTransitionError is the 403 a runtime gets for a call its state does
 // not allow (the emulator's InvalidStateTransition).
 func writeTransitionError(w http.ResponseWriter, from, to apiState) {
-	writeAPIError(w, http.StatusForbidden, "InvalidStateTransition",
+	writeAPIError(w, runtimeInvalidTransition,
 		fmt.Sprintf("State transition from %s to %s failed for runtime.", stateNames[from], stateNames[to]))
 }
 
-// writeAPIError writes the spec's ErrorResponse.
-func writeAPIError(w http.ResponseWriter, status int, typ, msg string) {
-	b, _ := json.Marshal(struct {
-		ErrorMessage string `json:"errorMessage"`
-		ErrorType    string `json:"errorType"`
-	}{msg, typ})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+// The Runtime API's error types; their statuses are awserr.LambdaRuntime's.
+const (
+	runtimeInternal          awserr.Code = "InternalServerError"
+	runtimeInvalidTransition awserr.Code = "InvalidStateTransition"
+	runtimeInvalidRequestID  awserr.Code = "InvalidRequestID"
+	runtimeTruncated         awserr.Code = "TruncatedHTTPRequest"
+	runtimeTooLarge          awserr.Code = "RequestEntityTooLarge"
+)
+
+// writeAPIError writes the spec's ErrorResponse through the one error
+// table, which gives the status.
+func writeAPIError(w http.ResponseWriter, code awserr.Code, msg string) {
+	awserr.LambdaRuntime.Write(w, &awserr.Error{Code: code, Message: msg}, awserr.Reply{})
 }

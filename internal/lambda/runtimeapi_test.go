@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	yaml "go.yaml.in/yaml/v4"
 
+	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/testutil"
 )
 
@@ -213,6 +214,12 @@ func checkBody(t *testing.T, status int, body []byte) {
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("body keys (-want +got):\n%s", diff)
 	}
+	// An error's type is one of the error table's, with this status.
+	if typ, _ := got["errorType"].(string); status != 202 {
+		if st, ok := awserr.LambdaRuntime.Status(awserr.Code(typ)); !ok || st != status {
+			t.Errorf("errorType %q has status %d (known %v) in awserr.LambdaRuntime, answered %d", typ, st, ok, status)
+		}
+	}
 }
 
 func TestRuntimeAPIDelivery(t *testing.T) {
@@ -247,5 +254,34 @@ func TestRuntimeAPIDelivery(t *testing.T) {
 	}
 	if !strings.HasPrefix(pathNext, apiPrefix) {
 		t.Fatal("paths must live under the API version")
+	}
+}
+
+// A process that calls another environment's Runtime API (a path without
+// this environment's secret prefix) gets the table's 403 AccessDenied in
+// the spec's ErrorResponse shape; with the prefix it reaches the API.
+func TestRuntimeAPIOtherEnvironment(t *testing.T) {
+	api := newRuntimeAPI(time.Now)
+	api.secret = "s3cr3t"
+	srv := httptest.NewServer(api.handler())
+	t.Cleanup(func() { api.close(); srv.Close() })
+	for _, tc := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{pathInitError, 403, `{"errorMessage":"This Runtime API belongs to another execution environment.","errorType":"AccessDenied"}` + "\n"},
+		{"/other" + pathInitError, 403, `{"errorMessage":"This Runtime API belongs to another execution environment.","errorType":"AccessDenied"}` + "\n"},
+		{"/s3cr3t" + pathInitError, 202, `{"status":"OK"}` + "\n"},
+	} {
+		res, err := http.Post(srv.URL+tc.path, "application/json", strings.NewReader(`{"errorMessage":"m","errorType":"Runtime.X"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.status || string(body) != tc.body || res.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: %d %q %s, want %d %q", tc.path, res.StatusCode, body, res.Header.Get("Content-Type"), tc.status, tc.body)
+		}
 	}
 }

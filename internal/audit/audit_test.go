@@ -75,6 +75,12 @@ func TestPrincipalKey(t *testing.T) {
 		"arn:aws:iam::000000000000:role/path/to/R":         "arn:aws:iam::000000000000:role/R",
 		"arn:aws:iam::000000000000:user/division/alice":    "arn:aws:iam::000000000000:user/alice",
 		"arn:aws:iam::000000000000:root":                   "arn:aws:iam::000000000000:root",
+		"arn:aws:iam::000000000000:user/alice":             "arn:aws:iam::000000000000:user/alice",
+		"arn:aws:iam:us-east-1:000000000000:user/alice":    "arn:aws:iam::000000000000:user/alice",
+		"arn:aws-cn:iam::000000000000:role/R":              "arn:aws-cn:iam::000000000000:role/R",
+		"arn:aws:iam::000000000000:user/":                  "arn:aws:iam::000000000000:user/",
+		"arn:aws:iam::000000000000":                        "arn:aws:iam::000000000000",
+		"arn:aws:s3:::bucket/user/x":                       "arn:aws:s3:::bucket/user/x",
 		"anonymous":                                        "anonymous",
 		"lambda.amazonaws.com":                             "lambda.amazonaws.com",
 	} {

@@ -29,10 +29,14 @@ func (n *note) add(d store.Decision) {
 	n.mu.Unlock()
 }
 
-func (n *note) snapshot() []store.Decision {
+// take hands the decisions over (no copy: the note keeps none of them);
+// one a straggling goroutine of the request adds later is not recorded.
+func (n *note) take() []store.Decision {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return append([]store.Decision(nil), n.decisions...)
+	ds := n.decisions
+	n.decisions = nil
+	return ds
 }
 
 // skipped is the note of an Unrecorded request.
@@ -56,7 +60,7 @@ func (a *Auditor) Handler(next http.Handler) http.Handler {
 		aw := &writer{ResponseWriter: w, a: a, n: n}
 		next.ServeHTTP(aw, r.WithContext(context.WithValue(r.Context(), noteKey{}, n)))
 		aw.decided()
-		ds := n.snapshot()
+		ds := n.take()
 		id := requestID(w.Header())
 		for i := range ds {
 			ds[i].RequestID = id
@@ -91,12 +95,14 @@ func (w *writer) decided() {
 	w.done = true
 	id := requestID(w.Header())
 	waived := false
-	for _, d := range w.n.snapshot() {
-		if d.Audited {
+	w.n.mu.Lock() // read in place, not copied: a handler's goroutine may still add
+	for i := range w.n.decisions {
+		if d := &w.n.decisions[i]; d.Audited {
 			waived = true
-			w.a.logWaived(id, d)
+			w.a.logWaived(id, *d)
 		}
 	}
+	w.n.mu.Unlock()
 	if waived {
 		w.Header().Set(DecisionHeader, "deny")
 	}

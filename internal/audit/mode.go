@@ -87,18 +87,31 @@ func (m Mode) String() string {
 // are dropped, since a session ARN does not carry its role's path. Other
 // callers (root, anonymous, service principals) keep their ARN.
 func PrincipalKey(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, cut in place: this
+	// runs for every decision, and a user's ARN without a path is its own
+	// key, returned as it is.
+	var f [5]string
+	rest, ok := arn, false
+	for i := range f {
+		if f[i], rest, ok = strings.Cut(rest, ":"); !ok {
+			return arn
+		}
+	}
+	if f[0] != "arn" {
 		return arn
 	}
-	acct, res := parts[4], parts[5]
+	partition, service, region, acct, res := f[1], f[2], f[3], f[4], rest
 	switch {
-	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
-		role, _, _ := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/")
-		return "arn:" + parts[1] + ":iam::" + acct + ":role/" + role
-	case parts[2] == "iam" && (strings.HasPrefix(res, "user/") || strings.HasPrefix(res, "role/")):
-		kind, rest, _ := strings.Cut(res, "/")
-		return "arn:" + parts[1] + ":iam::" + acct + ":" + kind + "/" + rest[strings.LastIndexByte(rest, '/')+1:]
+	case service == "sts" && strings.HasPrefix(res, "assumed-role/"):
+		role, _, _ := strings.Cut(res[len("assumed-role/"):], "/")
+		return "arn:" + partition + ":iam::" + acct + ":role/" + role
+	case service == "iam" && (strings.HasPrefix(res, "user/") || strings.HasPrefix(res, "role/")):
+		kind, path, _ := strings.Cut(res, "/")
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		if region == "" && len(name) == len(path) {
+			return arn
+		}
+		return "arn:" + partition + ":iam::" + acct + ":" + kind + "/" + name
 	}
 	return arn
 }

@@ -96,16 +96,12 @@ func (c *call) listURLs() error {
 	if err != nil {
 		return err
 	}
-	from, to, next, err := c.page(len(all))
+	page, next, err := pageOf(c, all, func(u functions.URLConfig) FunctionURLConfig { return c.urlShape(u, true) })
 	if err != nil {
 		return err
 	}
-	out := struct {
+	return c.writeJSON(http.StatusOK, struct {
 		FunctionURLConfigs []FunctionURLConfig `json:"FunctionUrlConfigs"`
 		NextMarker         string              `json:"NextMarker,omitempty"`
-	}{FunctionURLConfigs: []FunctionURLConfig{}, NextMarker: next}
-	for _, u := range all[from:to] {
-		out.FunctionURLConfigs = append(out.FunctionURLConfigs, c.urlShape(u, true))
-	}
-	return c.writeJSON(http.StatusOK, out)
+	}{page, next})
 }

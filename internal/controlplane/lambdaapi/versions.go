@@ -104,6 +104,20 @@ func (c *call) page(n int) (from, to int, next string, err error) {
 	return from, to, next, nil
 }
 
+// pageOf is the request's page of all (c.page), each item in its wire
+// form; an empty page is [], never null.
+func pageOf[T, W any](c *call, all []T, wire func(T) W) ([]W, string, error) {
+	from, to, next, err := c.page(len(all))
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]W, 0, to-from)
+	for _, v := range all[from:to] {
+		out = append(out, wire(v))
+	}
+	return out, next, nil
+}
+
 // listVersions is ListVersionsByFunction: $LATEST, then each version.
 func (c *call) listVersions() error {
 	if err := c.authorize("lambda:ListVersionsByFunction", c.unqualifiedARN()); err != nil {
@@ -113,18 +127,14 @@ func (c *call) listVersions() error {
 	if err != nil {
 		return err
 	}
-	from, to, next, err := c.page(len(all))
+	page, next, err := pageOf(c, all, configuration)
 	if err != nil {
 		return err
 	}
-	out := struct {
+	return c.writeJSON(http.StatusOK, struct {
 		Versions   []FunctionConfiguration `json:"Versions"`
 		NextMarker string                  `json:"NextMarker,omitempty"`
-	}{Versions: []FunctionConfiguration{}, NextMarker: next}
-	for _, v := range all[from:to] {
-		out.Versions = append(out.Versions, configuration(v))
-	}
-	return c.writeJSON(http.StatusOK, out)
+	}{page, next})
 }
 
 type aliasRequest struct {
@@ -228,16 +238,12 @@ func (c *call) listAliases() error {
 	if err != nil {
 		return err
 	}
-	from, to, next, err := c.page(len(all))
+	page, next, err := pageOf(c, all, aliasConfiguration)
 	if err != nil {
 		return err
 	}
-	out := struct {
+	return c.writeJSON(http.StatusOK, struct {
 		Aliases    []AliasConfiguration `json:"Aliases"`
 		NextMarker string               `json:"NextMarker,omitempty"`
-	}{Aliases: []AliasConfiguration{}, NextMarker: next}
-	for _, a := range all[from:to] {
-		out.Aliases = append(out.Aliases, aliasConfiguration(a))
-	}
-	return c.writeJSON(http.StatusOK, out)
+	}{page, next})
 }

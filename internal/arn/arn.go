@@ -19,11 +19,11 @@ var ErrMalformed = errors.New("malformed ARN")
 // colon-separated parts, and a non-empty partition, service and resource;
 // region and account may be empty (S3 and IAM ARNs leave them empty).
 func Parse(s string) (ARN, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	f, n := Fields(s)
+	if n != 6 || f[0] != "arn" {
 		return ARN{}, fmtErr(s, "expected arn:partition:service:region:account-id:resource")
 	}
-	a := ARN{Partition: parts[1], Service: parts[2], Region: parts[3], AccountID: parts[4], Resource: parts[5]}
+	a := ARN{Partition: f[1], Service: f[2], Region: f[3], AccountID: f[4], Resource: f[5]}
 	switch {
 	case a.Partition == "":
 		return ARN{}, fmtErr(s, "empty partition")
@@ -33,6 +33,25 @@ func Parse(s string) (ARN, error) {
 		return ARN{}, fmtErr(s, "empty resource")
 	}
 	return a, nil
+}
+
+// Fields splits s as IAM reads an ARN-shaped text that need not be a whole
+// ARN, such as a policy's Resource element: up to six colon-separated
+// fields, the sixth keeping any further ':'. It checks nothing (fewer
+// fields, empty ones and wildcards are kept as they are): n is the number
+// of fields s has, and joining f[:n] with ':' gives s back. Parse is Fields
+// plus the rules of a whole ARN.
+func Fields(s string) (f [6]string, n int) {
+	for n < 5 {
+		field, rest, found := strings.Cut(s, ":")
+		f[n], n = field, n+1
+		if !found {
+			return f, n
+		}
+		s = rest
+	}
+	f[5] = s
+	return f, 6
 }
 
 func fmtErr(s, why string) error {

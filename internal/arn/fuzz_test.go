@@ -2,6 +2,7 @@ package arn
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,6 +30,32 @@ func FuzzParse(f *testing.F) {
 		}
 		if !Match(s, s) && !strings.ContainsAny(s, "*?") {
 			t.Fatalf("an ARN without wildcards must match itself: %q", s)
+		}
+	})
+}
+
+// FuzzFields checks Fields against strings.SplitN (the split it stands
+// for), its round trip, and its agreement with Parse on whole ARNs.
+func FuzzFields(f *testing.F) {
+	for _, c := range corpus {
+		f.Add(c.in)
+	}
+	for _, s := range []string{"", "*", "arn", "arn:", "arn:aws", "arn:aws:s3", "arn:*:iam::*:user/*", "arn:aws:s3:::b/k:x:y", ":::::::"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fields, n := Fields(s)
+		want := strings.SplitN(s, ":", 6)
+		if n != len(want) || !slices.Equal(fields[:n], want) {
+			t.Fatalf("Fields(%q) = %q (%d), SplitN gives %q", s, fields[:n], n, want)
+		}
+		if got := strings.Join(fields[:n], ":"); got != s {
+			t.Fatalf("Fields(%q) joins back to %q", s, got)
+		}
+		if a, err := Parse(s); err == nil {
+			if n != 6 || (ARN{fields[1], fields[2], fields[3], fields[4], fields[5]}) != a {
+				t.Fatalf("Parse(%q) = %+v, Fields %q", s, a, fields[:n])
+			}
 		}
 	})
 }

@@ -3,6 +3,8 @@ package audit
 import (
 	"fmt"
 	"strings"
+
+	"github.com/iamgate/iamgate/internal/arn"
 )
 
 // Mode is the IAM mode: enforce (the zero Mode), audit for everyone, or
@@ -39,8 +41,8 @@ func ParseMode(values []string) (Mode, error) {
 
 func validPrincipal(p string) bool {
 	if strings.HasPrefix(p, "arn:") {
-		parts := strings.SplitN(p, ":", 6)
-		return len(parts) == 6 && (parts[2] == "iam" || parts[2] == "sts") && parts[5] != ""
+		a, err := arn.Parse(p)
+		return err == nil && (a.Service == "iam" || a.Service == "sts")
 	}
 	kind, name, ok := strings.Cut(p, "/")
 	return ok && (kind == "role" || kind == "user") && name != "" && !strings.ContainsAny(name, " \t,")
@@ -86,21 +88,14 @@ func (m Mode) String() string {
 // for a role and each of its sessions (assumed-role/NAME/SESSION); paths
 // are dropped, since a session ARN does not carry its role's path. Other
 // callers (root, anonymous, service principals) keep their ARN.
-func PrincipalKey(arn string) string {
-	// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, cut in place: this
-	// runs for every decision, and a user's ARN without a path is its own
-	// key, returned as it is.
-	var f [5]string
-	rest, ok := arn, false
-	for i := range f {
-		if f[i], rest, ok = strings.Cut(rest, ":"); !ok {
-			return arn
-		}
+func PrincipalKey(caller string) string {
+	// Cut in place by arn.Fields: this runs for every decision, and a
+	// user's ARN without a path is its own key, returned as it is.
+	f, n := arn.Fields(caller)
+	if n != 6 || f[0] != "arn" {
+		return caller
 	}
-	if f[0] != "arn" {
-		return arn
-	}
-	partition, service, region, acct, res := f[1], f[2], f[3], f[4], rest
+	partition, service, region, acct, res := f[1], f[2], f[3], f[4], f[5]
 	switch {
 	case service == "sts" && strings.HasPrefix(res, "assumed-role/"):
 		role, _, _ := strings.Cut(res[len("assumed-role/"):], "/")
@@ -109,9 +104,9 @@ func PrincipalKey(arn string) string {
 		kind, path, _ := strings.Cut(res, "/")
 		name := path[strings.LastIndexByte(path, '/')+1:]
 		if region == "" && len(name) == len(path) {
-			return arn
+			return caller
 		}
 		return "arn:" + partition + ":iam::" + acct + ":" + kind + "/" + name
 	}
-	return arn
+	return caller
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/policytest"
 )
 
@@ -151,12 +152,9 @@ func checkEnv(ctx context.Context, cfg aws.Config, stackName string) (*policytes
 	return env, nil
 }
 
-func accountOfARN(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
+func accountOfARN(s string) string {
+	a, _ := arn.Parse(s) // the zero ARN, no account, when s is not one
+	return a.AccountID
 }
 
 type iamAPI interface {

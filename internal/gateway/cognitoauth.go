@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/jwtauth"
 )
@@ -107,16 +108,16 @@ func (g *Gateway) runCognito(c *call) bool {
 // (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID) into their token
 // issuers; bad is the first entry that is not one.
 func poolIssuers(arns []string) (issuers []string, bad string) {
-	for _, a := range arns {
-		parts := strings.SplitN(a, ":", 6)
-		if len(parts) != 6 || parts[0] != "arn" || parts[2] != "cognito-idp" || parts[3] == "" {
-			return nil, a
+	for _, s := range arns {
+		a, err := arn.Parse(s)
+		if err != nil || a.Service != "cognito-idp" || a.Region == "" {
+			return nil, s
 		}
-		id, ok := strings.CutPrefix(parts[5], "userpool/")
+		id, ok := strings.CutPrefix(a.Resource, "userpool/")
 		if !ok || id == "" || strings.ContainsAny(id, "/?#") {
-			return nil, a
+			return nil, s
 		}
-		issuers = append(issuers, "https://cognito-idp."+parts[3]+".amazonaws.com/"+id)
+		issuers = append(issuers, "https://cognito-idp."+a.Region+".amazonaws.com/"+id)
 	}
 	if len(issuers) == 0 {
 		return nil, "nothing"

@@ -3,6 +3,8 @@ package iampolicy
 import (
 	"fmt"
 	"strings"
+
+	"github.com/iamgate/iamgate/internal/arn"
 )
 
 // validate applies IAM's checks after the grammar, in IAM's order: version,
@@ -146,7 +148,10 @@ func validateResource(r string) error {
 	if r == "*" {
 		return nil
 	}
-	parts := strings.SplitN(r, ":", 6)
+	// Not arn.Parse: IAM accepts a Resource of fewer than six fields (it can
+	// never match), and the messages name the fields as written.
+	f, n := arn.Fields(r)
+	parts := f[:n]
 	if len(parts) < 2 {
 		return &ParseError{Message: fmt.Sprintf(msgResourceARNFormat, r)}
 	}

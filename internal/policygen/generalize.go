@@ -3,6 +3,8 @@ package policygen
 import (
 	"slices"
 	"strings"
+
+	"github.com/iamgate/iamgate/internal/arn"
 )
 
 // Generalize reduces the resource ARNs seen for one action: ARNs of the
@@ -35,12 +37,12 @@ func Generalize(arns []string) []string {
 // "arn:aws:execute-api:r:a:abc/v1/GET/hello" → arn, aws, execute-api, r, a,
 // "abc/", "v1/", "GET/", "hello". A string that is not an ARN is one token.
 func tokens(s string) []string {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	a, err := arn.Parse(s)
+	if err != nil {
 		return []string{s}
 	}
-	out := append([]string{}, parts[:5]...)
-	res := parts[5]
+	out := []string{"arn", a.Partition, a.Service, a.Region, a.AccountID}
+	res := a.Resource
 	for res != "" {
 		i := strings.IndexAny(res, "/:")
 		if i < 0 {

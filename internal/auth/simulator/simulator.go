@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/iam"
@@ -191,10 +192,7 @@ func (s *simulation) caller(arn string, sourceIsUser bool) error {
 }
 
 // accountOf returns the account of an ARN such as arn:aws:iam::123456789012:root.
-func accountOf(arn string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return "", false
-	}
-	return parts[4], parts[4] != ""
+func accountOf(s string) (string, bool) {
+	a, err := arn.Parse(s)
+	return a.AccountID, err == nil && a.AccountID != ""
 }

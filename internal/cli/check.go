@@ -277,15 +277,11 @@ func (s *simulator) principalARN(ctx context.Context, p string) (string, error) 
 // apiPolicy returns the resource policy of the REST API an execute-api ARN
 // names ("" when it has none, or when the ARN's API id is a wildcard).
 func (s *simulator) apiPolicy(ctx context.Context, resource string) (string, error) {
-	rest, ok := strings.CutPrefix(resource, "arn:aws:execute-api:")
-	if !ok {
+	a, err := arn.Parse(resource)
+	if err != nil || a.Service != "execute-api" {
 		return "", nil
 	}
-	parts := strings.SplitN(rest, ":", 3)
-	if len(parts) < 3 {
-		return "", nil
-	}
-	id, _, _ := strings.Cut(parts[2], "/")
+	id, _, _ := strings.Cut(a.Resource, "/")
 	if id == "" || strings.ContainsAny(id, "*?") {
 		return "", nil
 	}

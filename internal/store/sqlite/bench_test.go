@@ -93,3 +93,62 @@ func BenchmarkAppendDecisions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecisions is the decision log's read (`iamgate policy
+// suggest`, the decisions API) over a full default log: 100,000
+// decisions of four principals in batches of 256. It reports the file's
+// size per decision stored.
+func BenchmarkDecisions(b *testing.B) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "db")
+	s, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	const total, keep = 100000, 100000
+	principal := func(i int) string { return "arn:aws:iam::000000000000:user/bench-" + strconv.Itoa(i%4) }
+	t0 := time.Unix(1764700000, 0).UTC()
+	batch := make([]store.Decision, 256)
+	for n := 0; n < total; n += len(batch) {
+		batch = batch[:min(len(batch), total-n)]
+		for i := range batch {
+			p := principal(n + i)
+			batch[i] = store.Decision{Time: t0.Add(time.Duration(n+i) * time.Millisecond), RequestID: fmt.Sprintf("c6af9ac6-7b61-11e6-9a41-%012d", n+i),
+				Principal: p, Caller: p, Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abcdefghij/v1/GET/hello",
+				Effect: "ImplicitDeny", Reason: "User: " + p + " is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:abcdefghij/v1/GET/hello because no identity-based policy allows the execute-api:Invoke action"}
+		}
+		if err := s.AppendDecisions(ctx, batch, keep); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var size int64
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(path + suffix); err == nil {
+			size += fi.Size()
+		}
+	}
+	for _, q := range []struct {
+		name string
+		q    store.DecisionQuery
+		want int
+	}{
+		{"principal", store.DecisionQuery{Principal: principal(1), Limit: keep}, total / 4},
+		{"principal-since-last-tenth", store.DecisionQuery{Principal: principal(1), Since: t0.Add(total * 9 / 10 * time.Millisecond)}, total / 40},
+		{"absent", store.DecisionQuery{Principal: "arn:aws:iam::000000000000:user/nobody"}, 0},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ds, err := s.Decisions(ctx, q.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(ds) != q.want {
+					b.Fatalf("%d decisions, want %d", len(ds), q.want)
+				}
+			}
+			b.ReportMetric(float64(size)/total, "file-B/decision")
+		})
+	}
+}

@@ -18,7 +18,7 @@ import (
 )
 
 // dsn returns the test database, or skips (fails under CI) without one.
-func dsn(t *testing.T) string {
+func dsn(t testing.TB) string {
 	t.Helper()
 	d := os.Getenv("IAMGATE_TEST_POSTGRES")
 	testutil.Need(t, d != "", "IAMGATE_TEST_POSTGRES is not set (set it to postgres://... to run)")

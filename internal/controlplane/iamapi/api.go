@@ -44,9 +44,7 @@ func New(o Options) *query.Service {
 	maps.Copy(ops, userOps)
 	maps.Copy(ops, iamAdminOps) // groups, policies, roles, tags, simulation
 	svc := &query.Service{Name: "iam", Namespace: awserr.IAMNamespace, Errors: awserr.IAM, Version: "2010-05-08", Global: true,
-		Authz: o.Authz, Now: o.Now, Options: o.Options, Ops: map[string]query.Op{}}
-	for name, f := range ops {
-		svc.Ops[name] = func(qc *query.Call) (any, error) { return f(&call{Call: qc, o: &o}) }
-	}
+		Authz: o.Authz, Now: o.Now, Options: o.Options,
+		Ops: query.Bind(ops, func(qc *query.Call) *call { return &call{Call: qc, o: &o} })}
 	return svc
 }

@@ -24,7 +24,10 @@ func TestServe(t *testing.T) {
 	find := func(name string) (Op, error) {
 		switch name {
 		case "Echo":
-			return func(body []byte) (any, error) { gotBody = string(body); return map[string]string{"got": string(body)}, nil }, nil
+			return func(body []byte) (any, error) {
+				gotBody = string(body)
+				return map[string]string{"got": string(body)}, nil
+			}, nil
 		case "Refused":
 			return nil, awserr.New(awserr.AccessDeniedException, "no")
 		case "Broken":

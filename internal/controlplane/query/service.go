@@ -49,6 +49,16 @@ type Call struct {
 	Svc    *Service
 }
 
+// Bind makes ops, written over a service's own call type C (a Call with
+// the service's options), a Service's Ops: wrap makes each request's C.
+func Bind[F ~func(C) (any, error), C any](ops map[string]F, wrap func(*Call) C) map[string]Op {
+	out := make(map[string]Op, len(ops))
+	for name, f := range ops {
+		out[name] = func(qc *Call) (any, error) { return f(wrap(qc)) }
+	}
+	return out
+}
+
 // Has reports whether the service has an operation named action.
 func (s *Service) Has(action string) bool {
 	_, ok := s.Ops[action]

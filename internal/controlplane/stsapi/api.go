@@ -46,10 +46,8 @@ func New(o Options) *query.Service {
 	}
 	o.Options = o.Options.Filled()
 	svc := &query.Service{Name: "sts", Namespace: awserr.STSNamespace, Errors: awserr.STS, Version: "2011-06-15", Global: true,
-		Authz: o.Authz, Now: o.Now, Options: o.Options, Ops: map[string]query.Op{}}
-	for name, f := range ops {
-		svc.Ops[name] = func(qc *query.Call) (any, error) { return f(&call{Call: qc, o: &o}) }
-	}
+		Authz: o.Authz, Now: o.Now, Options: o.Options,
+		Ops: query.Bind(ops, func(qc *query.Call) *call { return &call{Call: qc, o: &o} })}
 	return svc
 }
 

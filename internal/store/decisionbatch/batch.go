@@ -194,17 +194,24 @@ func Select(out []store.Decision, v []byte, first, floor int64, q store.Decision
 		return out, r.err
 	}
 	raw := make([][]byte, nstr+1) // raw[0] is ""
-	principal := uint64(0)        // the table number of q.Principal; 0: any
+	// isPrincipal marks the table numbers holding q.Principal (nil: any
+	// principal). Usually one, but a table may hold a string twice (the
+	// request ids skip the encoder's map).
+	var isPrincipal []bool
+	if q.Principal != "" {
+		isPrincipal = make([]bool, nstr+1)
+	}
+	found := false
 	for i := uint64(1); i <= nstr; i++ {
 		raw[i] = r.bytes(r.uvarint("string length"), "string")
-		if q.Principal != "" && principal == 0 && string(raw[i]) == q.Principal {
-			principal = i
+		if isPrincipal != nil && string(raw[i]) == q.Principal {
+			isPrincipal[i], found = true, true
 		}
 	}
 	if r.err != nil {
 		return out, r.err
 	}
-	if q.Principal != "" && principal == 0 {
+	if isPrincipal != nil && !found {
 		return out, nil
 	}
 	strs := make([]string, nstr+1) // made once per batch, shared by its decisions
@@ -234,7 +241,7 @@ func Select(out []store.Decision, v []byte, first, floor int64, q store.Decision
 			break
 		}
 		seq := first + int64(i)
-		if seq < floor || (principal != 0 && refs[1] != principal) {
+		if seq < floor || (isPrincipal != nil && !isPrincipal[refs[1]]) {
 			continue
 		}
 		t := time.Unix(sec, int64(nsec)).UTC()

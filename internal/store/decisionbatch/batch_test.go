@@ -122,6 +122,20 @@ func TestSelect(t *testing.T) {
 	}
 }
 
+// A principal that is also another decision's request id is in the table
+// twice (request ids skip the encoder's map): both entries select.
+func TestSelectPrincipalStoredTwice(t *testing.T) {
+	t.Parallel()
+	ds := []store.Decision{{Time: at, RequestID: alice, Principal: bob}, {Time: at, RequestID: "r2", Principal: alice}}
+	got, err := Select(nil, new(Encoder).Encode(nil, ds), 1, 0, store.DecisionQuery{Principal: alice}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want(ds, 1)[1:], got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestMaxUnix(t *testing.T) {
 	t.Parallel()
 	if got, want := MaxUnix(sample()), at.AddDate(9000, 0, 0).Unix(); got != want {

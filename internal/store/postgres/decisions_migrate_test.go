@@ -140,3 +140,45 @@ func TestOpenKeepsUnreadableOldDecisionLog(t *testing.T) {
 		t.Errorf("old table holds %d rows (%v), want 4", n, err)
 	}
 }
+
+// The retention bound holds on disk, not only in what readers see: a row
+// goes once all of its decisions are beyond keep.
+func TestDecisionLogDropsOldRows(t *testing.T) {
+	d := oldDatabase(t, nil, false) // an empty old log: converted to nothing
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const batch, batches, keep = 100, 20, 250
+	t0 := time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC)
+	for n := range batches {
+		ds := make([]store.Decision, batch)
+		for i := range ds {
+			ds[i] = store.Decision{Time: t0.Add(time.Duration(n*batch+i) * time.Second), Principal: "p", Effect: "Allow"}
+		}
+		if err := s.AppendDecisions(ctx, ds, keep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Decisions(ctx, store.DecisionQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != keep || !got[0].Time.Equal(t0.Add((batch*batches-keep)*time.Second)) {
+		t.Fatalf("%d decisions, want the newest %d", len(got), keep)
+	}
+	c, err := pgx.Connect(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var rows int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM decision_batches`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows > keep/batch+1 {
+		t.Errorf("%d batch rows left for %d decisions of %d per row: old rows are not dropped", rows, keep, batch)
+	}
+}

@@ -156,3 +156,21 @@ func TestEnvironmentSealedAtRest(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlainName: the bare-name shortcut of ValidateName accepts only what
+// the pattern matches, so skipping the expression for it changes nothing.
+func FuzzPlainName(f *testing.F) {
+	for _, s := range []string{"f", "my-fn_2", "a:b", "..", "f.py", "-", "_", "", "ä", "f\x00", "A-Z_09"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if plainName(v) && !functionName.MatchString(v) {
+			t.Fatalf("plainName(%q) but the pattern does not match it", v)
+		}
+		if !plainName(v) && v != "" && !strings.ContainsFunc(v, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_')
+		}) {
+			t.Fatalf("plainName(%q) = false for a name of the name characters only", v)
+		}
+	})
+}

@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,12 +119,8 @@ func BenchmarkInvokeWarm(b *testing.B) {
 			selfCPU, fnCPU := processCPU(b, os.Getpid()), processCPU(b, pids[0])
 			b.ReportAllocs()
 			b.ResetTimer()
-			ctx := b.Context()
-			if os.Getenv("BG") != "" {
-				ctx = context.Background()
-			}
 			for b.Loop() {
-				if _, err := m.Invoke(ctx, fn.Name, payload, InvokeOptions{}); err != nil {
+				if _, err := m.Invoke(b.Context(), fn.Name, payload, InvokeOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -35,7 +36,8 @@ const logSyncWait = 2 * time.Second
 type run struct {
 	p       *process
 	inv     *invocation
-	start   time.Time // pick-up, injected clock
+	timer   *time.Timer // the init limit, then the function's timeout
+	start   time.Time   // pick-up, injected clock
 	initDur time.Duration
 	cold    bool
 	timeout string // the timeout message, for the payload and the log
@@ -48,8 +50,10 @@ func (p *process) invoke(inv *invocation, tail bool) (res *Result, reusable bool
 	r := &run{p: p, inv: inv, cold: !p.warm}
 	p.warm = true
 	p.log.captureTail(tail)
-	p.log.emit(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, p.fn.Version))
+	p.log.emit("START RequestId: " + inv.id + " Version: " + p.fn.Version)
 
+	r.timer = time.NewTimer(initLimit)
+	defer r.timer.Stop()
 	ferr := r.pickUp()
 	if ferr == nil {
 		var o outcome
@@ -78,8 +82,6 @@ func (r *run) failed(f functionError) *Result {
 // pickUp hands the event to the runtime's /next, during or after init.
 func (r *run) pickUp() *functionError {
 	p := r.p
-	limit := time.NewTimer(initLimit)
-	defer limit.Stop()
 	select {
 	case p.api.next <- r.inv:
 		<-r.inv.picked
@@ -99,7 +101,7 @@ func (r *run) pickUp() *functionError {
 		r.start = p.api.now()
 		f := platformError(r.inv.id, "Runtime.ExitError", p.exitReason())
 		return &f
-	case <-limit.C:
+	case <-r.timer.C:
 		p.kill()
 		r.start = p.api.now()
 		f := platformError(r.inv.id, "Runtime.Unknown", "Runtime failed to initialize within the init timeout")
@@ -110,8 +112,8 @@ func (r *run) pickUp() *functionError {
 // await waits for the runtime's answer, its exit or the timeout.
 func (r *run) await() (outcome, *functionError) {
 	p := r.p
-	timer := time.NewTimer(r.inv.timeout)
-	defer timer.Stop()
+	// Since Go 1.23 a Reset timer never delivers the old expiry.
+	r.timer.Reset(r.inv.timeout)
 	select {
 	case o := <-r.inv.done:
 		return o, nil
@@ -122,7 +124,7 @@ func (r *run) await() (outcome, *functionError) {
 		p.out.drain(logSyncWait)
 		p.log.emit(fmt.Sprintf("RequestId: %s Error: %s\nRuntime.ExitError", r.inv.id, p.exitReason()))
 		return outcome{}, &f
-	case <-timer.C:
+	case <-r.timer.C:
 		p.kill()
 		r.timeout = timeoutMessage(p.api.now(), r.inv.id, r.inv.timeout)
 		f := timeoutError(r.timeout)
@@ -141,16 +143,36 @@ func (r *run) finish(ferr *functionError) {
 	end := p.api.now()
 	dur := end.Sub(r.start)
 	r.inv.stats = runStats{ran: true, cold: r.cold, duration: dur, initDuration: r.initDur}
-	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
-		r.inv.id, ms(dur), int64(math.Ceil(ms(dur))), p.fn.MemoryMB, maxMemoryMB(p))
-	if r.cold && r.initDur > 0 {
-		report += fmt.Sprintf("Init Duration: %.2f ms\t", ms(r.initDur))
-	}
-	lines := []string{"END RequestId: " + r.inv.id, report}
+	lines := []string{"END RequestId: " + r.inv.id, reportLine(r.inv.id, dur, p.fn.MemoryMB, maxMemoryMB(p), r.cold, r.initDur)}
 	if r.timeout != "" {
 		lines = append(lines, r.timeout)
 	}
 	p.log.emit(lines...)
+}
+
+// reportLine is Lambda's REPORT line, as
+// fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t")
+// and, on a cold start, "Init Duration: %.2f ms\t" (log-structure.html),
+// in one buffer: it is written for every invocation.
+func reportLine(id string, dur time.Duration, memoryMB, usedMB int, cold bool, initDur time.Duration) string {
+	b := make([]byte, 0, 160)
+	b = append(b, "REPORT RequestId: "...)
+	b = append(b, id...)
+	b = append(b, "\tDuration: "...)
+	b = strconv.AppendFloat(b, ms(dur), 'f', 2, 64)
+	b = append(b, " ms\tBilled Duration: "...)
+	b = strconv.AppendInt(b, int64(math.Ceil(ms(dur))), 10)
+	b = append(b, " ms\tMemory Size: "...)
+	b = strconv.AppendInt(b, int64(memoryMB), 10)
+	b = append(b, " MB\tMax Memory Used: "...)
+	b = strconv.AppendInt(b, int64(usedMB), 10)
+	b = append(b, " MB\t"...)
+	if cold && initDur > 0 {
+		b = append(b, "Init Duration: "...)
+		b = strconv.AppendFloat(b, ms(initDur), 'f', 2, 64)
+		b = append(b, " ms\t"...)
+	}
+	return string(b)
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

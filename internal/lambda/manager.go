@@ -2,13 +2,16 @@ package lambda
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -421,7 +424,29 @@ func (m *Manager) credentials(ctx context.Context, fn Function) (map[string]stri
 // traceID is an X-Ray trace header as Lambda passes it to the runtime
 // (Lambda-Runtime-Trace-Id).
 func (m *Manager) traceID() string {
-	return fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=0", m.now().Unix(), randomHex(12), randomHex(8))
+	return formatTraceID(m.now().Unix())
+}
+
+// formatTraceID is fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=0", unix,
+// 24 random hex digits, 16 random hex digits), built in one buffer with one
+// random read: it runs for every invocation.
+func formatTraceID(unix int64) string {
+	var random [20]byte
+	_, _ = rand.Read(random[:])
+	b := make([]byte, 0, len("Root=1-00000000-;Parent=;Sampled=0")+40)
+	b = append(b, "Root=1-"...)
+	var digits [16]byte
+	d := strconv.AppendInt(digits[:0], unix, 16)
+	for range 8 - len(d) {
+		b = append(b, '0')
+	}
+	b = append(b, d...)
+	b = append(b, '-')
+	b = hex.AppendEncode(b, random[:12])
+	b = append(b, ";Parent="...)
+	b = hex.AppendEncode(b, random[12:])
+	b = append(b, ";Sampled=0"...)
+	return string(b)
 }
 
 // decodeClientContext turns Invoke's base64 ClientContext into the JSON text

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -220,14 +219,7 @@ func (c *call) writeJSON(status int, v any) error {
 	if err != nil {
 		return err
 	}
-	h := c.w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	if c.reqID != "" {
-		h.Set("x-amzn-RequestId", c.reqID)
-	}
-	c.w.WriteHeader(status)
-	_, _ = c.w.Write(b)
+	controlplane.Reply(c.w, status, c.reqID, "application/json", b)
 	return nil
 }
 

@@ -196,25 +196,7 @@ func structuredV2(raw []byte, obj map[string]json.RawMessage) (*responseV2, erro
 // API's CORS headers in place of the function's.
 func (g *Gateway) writeResponseV2(c *call, resp *responseV2) {
 	h := c.w.Header()
-	set := func(k string, vs ...string) {
-		ck := http.CanonicalHeaderKey(k)
-		if ck == "Content-Length" || ck == "Apigw-Requestid" {
-			return
-		}
-		if remapped[ck] {
-			ck = "X-Amzn-Remapped-" + ck
-		}
-		h.Del(ck)
-		for _, v := range vs {
-			h.Add(ck, v)
-		}
-	}
-	for k, vs := range resp.MultiValueHeaders {
-		set(k, vs...)
-	}
-	for k, v := range resp.Headers {
-		set(k, v)
-	}
+	resp.setHeaders(h, "Apigw-Requestid")
 	for _, ck := range resp.Cookies {
 		h.Add("Set-Cookie", ck)
 	}

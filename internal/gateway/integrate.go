@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -282,12 +283,16 @@ var remapped = map[string]bool{
 	"Warn": true, "Www-Authenticate": true,
 }
 
-func (g *Gateway) writeResponse(c *call, resp *proxyResponse) {
-	h := c.w.Header()
+// setHeaders copies the answer's headers to h as API Gateway does, for
+// REST and HTTP APIs alike: multiValueHeaders first, then headers win for
+// the same name; Content-Length (the server computes it from the body
+// written) and the names in drop are left out; the reserved names are
+// renamed X-Amzn-Remapped-{name}.
+func (resp *proxyResponse) setHeaders(h http.Header, drop ...string) {
 	set := func(k string, vs ...string) {
 		ck := http.CanonicalHeaderKey(k)
-		if ck == "Content-Length" {
-			return // the server computes it from the body written
+		if ck == "Content-Length" || slices.Contains(drop, ck) {
+			return
 		}
 		if remapped[ck] {
 			ck = "X-Amzn-Remapped-" + ck
@@ -297,13 +302,17 @@ func (g *Gateway) writeResponse(c *call, resp *proxyResponse) {
 			h.Add(ck, v)
 		}
 	}
-	// multiValueHeaders first, then headers win for the same name, as AWS merges them.
 	for k, vs := range resp.MultiValueHeaders {
 		set(k, vs...)
 	}
 	for k, v := range resp.Headers {
 		set(k, v)
 	}
+}
+
+func (g *Gateway) writeResponse(c *call, resp *proxyResponse) {
+	h := c.w.Header()
+	resp.setHeaders(h)
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "application/json")
 	}

@@ -133,30 +133,22 @@ func getResource(c *call) (any, error) {
 }
 
 func getMethod(c *call) (any, error) {
-	r, err := c.resource()
+	m, err := c.method()
 	if err != nil {
 		return nil, err
 	}
-	m, ok := r.Methods[c.rt.method]
-	if !ok {
-		return nil, awserr.New(awserr.NotFoundException, "Invalid Method identifier specified")
-	}
-	return toMethod(m, r.ID), nil
+	return toMethod(m, c.rt.resource), nil
 }
 
 func getIntegration(c *call) (any, error) {
-	r, err := c.resource()
+	m, err := c.method()
 	if err != nil {
 		return nil, err
-	}
-	m, ok := r.Methods[c.rt.method]
-	if !ok {
-		return nil, awserr.New(awserr.NotFoundException, "Invalid Method identifier specified")
 	}
 	if m.Integration == nil {
 		return nil, awserr.New(awserr.NotFoundException, "No integration defined for method")
 	}
-	return toMethod(m, r.ID).MethodIntegration, nil
+	return toMethod(m, c.rt.resource).MethodIntegration, nil
 }
 
 func getStages(c *call) (any, error) {

@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/textproto"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,10 +45,23 @@ func CanonicalURI(rawPath string, s3 bool) string {
 	if rawPath == "" {
 		return "/"
 	}
-	if s3 {
-		return encodeOnce(rawPath)
+	if !s3 {
+		if p := normalizePath(rawPath); !needsEncoding(p, false) {
+			return p // most paths: no copy
+		}
 	}
-	return uriEncode(normalizePath(rawPath), false)
+	return string(appendCanonicalURI(nil, rawPath, s3))
+}
+
+// appendCanonicalURI appends CanonicalURI(rawPath, s3) to b.
+func appendCanonicalURI(b []byte, rawPath string, s3 bool) []byte {
+	if rawPath == "" {
+		return append(b, '/')
+	}
+	if s3 {
+		return appendEncodedOnce(b, rawPath)
+	}
+	return appendURIEncoded(b, normalizePath(rawPath), false)
 }
 
 // normalizePath removes "." and ".." segments and empty segments (repeated
@@ -105,26 +118,26 @@ func isNormalPath(p string) bool {
 	return true
 }
 
-// encodeOnce is S3's canonical path: decode valid escapes, encode every byte
-// but the unreserved ones and '/'. An escaped slash (%2F) stays escaped,
-// because the SDKs sign it that way.
-func encodeOnce(p string) string {
-	var b strings.Builder
-	b.Grow(len(p) + 8)
+// appendEncodedOnce appends S3's canonical path: valid escapes decoded,
+// every byte but the unreserved ones and '/' encoded. An escaped slash
+// (%2F) stays escaped, because the SDKs sign it that way.
+func appendEncodedOnce(b []byte, p string) []byte {
+	// The path starts with '/' exactly when p does (an escaped slash stays
+	// escaped), so a missing one is written first.
+	if p == "" || p[0] != '/' {
+		b = append(b, '/')
+	}
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
 			d := unhex(p[i+1])<<4 | unhex(p[i+2])
 			i += 2
-			writeEncoded(&b, d, true)
+			b = appendEncoded(b, d, true)
 			continue
 		}
-		writeEncoded(&b, c, false)
+		b = appendEncoded(b, c, false)
 	}
-	if b.Len() == 0 || !strings.HasPrefix(b.String(), "/") {
-		return "/" + b.String()
-	}
-	return b.String()
+	return b
 }
 
 // uriEncode encodes every byte of s except the unreserved characters
@@ -133,12 +146,18 @@ func uriEncode(s string, encodeSlash bool) string {
 	if !needsEncoding(s, encodeSlash) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 16)
-	for i := 0; i < len(s); i++ {
-		writeEncoded(&b, s[i], encodeSlash)
+	return string(appendURIEncoded(make([]byte, 0, len(s)+16), s, encodeSlash))
+}
+
+// appendURIEncoded appends uriEncode(s, encodeSlash) to b.
+func appendURIEncoded(b []byte, s string, encodeSlash bool) []byte {
+	if !needsEncoding(s, encodeSlash) {
+		return append(b, s...)
 	}
-	return b.String()
+	for i := 0; i < len(s); i++ {
+		b = appendEncoded(b, s[i], encodeSlash)
+	}
+	return b
 }
 
 func needsEncoding(s string, encodeSlash bool) bool {
@@ -152,14 +171,11 @@ func needsEncoding(s string, encodeSlash bool) bool {
 
 const upperHex = "0123456789ABCDEF"
 
-func writeEncoded(b *strings.Builder, c byte, encodeSlash bool) {
+func appendEncoded(b []byte, c byte, encodeSlash bool) []byte {
 	if unreserved(c) || (c == '/' && !encodeSlash) {
-		b.WriteByte(c)
-		return
+		return append(b, c)
 	}
-	b.WriteByte('%')
-	b.WriteByte(upperHex[c>>4])
-	b.WriteByte(upperHex[c&15])
+	return append(b, '%', upperHex[c>>4], upperHex[c&15])
 }
 
 func unreserved(c byte) bool {
@@ -212,10 +228,22 @@ func CanonicalQuery(rawQuery string, presigned bool) string {
 	if rawQuery == "" {
 		return ""
 	}
-	type pair struct{ k, v string }
-	parts := strings.Split(rawQuery, "&")
-	pairs := make([]pair, 0, len(parts))
-	for _, p := range parts {
+	return string(appendCanonicalQuery(nil, rawQuery, presigned))
+}
+
+// queryPair is one name=value of a canonical query, both encoded.
+type queryPair struct{ k, v string }
+
+// appendCanonicalQuery appends CanonicalQuery(rawQuery, presigned) to b.
+func appendCanonicalQuery(b []byte, rawQuery string, presigned bool) []byte {
+	if rawQuery == "" {
+		return b
+	}
+	var buf [16]queryPair // most queries: the pairs on the stack
+	pairs := buf[:0]
+	for rest, more := rawQuery, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, "&")
 		if p == "" {
 			continue
 		}
@@ -224,24 +252,23 @@ func CanonicalQuery(rawQuery string, presigned bool) string {
 		if presigned && k == "X-Amz-Signature" {
 			continue
 		}
-		pairs = append(pairs, pair{uriEncode(k, true), uriEncode(queryDecode(v), true)})
+		pairs = append(pairs, queryPair{uriEncode(k, true), uriEncode(queryDecode(v), true)})
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].k != pairs[j].k {
-			return pairs[i].k < pairs[j].k
+	slices.SortFunc(pairs, func(a, b queryPair) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
 		}
-		return pairs[i].v < pairs[j].v
+		return strings.Compare(a.v, b.v)
 	})
-	var b strings.Builder
 	for i, p := range pairs {
 		if i > 0 {
-			b.WriteByte('&')
+			b = append(b, '&')
 		}
-		b.WriteString(p.k)
-		b.WriteByte('=')
-		b.WriteString(p.v)
+		b = append(b, p.k...)
+		b = append(b, '=')
+		b = append(b, p.v...)
 	}
-	return b.String()
+	return b
 }
 
 // CanonicalHeaders returns the canonical headers block (each line
@@ -251,43 +278,43 @@ func CanonicalQuery(rawQuery string, presigned bool) string {
 // and its runs of spaces and tabs squeezed to one space. A signed header that
 // is absent yields an empty value, as AWS computes it.
 func CanonicalHeaders(h http.Header, host string, signed []string) string {
-	// Each header is looked up once; the block is written into one buffer.
-	var buf [16][]string
-	vals := buf[:0]
-	n := 0
+	return string(appendCanonicalHeaders(nil, h, host, signed))
+}
+
+// appendCanonicalHeaders appends CanonicalHeaders(h, host, signed) to b,
+// each header looked up once.
+func appendCanonicalHeaders(b []byte, h http.Header, host string, signed []string) []byte {
 	for _, name := range signed {
-		vs := headerValues(h, host, name)
-		vals = append(vals, vs)
-		n += len(name) + 2 + len(vs)
-		for _, v := range vs {
-			n += len(v)
-		}
-	}
-	if n == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i, name := range signed {
-		b.WriteString(name)
-		b.WriteByte(':')
-		for j, v := range vals[i] {
-			if j > 0 {
-				b.WriteByte(',')
+		b = append(b, name...)
+		b = append(b, ':')
+		if name == "host" && hostOutsideHeader(h, host) {
+			b = appendSqueezed(b, host) // one value: no slice made
+		} else {
+			for j, v := range headerValues(h, host, name) {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendSqueezed(b, v)
 			}
-			writeSqueezed(&b, v)
 		}
-		b.WriteByte('\n')
+		b = append(b, '\n')
 	}
-	return b.String()
+	return b
+}
+
+// hostOutsideHeader reports whether the host header's value is host (where
+// net/http moves it), not a Host entry of h: headerValues's rule.
+func hostOutsideHeader(h http.Header, host string) bool {
+	_, inHeader := h["Host"]
+	return !inHeader || host != ""
 }
 
 // headerValues finds a header by its lower-case name, whether or not the
 // map key was canonicalized.
 func headerValues(h http.Header, host, name string) []string {
 	if name == "host" {
-		if vs, ok := h["Host"]; ok && host == "" {
-			return vs
+		if !hostOutsideHeader(h, host) {
+			return h["Host"]
 		}
 		return []string{host}
 	}
@@ -336,9 +363,9 @@ func tokenByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
-// writeSqueezed writes v trimmed, with each run of blanks (space, tab, and
-// the line breaks of a folded header) replaced by one space.
-func writeSqueezed(b *strings.Builder, v string) {
+// appendSqueezed appends v trimmed, with each run of blanks (space, tab,
+// and the line breaks of a folded header) replaced by one space.
+func appendSqueezed(b []byte, v string) []byte {
 	v = strings.Trim(v, " \t\r\n")
 	blank := false
 	for i := 0; i < len(v); i++ {
@@ -348,17 +375,50 @@ func writeSqueezed(b *strings.Builder, v string) {
 			continue
 		}
 		if blank {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 			blank = false
 		}
-		b.WriteByte(c)
+		b = append(b, c)
 	}
+	return b
 }
 
 // CanonicalRequest joins the six parts of a canonical request.
 func CanonicalRequest(method, canonicalURI, canonicalQuery, canonicalHeaders string, signedHeaders []string, payloadHash string) string {
 	return method + "\n" + canonicalURI + "\n" + canonicalQuery + "\n" +
 		canonicalHeaders + "\n" + strings.Join(signedHeaders, ";") + "\n" + payloadHash
+}
+
+// canonicalInput is what a request's canonical request is made of.
+type canonicalInput struct {
+	method, rawPath, rawQuery string
+	s3URI, presigned          bool
+	header                    http.Header
+	host                      string
+	signed                    []string
+	payload                   string
+}
+
+// appendCanonicalRequest appends the canonical request of in to b: the
+// parts CanonicalRequest joins, written into one buffer (the verifier's is
+// on its stack) instead of a string per part.
+func appendCanonicalRequest(b []byte, in *canonicalInput) []byte {
+	b = append(b, in.method...)
+	b = append(b, '\n')
+	b = appendCanonicalURI(b, in.rawPath, in.s3URI)
+	b = append(b, '\n')
+	b = appendCanonicalQuery(b, in.rawQuery, in.presigned)
+	b = append(b, '\n')
+	b = appendCanonicalHeaders(b, in.header, in.host, in.signed)
+	b = append(b, '\n')
+	for i, name := range in.signed {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = append(b, name...)
+	}
+	b = append(b, '\n')
+	return append(b, in.payload...)
 }
 
 // Scope is a credential scope "date/region/service/aws4_request".
@@ -371,6 +431,49 @@ func StringToSign(signedAt time.Time, scope, canonicalRequest string) string {
 	return Algorithm + "\n" + signedAt.UTC().Format(TimeFormat) + "\n" + scope + "\n" + hashHex([]byte(canonicalRequest))
 }
 
+// appendStringToSign appends the string to sign of a canonical request
+// signed at signedAt (UTC) within credential scope c, as sent.
+func appendStringToSign(b []byte, signedAt time.Time, c *Credential, canonicalRequest []byte) []byte {
+	b = append(b, Algorithm...)
+	b = append(b, '\n')
+	b = appendAmzTime(b, signedAt)
+	b = append(b, '\n')
+	b = append(b, c.Date...)
+	b = append(b, '/')
+	b = append(b, c.Region...)
+	b = append(b, '/')
+	b = append(b, c.Service...)
+	b = append(b, '/')
+	b = append(b, c.Terminator...)
+	b = append(b, '\n')
+	sum := sha256.Sum256(canonicalRequest)
+	return hex.AppendEncode(b, sum[:])
+}
+
+// appendAmzTime appends t in TimeFormat, as t.Format(TimeFormat) would,
+// without interpreting the layout each time; appendAmzDate the DateFormat
+// part. Years outside 0..9999 (never parsed from a SigV4 date) take
+// Format's way.
+func appendAmzTime(b []byte, t time.Time) []byte {
+	year, _, _ := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, TimeFormat)
+	}
+	b = appendAmzDate(b, t)
+	hh, mm, ss := t.Clock()
+	return append(b, 'T', byte('0'+hh/10), byte('0'+hh%10), byte('0'+mm/10), byte('0'+mm%10),
+		byte('0'+ss/10), byte('0'+ss%10), 'Z')
+}
+
+func appendAmzDate(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, DateFormat)
+	}
+	return append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10),
+		byte('0'+int(month)/10), byte('0'+int(month)%10), byte('0'+day/10), byte('0'+day%10))
+}
+
 // SigningKey derives the signing key of a secret for a day, region and service.
 func SigningKey(secret, date, region, service string) []byte {
 	k := hmacSHA256([]byte("AWS4"+secret), date)
@@ -381,18 +484,25 @@ func SigningKey(secret, date, region, service string) []byte {
 
 // Signature is the hex HMAC-SHA256 of the string to sign.
 func Signature(signingKey []byte, stringToSign string) string {
-	sum, ok := hmacSmall(signingKey, stringToSign)
+	var sig [2 * sha256.Size]byte
+	return string(appendSignature(sig[:0], signingKey, stringToSign))
+}
+
+// appendSignature appends the hex HMAC-SHA256 of msg under signingKey.
+func appendSignature[T string | []byte](b []byte, signingKey []byte, msg T) []byte {
+	sum, ok := hmacSmall(signingKey, msg)
 	if !ok {
-		return hex.EncodeToString(hmacSHA256(signingKey, stringToSign))
+		// string(msg) copies: msg, often on the caller's stack, stays there.
+		return hex.AppendEncode(b, hmacSHA256(signingKey, string(msg)))
 	}
-	return hex.EncodeToString(sum[:])
+	return hex.AppendEncode(b, sum[:])
 }
 
 // hmacSmall is HMAC-SHA256 (RFC 2104) of a key of at most one block and a
 // message that fits a stack buffer: two SHA-256 sums over buffers on the
 // stack, where crypto/hmac allocates five objects per signature. Every
 // request's signature is one; ok is false for other sizes.
-func hmacSmall(key []byte, msg string) (sum [sha256.Size]byte, ok bool) {
+func hmacSmall[T string | []byte](key []byte, msg T) (sum [sha256.Size]byte, ok bool) {
 	const block = 64
 	var inner [block + 448]byte
 	if len(key) > block || len(msg) > len(inner)-block {

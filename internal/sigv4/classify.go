@@ -75,10 +75,6 @@ func Classify(r *http.Request) Class {
 // splitCredential splits a Credential value without judging it: ok is
 // false unless it has five parts and names a service.
 func splitCredential(v string) (Credential, bool) {
-	parts := strings.Split(strings.TrimSpace(v), "/")
-	if len(parts) != 5 {
-		return Credential{}, false
-	}
-	c := Credential{AccessKeyID: parts[0], Date: parts[1], Region: parts[2], Service: parts[3], Terminator: parts[4]}
-	return c, c.Service != ""
+	c, ok := cutCredential(strings.TrimSpace(v))
+	return c, ok && c.Service != ""
 }

@@ -7,7 +7,9 @@
 // a signed one. The canonicalization building blocks (CanonicalURI,
 // CanonicalQuery, CanonicalHeaders, CanonicalRequest, StringToSign,
 // SigningKey, Signature) are exported so tests and `iamgate why` can show
-// what the server computed. NewChunkReader decodes and verifies S3's
+// what the server computed; Verify itself writes the same bytes into
+// buffers on its stack (no string per part), and a mismatch's *Error
+// carries the canonical request and string to sign. NewChunkReader decodes and verifies S3's
 // aws-chunked bodies after Verify accepted the headers.
 //
 // Per-service rules: S3 encodes the path once and never normalizes it;

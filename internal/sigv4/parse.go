@@ -60,8 +60,12 @@ func ParseAuthorization(value string, hasDate bool) (Authorization, *Error) {
 	var a Authorization
 	alg, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
 	a.Algorithm = alg
-	seen := map[string]bool{}
-	for _, part := range strings.Split(rest, ",") {
+	var hasCred, hasSig, hasSigned bool
+	// Each comma-separated element, as strings.Split would give them,
+	// without the slice.
+	for more := true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ",")
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -70,22 +74,26 @@ func ParseAuthorization(value string, hasDate bool) (Authorization, *Error) {
 		if !ok {
 			return a, incomplete(fmt.Sprintf("'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.", part, value))
 		}
-		k = strings.TrimSpace(k)
-		seen[k] = true
-		switch k {
+		switch strings.TrimSpace(k) {
 		case "Credential":
+			hasCred = true
 			a.Credential.AccessKeyID = v // parsed below, once presence is known
 		case "SignedHeaders":
+			hasSigned = true
 			a.SignedHeaders = splitSignedHeaders(v)
 		case "Signature":
+			hasSig = true
 			a.Signature = strings.TrimSpace(v)
 		}
 	}
 	var missing []string
-	for _, p := range []struct{ key, msg string }{
-		{"Credential", msgNeedCredential}, {"Signature", msgNeedSignature}, {"SignedHeaders", msgNeedSignedHeaders},
+	for _, p := range []struct {
+		seen bool
+		msg  string
+	}{
+		{hasCred, msgNeedCredential}, {hasSig, msgNeedSignature}, {hasSigned, msgNeedSignedHeaders},
 	} {
-		if !seen[p.key] {
+		if !p.seen {
 			missing = append(missing, p.msg)
 		}
 	}
@@ -119,12 +127,26 @@ func splitSignedHeaders(v string) []string {
 // ParseCredential splits a Credential value into its five parts.
 func ParseCredential(v string) (Credential, *Error) {
 	v = strings.TrimSpace(v)
-	parts := strings.Split(v, "/")
-	if len(parts) != 5 {
+	c, ok := cutCredential(v)
+	if !ok {
 		// Wording seen from AWS query and JSON services; not confirmed for execute-api.
 		return Credential{}, incomplete(fmt.Sprintf("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", v))
 	}
-	return Credential{AccessKeyID: parts[0], Date: parts[1], Region: parts[2], Service: parts[3], Terminator: parts[4]}, nil
+	return c, nil
+}
+
+// cutCredential splits v at its slashes into the five parts of a
+// credential (substrings of v: no slice is made); ok is false unless there
+// are exactly five.
+func cutCredential(v string) (c Credential, ok bool) {
+	if strings.Count(v, "/") != 4 {
+		return Credential{}, false
+	}
+	c.AccessKeyID, v, _ = strings.Cut(v, "/")
+	c.Date, v, _ = strings.Cut(v, "/")
+	c.Region, v, _ = strings.Cut(v, "/")
+	c.Service, c.Terminator, _ = strings.Cut(v, "/")
+	return c, true
 }
 
 // Presigned query parameter names.

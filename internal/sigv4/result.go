@@ -21,10 +21,6 @@ type Result struct {
 	// Signature is the verified signature: the seed of an aws-chunked body.
 	Signature string
 
-	// What the server computed; kept for `iamgate why` and debug logs only.
-	CanonicalRequest string
-	StringToSign     string
-
 	// signingKey is the derived key, kept so NewChunkReader can verify chunk
 	// signatures. Never logged: see LogValue.
 	signingKey []byte

@@ -3,7 +3,7 @@ package sigv4
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
 	"io"
@@ -92,19 +92,27 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	res := v.compute(r, s, key, rawPath, rawQuery, payload, opts)
-	if !hmac.Equal([]byte(res.Signature), []byte(s.auth.Signature)) && s.presigned && s.token != "" {
+	// The canonical request, string to sign and signature are written into
+	// buffers on this stack; they become strings only for a mismatch's
+	// message.
+	var creqBuf [1024]byte
+	var stsBuf [256]byte
+	var sigBuf [2 * sha256.Size]byte
+	w, sk := v.compute(signing{creq: creqBuf[:0], sts: stsBuf[:0], sig: sigBuf[:0]}, r, s, key, rawPath, rawQuery, payload, opts)
+	ok := equalConstantTime(w.sig, s.auth.Signature)
+	if !ok && s.presigned && s.token != "" {
 		// Some signers append X-Amz-Security-Token after signing (the
 		// suites' post-sts-header-after case); the token is still checked
 		// against the key, so accept a signature that leaves it out.
-		if alt := v.compute(r, s, key, rawPath, withoutParam(rawQuery, QuerySecurityToken), payload, opts); hmac.Equal([]byte(alt.Signature), []byte(s.auth.Signature)) {
-			res = alt
+		alt, _ := v.compute(signing{}, r, s, key, rawPath, withoutParam(rawQuery, QuerySecurityToken), payload, opts)
+		if equalConstantTime(alt.sig, s.auth.Signature) {
+			w, ok = alt, true
 		}
 	}
-	if !hmac.Equal([]byte(res.Signature), []byte(s.auth.Signature)) {
+	if !ok {
+		creq, sts := string(w.creq), string(w.sts)
 		e := &Error{Reason: SignatureMismatch, Presigned: s.presigned,
-			Message:          mismatchMessage(res.CanonicalRequest, res.StringToSign),
-			CanonicalRequest: res.CanonicalRequest, StringToSign: res.StringToSign}
+			Message: mismatchMessage(creq, sts), CanonicalRequest: creq, StringToSign: sts}
 		if h := v.portlessMatch(r, s, key, rawPath, rawQuery, payload, opts); h != "" {
 			e.SignedHostWithoutPort = h
 			e.Message += portHint(h, r.Host)
@@ -114,7 +122,25 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opts Options) (*
 	if err := checkBody(r, payload, opts); err != nil {
 		return nil, err
 	}
-	return res, nil
+	c := &s.auth.Credential
+	// The signature matched byte for byte: the one sent is the one computed.
+	return &Result{AccessKeyID: c.AccessKeyID, SessionToken: s.token, Region: c.Region, Service: c.Service,
+		SignedAt: s.signedAt, Presigned: s.presigned, SignedHeaders: s.auth.SignedHeaders,
+		PayloadHash: payload, Signature: s.auth.Signature, signingKey: sk}, nil
+}
+
+// equalConstantTime compares a computed signature with the one sent in
+// time independent of where they differ (as hmac.Equal, without making a
+// byte slice of the string).
+func equalConstantTime(computed []byte, sent string) bool {
+	if len(computed) != len(sent) {
+		return false
+	}
+	var d byte
+	for i := 0; i < len(computed); i++ {
+		d |= computed[i] ^ sent[i]
+	}
+	return d == 0
 }
 
 func (v *Verifier) parse(r *http.Request, rawQuery string) (signed, error) {
@@ -190,25 +216,29 @@ func (v *Verifier) checkShape(r *http.Request, s signed, opts Options) error {
 // https://github.com/cllunsford/aws-signing-proxy/issues/25).
 func checkScope(s signed, opts Options) error {
 	c := s.auth.Credential
-	if want := s.signedAt.Format(DateFormat); c.Date != want {
+	var date [16]byte
+	if want := appendAmzDate(date[:0], s.signedAt); c.Date != string(want) {
 		return &Error{Reason: BadCredentialScope, Presigned: s.presigned, Message: fmt.Sprintf(
 			"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
-			c.Date, want, s.rawDate)}
+			c.Date, string(want), s.rawDate)}
+	}
+	badRegion := c.Region == "" || (opts.Region != "" && c.Region != opts.Region)
+	badService := opts.Service != "" && c.Service != opts.Service
+	badTerminator := c.Terminator != "aws4_request"
+	if !badRegion && !badService && !badTerminator {
+		return nil // the builder below would be on the heap for every request
 	}
 	var msg strings.Builder
-	if c.Region == "" || (opts.Region != "" && c.Region != opts.Region) {
+	if badRegion {
 		fmt.Fprintf(&msg, "Credential should be scoped to a valid region, not '%s'. ", c.Region)
 	}
-	if opts.Service != "" && c.Service != opts.Service {
+	if badService {
 		fmt.Fprintf(&msg, "Credential should be scoped to correct service: '%s'. ", opts.Service)
 	}
-	if c.Terminator != "aws4_request" {
+	if badTerminator {
 		fmt.Fprintf(&msg, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'. ", c.Terminator)
 	}
-	if msg.Len() > 0 {
-		return &Error{Reason: BadCredentialScope, Presigned: s.presigned, Message: msg.String()}
-	}
-	return nil
+	return &Error{Reason: BadCredentialScope, Presigned: s.presigned, Message: msg.String()}
 }
 
 // checkTime applies the clock window. Header form: the signing time must be
@@ -325,24 +355,31 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// compute builds the canonical request, string to sign and signature.
-func (v *Verifier) compute(r *http.Request, s signed, key Key, rawPath, rawQuery, payload string, opts Options) *Result {
-	c := s.auth.Credential
+// signing is one computation of a request's signature: its canonical
+// request, string to sign and hex signature, in buffers the caller gives
+// (on its stack: compute takes and returns w by value and returns the key
+// apart, since through a pointer or beside the key, which is kept, escape
+// analysis would move the buffers to the heap).
+type signing struct {
+	creq, sts, sig []byte
+}
+
+// compute builds the canonical request, string to sign and signature into
+// w's buffers; sk is the derived signing key.
+func (v *Verifier) compute(w signing, r *http.Request, s signed, key Key, rawPath, rawQuery, payload string, opts Options) (_ signing, sk []byte) {
+	c := &s.auth.Credential
 	h := r.Header
 	if slices.Contains(s.auth.SignedHeaders, "content-length") && h.Get("Content-Length") == "" && r.ContentLength >= 0 {
 		h = h.Clone()
 		h.Set("Content-Length", contentLength(r.ContentLength))
 	}
-	creq := CanonicalRequest(r.Method, CanonicalURI(rawPath, opts.S3 || opts.s3URIOnly), CanonicalQuery(rawQuery, s.presigned),
-		CanonicalHeaders(h, r.Host, s.auth.SignedHeaders), s.auth.SignedHeaders, payload)
-	sts := Algorithm + "\n" + s.signedAt.Format(TimeFormat) + "\n" + c.Scope() + "\n" + hashHex([]byte(creq))
-	sk := v.cache.get(key.AccessKeyID, key.Secret, c.Date, c.Region, c.Service)
-	return &Result{
-		AccessKeyID: c.AccessKeyID, SessionToken: s.token, Region: c.Region, Service: c.Service,
-		SignedAt: s.signedAt, Presigned: s.presigned, SignedHeaders: s.auth.SignedHeaders,
-		PayloadHash: payload, Signature: Signature(sk, sts),
-		CanonicalRequest: creq, StringToSign: sts, signingKey: sk,
-	}
+	in := canonicalInput{method: r.Method, rawPath: rawPath, rawQuery: rawQuery, s3URI: opts.S3 || opts.s3URIOnly,
+		presigned: s.presigned, header: h, host: r.Host, signed: s.auth.SignedHeaders, payload: payload}
+	w.creq = appendCanonicalRequest(w.creq[:0], &in)
+	w.sts = appendStringToSign(w.sts[:0], s.signedAt, c, w.creq)
+	sk = v.cache.get(key.AccessKeyID, key.Secret, c.Date, c.Region, c.Service)
+	w.sig = appendSignature(w.sig[:0], sk, w.sts)
+	return w, sk
 }
 
 // portlessMatch returns the host without its port when the signature
@@ -359,8 +396,8 @@ func (v *Verifier) portlessMatch(r *http.Request, s signed, key Key, rawPath, ra
 	if strings.Contains(host, ":") {
 		r2.Host = "[" + host + "]"
 	}
-	alt := v.compute(&r2, s, key, rawPath, rawQuery, payload, opts)
-	if !hmac.Equal([]byte(alt.Signature), []byte(s.auth.Signature)) {
+	alt, _ := v.compute(signing{}, &r2, s, key, rawPath, rawQuery, payload, opts)
+	if !equalConstantTime(alt.sig, s.auth.Signature) {
 		return ""
 	}
 	return r2.Host

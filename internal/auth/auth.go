@@ -31,11 +31,17 @@ var Anonymous = &Caller{ARN: "anonymous", Type: "Anonymous"}
 // Request is one authorization question: may the caller perform Action on
 // Resource, given the request context and any resource-based policies?
 type Request struct {
-	Action           string              // "execute-api:Invoke", "iam:CreateUser"
-	Resource         string              // the resource ARN
-	ResourceAccount  string              // account owning the resource; "" = the caller's
-	Context          map[string][]string // extra request context keys (aws:SourceIp, ...)
-	ResourcePolicies []Policy            // resource-based policies that apply
+	Action          string              // "execute-api:Invoke", "iam:CreateUser"
+	Resource        string              // the resource ARN
+	ResourceAccount string              // account owning the resource; "" = the caller's
+	Context         map[string][]string // extra request context keys (aws:SourceIp, ...)
+	// ContextFunc, when set, supplies further context keys on demand: it is
+	// called at most once per evaluation, and only when a policy reads a
+	// context key (a condition or a policy variable), so keys that cost a
+	// map and a format each (the gateway's) are made only then. Context's
+	// keys win over its.
+	ContextFunc      func() map[string][]string
+	ResourcePolicies []Policy // resource-based policies that apply
 	// ResourceMustAllow: a resource policy must itself allow the caller (a
 	// role's trust policy for sts:AssumeRole), not only an identity policy.
 	ResourceMustAllow bool
@@ -72,6 +78,18 @@ type Decision struct {
 	// Steps lists every statement considered, in evaluation order, and why
 	// each did or did not apply (for `iamgate why` and the simulator).
 	Steps []iampolicy.Step
+
+	// denial is Message followed by Because, as the evaluator made them.
+	denial string
+}
+
+// Denial is Message followed by Because: AWS's whole denial sentence, ""
+// when allowed. For a decision as the evaluator made it, no new string.
+func (d Decision) Denial() string {
+	if m := len(d.Message); len(d.denial) == m+len(d.Because) && d.denial[:m] == d.Message && d.denial[m:] == d.Because {
+		return d.denial
+	}
+	return d.Message + d.Because
 }
 
 // Effect is the decision as iampolicy names it.

@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"maps"
-	"strings"
 	"sync"
 	"time"
 
@@ -52,21 +50,22 @@ func NewEvaluator() *Evaluator {
 // still refuses it
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
 func (e *Evaluator) Evaluate(_ context.Context, p iam.Principal, req Request) (Decision, error) {
-	req.Context = maps.Clone(req.Context)
-	return e.evaluate(p, req)
+	return e.evaluate(p, req, func() map[string][]string { return addRequestKeys(nil, req) })
 }
 
-// evaluate is Evaluate over a req.Context the caller gave up: Authorize
-// builds a fresh map, which need not be copied again.
-func (e *Evaluator) evaluate(p iam.Principal, req Request) (Decision, error) {
+// evaluate is Evaluate with the context made by keys, a fresh map the
+// evaluation may add to, and only if a policy reads it: Authorize's adds
+// the request-time keys.
+func (e *Evaluator) evaluate(p iam.Principal, req Request, keys func() map[string][]string) (Decision, error) {
+	issued := p.SessionIssued
 	ip := iampolicy.Request{Principal: principalOf(p), Action: req.Action, Resource: req.Resource,
-		ResourceAccount: req.ResourceAccount, Context: req.Context}
-	if ip.Context == nil {
-		ip.Context = map[string][]string{}
-	}
-	if _, set := ip.Context["aws:TokenIssueTime"]; !set && !p.SessionIssued.IsZero() {
-		ip.Context["aws:TokenIssueTime"] = []string{p.SessionIssued.UTC().Format(time.RFC3339)}
-	}
+		ResourceAccount: req.ResourceAccount, ContextFunc: func() map[string][]string {
+			ctx := keys()
+			if _, set := ctx["aws:TokenIssueTime"]; !set && !issued.IsZero() {
+				ctx["aws:TokenIssueTime"] = []string{issued.UTC().Format(time.RFC3339)}
+			}
+			return ctx
+		}}
 	set, err := e.policySet(p, req)
 	if err != nil {
 		return Decision{}, err
@@ -77,6 +76,25 @@ func (e *Evaluator) evaluate(p iam.Principal, req Request) (Decision, error) {
 		d.Reason = "implicit deny: no " + iampolicy.LayerResource + " allows the caller"
 	}
 	return decisionOf(d, &ip), nil
+}
+
+// addRequestKeys adds req's own context keys to ctx (a new map when nil):
+// ContextFunc's, then Context's, which win.
+func addRequestKeys(ctx map[string][]string, req Request) map[string][]string {
+	var more map[string][]string
+	if req.ContextFunc != nil {
+		more = req.ContextFunc()
+	}
+	if ctx == nil {
+		ctx = make(map[string][]string, len(more)+len(req.Context)+1)
+	}
+	for k, v := range more {
+		ctx[k] = v
+	}
+	for k, v := range req.Context {
+		ctx[k] = v
+	}
+	return ctx
 }
 
 // Compile parses doc as a policy of kind through the cache.
@@ -173,9 +191,11 @@ func decisionOf(d iampolicy.Decision, ip *iampolicy.Request) Decision {
 	out := Decision{Allowed: d.Effect == iampolicy.Allow, ExplicitDeny: d.Effect == iampolicy.ExplicitDeny,
 		DeniedBy: d.DeniedBy, Reason: d.Reason, Statement: d.Statement, Steps: d.Trace}
 	if !out.Allowed {
-		// Message is the head both wordings share; Because the newer suffix.
-		out.Message = strings.TrimSuffix(d.LegacyDenyMessage(ip), " with an explicit deny")
-		out.Because = strings.TrimPrefix(d.DenyMessage(ip), out.Message)
+		// Message is the head both wordings share; Because the newer
+		// suffix; denial both, in the one allocation they share.
+		var head int
+		out.denial, head = d.DenyParts(ip)
+		out.Message, out.Because = out.denial[:head], out.denial[head:]
 	}
 	return out
 }

@@ -61,6 +61,12 @@ func TrustRequest(roleARN, trustPolicy string) Request {
 
 // callerOfPrincipal is the Caller of a resolved principal.
 func callerOfPrincipal(p iam.Principal, accessKeyID string) *Caller {
-	return &Caller{AccessKeyID: accessKeyID, ARN: p.ARN, AccountID: p.AccountID, UserID: p.UserID,
-		Username: p.Username, Type: p.Type, identity: &p}
+	// One allocation for the caller and the principal it keeps.
+	both := &struct {
+		c Caller
+		p iam.Principal
+	}{p: p}
+	both.c = Caller{AccessKeyID: accessKeyID, ARN: p.ARN, AccountID: p.AccountID, UserID: p.UserID,
+		Username: p.Username, Type: p.Type, identity: &both.p}
+	return &both.c
 }

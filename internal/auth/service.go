@@ -60,11 +60,12 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request, opts sigv4.
 		return nil, err
 	}
 	p, err := s.ids.Principal(ctx, res.AccessKeyID)
-	var ae *awserr.Error
-	if errors.As(err, &ae) && ae.Code == awserr.InvalidClientTokenID {
-		return nil, &sigv4.Error{Reason: sigv4.InvalidToken, Presigned: res.Presigned, Message: ae.Message}
-	}
 	if err != nil {
+		// ae lives on the heap (errors.As takes its address): made only here.
+		var ae *awserr.Error
+		if errors.As(err, &ae) && ae.Code == awserr.InvalidClientTokenID {
+			return nil, &sigv4.Error{Reason: sigv4.InvalidToken, Presigned: res.Presigned, Message: ae.Message}
+		}
 		return nil, err
 	}
 	c := callerOfPrincipal(p, res.AccessKeyID)
@@ -74,37 +75,33 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request, opts sigv4.
 
 // Authorize evaluates the caller's identity policies, boundary, session
 // policies and the request's resource policies, with the request-time
-// context keys added.
+// context keys added when a policy reads the context.
 func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decision, error) {
 	p, err := s.principal(ctx, c)
 	if err != nil {
 		return Decision{}, err
 	}
-	req.Context = s.context(ctx, c, req)
-	return s.evaluate(p, req)
+	return s.evaluate(p, req, func() map[string][]string { return s.context(ctx, c, req) })
 }
 
 // context adds the request-time keys; iampolicy.Evaluate derives the
 // principal keys (aws:PrincipalArn is the role ARN for a session, and so on).
 func (s *Service) context(reqCtx context.Context, c *Caller, req Request) map[string][]string {
 	now := s.now().UTC()
-	ctx := map[string][]string{
-		"aws:CurrentTime": {now.Format(time.RFC3339)},
-		"aws:EpochTime":   {strconv.FormatInt(now.Unix(), 10)},
-	}
+	fromRequest := requestKeys(reqCtx)
+	ctx := make(map[string][]string, 5+len(fromRequest)+len(req.Context))
+	ctx["aws:CurrentTime"] = []string{now.Format(time.RFC3339)}
+	ctx["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
 	if c.Type != "Anonymous" && c.Type != serviceType {
 		ctx["aws:MultiFactorAuthPresent"] = []string{"false"}
 	}
 	if c.Signed != nil {
 		ctx["aws:RequestedRegion"] = []string{c.Signed.Region}
 	}
-	for k, v := range requestKeys(reqCtx) {
+	for k, v := range fromRequest {
 		ctx[k] = v
 	}
-	for k, v := range req.Context {
-		ctx[k] = v
-	}
-	return ctx
+	return addRequestKeys(ctx, req)
 }
 
 func (s *Service) principal(ctx context.Context, c *Caller) (iam.Principal, error) {

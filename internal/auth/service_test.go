@@ -170,6 +170,56 @@ func TestRequestKeys(t *testing.T) {
 	}
 }
 
+// TestContextFunc: keys a caller supplies on demand are the context's when
+// a condition reads them, Context's win over them, and they are not made
+// when no statement reads the context (the gateway's keys cost a map and
+// two formats per request).
+func TestContextFunc(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	svc.CreateUser(ctx, "fay", "/", nil)
+	svc.PutUserPolicy(ctx, "fay", "p", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
+		{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`)
+	key, _ := svc.CreateAccessKey(ctx, "fay")
+	caller := callerOf(t, svc, key.AccessKeyID)
+	principal, err := svc.Principal(ctx, key.AccessKeyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	keys := func(ip string) func() map[string][]string {
+		return func() map[string][]string { calls++; return map[string][]string{"aws:SourceIp": {ip}} }
+	}
+	cases := []struct {
+		name    string
+		req     Request
+		allowed bool
+		calls   int
+	}{
+		{"loopback", Request{Action: "execute-api:Invoke", Resource: "arn:x", ContextFunc: keys("127.0.0.1")}, true, 1},
+		{"other address", Request{Action: "execute-api:Invoke", Resource: "arn:x", ContextFunc: keys("10.0.0.1")}, false, 1},
+		{"Context wins", Request{Action: "execute-api:Invoke", Resource: "arn:x", ContextFunc: keys("127.0.0.1"),
+			Context: map[string][]string{"aws:SourceIp": {"10.0.0.1"}}}, false, 1},
+		{"no condition read", Request{Action: "iam:GetUser", Resource: "arn:x", ContextFunc: keys("10.0.0.1")}, true, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			calls = 0
+			d, err := a.Authorize(ctx, caller, c.req)
+			if err != nil || d.Allowed != c.allowed || calls != c.calls {
+				t.Errorf("allowed = %v, %v; ContextFunc called %d times, want %d", d.Allowed, err, calls, c.calls)
+			}
+			calls = 0
+			d, err = a.Evaluate(ctx, principal, c.req)
+			if err != nil || d.Allowed != c.allowed || calls != c.calls {
+				t.Errorf("Evaluate: allowed = %v, %v; ContextFunc called %d times, want %d", d.Allowed, err, calls, c.calls)
+			}
+		})
+	}
+}
+
 // TestTokenIssueTime: a role session's issue time is the aws:TokenIssueTime
 // context key. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-tokenissuetime
 func TestTokenIssueTime(t *testing.T) {
@@ -328,5 +378,30 @@ func TestServiceRole(t *testing.T) {
 	c, d, err = a.ServiceRole(ctx, "lambda.amazonaws.com", role.ARN, "req-1")
 	if err != nil || d.Allowed || c != nil || d.DeniedBy != iampolicy.LayerResource {
 		t.Errorf("lambda: %+v %+v %v", c, d, err)
+	}
+}
+
+// TestDenial: Denial is Message then Because, also for a decision whose
+// parts were changed after the evaluator made them.
+func TestDenial(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	svc.CreateUser(ctx, "gus", "/", nil)
+	key, _ := svc.CreateAccessKey(ctx, "gus")
+	d, err := a.Authorize(ctx, callerOf(t, svc, key.AccessKeyID), Request{Action: "iam:GetUser", Resource: "arn:aws:iam::000000000000:user/gus"})
+	if err != nil || d.Allowed {
+		t.Fatalf("allowed = %v, %v", d.Allowed, err)
+	}
+	const want = "User: arn:aws:iam::000000000000:user/gus is not authorized to perform: iam:GetUser on resource: arn:aws:iam::000000000000:user/gus because no identity-based policy allows the iam:GetUser action"
+	if got := d.Denial(); got != want || got != d.Message+d.Because {
+		t.Errorf("Denial() = %q, want %q", got, want)
+	}
+	d.Because = " with an explicit deny"
+	if got := d.Denial(); got != d.Message+" with an explicit deny" {
+		t.Errorf("Denial() after a change = %q", got)
+	}
+	if got := (Decision{Allowed: true}).Denial(); got != "" {
+		t.Errorf("allowed Denial() = %q", got)
 	}
 }

@@ -60,44 +60,54 @@ func (g *Gateway) authenticate(c *call) bool {
 		return false
 	}
 	caller, err := g.o.Auth.Authenticate(c.r.Context(), c.r, sigv4.Options{Service: "execute-api", Region: g.o.Region})
-	var se *sigv4.Error
+	if err != nil || caller == nil {
+		return g.unauthenticated(c, err)
+	}
+	c.caller = caller
+	c.trace.Signature = "verified"
+	c.trace.identity = Identity{ARN: caller.ARN, Type: caller.Type, AccountID: caller.AccountID, UserID: caller.UserID, AccessKeyID: caller.AccessKeyID}
+	c.trace.Identity = &c.trace.identity
+	return true
+}
+
+// unauthenticated answers a request that Authenticate refused (err) or
+// resolved to no caller, and reports false.
+func (g *Gateway) unauthenticated(c *call, err error) bool {
+	var se *sigv4.Error // on the heap (errors.As takes its address): only on failure
 	switch {
 	case errors.As(err, &se):
 		resp, msg := awserr.APIGatewayAuthError(se)
 		c.trace.Signature = "failed: " + se.Message
 		g.log.Debug("authentication failed", "request_id", c.requestID, "reason", int(se.Reason))
 		g.fail(c, resp, msg)
-		return false
 	case tooLarge(err):
 		c.trace.Signature = "not verified: the body is over the 10 MB payload quota"
 		g.fail(c, awserr.GWRequestTooLarge, "")
-		return false
-	case err != nil || caller == nil:
+	default:
 		c.trace.Signature = fmt.Sprintf("not verified: %v", err)
 		g.log.Error("authentication error", "request_id", c.requestID, "err", err)
 		g.fail(c, awserr.GWConfigurationError, "")
-		return false
 	}
-	c.caller = caller
-	c.trace.Signature = "verified"
-	c.trace.Identity = &Identity{ARN: caller.ARN, Type: caller.Type, AccountID: caller.AccountID, UserID: caller.UserID, AccessKeyID: caller.AccessKeyID}
-	return true
+	return false
 }
 
 // evaluate asks the authorizer for execute-api:Invoke on the method ARN.
 func (g *Gateway) evaluate(c *call) bool {
 	resource := g.methodARN(c)
+	// The keys are made when a policy reads one (most have no condition)
+	// or the trace is read, not for every request.
+	keys := g.requestKeys(c).context
 	req := auth.Request{
 		Action:          invokeAction,
 		Resource:        resource,
 		ResourceAccount: g.o.AccountID,
-		Context:         g.requestContext(c),
+		ContextFunc:     keys,
 	}
 	if p := c.snap.API.Policy; p != "" {
 		req.ResourcePolicies = []auth.Policy{{Name: "resource policy of REST API " + c.snap.API.ID, Document: p}}
 	}
 	c.trace.Action, c.trace.Resource = req.Action, resource
-	c.trace.pending.caller, c.trace.pending.context = c.caller, req.Context
+	c.trace.pending.caller, c.trace.pending.context = c.caller, keys
 	d, err := g.o.Authz.Authorize(c.r.Context(), c.caller, req)
 	if err != nil {
 		g.log.Error("authorization error", "request_id", c.requestID, "err", err)
@@ -118,7 +128,7 @@ func (g *Gateway) evaluate(c *call) bool {
 // words for a deny.
 func ruleOf(d auth.Decision) string {
 	if !d.Allowed {
-		return d.Message + d.Because
+		return d.Denial()
 	}
 	rule := "allowed"
 	if d.Statement != nil {
@@ -189,20 +199,37 @@ func (g *Gateway) methodARN(c *call) string {
 }
 
 // requestContext holds the global condition keys API Gateway sets.
-func (g *Gateway) requestContext(c *call) map[string][]string {
-	now := c.start.UTC()
+func (g *Gateway) requestContext(c *call) map[string][]string { return g.requestKeys(c).context() }
+
+// requestKeys are what requestContext's keys are made of, copied from the
+// request (a trace that keeps them keeps neither the request nor its
+// writer).
+type requestKeys struct {
+	sourceIP, userAgent, referer, region string
+	secure                               bool
+	at                                   time.Time
+}
+
+func (g *Gateway) requestKeys(c *call) requestKeys {
+	return requestKeys{sourceIP: sourceIP(c.r), userAgent: c.r.UserAgent(), referer: c.r.Referer(), region: g.o.Region,
+		secure: c.r.TLS != nil, at: c.start}
+}
+
+// context makes the keys' map, a new one each call.
+func (k requestKeys) context() map[string][]string {
+	now := k.at.UTC()
 	ctx := map[string][]string{
-		"aws:SourceIp":        {sourceIP(c.r)},
-		"aws:SecureTransport": {strconv.FormatBool(c.r.TLS != nil)},
+		"aws:SourceIp":        {k.sourceIP},
+		"aws:SecureTransport": {strconv.FormatBool(k.secure)},
 		"aws:CurrentTime":     {now.Format(time.RFC3339)},
 		"aws:EpochTime":       {strconv.FormatInt(now.Unix(), 10)},
-		"aws:RequestedRegion": {g.o.Region},
+		"aws:RequestedRegion": {k.region},
 	}
-	if ua := c.r.UserAgent(); ua != "" {
-		ctx["aws:UserAgent"] = []string{ua}
+	if k.userAgent != "" {
+		ctx["aws:UserAgent"] = []string{k.userAgent}
 	}
-	if ref := c.r.Referer(); ref != "" {
-		ctx["aws:Referer"] = []string{ref}
+	if k.referer != "" {
+		ctx["aws:Referer"] = []string{k.referer}
 	}
 	return ctx
 }

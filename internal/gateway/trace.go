@@ -69,6 +69,9 @@ type Trace struct {
 	// says it was finished (settle).
 	pending traceInputs
 	settled bool
+	// identity is where Identity points for a verified caller: one
+	// allocation with the trace.
+	identity Identity
 }
 
 // traceInputs is what finishing a trace takes: the request's URL and
@@ -80,7 +83,7 @@ type traceInputs struct {
 	url     *url.URL
 	secrets redact.Source
 	caller  *auth.Caller
-	context map[string][]string
+	context func() map[string][]string // the request's keys; made when read
 }
 
 // settle finishes t: its URL, its context, every secret of its request
@@ -95,7 +98,11 @@ func (t *Trace) settle() {
 	in := t.pending
 	t.pending = traceInputs{}
 	if in.caller != nil {
-		t.Context = traceContext(in.caller, in.context)
+		var keys map[string][]string
+		if in.context != nil {
+			keys = in.context()
+		}
+		t.Context = traceContext(in.caller, keys)
 	}
 	t.redact(in.secrets.Scrubber())
 }

@@ -16,6 +16,11 @@ type Request struct {
 	// (aws:username, aws:userid, aws:PrincipalArn, aws:PrincipalAccount,
 	// aws:PrincipalType, aws:PrincipalTag/k) are added unless present.
 	Context map[string][]string
+	// ContextFunc, when Context is nil, supplies it: it is called once, at
+	// the first context lookup, and most evaluations make none (no
+	// statement with a condition or a policy variable), so a caller whose
+	// keys cost a map and a format each pays only when one is read.
+	ContextFunc func() map[string][]string
 }
 
 // Named is a policy with the name the trace and messages show for it.
@@ -144,7 +149,24 @@ func (e *evaluator) decide(d *Decision, set Set, id, sess, bnd, res layerResult)
 	}
 	d.Effect = ImplicitDeny
 	d.DeniedBy = e.missing(boundaryOK, sessionOK, id)
-	d.Reason = "implicit deny: no " + d.DeniedBy + " allows the action"
+	d.Reason = implicitReason(d.DeniedBy)
+}
+
+// implicitReason is the Reason of an implicit deny for the layer whose
+// Allow was missing: a constant for each layer, not a string per request.
+func implicitReason(layer string) string {
+	const pre, post = "implicit deny: no ", " allows the action"
+	switch layer {
+	case LayerIdentity:
+		return pre + LayerIdentity + post
+	case LayerResource:
+		return pre + LayerResource + post
+	case LayerBoundary:
+		return pre + LayerBoundary + post
+	case LayerSession:
+		return pre + LayerSession + post
+	}
+	return pre + layer + post
 }
 
 // missing names the policy type whose missing Allow caused an implicit deny.
@@ -200,8 +222,12 @@ func newEvaluator(req *Request, set Set) *evaluator {
 }
 
 func buildContext(req *Request) map[string][]string {
+	keys := req.Context
+	if keys == nil && req.ContextFunc != nil {
+		keys = req.ContextFunc()
+	}
 	p := &req.Principal
-	ctx := make(map[string][]string, len(req.Context)+6+len(p.Tags))
+	ctx := make(map[string][]string, len(keys)+6+len(p.Tags))
 	set := func(k string, v string) {
 		if v != "" {
 			ctx[strings.ToLower(k)] = []string{v}
@@ -223,7 +249,7 @@ func buildContext(req *Request) map[string][]string {
 	for k, v := range p.Tags {
 		set("aws:PrincipalTag/"+k, v)
 	}
-	for k, v := range req.Context {
+	for k, v := range keys {
 		ctx[strings.ToLower(k)] = v
 	}
 	return ctx

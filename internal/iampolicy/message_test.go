@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -49,6 +50,11 @@ func TestDenyMessage(t *testing.T) {
 			got := []string{d.DenyMessage(&tc.req), d.LegacyDenyMessage(&tc.req)}
 			if diff := cmp.Diff([]string{tc.want, tc.lgcy}, got); diff != "" {
 				t.Errorf("messages (-want +got):\n%s", diff)
+			}
+			// DenyParts: the shared head, then the newer clause.
+			msg, head := d.DenyParts(&tc.req)
+			if msg != tc.want || msg[:head] != strings.TrimSuffix(tc.lgcy, " with an explicit deny") {
+				t.Errorf("DenyParts = %q, %d", msg, head)
 			}
 		})
 	}

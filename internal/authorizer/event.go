@@ -1,5 +1,9 @@
 package authorizer
 
+import (
+	"github.com/iamgate/iamgate/internal/payload"
+)
+
 // Event shapes an authorizer function receives, as AWS sends them (see
 // ../shared/conformance/lambda/aws-lambda-go-events/apigw-custom-auth-*.json
 // and apigw-v2-custom-authorizer-*.json).
@@ -21,21 +25,13 @@ func NewTokenEvent(methodARN, token string) TokenEvent {
 // authorizer's payload format 1.0. RequestContext is the request context
 // the proxy integration event carries (the gateway owns its shape).
 type RequestEvent struct {
-	Version                         string              `json:"version,omitempty"`
-	Type                            string              `json:"type"` // "REQUEST"
-	MethodArn                       string              `json:"methodArn"`
-	IdentitySource                  *string             `json:"identitySource,omitempty"`
-	AuthorizationToken              *string             `json:"authorizationToken,omitempty"`
-	Resource                        string              `json:"resource"`
-	Path                            string              `json:"path"`
-	HTTPMethod                      string              `json:"httpMethod"`
-	Headers                         map[string]string   `json:"headers"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
-	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
-	PathParameters                  map[string]string   `json:"pathParameters"`
-	StageVariables                  map[string]string   `json:"stageVariables"`
-	RequestContext                  any                 `json:"requestContext"`
+	Version            string  `json:"version,omitempty"`
+	Type               string  `json:"type"` // "REQUEST"
+	MethodArn          string  `json:"methodArn"`
+	IdentitySource     *string `json:"identitySource,omitempty"`
+	AuthorizationToken *string `json:"authorizationToken,omitempty"`
+	payload.RequestV1
+	RequestContext any `json:"requestContext"`
 }
 
 // RequestEventV2 is an HTTP API Lambda authorizer's payload format 2.0.

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"github.com/iamgate/iamgate/internal/payload"
 	"io"
 	"mime"
 	"net"
@@ -18,18 +19,10 @@ import (
 // Keys that AWS sends as null when empty are pointers or nil maps without
 // omitempty, so they encode as null too.
 type proxyEvent struct {
-	Resource                        string              `json:"resource"`
-	Path                            string              `json:"path"`
-	HTTPMethod                      string              `json:"httpMethod"`
-	Headers                         map[string]string   `json:"headers"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
-	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
-	PathParameters                  map[string]string   `json:"pathParameters"`
-	StageVariables                  map[string]string   `json:"stageVariables"`
-	RequestContext                  requestContext      `json:"requestContext"`
-	Body                            *string             `json:"body"`
-	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+	payload.RequestV1
+	RequestContext  requestContext `json:"requestContext"`
+	Body            *string        `json:"body"`
+	IsBase64Encoded bool           `json:"isBase64Encoded"`
 }
 
 type requestContext struct {
@@ -82,15 +75,17 @@ func (g *Gateway) buildEvent(c *call, body []byte) *proxyEvent {
 	query, multiQuery := eventQuery(c.r)
 	now := c.start.UTC()
 	ev := &proxyEvent{
-		Resource:                        c.res.Path,
-		Path:                            c.tgt.Path,
-		HTTPMethod:                      c.r.Method,
-		Headers:                         headers,
-		MultiValueHeaders:               multi,
-		QueryStringParameters:           query,
-		MultiValueQueryStringParameters: multiQuery,
-		PathParameters:                  c.params,
-		StageVariables:                  nilIfEmpty(c.snap.Stage.Variables),
+		RequestV1: payload.RequestV1{
+			Resource:                        c.res.Path,
+			Path:                            c.tgt.Path,
+			HTTPMethod:                      c.r.Method,
+			Headers:                         headers,
+			MultiValueHeaders:               multi,
+			QueryStringParameters:           query,
+			MultiValueQueryStringParameters: multiQuery,
+			PathParameters:                  c.params,
+			StageVariables:                  nilIfEmpty(c.snap.Stage.Variables),
+		},
 		RequestContext: requestContext{
 			ResourceID:        c.res.ID,
 			ResourcePath:      c.res.Path,

@@ -89,10 +89,7 @@ func (g *Gateway) eventForAuthorizerV2(c *call, a *httpapi.Authorizer, values []
 		joined := strings.Join(values, ",")
 		return authorizer.RequestEvent{
 			Version: "1.0", Type: "REQUEST", MethodArn: methodARN, IdentitySource: &joined, AuthorizationToken: &joined,
-			Resource: ev.Resource, Path: ev.Path, HTTPMethod: ev.HTTPMethod,
-			Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
-			QueryStringParameters: ev.QueryStringParameters, MultiValueQueryStringParameters: ev.MultiValueQueryStringParameters,
-			PathParameters: nonNil(ev.PathParameters), StageVariables: ev.StageVariables, RequestContext: ev.RequestContext,
+			RequestV1: authorizerRequest(ev), RequestContext: ev.RequestContext,
 		}
 	}
 	ev := g.buildEventV2(c, nil)

@@ -13,6 +13,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/authorizer"
 	"github.com/iamgate/iamgate/internal/awserr"
+	"github.com/iamgate/iamgate/internal/payload"
 )
 
 // Lambda authorizers of REST APIs (TOKEN and REQUEST), as API Gateway runs
@@ -159,19 +160,18 @@ func (g *Gateway) authorizerInput(c *call, a *apigw.Authorizer, tr *AuthorizerTr
 		return nil, nil, g.authorizerUnauthorized(c, tr, "identity source "+missing+" is missing or empty: the function is not called")
 	}
 	ev := g.buildEvent(c, nil)
-	return values, authorizer.RequestEvent{
-		Type: "REQUEST", MethodArn: methodARN, Resource: ev.Resource, Path: ev.Path, HTTPMethod: ev.HTTPMethod,
-		Headers: ev.Headers, MultiValueHeaders: ev.MultiValueHeaders,
-		QueryStringParameters: ev.QueryStringParameters, MultiValueQueryStringParameters: ev.MultiValueQueryStringParameters,
-		PathParameters: nonNil(ev.PathParameters), StageVariables: ev.StageVariables, RequestContext: ev.RequestContext,
-	}, true
+	return values, authorizer.RequestEvent{Type: "REQUEST", MethodArn: methodARN, RequestV1: authorizerRequest(ev),
+		RequestContext: ev.RequestContext}, true
 }
 
-func nonNil(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
+// authorizerRequest is the proxy event's request as a REQUEST authorizer
+// gets it: pathParameters is {} where the proxy event sends null.
+func authorizerRequest(ev *proxyEvent) payload.RequestV1 {
+	req := ev.RequestV1
+	if req.PathParameters == nil {
+		req.PathParameters = map[string]string{}
 	}
-	return m
+	return req
 }
 
 // lambdaAuthorizer is what calling an authorizer function needs, REST or

@@ -155,11 +155,14 @@ var GatewayResponseTypes = []string{"DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_
 // Status is the HTTP status of a gateway response.
 func (g GatewayResponse) Status() int { return g.entry().status }
 
-func (g GatewayResponse) entry() gatewayResponse {
+func (g GatewayResponse) entry() gatewayResponse { return gatewayResponses[g.index()] }
+
+// index is g's table index.
+func (g GatewayResponse) index() GatewayResponse {
 	if g <= 0 || g >= gwCount {
-		return gatewayResponses[GWConfigurationError] // never reached: every constant has an entry (tested)
+		return GWConfigurationError // never reached: every constant has an entry (tested)
 	}
-	return gatewayResponses[g]
+	return g
 }
 
 // APIGatewayAuthError names the gateway response of an authentication
@@ -210,14 +213,42 @@ func fixedAPIGWMessage(r sigv4.Reason) bool {
 // when the response has one. 5xx and request validation bodies keep the
 // space after the colon that API Gateway's bodies carry:
 // {"message": "Internal server error"}.
-func WriteGatewayResponse(w http.ResponseWriter, resp GatewayResponse, message string) []byte {
+func WriteGatewayResponse(w http.ResponseWriter, resp GatewayResponse, message string) string {
 	e := resp.entry()
-	body := apigwBody(resp.Message(message), !e.capitalKey, e.spaced)
-	if e.nullMessage {
-		body = []byte(`{"message": null}`)
+	// Every routing-only request ends here: default bodies are encoded once.
+	d := gatewayDefaults[resp.index()]
+	if message != "" && message != e.message && !e.nullMessage {
+		d.body = apigwBody(message, !e.capitalKey, e.spaced)
+		d.text = string(d.body)
 	}
-	return writeGateway(w, resp, CustomResponse{Status: e.status, ContentType: "application/json", Body: body})
+	writeGatewayHeader(w.Header(), resp, "application/json", nil)
+	w.WriteHeader(e.status)
+	_, _ = w.Write(d.body)
+	return d.text
 }
+
+// gatewayDefault is a gateway response's default body, as written and as
+// traced.
+type gatewayDefault struct {
+	body []byte // shared: writers copy it, nothing writes to it
+	text string
+	// errType is the x-amzn-ErrorType header value; nil for none.
+	errType []string
+}
+
+var gatewayDefaults = func() (d [gwCount]gatewayDefault) {
+	for i, e := range gatewayResponses {
+		body := apigwBody(e.message, !e.capitalKey, e.spaced)
+		if e.nullMessage {
+			body = []byte(`{"message": null}`)
+		}
+		d[i] = gatewayDefault{body: body, text: string(body)}
+		if e.errType != "" {
+			d[i].errType = []string{e.errType}
+		}
+	}
+	return d
+}()
 
 // CustomResponse is a gateway response as an API's customization shapes
 // it: the gateway renders the template and headers, awserr writes them.
@@ -241,18 +272,33 @@ func WriteCustomGatewayResponse(w http.ResponseWriter, resp GatewayResponse, c C
 }
 
 func writeGateway(w http.ResponseWriter, resp GatewayResponse, c CustomResponse) []byte {
-	h := w.Header()
-	h.Set("Content-Type", c.ContentType)
-	if t := resp.entry().errType; t != "" {
-		h.Set("x-amzn-ErrorType", t)
-	}
-	for k, v := range c.Headers {
-		h.Set(k, v)
-	}
+	writeGatewayHeader(w.Header(), resp, c.ContentType, c.Headers)
 	w.WriteHeader(c.Status)
 	_, _ = w.Write(c.Body)
 	return c.Body
 }
+
+// writeGatewayHeader sets Content-Type, x-amzn-ErrorType and an API's
+// custom headers. The two fixed headers go in under their canonical keys
+// with values made once (jsonType, gatewayDefault.errType): Set would
+// re-spell x-amzn-ErrorType and allocate both values on every error
+// response. The slices are shared, so their capacity is their length:
+// an Add appends to a copy, and nothing writes a header value in place.
+func writeGatewayHeader(h http.Header, resp GatewayResponse, contentType string, custom map[string]string) {
+	if contentType == "application/json" {
+		h["Content-Type"] = jsonType
+	} else {
+		h["Content-Type"] = []string{contentType}
+	}
+	if t := gatewayDefaults[resp.index()].errType; t != nil {
+		h["X-Amzn-Errortype"] = t
+	}
+	for k, v := range custom {
+		h.Set(k, v)
+	}
+}
+
+var jsonType = []string{"application/json"}
 
 // Type is the gateway response type an API customizes resp through
 // (MISSING_AUTHENTICATION_TOKEN, ...).

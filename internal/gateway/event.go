@@ -1,18 +1,15 @@
 package gateway
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
-	"github.com/iamgate/iamgate/internal/payload"
 	"io"
 	"mime"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
+
+	"github.com/iamgate/iamgate/internal/payload"
 )
 
 // proxyEvent is the Lambda proxy integration input, payload format 1.0.
@@ -226,21 +223,4 @@ func nilIfEmpty(m map[string]string) map[string]string {
 		return nil
 	}
 	return m
-}
-
-// traceID keeps the client's X-Amzn-Trace-Id or makes a new root id in
-// X-Ray's format: Root=1-{epoch seconds hex}-{24 hex digits}.
-func traceID(r *http.Request, now time.Time) string {
-	if t := r.Header.Get("X-Amzn-Trace-Id"); t != "" {
-		return t
-	}
-	// Built in one buffer: this runs for every request.
-	var rnd [12]byte
-	_, _ = rand.Read(rnd[:])
-	b := make([]byte, 0, len("Root=1-")+16+1+2*len(rnd))
-	b = append(b, "Root=1-"...)
-	b = strconv.AppendInt(b, now.Unix(), 16) // lower-case hex
-	b = append(b, '-')
-	b = hex.AppendEncode(b, rnd[:])
-	return string(b)
 }

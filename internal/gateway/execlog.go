@@ -31,6 +31,9 @@ func ExecutionLogGroup(apiID, stage string) string {
 // logSettings is the method's LoggingLevel and DataTraceEnabled, its own
 // entry first, else the stage's "*/*".
 func logSettings(st apigw.Stage, resourcePath, method string) (level string, dataTrace bool) {
+	if len(st.MethodSettings) == 0 {
+		return "", false // the usual stage: no key to build per request
+	}
 	for _, key := range []string{apigw.MethodSettingsKey(resourcePath, method), apigw.AllMethods} {
 		if ms, ok := st.MethodSettings[key]; ok && ms.LoggingLevel != "" {
 			return ms.LoggingLevel, ms.DataTraceEnabled

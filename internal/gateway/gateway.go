@@ -2,15 +2,11 @@ package gateway
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
@@ -70,7 +66,7 @@ type Options struct {
 	AccountID string
 	Now       func() time.Time
 	Logger    *slog.Logger
-	// NewRequestID returns request ids (uuid v4 by default).
+	// NewRequestID returns request ids; nil: version 4 UUIDs (ids.go).
 	NewRequestID func() string
 	// FunctionPolicies and Roles decide whether API Gateway may call a
 	// function (see permission.go). Without FunctionPolicies that check is
@@ -112,9 +108,6 @@ type Gateway struct {
 func New(o Options) *Gateway {
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.NewRequestID == nil {
-		o.NewRequestID = uuid.NewString
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -164,6 +157,11 @@ type call struct {
 	dryRun bool
 	// v2 is set for a request to an HTTP API (httpapi.go).
 	v2 *v2call
+	// reqPath is the request's path as routing reads it (c.path).
+	reqPath    requestPath
+	pathParsed bool
+	// idValues back the response's id headers.
+	idValues [3]string
 }
 
 // ServeHTTP runs the request path: route, authenticate, authorize, invoke.
@@ -181,16 +179,16 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) newCall(w http.ResponseWriter, r *http.Request) *call {
-	c := &call{w: w, r: r, start: g.o.Now(), requestID: g.o.NewRequestID(), apigwID: newAPIGWID()}
-	c.traceID = traceID(r, c.start)
+	c := &call{w: w, r: r, start: g.o.Now()}
+	c.requestID, c.apigwID, c.traceID = newIDs(r, c.start, g.o.NewRequestID)
 	c.trace = &Trace{RequestID: c.requestID, Time: c.start, Method: r.Method, pending: traceInputs{host: r.Host, url: r.URL}}
 	// Keys in canonical form, as Set would make them (the wire shows
 	// X-Amzn-Requestid): Set re-spells a key with an allocation each time.
 	h := w.Header()
-	ids := &[3]string{c.requestID, c.apigwID, c.traceID} // one allocation for the three values
-	h["X-Amzn-Requestid"] = ids[0:1:1]
-	h["X-Amz-Apigw-Id"] = ids[1:2:2]
-	h["X-Amzn-Trace-Id"] = ids[2:3:3]
+	c.idValues = [3]string{c.requestID, c.apigwID, c.traceID} // the header values, in the call's allocation
+	h["X-Amzn-Requestid"] = c.idValues[0:1:1]
+	h["X-Amz-Apigw-Id"] = c.idValues[1:2:2]
+	h["X-Amzn-Trace-Id"] = c.idValues[2:3:3]
 	return c
 }
 
@@ -235,9 +233,9 @@ func tooLarge(err error) bool {
 
 // resolve finds the API, stage, resource and method.
 func (g *Gateway) resolve(c *call) bool {
-	t, ok := route(c.r)
+	t, ok := routeOf(c.path())
 	if !ok {
-		t, ok = g.domainRoute(c.r)
+		t, ok = g.domainRoute(c)
 	}
 	if !ok {
 		c.trace.Route = "not an API stage URL"
@@ -271,16 +269,14 @@ func (g *Gateway) fail(c *call, resp awserr.GatewayResponse, message string) {
 		return
 	}
 	c.failure, c.failMessage = resp, message
-	var body []byte
 	if cr, ok := g.customResponse(c, resp, message); ok {
-		body = awserr.WriteCustomGatewayResponse(c.w, resp, cr)
+		c.trace.Response = string(awserr.WriteCustomGatewayResponse(c.w, resp, cr))
 		c.status = cr.Status
 	} else {
-		body = awserr.WriteGatewayResponse(c.w, resp, message)
+		c.trace.Response = awserr.WriteGatewayResponse(c.w, resp, message)
 		c.status = resp.Status()
 	}
 	c.trace.Status = c.status
-	c.trace.Response = string(body)
 }
 
 func (g *Gateway) accessLog(c *call) {
@@ -304,14 +300,6 @@ func (g *Gateway) accessLog(c *call) {
 		"principal_arn", principal,
 		"latency", g.o.Now().Sub(c.start),
 	)
-}
-
-// newAPIGWID returns an extended request id in API Gateway's shape
-// (16 characters of base64, e.g. "TWegAcC4EowCHnA=").
-func newAPIGWID() string {
-	b := make([]byte, 11)
-	_, _ = rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
 }
 
 func traceText(t *Trace) string {

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/apigw"
@@ -39,7 +38,7 @@ func (g *Gateway) httpAPI(c *call) bool {
 	if g.o.HTTPAPIs == nil {
 		return false
 	}
-	id, parts, stage, ok := v2Target(c.r)
+	id, parts, stage, ok := v2Target(c)
 	if !ok {
 		return false
 	}
@@ -96,15 +95,15 @@ func (g *Gateway) beginV2(c *call) {
 // the host style serves without a stage segment too (a "$default" stage
 // segment is accepted, but clients disagree on how "$" is signed: curl
 // signs it as sent, botocore and the Go SDK as %24).
-func v2Target(r *http.Request) (id string, parts []string, stage string, ok bool) {
-	if hid, host := hostAPIID(r.Host); host {
-		parts, ok := resourceParts(r.URL.EscapedPath())
-		return hid, parts, "", ok
+func v2Target(c *call) (id string, parts []string, stage string, ok bool) {
+	p := c.path()
+	if p.hostStyle {
+		return p.hostID, p.parts, "", p.ok
 	}
-	if id, parts, ok := v2DefaultPathStyle(r); ok {
+	if id, parts, ok := v2DefaultPathStyle(p); ok {
 		return id, parts, httpapi.DefaultStage, true
 	}
-	t, ok := route(r)
+	t, ok := routeOf(p)
 	if !ok || !t.PathStyle {
 		return "", nil, "", false
 	}
@@ -112,16 +111,11 @@ func v2Target(r *http.Request) (id string, parts []string, stage string, ok bool
 }
 
 // v2DefaultPathStyle reads /restapis/{apiId}/_user_request_/{path}.
-func v2DefaultPathStyle(r *http.Request) (string, []string, bool) {
-	escaped := r.URL.EscapedPath()
-	if !strings.HasPrefix(strings.TrimLeft(escaped, "/"), restapisPrefix[1:]) {
+func v2DefaultPathStyle(p *requestPath) (string, []string, bool) {
+	if !p.restapis || !p.ok || !isV2PathStyle(p.parts) {
 		return "", nil, false
 	}
-	parts, ok := resourceParts(escaped)
-	if !ok || !isV2PathStyle(parts) {
-		return "", nil, false
-	}
-	return parts[1], parts[3:], true
+	return p.parts[1], p.parts[3:], true
 }
 
 // v2Stage finds the deployed stage: the path-style URL names it; a host

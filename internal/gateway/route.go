@@ -37,13 +37,33 @@ func Match(r *http.Request) bool {
 	if _, ok := hostAPIID(r.Host); ok {
 		return true
 	}
-	escaped := r.URL.EscapedPath()
-	if !strings.HasPrefix(strings.TrimLeft(escaped, "/"), restapisPrefix[1:]) {
+	path, decoded := routingPath(r.URL)
+	if !strings.HasPrefix(strings.TrimLeft(path, "/"), restapisPrefix[1:]) {
 		return false
 	}
 	var buf [16]string
-	parts, ok := appendParts(buf[:0], escaped)
+	parts, ok := urlParts(buf[:0], path, decoded)
 	return ok && (isV2PathStyle(parts) || isRESTPathStyle(parts))
+}
+
+// routingPath is what resourceParts reads of u: its escaped path, or,
+// when u has no RawPath, its Path, decoded already. Without a RawPath the
+// escaped path is escape(Path), which decodes back to Path and keeps
+// every '/' and letter of it, so the prefix checks and the parts are the
+// same (FuzzURLParts), without escaping and decoding every request's path.
+func routingPath(u *url.URL) (path string, decoded bool) {
+	if u.RawPath == "" {
+		return u.Path, true
+	}
+	return u.EscapedPath(), false
+}
+
+// urlParts is appendParts of a routingPath.
+func urlParts(dst []string, path string, decoded bool) ([]string, bool) {
+	if decoded {
+		return splitParts(dst, path)
+	}
+	return appendParts(dst, path)
 }
 
 // isRESTPathStyle: /restapis/{id}/{stage}/_user_request_/...
@@ -56,25 +76,60 @@ func isV2PathStyle(parts []string) bool {
 	return len(parts) >= 3 && parts[0] == "restapis" && parts[2] == userRequest && validAPIID(parts[1])
 }
 
+// requestPath is what routing reads of a request's URL, worked out once
+// per call (c.path): a request to a REST API is routed as an HTTP API
+// candidate first, then as a REST API, and each used to split the path
+// again.
+type requestPath struct {
+	hostID    string // the API id of a host-style Host
+	hostStyle bool
+	// restapis: the escaped path starts with /restapis/ (after slashes).
+	restapis bool
+	// parts are resourceParts of the escaped path; ok is its answer.
+	parts []string
+	ok    bool
+}
+
+func parseRequestPath(r *http.Request) requestPath {
+	path, decoded := routingPath(r.URL)
+	p := requestPath{restapis: strings.HasPrefix(strings.TrimLeft(path, "/"), restapisPrefix[1:])}
+	p.hostID, p.hostStyle = hostAPIID(r.Host)
+	p.parts, p.ok = urlParts(nil, path, decoded)
+	return p
+}
+
+// path is the call's requestPath, parsed on first use.
+func (c *call) path() *requestPath {
+	if !c.pathParsed {
+		c.reqPath, c.pathParsed = parseRequestPath(c.r), true
+	}
+	return &c.reqPath
+}
+
 // route finds the API, stage and resource path of r. ok is false when the
 // request names no API or no stage; callers answer Missing Authentication
 // Token then. The resource path comes from resourceParts, the one decision
 // of what is both routed and authorized.
 func route(r *http.Request) (target, bool) {
-	escaped := r.URL.EscapedPath()
-	id, hostStyle := hostAPIID(r.Host)
-	if !hostStyle && !strings.HasPrefix(strings.TrimLeft(escaped, "/"), restapisPrefix[1:]) {
+	p := parseRequestPath(r)
+	return routeOf(&p)
+}
+
+// routeOf is route over a parsed path. Targets share p.parts' array:
+// nothing writes to it.
+func routeOf(p *requestPath) (target, bool) {
+	if !p.hostStyle && !p.restapis {
 		return target{}, false // cheap refusal of every control-plane path
 	}
-	parts, ok := resourceParts(escaped)
-	if !ok {
+	parts := p.parts
+	if !p.ok {
 		return target{}, false
 	}
-	if hostStyle {
+	if p.hostStyle {
 		if len(parts) == 0 {
 			return target{}, false
 		}
-		return newTarget(id, parts[0], parts[1:], false), true
+		return newTarget(p.hostID, parts[0], parts[1:], false), true
 	}
 	if !isRESTPathStyle(parts) {
 		return target{}, false
@@ -125,6 +180,11 @@ func appendParts(dst []string, escaped string) ([]string, bool) {
 		}
 		decoded = d
 	}
+	return splitParts(dst, decoded)
+}
+
+// splitParts is appendParts of a path decoded already.
+func splitParts(dst []string, decoded string) ([]string, bool) {
 	if !utf8.ValidString(decoded) {
 		return nil, false
 	}
@@ -149,7 +209,8 @@ func appendParts(dst []string, escaped string) ([]string, bool) {
 // hostAPIID recognises {apiId}.execute-api.{region}.amazonaws.com and
 // {apiId}.execute-api.localhost, with or without a port.
 func hostAPIID(host string) (string, bool) {
-	if !strings.Contains(host, ".execute-api.") && !strings.Contains(strings.ToLower(host), ".execute-api.") {
+	// Every request asks (Match): a Host without upper case is not lowered.
+	if !strings.Contains(host, ".execute-api.") && (!hasUpper(host) || !strings.Contains(strings.ToLower(host), ".execute-api.")) {
 		return "", false
 	}
 	if h, _, err := net.SplitHostPort(host); err == nil {
@@ -168,6 +229,17 @@ func hostAPIID(host string) (string, bool) {
 		return "", false
 	}
 	return id, true
+}
+
+// hasUpper reports whether strings.ToLower might change s: an ASCII
+// upper-case letter or any non-ASCII byte.
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 func validAPIID(id string) bool {
@@ -196,11 +268,12 @@ func (g *Gateway) MatchDomain(r *http.Request) bool {
 
 // domainRoute routes a request to a custom domain through its base path
 // mappings: the resource path is what follows the base path.
-func (g *Gateway) domainRoute(r *http.Request) (target, bool) {
+func (g *Gateway) domainRoute(c *call) (target, bool) {
 	if g.o.Domains == nil {
 		return target{}, false
 	}
-	parts, ok := resourceParts(r.URL.EscapedPath())
+	r := c.r
+	parts, ok := c.path().parts, c.path().ok
 	if !ok {
 		return target{}, false
 	}

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,5 +98,36 @@ func FuzzRoute(f *testing.F) {
 				t.Fatalf("part %q of %q is not a canonical path part", p, tgt.Path)
 			}
 		}
+	})
+}
+
+// FuzzURLParts: routing reads a URL without a RawPath through its Path
+// (routingPath); that must decide exactly what resourceParts decides from
+// the escaped path, and the /restapis/ prefix check must agree, for
+// request targets as net/http parses them and for URLs built with any
+// Path.
+func FuzzURLParts(f *testing.F) {
+	for _, s := range []string{"/restapis/abc/v1/_user_request_/hello", "/v1/items/42%2F", "/a%25b", "/%72estapis/x/y/_user_request_/",
+		"//restapis//x/./y/_user_request_/..", "/v1/items/%E2%82%AC", "/v1/\xff", "/a b", "/a%zz", "*", "/$default/x", "/a+b;c=d@e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, target string) {
+		check := func(u *url.URL) {
+			path, decoded := routingPath(u)
+			escaped := u.EscapedPath()
+			gotParts, gotOK := urlParts(nil, path, decoded)
+			wantParts, wantOK := resourceParts(escaped)
+			if gotOK != wantOK || !slices.Equal(gotParts, wantParts) {
+				t.Errorf("%#v: parts %q %v, resourceParts(%q) %q %v", u, gotParts, gotOK, escaped, wantParts, wantOK)
+			}
+			pre := restapisPrefix[1:]
+			if strings.HasPrefix(strings.TrimLeft(path, "/"), pre) != strings.HasPrefix(strings.TrimLeft(escaped, "/"), pre) {
+				t.Errorf("%#v: /restapis/ prefix of %q and of the escaped %q disagree", u, path, escaped)
+			}
+		}
+		if u, err := url.ParseRequestURI(target); err == nil {
+			check(u)
+		}
+		check(&url.URL{Path: target})
 	})
 }

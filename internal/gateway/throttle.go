@@ -14,6 +14,9 @@ import (
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
 // Explained requests (`iamgate why`) spend no token.
 func (g *Gateway) throttle(c *call) bool {
+	if len(c.snap.Stage.MethodSettings) == 0 {
+		return true // the usual stage: no key to build (MethodSettingsKey) per request
+	}
 	t, ok := c.snap.Stage.MethodThrottle(c.res.Path, c.method.HTTPMethod)
 	if !ok || c.dryRun {
 		return true

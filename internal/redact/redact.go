@@ -87,7 +87,13 @@ func SourceOf(r *http.Request) Source {
 	if i := strings.IndexByte(r.RequestURI, '?'); i >= 0 {
 		raw = r.RequestURI[i+1:]
 	}
-	return Source{Authorization: r.Header.Get("Authorization"), Tokens: r.Header.Values("X-Amz-Security-Token"), RawQuery: raw}
+	// Canonical keys read directly, as Get and Values would after
+	// re-spelling them: this runs for every execute-api request.
+	src := Source{Tokens: r.Header["X-Amz-Security-Token"], RawQuery: raw}
+	if v := r.Header["Authorization"]; len(v) > 0 {
+		src.Authorization = v[0]
+	}
+	return src
 }
 
 // Scrubber returns the Scrubber of the source's credentials (see Secrets).

@@ -56,11 +56,17 @@ func (a *Auditor) Handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), noteKey{}, skipped)))
 			return
 		}
-		n := &note{}
-		aw := &writer{ResponseWriter: w, a: a, n: n}
-		next.ServeHTTP(aw, r.WithContext(context.WithValue(r.Context(), noteKey{}, n)))
-		aw.decided()
-		ds := n.take()
+		// One allocation for the writer, its note and the context that
+		// carries the note: this runs for every request.
+		f := &followed{writer: writer{ResponseWriter: w, a: a}}
+		f.writer.n = &f.note
+		f.ctx = noteContext{Context: r.Context(), n: &f.note}
+		next.ServeHTTP(&f.writer, r.WithContext(&f.ctx))
+		f.writer.decided()
+		ds := f.note.take()
+		if len(ds) == 0 {
+			return
+		}
 		id := requestID(w.Header())
 		for i := range ds {
 			ds[i].RequestID = id
@@ -69,13 +75,37 @@ func (a *Auditor) Handler(next http.Handler) http.Handler {
 	})
 }
 
+// followed is what Handler keeps of one request.
+type followed struct {
+	writer writer
+	note   note
+	ctx    noteContext
+}
+
+// noteContext is context.WithValue(parent, noteKey{}, n) without its
+// allocation.
+type noteContext struct {
+	context.Context
+	n *note
+}
+
+func (c *noteContext) Value(key any) any {
+	if _, ok := key.(noteKey); ok {
+		return c.n
+	}
+	return c.Context.Value(key)
+}
+
 // requestID is the id the response carries (S3 names it x-amz-request-id).
 func requestID(h http.Header) string {
-	// Canonical spellings: Get re-spells any other with an allocation.
-	if id := h.Get("X-Amzn-Requestid"); id != "" {
-		return id
+	// Canonical keys, read directly: Get re-reads the key's spelling.
+	if v := h["X-Amzn-Requestid"]; len(v) > 0 && v[0] != "" {
+		return v[0]
 	}
-	return h.Get("X-Amz-Request-Id")
+	if v := h["X-Amz-Request-Id"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // writer sets the decision header before the response's header is sent.
@@ -93,13 +123,12 @@ func (w *writer) decided() {
 		return
 	}
 	w.done = true
-	id := requestID(w.Header())
 	waived := false
 	w.n.mu.Lock() // read in place, not copied: a handler's goroutine may still add
 	for i := range w.n.decisions {
 		if d := &w.n.decisions[i]; d.Audited {
 			waived = true
-			w.a.logWaived(id, *d)
+			w.a.logWaived(requestID(w.Header()), *d)
 		}
 	}
 	w.n.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -72,14 +73,26 @@ var knownServices = map[string]bool{
 type series struct{ plane, service string }
 
 // metrics holds one server's registry and its collectors. The vectors are
-// safe for concurrent use; a request costs a label lookup and two atomic
-// adds (see BenchmarkMetricsMiddleware).
+// safe for concurrent use; a request costs a map lookup and two atomic
+// adds: the children of every series a request can name are kept once
+// made (byKey), so the vectors' label hashing runs once per series, not
+// per request (see BenchmarkMetricsMiddleware).
 type metrics struct {
 	now      func() time.Time
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	lambda   *lambdaMetrics
+	// byKey holds every series classify can name; it is filled in
+	// newMetrics and only read afterwards.
+	byKey map[series]*seriesMetrics
+}
+
+// seriesMetrics are one series' children, made on first use (an unused
+// series is not exposed, as with WithLabelValues).
+type seriesMetrics struct {
+	latency atomic.Pointer[prometheus.Observer]
+	codes   [len(codeLabels)]atomic.Pointer[prometheus.Counter]
 }
 
 func newMetrics(now func() time.Time) *metrics {
@@ -99,15 +112,16 @@ func newMetrics(now func() time.Time) *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.latency)
 	m.lambda.register(m.reg)
+	m.byKey = map[series]*seriesMetrics{{"data", "execute-api"}: {}, {"control", "unknown"}: {}}
+	for name := range knownServices {
+		m.byKey[series{"control", name}] = &seriesMetrics{}
+	}
 	return m
 }
 
-// instrument wraps the server's handler: it counts and times every request
-// and serves MetricsPath to callers IAM allows. Latency is measured on the
-// wall clock (time.Now, monotonic), never on Config.Now, which tests pin to
-// a fixed instant for signature vectors.
-func (m *metrics) instrument(next http.Handler, authn auth.Authenticator, authz auth.Authorizer, newID func() string) http.Handler {
-	return m.middleware(next, &metricsHandler{authn: authn, authz: authz, newID: newID, expose: m.handler()})
+// scrapeHandler serves MetricsPath to callers IAM allows.
+func (m *metrics) scrapeHandler(authn auth.Authenticator, authz auth.Authorizer, newID func() string) http.Handler {
+	return &metricsHandler{authn: authn, authz: authz, newID: newID, expose: m.handler()}
 }
 
 // handler serves the registry in the format the scraper asks for.
@@ -128,24 +142,51 @@ func (m *metrics) observeInvoke(ev lambda.InvokeEvent) { m.lambda.observe(ev) }
 // control-plane requests for MetricsPath to scrape (counted too, as service
 // "iamgate").
 func (m *metrics) middleware(next, scrape http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return m.routed(func(r *http.Request) (http.Handler, series) {
 		s := classify(r)
+		if s.scrape(r) {
+			return scrape, s
+		}
+		return next, s
+	})
+}
+
+// routed counts and times every request through the handler route picks,
+// under the series route names: the server's dispatcher classifies and
+// routes in one pass (build), so that the path is matched once. Latency is
+// measured on the wall clock (time.Now, monotonic), never on Config.Now,
+// which tests pin to a fixed instant for signature vectors.
+func (m *metrics) routed(route func(*http.Request) (http.Handler, series)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, s := route(r)
 		start := m.now()
 		sw := &statusWriter{ResponseWriter: w}
-		// A host-style API may have a stage named "_iamgate" (stage names
-		// allow "_"): its /_iamgate/metrics belongs to the data plane.
-		if s.plane == "control" && r.URL.Path == MetricsPath {
-			scrape.ServeHTTP(sw, r)
-		} else {
-			next.ServeHTTP(sw, r)
-		}
+		h.ServeHTTP(sw, r)
 		m.observe(s, sw.codeFor(r), m.now().Sub(start))
 	})
 }
 
 func (m *metrics) observe(s series, code int, d time.Duration) {
-	m.requests.WithLabelValues(codeLabel(code), s.plane, s.service).Inc()
-	m.latency.WithLabelValues(s.plane, s.service).Observe(d.Seconds())
+	sm := m.byKey[s]
+	if sm == nil || code < 0 || code >= len(sm.codes) {
+		m.requests.WithLabelValues(codeLabel(code), s.plane, s.service).Inc()
+		m.latency.WithLabelValues(s.plane, s.service).Observe(d.Seconds())
+		return
+	}
+	c := sm.codes[code].Load()
+	if c == nil {
+		v := m.requests.WithLabelValues(codeLabels[code], s.plane, s.service)
+		c = &v
+		sm.codes[code].Store(c) // racing stores hold the same child
+	}
+	(*c).Inc()
+	o := sm.latency.Load()
+	if o == nil {
+		v := m.latency.WithLabelValues(s.plane, s.service)
+		o = &v
+		sm.latency.Store(o)
+	}
+	(*o).Observe(d.Seconds())
 }
 
 // codeLabels are the status codes as label values, made once: strconv.Itoa
@@ -166,14 +207,25 @@ func codeLabel(code int) string {
 
 // classify names the plane and service of a request, as the dispatcher in
 // build() routes it.
-func classify(r *http.Request) series {
+func classify(r *http.Request) series { return classifyMatched(r, gateway.Match(r)) }
+
+// classifyMatched is classify given gateway.Match(r), which the
+// dispatcher asks once for both.
+func classifyMatched(r *http.Request, data bool) series {
 	switch {
-	case gateway.Match(r):
+	case data:
 		return series{"data", "execute-api"}
 	case IsWhy(r) || r.URL.Path == MetricsPath:
 		return series{"control", WhyService}
 	}
 	return series{"control", controlService(r)}
+}
+
+// scrape tells whether r, of series s, is a scrape of MetricsPath. A
+// host-style API may have a stage named "_iamgate" (stage names allow
+// "_"): its /_iamgate/metrics belongs to the data plane.
+func (s series) scrape(r *http.Request) bool {
+	return s.plane == "control" && r.URL.Path == MetricsPath
 }
 
 // controlService reads the service from the SigV4 credential scope

@@ -273,7 +273,8 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.responses = responsebucket.New(s.st, cfg.Region, s.Endpoint, cfg.Now)
 	s.stacks.RegisterCustomResources(eventInvoker{s.runtime, s.Funcs}, s.responses)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.logGroups}, Domains: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
-		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log, NewRequestID: uuid.NewString,
+		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log,
+		// NewRequestID unset: the gateway makes its three ids from one random read.
 		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
 		Tokens: jwtauth.New(tokenKeys{s.Cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
 	dl, _ := s.st.(store.DecisionLog)
@@ -308,36 +309,33 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
 	furls := functionurl.New(functionurl.Options{URLs: s.Funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log})
-	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isFunctionURL(r) {
-			furls.ServeHTTP(w, r)
-			return
-		}
-		if gateway.Match(r) || gw.MatchDomain(r) {
-			gw.ServeHTTP(w, r)
-			return
-		}
+	scrape := m.scrapeHandler(authn, authn, uuid.NewString)
+	// route classifies (the metrics' series) and dispatches in one pass, so
+	// that gateway.Match, which splits the path, runs once per request.
+	route := func(r *http.Request) (http.Handler, series) {
+		data := gateway.Match(r)
+		sr := classifyMatched(r, data)
+		switch {
+		case sr.scrape(r):
+			return scrape, sr
+		case isFunctionURL(r):
+			return furls, sr
+		case data || gw.MatchDomain(r):
+			return gw, sr
 		// After the API hosts, so that no stage path is shadowed; before
 		// S3, whose account does not own the bucket.
-		if s.responses.Match(r) {
-			s.responses.ServeHTTP(w, r)
-			return
+		case s.responses.Match(r):
+			return s.responses, sr
+		case isCognitoWellKnown(r):
+			return cognitoAPI, sr
+		case r.URL.Path == DecisionsPath:
+			return decisions, sr
+		case IsWhy(r):
+			return why, sr
 		}
-		if isCognitoWellKnown(r) {
-			cognitoAPI.ServeHTTP(w, r)
-			return
-		}
-		if r.URL.Path == DecisionsPath {
-			decisions.ServeHTTP(w, r)
-			return
-		}
-		if IsWhy(r) {
-			why.ServeHTTP(w, r)
-			return
-		}
-		cp.ServeHTTP(w, r)
-	})
-	s.handler = s.audit.Handler(m.instrument(s.handler, authn, authn, uuid.NewString))
+		return cp, sr
+	}
+	s.handler = s.audit.Handler(m.routed(route))
 	s.handler = bodyIdle(s.handler, cfg.Conn.BodyIdle)
 }
 

@@ -8,7 +8,7 @@
 // It serves the query protocol of IAM (2010-05-08), STS (2011-06-15) and
 // CloudFormation (2010-05-15) itself; other services (S3, Lambda, Logs, API
 // Gateway) are mounted as plain handlers that receive the verified caller in
-// the request context (CallerFrom); they share MountOptions (defaults),
+// the request context (CallerFrom); they share mount.Options (defaults),
 // Authorize (AWS's denial wording), their error table (awserr.Service)
 // and Reply (a success answer) from here, and restroute for their REST
 // bindings. Errors are written once, here, through package awserr. It owns

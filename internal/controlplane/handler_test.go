@@ -14,6 +14,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/controlplane/query"
 )
 
@@ -339,8 +340,8 @@ func TestMountedService(t *testing.T) {
 		NewRequestID: func() string { n++; return "req-" + strconv.Itoa(n) },
 		Services: map[string]controlplane.Mount{
 			"s3": {Anonymous: true, S3: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				c := controlplane.CallerFrom(r.Context())
-				seen = c.ARN + " " + controlplane.RequestIDFrom(r.Context())
+				c := mount.CallerFrom(r.Context())
+				seen = c.ARN + " " + mount.RequestIDFrom(r.Context())
 				w.WriteHeader(204)
 			})},
 			"lambda":      {Handler: http.NotFoundHandler()},

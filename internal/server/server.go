@@ -27,6 +27,7 @@ import (
 	"github.com/iamgate/iamgate/internal/controlplane/iamapi"
 	"github.com/iamgate/iamgate/internal/controlplane/lambdaapi"
 	"github.com/iamgate/iamgate/internal/controlplane/logsapi"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/controlplane/s3api"
 	"github.com/iamgate/iamgate/internal/controlplane/stsapi"
 	"github.com/iamgate/iamgate/internal/credfile"
@@ -280,21 +281,21 @@ func (s *Server) build(sealer *seal.Sealer) {
 	dl, _ := s.st.(store.DecisionLog)
 	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, flush: s.audit.Flush, newID: uuid.NewString}
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}
-	mounted := func(component string) controlplane.MountOptions {
-		return controlplane.MountOptions{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}
+	mounted := func(component string) mount.Options {
+		return mount.Options{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}
 	}
 	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn, Roles: s.IAM,
-		Code: s.objectBytes, MountOptions: mounted("lambda-api")})
-	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.Cognito, Authz: authn, MountOptions: mounted("cognito-idp")})
+		Code: s.objectBytes, Options: mounted("lambda-api")})
+	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.Cognito, Authz: authn, Options: mounted("cognito-idp")})
 	mounts := map[string]controlplane.Mount{
 		"s3": {S3: true, Anonymous: true, Limit: s3api.BodyLimit,
-			Handler: s3api.New(s3api.Options{Objects: s.objects, Authz: authn, Now: cfg.Now, MountOptions: mounted("s3")})},
+			Handler: s3api.New(s3api.Options{Objects: s.objects, Authz: authn, Now: cfg.Now, Options: mounted("s3")})},
 		"lambda": {Handler: s.lambdaAPI, Limit: s.lambdaAPI.BodyLimit},
 		"logs": {Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.logGroups, Authz: authn,
-			MountOptions: mounted("logs")})},
+			Options: mounted("logs")})},
 		"apigateway": {Handler: apigatewayMount(
-			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), MountOptions: mounted("apigateway")}),
-			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, MountOptions: mounted("apigatewayv2")}))},
+			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), Options: mounted("apigateway")}),
+			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, Options: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.
 		"cognito-idp": {Anonymous: true, Handler: cognitoAPI},

@@ -11,6 +11,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 )
 
 // APIs is what the handler reads from package apigw; *apigw.Service
@@ -81,7 +82,7 @@ type Options struct {
 	TestInvoke TestInvoker
 	// Region (the resource ARNs' region), Logger, Caller and RequestID,
 	// defaulted alike for every mounted service; AccountID is unused.
-	controlplane.MountOptions
+	mount.Options
 }
 
 // Handler serves the API Gateway control plane. Mount it in
@@ -93,7 +94,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	o.MountOptions = o.MountOptions.Filled()
+	o.Options = o.Options.Filled()
 	return &Handler{o: o, log: o.Logger.With("component", "apigwapi")}
 }
 
@@ -168,5 +169,5 @@ func (c *call) serve() (op, any, error) {
 func (c *call) authorize() error {
 	resource := "arn:aws:apigateway:" + c.h.o.Region + "::" + strings.TrimSuffix(c.r.URL.Path, "/")
 	action := "apigateway:" + c.r.Method
-	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
+	return mount.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
 }

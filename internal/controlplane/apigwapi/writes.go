@@ -10,7 +10,7 @@ import (
 	"github.com/iamgate/iamgate/internal/apigw"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 )
 
 // The write operations the aws CLI uses to build an API without
@@ -64,7 +64,7 @@ func (c *call) passRole(role string) error {
 	if !strings.HasPrefix(role, "arn:") || !strings.Contains(role, ":role/") {
 		return nil
 	}
-	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "iam:PassRole", Resource: role,
+	return mount.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "iam:PassRole", Resource: role,
 		Context: map[string][]string{"iam:PassedToService": {"apigateway.amazonaws.com"}}}, awserr.AccessDeniedException)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/httpapi"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -28,7 +29,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{}
 	e.Env = cptest.New(t, "apigateway", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		e.apis = httpapi.New(st, httpapi.Options{AccountID: acct, Region: cptest.Region, Now: time.Now})
-		h := New(Options{APIs: e.apis, Authz: a, MountOptions: controlplane.MountOptions{Region: cptest.Region}})
+		h := New(Options{APIs: e.apis, Authz: a, Options: mount.Options{Region: cptest.Region}})
 		return controlplane.Mount{Handler: h}
 	})
 	return e

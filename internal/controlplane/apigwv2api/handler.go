@@ -10,6 +10,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/controlplane/restroute"
 	"github.com/iamgate/iamgate/internal/httpapi"
 )
@@ -33,7 +34,7 @@ var _ APIs = (*httpapi.Service)(nil)
 type Options struct {
 	APIs  APIs
 	Authz auth.Authorizer
-	controlplane.MountOptions
+	mount.Options
 }
 
 // Handler serves the API Gateway v2 control plane.
@@ -44,7 +45,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	o.MountOptions = o.MountOptions.Filled()
+	o.Options = o.Options.Filled()
 	return &Handler{o: o, log: o.Logger.With("component", "apigwv2api")}
 }
 
@@ -86,7 +87,7 @@ func (h *Handler) serve(r *http.Request, caller *auth.Caller) (route, any, error
 		return rt, nil, awserr.New(awserr.BadRequestException, "This operation is not supported by iamgate; deploy changes through CloudFormation")
 	}
 	resource := "arn:aws:apigateway:" + h.o.Region + "::" + strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v2"), "/")
-	err := controlplane.Authorize(r.Context(), h.o.Authz, caller, auth.Request{Action: "apigateway:GET", Resource: resource}, awserr.AccessDeniedException)
+	err := mount.Authorize(r.Context(), h.o.Authz, caller, auth.Request{Action: "apigateway:GET", Resource: resource}, awserr.AccessDeniedException)
 	if err != nil {
 		return rt, nil, err
 	}

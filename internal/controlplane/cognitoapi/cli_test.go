@@ -14,6 +14,7 @@ import (
 	"github.com/iamgate/iamgate/internal/cognito"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -33,7 +34,7 @@ func newEnv(t *testing.T) *env {
 		sealer, _ := seal.New(make([]byte, 32))
 		e.pools = cognito.New(st, cognito.Options{Region: cptest.Region, AccountID: cptest.AccountID, Sealer: sealer,
 			Deliver: func(_ context.Context, m cognito.Message) { e.mu.Lock(); e.inbox = append(e.inbox, m); e.mu.Unlock() }})
-		e.h = New(Options{Pools: e.pools, Authz: a, MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: cptest.AccountID}})
+		e.h = New(Options{Pools: e.pools, Authz: a, Options: mount.Options{Region: cptest.Region, AccountID: cptest.AccountID}})
 		return controlplane.Mount{Anonymous: true, Handler: e.h}
 	})
 	return e

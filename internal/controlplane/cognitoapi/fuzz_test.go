@@ -11,7 +11,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/cognito"
-	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
@@ -36,7 +36,7 @@ func FuzzOperations(f *testing.F) {
 	sealer, _ := seal.New(make([]byte, 32))
 	pools := cognito.New(st, cognito.Options{Sealer: sealer, KeyBits: 1024})
 	root := &auth.Caller{ARN: "arn:aws:iam::000000000000:root", Type: "Root", AccountID: "000000000000"}
-	h := New(Options{Pools: pools, Authz: allowAll{}, MountOptions: controlplane.MountOptions{
+	h := New(Options{Pools: pools, Authz: allowAll{}, Options: mount.Options{
 		Caller: func(context.Context) *auth.Caller { return root }, RequestID: func(context.Context) string { return "r" }}})
 	p, _ := pools.CreatePool(context.Background(), cognito.Pool{Name: "fuzz"})
 	c, _, _ := pools.CreateClient(context.Background(), cognito.ClientInput{Client: cognito.Client{PoolID: p.ID, Name: "c",

@@ -10,8 +10,8 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/cognito"
-	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/jsonproto"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
@@ -69,7 +69,7 @@ var _ Pools = (*cognito.Service)(nil)
 type Options struct {
 	Pools Pools
 	Authz auth.Authorizer
-	controlplane.MountOptions
+	mount.Options
 }
 
 // Handler serves the Cognito Identity Provider API. Mount it in
@@ -82,7 +82,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	o.MountOptions = o.MountOptions.Filled()
+	o.Options = o.Options.Filled()
 	log := o.Logger.With("component", "cognitoapi")
 	return &Handler{o: o, log: log, ep: &jsonproto.Endpoint{Name: "cognito", TargetPrefix: TargetPrefix, ContentType: contentType,
 		MaxBody: maxBody, Errors: awserr.Cognito, Log: log,
@@ -144,7 +144,7 @@ func decode(body []byte, v any) error {
 
 // authorize asks IAM whether the caller may run action on resource.
 func (c *call) authorize(action, resource string) error {
-	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "cognito-idp:" + action, Resource: resource},
+	return mount.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "cognito-idp:" + action, Resource: resource},
 		awserr.AccessDeniedException)
 }
 

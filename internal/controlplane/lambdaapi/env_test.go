@@ -12,6 +12,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/lambda"
@@ -80,8 +81,8 @@ func newEnv(t *testing.T) *env {
 	e.Env = cptest.New(t, "lambda", func(t testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		e.fns = functions.New(st, fakeRuntime{}, t.TempDir(), cptest.Region, acct, time.Now)
 		h := New(Options{Functions: e.fns, Invoker: e.inv, Authz: a, Roles: envRoles{e},
-			Code:         func(ctx context.Context, bucket, key string) ([]byte, error) { return e.objects[bucket+"/"+key], nil },
-			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
+			Code:    func(ctx context.Context, bucket, key string) ([]byte, error) { return e.objects[bucket+"/"+key], nil },
+			Options: mount.Options{Region: cptest.Region, AccountID: acct}})
 		t.Cleanup(func() { _ = h.Close(context.Background()) })
 		return controlplane.Mount{Handler: h}
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/lambda"
 )
@@ -79,7 +80,7 @@ type Options struct {
 	Roles Roles
 	// Region, AccountID, Logger, Caller and RequestID, defaulted alike
 	// for every mounted service.
-	controlplane.MountOptions
+	mount.Options
 }
 
 // Handler serves Lambda's API. Mount it in controlplane.Options.Services["lambda"].
@@ -96,7 +97,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	o.MountOptions = o.MountOptions.Filled()
+	o.Options = o.Options.Filled()
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Handler{o: o, log: o.Logger.With("component", "lambdaapi"), asyncCtx: ctx, asyncStop: cancel}
 }
@@ -209,7 +210,7 @@ func (c *call) fail(err error) {
 // "User: ARN is not authorized to perform: lambda:GetFunction on resource:
 // ARN because no identity-based policy allows the lambda:GetFunction action".
 func (c *call) authorize(action, resource string, policies ...auth.Policy) error {
-	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller,
+	return mount.Authorize(c.ctx, c.h.o.Authz, c.caller,
 		auth.Request{Action: action, Resource: resource, ResourcePolicies: policies}, awserr.AccessDeniedException)
 }
 

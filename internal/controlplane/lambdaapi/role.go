@@ -7,7 +7,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/iam"
 )
 
@@ -33,7 +33,7 @@ func (c *call) passRole(role string) error {
 	if !roleRE.MatchString(role) {
 		return awserr.New(awserr.ValidationException, "1 validation error detected: Value '%s' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+", role)
 	}
-	if err := controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "iam:PassRole", Resource: role,
+	if err := mount.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: "iam:PassRole", Resource: role,
 		Context: map[string][]string{"iam:PassedToService": {lambdaPrincipal}}}, awserr.AccessDeniedException); err != nil {
 		return err
 	}

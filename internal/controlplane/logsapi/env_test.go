@@ -7,6 +7,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/logs"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -26,7 +27,7 @@ func newEnv(t *testing.T) *env {
 		e.logs = logs.New(st, logs.Options{Region: cptest.Region, AccountID: acct})
 		tb.Cleanup(func() { e.logs.Close(context.Background()) })
 		h := New(Options{Logs: e.logs, Authz: a,
-			MountOptions: controlplane.MountOptions{Region: cptest.Region, AccountID: acct}})
+			Options: mount.Options{Region: cptest.Region, AccountID: acct}})
 		return controlplane.Mount{Handler: h}
 	})
 	return e

@@ -12,6 +12,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/jsonproto"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/logs"
 )
 
@@ -36,7 +37,7 @@ type Options struct {
 	Authz auth.Authorizer
 	// Region, AccountID, Logger, Caller and RequestID, defaulted alike
 	// for every mounted service.
-	controlplane.MountOptions
+	mount.Options
 }
 
 // Handler serves CloudWatch Logs. Mount it in controlplane.Options.Services["logs"].
@@ -48,7 +49,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	o.MountOptions = o.MountOptions.Filled()
+	o.Options = o.Options.Filled()
 	log := o.Logger.With("component", "logsapi")
 	return &Handler{o: o, log: log, ep: &jsonproto.Endpoint{Name: "logs", TargetPrefix: targetPrefix, ContentType: contentType,
 		MaxBody: maxBody, Errors: awserr.Logs, Log: log,
@@ -133,7 +134,7 @@ func (c *call) resource(group, stream string) string {
 }
 
 func (c *call) authorize(action, resource string) error {
-	return controlplane.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
+	return mount.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
 }
 
 func millis(t time.Time) int64 {

@@ -7,6 +7,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/controlplane"
 	"github.com/iamgate/iamgate/internal/controlplane/cptest"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/s3"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -27,7 +28,7 @@ func newEnvIn(t *testing.T, region string) *env {
 	t.Helper()
 	return &env{cptest.New(t, "s3", func(_ testing.TB, st store.Store, a *auth.Service) controlplane.Mount {
 		h := New(Options{Objects: s3.New(st, region, time.Now), Authz: a,
-			MountOptions: controlplane.MountOptions{Region: region, AccountID: acct}})
+			Options: mount.Options{Region: region, AccountID: acct}})
 		return controlplane.Mount{Handler: h, S3: true, Anonymous: true}
 	})}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/s3"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
@@ -52,7 +53,7 @@ type Options struct {
 	Authz   auth.Authorizer
 	Now     func() time.Time
 	// Region is the server's region: GetBucketLocation, x-amz-bucket-region.
-	controlplane.MountOptions
+	mount.Options
 }
 
 // Handler serves S3's REST-XML API. It is an http.Handler to mount in
@@ -69,7 +70,7 @@ func New(o Options) *Handler {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	o.MountOptions = o.MountOptions.Filled()
+	o.Options = o.Options.Filled()
 	// S3's canonical user id is 64 hex digits; derive a stable one.
 	sum := sha256.Sum256([]byte("iamgate-s3-owner:" + o.AccountID))
 	return &Handler{o: o, log: o.Logger.With("component", "s3api"), uploads: newUploads(),

@@ -9,6 +9,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // AuthInput is InitiateAuth's (and AdminInitiateAuth's) input.
@@ -168,7 +169,7 @@ func (s *Service) challenge(ctx context.Context, p Pool, c Client, u User, key s
 	}
 	rec := session{PoolID: p.ID, ClientID: c.ID, UserKey: key, Username: u.Username, Challenge: "NEW_PASSWORD_REQUIRED",
 		Expires: s.o.Now().UTC().Add(time.Duration(minutes) * time.Minute)}
-	if err := put(ctx, s.st, kindSession, tokenHash(tok), rec); err != nil {
+	if err := record.Put(ctx, s.st, kindSession, tokenHash(tok), rec); err != nil {
 		return AuthResult{}, err
 	}
 	attrs := map[string]string{}
@@ -265,7 +266,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in ChallengeInput)
 			u.Attributes[k] = v
 		}
 		u.Modified = s.o.Now().UTC()
-		if err := put(ctx, tx, kindUser, sess.UserKey, u); err != nil {
+		if err := record.Put(ctx, tx, kindUser, sess.UserKey, u); err != nil {
 			return err
 		}
 		return tx.Delete(ctx, kindSession, tokenHash(in.Session))
@@ -359,7 +360,7 @@ func (s *Service) countSignIn(ctx context.Context, p Pool, key string, ok bool) 
 		}
 		if ok {
 			u.FailedSignIns, u.LockedUntil = 0, time.Time{}
-			return put(ctx, tx, kindUser, key, u)
+			return record.Put(ctx, tx, kindUser, key, u)
 		}
 		u.FailedSignIns++
 		if n := u.FailedSignIns - freeFailures; n >= 0 {
@@ -369,6 +370,6 @@ func (s *Service) countSignIn(ctx context.Context, p Pool, key string, ok bool) 
 			}
 			u.LockedUntil = s.o.Now().UTC().Add(d)
 		}
-		return put(ctx, tx, kindUser, key, u)
+		return record.Put(ctx, tx, kindUser, key, u)
 	})
 }

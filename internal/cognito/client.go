@@ -11,6 +11,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Client is an app client of a pool.
@@ -93,7 +94,7 @@ func (s *Service) CreateClient(ctx context.Context, in ClientInput) (Client, sea
 		if _, err := s.pool(ctx, tx, c.PoolID); err != nil {
 			return err
 		}
-		return create(ctx, tx, kindClient, c.ID, c)
+		return record.Create(ctx, tx, kindClient, c.ID, c)
 	})
 	return c, secret, err
 }
@@ -248,7 +249,7 @@ func (s *Service) UpdateClient(ctx context.Context, poolID, clientID string, fn 
 		}
 		c.LastModifiedDate = s.o.Now().UTC()
 		out = c
-		return put(ctx, tx, kindClient, c.ID, c)
+		return record.Put(ctx, tx, kindClient, c.ID, c)
 	})
 	return out, err
 }

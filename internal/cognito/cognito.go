@@ -149,20 +149,4 @@ func get[T any](ctx context.Context, r store.Reader, kind, key string) (T, error
 	return v, nil
 }
 
-func put(ctx context.Context, w store.Writer, kind, key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return w.Put(ctx, kind, key, b)
-}
-
-func create(ctx context.Context, w store.Writer, kind, key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return w.Create(ctx, kind, key, b)
-}
-
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Group is a group of a pool. Its members are listed on each user
@@ -36,7 +37,7 @@ func (s *Service) CreateGroup(ctx context.Context, g Group) (Group, error) {
 		if _, err := s.pool(ctx, tx, g.PoolID); err != nil {
 			return err
 		}
-		err := create(ctx, tx, kindGroup, g.PoolID+"/"+g.Name, g)
+		err := record.Create(ctx, tx, kindGroup, g.PoolID+"/"+g.Name, g)
 		if isConflict(err) {
 			return awserr.New(GroupExists, "A group with the name already exists.")
 		}
@@ -107,7 +108,7 @@ func (s *Service) DeleteGroup(ctx context.Context, poolID, name string) error {
 			}
 			if i := slices.Index(u.Groups, name); i >= 0 {
 				u.Groups = slices.Delete(u.Groups, i, i+1)
-				if err := put(ctx, tx, kindUser, it.Key, u); err != nil {
+				if err := record.Put(ctx, tx, kindUser, it.Key, u); err != nil {
 					return err
 				}
 			}
@@ -263,7 +264,7 @@ func (s *Service) UpdateGroup(ctx context.Context, g Group) (Group, error) {
 		prev.Description, prev.RoleARN, prev.Precedence = g.Description, g.RoleARN, g.Precedence
 		prev.LastModifiedDate = s.o.Now().UTC()
 		out = prev
-		return put(ctx, tx, kindGroup, g.PoolID+"/"+g.Name, prev)
+		return record.Put(ctx, tx, kindGroup, g.PoolID+"/"+g.Name, prev)
 	})
 	return out, err
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Pool is a user pool.
@@ -98,10 +99,10 @@ func (s *Service) CreatePool(ctx context.Context, p Pool) (Pool, error) {
 		return Pool{}, err
 	}
 	err = s.st.Update(ctx, func(tx store.Tx) error {
-		if err := create(ctx, tx, kindPool, p.ID, p); err != nil {
+		if err := record.Create(ctx, tx, kindPool, p.ID, p); err != nil {
 			return err
 		}
-		return put(ctx, tx, kindKey, p.ID, poolKey{KeyID: p.KeyID, Sealed: sealed})
+		return record.Put(ctx, tx, kindKey, p.ID, poolKey{KeyID: p.KeyID, Sealed: sealed})
 	})
 	return p, err
 }
@@ -162,7 +163,7 @@ func (s *Service) UpdatePool(ctx context.Context, id string, fn func(*Pool) erro
 		p.ID, p.ARN, p.KeyID, p.CreationDate = keep.ID, keep.ARN, keep.KeyID, keep.CreationDate
 		p.LastModifiedDate = s.o.Now().UTC()
 		out = p
-		return put(ctx, tx, kindPool, id, p)
+		return record.Put(ctx, tx, kindPool, id, p)
 	})
 	return out, err
 }

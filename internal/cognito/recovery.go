@@ -9,6 +9,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // Password changes and recovery, and resending a sign-up code: the public
@@ -111,7 +112,7 @@ func (s *Service) ForgotPassword(ctx context.Context, clientID, username, secret
 		}
 		u.ResetHash, u.ResetExpires, u.ResetFailures = hashCode(code), s.o.Now().UTC().Add(time.Hour), 0
 		d = delivery(u, attr)
-		return put(ctx, tx, kindUser, key, u)
+		return record.Put(ctx, tx, kindUser, key, u)
 	})
 	if errors.Is(err, errHidden) {
 		// PreventUserExistenceErrors: answer as if a code went out.
@@ -159,7 +160,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, clientID, username,
 		if u.ResetHash == "" || subtle.ConstantTimeCompare([]byte(u.ResetHash), []byte(hashCode(code))) != 1 {
 			u.ResetFailures++
 			wrong = awserr.New(CodeMismatch, "Invalid verification code provided, please try again.")
-			return put(ctx, tx, kindUser, key, u)
+			return record.Put(ctx, tx, kindUser, key, u)
 		}
 		if s.o.Now().After(u.ResetExpires) {
 			return awserr.New(ExpiredCode, "Invalid code provided, please request a code again.")
@@ -170,7 +171,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, clientID, username,
 			u.Status, u.TempExpires = StatusConfirmed, time.Time{}
 		}
 		u.Modified = s.o.Now().UTC()
-		return put(ctx, tx, kindUser, key, u)
+		return record.Put(ctx, tx, kindUser, key, u)
 	})
 	if err == nil {
 		err = wrong
@@ -207,7 +208,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, clientID, username
 			return awserr.New(InvalidParameter, "Cannot resend codes. Auto verification not turned on.")
 		}
 		u.CodeFailures = 0
-		return put(ctx, tx, kindUser, key, u)
+		return record.Put(ctx, tx, kindUser, key, u)
 	})
 	if err != nil {
 		return nil, err

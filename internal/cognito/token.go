@@ -15,6 +15,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // AdminScope is the scope of access tokens from the API sign-in flows.
@@ -108,7 +109,7 @@ func (s *Service) issue(ctx context.Context, p Pool, c Client, u User, userKey, 
 	}
 	rec := refreshRecord{PoolID: p.ID, ClientID: c.ID, UserKey: userKey, OriginJTI: originJTI, AuthTime: authTime,
 		Expires: now.Add(validity(c.RefreshTokenValidity, c.Units.RefreshToken))}
-	if err := put(ctx, s.st, kindRefresh, tokenHash(rt), rec); err != nil {
+	if err := record.Put(ctx, s.st, kindRefresh, tokenHash(rt), rec); err != nil {
 		return Tokens{}, err
 	}
 	out.RefreshToken = seal.Secret(rt)

@@ -15,6 +15,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
+	"github.com/iamgate/iamgate/internal/store/record"
 )
 
 // User statuses.
@@ -185,7 +186,7 @@ func insertUser(ctx context.Context, tx store.Tx, p Pool, u User, exists string)
 			return err
 		}
 	}
-	err := create(ctx, tx, kindUser, key, u)
+	err := record.Create(ctx, tx, kindUser, key, u)
 	if err != nil && isConflict(err) {
 		return awserr.New(UsernameExists, "%s", exists)
 	}
@@ -340,7 +341,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, clientID, username, code, s
 		if u.CodeHash == "" || subtle.ConstantTimeCompare([]byte(u.CodeHash), []byte(hashCode(code))) != 1 {
 			u.CodeFailures++
 			wrong = awserr.New(CodeMismatch, "Invalid verification code provided, please try again.")
-			return put(ctx, tx, kindUser, key, u)
+			return record.Put(ctx, tx, kindUser, key, u)
 		}
 		if s.o.Now().After(u.CodeExpires) {
 			return awserr.New(ExpiredCode, "Invalid code provided, please request a code again.")
@@ -350,7 +351,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, clientID, username, code, s
 			u.Attributes[d+"_verified"] = "true"
 		}
 		u.Modified = s.o.Now().UTC()
-		return put(ctx, tx, kindUser, key, u)
+		return record.Put(ctx, tx, kindUser, key, u)
 	})
 	if err == nil {
 		err = wrong
@@ -380,6 +381,19 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, poolID, username strin
 
 // updateUser runs fn on a user in a transaction and stores the result.
 func (s *Service) updateUser(ctx context.Context, poolID, username string, fn func(Pool, *User) error) error {
+	return s.withUser(ctx, poolID, username, func(tx store.Tx, p Pool, u *User, key string) error {
+		if err := fn(p, u); err != nil {
+			return err
+		}
+		u.Modified = s.o.Now().UTC()
+		return record.Put(ctx, tx, kindUser, key, *u)
+	})
+}
+
+// withUser checks the pool id and username, then runs fn in a transaction
+// on the pool and the user (stored under key) the username or an alias
+// names.
+func (s *Service) withUser(ctx context.Context, poolID, username string, fn func(tx store.Tx, p Pool, u *User, key string) error) error {
 	if err := Check(PoolIDField(poolID), UsernameField(username)); err != nil {
 		return err
 	}
@@ -392,11 +406,7 @@ func (s *Service) updateUser(ctx context.Context, poolID, username string, fn fu
 		if err != nil {
 			return err
 		}
-		if err := fn(p, &u); err != nil {
-			return err
-		}
-		u.Modified = s.o.Now().UTC()
-		return put(ctx, tx, kindUser, key, u)
+		return fn(tx, p, &u, key)
 	})
 }
 
@@ -524,18 +534,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, poolID, usernam
 
 // AdminDeleteUser deletes a user with its aliases.
 func (s *Service) AdminDeleteUser(ctx context.Context, poolID, username string) error {
-	if err := Check(PoolIDField(poolID), UsernameField(username)); err != nil {
-		return err
-	}
-	return s.st.Update(ctx, func(tx store.Tx) error {
-		p, err := s.pool(ctx, tx, poolID)
-		if err != nil {
-			return err
-		}
-		u, key, err := s.findUser(ctx, tx, p, username)
-		if err != nil {
-			return err
-		}
+	return s.withUser(ctx, poolID, username, func(tx store.Tx, p Pool, u *User, key string) error {
 		for _, attr := range p.UsernameAttributes {
 			if v := u.Attributes[attr]; v != "" {
 				if err := tx.Delete(ctx, kindAlias, aliasKey(p, attr, v)); err != nil && !notFound(err) {

@@ -350,7 +350,13 @@ func (s *Service) read(ctx context.Context, name string) (decodedEntry, error) {
 
 // List returns every function.
 func (s *Service) List(ctx context.Context) ([]Config, error) {
-	items, err := s.st.List(ctx, kindFunction, "")
+	return s.listConfigs(ctx, kindFunction, "")
+}
+
+// listConfigs decodes (through the cache) every configuration of kind
+// whose key starts with prefix, in key order.
+func (s *Service) listConfigs(ctx context.Context, kind, prefix string) ([]Config, error) {
+	items, err := s.st.List(ctx, kind, prefix)
 	if err != nil {
 		return nil, err
 	}

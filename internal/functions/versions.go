@@ -170,19 +170,7 @@ func (s *Service) Version(ctx context.Context, name, version string) (Config, er
 
 // versions lists a function's published versions, oldest first.
 func (s *Service) versions(ctx context.Context, name string) ([]Config, error) {
-	items, err := s.st.List(ctx, kindVersion, name+":")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Config, 0, len(items))
-	for _, it := range items {
-		e, err := s.cached(it.Key, it.Value)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, clone(e.cfg))
-	}
-	return out, nil
+	return s.listConfigs(ctx, kindVersion, name+":")
 }
 
 // ListVersions returns $LATEST then every published version, in order, as

@@ -107,18 +107,13 @@ func readEvent(path string, stdin io.Reader) ([]byte, error) {
 
 // physicalFunction is the function name of a function's logical id.
 func physicalFunction(ctx context.Context, api stackResources, stack, logicalID string) (string, error) {
-	out, err := api.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{
-		StackName: aws.String(stack), LogicalResourceId: aws.String(logicalID)})
+	typ, phys, err := stackResource(ctx, api, stack, logicalID)
 	if err != nil {
 		return "", err
 	}
-	d := out.StackResourceDetail
-	if d == nil || aws.ToString(d.PhysicalResourceId) == "" {
-		return "", fmt.Errorf("%s in stack %s has no physical id yet", logicalID, stack)
-	}
-	switch typ := aws.ToString(d.ResourceType); typ {
+	switch typ {
 	case "AWS::Lambda::Function", "AWS::Serverless::Function":
-		return aws.ToString(d.PhysicalResourceId), nil
+		return phys, nil
 	default:
 		return "", fmt.Errorf("%s in stack %s is an %s, not a function", logicalID, stack, typ)
 	}

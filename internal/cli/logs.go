@@ -221,19 +221,29 @@ type stackResources interface {
 	DescribeStackResource(context.Context, *cloudformation.DescribeStackResourceInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceOutput, error)
 }
 
-// physicalLogGroup maps a logical id of stack to its log group: a
-// function's /aws/lambda/{name}, or a log group's own name.
-func physicalLogGroup(ctx context.Context, api stackResources, stack, logicalID string) (string, error) {
+// stackResource is the type and physical id of a logical id of stack,
+// failing while it has no physical id yet.
+func stackResource(ctx context.Context, api stackResources, stack, logicalID string) (typ, phys string, err error) {
 	out, err := api.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{
 		StackName: aws.String(stack), LogicalResourceId: aws.String(logicalID)})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	d := out.StackResourceDetail
 	if d == nil || aws.ToString(d.PhysicalResourceId) == "" {
-		return "", fmt.Errorf("%s in stack %s has no physical id yet", logicalID, stack)
+		return "", "", fmt.Errorf("%s in stack %s has no physical id yet", logicalID, stack)
 	}
-	switch typ, phys := aws.ToString(d.ResourceType), aws.ToString(d.PhysicalResourceId); typ {
+	return aws.ToString(d.ResourceType), aws.ToString(d.PhysicalResourceId), nil
+}
+
+// physicalLogGroup maps a logical id of stack to its log group: a
+// function's /aws/lambda/{name}, or a log group's own name.
+func physicalLogGroup(ctx context.Context, api stackResources, stack, logicalID string) (string, error) {
+	typ, phys, err := stackResource(ctx, api, stack, logicalID)
+	if err != nil {
+		return "", err
+	}
+	switch typ {
 	case "AWS::Lambda::Function", "AWS::Serverless::Function":
 		return "/aws/lambda/" + phys, nil
 	case "AWS::Logs::LogGroup":

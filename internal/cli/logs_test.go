@@ -208,21 +208,32 @@ func (f fakeStack) DescribeStackResource(_ context.Context, in *cloudformation.D
 		ResourceType: aws.String(r[0]), PhysicalResourceId: aws.String(r[1])}}, nil
 }
 
-func TestPhysicalLogGroup(t *testing.T) {
+// physicalLogGroup and physicalFunction read the same stack resource
+// (stackResource); each keeps the types it can use.
+func TestPhysicalNames(t *testing.T) {
 	st := fakeStack{
 		"HelloWorldFunction": {"AWS::Lambda::Function", "Api-IAM-Sample-Stack-HelloWorldFunction-ABC"},
 		"AccessLogs":         {"AWS::Logs::LogGroup", "/custom/group"},
 		"HelloWorldApi":      {"AWS::ApiGateway::RestApi", "abc1234567"},
+		"Pending":            {"AWS::Lambda::Function", ""},
 	}
-	tests := []struct{ id, want, err string }{
-		{id: "HelloWorldFunction", want: "/aws/lambda/Api-IAM-Sample-Stack-HelloWorldFunction-ABC"},
-		{id: "AccessLogs", want: "/custom/group"},
-		{id: "HelloWorldApi", err: "is an AWS::ApiGateway::RestApi"},
-		{id: "Nope", err: "does not exist for stack S"},
+	logGroup, function := physicalLogGroup, physicalFunction
+	tests := []struct {
+		name, id, want, err string
+		of                  func(context.Context, stackResources, string, string) (string, error)
+	}{
+		{name: "log group", of: logGroup, id: "HelloWorldFunction", want: "/aws/lambda/Api-IAM-Sample-Stack-HelloWorldFunction-ABC"},
+		{name: "log group", of: logGroup, id: "AccessLogs", want: "/custom/group"},
+		{name: "log group", of: logGroup, id: "HelloWorldApi", err: "is an AWS::ApiGateway::RestApi"},
+		{name: "log group", of: logGroup, id: "Nope", err: "does not exist for stack S"},
+		{name: "function", of: function, id: "HelloWorldFunction", want: "Api-IAM-Sample-Stack-HelloWorldFunction-ABC"},
+		{name: "function", of: function, id: "AccessLogs", err: "AccessLogs in stack S is an AWS::Logs::LogGroup, not a function"},
+		{name: "function", of: function, id: "Pending", err: "Pending in stack S has no physical id yet"},
+		{name: "function", of: function, id: "Nope", err: "does not exist for stack S"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.id, func(t *testing.T) {
-			got, err := physicalLogGroup(context.Background(), st, "S", tt.id)
+		t.Run(tt.name+"/"+tt.id, func(t *testing.T) {
+			got, err := tt.of(context.Background(), st, "S", tt.id)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)

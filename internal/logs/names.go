@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"unicode/utf8"
+
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
@@ -41,9 +43,11 @@ func checkStreamName(name string) error {
 	return nil
 }
 
-// checkLength counts characters, as the API does, not bytes.
+// checkLength counts characters, as the API does, not bytes (an invalid
+// UTF-8 byte counts as one, as it would as a rune; no []rune copy: every
+// function log write checks two names).
 func checkLength(member, name string) error {
-	n := len([]rune(name))
+	n := utf8.RuneCountInString(name)
 	switch {
 	case n < 1:
 		return awserr.New(InvalidParameter, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to 1", name, member)

@@ -33,8 +33,8 @@ type Manager struct {
 	noticed map[string]bool
 	closed  bool
 	conc    concurrency // guarded by mu
-	// running counts invocations whose caller may have left; Close waits
-	// for them. Add only under mu while !closed.
+	// running counts accepted invocations (Run), whose callers may have
+	// left; Close waits for them. Add only under mu while !closed.
 	running sync.WaitGroup
 
 	stopReaper chan struct{}
@@ -160,41 +160,18 @@ func (m *Manager) Get(name string) (Function, bool) {
 // Invoke runs one synchronous invocation (InvocationType RequestResponse).
 // Function errors are results (FunctionError "Unhandled"), not errors; an
 // error means the function does not exist, the manager is closed, the
-// request is invalid, or ctx ended.
+// request is invalid, or ctx ended. When ctx ends first Invoke returns at
+// once and the invocation runs on to its end (Run).
 func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o InvokeOptions) (*Result, error) {
-	clientContext, err := decodeClientContext(o.ClientContext)
-	if err != nil {
-		return nil, err
+	if ctx.Done() == nil {
+		return m.Run(ctx, name, payload, o)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err // the caller left before Lambda accepted anything
 	}
-	if ctx.Done() == nil {
-		return m.invoke(ctx, name, payload, clientContext, o)
-	}
-	// An accepted invocation is Lambda's, not its caller's: a caller that
-	// hangs up (a client's read timeout, API Gateway's 29 s integration
-	// timeout) gets no answer, but the environment's init, the invocation
-	// and its START/END/REPORT lines run to their own end, bounded by the
-	// init limit and the function's timeout ("API Gateway has a 29-second
-	// integration timeout, so a Lambda function running for more than 29
-	// seconds will not return a value successfully",
-	// https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html;
-	// a synchronous call the AWS CLI retries after its 60 s read timeout
-	// runs the function twice, awsdocs/aws-lambda-developer-guide#394).
-	// Killing the environment instead made a burst of callers with a short
-	// timeout restart every cold start that outlasted it, for ever.
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		return nil, ErrClosed
-	}
-	m.running.Add(1) // before Close's Wait: both under mu
-	m.mu.Unlock()
 	done := make(chan answer, 1)
 	go func() {
-		defer m.running.Done()
-		res, err := m.invoke(context.WithoutCancel(ctx), name, payload, clientContext, o)
+		res, err := m.Run(ctx, name, payload, o)
 		done <- answer{res, err}
 	}()
 	select {
@@ -203,6 +180,41 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, o Inv
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// Run is Invoke on the calling goroutine, for a caller that waits for the
+// result in a goroutine of its own anyway (API Gateway answers at its
+// integration timeout): ctx's values are kept, its end is not heeded.
+//
+// An accepted invocation is Lambda's, not its caller's: a caller that hangs
+// up (a client's read timeout, API Gateway's 29 s integration timeout) gets
+// no answer, but the environment's init, the invocation and its
+// START/END/REPORT lines run to their own end, bounded by the init limit and
+// the function's timeout ("API Gateway has a 29-second integration timeout,
+// so a Lambda function running for more than 29 seconds will not return a
+// value successfully",
+// https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html;
+// a synchronous call the AWS CLI retries after its 60 s read timeout runs
+// the function twice, awsdocs/aws-lambda-developer-guide#394). Killing the
+// environment instead made a burst of callers with a short timeout restart
+// every cold start that outlasted it, for ever.
+func (m *Manager) Run(ctx context.Context, name string, payload []byte, o InvokeOptions) (*Result, error) {
+	clientContext, err := decodeClientContext(o.ClientContext)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // the caller left before Lambda accepted anything
+	}
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil, ErrClosed
+	}
+	m.running.Add(1) // before Close's Wait: both under mu
+	m.mu.Unlock()
+	defer m.running.Done()
+	return m.invoke(context.WithoutCancel(ctx), name, payload, clientContext, o)
 }
 
 // answer is the outcome of an invocation run for a caller who may leave.

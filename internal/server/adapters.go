@@ -42,7 +42,11 @@ func (i invoker) InvokeFunction(ctx context.Context, functionARN string, payload
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := i.rt.Invoke(ctx, key, payload, lambda.InvokeOptions{InvokedARN: functionARN})
+	// Run, not Invoke: the gateway waits in a goroutine of its own and
+	// answers at its integration timeout, a function URL's caller has only
+	// this request; the invocation runs to its end either way, and Invoke's
+	// own goroutine would be one more hand-off per request.
+	res, err := i.rt.Run(ctx, key, payload, lambda.InvokeOptions{InvokedARN: functionARN})
 	if errors.Is(err, lambda.ErrThrottled) {
 		return nil, "", fmt.Errorf("%w: %w", gateway.ErrInvokeRejected, err)
 	}

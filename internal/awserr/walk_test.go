@@ -44,6 +44,7 @@ var producers = map[string][]string{
 	"internal/controlplane/lambdaapi":  {"lambda"},
 	"internal/logs":                    {"logs"},
 	"internal/controlplane/logsapi":    {"logs"},
+	"internal/controlplane/jsonproto":  {"logs", "cognito-idp"}, // the awsJson1.1 loop logsapi and cognitoapi share
 	"internal/cognito":                 {"cognito-idp"},
 	"internal/controlplane/cognitoapi": {"cognito-idp"},
 	"internal/apigw":                   {"apigateway"},

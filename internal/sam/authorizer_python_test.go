@@ -1,12 +1,7 @@
 package sam
 
 import (
-	"encoding/json"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/iamgate/iamgate/internal/cfn"
 )
 
 // TestAuthorizersMatchPythonTranslator compares Auth.Authorizers (Lambda
@@ -54,10 +49,7 @@ func TestAuthorizersMatchPythonTranslator(t *testing.T) {
 	with := func(name string, cfg any) map[string]any {
 		return map[string]any{"DefaultAuthorizer": "Tok", "Authorizers": map[string]any{"Tok": authorizers["Tok"], name: cfg}}
 	}
-	cases := []struct {
-		name string
-		tpl  map[string]any
-	}{
+	cases := []templateCase{
 		{"all kinds with a default", tpl(map[string]any{"DefaultAuthorizer": "Tok", "Authorizers": authorizers}, events)},
 		{"no default", tpl(map[string]any{"Authorizers": authorizers}, map[string]any{"Post": events["Post"], "Pool": events["Pool"]})},
 		{"request default, preflight off", tpl(map[string]any{"DefaultAuthorizer": "Req", "AddDefaultAuthorizerToCorsPreflight": false, "Authorizers": authorizers}, events)},
@@ -71,36 +63,6 @@ func TestAuthorizersMatchPythonTranslator(t *testing.T) {
 		{"unknown event authorizer", tpl(with("Ok", map[string]any{"FunctionArn": fnArn}), map[string]any{"A": ev("/a", "get", map[string]any{"Authorizer": "Nope"})})},
 		{"invoke role NONE", tpl(with("Ok", map[string]any{"FunctionArn": fnArn, "FunctionInvokeRole": "NONE"}), events)},
 	}
-	tpls := make([]map[string]any, len(cases))
-	for i, c := range cases {
-		tpls[i] = jsonRoundTrip(t, c.tpl)
-	}
-	want := runTranslator(t, py, tpls)
-	opts := Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"}
-	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			src, _ := json.Marshal(c.tpl)
-			tpl, err := cfn.Parse("template.json", src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Transform(tpl, opts)
-			if msg, isErr := want[i]["err"].(string); isErr {
-				if err == nil {
-					t.Fatalf("translator failed with %q; Go transform succeeded", msg)
-				}
-				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
-					t.Errorf("error (-python +go):\n%s", d)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Go transform: %v (translator succeeded)", err)
-			}
-			pyTpl := want[i]["ok"].(map[string]any)
-			if d := cmp.Diff(normalizeTemplate(pyTpl), normalizeTemplate(jsonRoundTrip(t, got.Root))); d != "" {
-				t.Errorf("template (-python +go):\n%s", d)
-			}
-		})
-	}
+	comparePython(t, py, cases, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"},
+		sameTemplate)
 }

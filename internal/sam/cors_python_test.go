@@ -1,12 +1,7 @@
 package sam
 
 import (
-	"encoding/json"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/iamgate/iamgate/internal/cfn"
 )
 
 // TestCorsMatchesPythonTranslator compares the OPTIONS methods (and errors)
@@ -48,10 +43,7 @@ func TestCorsMatchesPythonTranslator(t *testing.T) {
 	withURI := explicit("'*'")
 	api := withURI["Resources"].(map[string]any)["Api"].(map[string]any)["Properties"].(map[string]any)
 	api["DefinitionUri"] = "s3://b/api.yaml"
-	cases := []struct {
-		name string
-		tpl  map[string]any
-	}{
+	cases := []templateCase{
 		{"origin string", explicit("'https://example.com'")},
 		{"origin intrinsic", explicit(map[string]any{"Fn::Sub": "'${Origin}'"})},
 		{"full", explicit(map[string]any{"AllowMethods": "'GET,POST'", "AllowHeaders": "'Content-Type,X-Amz-Date'",
@@ -65,39 +57,6 @@ func TestCorsMatchesPythonTranslator(t *testing.T) {
 		{"definition uri", withURI},
 		{"implicit api from globals", implicit},
 	}
-	tpls := make([]map[string]any, len(cases))
-	for i, c := range cases {
-		tpls[i] = jsonRoundTrip(t, c.tpl)
-	}
-	want := runTranslator(t, py, tpls)
-	opts := Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"}
-	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			src, _ := json.Marshal(c.tpl)
-			tpl, err := cfn.Parse("template.json", src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Transform(tpl, opts)
-			if msg, isErr := want[i]["err"].(string); isErr {
-				if err == nil {
-					t.Fatalf("translator failed with %q; Go transform succeeded", msg)
-				}
-				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
-					t.Errorf("error (-python +go):\n%s", d)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Go transform: %v (translator succeeded)", err)
-			}
-			pyRes := want[i]["ok"].(map[string]any)["Resources"].(map[string]any)
-			goRes := jsonRoundTrip(t, got.Root)["Resources"].(map[string]any)
-			for _, id := range []string{"Api", "ServerlessRestApi"} {
-				if d := cmp.Diff(pyRes[id], goRes[id]); d != "" {
-					t.Errorf("%s (-python +go):\n%s", id, d)
-				}
-			}
-		})
-	}
+	comparePython(t, py, cases, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"},
+		sameResources("Api", "ServerlessRestApi"))
 }

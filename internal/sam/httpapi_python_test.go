@@ -1,10 +1,10 @@
 package sam
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/cfn"
 )
@@ -182,10 +182,9 @@ Resources:
 
 func TestHTTPAPIMatchesPythonTranslator(t *testing.T) {
 	py := needTranslator(t)
-	names := make([]string, 0, len(httpAPICases))
-	tpls := make([]map[string]any, 0, len(httpAPICases))
-	var parsed []*cfn.Template
-	for name, src := range httpAPICases {
+	var tpls []templateCase
+	for _, name := range slices.Sorted(maps.Keys(httpAPICases)) {
+		src := httpAPICases[name]
 		if !strings.Contains(src, "Resources:") {
 			src = "Resources:" + src
 		}
@@ -194,30 +193,8 @@ func TestHTTPAPIMatchesPythonTranslator(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		names = append(names, name)
-		tpls = append(tpls, jsonRoundTrip(t, tpl.Root))
-		parsed = append(parsed, tpl)
+		tpls = append(tpls, templateCase{name, tpl.Root})
 	}
-	want := runTranslator(t, py, tpls)
-	opts := Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"}
-	for i, name := range names {
-		t.Run(name, func(t *testing.T) {
-			got, err := Transform(parsed[i], opts)
-			if msg, isErr := want[i]["err"].(string); isErr {
-				if err == nil {
-					t.Fatalf("translator failed with %q; Go transform succeeded", msg)
-				}
-				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
-					t.Errorf("error (-python +go):\n%s", d)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Go transform: %v (translator succeeded)", err)
-			}
-			if d := cmp.Diff(normalizeTemplate(want[i]["ok"].(map[string]any)), normalizeTemplate(jsonRoundTrip(t, got.Root))); d != "" {
-				t.Errorf("(-python +go):\n%s", d)
-			}
-		})
-	}
+	comparePython(t, py, tpls, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"},
+		sameTemplate)
 }

@@ -1,12 +1,7 @@
 package sam
 
 import (
-	"encoding/json"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/iamgate/iamgate/internal/cfn"
 )
 
 // TestLayersMatchPythonTranslator: AWS::Serverless::LayerVersion (hashed
@@ -69,37 +64,6 @@ func TestLayersMatchPythonTranslator(t *testing.T) {
 		"bad uri":             tpl(map[string]any{"Libs": layer(map[string]any{"ContentUri": "layer/"})}, nil),
 		"bad arch":            tpl(map[string]any{"Libs": layer(map[string]any{"CompatibleArchitectures": []any{"x86"}})}, nil),
 	}
-	var names []string
-	var inputs []map[string]any
-	for name, c := range cases {
-		names = append(names, name)
-		inputs = append(inputs, jsonRoundTrip(t, c))
-	}
-	want := runTranslator(t, py, inputs)
-	for i, name := range names {
-		t.Run(name, func(t *testing.T) {
-			src, _ := json.Marshal(inputs[i])
-			in, err := cfn.Parse("template.json", src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Transform(in, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "s",
-				Parameters: map[string]string{}})
-			if msg, isErr := want[i]["err"]; isErr {
-				if err == nil {
-					t.Fatalf("translator fails with %q; Go transform succeeds", msg)
-				}
-				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
-					t.Errorf("error (-python +go):\n%s", d)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("translator succeeds; Go transform: %v", err)
-			}
-			if d := cmp.Diff(normalizeTemplate(want[i]["ok"].(map[string]any)), normalizeTemplate(jsonRoundTrip(t, got.Root))); d != "" {
-				t.Errorf("(-python +go):\n%s", d)
-			}
-		})
-	}
+	comparePython(t, py, casesOf(cases), Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "s",
+		Parameters: map[string]string{}}, sameTemplate)
 }

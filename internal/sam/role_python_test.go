@@ -26,50 +26,26 @@ func TestConditionalRoleMatchesPythonTranslator(t *testing.T) {
 		{"neither", map[string]any{"Fn::If": []any{"UseOwn", given, "arn:aws:iam::000000000000:role/x"}}},
 		{"malformed", map[string]any{"Fn::If": []any{"UseOwn", noValue}}},
 	}
-	tpls := make([]map[string]any, len(cases))
+	tpls := make([]templateCase, len(cases))
 	for i, c := range cases {
-		tpls[i] = jsonRoundTrip(t, map[string]any{
+		tpls[i] = templateCase{c.name, map[string]any{
 			"Transform":  "AWS::Serverless-2016-10-31",
 			"Parameters": map[string]any{"RoleArn": map[string]any{"Type": "String", "Default": "arn:aws:iam::000000000000:role/given"}},
 			"Conditions": map[string]any{"UseOwn": map[string]any{"Fn::Equals": []any{"a", "b"}}},
 			"Resources": map[string]any{"Fn": map[string]any{"Type": "AWS::Serverless::Function", "Properties": map[string]any{
 				"CodeUri": "s3://b/k.zip", "Handler": "a.h", "Runtime": "python3.12", "Role": c.role,
 				"Policies": []any{"AWSLambdaBasicExecutionRole"}}}},
-		})
+		}}
 	}
-	want := runTranslator(t, py, tpls)
-	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			src, _ := json.Marshal(tpls[i])
-			in, err := cfn.Parse("template.json", src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Transform(in, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "s"})
-			if msg, isErr := want[i]["err"].(string); isErr {
-				if err == nil {
-					t.Fatalf("translator failed with %q; Go transform succeeded", msg)
-				}
-				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
-					t.Errorf("error (-python +go):\n%s", d)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			pyRoot, goRoot := want[i]["ok"].(map[string]any), jsonRoundTrip(t, got.Root)
-			if d := cmp.Diff(pyRoot["Conditions"], goRoot["Conditions"]); d != "" {
+	fnAndRole := sameResources("Fn", "FnRole")
+	comparePython(t, py, tpls, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "s"},
+		func(t *testing.T, py, got map[string]any) {
+			if d := cmp.Diff(py["Conditions"], got["Conditions"]); d != "" {
 				t.Errorf("Conditions (-python +go):\n%s", d)
 			}
-			pr, gr := pyRoot["Resources"].(map[string]any), goRoot["Resources"].(map[string]any)
-			for _, id := range []string{"Fn", "FnRole"} {
-				if d := cmp.Diff(pr[id], gr[id]); d != "" {
-					t.Errorf("%s (-python +go):\n%s", id, d)
-				}
-			}
+			fnAndRole(t, py, got)
 		})
-	}
+
 }
 
 // TestPlainRestApiEventMatchesPythonTranslator: an Api event whose RestApiId

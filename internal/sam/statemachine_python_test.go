@@ -1,12 +1,9 @@
 package sam
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/cfn"
 )
@@ -16,45 +13,19 @@ import (
 func matchPython(t *testing.T, cases map[string]string) {
 	t.Helper()
 	py := needTranslator(t)
-	names := slices.Sorted(maps.Keys(cases))
-	inputs := make([]map[string]any, len(names))
-	for i, name := range names {
+	var tpls []templateCase
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
 		tpl, err := cfn.Parse(name+".yaml", []byte(cases[name]))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		tpl.Root["Transform"] = TransformName
-		inputs[i] = jsonRoundTrip(t, tpl.Root)
+		tpls = append(tpls, templateCase{name, tpl.Root})
 	}
-	want := runTranslator(t, py, inputs)
-	for i, name := range names {
-		t.Run(name, func(t *testing.T) {
-			src, _ := json.Marshal(inputs[i])
-			in, err := cfn.Parse("template.json", src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Transform(in, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "s",
-				ManagedPolicyARN: func(n string) (string, bool) {
-					return "arn:aws:iam::aws:policy/service-role/" + n, n == "AWSLambdaBasicExecutionRole"
-				}})
-			if msg, isErr := want[i]["err"]; isErr {
-				if err == nil {
-					t.Fatalf("translator fails with %q; Go transform succeeds", msg)
-				}
-				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
-					t.Errorf("error (-python +go):\n%s", d)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("translator succeeds; Go transform: %v", err)
-			}
-			if d := cmp.Diff(normalizeTemplate(want[i]["ok"].(map[string]any)), normalizeTemplate(jsonRoundTrip(t, got.Root))); d != "" {
-				t.Errorf("(-python +go):\n%s", d)
-			}
-		})
-	}
+	comparePython(t, py, tpls, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "s",
+		ManagedPolicyARN: func(n string) (string, bool) {
+			return "arn:aws:iam::aws:policy/service-role/" + n, n == "AWSLambdaBasicExecutionRole"
+		}}, sameTemplate)
 }
 
 // TestStateMachineMatchesPythonTranslator: AWS::Serverless::StateMachine

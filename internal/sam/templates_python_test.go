@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -155,26 +156,37 @@ func policyTemplateCases() []templateCase {
 func TestPolicyTemplatesMatchPythonTranslator(t *testing.T) {
 	py := needTranslator(t)
 	cases := policyTemplateCases()
-	tpls := make([]map[string]any, len(cases))
+	comparePython(t, py, cases, Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"},
+		sameResources("FnRole"))
+}
+
+// comparePython transforms every case with the installed samtranslator
+// (one process for all) and with Transform under opts, a subtest a case:
+// when the translator fails, Transform must fail with its message; when
+// it succeeds, Transform must too, and compare (the translator's template
+// and Transform's, both as decoded JSON) must find them alike. Both read
+// the case's template as JSON, the form samtranslator takes.
+func comparePython(t *testing.T, py string, cases []templateCase, opts Options, compare func(t *testing.T, py, got map[string]any)) {
+	t.Helper()
+	inputs := make([]map[string]any, len(cases))
 	for i, c := range cases {
-		tpls[i] = c.tpl
+		inputs[i] = jsonRoundTrip(t, c.tpl)
 	}
-	want := runTranslator(t, py, jsonRoundTripAll(t, tpls))
-	opts := Options{Region: "us-east-1", AccountID: "000000000000", Partition: "aws", StackName: "stack"}
+	want := runTranslator(t, py, inputs)
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src, err := json.Marshal(c.tpl)
+			src, err := json.Marshal(inputs[i])
 			if err != nil {
 				t.Fatal(err)
 			}
-			tpl, err := cfn.Parse("template.json", src)
+			in, err := cfn.Parse("template.json", src)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := Transform(tpl, opts)
+			got, err := Transform(in, opts)
 			if msg, isErr := want[i]["err"].(string); isErr {
 				if err == nil {
-					t.Fatalf("translator failed with %q; Go transform succeeded", msg)
+					t.Fatalf("translator fails with %q; Go transform succeeds", msg)
 				}
 				if d := cmp.Diff(msg, translatorMessage(err)); d != "" {
 					t.Errorf("error (-python +go):\n%s", d)
@@ -182,21 +194,39 @@ func TestPolicyTemplatesMatchPythonTranslator(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("Go transform: %v (translator succeeded)", err)
+				t.Fatalf("translator succeeds; Go transform: %v", err)
 			}
-			pyRes := want[i]["ok"].(map[string]any)["Resources"].(map[string]any)
-			goRes := jsonRoundTrip(t, got.Root)["Resources"].(map[string]any)
-			if d := cmp.Diff(pyRes["FnRole"], goRes["FnRole"]); d != "" {
-				t.Errorf("FnRole (-python +go):\n%s", d)
-			}
+			compare(t, want[i]["ok"].(map[string]any), jsonRoundTrip(t, got.Root))
 		})
 	}
 }
 
-func jsonRoundTripAll(t *testing.T, in []map[string]any) []map[string]any {
-	out := make([]map[string]any, len(in))
-	for i, v := range in {
-		out[i] = jsonRoundTrip(t, v)
+// sameTemplate compares whole templates, normalized.
+func sameTemplate(t *testing.T, py, got map[string]any) {
+	t.Helper()
+	if d := cmp.Diff(normalizeTemplate(py), normalizeTemplate(got)); d != "" {
+		t.Errorf("(-python +go):\n%s", d)
+	}
+}
+
+// sameResources compares the resources ids only.
+func sameResources(ids ...string) func(t *testing.T, py, got map[string]any) {
+	return func(t *testing.T, py, got map[string]any) {
+		t.Helper()
+		pr, gr := py["Resources"].(map[string]any), got["Resources"].(map[string]any)
+		for _, id := range ids {
+			if d := cmp.Diff(pr[id], gr[id]); d != "" {
+				t.Errorf("%s (-python +go):\n%s", id, d)
+			}
+		}
+	}
+}
+
+// casesOf lists named templates as cases, by name.
+func casesOf(m map[string]map[string]any) []templateCase {
+	out := make([]templateCase, 0, len(m))
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, templateCase{name, m[name]})
 	}
 	return out
 }

@@ -51,10 +51,10 @@ func (g *Gateway) authorize(c *call) bool {
 
 // authenticate verifies the SigV4 signature over the raw request.
 func (g *Gateway) authenticate(c *call) bool {
-	// Classify reads the request as Verify will: a request with no
+	// KindOf reads the request as Verify will: a request with no
 	// signature material at all gets Missing Authentication Token, not a
 	// signature error.
-	if sigv4.Classify(c.r).Kind == sigv4.None {
+	if sigv4.KindOf(c.r) == sigv4.None {
 		c.trace.Signature = "missing: no Authorization header and no X-Amz-Signature query parameter"
 		g.fail(c, awserr.GWMissingAuthenticationToken, "")
 		return false

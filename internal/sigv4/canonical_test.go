@@ -58,3 +58,24 @@ func TestAppendAmzTime(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseBasicTime holds the field-by-field reader to time.Parse: what
+// it accepts, time.Parse accepts as the same instant, and it accepts every
+// date written in the canonical form.
+func FuzzParseBasicTime(f *testing.F) {
+	for _, s := range []string{"20150830T123600Z", "20240229T000000Z", "20230229T000000Z", "20150830T240000Z",
+		"20150831T235959Z", "20150431T000000Z", "00000101T000000Z", "99991231T235960Z", "2015083OT123600Z",
+		"20150830T93600Z", "20151330T123600Z", "20150800T123600Z", "21000229T000000Z", "20000229T000000Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseBasicTime(s)
+		want, err := time.Parse(TimeFormat, s)
+		if ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
+			t.Fatalf("parseBasicTime(%q) = %v; time.Parse: %v, %v", s, got, want, err)
+		}
+		if !ok && err == nil && want.Format(TimeFormat) == s {
+			t.Fatalf("parseBasicTime(%q) refused a date in the form signers send", s)
+		}
+	})
+}

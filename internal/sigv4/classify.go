@@ -72,6 +72,16 @@ func Classify(r *http.Request) Class {
 	return c
 }
 
+// KindOf is Classify(r).Kind, without reading the claimed scope of a
+// header-signed request (the gateway asks only whether a request is signed
+// at all, then Verify reads everything).
+func KindOf(r *http.Request) Kind {
+	if r.Header.Get("Authorization") != "" {
+		return Header
+	}
+	return Classify(r).Kind
+}
+
 // splitCredential splits a Credential value without judging it: ok is
 // false unless it has five parts and names a service.
 func splitCredential(v string) (Credential, bool) {

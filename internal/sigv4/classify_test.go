@@ -44,6 +44,9 @@ func TestClassify(t *testing.T) {
 			if diff := cmp.Diff(tc.want, Classify(r)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
+			if k := KindOf(r); k != tc.want.Kind {
+				t.Errorf("KindOf = %v, Classify's kind %v", k, tc.want.Kind)
+			}
 		})
 	}
 }
@@ -73,6 +76,9 @@ func FuzzClassify(f *testing.F) {
 			authorization = r.Header.Get("Authorization")
 		}
 		c := Classify(r)
+		if k := KindOf(r); k != c.Kind {
+			t.Fatalf("KindOf = %v, Classify's kind %v", k, c.Kind)
+		}
 		if (c.Kind == Header) != (authorization != "") {
 			t.Fatalf("kind %v with Authorization %q", c.Kind, authorization)
 		}

@@ -244,7 +244,7 @@ func presignParams(rawQuery string) map[string]string {
 
 // HasAuth reports whether r carries any SigV4 material: an Authorization
 // header or X-Amz-* authentication parameters in the query.
-func HasAuth(r *http.Request) bool { return Classify(r).Kind != None }
+func HasAuth(r *http.Request) bool { return KindOf(r) != None }
 
 func isPresigned(rawQuery string) bool {
 	if rawQuery == "" {
@@ -260,12 +260,58 @@ func isPresigned(rawQuery string) bool {
 // ParseAmzDate parses an X-Amz-Date value. AWS's wording on failure:
 // "Date must be in ISO-8601 'basic format'. Got '<value>'. See http://en.wikipedia.org/wiki/ISO_8601".
 func ParseAmzDate(v string) (time.Time, *Error) {
+	if t, ok := parseBasicTime(v); ok {
+		return t, nil
+	}
 	t, err := time.Parse(TimeFormat, v)
 	if err != nil {
 		return time.Time{}, &Error{Reason: BadDate,
 			Message: "Date must be in ISO-8601 'basic format'. Got '" + v + "'. See http://en.wikipedia.org/wiki/ISO_8601"}
 	}
 	return t, nil
+}
+
+// parseBasicTime reads the form every signer sends, YYYYMMDDTHHMMSSZ,
+// field by field, where time.Parse interprets its layout each time. It
+// accepts only what time.Parse(TimeFormat, v) accepts with the same
+// result (FuzzParseBasicTime holds it to that); ok is false for anything
+// else, valid or not (a one-digit hour, a fraction of a second), which
+// then takes time.Parse's way.
+func parseBasicTime(v string) (t time.Time, ok bool) {
+	if len(v) != len(TimeFormat) || v[8] != 'T' || v[15] != 'Z' {
+		return time.Time{}, false
+	}
+	var n [14]int
+	for i, j := 0, 0; i < 15; i++ {
+		if i == 8 {
+			continue
+		}
+		c := v[i]
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		n[j] = int(c - '0')
+		j++
+	}
+	year := n[0]*1000 + n[1]*100 + n[2]*10 + n[3]
+	month := time.Month(n[4]*10 + n[5])
+	day := n[6]*10 + n[7]
+	hour, minute, sec := n[8]*10+n[9], n[10]*10+n[11], n[12]*10+n[13]
+	if month < time.January || month > time.December || day < 1 || day > daysIn(month, year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, month, day, hour, minute, sec, 0, time.UTC), true
+}
+
+func daysIn(m time.Month, year int) int {
+	if m == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((m+m/8)%2) // 31 in Jan, Mar, May, Jul, Aug, Oct, Dec
 }
 
 // requestDate finds the signing time of a header-signed request:
@@ -279,7 +325,7 @@ func requestDate(h http.Header) (time.Time, bool, *Error) {
 	if v == "" {
 		return time.Time{}, false, nil
 	}
-	if t, err := time.Parse(TimeFormat, v); err == nil {
+	if t, err := ParseAmzDate(v); err == nil {
 		return t, true, nil
 	}
 	t, err := http.ParseTime(v)

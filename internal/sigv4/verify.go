@@ -421,7 +421,7 @@ func mismatchMessage(creq, sts string) string {
 // checkBody compares a claimed hex payload hash with the body. For S3 the
 // body may be large, so the check is deferred to the reader's EOF.
 func checkBody(r *http.Request, payload string, opts Options) error {
-	if !isHexHash(payload) || r.Header.Get("X-Amz-Content-Sha256") == "" {
+	if r.Header.Get("X-Amz-Content-Sha256") == "" || !isHexHash(payload) {
 		return nil
 	}
 	if opts.S3 {

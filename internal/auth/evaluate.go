@@ -50,22 +50,15 @@ func NewEvaluator() *Evaluator {
 // still refuses it
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
 func (e *Evaluator) Evaluate(_ context.Context, p iam.Principal, req Request) (Decision, error) {
-	return e.evaluate(p, req, func() map[string][]string { return addRequestKeys(nil, req) })
+	issued := p.SessionIssued
+	return e.evaluate(p, req, func() map[string][]string { return withTokenIssueTime(addRequestKeys(nil, req), issued) })
 }
 
-// evaluate is Evaluate with the context made by keys, a fresh map the
-// evaluation may add to, and only if a policy reads it: Authorize's adds
-// the request-time keys.
+// evaluate is Evaluate with the context made by keys, a fresh map, and only
+// if a policy reads it: Authorize's adds the request-time keys.
 func (e *Evaluator) evaluate(p iam.Principal, req Request, keys func() map[string][]string) (Decision, error) {
-	issued := p.SessionIssued
 	ip := iampolicy.Request{Principal: principalOf(p), Action: req.Action, Resource: req.Resource,
-		ResourceAccount: req.ResourceAccount, ContextFunc: func() map[string][]string {
-			ctx := keys()
-			if _, set := ctx["aws:TokenIssueTime"]; !set && !issued.IsZero() {
-				ctx["aws:TokenIssueTime"] = []string{issued.UTC().Format(time.RFC3339)}
-			}
-			return ctx
-		}}
+		ResourceAccount: req.ResourceAccount, ContextFunc: keys}
 	set, err := e.policySet(p, req)
 	if err != nil {
 		return Decision{}, err
@@ -76,6 +69,15 @@ func (e *Evaluator) evaluate(p iam.Principal, req Request, keys func() map[strin
 		d.Reason = "implicit deny: no " + iampolicy.LayerResource + " allows the caller"
 	}
 	return decisionOf(d, &ip), nil
+}
+
+// withTokenIssueTime adds aws:TokenIssueTime for a session issued at
+// issued, unless ctx has it.
+func withTokenIssueTime(ctx map[string][]string, issued time.Time) map[string][]string {
+	if _, set := ctx["aws:TokenIssueTime"]; !set && !issued.IsZero() {
+		ctx["aws:TokenIssueTime"] = []string{issued.UTC().Format(time.RFC3339)}
+	}
+	return ctx
 }
 
 // addRequestKeys adds req's own context keys to ctx (a new map when nil):

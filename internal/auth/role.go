@@ -66,7 +66,12 @@ func callerOfPrincipal(p iam.Principal, accessKeyID string) *Caller {
 		c Caller
 		p iam.Principal
 	}{p: p}
-	both.c = Caller{AccessKeyID: accessKeyID, ARN: p.ARN, AccountID: p.AccountID, UserID: p.UserID,
-		Username: p.Username, Type: p.Type, identity: &both.p}
+	both.c = newCaller(&both.p, accessKeyID)
 	return &both.c
+}
+
+// newCaller is the Caller of p, which it keeps.
+func newCaller(p *iam.Principal, accessKeyID string) Caller {
+	return Caller{AccessKeyID: accessKeyID, ARN: p.ARN, AccountID: p.AccountID, UserID: p.UserID,
+		Username: p.Username, Type: p.Type, identity: p}
 }

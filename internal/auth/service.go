@@ -55,8 +55,14 @@ func (k keyLookup) LookupKey(ctx context.Context, id string) (sigv4.Key, bool, e
 // whose source key or role is gone fails as AWS fails it: the security
 // token is invalid (a *sigv4.Error, so each plane answers 403 its way).
 func (s *Service) Authenticate(ctx context.Context, r *http.Request, opts sigv4.Options) (*Caller, error) {
-	res, err := s.verifier.Verify(ctx, r, opts)
-	if err != nil {
+	// The caller, its principal and its signature: one allocation.
+	kept := new(struct {
+		caller    Caller
+		principal iam.Principal
+		signed    sigv4.Result
+	})
+	res := &kept.signed
+	if err := s.verifier.VerifyTo(ctx, r, opts, res); err != nil {
 		return nil, err
 	}
 	p, err := s.ids.Principal(ctx, res.AccessKeyID)
@@ -68,9 +74,10 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request, opts sigv4.
 		}
 		return nil, err
 	}
-	c := callerOfPrincipal(p, res.AccessKeyID)
-	c.SessionToken, c.Signed = res.SessionToken, res
-	return c, nil
+	kept.principal = p
+	kept.caller = newCaller(&kept.principal, res.AccessKeyID)
+	kept.caller.SessionToken, kept.caller.Signed = res.SessionToken, res
+	return &kept.caller, nil
 }
 
 // Authorize evaluates the caller's identity policies, boundary, session
@@ -81,7 +88,8 @@ func (s *Service) Authorize(ctx context.Context, c *Caller, req Request) (Decisi
 	if err != nil {
 		return Decision{}, err
 	}
-	return s.evaluate(p, req, func() map[string][]string { return s.context(ctx, c, req) })
+	issued := p.SessionIssued
+	return s.evaluate(p, req, func() map[string][]string { return withTokenIssueTime(s.context(ctx, c, req), issued) })
 }
 
 // context adds the request-time keys; iampolicy.Evaluate derives the

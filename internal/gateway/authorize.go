@@ -211,8 +211,18 @@ type requestKeys struct {
 }
 
 func (g *Gateway) requestKeys(c *call) requestKeys {
-	return requestKeys{sourceIP: sourceIP(c.r), userAgent: c.r.UserAgent(), referer: c.r.Referer(), region: g.o.Region,
-		secure: c.r.TLS != nil, at: c.start}
+	// The header map is indexed with the canonical keys: what UserAgent and
+	// Referer find, without Get re-checking each key's spelling.
+	return requestKeys{sourceIP: sourceIP(c.r), userAgent: firstValue(c.r.Header, "User-Agent"),
+		referer: firstValue(c.r.Header, "Referer"), region: g.o.Region, secure: c.r.TLS != nil, at: c.start}
+}
+
+// firstValue is h.Get(canonicalKey) for a key in canonical form.
+func firstValue(h http.Header, canonicalKey string) string {
+	if vs := h[canonicalKey]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
 }
 
 // context makes the keys' map, a new one each call.

@@ -195,7 +195,10 @@ type layerResult struct {
 }
 
 type evaluator struct {
-	req *Request
+	// req is a copy: the caller's Request stays where it is (the
+	// evaluator's content escapes, so a pointer would move the caller's
+	// Request to the heap on every evaluation).
+	req Request
 	// ctx holds the context with lower-cased keys, built by the first
 	// lookup: most statements (the seed's, every denied caller's) read no
 	// condition key, and building it is a map and a string per key.
@@ -218,7 +221,7 @@ func newEvaluator(req *Request, set Set) *evaluator {
 	if set.Boundary != nil && set.Boundary.Policy != nil {
 		n += len(set.Boundary.Policy.Statements)
 	}
-	return &evaluator{req: req, trace: make([]Step, 0, n)}
+	return &evaluator{req: *req, trace: make([]Step, 0, n)}
 }
 
 func buildContext(req *Request) map[string][]string {
@@ -257,7 +260,7 @@ func buildContext(req *Request) map[string][]string {
 
 func (e *evaluator) lookup(key string) ([]string, bool) {
 	if e.ctx == nil {
-		e.ctx = buildContext(e.req)
+		e.ctx = buildContext(&e.req)
 	}
 	v, ok := e.ctx[strings.ToLower(key)]
 	return v, ok

@@ -43,7 +43,7 @@ type Class struct {
 // service, which protocol for the error) and to tell "Missing
 // Authentication Token" from a signature error. Verify alone decides.
 func Classify(r *http.Request) Class {
-	if a := r.Header.Get("Authorization"); a != "" {
+	if a := getCanonical(r.Header, hdrAuthorization); a != "" {
 		c := Class{Kind: Header}
 		_, cred, ok := strings.Cut(a, "Credential=")
 		if ok {
@@ -76,7 +76,7 @@ func Classify(r *http.Request) Class {
 // header-signed request (the gateway asks only whether a request is signed
 // at all, then Verify reads everything).
 func KindOf(r *http.Request) Kind {
-	if r.Header.Get("Authorization") != "" {
+	if getCanonical(r.Header, hdrAuthorization) != "" {
 		return Header
 	}
 	return Classify(r).Kind

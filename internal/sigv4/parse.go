@@ -317,11 +317,11 @@ func daysIn(m time.Month, year int) int {
 // requestDate finds the signing time of a header-signed request:
 // X-Amz-Date first, else Date (ISO 8601 basic or an HTTP date).
 func requestDate(h http.Header) (time.Time, bool, *Error) {
-	if v := h.Get("X-Amz-Date"); v != "" {
+	if v := getCanonical(h, hdrAmzDate); v != "" {
 		t, err := ParseAmzDate(v)
 		return t, true, err
 	}
-	v := h.Get("Date")
+	v := getCanonical(h, hdrDate)
 	if v == "" {
 		return time.Time{}, false, nil
 	}

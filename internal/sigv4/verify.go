@@ -76,21 +76,32 @@ type signed struct {
 // checked as the body is read (the error surfaces from Read at EOF).
 // On failure it returns *Error; a KeyLookup failure is returned wrapped.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, opts Options) (*Result, error) {
+	res := new(Result)
+	if err := v.VerifyTo(ctx, r, opts, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// VerifyTo is Verify writing the result into res, for a caller that
+// allocates it with what it keeps beside it (auth's Caller); res is
+// written only when r verifies.
+func (v *Verifier) VerifyTo(ctx context.Context, r *http.Request, opts Options, res *Result) error {
 	rawPath, rawQuery := rawTarget(r)
 	s, err := v.parse(r, rawQuery)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := v.checkShape(r, s, opts); err != nil {
-		return nil, err
+		return err
 	}
 	key, err := v.lookup(ctx, s)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	payload, err := payloadHash(r, s, opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The canonical request, string to sign and signature are written into
 	// buffers on this stack; they become strings only for a mismatch's
@@ -117,16 +128,17 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opts Options) (*
 			e.SignedHostWithoutPort = h
 			e.Message += portHint(h, r.Host)
 		}
-		return nil, e
+		return e
 	}
 	if err := checkBody(r, payload, opts); err != nil {
-		return nil, err
+		return err
 	}
 	c := &s.auth.Credential
 	// The signature matched byte for byte: the one sent is the one computed.
-	return &Result{AccessKeyID: c.AccessKeyID, SessionToken: s.token, Region: c.Region, Service: c.Service,
+	*res = Result{AccessKeyID: c.AccessKeyID, SessionToken: s.token, Region: c.Region, Service: c.Service,
 		SignedAt: s.signedAt, Presigned: s.presigned, SignedHeaders: s.auth.SignedHeaders,
-		PayloadHash: payload, Signature: s.auth.Signature, signingKey: sk}, nil
+		PayloadHash: payload, Signature: s.auth.Signature, signingKey: sk}
+	return nil
 }
 
 // equalConstantTime compares a computed signature with the one sent in
@@ -144,7 +156,7 @@ func equalConstantTime(computed []byte, sent string) bool {
 }
 
 func (v *Verifier) parse(r *http.Request, rawQuery string) (signed, error) {
-	if authz := r.Header.Get("Authorization"); authz != "" {
+	if authz := getCanonical(r.Header, hdrAuthorization); authz != "" {
 		return parseHeaderForm(r, authz)
 	}
 	if isPresigned(rawQuery) {
@@ -154,7 +166,7 @@ func (v *Verifier) parse(r *http.Request, rawQuery string) (signed, error) {
 }
 
 func parseHeaderForm(r *http.Request, authz string) (signed, error) {
-	hasDate := r.Header.Get("X-Amz-Date") != "" || r.Header.Get("Date") != ""
+	hasDate := getCanonical(r.Header, hdrAmzDate) != "" || getCanonical(r.Header, hdrDate) != ""
 	a, perr := ParseAuthorization(authz, hasDate)
 	if perr != nil {
 		return signed{}, perr
@@ -163,11 +175,11 @@ func parseHeaderForm(r *http.Request, authz string) (signed, error) {
 	if derr != nil {
 		return signed{}, derr
 	}
-	raw := r.Header.Get("X-Amz-Date")
+	raw := getCanonical(r.Header, hdrAmzDate)
 	if raw == "" {
 		raw = t.Format(TimeFormat)
 	}
-	return signed{auth: a, signedAt: t, rawDate: raw, token: r.Header.Get("X-Amz-Security-Token")}, nil
+	return signed{auth: a, signedAt: t, rawDate: raw, token: getCanonical(r.Header, hdrSecurityToken)}, nil
 }
 
 func parseQueryForm(r *http.Request, rawQuery string) (signed, error) {
@@ -182,7 +194,7 @@ func parseQueryForm(r *http.Request, rawQuery string) (signed, error) {
 	}
 	token := a.SecurityToken
 	if token == "" {
-		token = r.Header.Get("X-Amz-Security-Token")
+		token = getCanonical(r.Header, hdrSecurityToken)
 	}
 	return signed{auth: a, signedAt: t, rawDate: a.Date, token: token, presigned: true}, nil
 }
@@ -318,7 +330,7 @@ func (v *Verifier) lookup(ctx context.Context, s signed) (Key, error) {
 // presigned URLs; else (not S3) the SHA-256 of the body. S3 requires the
 // header on header-signed requests.
 func payloadHash(r *http.Request, s signed, opts Options) (string, error) {
-	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" {
+	if h := getCanonical(r.Header, hdrContentSHA256); h != "" {
 		return h, nil
 	}
 	if s.presigned {
@@ -369,7 +381,7 @@ type signing struct {
 func (v *Verifier) compute(w signing, r *http.Request, s signed, key Key, rawPath, rawQuery, payload string, opts Options) (_ signing, sk []byte) {
 	c := &s.auth.Credential
 	h := r.Header
-	if slices.Contains(s.auth.SignedHeaders, "content-length") && h.Get("Content-Length") == "" && r.ContentLength >= 0 {
+	if slices.Contains(s.auth.SignedHeaders, "content-length") && getCanonical(h, hdrContentLength) == "" && r.ContentLength >= 0 {
 		h = h.Clone()
 		h.Set("Content-Length", contentLength(r.ContentLength))
 	}
@@ -421,7 +433,7 @@ func mismatchMessage(creq, sts string) string {
 // checkBody compares a claimed hex payload hash with the body. For S3 the
 // body may be large, so the check is deferred to the reader's EOF.
 func checkBody(r *http.Request, payload string, opts Options) error {
-	if r.Header.Get("X-Amz-Content-Sha256") == "" || !isHexHash(payload) {
+	if getCanonical(r.Header, hdrContentSHA256) == "" || !isHexHash(payload) {
 		return nil
 	}
 	if opts.S3 {

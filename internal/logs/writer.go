@@ -2,7 +2,6 @@ package logs
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -157,7 +156,7 @@ func (s *Service) store(ctx context.Context, batch []write) error {
 			}
 			for _, e := range w.events {
 				e.IngestionTime = now
-				v, err := json.Marshal(e)
+				v, err := encodeEvent(e)
 				if err != nil {
 					return err
 				}

@@ -192,7 +192,7 @@ func (s *simulator) Simulate(ctx context.Context, q policytest.Query) (policytes
 		ResourceArns: []string{q.Resource}, ContextEntries: contextEntries(q.Context)}
 	var res policytest.Result
 	if account := accountOfARN(q.Resource); account != "" && !strings.ContainsAny(account, "*?") {
-		in.ResourceOwner = aws.String("arn:aws:iam::" + account + ":root")
+		in.ResourceOwner = aws.String(arn.IAM(account, "root"))
 	}
 	if policy, err := s.apiPolicy(ctx, q.Resource); err != nil {
 		return policytest.Result{}, err

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
@@ -134,7 +135,7 @@ func (s *Service) Issuer(poolID string) string {
 
 // PoolARN is arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}.
 func (s *Service) PoolARN(poolID string) string {
-	return "arn:aws:cognito-idp:" + s.o.Region + ":" + s.o.AccountID + ":userpool/" + poolID
+	return arn.CognitoUserPool(s.o.Region, s.o.AccountID, poolID)
 }
 
 func get[T any](ctx context.Context, r store.Reader, kind, key string) (T, error) {

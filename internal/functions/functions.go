@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/lambda"
 	"github.com/iamgate/iamgate/internal/seal"
@@ -125,7 +126,7 @@ func New(st store.Store, rt Runtime, codeRoot, region, account string, now func(
 
 // ARN returns the ARN of the named function.
 func (s *Service) ARN(name string) string {
-	return "arn:aws:lambda:" + s.region + ":" + s.account + ":function:" + name
+	return arn.LambdaFunction(s.region, s.account, name)
 }
 
 // Put creates or replaces a function with the given code (a zip archive).

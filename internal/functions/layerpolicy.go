@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -83,7 +84,7 @@ func (p LayerPermission) statement(resource string) layerStatement {
 	case p.Principal == "*":
 		st.Principal = "*"
 	case len(p.Principal) == 12:
-		st.Principal = map[string]any{"AWS": "arn:aws:iam::" + p.Principal + ":root"}
+		st.Principal = map[string]any{"AWS": arn.IAM(p.Principal, "root")}
 	default:
 		st.Principal = map[string]any{"AWS": p.Principal}
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -99,7 +100,7 @@ func layerVersionKey(name string, v int64) string { return fmt.Sprintf("%s:%010d
 
 // LayerARN is the ARN of the named layer (no version).
 func (s *Service) LayerARN(name string) string {
-	return "arn:aws:lambda:" + s.region + ":" + s.account + ":layer:" + name
+	return arn.LambdaLayer(s.region, s.account, name)
 }
 
 // errLayerNotFound is Lambda's answer for a layer version it does not have.
@@ -177,7 +178,7 @@ func (s *Service) ownLayer(name string) bool {
 	if !strings.HasPrefix(name, "arn:") {
 		return true
 	}
-	return strings.HasPrefix(name, "arn:aws:lambda:"+s.region+":"+s.account+":layer:")
+	return strings.HasPrefix(name, arn.LambdaLayer(s.region, s.account, ""))
 }
 
 // GetLayerVersionByArn returns the layer version an ARN names.

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/authorizer"
 	"github.com/iamgate/iamgate/internal/awserr"
@@ -186,7 +187,7 @@ type lambdaAuthorizer struct {
 // client went away, or the call was only explained).
 func (g *Gateway) callAuthorizer(c *call, a lambdaAuthorizer, event any, tr *AuthorizerTrace) (res *authorizer.Result, latencyMS int64, done bool) {
 	fn := a.fn
-	sourceARN := "arn:aws:execute-api:" + g.o.Region + ":" + g.o.AccountID + ":" + c.tgt.APIID + "/authorizers/" + a.id
+	sourceARN := arn.ExecuteAPI(g.o.Region, g.o.AccountID, c.tgt.APIID+"/authorizers/"+a.id)
 	if err := g.mayInvoke(c, fn, "authorizer", a.credentials, sourceARN); err != nil {
 		var pe *permissionError
 		if !errors.As(err, &pe) {

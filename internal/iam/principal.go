@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/store"
 )
 
@@ -154,7 +155,7 @@ func (s *Service) roleSession(ctx context.Context, role *roleRec, sess *sessionR
 		return Principal{}, err
 	}
 	p := src.principal()
-	p.ARN = "arn:aws:sts::" + s.acct + ":assumed-role/" + role.Name + "/" + sess.SessionName
+	p.ARN = arn.AssumedRole(s.acct, role.Name, sess.SessionName)
 	p.UserID = role.ID + ":" + sess.SessionName
 	p.SessionName, p.Trust = sess.SessionName, role.Trust
 	if sess.Policy != "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
@@ -75,7 +76,7 @@ func (s *Service) AccountID() string { return s.acct }
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
 func (s *Service) iamARN(resource string) string {
-	return "arn:aws:iam::" + s.acct + ":" + resource
+	return arn.IAM(s.acct, resource)
 }
 
 // checkTrustPolicy validates a trust policy through the injected validator.

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store"
@@ -128,7 +129,7 @@ func (s *Service) CreateSession(ctx context.Context, roleARN, sessionName string
 		}
 		rec := &sessionRec{Role: role.Name, RoleID: role.ID, SessionName: sessionName, Policy: sessionPolicy}
 		out, err = s.storeSession(ctx, tx, rec, duration)
-		out.AssumedRoleARN = "arn:aws:sts::" + s.acct + ":assumed-role/" + role.Name + "/" + sessionName
+		out.AssumedRoleARN = arn.AssumedRole(s.acct, role.Name, sessionName)
 		out.AssumedRoleID = role.ID + ":" + sessionName
 		return err
 	})

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iamgate/iamgate/internal/arn"
 )
 
 // Function is the configuration of one deployed function version.
@@ -133,7 +135,7 @@ func (fn Function) withDefaults(region string) Function {
 		fn.LogGroup = "/aws/lambda/" + fn.Name
 	}
 	if fn.ARN == "" {
-		fn.ARN = fmt.Sprintf("arn:aws:lambda:%s:000000000000:function:%s", region, fn.Name)
+		fn.ARN = arn.LambdaFunction(region, "000000000000", fn.Name)
 	}
 	return fn
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -150,11 +151,11 @@ func New(st store.Store, o Options) *Service {
 }
 
 func (s *Service) groupARN(name string) string {
-	return "arn:aws:logs:" + s.o.Region + ":" + s.o.AccountID + ":log-group:" + name + ":*"
+	return arn.LogGroup(s.o.Region, s.o.AccountID, name)
 }
 
 func (s *Service) streamARN(group, name string) string {
-	return "arn:aws:logs:" + s.o.Region + ":" + s.o.AccountID + ":log-group:" + group + ":log-stream:" + name
+	return arn.LogStream(s.o.Region, s.o.AccountID, group, name)
 }
 
 // CreateLogGroup creates a group; it fails if the group exists.

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
@@ -129,7 +130,7 @@ func (e *Engine) createChangeSet(ctx context.Context, in ChangeSetInput) (Change
 		return ChangeSet{}, err
 	}
 	cs := ChangeSet{
-		ChangeSetID:   "arn:aws:cloudformation:" + e.region + ":" + e.account + ":changeSet/" + in.ChangeSetName + "/" + uuid.NewString(),
+		ChangeSetID:   arn.CloudFormationChangeSet(e.region, e.account, in.ChangeSetName, uuid.NewString()),
 		ChangeSetName: in.ChangeSetName, StackID: prev.Stack.StackID, StackName: in.StackName, Description: in.Description,
 		Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", CreationTime: e.now().UTC(),
 		Parameters: paramList(p.params, p.noEcho), Capabilities: in.Capabilities, Tags: in.Tags,

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/cfn"
 	"github.com/iamgate/iamgate/internal/sam"
@@ -272,7 +273,7 @@ func checkCapabilities(plan *cfn.Plan, have []string) error {
 }
 
 func (e *Engine) stackID(name string) string {
-	return "arn:aws:cloudformation:" + e.region + ":" + e.account + ":stack/" + name + "/" + uuid.NewString()
+	return arn.CloudFormationStack(e.region, e.account, name, uuid.NewString())
 }
 
 func paramList(values map[string]string, noEcho map[string]bool) []Parameter {

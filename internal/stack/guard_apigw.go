@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/cfn"
 )
 
@@ -24,7 +25,7 @@ type apigwGuard struct {
 var _ APIs = (*apigwGuard)(nil)
 
 func (g *apigwGuard) on(ctx context.Context, method, path string) error {
-	return allow(ctx, svcAPIGW, "apigateway:"+method, "arn:aws:apigateway:"+g.region+"::"+path, "", nil)
+	return allow(ctx, svcAPIGW, "apigateway:"+method, arn.APIGateway(g.region, path), "", nil)
 }
 
 func (g *apigwGuard) CreateRestAPI(ctx context.Context, in apigw.CreateRestAPIInput) (apigw.RestAPI, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 )
 
 // apiKeysGuard authorizes each API key and usage plan call as the REST
@@ -17,7 +18,7 @@ type apiKeysGuard struct {
 var _ APIKeys = (*apiKeysGuard)(nil)
 
 func (g *apiKeysGuard) on(ctx context.Context, method, path string) error {
-	return allow(ctx, svcAPIGW, "apigateway:"+method, "arn:aws:apigateway:"+g.region+"::"+path, "", nil)
+	return allow(ctx, svcAPIGW, "apigateway:"+method, arn.APIGateway(g.region, path), "", nil)
 }
 
 func (g *apiKeysGuard) CreateAPIKey(ctx context.Context, in apigw.CreateAPIKeyInput) (apigw.APIKey, error) {

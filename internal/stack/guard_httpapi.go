@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/httpapi"
 )
 
@@ -18,7 +19,7 @@ type httpAPIGuard struct {
 }
 
 func (g *httpAPIGuard) on(ctx context.Context, method, path string) error {
-	return allow(ctx, svcAPIGW2, "apigateway:"+method, "arn:aws:apigateway:"+g.region+"::"+path, "", nil)
+	return allow(ctx, svcAPIGW2, "apigateway:"+method, arn.APIGateway(g.region, path), "", nil)
 }
 
 // passRole asks iam:PassRole for a role ARN given to API Gateway; the

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/iam"
 )
 
@@ -33,10 +34,7 @@ type iamGuard struct {
 var _ IAMService = (*iamGuard)(nil)
 
 func (g *iamGuard) arn(kind, path, name string) string {
-	if path == "" {
-		path = "/"
-	}
-	return "arn:aws:iam::" + g.account + ":" + kind + path + name
+	return arn.IAMEntity(g.account, kind, path, name)
 }
 
 // entity is the ARN (with its path) and display name of an existing user,

@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/functions"
 	"github.com/iamgate/iamgate/internal/s3"
@@ -32,11 +33,11 @@ var _ Functions = (*lambdaGuard)(nil)
 // arn is the ARN IAM checks for name, qualified when name is ("fn:live").
 func (g *lambdaGuard) arn(name string) string {
 	n, q := functions.Split(name)
-	arn := "arn:aws:lambda:" + g.e.region + ":" + g.e.account + ":function:" + n
+	fn := arn.LambdaFunction(g.e.region, g.e.account, n)
 	if q != "" && q != functions.Latest {
-		arn += ":" + q
+		fn += ":" + q
 	}
-	return arn
+	return fn
 }
 
 func (g *lambdaGuard) on(ctx context.Context, action, name string) error {
@@ -136,9 +137,9 @@ func (g objectGuard) LoadInclude(ctx context.Context, loc string) ([]byte, error
 	if !ok {
 		return nil, awserr.New(awserr.ValidationError, "%s is not an S3 location", loc)
 	}
-	arn := "arn:aws:s3:::" + bucket + "/" + key
+	object := arn.S3Object(bucket, key)
 	// S3 quotes the resource in its denials.
-	if err := allow(ctx, svcS3, "s3:GetObject", arn, `"`+arn+`"`, nil); err != nil {
+	if err := allow(ctx, svcS3, "s3:GetObject", object, `"`+object+`"`, nil); err != nil {
 		return nil, err
 	}
 	return g.in.LoadInclude(ctx, loc)

@@ -1,6 +1,10 @@
 package stack
 
-import "context"
+import (
+	"context"
+
+	"github.com/iamgate/iamgate/internal/arn"
+)
 
 // logsGuard authorizes each CloudWatch Logs call on the log group, named as
 // CloudWatch Logs names it in its denials
@@ -13,7 +17,7 @@ type logsGuard struct {
 var _ LogGroups = (*logsGuard)(nil)
 
 func (g *logsGuard) on(ctx context.Context, action, name string) error {
-	return allow(ctx, svcLogs, action, "arn:aws:logs:"+g.region+":"+g.account+":log-group:"+name+":log-stream:", "", nil)
+	return allow(ctx, svcLogs, action, arn.LogStream(g.region, g.account, name, ""), "", nil)
 }
 
 func (g *logsGuard) CreateLogGroup(ctx context.Context, name string, retentionDays int) error {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 )
 
 // Authorizers is what the AWS::ApiGateway::Authorizer provider needs;
@@ -30,7 +31,7 @@ type authorizerProvider struct {
 }
 
 func (p *authorizerProvider) on(ctx context.Context, method, path string) error {
-	return allow(ctx, svcAPIGW, "apigateway:"+method, "arn:aws:apigateway:"+p.region+"::"+path, "", nil)
+	return allow(ctx, svcAPIGW, "apigateway:"+method, arn.APIGateway(p.region, path), "", nil)
 }
 
 func authorizerOf(props map[string]any) apigw.Authorizer {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 )
 
 // Domains is what the custom domain providers need; *apigw.Service
@@ -100,7 +101,7 @@ type domainsGuard struct {
 }
 
 func (g *domainsGuard) on(ctx context.Context, method, path string) error {
-	return allow(ctx, svcAPIGW, "apigateway:"+method, "arn:aws:apigateway:"+g.region+"::"+path, "", nil)
+	return allow(ctx, svcAPIGW, "apigateway:"+method, arn.APIGateway(g.region, path), "", nil)
 }
 
 func (g *domainsGuard) CreateDomainName(ctx context.Context, d apigw.DomainName) (apigw.DomainName, error) {

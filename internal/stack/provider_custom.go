@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/functions"
 )
 
@@ -176,7 +177,7 @@ func (p *customProvider) run(ctx context.Context, typ, stackID, logical, resType
 // functionARN checks that the ServiceToken is a Lambda function of this
 // account and region; iamgate does not serve SNS, the other kind.
 func (p *customProvider) functionARN(token string) (string, error) {
-	prefix := "arn:aws:lambda:" + p.e.region + ":" + p.e.account + ":function:"
+	prefix := arn.LambdaFunction(p.e.region, p.e.account, "")
 	if strings.HasPrefix(token, "arn:aws:sns:") {
 		return "", fmt.Errorf("ServiceToken %s is an SNS topic: iamgate runs custom resources backed by Lambda functions only", token)
 	}

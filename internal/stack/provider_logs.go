@@ -1,6 +1,10 @@
 package stack
 
-import "context"
+import (
+	"context"
+
+	"github.com/iamgate/iamgate/internal/arn"
+)
 
 // LogGroups is what the AWS::Logs::LogGroup provider needs; *logs.Service satisfies it.
 type LogGroups interface {
@@ -21,7 +25,7 @@ type logGroupProvider struct {
 }
 
 func (p *logGroupProvider) result(name string) Result {
-	return Result{PhysicalID: name, Attrs: map[string]any{"Arn": "arn:aws:logs:" + p.region + ":" + p.account + ":log-group:" + name + ":*"}}
+	return Result{PhysicalID: name, Attrs: map[string]any{"Arn": arn.LogGroup(p.region, p.account, name)}}
 }
 
 func (p *logGroupProvider) Create(ctx context.Context, in *Input) (Result, error) {

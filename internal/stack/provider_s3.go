@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/s3"
 )
@@ -42,7 +43,7 @@ type bucketProvider struct {
 
 func (p *bucketProvider) attrs(name string) map[string]any {
 	return map[string]any{
-		"Arn":                 "arn:aws:s3:::" + name,
+		"Arn":                 arn.S3Bucket(name),
 		"DomainName":          name + ".s3.amazonaws.com",
 		"RegionalDomainName":  name + ".s3." + p.region + ".amazonaws.com",
 		"DualStackDomainName": name + ".s3.dualstack." + p.region + ".amazonaws.com",
@@ -134,7 +135,7 @@ func (p *bucketPolicyProvider) Delete(ctx context.Context, prev State) error {
 type s3Guard struct{ in Buckets }
 
 func (g *s3Guard) on(ctx context.Context, action, bucket string) error {
-	return allow(ctx, svcS3, action, "arn:aws:s3:::"+bucket, "", nil)
+	return allow(ctx, svcS3, action, arn.S3Bucket(bucket), "", nil)
 }
 
 func (g *s3Guard) CreateBucket(ctx context.Context, name string) error {

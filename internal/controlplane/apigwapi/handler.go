@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
@@ -167,7 +168,7 @@ func (c *call) serve() (op, any, error) {
 // arn:aws:apigateway:REGION::/restapis/ID/...
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-iam-policy-resource-format-for-managing-api.html).
 func (c *call) authorize() error {
-	resource := "arn:aws:apigateway:" + c.h.o.Region + "::" + strings.TrimSuffix(c.r.URL.Path, "/")
+	resource := arn.APIGateway(c.h.o.Region, strings.TrimSuffix(c.r.URL.Path, "/"))
 	action := "apigateway:" + c.r.Method
 	return mount.Authorize(c.ctx, c.h.o.Authz, c.caller, auth.Request{Action: action, Resource: resource}, awserr.AccessDeniedException)
 }

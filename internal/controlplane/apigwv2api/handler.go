@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
@@ -86,7 +87,7 @@ func (h *Handler) serve(r *http.Request, caller *auth.Caller) (route, any, error
 	if r.Method != http.MethodGet {
 		return rt, nil, awserr.New(awserr.BadRequestException, "This operation is not supported by iamgate; deploy changes through CloudFormation")
 	}
-	resource := "arn:aws:apigateway:" + h.o.Region + "::" + strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v2"), "/")
+	resource := arn.APIGateway(h.o.Region, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v2"), "/"))
 	err := mount.Authorize(r.Context(), h.o.Authz, caller, auth.Request{Action: "apigateway:GET", Resource: resource}, awserr.AccessDeniedException)
 	if err != nil {
 		return rt, nil, err

@@ -1,9 +1,9 @@
 package cfnapi
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane/query"
 	"github.com/iamgate/iamgate/internal/stack"
@@ -54,7 +54,7 @@ func (c *call) stackARN(name string) string {
 	if strings.HasPrefix(name, "arn:") {
 		return name
 	}
-	return fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/*", c.o.Region, c.Account(), name)
+	return arn.CloudFormationStack(c.o.Region, c.Account(), name, "*")
 }
 
 // cfnStackOp authorizes cloudformation:ACTION on the StackName member and

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane/query"
 )
@@ -35,10 +36,7 @@ func (c *call) iam() (IAM, error) {
 
 // iamARN is arn:aws:iam::ACCOUNT:KIND{path}{name}; path defaults to "/".
 func (c *call) iamARN(kind, path, name string) string {
-	if path == "" {
-		path = "/"
-	}
-	return "arn:aws:iam::" + c.Account() + ":" + kind + path + name
+	return arn.IAMEntity(c.Account(), kind, path, name)
 }
 
 // targetUser resolves the UserName member, defaulting to the caller: an

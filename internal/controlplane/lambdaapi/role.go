@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane/mount"
@@ -60,7 +61,7 @@ func (c *call) passRole(role string) error {
 // credentials have permission to GetObject for BUCKET/KEY. S3 Error Code:
 // AccessDenied. S3 Error Message: Access Denied".
 func (c *call) readCode(bucket, key string) error {
-	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::" + bucket + "/" + key})
+	d, err := c.h.o.Authz.Authorize(c.ctx, c.caller, auth.Request{Action: "s3:GetObject", Resource: arn.S3Object(bucket, key)})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
@@ -130,7 +131,7 @@ func decode(body []byte, v any) error {
 // "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:log-stream:"
 // for group operations, with the stream name for stream operations.
 func (c *call) resource(group, stream string) string {
-	return "arn:aws:logs:" + c.h.o.Region + ":" + c.h.o.AccountID + ":log-group:" + group + ":log-stream:" + stream
+	return arn.LogStream(c.h.o.Region, c.h.o.AccountID, group, stream)
 }
 
 func (c *call) authorize(action, resource string) error {

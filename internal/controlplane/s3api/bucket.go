@@ -4,14 +4,15 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
 // listBuckets is ListBuckets: s3:ListAllMyBuckets, an action with no
 // resource type, checked against arn:aws:s3:::* so that Resource "*" and
-// "arn:aws:s3:::*" both grant it.
+// arn.S3Bucket("*") both grant it.
 func (c *call) listBuckets() error {
-	if err := c.authorize("s3:ListAllMyBuckets", "arn:aws:s3:::*"); err != nil {
+	if err := c.authorize("s3:ListAllMyBuckets", arn.S3Bucket("*")); err != nil {
 		return err
 	}
 	bs, err := c.h.o.Objects.ListBuckets(c.ctx)

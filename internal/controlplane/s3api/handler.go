@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
@@ -210,7 +211,7 @@ func accessDenied(caller *auth.Caller, action, resource string, d auth.Decision)
 		caller.ARN, action, resource, d.Because)
 }
 
-func bucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
+func bucketARN(bucket string) string { return arn.S3Bucket(bucket) }
 
 // bucketOf is the bucket an S3 resource ARN names.
 func bucketOf(resource string) (string, bool) {
@@ -221,7 +222,7 @@ func bucketOf(resource string) (string, bool) {
 	b, _, _ := strings.Cut(rest, "/")
 	return b, true
 }
-func objectARN(bucket, key string) string { return "arn:aws:s3:::" + bucket + "/" + key }
+func objectARN(bucket, key string) string { return arn.S3Object(bucket, key) }
 
 // ok sets the S3 request id headers every response carries.
 func (c *call) ok() http.Header {

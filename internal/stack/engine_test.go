@@ -21,17 +21,37 @@ import (
 // recorder is a fake provider (allowed here: a unit test of the engine, its
 // consumer) that records calls and hands out AWS-shaped ids.
 type recorder struct {
-	mu     sync.Mutex
-	calls  []string
-	n      int
-	failOn string // logical id whose Create fails
-	typ    string
+	mu         sync.Mutex
+	calls      []string
+	n          int
+	failOn     string // logical id whose Create fails
+	failUpdate string // logical id whose Update fails
+	failDelete string // logical id whose Delete fails
+	typ        string
+	journal    *journal // every recorder's calls, in order
+}
+
+// journal is the calls of all of an engine's recorders, in the order made.
+type journal struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (j *journal) all() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]string(nil), j.calls...)
 }
 
 func (r *recorder) log(s string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, s)
+	if r.journal != nil {
+		r.journal.mu.Lock()
+		r.journal.calls = append(r.journal.calls, s)
+		r.journal.mu.Unlock()
+	}
 }
 
 func (r *recorder) id(in *Input) string {
@@ -58,6 +78,9 @@ func (r *recorder) Create(ctx context.Context, in *Input) (Result, error) {
 
 func (r *recorder) Update(ctx context.Context, in *Input, prev State) (Result, error) {
 	r.log("update " + in.LogicalID)
+	if in.LogicalID == r.failUpdate {
+		return Result{}, awserr.New(awserr.InvalidInput, "boom")
+	}
 	if in.Type == "AWS::ApiGateway::Deployment" {
 		return Result{}, ErrReplace
 	}
@@ -66,6 +89,9 @@ func (r *recorder) Update(ctx context.Context, in *Input, prev State) (Result, e
 
 func (r *recorder) Delete(ctx context.Context, prev State) error {
 	r.log("delete " + prev.LogicalID)
+	if prev.LogicalID == r.failDelete {
+		return awserr.New(awserr.InvalidInput, "boom")
+	}
 	return nil
 }
 
@@ -103,8 +129,9 @@ func newEngine(t *testing.T) (*Engine, map[string]*recorder) {
 	e := New(Options{Store: st, Region: "us-east-1", AccountID: "000000000000", Now: time.Now,
 		Includes: fileIncludes{testutil.Shared(t, "seed")}, Authz: allowAll{}})
 	recs := map[string]*recorder{}
+	j := &journal{}
 	for _, typ := range types {
-		recs[typ] = &recorder{typ: typ}
+		recs[typ] = &recorder{typ: typ, journal: j}
 		e.Register(typ, recs[typ])
 	}
 	return e, recs

@@ -140,32 +140,9 @@ type spec struct {
 
 func newSpec(doc map[string]any) (*spec, error) {
 	sp := &spec{doc: doc}
-	sw, hasSwagger := doc["swagger"]
-	oa, hasOpenAPI := doc["openapi"]
-	switch {
-	case hasSwagger && !hasOpenAPI:
-		// "swagger: 2.0" in a YAML template is a number once CloudFormation
-		// has it; API Gateway imports it as the string.
-		if f, isNum := sw.(float64); isNum && f == 2 {
-			sw = "2.0"
-		}
-		if fmt.Sprint(sw) != "2.0" {
-			return nil, badRequest(msgInvalidInput)
-		}
-		sp.swagger2 = true
-		sp.schemes = mapAt(doc, "securityDefinitions")
-	case hasOpenAPI && !hasSwagger:
-		if !strings.HasPrefix(fmt.Sprint(oa), "3.") && fmt.Sprint(oa) != "3" {
-			return nil, badRequest(msgInvalidInput)
-		}
-		sp.schemes = mapAt(mapAt(doc, "components"), "securitySchemes")
-	default:
+	var ok bool
+	if sp.swagger2, sp.schemes, ok = DocumentKind(doc); !ok {
 		return nil, badRequest(msgInvalidInput)
-	}
-	if p, ok := doc["paths"]; ok {
-		if _, isMap := p.(map[string]any); !isMap && p != nil {
-			return nil, badRequest(msgInvalidInput)
-		}
 	}
 	return sp, nil
 }

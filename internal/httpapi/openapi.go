@@ -66,29 +66,9 @@ type importer struct {
 
 func newImporter(doc map[string]any) (*importer, error) {
 	im := &importer{doc: doc, def: &Definition{}, integ: map[string]int{}, authz: map[string]int{}}
-	sw, hasSwagger := doc["swagger"]
-	oa, hasOpenAPI := doc["openapi"]
-	switch {
-	case hasSwagger && !hasOpenAPI:
-		if f, isNum := sw.(float64); isNum && f == 2 {
-			sw = "2.0"
-		}
-		if fmt.Sprint(sw) != "2.0" {
-			return nil, badRequest(msgInvalidBody)
-		}
-		im.schemes = mapAt(doc, "securityDefinitions")
-	case hasOpenAPI && !hasSwagger:
-		if v := fmt.Sprint(oa); !strings.HasPrefix(v, "3.") && v != "3" {
-			return nil, badRequest(msgInvalidBody)
-		}
-		im.schemes = mapAt(mapAt(doc, "components"), "securitySchemes")
-	default:
+	var ok bool
+	if _, im.schemes, ok = apigw.DocumentKind(doc); !ok {
 		return nil, badRequest(msgInvalidBody)
-	}
-	if p, ok := doc["paths"]; ok && p != nil {
-		if _, isMap := p.(map[string]any); !isMap {
-			return nil, badRequest(msgInvalidBody)
-		}
 	}
 	im.security, _ = doc["security"].([]any)
 	return im, nil

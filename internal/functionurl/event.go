@@ -29,41 +29,21 @@ type event struct {
 }
 
 type requestContext struct {
-	AccountID    string      `json:"accountId"`
-	APIID        string      `json:"apiId"`
-	Authorizer   *authorizer `json:"authorizer,omitempty"`
-	DomainName   string      `json:"domainName"`
-	DomainPrefix string      `json:"domainPrefix"`
-	HTTP         httpInfo    `json:"http"`
-	RequestID    string      `json:"requestId"`
-	RouteKey     string      `json:"routeKey"`
-	Stage        string      `json:"stage"`
-	Time         string      `json:"time"`
-	TimeEpoch    int64       `json:"timeEpoch"`
-}
-
-type httpInfo struct {
-	Method    string `json:"method"`
-	Path      string `json:"path"`
-	Protocol  string `json:"protocol"`
-	SourceIP  string `json:"sourceIp"`
-	UserAgent string `json:"userAgent"`
+	AccountID    string       `json:"accountId"`
+	APIID        string       `json:"apiId"`
+	Authorizer   *authorizer  `json:"authorizer,omitempty"`
+	DomainName   string       `json:"domainName"`
+	DomainPrefix string       `json:"domainPrefix"`
+	HTTP         payload.HTTP `json:"http"`
+	RequestID    string       `json:"requestId"`
+	RouteKey     string       `json:"routeKey"`
+	Stage        string       `json:"stage"`
+	Time         string       `json:"time"`
+	TimeEpoch    int64        `json:"timeEpoch"`
 }
 
 type authorizer struct {
-	IAM *iamIdentity `json:"iam"`
-}
-
-// iamIdentity is the verified caller of an AWS_IAM URL; iamgate has no
-// Cognito identity pools or organizations, so those are null.
-type iamIdentity struct {
-	AccessKey       string    `json:"accessKey"`
-	AccountID       string    `json:"accountId"`
-	CallerID        string    `json:"callerId"`
-	CognitoIdentity *struct{} `json:"cognitoIdentity"`
-	PrincipalOrgID  *string   `json:"principalOrgId"`
-	UserARN         string    `json:"userArn"`
-	UserID          string    `json:"userId"`
+	IAM *payload.IAMIdentity `json:"iam"`
 }
 
 const timeLayout = "02/Jan/2006:15:04:05 -0700"
@@ -74,12 +54,10 @@ func (h *Handler) event(c *call, body []byte) []byte {
 	ev := event{Version: "2.0", RouteKey: "$default", RawPath: c.t.Path, RawQueryString: c.r.URL.RawQuery,
 		Cookies: payload.Cookies(c.r), Headers: headers(c.r, domain, len(body)), QueryStringParameters: payload.Query(c.r),
 		RequestContext: requestContext{AccountID: h.o.AccountID, APIID: c.url.ID, DomainName: domain, DomainPrefix: c.url.ID,
-			HTTP:      httpInfo{Method: c.r.Method, Path: c.t.Path, Protocol: c.r.Proto, SourceIP: sourceIP(c.r), UserAgent: c.r.UserAgent()},
+			HTTP:      payload.HTTP{Method: c.r.Method, Path: c.t.Path, Protocol: c.r.Proto, SourceIP: sourceIP(c.r), UserAgent: c.r.UserAgent()},
 			RequestID: c.id, RouteKey: "$default", Stage: "$default", Time: now.Format(timeLayout), TimeEpoch: now.UnixMilli()}}
 	if cl := c.caller; cl != nil && cl.Type != "Anonymous" {
-		userID, _, _ := strings.Cut(cl.UserID, ":")
-		ev.RequestContext.Authorizer = &authorizer{IAM: &iamIdentity{AccessKey: cl.AccessKeyID, AccountID: cl.AccountID,
-			CallerID: cl.UserID, UserARN: cl.ARN, UserID: userID}}
+		ev.RequestContext.Authorizer = &authorizer{IAM: payload.NewIAMIdentity(cl.AccessKeyID, cl.AccountID, cl.UserID, cl.ARN)}
 	}
 	ev.Body, ev.IsBase64Encoded = payload.Body(body, c.r.Header.Get("Content-Type"))
 	b, _ := json.Marshal(ev)

@@ -33,7 +33,7 @@ type contextV2 struct {
 	Authorizer   *authorizerV2 `json:"authorizer,omitempty"`
 	DomainName   string        `json:"domainName"`
 	DomainPrefix string        `json:"domainPrefix"`
-	HTTP         httpV2        `json:"http"`
+	HTTP         payload.HTTP  `json:"http"`
 	RequestID    string        `json:"requestId"`
 	RouteKey     string        `json:"routeKey"`
 	Stage        string        `json:"stage"`
@@ -41,16 +41,8 @@ type contextV2 struct {
 	TimeEpoch    int64         `json:"timeEpoch"`
 }
 
-type httpV2 struct {
-	Method    string `json:"method"`
-	Path      string `json:"path"`
-	Protocol  string `json:"protocol"`
-	SourceIP  string `json:"sourceIp"`
-	UserAgent string `json:"userAgent"`
-}
-
 type authorizerV2 struct {
-	IAM *iamV2 `json:"iam,omitempty"`
+	IAM *payload.IAMIdentity `json:"iam,omitempty"`
 	// Lambda is a Lambda authorizer's context.
 	Lambda map[string]any `json:"lambda,omitempty"`
 	// JWT is a JWT authorizer's claims and scopes.
@@ -63,19 +55,6 @@ type authorizerV2 struct {
 type jwtV2 struct {
 	Claims map[string]string `json:"claims"`
 	Scopes []string          `json:"scopes"`
-}
-
-// iamV2 is requestContext.authorizer.iam of an AWS_IAM route: the
-// verified caller. iamgate has no Cognito identity pools or organizations,
-// so those are null.
-type iamV2 struct {
-	AccessKey       string    `json:"accessKey"`
-	AccountID       string    `json:"accountId"`
-	CallerID        string    `json:"callerId"`
-	CognitoIdentity *struct{} `json:"cognitoIdentity"`
-	PrincipalOrgID  *string   `json:"principalOrgId"`
-	UserARN         string    `json:"userArn"`
-	UserID          string    `json:"userId"`
 }
 
 func (g *Gateway) domain(c *call) string {
@@ -103,7 +82,7 @@ func (g *Gateway) buildEventV2(c *call, body []byte) *eventV2 {
 			Authorizer:   iamAuthorizerV2(c),
 			DomainName:   domain,
 			DomainPrefix: c.tgt.APIID,
-			HTTP: httpV2{Method: c.r.Method, Path: c.v2.rawPath, Protocol: c.r.Proto, SourceIP: sourceIP(c.r),
+			HTTP: payload.HTTP{Method: c.r.Method, Path: c.v2.rawPath, Protocol: c.r.Proto, SourceIP: sourceIP(c.r),
 				UserAgent: c.r.UserAgent()},
 			RequestID: c.requestID,
 			RouteKey:  c.v2.route.RouteKey,
@@ -127,9 +106,7 @@ func iamAuthorizerV2(c *call) *authorizerV2 {
 	if cl == nil || cl.Type == "Anonymous" {
 		return nil
 	}
-	userID, _, _ := strings.Cut(cl.UserID, ":") // a role session's caller id is {role id}:{session}
-	return &authorizerV2{IAM: &iamV2{AccessKey: cl.AccessKeyID, AccountID: cl.AccountID, CallerID: cl.UserID,
-		UserARN: cl.ARN, UserID: userID}}
+	return &authorizerV2{IAM: payload.NewIAMIdentity(cl.AccessKeyID, cl.AccountID, cl.UserID, cl.ARN)}
 }
 
 // headersV2 lower-cases header names and joins repeated values with

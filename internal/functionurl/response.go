@@ -2,7 +2,6 @@ package functionurl
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/functions"
+	"github.com/iamgate/iamgate/internal/payload"
 )
 
 // response is a function's answer, mapped as Lambda maps it for URLs
@@ -65,30 +65,8 @@ func structured(obj map[string]json.RawMessage) (*response, error) {
 			}
 		}
 	}
-	if ck, ok := obj["cookies"]; ok && string(ck) != "null" {
-		if err := json.Unmarshal(ck, &resp.cookies); err != nil {
-			return nil, fmt.Errorf("cookies is not a list of strings")
-		}
-	}
-	var b64 bool
-	if v, ok := obj["isBase64Encoded"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &b64); err != nil {
-			return nil, fmt.Errorf("isBase64Encoded is not a boolean")
-		}
-	}
-	if b, ok := obj["body"]; ok && string(b) != "null" {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("body is not a string")
-		}
-		resp.body = []byte(s)
-		if b64 {
-			d, err := base64.StdEncoding.DecodeString(s)
-			if err != nil {
-				return nil, fmt.Errorf("body is not base64: %w", err)
-			}
-			resp.body = d
-		}
+	if resp.cookies, resp.body, err = payload.ResponseBody(obj); err != nil {
+		return nil, err
 	}
 	return resp, nil
 }

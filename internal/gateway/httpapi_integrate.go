@@ -3,7 +3,6 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/httpapi"
+	"github.com/iamgate/iamgate/internal/payload"
 )
 
 // integrateV2 invokes an HTTP API route's Lambda proxy integration with the
@@ -163,30 +163,8 @@ func structuredV2(raw []byte, obj map[string]json.RawMessage) (*responseV2, erro
 			resp.Headers[k] = s
 		}
 	}
-	if ck, ok := obj["cookies"]; ok && string(ck) != "null" {
-		if err := json.Unmarshal(ck, &resp.Cookies); err != nil {
-			return nil, fmt.Errorf("cookies is not a list of strings")
-		}
-	}
-	var b64 bool
-	if v, ok := obj["isBase64Encoded"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &b64); err != nil {
-			return nil, fmt.Errorf("isBase64Encoded is not a boolean")
-		}
-	}
-	if b, ok := obj["body"]; ok && string(b) != "null" {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("body is not a string")
-		}
-		resp.Body = []byte(s)
-		if b64 {
-			d, err := base64.StdEncoding.DecodeString(s)
-			if err != nil {
-				return nil, fmt.Errorf("body is not base64: %w", err)
-			}
-			resp.Body = d
-		}
+	if resp.Cookies, resp.Body, err = payload.ResponseBody(obj); err != nil {
+		return nil, err
 	}
 	return resp, nil
 }

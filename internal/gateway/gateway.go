@@ -158,8 +158,7 @@ type call struct {
 	// v2 is set for a request to an HTTP API (httpapi.go).
 	v2 *v2call
 	// reqPath is the request's path as routing reads it (c.path).
-	reqPath    requestPath
-	pathParsed bool
+	reqPath requestPath
 	// idValues back the response's id headers.
 	idValues [3]string
 }

@@ -81,13 +81,18 @@ func isV2PathStyle(parts []string) bool {
 // candidate first, then as a REST API, and each used to split the path
 // again.
 type requestPath struct {
-	hostID    string // the API id of a host-style Host
+	hostID string // the API id of a host-style Host
+	// parts are resourceParts of the escaped path; ok is its answer.
+	parts []string
+	// clean is the decoded path when it is exactly "/" + the parts joined
+	// by "/" (no empty or dot segment), else "": a target's Path is then a
+	// slice of it instead of a new string.
+	clean     string
+	ok        bool
 	hostStyle bool
 	// restapis: the escaped path starts with /restapis/ (after slashes).
 	restapis bool
-	// parts are resourceParts of the escaped path; ok is its answer.
-	parts []string
-	ok    bool
+	parsed   bool // set by c.path
 }
 
 func parseRequestPath(r *http.Request) requestPath {
@@ -95,13 +100,42 @@ func parseRequestPath(r *http.Request) requestPath {
 	p := requestPath{restapis: strings.HasPrefix(strings.TrimLeft(path, "/"), restapisPrefix[1:])}
 	p.hostID, p.hostStyle = hostAPIID(r.Host)
 	p.parts, p.ok = urlParts(nil, path, decoded)
+	if decoded && p.ok && isClean(path, p.parts) {
+		p.clean = path
+	}
 	return p
+}
+
+// isClean reports whether path, split into parts by splitParts, is
+// "/" + strings.Join(parts, "/"): with its leading slash, a segment
+// splitParts dropped (empty, ".", "..", or popped by "..") makes the path
+// longer than the parts and their slashes.
+func isClean(path string, parts []string) bool {
+	n := 0
+	for _, part := range parts {
+		n += 1 + len(part)
+	}
+	return strings.HasPrefix(path, "/") && n == len(path)
+}
+
+// restPath is "/" + strings.Join(p.parts[k:], "/"), sliced from the clean
+// path when there is one.
+func (p *requestPath) restPath(k int) string {
+	if p.clean == "" || k >= len(p.parts) {
+		return "/" + strings.Join(p.parts[k:], "/")
+	}
+	off := 0
+	for _, part := range p.parts[:k] {
+		off += 1 + len(part)
+	}
+	return p.clean[off:]
 }
 
 // path is the call's requestPath, parsed on first use.
 func (c *call) path() *requestPath {
-	if !c.pathParsed {
-		c.reqPath, c.pathParsed = parseRequestPath(c.r), true
+	if !c.reqPath.parsed {
+		c.reqPath = parseRequestPath(c.r)
+		c.reqPath.parsed = true
 	}
 	return &c.reqPath
 }
@@ -129,12 +163,12 @@ func routeOf(p *requestPath) (target, bool) {
 		if len(parts) == 0 {
 			return target{}, false
 		}
-		return newTarget(p.hostID, parts[0], parts[1:], false), true
+		return target{APIID: p.hostID, Stage: parts[0], Parts: parts[1:], Path: p.restPath(1)}, true
 	}
 	if !isRESTPathStyle(parts) {
 		return target{}, false
 	}
-	return newTarget(parts[1], parts[2], parts[4:], true), true
+	return target{APIID: parts[1], Stage: parts[2], Parts: parts[4:], Path: p.restPath(4), PathStyle: true}, true
 }
 
 func newTarget(id, stage string, rest []string, pathStyle bool) target {

@@ -105,10 +105,10 @@ func FuzzRoute(f *testing.F) {
 // (routingPath); that must decide exactly what resourceParts decides from
 // the escaped path, and the /restapis/ prefix check must agree, for
 // request targets as net/http parses them and for URLs built with any
-// Path.
+// Path. A target's Path sliced from a clean path is the parts joined.
 func FuzzURLParts(f *testing.F) {
 	for _, s := range []string{"/restapis/abc/v1/_user_request_/hello", "/v1/items/42%2F", "/a%25b", "/%72estapis/x/y/_user_request_/",
-		"//restapis//x/./y/_user_request_/..", "/v1/items/%E2%82%AC", "/v1/\xff", "/a b", "/a%zz", "*", "/$default/x", "/a+b;c=d@e"} {
+		"//restapis//x/./y/_user_request_/..", "/v1/items/%E2%82%AC", "/v1/\xff", "/a b", "/a%zz", "*", "/$default/x", "/a+b;c=d@e", "a//b", "/"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, target string) {
@@ -119,6 +119,15 @@ func FuzzURLParts(f *testing.F) {
 			wantParts, wantOK := resourceParts(escaped)
 			if gotOK != wantOK || !slices.Equal(gotParts, wantParts) {
 				t.Errorf("%#v: parts %q %v, resourceParts(%q) %q %v", u, gotParts, gotOK, escaped, wantParts, wantOK)
+			}
+			p := requestPath{parts: gotParts, ok: gotOK}
+			if decoded && gotOK && isClean(path, gotParts) {
+				p.clean = path
+			}
+			for k := range len(gotParts) + 1 {
+				if got, want := p.restPath(k), "/"+strings.Join(gotParts[k:], "/"); got != want {
+					t.Errorf("%#v: restPath(%d) = %q, want %q", u, k, got, want)
+				}
 			}
 			pre := restapisPrefix[1:]
 			if strings.HasPrefix(strings.TrimLeft(path, "/"), pre) != strings.HasPrefix(strings.TrimLeft(escaped, "/"), pre) {

@@ -49,6 +49,7 @@ func logger(w io.Writer, debug bool) *slog.Logger {
 // includeDir, when set, is where missing AWS::Include objects are taken
 // from (up's convenience).
 func startServer(ctx context.Context, f *serverFlags, stderr io.Writer, includeDir string) (*runningServer, error) {
+	tuneGC(os.Getenv)
 	mode, err := audit.ParseMode(f.iamMode)
 	if err != nil {
 		return nil, err

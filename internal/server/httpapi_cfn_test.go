@@ -94,14 +94,14 @@ func TestHTTPAPIFromCloudFormation(t *testing.T) {
 			}
 		})
 	}
-	stage, err := s.HTTPAPIs.GetStage(ctx, apiID, "$default")
+	stage, err := s.httpAPIs.GetStage(ctx, apiID, "$default")
 	if err != nil || !throttles(stage.DefaultRouteSettings, 5, 10) {
 		t.Errorf("throttling settings not kept: %+v %v", stage, err)
 	}
 	if err := s.stacks.DeleteStack(ctx, "plain", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.HTTPAPIs.GetAPI(ctx, apiID); err == nil || !strings.Contains(err.Error(), "Invalid API identifier") {
+	if _, err := s.httpAPIs.GetAPI(ctx, apiID); err == nil || !strings.Contains(err.Error(), "Invalid API identifier") {
 		t.Errorf("API of a deleted stack: %v", err)
 	}
 }

@@ -108,16 +108,20 @@ type ConnLimits struct {
 
 // Server is one iamgate node.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	st        store.Store
-	IAM       *iam.Service // exported for tests that set up principals in-process
+	cfg Config
+	log *slog.Logger
+	st  store.Store
+	// Clients reach the services over the API only. IAM, APIs and Funcs
+	// stay exported for the in-process setup and checks of the end-to-end
+	// tests of packages server and stack (stack's caller_test.go, whose
+	// subject is the stack engine, not IAM); the others are unexported.
+	IAM       *iam.Service
 	objects   *s3.Service
 	logGroups *logs.Service
-	APIs      *apigw.Service // exported for tests that read API keys in-process
-	HTTPAPIs  *httpapi.Service
-	Cognito   *cognito.Service
-	Funcs     *functions.Service // exported for tests that look functions up in-process
+	APIs      *apigw.Service
+	httpAPIs  *httpapi.Service
+	cognito   *cognito.Service
+	Funcs     *functions.Service
 	stacks    *stack.Engine
 	runtime   *lambda.Manager
 	lambdaAPI *lambdaapi.Handler
@@ -243,8 +247,8 @@ func (s *Server) build(sealer *seal.Sealer) {
 	s.logGroups = logs.New(s.st, logs.Options{Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "logs"), MaxEventsPerGroup: cfg.LogsMaxEvents, MaxBytesPerGroup: cfg.LogsMaxBytes})
 	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
-	s.HTTPAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
-	s.Cognito = cognito.New(s.st, cognito.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Now: cfg.Now,
+	s.httpAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	s.cognito = cognito.New(s.st, cognito.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Now: cfg.Now,
 		Logger: s.log.With("component", "cognito"), Deliver: cognitoInbox{s.logGroups, s.log, cfg.Now}.deliver})
 	m := newMetrics(time.Now)
 	s.runtime = lambda.NewManager(lambda.Options{Logs: logSink{s.logGroups}, Logger: s.log, Now: cfg.Now, Region: cfg.Region,
@@ -263,21 +267,21 @@ func (s *Server) build(sealer *seal.Sealer) {
 		Authz: authn, Sessions: authn, Node: s.node.id, ExecuteWait: cfg.StackWait, CustomResourceTimeout: cfg.CustomResourceTimeout})
 	s.stacks.RegisterIAM(s.IAM)
 	s.stacks.RegisterAPIGateway(s.APIs)
-	s.stacks.RegisterHTTPAPIs(s.HTTPAPIs)
+	s.stacks.RegisterHTTPAPIs(s.httpAPIs)
 	s.stacks.RegisterAPIKeys(s.APIs)
 	s.stacks.RegisterDomains(s.APIs)
 	s.stacks.RegisterAPIAuthorizers(s.APIs)
 	s.stacks.RegisterLambda(s.Funcs, s.includes)
 	s.stacks.RegisterS3(s.objects, validateResourcePolicy)
 	s.stacks.RegisterLogs(s.logGroups, cfg.Region, cfg.AccountID)
-	s.stacks.RegisterCognito(s.Cognito)
+	s.stacks.RegisterCognito(s.cognito)
 	s.responses = responsebucket.New(s.st, cfg.Region, s.Endpoint, cfg.Now)
 	s.stacks.RegisterCustomResources(eventInvoker{s.runtime, s.Funcs}, s.responses)
 	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.logGroups}, Domains: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log,
 		// NewRequestID unset: the gateway makes its three ids from one random read.
-		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.HTTPAPIs,
-		Tokens: jwtauth.New(tokenKeys{s.Cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
+		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.httpAPIs,
+		Tokens: jwtauth.New(tokenKeys{s.cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
 	dl, _ := s.st.(store.DecisionLog)
 	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, flush: s.audit.Flush, newID: uuid.NewString}
 	why := &whyHandler{gw: gw, authn: authn, authz: authn, newID: uuid.NewString}
@@ -286,7 +290,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	}
 	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn, Roles: s.IAM,
 		Code: s.objectBytes, Options: mounted("lambda-api")})
-	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.Cognito, Authz: authn, Options: mounted("cognito-idp")})
+	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.cognito, Authz: authn, Options: mounted("cognito-idp")})
 	mounts := map[string]controlplane.Mount{
 		"s3": {S3: true, Anonymous: true, Limit: s3api.BodyLimit,
 			Handler: s3api.New(s3api.Options{Objects: s.objects, Authz: authn, Now: cfg.Now, Options: mounted("s3")})},
@@ -295,7 +299,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 			Options: mounted("logs")})},
 		"apigateway": {Handler: apigatewayMount(
 			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), Options: mounted("apigateway")}),
-			apigwv2api.New(apigwv2api.Options{APIs: s.HTTPAPIs, Authz: authn, Options: mounted("apigatewayv2")}))},
+			apigwv2api.New(apigwv2api.Options{APIs: s.httpAPIs, Authz: authn, Options: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.
 		"cognito-idp": {Anonymous: true, Handler: cognitoAPI},

@@ -213,16 +213,12 @@ func (s *Service) ListClients(ctx context.Context, poolID string) ([]Client, err
 }
 
 func (s *Service) clients(ctx context.Context, r store.Reader, poolID string) ([]Client, error) {
-	items, err := r.List(ctx, kindClient, "")
+	all, err := record.List[Client](ctx, r, kindClient, "")
 	if err != nil {
 		return nil, err
 	}
 	var out []Client
-	for _, it := range items {
-		c, err := get[Client](ctx, singleItem(it), kindClient, it.Key)
-		if err != nil {
-			return nil, err
-		}
+	for _, c := range all {
 		if c.PoolID == poolID {
 			out = append(out, c)
 		}

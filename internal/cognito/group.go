@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -70,19 +71,7 @@ func (s *Service) Groups(ctx context.Context, poolID string) ([]Group, error) {
 	if _, err := s.Pool(ctx, poolID); err != nil {
 		return nil, err
 	}
-	items, err := s.st.List(ctx, kindGroup, poolID+"/")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Group, 0, len(items))
-	for _, it := range items {
-		g, err := get[Group](ctx, singleItem(it), kindGroup, it.Key)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, nil
+	return record.List[Group](ctx, s.st, kindGroup, poolID+"/")
 }
 
 // DeleteGroup deletes a group and removes it from its members.
@@ -102,8 +91,8 @@ func (s *Service) DeleteGroup(ctx context.Context, poolID, name string) error {
 			return err
 		}
 		for _, it := range items {
-			u, err := get[User](ctx, singleItem(it), kindUser, it.Key)
-			if err != nil {
+			var u User
+			if err := json.Unmarshal(it.Value, &u); err != nil {
 				return err
 			}
 			if i := slices.Index(u.Groups, name); i >= 0 {

@@ -170,19 +170,7 @@ func (s *Service) UpdatePool(ctx context.Context, id string, fn func(*Pool) erro
 
 // ListPools returns every pool, by id.
 func (s *Service) ListPools(ctx context.Context) ([]Pool, error) {
-	items, err := s.st.List(ctx, kindPool, "")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Pool, 0, len(items))
-	for _, it := range items {
-		p, err := get[Pool](ctx, singleItem(it), kindPool, it.Key)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return record.List[Pool](ctx, s.st, kindPool, "")
 }
 
 // DeletePool deletes a pool with its key, clients, groups and users.
@@ -323,14 +311,6 @@ func (s *Service) PublicKeys(ctx context.Context, poolID string) (map[string]*rs
 func (s *Service) PoolOfIssuer(iss string) (string, bool) {
 	id, ok := strings.CutPrefix(iss, "https://cognito-idp."+s.o.Region+".amazonaws.com/")
 	return id, ok && ValidPoolID(id)
-}
-
-// singleItem reads one listed item back through the Reader interface.
-type singleItem store.Item
-
-func (i singleItem) Get(context.Context, string, string) ([]byte, error) { return i.Value, nil }
-func (i singleItem) List(context.Context, string, string) ([]store.Item, error) {
-	return []store.Item{store.Item(i)}, nil
 }
 
 func hasString(list []string, s string) bool { return slices.Contains(list, s) }

@@ -551,17 +551,5 @@ func (s *Service) Users(ctx context.Context, poolID string) ([]User, error) {
 	if _, err := s.Pool(ctx, poolID); err != nil {
 		return nil, err
 	}
-	items, err := s.st.List(ctx, kindUser, poolID+"/")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]User, 0, len(items))
-	for _, it := range items {
-		u, err := get[User](ctx, singleItem(it), kindUser, it.Key)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, nil
+	return record.List[User](ctx, s.st, kindUser, poolID+"/")
 }

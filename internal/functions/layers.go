@@ -204,25 +204,18 @@ func (s *Service) ListLayerVersions(ctx context.Context, name string) ([]LayerVe
 	if !s.ownLayer(name) {
 		return nil, nil
 	}
-	items, err := s.st.List(ctx, kindLayerVersion, LayerNameOf(name)+":")
+	out, err := s.layerVersions(ctx, LayerNameOf(name)+":")
 	if err != nil {
 		return nil, err
-	}
-	out := make([]LayerVersion, 0, len(items))
-	for _, it := range items {
-		var lv LayerVersion
-		if err := json.Unmarshal(it.Value, &lv); err != nil {
-			return nil, err
-		}
-		out = append(out, lv)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version > out[j].Version })
 	return out, nil
 }
 
-// ListLayers returns every layer's versions, by layer name, newest first.
-func (s *Service) ListLayers(ctx context.Context) ([]LayerVersion, error) {
-	items, err := s.st.List(ctx, kindLayerVersion, "")
+// layerVersions decodes the stored layer versions whose key starts with
+// prefix ("" for all; a layer's name and ":" for its versions).
+func (s *Service) layerVersions(ctx context.Context, prefix string) ([]LayerVersion, error) {
+	items, err := s.st.List(ctx, kindLayerVersion, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +226,15 @@ func (s *Service) ListLayers(ctx context.Context) ([]LayerVersion, error) {
 			return nil, err
 		}
 		out = append(out, lv)
+	}
+	return out, nil
+}
+
+// ListLayers returns every layer's versions, by layer name, newest first.
+func (s *Service) ListLayers(ctx context.Context) ([]LayerVersion, error) {
+	out, err := s.layerVersions(ctx, "")
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {

@@ -136,3 +136,46 @@ tree_rss_kb() {
 
 # median prints the median of its arguments (numbers).
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# busy_invocations: the Lambda invocations in progress on the server
+# (iamgate_lambda_concurrent_executions, AWS/Lambda ConcurrentExecutions,
+# summed over functions), read from its signed metrics endpoint.
+# Prints "unknown" when the metrics cannot be read.
+busy_invocations() {
+	local m
+	if ! m=$("$work/iamgate" curl --data-dir "$data" --endpoint-url "$endpoint" --service iamgate -f "$endpoint/_iamgate/metrics" 2>&1); then
+		echo unknown
+		return
+	fi
+	awk '/^iamgate_lambda_concurrent_executions[{ ]/ { n += $NF } END { print n + 0 }' <<<"$m"
+}
+
+# wait_idle [SECONDS]: waits (bounded, 120 s) until no invocation is in
+# progress: invocations whose caller hung up (wrk ending a run) run on to
+# their end, as on Lambda, and keep their environments busy until then.
+wait_idle() {
+	local i limit=$((${1:-120} * 5))
+	for i in $(seq 1 "$limit"); do
+		[ "$(busy_invocations)" = 0 ] && return 0
+		sleep 0.2
+	done
+	echo "invocations still in progress after ${1:-120} s" >&2
+	return 1
+}
+
+# cold_burst N URL [curl args]: N callers at once, each one signed GET,
+# with no more warm environments than earlier rows left; prints
+# "answered/N, status counts, slowest seconds". A cold start per caller:
+# the answers come as fast as N runtimes start on this machine.
+cold_burst() {
+	local n=$1 url=$2 i callers=()
+	shift 2
+	: >"$work/cold.codes"
+	for i in $(seq 1 "$n"); do
+		curl -s -o /dev/null --max-time 120 -w '%{http_code} %{time_total}\n' "$@" "$url" >>"$work/cold.codes" &
+		callers+=($!)
+	done
+	wait "${callers[@]}" || true # (not plain wait: the servers are children too)
+	awk -v n="$n" '{ c[$1]++; if ($2 > slow) slow = $2; if ($1 != "000") ok++ }
+		END { s = ""; for (k in c) s = s " " c[k] "x" k; printf "%d/%d answered (%s), slowest %.2f s\n", ok, n, substr(s, 2), slow }' "$work/cold.codes"
+}

@@ -9,7 +9,16 @@
 #   denied         signed by bench-denied: SigV4 + IAM decision, 403, no invoke
 #   python         signed by bench-user: SigV4 + IAM + the warm Python function (200)
 #   go             the same through a provided.al2023 Go function (aws-lambda-go)
-#   burst64        python again with BURST (64) connections at once
+#   burst64        python again with BURST (64) connections at once, on warm
+#                  environments: its warm-up starts them, and the run waits
+#                  until the warm-up's last invocations (whose callers wrk
+#                  hung up on) have finished before measuring
+#
+# Once, before the first burst64 row, BURST callers at once on the Python
+# function, which has the CONNS environments the python row left warm
+# ("cold burst"): the others each need a cold start, and every caller must
+# be answered (200, or Lambda's throttling answer past the concurrency
+# limit), however long BURST runtimes take to start here.
 #
 # It also reports iamgate's resident memory (its own and with its function
 # processes) idle and under load, and how much the data dir grew per
@@ -43,6 +52,9 @@ measure() {
 	local name=$1 conns=$2 url=$3
 	shift 3
 	wrk -t"$THREADS" -c"$conns" -d"$WARMUP" "$@" "$url" >/dev/null
+	# An environment is busy until its invocation ends, also when wrk hung
+	# up on it: the measured run starts on idle ones.
+	wait_idle || true # (it says why)
 	wrk --latency -t"$THREADS" -c"$conns" -d"$DURATION" "$@" "$url" >"$work/$name.wrk"
 	if ! grep -q '^Requests/sec:' "$work/$name.wrk"; then
 		echo "$name: wrk printed no result:" >&2
@@ -107,6 +119,9 @@ for round in $(seq 1 "$ROUNDS"); do
 	sign_args bench-user "$go_url"
 	measure go "$CONNS" "$go_url" "${hdr_args[@]}"
 	sign_args bench-user "$hello_url"
+	if [ "$round" = 1 ]; then
+		cold=$(cold_burst "$BURST" "$hello_url" "${hdr_args[@]}")
+	fi
 	measure burst64 "$BURST" "$hello_url" "${hdr_args[@]}"
 done
 burst_tree=$(tree_rss_kb "$iamgate_pid")
@@ -141,6 +156,7 @@ awk -v rounds="$ROUNDS" '
 ' "$work/results"
 
 echo
+echo "cold burst, $BURST callers at once on the Python function ($CONNS environments warm): $cold"
 echo "iamgate RSS (KiB): idle $idle_rss (with function processes $idle_tree); under the python load $load_rss ($load_tree); after the $BURST-connection burst, with function processes $burst_tree"
 echo "data dir: $du_before KiB before, $du_after KiB after $signed signed requests ($invocations invocations): $(( (du_after - du_before) * 1024 / (signed > 0 ? signed : 1) )) bytes per signed request (decisions, function logs, SQLite's WAL)"
 

@@ -3,9 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -186,5 +190,82 @@ func TestReservedConcurrentExecutionsFromCloudFormation(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no stack event says %q", want)
+	}
+}
+
+// TestCallersHangUpDuringColdStarts is the burst of 64's bug (issue 13)
+// through API Gateway: callers that hang up while their function's
+// environments start (wrk's 2 s timeout against 64 cold starts on 2 cores)
+// killed those environments half-initialized, so that every retry started
+// another. On Lambda the init and the invocation run on without the caller
+// ("a Lambda function running for more than 29 seconds will not return a
+// value successfully", https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html):
+// here every environment started for a caller who left is kept warm, and the
+// next request reuses one instead of starting another. Waits are bounded
+// polls of the server's metrics, not timing assertions.
+func TestCallersHangUpDuringColdStarts(t *testing.T) {
+	testutil.NeedCommand(t, "python3")
+	ctx := context.Background()
+	s := newServer(t, "sqlite", t.TempDir())
+	defer s.Shutdown(ctx)
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	id, secret := s.RootKey()
+	root := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}
+	apiID := deploySeed(t, s, "hangup")
+	key, err := s.IAM.CreateAccessKey(ctx, "hangup-user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}
+	url := srv.URL + "/restapis/" + apiID + "/v1/_user_request_/hello"
+	lambdaSum := func(name string) float64 {
+		var sum float64
+		for k, v := range samples(t, []byte(do(t, signedRequest(t, "GET", srv.URL+MetricsPath, nil, root, "iamgate")).body)) {
+			if strings.HasPrefix(k, name+"{") {
+				f, _ := strconv.ParseFloat(v, 64)
+				sum += f
+			}
+		}
+		return sum
+	}
+
+	// Six callers at once, each hanging up 10 ms after it sent its request:
+	// past SigV4 and IAM, within the Python runtime's start.
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+			defer cancel()
+			if resp, err := http.DefaultClient.Do(signedRequest(t, "GET", url, nil, user, "execute-api").WithContext(hctx)); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	for deadline := time.Now().Add(60 * time.Second); lambdaSum("iamgate_lambda_concurrent_executions") != 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned invocations did not end within 60 s")
+		}
+	}
+	cold := lambdaSum("iamgate_lambda_cold_starts_total")
+	if cold == 0 {
+		t.Skip("no caller reached its invocation before hanging up (a slow machine): nothing to check")
+	}
+	t.Logf("%v callers reached their invocation before hanging up", cold)
+	if inv := lambdaSum("iamgate_lambda_invocations_total"); inv != cold {
+		t.Errorf("%v invocations for %v cold starts: every caller that reached Lambda got an environment of its own", inv, cold)
+	}
+	if errs := lambdaSum("iamgate_lambda_errors_total"); errs != 0 {
+		t.Errorf("%v abandoned invocations ended in an error; they run to their end as on Lambda", errs)
+	}
+
+	if r := do(t, signedRequest(t, "GET", url, nil, user, "execute-api")); r.StatusCode != 200 {
+		t.Fatalf("after the callers hung up: %d %s", r.StatusCode, r.body)
+	}
+	if after := lambdaSum("iamgate_lambda_cold_starts_total"); after != cold {
+		t.Errorf("cold starts %v → %v: the environments started for callers who hung up were not kept warm", cold, after)
 	}
 }

@@ -51,18 +51,25 @@ func noteFrom(ctx context.Context) *note {
 // with the response's request id, and a response served despite a denial
 // gets x-iamgate-decision: deny and a log line per waived decision.
 func (a *Auditor) Handler(next http.Handler) http.Handler {
+	// Only audit mode waives denials (Decide), so only then does a
+	// response need the writer that marks them.
+	waiving := a.o.Mode.Auditing()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.o.Unrecorded != nil && a.o.Unrecorded(r) {
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), noteKey{}, skipped)))
 			return
 		}
-		// One allocation for the writer, its note and the context that
-		// carries the note: this runs for every request.
-		f := &followed{writer: writer{ResponseWriter: w, a: a}}
-		f.writer.n = &f.note
+		// One allocation for the note and the context that carries it:
+		// this runs for every request.
+		f := &followed{}
 		f.ctx = noteContext{Context: r.Context(), n: &f.note}
-		next.ServeHTTP(&f.writer, r.WithContext(&f.ctx))
-		f.writer.decided()
+		if waiving {
+			aw := &writer{ResponseWriter: w, a: a, n: &f.note}
+			next.ServeHTTP(aw, r.WithContext(&f.ctx))
+			aw.decided()
+		} else {
+			next.ServeHTTP(w, r.WithContext(&f.ctx))
+		}
 		ds := f.note.take()
 		if len(ds) == 0 {
 			return
@@ -77,9 +84,8 @@ func (a *Auditor) Handler(next http.Handler) http.Handler {
 
 // followed is what Handler keeps of one request.
 type followed struct {
-	writer writer
-	note   note
-	ctx    noteContext
+	note note
+	ctx  noteContext
 }
 
 // noteContext is context.WithValue(parent, noteKey{}, n) without its

@@ -66,7 +66,7 @@ func (s *Server) functionCredentials(ctx context.Context, fn lambda.Function) (m
 	if fn.Role == "" {
 		return env, nil
 	}
-	sess, err := s.IAM.CreateSession(ctx, fn.Role, fn.Name, time.Hour, "")
+	sess, err := s.iam.CreateSession(ctx, fn.Role, fn.Name, time.Hour, "")
 	if err != nil {
 		s.log.Warn("function role could not be assumed; running without credentials", "function", fn.Name, "role", fn.Role, "err", err)
 		return env, nil

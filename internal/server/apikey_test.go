@@ -105,7 +105,7 @@ func TestAPIKeysFromCloudFormation(t *testing.T) {
 	if err := s.stacks.Wait(ctx, "keyed"); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := s.APIs.ValidAPIKey(ctx, apiID, "v1", "keyed-api-key-value-0123456789"); ok {
+	if _, ok, _ := s.apis.ValidAPIKey(ctx, apiID, "v1", "keyed-api-key-value-0123456789"); ok {
 		t.Error("key of a deleted stack still valid")
 	}
 }

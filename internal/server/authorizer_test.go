@@ -48,7 +48,7 @@ func TestPlainAuthorizerResource(t *testing.T) {
 	for _, o := range st[0].Outputs {
 		out[o.Key] = o.Value
 	}
-	a, err := s.APIs.GetAuthorizer(ctx, out["ApiId"], out["AuthorizerId"])
+	a, err := s.apis.GetAuthorizer(ctx, out["ApiId"], out["AuthorizerId"])
 	if err != nil || a.Type != "TOKEN" || a.Name != "token" || a.TTL() != 0 {
 		t.Fatalf("authorizer %+v %v", a, err)
 	}

@@ -43,15 +43,15 @@ func BenchmarkGateway(b *testing.B) {
 	}
 	defer s.Shutdown(ctx)
 	apiID := deploySeed(b, s, "bench")
-	key, err := s.IAM.CreateAccessKey(ctx, "bench-user")
+	key, err := s.iam.CreateAccessKey(ctx, "bench-user")
 	if err != nil {
 		b.Fatal(err)
 	}
 	creds := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}
-	if _, err := s.IAM.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
 		b.Fatal(err)
 	}
-	dkey, err := s.IAM.CreateAccessKey(ctx, "bench-denied")
+	dkey, err := s.iam.CreateAccessKey(ctx, "bench-denied")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,9 +65,9 @@ func BenchmarkGateway(b *testing.B) {
 		_, _ = io.WriteString(w, helloBody)
 	}))
 	defer base.Close()
-	authn := auth.NewService(s.IAM, time.Now)
-	gw := gateway.New(gateway.Options{APIs: s.APIs, Auth: authn, Authz: authn, Invoker: goInvoker{},
-		Region: "us-east-1", AccountID: "000000000000", FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn})
+	authn := auth.NewService(s.iam, time.Now)
+	gw := gateway.New(gateway.Options{APIs: s.apis, Auth: authn, Authz: authn, Invoker: goInvoker{},
+		Region: "us-east-1", AccountID: "000000000000", FunctionPolicies: functionPolicies{s.funcs}, Roles: authn})
 	gwOnly := httptest.NewServer(gw)
 	defer gwOnly.Close()
 
@@ -118,14 +118,14 @@ func BenchmarkHandler(b *testing.B) {
 	}
 	defer s.Shutdown(ctx)
 	apiID := deploySeed(b, s, "bench")
-	key, err := s.IAM.CreateAccessKey(ctx, "bench-user")
+	key, err := s.iam.CreateAccessKey(ctx, "bench-user")
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.IAM.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
 		b.Fatal(err)
 	}
-	dkey, err := s.IAM.CreateAccessKey(ctx, "bench-denied")
+	dkey, err := s.iam.CreateAccessKey(ctx, "bench-denied")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func TestThrottledFunction(t *testing.T) {
 			fn = r.PhysicalResourceID
 		}
 	}
-	key, err := s.IAM.CreateAccessKey(ctx, "conc-user")
+	key, err := s.iam.CreateAccessKey(ctx, "conc-user")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestReservedConcurrentExecutionsFromCloudFormation(t *testing.T) {
 				fn = r.PhysicalResourceID
 			}
 		}
-		c, err := s.Funcs.Get(ctx, fn)
+		c, err := s.funcs.Get(ctx, fn)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func TestCallersHangUpDuringColdStarts(t *testing.T) {
 	id, secret := s.RootKey()
 	root := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}
 	apiID := deploySeed(t, s, "hangup")
-	key, err := s.IAM.CreateAccessKey(ctx, "hangup-user")
+	key, err := s.iam.CreateAccessKey(ctx, "hangup-user")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func TestOneDecision(t *testing.T) {
 	rootID, rootSecret := s.RootKey()
 	root := aws.Credentials{AccessKeyID: rootID, SecretAccessKey: rootSecret}
 
-	api, err := s.APIs.CreateRestAPI(ctx, apigw.CreateRestAPIInput{Body: oneDecisionAPI})
+	api, err := s.apis.CreateRestAPI(ctx, apigw.CreateRestAPIInput{Body: oneDecisionAPI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,32 +69,32 @@ func TestOneDecision(t *testing.T) {
 		return "arn:aws:execute-api:us-east-1:000000000000:" + api.ID + "/v1/GET/" + path
 	}
 	apiPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + methodARN("secret") + `"}]}`
-	if _, err := s.APIs.UpdateRestAPI(ctx, api.ID, func(a *apigw.RestAPI) error { a.Policy = apiPolicy; return nil }); err != nil {
+	if _, err := s.apis.UpdateRestAPI(ctx, api.ID, func(a *apigw.RestAPI) error { a.Policy = apiPolicy; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.APIs.CreateDeployment(ctx, api.ID, "v1", ""); err != nil {
+	if _, err := s.apis.CreateDeployment(ctx, api.ID, "v1", ""); err != nil {
 		t.Fatal(err)
 	}
 
 	// bounded: allowed every GET and iam:Get*, cut to /hello and
 	// iam:GetUser by its boundary.
-	bnd, err := s.IAM.CreatePolicy(ctx, "hello-and-get-user", "/", `{"Version":"2012-10-17","Statement":[
+	bnd, err := s.iam.CreatePolicy(ctx, "hello-and-get-user", "/", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"`+methodARN("hello")+`"},
 		{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	broad := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["execute-api:Invoke","iam:Get*"],"Resource":"*"}]}`
-	if _, err := s.IAM.CreateUser(ctx, "bounded", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "bounded", "/", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.IAM.PutUserPolicy(ctx, "bounded", "broad", broad); err != nil {
+	if err := s.iam.PutUserPolicy(ctx, "bounded", "broad", broad); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.IAM.PutUserPermissionsBoundary(ctx, "bounded", bnd.ARN); err != nil {
+	if err := s.iam.PutUserPermissionsBoundary(ctx, "bounded", bnd.ARN); err != nil {
 		t.Fatal(err)
 	}
-	bk, err := s.IAM.CreateAccessKey(ctx, "bounded")
+	bk, err := s.iam.CreateAccessKey(ctx, "bounded")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,16 +103,16 @@ func TestOneDecision(t *testing.T) {
 	// session: a role allowed every GET and iam:Get*, whose session policy
 	// keeps /items and iam:GetRole.
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}`
-	role, err := s.IAM.CreateRole(ctx, "reader", "/", trust, "", time.Hour, "")
+	role, err := s.iam.CreateRole(ctx, "reader", "/", trust, "", time.Hour, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.IAM.PutRolePolicy(ctx, "reader", "broad", broad); err != nil {
+	if err := s.iam.PutRolePolicy(ctx, "reader", "broad", broad); err != nil {
 		t.Fatal(err)
 	}
 	sessionPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["execute-api:Invoke","iam:GetRole"],"Resource":["` +
 		methodARN("items") + `","` + role.ARN + `"]}]}`
-	sess, err := s.IAM.CreateSession(ctx, role.ARN, "s1", time.Hour, sessionPolicy)
+	sess, err := s.iam.CreateSession(ctx, role.ARN, "s1", time.Hour, sessionPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestOneDecision(t *testing.T) {
 		{sessionWho, "iam:GetUser", userARN, implicit, ""},
 	}
 	// The same engine the server wires, over the server's IAM.
-	authn := auth.NewService(s.IAM, time.Now)
+	authn := auth.NewService(s.iam, time.Now)
 	for _, tc := range cases {
 		t.Run(tc.who.name+" "+tc.action+" "+tc.resource, func(t *testing.T) {
 			resource, policies := tc.resource, []auth.Policy(nil)

@@ -36,16 +36,16 @@ func TestRoutedIsAuthorized(t *testing.T) {
 	defer s.Shutdown(ctx)
 	apiID := deploySeed(t, s, "paths")
 	hello := "arn:aws:execute-api:us-east-1:000000000000:" + apiID + "/v1/GET/hello"
-	if _, err := s.IAM.CreateUser(ctx, "mallory", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "mallory", "/", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.IAM.PutUserPolicy(ctx, "mallory", "all-but-hello", `{"Version":"2012-10-17","Statement":[
+	if err := s.iam.PutUserPolicy(ctx, "mallory", "all-but-hello", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"},
 		{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"`+hello+`"}]}`); err != nil {
 		t.Fatal(err)
 	}
 	key := func(user string) aws.Credentials {
-		k, err := s.IAM.CreateAccessKey(ctx, user)
+		k, err := s.iam.CreateAccessKey(ctx, user)
 		if err != nil {
 			t.Fatal(err)
 		}

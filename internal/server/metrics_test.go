@@ -293,15 +293,15 @@ func TestMetricsEndpointAccess(t *testing.T) {
 	defer s.Shutdown(ctx)
 	rootID, rootSecret := s.RootKey()
 	user := func(name, policy string) [2]string {
-		if _, err := s.IAM.CreateUser(ctx, name, "/", nil); err != nil {
+		if _, err := s.iam.CreateUser(ctx, name, "/", nil); err != nil {
 			t.Fatal(err)
 		}
 		if policy != "" {
-			if err := s.IAM.PutUserPolicy(ctx, name, "metrics", policy); err != nil {
+			if err := s.iam.PutUserPolicy(ctx, name, "metrics", policy); err != nil {
 				t.Fatal(err)
 			}
 		}
-		k, err := s.IAM.CreateAccessKey(ctx, name)
+		k, err := s.iam.CreateAccessKey(ctx, name)
 		if err != nil {
 			t.Fatal(err)
 		}

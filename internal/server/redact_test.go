@@ -77,10 +77,10 @@ func TestNoCredentialsInTracesLogsMetrics(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 
-	if _, err := s.IAM.CreateUser(ctx, "traced", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "traced", "/", nil); err != nil {
 		t.Fatal(err)
 	}
-	key, err := s.IAM.CreateAccessKey(ctx, "traced")
+	key, err := s.iam.CreateAccessKey(ctx, "traced")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ func TestPlainRestAPI(t *testing.T) {
 	apiID := out["ApiId"]
 
 	// What CloudFormation made, as the control plane reads it.
-	rs, err := s.APIs.GetResources(ctx, apiID)
+	rs, err := s.apis.GetResources(ctx, apiID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,16 +93,16 @@ func TestPlainRestAPI(t *testing.T) {
 	if paths["/items"] != "GET" || paths["/items/{id}"] != "GET,POST" || len(paths) != 3 {
 		t.Errorf("resources = %v", paths)
 	}
-	m, err := s.APIs.GetMethod(ctx, apiID, out["ItemId"], "POST")
+	m, err := s.apis.GetMethod(ctx, apiID, out["ItemId"], "POST")
 	if err != nil || m.RequestValidatorID != out["ValidatorId"] || m.RequestModels["application/json"] != "Item" ||
 		!m.RequestParameters["method.request.header.x-tenant"] || m.Integration == nil || m.Integration.Type != "AWS_PROXY" {
 		t.Errorf("POST method = %+v %v", m, err)
 	}
-	models, _ := s.APIs.GetModels(ctx, apiID)
+	models, _ := s.apis.GetModels(ctx, apiID)
 	if len(models) != 3 { // Empty, Error and Item
 		t.Errorf("models = %+v", models)
 	}
-	st, err := s.APIs.GetStage(ctx, apiID, "v1")
+	st, err := s.apis.GetStage(ctx, apiID, "v1")
 	if err != nil || st.Variables["color"] != "blue" || burst(st.MethodSettings["*/*"]) != 20 {
 		t.Errorf("stage = %+v %v", st, err)
 	}
@@ -262,7 +262,7 @@ func TestPlainRestAPI(t *testing.T) {
 	if err := s.stacks.DeleteStack(rootCtx(t, s), "plain", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.APIs.GetRestAPI(ctx, apiID); err == nil {
+	if _, err := s.apis.GetRestAPI(ctx, apiID); err == nil {
 		t.Error("API of a deleted stack still there")
 	}
 }

@@ -111,17 +111,15 @@ type Server struct {
 	cfg Config
 	log *slog.Logger
 	st  store.Store
-	// Clients reach the services over the API only. IAM, APIs and Funcs
-	// stay exported for the in-process setup and checks of the end-to-end
-	// tests of packages server and stack (stack's caller_test.go, whose
-	// subject is the stack engine, not IAM); the others are unexported.
-	IAM       *iam.Service
+	// The services, unexported: clients reach them over the API (the
+	// package's own tests set up state through them in-process).
+	iam       *iam.Service
 	objects   *s3.Service
 	logGroups *logs.Service
-	APIs      *apigw.Service
+	apis      *apigw.Service
 	httpAPIs  *httpapi.Service
 	cognito   *cognito.Service
-	Funcs     *functions.Service
+	funcs     *functions.Service
 	stacks    *stack.Engine
 	runtime   *lambda.Manager
 	lambdaAPI *lambdaapi.Handler
@@ -218,7 +216,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // start readies the root key, the functions and the stack engine, which
 // resolves what a stopped server left in progress.
 func (s *Server) start(ctx context.Context) error {
-	key, err := s.IAM.EnsureRootKey(ctx)
+	key, err := s.iam.EnsureRootKey(ctx)
 	if errors.Is(err, seal.ErrOpen) {
 		return fmt.Errorf("the store's secrets were sealed with another master key: every server sharing a store needs the same key (copy master.key from the first server's data dir, or pass --master-key-file)")
 	}
@@ -230,7 +228,7 @@ func (s *Server) start(ctx context.Context) error {
 		return err
 	}
 	s.cfg.Notice(s.runtime.Isolation())
-	if err := s.Funcs.LoadAll(ctx); err != nil {
+	if err := s.funcs.LoadAll(ctx); err != nil {
 		return fmt.Errorf("loading functions: %w", err)
 	}
 	if err := s.stacks.Start(ctx); err != nil {
@@ -241,12 +239,12 @@ func (s *Server) start(ctx context.Context) error {
 
 func (s *Server) build(sealer *seal.Sealer) {
 	cfg := s.cfg
-	s.IAM = iam.New(s.st, sealer, iam.Options{AccountID: cfg.AccountID, Now: cfg.Now, ValidatePolicy: validatePolicy,
+	s.iam = iam.New(s.st, sealer, iam.Options{AccountID: cfg.AccountID, Now: cfg.Now, ValidatePolicy: validatePolicy,
 		ValidateTrustPolicy: validateTrustPolicy})
 	s.objects = s3.New(s.st, cfg.Region, cfg.Now)
 	s.logGroups = logs.New(s.st, logs.Options{Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "logs"), MaxEventsPerGroup: cfg.LogsMaxEvents, MaxBytesPerGroup: cfg.LogsMaxBytes})
-	s.APIs = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
+	s.apis = apigw.New(s.st, apigw.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.httpAPIs = httpapi.New(s.st, httpapi.Options{AccountID: cfg.AccountID, Region: cfg.Region, Now: cfg.Now})
 	s.cognito = cognito.New(s.st, cognito.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Now: cfg.Now,
 		Logger: s.log.With("component", "cognito"), Deliver: cognitoInbox{s.logGroups, s.log, cfg.Now}.deliver})
@@ -257,30 +255,30 @@ func (s *Server) build(sealer *seal.Sealer) {
 	// Function code lives outside the data dir, where function processes
 	// cannot reach the data dir's secrets (lambda.Manager.CodeRoot).
 	codeRoot, _ := s.runtime.CodeRoot() // "": deploys fail with the reason
-	s.Funcs = functions.New(s.st, s.runtime, codeRoot, cfg.Region, cfg.AccountID, cfg.Now, functions.WithSealer(sealer),
+	s.funcs = functions.New(s.st, s.runtime, codeRoot, cfg.Region, cfg.AccountID, cfg.Now, functions.WithSealer(sealer),
 		functions.WithAccountConcurrency(cfg.LambdaConcurrency))
 	s.includes = &includes{objects: s.objects, notice: cfg.Notice, fallbackDir: cfg.IncludeFallbackDir}
 	s.audit = newAuditor(cfg, s.st, s.log)
-	authn := auditedService{auth.NewService(s.IAM, cfg.Now), s.audit}
+	authn := auditedService{auth.NewService(s.iam, cfg.Now), s.audit}
 	s.stacks = stack.New(stack.Options{Store: s.st, Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now,
 		Logger: s.log.With("component", "stack"), Includes: s.includes, Sealer: sealer,
 		Authz: authn, Sessions: authn, Node: s.node.id, ExecuteWait: cfg.StackWait, CustomResourceTimeout: cfg.CustomResourceTimeout})
-	s.stacks.RegisterIAM(s.IAM)
-	s.stacks.RegisterAPIGateway(s.APIs)
+	s.stacks.RegisterIAM(s.iam)
+	s.stacks.RegisterAPIGateway(s.apis)
 	s.stacks.RegisterHTTPAPIs(s.httpAPIs)
-	s.stacks.RegisterAPIKeys(s.APIs)
-	s.stacks.RegisterDomains(s.APIs)
-	s.stacks.RegisterAPIAuthorizers(s.APIs)
-	s.stacks.RegisterLambda(s.Funcs, s.includes)
+	s.stacks.RegisterAPIKeys(s.apis)
+	s.stacks.RegisterDomains(s.apis)
+	s.stacks.RegisterAPIAuthorizers(s.apis)
+	s.stacks.RegisterLambda(s.funcs, s.includes)
 	s.stacks.RegisterS3(s.objects, validateResourcePolicy)
 	s.stacks.RegisterLogs(s.logGroups, cfg.Region, cfg.AccountID)
 	s.stacks.RegisterCognito(s.cognito)
 	s.responses = responsebucket.New(s.st, cfg.Region, s.Endpoint, cfg.Now)
-	s.stacks.RegisterCustomResources(eventInvoker{s.runtime, s.Funcs}, s.responses)
-	gw := gateway.New(gateway.Options{APIs: s.APIs, APIKeys: s.APIs, Usage: s.APIs, AccessLogs: logSink{s.logGroups}, Domains: s.APIs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+	s.stacks.RegisterCustomResources(eventInvoker{s.runtime, s.funcs}, s.responses)
+	gw := gateway.New(gateway.Options{APIs: s.apis, APIKeys: s.apis, Usage: s.apis, AccessLogs: logSink{s.logGroups}, Domains: s.apis, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log,
 		// NewRequestID unset: the gateway makes its three ids from one random read.
-		FunctionPolicies: functionPolicies{s.Funcs}, Roles: authn, HTTPAPIs: s.httpAPIs,
+		FunctionPolicies: functionPolicies{s.funcs}, Roles: authn, HTTPAPIs: s.httpAPIs,
 		Tokens: jwtauth.New(tokenKeys{s.cognito, jwtauth.NewRemote(jwtauth.RemoteOptions{Now: cfg.Now})}, cfg.Now)})
 	dl, _ := s.st.(store.DecisionLog)
 	decisions := &decisionsHandler{authn: authn, authz: authn, log: dl, flush: s.audit.Flush, newID: uuid.NewString}
@@ -288,7 +286,7 @@ func (s *Server) build(sealer *seal.Sealer) {
 	mounted := func(component string) mount.Options {
 		return mount.Options{Region: cfg.Region, AccountID: cfg.AccountID, Logger: s.log.With("component", component)}
 	}
-	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.Funcs, Invoker: syncInvoker{s.runtime, s.Funcs}, Authz: authn, Roles: s.IAM,
+	s.lambdaAPI = lambdaapi.New(lambdaapi.Options{Functions: s.funcs, Invoker: syncInvoker{s.runtime, s.funcs}, Authz: authn, Roles: s.iam,
 		Code: s.objectBytes, Options: mounted("lambda-api")})
 	cognitoAPI := cognitoapi.New(cognitoapi.Options{Pools: s.cognito, Authz: authn, Options: mounted("cognito-idp")})
 	mounts := map[string]controlplane.Mount{
@@ -298,21 +296,21 @@ func (s *Server) build(sealer *seal.Sealer) {
 		"logs": {Limit: logsapi.BodyLimit, Handler: logsapi.New(logsapi.Options{Logs: s.logGroups, Authz: authn,
 			Options: mounted("logs")})},
 		"apigateway": {Handler: apigatewayMount(
-			apigwapi.New(apigwapi.Options{APIs: s.APIs, Authz: authn, TestInvoke: testInvoker(s.APIs, gw), Options: mounted("apigateway")}),
+			apigwapi.New(apigwapi.Options{APIs: s.apis, Authz: authn, TestInvoke: testInvoker(s.apis, gw), Options: mounted("apigateway")}),
 			apigwv2api.New(apigwv2api.Options{APIs: s.httpAPIs, Authz: authn, Options: mounted("apigatewayv2")}))},
 		// Cognito's public operations are unsigned; the handler refuses
 		// unsigned calls of the others.
 		"cognito-idp": {Anonymous: true, Handler: cognitoAPI},
 	}
-	mounts["iam"] = controlplane.QueryMount(iamapi.New(iamapi.Options{IAM: s.IAM, Authz: authn, Evaluator: authn, Now: cfg.Now,
+	mounts["iam"] = controlplane.QueryMount(iamapi.New(iamapi.Options{IAM: s.iam, Authz: authn, Evaluator: authn, Now: cfg.Now,
 		Options: mounted("controlplane")}))
-	mounts["sts"] = controlplane.QueryMount(stsapi.New(stsapi.Options{IAM: s.IAM, Authz: authn, Now: cfg.Now,
+	mounts["sts"] = controlplane.QueryMount(stsapi.New(stsapi.Options{IAM: s.iam, Authz: authn, Now: cfg.Now,
 		Options: mounted("controlplane")}))
 	mounts["cloudformation"] = controlplane.QueryMount(cfnapi.New(cfnapi.Options{Stacks: s.stacks, Authz: authn, Now: cfg.Now,
 		Options: mounted("controlplane")}))
 	cp := controlplane.New(controlplane.Options{Auth: authn, Services: mounts,
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log.With("component", "controlplane"), NewRequestID: uuid.NewString})
-	furls := functionurl.New(functionurl.Options{URLs: s.Funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.Funcs},
+	furls := functionurl.New(functionurl.Options{URLs: s.funcs, Auth: authn, Authz: authn, Invoker: invoker{s.runtime, s.funcs},
 		Region: cfg.Region, AccountID: cfg.AccountID, Now: cfg.Now, Logger: s.log})
 	scrape := m.scrapeHandler(authn, authn, uuid.NewString)
 	// route classifies (the metrics' series) and dispatches in one pass, so
@@ -400,7 +398,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // rootCaller is the account root as a verified caller, for in-process work
 // done with the admin identity (stack.WithCaller in tests).
 func (s *Server) rootCaller(ctx context.Context) (*auth.Caller, error) {
-	p, err := s.IAM.Principal(ctx, s.rootKey.AccessKeyID)
+	p, err := s.iam.Principal(ctx, s.rootKey.AccessKeyID)
 	if err != nil {
 		return nil, err
 	}

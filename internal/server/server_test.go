@@ -193,10 +193,10 @@ func TestReplicasShareAStore(t *testing.T) {
 			}
 			a := newServer(t, url, dirA)
 			defer a.Shutdown(ctx)
-			if _, err := a.IAM.CreateUser(ctx, "shared", "/", nil); err != nil {
+			if _, err := a.iam.CreateUser(ctx, "shared", "/", nil); err != nil {
 				t.Fatal(err)
 			}
-			key, err := a.IAM.CreateAccessKey(ctx, "shared")
+			key, err := a.iam.CreateAccessKey(ctx, "shared")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,7 +208,7 @@ func TestReplicasShareAStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer b.Shutdown(ctx)
-			info, ok, err := b.IAM.LookupKey(ctx, key.AccessKeyID)
+			info, ok, err := b.iam.LookupKey(ctx, key.AccessKeyID)
 			if err != nil || !ok || info.Secret != key.Secret.Reveal() {
 				t.Errorf("replica b cannot read the key: %v %v", ok, err)
 			}

@@ -12,6 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
 	"github.com/iamgate/iamgate/internal/server"
 	"github.com/iamgate/iamgate/internal/testutil"
 )
@@ -27,17 +33,23 @@ const acct = "000000000000"
 type key struct{ id, secret string }
 
 type env struct {
-	s    *server.Server
 	bin  string
 	url  string
 	dir  string
+	data string // the server's data dir
 	root key
+	// The root's SDK clients, for setup and checks that are not under test:
+	// the server's services are reached over its API, as any client does.
+	iam    *iam.Client
+	lambda *lambda.Client
+	apigw  *apigateway.Client
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	bin := testutil.NeedCommand(t, "aws")
-	s, err := server.New(context.Background(), server.Config{DataDir: t.TempDir(), AccountID: acct, Region: "us-east-1"})
+	data := t.TempDir()
+	s, err := server.New(context.Background(), server.Config{DataDir: data, AccountID: acct, Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +57,10 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	id, secret := s.RootKey()
-	return &env{s: s, bin: bin, url: srv.URL, dir: t.TempDir(), root: key{id, secret}}
+	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(id, secret, ""),
+		BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1}
+	return &env{bin: bin, url: srv.URL, dir: t.TempDir(), data: data, root: key{id, secret},
+		iam: iam.NewFromConfig(cfg), lambda: lambda.NewFromConfig(cfg), apigw: apigateway.NewFromConfig(cfg)}
 }
 
 // aws runs the CLI with k's credentials and nothing from the machine's
@@ -79,19 +94,20 @@ func (e *env) must(t *testing.T, k key, args ...string) string {
 func (e *env) user(t *testing.T, name string, actions ...string) key {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := e.s.IAM.CreateUser(ctx, name, "/", nil); err != nil {
+	if _, err := e.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
 		t.Fatal(err)
 	}
 	if len(actions) > 0 {
-		if err := e.s.IAM.PutUserPolicy(ctx, name, "allowed", allowDoc(actions)); err != nil {
+		if _, err := e.iam.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("allowed"),
+			PolicyDocument: aws.String(allowDoc(actions))}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	k, err := e.s.IAM.CreateAccessKey(ctx, name)
+	k, err := e.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return key{k.AccessKeyID, k.Secret.Reveal()}
+	return key{aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey)}
 }
 
 func allowDoc(actions []string) string {
@@ -105,14 +121,15 @@ func (e *env) role(t *testing.T, name, service string, actions ...string) string
 	t.Helper()
 	ctx := context.Background()
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}]}`
-	r, err := e.s.IAM.CreateRole(ctx, name, "/", trust, "", time.Hour, "")
+	r, err := e.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.s.IAM.PutRolePolicy(ctx, name, "allowed", allowDoc(actions)); err != nil {
+	if _, err := e.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("allowed"),
+		PolicyDocument: aws.String(allowDoc(actions))}); err != nil {
 		t.Fatal(err)
 	}
-	return r.ARN
+	return aws.ToString(r.Role.Arn)
 }
 
 func (e *env) template(t *testing.T, name, body string) string {
@@ -260,8 +277,9 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 		if _, stderr, err := e.aws(t, mallory, "iam", "list-users"); err == nil || !strings.Contains(stderr, "(AccessDenied)") {
 			t.Errorf("mallory lists users: %v %s", err, stderr)
 		}
-		if pols, err := e.s.IAM.ListUserPolicies(context.Background(), "mallory"); err != nil || len(pols) != 1 || pols[0] != "allowed" {
-			t.Errorf("mallory's policies: %v %v", pols, err)
+		out, err := e.iam.ListUserPolicies(context.Background(), &iam.ListUserPoliciesInput{UserName: aws.String("mallory")})
+		if err != nil || len(out.PolicyNames) != 1 || out.PolicyNames[0] != "allowed" {
+			t.Errorf("mallory's policies: %v %v", out, err)
 		}
 	}
 
@@ -279,8 +297,9 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 		{"access key for another user", victimKeyTemplate, "Key", mallory, "mallory", "CAPABILITY_IAM",
 			handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: iam:CreateAccessKey on resource: user victim because no identity-based policy allows the iam:CreateAccessKey action", "Iam", "403"),
 			func(t *testing.T) {
-				if keys, err := e.s.IAM.ListAccessKeys(context.Background(), "victim"); err != nil || len(keys) != 1 {
-					t.Errorf("victim's keys: %v %v", keys, err)
+				out, err := e.iam.ListAccessKeys(context.Background(), &iam.ListAccessKeysInput{UserName: aws.String("victim")})
+				if err != nil || len(out.AccessKeyMetadata) != 1 {
+					t.Errorf("victim's keys: %v %v", out, err)
 				}
 			}},
 		{"function without lambda permissions", adminFunctionTemplate, "Fn", mallory, "mallory", "",
@@ -289,7 +308,7 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 		{"function with a role it may not pass", adminFunctionTemplate, "Fn", deployer, "deployer", "",
 			handlerDenial("User: arn:aws:iam::000000000000:user/deployer is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role/lambda-admin because no identity-based policy allows the iam:PassRole action", "Lambda", "403"),
 			func(t *testing.T) {
-				if _, err := e.s.Funcs.Get(context.Background(), "stolen"); err == nil {
+				if _, err := e.lambda.GetFunction(context.Background(), &lambda.GetFunctionInput{FunctionName: aws.String("stolen")}); err == nil {
 					t.Error("the function was created")
 				}
 			}},
@@ -298,8 +317,9 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 		"Key", mallory, "mallory", "",
 		handlerDenial("User: arn:aws:iam::000000000000:user/mallory is not authorized to perform: apigateway:POST on resource: arn:aws:apigateway:us-east-1::/apikeys because no identity-based policy allows the apigateway:POST action", "ApiGateway", "403"),
 		func(t *testing.T) {
-			if keys, _ := e.s.APIs.GetAPIKeys(context.Background(), false); len(keys) != 0 {
-				t.Errorf("keys were created: %+v", keys)
+			out, err := e.apigw.GetApiKeys(context.Background(), &apigateway.GetApiKeysInput{})
+			if err != nil || len(out.Items) != 0 {
+				t.Errorf("keys were created: %+v %v", out, err)
 			}
 		}})
 	created = append(created, attack{"function with a role Lambda may not assume", strings.ReplaceAll(adminFunctionTemplate, "lambda-admin", "ec2-only"), "Fn", e.root, "root", "",
@@ -348,7 +368,7 @@ func TestCloudFormationActsAsCaller(t *testing.T) {
 		if got := e.failure(t, "owned", "Owner"); !want.MatchString(got) {
 			t.Errorf("reason %s", got)
 		}
-		if _, err := e.s.IAM.GetUser(context.Background(), "stack-owner-user"); err != nil {
+		if _, err := e.iam.GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String("stack-owner-user")}); err != nil {
 			t.Errorf("the stack's user is gone: %v", err)
 		}
 	})

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
 // layerTemplate publishes a layer from S3 and gives it to a function
@@ -76,7 +79,7 @@ func TestLayerStack(t *testing.T) {
 		t.Errorf("reason\n got %s\nwant %s", got, want)
 	}
 	// The rollback deleted the version it published.
-	if _, err := e.s.Funcs.GetLayerVersion(context.Background(), "libs", 1); err == nil {
+	if _, err := e.lambda.GetLayerVersion(context.Background(), &lambda.GetLayerVersionInput{LayerName: aws.String("libs"), VersionNumber: aws.Int64(1)}); err == nil {
 		t.Error("layer version 1 survived the rollback")
 	}
 

@@ -79,7 +79,7 @@ Resources:
 
 	// The raw bytes of every file under the data dir (the SQLite database,
 	// its WAL, function code), as `strings` would scan them.
-	dir := e.s.Config().DataDir
+	dir := e.data
 	var all []byte
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -31,3 +31,29 @@ func BenchmarkAuthorize(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAuthorizeManaged is a caller with AWS's ReadOnlyAccess attached
+// (a large managed policy) asking for execute-api:Invoke, which it does not
+// allow, the caller resolved per request as Authenticate resolves it (from
+// iam's cache). Timings are reported, never asserted.
+func BenchmarkAuthorizeManaged(b *testing.B) {
+	ctx := context.Background()
+	svc := newIAM(b)
+	a := NewService(svc, time.Now)
+	svc.CreateUser(ctx, "reader", "/", nil)
+	if err := svc.AttachUserPolicy(ctx, "reader", "arn:aws:iam::aws:policy/ReadOnlyAccess"); err != nil {
+		b.Fatal(err)
+	}
+	key, _ := svc.CreateAccessKey(ctx, "reader")
+	req := Request{Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/hello"}
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := svc.Principal(ctx, key.AccessKeyID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if d, err := a.Authorize(ctx, callerOfPrincipal(p, key.AccessKeyID), req); err != nil || d.Allowed {
+			b.Fatal(d.Allowed, err)
+		}
+	}
+}

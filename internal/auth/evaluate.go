@@ -126,21 +126,11 @@ func (e *Evaluator) Compile(doc string, kind iampolicy.Kind) (*iampolicy.Policy,
 // role's), session policies and boundary, and the request's resource-based
 // policies (a role's trust policy when the resource must allow).
 func (e *Evaluator) policySet(p iam.Principal, req Request) (iampolicy.Set, error) {
-	var set iampolicy.Set
-	var err error
-	if set.Identity, err = e.named(p.Identity, iampolicy.IdentityPolicy); err != nil {
-		return set, err
+	ps, err := e.principalSet(p)
+	if err != nil {
+		return iampolicy.Set{}, err
 	}
-	if set.Session, err = e.named(p.Session, iampolicy.SessionPolicy); err != nil {
-		return set, err
-	}
-	if p.Boundary != nil {
-		b, err := e.named([]iam.PolicyDoc{*p.Boundary}, iampolicy.PermissionsBoundary)
-		if err != nil {
-			return set, err
-		}
-		set.Boundary = &b[0]
-	}
+	set := iampolicy.Set{Identity: ps.identity, Session: ps.session, Boundary: ps.boundary}
 	kind := iampolicy.ResourcePolicy
 	if req.ResourceMustAllow {
 		kind = iampolicy.TrustPolicy // trust policies name no Resource
@@ -153,6 +143,47 @@ func (e *Evaluator) policySet(p iam.Principal, req Request) (iampolicy.Set, erro
 		set.Resource = append(set.Resource, iampolicy.Named{Name: rp.Name, Policy: pol})
 	}
 	return set, nil
+}
+
+// principalPolicies is the compiled part of a policy set that comes from
+// the principal: identity policies, session policies, boundary. Evaluation
+// only reads it, so one value serves every request of a cached principal.
+type principalPolicies struct {
+	by       *Evaluator // the Evaluator that compiled it
+	identity []iampolicy.Named
+	session  []iampolicy.Named
+	boundary *iampolicy.Named
+}
+
+// principalSet compiles p's policies, once per cache entry of a principal
+// from iam's cache (p.Derived, which the writes that change the policies
+// and the entry's TTL drop with the entry), else per call.
+func (e *Evaluator) principalSet(p iam.Principal) (principalPolicies, error) {
+	if p.Derived != nil {
+		if ps, ok := p.Derived.Load().(*principalPolicies); ok && ps.by == e {
+			return *ps, nil
+		}
+	}
+	ps := principalPolicies{by: e}
+	var err error
+	if ps.identity, err = e.named(p.Identity, iampolicy.IdentityPolicy); err != nil {
+		return ps, err
+	}
+	if ps.session, err = e.named(p.Session, iampolicy.SessionPolicy); err != nil {
+		return ps, err
+	}
+	if p.Boundary != nil {
+		b, err := e.named([]iam.PolicyDoc{*p.Boundary}, iampolicy.PermissionsBoundary)
+		if err != nil {
+			return ps, err
+		}
+		ps.boundary = &b[0]
+	}
+	if p.Derived != nil {
+		kept := ps
+		p.Derived.Store(&kept)
+	}
+	return ps, nil
 }
 
 func (e *Evaluator) named(docs []iam.PolicyDoc, kind iampolicy.Kind) ([]iampolicy.Named, error) {

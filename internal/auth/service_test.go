@@ -405,3 +405,54 @@ func TestDenial(t *testing.T) {
 		t.Errorf("allowed Denial() = %q", got)
 	}
 }
+
+// TestPolicySetFollowsWrites: the compiled policy set kept with a cached
+// principal is the one its policies make now: a policy put, replaced,
+// detached or a group joined changes the next answer at once, with no
+// request in between seeing the old set.
+func TestPolicySetFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	svc := newIAM(t)
+	a := NewService(svc, time.Now)
+	svc.CreateUser(ctx, "hal", "/", nil)
+	key, _ := svc.CreateAccessKey(ctx, "hal")
+	req := Request{Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/hello"}
+	allowed := func(step string, want bool) {
+		t.Helper()
+		for range 2 { // the second answer comes from the kept set
+			c := callerOf(t, svc, key.AccessKeyID)
+			d, err := a.Authorize(ctx, c, req)
+			if err != nil || d.Allowed != want {
+				t.Fatalf("%s: allowed = %v, %v; want %v", step, d.Allowed, err, want)
+			}
+		}
+	}
+	allowed("no policy", false)
+	if err := svc.PutUserPolicy(ctx, "hal", "p", invokeHello); err != nil {
+		t.Fatal(err)
+	}
+	allowed("inline allow", true)
+	if p, err := svc.Principal(ctx, key.AccessKeyID); err != nil || p.Derived == nil || p.Derived.Load() == nil {
+		t.Fatalf("no policy set kept with the cached principal: %+v, %v", p.Derived, err)
+	}
+	deny := strings.Replace(invokeHello, `"Allow"`, `"Deny"`, 1)
+	if err := svc.PutUserPolicy(ctx, "hal", "p", deny); err != nil {
+		t.Fatal(err)
+	}
+	allowed("replaced by a deny", false)
+	if err := svc.DeleteUserPolicy(ctx, "hal", "p"); err != nil {
+		t.Fatal(err)
+	}
+	allowed("deleted", false)
+	if _, err := svc.CreateGroup(ctx, "g", "/"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.PutGroupPolicy(ctx, "g", "gp", invokeHello); err != nil {
+		t.Fatal(err)
+	}
+	allowed("group not joined", false)
+	if err := svc.AddUserToGroup(ctx, "g", "hal"); err != nil {
+		t.Fatal(err)
+	}
+	allowed("group joined", true)
+}

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/arn"
@@ -48,7 +49,37 @@ type Principal struct {
 	Trust         string // the role's trust policy, for role sessions
 	SessionIssued time.Time
 	SessionName   string
+
+	// Derived, for a principal from Principal's cache, holds what a
+	// consumer derives from the policies above (auth: their compiled set),
+	// so it is derived once per cache entry, not per request. Each entry
+	// has its own, dropped with it by every write through the Service and
+	// by the entry's TTL, so it never outlives the policies it came from;
+	// copies of the Principal share it. nil elsewhere. Code that edits a
+	// copy's policies sets it to nil.
+	Derived *Derived
 }
+
+// Derived is a slot for one value derived from a cached Principal. It is
+// safe for concurrent use; Load returns nil until Store.
+type Derived struct{ v atomic.Pointer[any] }
+
+// Load returns the stored value, or nil.
+func (d *Derived) Load() any {
+	if v := d.v.Load(); v != nil {
+		return *v
+	}
+	return nil
+}
+
+// Store keeps v (a consumer stores one kind of value; a later Store
+// replaces an earlier one).
+func (d *Derived) Store(v any) { d.v.Store(&v) }
+
+// Equal reports true for any two slots: a slot is a cache of what is
+// derived from a principal, not part of its value, so principals that
+// agree in every other field are equal (go-cmp uses this method).
+func (d *Derived) Equal(*Derived) bool { return true }
 
 // Principal resolves an access key id (long-term or session) to its
 // principal. Unknown ids, and sessions whose role or user is gone, fail with
@@ -61,6 +92,7 @@ func (s *Service) Principal(ctx context.Context, accessKeyID string) (Principal,
 	gen := s.cache.generation()
 	p, err := s.principal(ctx, accessKeyID)
 	if err == nil {
+		p.Derived = new(Derived) // this entry's own
 		s.cache.putPrincipal(accessKeyID, cachedPrincipal{p: p, at: s.now(), gen: gen})
 	}
 	return p, err

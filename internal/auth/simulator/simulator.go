@@ -100,6 +100,7 @@ func build(ev Evaluator, in Input) (*simulation, error) {
 	sourceIsUser := false
 	if src := in.Source; src != nil {
 		s.principal = src.Principal
+		s.principal.Derived = nil // its policies are edited below: nothing derived from them holds
 		sourceIsUser = src.Principal.Type == iam.TypeUser
 		for _, ps := range src.Identity {
 			n, err := s.add(iampolicy.IdentityPolicy, ps.ID, ps.Type, ps.Document)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/apigw"
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/sigv4"
@@ -161,12 +162,16 @@ func traceContext(caller *auth.Caller, req map[string][]string) map[string][]str
 
 // principalARN is aws:PrincipalArn: for a role session, the role's ARN.
 func principalARN(c *auth.Caller) string {
-	acct, rest, ok := strings.Cut(strings.TrimPrefix(c.ARN, "arn:aws:sts::"), ":assumed-role/")
-	if c.Type != "AssumedRole" || !ok {
+	if c.Type != "AssumedRole" {
+		return c.ARN
+	}
+	a, err := arn.Parse(c.ARN)
+	rest, ok := strings.CutPrefix(a.Resource, "assumed-role/")
+	if err != nil || a.Service != "sts" || !ok {
 		return c.ARN
 	}
 	role, _, _ := strings.Cut(rest, "/")
-	return "arn:aws:iam::" + acct + ":role/" + role
+	return arn.IAM(a.AccountID, "role/"+role)
 }
 
 // principalType is the aws:PrincipalType value for a caller type.

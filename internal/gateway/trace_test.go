@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/iampolicy"
 )
 
@@ -190,5 +191,23 @@ result: 200 (from the function)
 	tr.WriteText(&b)
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("text (-want +got):\n%s", diff)
+	}
+}
+
+// aws:PrincipalArn in the trace's context: a role session's is its role's
+// ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+func TestPrincipalARN(t *testing.T) {
+	for _, c := range []struct {
+		caller auth.Caller
+		want   string
+	}{
+		{auth.Caller{ARN: userARN, Type: "User"}, userARN},
+		{auth.Caller{ARN: "arn:aws:sts::000000000000:assumed-role/ApiInvokeRole/s-1", Type: "AssumedRole"}, "arn:aws:iam::000000000000:role/ApiInvokeRole"},
+		{auth.Caller{ARN: "arn:aws:iam::000000000000:root", Type: "Root"}, "arn:aws:iam::000000000000:root"},
+		{auth.Caller{ARN: "not-an-arn", Type: "AssumedRole"}, "not-an-arn"},
+	} {
+		if got := principalARN(&c.caller); got != c.want {
+			t.Errorf("principalARN(%s) = %s, want %s", c.caller.ARN, got, c.want)
+		}
 	}
 }

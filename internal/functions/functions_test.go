@@ -14,7 +14,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/lambda"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // runtime records what the service hands to the runtime (a fake, in a unit
@@ -56,11 +56,7 @@ func zipOf(t *testing.T, files map[string]string) []byte {
 func TestPutGetDeletePermissions(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	rt := &runtime{deployed: map[string]lambda.Function{}}
 	s := New(st, rt, filepath.Join(dir, "code"), "us-east-1", "000000000000", time.Now)
 	c, err := s.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "def h(e, c): return 1\n"}))
@@ -160,11 +156,7 @@ func FuzzExtractZip(f *testing.F) {
 func TestSyncAcrossNodes(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	rtA := &runtime{deployed: map[string]lambda.Function{}}
 	rtB := &runtime{deployed: map[string]lambda.Function{}}
 	a := New(st, rtA, filepath.Join(dir, "a"), "us-east-1", "000000000000", time.Now)
@@ -214,11 +206,7 @@ func TestNameOf(t *testing.T) {
 func TestLocalWritesSeenAtOnce(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	s := New(st, &runtime{deployed: map[string]lambda.Function{}}, filepath.Join(dir, "code"), "us-east-1", "000000000000", time.Now)
 	if _, err := s.Put(ctx, Config{Name: "f", Runtime: "python3.11", Handler: "app.h"}, zipOf(t, map[string]string{"app.py": "v1"})); err != nil {
 		t.Fatal(err)

@@ -12,17 +12,13 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/lambda"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 func newLayerService(t *testing.T) (*Service, *runtime, string) {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	rt := &runtime{deployed: map[string]lambda.Function{}}
 	code := filepath.Join(dir, "code")
 	return New(st, rt, code, "us-east-1", "000000000000", time.Now), rt, code

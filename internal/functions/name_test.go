@@ -13,6 +13,7 @@ import (
 	"github.com/iamgate/iamgate/internal/lambda"
 	"github.com/iamgate/iamgate/internal/seal"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 func TestValidateName(t *testing.T) {
@@ -56,11 +57,7 @@ func TestValidateName(t *testing.T) {
 func TestNamesNeverBecomePaths(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	codeRoot := filepath.Join(dir, "root", "code")
 	canary := filepath.Join(dir, "root", "canary")
 	os.MkdirAll(filepath.Dir(canary), 0o700)

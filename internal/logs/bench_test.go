@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // invocationLines is what one Lambda invocation writes: START, the
@@ -29,11 +29,7 @@ func invocationLines(i int, now time.Time) [][]Event {
 func BenchmarkInvocationLogs(b *testing.B) {
 	dir := b.TempDir()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(b)
 	s := New(st, Options{Region: "us-east-1", AccountID: "000000000000"})
 	defer s.Close(ctx)
 	now := time.Now()

@@ -2,21 +2,16 @@ package logs
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 func newService(t *testing.T) *Service {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	s := New(st, Options{Region: "us-east-1", AccountID: "000000000000", Now: func() time.Time { return now }})
 	t.Cleanup(func() { s.Close(context.Background()) })

@@ -3,7 +3,6 @@ package logs
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // countingStore counts the write transactions the Service makes.
@@ -45,11 +44,7 @@ func (c *countingStore) Append(ctx context.Context, stream string, v ...[]byte) 
 
 func openCounting(t *testing.T) *countingStore {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	return &countingStore{Store: st}
 }
 

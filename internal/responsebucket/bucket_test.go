@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // clock is a settable test clock.
@@ -35,11 +34,7 @@ func (c *clock) add(d time.Duration) {
 
 func newBucket(t *testing.T) (*Bucket, *clock, string) {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	c := &clock{t: time.Now().UTC()}
 	var b *Bucket
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -176,11 +171,7 @@ func TestDiscardCloses(t *testing.T) {
 }
 
 func TestNotListening(t *testing.T) {
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	b := New(st, "us-east-1", func() string { return "" }, nil)
 	if _, err := b.PresignPut(context.Background(), key, time.Hour); err == nil {
 		t.Error("a URL with no endpoint")

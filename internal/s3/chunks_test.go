@@ -7,12 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/store"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 func chunkCount(t *testing.T, st store.Store) int {
@@ -30,11 +29,7 @@ func chunkCount(t *testing.T, st store.Store) int {
 // and an object stored before chunking still reads.
 func TestChunkedObjects(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	s := New(st, "us-east-1", time.Now)
 	if err := s.CreateBucket(ctx, "bucket"); err != nil {
 		t.Fatal(err)

@@ -2,12 +2,11 @@ package s3
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // TestCloudFormationBucketsAreTaken: CloudFormation's custom resource
@@ -15,11 +14,7 @@ import (
 // BucketAlreadyExists, as S3 answers for a name someone else holds
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
 func TestCloudFormationBucketsAreTaken(t *testing.T) {
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	s := New(st, "us-east-1", time.Now)
 	for _, name := range []string{"cloudformation-custom-resource-response-useast1", "cloudformation-custom-resource-response-euwest3"} {
 		if err := s.CreateBucket(context.Background(), name); !awserr.Is(err, BucketAlreadyExists) {

@@ -2,22 +2,17 @@ package s3
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 func TestBucketsAndObjects(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.SQLite(t)
 	s := New(st, "us-east-1", time.Now)
 	check := func(name string, err error, code awserr.Code) {
 		t.Helper()
@@ -29,7 +24,7 @@ func TestBucketsAndObjects(t *testing.T) {
 	check("create again", s.CreateBucket(ctx, "cm-fujii.genki-deploy"), BucketAlreadyOwnedByYou)
 	check("bad name", s.CreateBucket(ctx, "Bad_Name"), InvalidBucketName)
 	check("dots", s.CreateBucket(ctx, "a..b"), InvalidBucketName)
-	_, err = s.PutObject(ctx, "nope", "k", []byte("x"), "", nil)
+	_, err := s.PutObject(ctx, "nope", "k", []byte("x"), "", nil)
 	check("put to missing bucket", err, NoSuchBucket)
 	o, err := s.PutObject(ctx, "cm-fujii.genki-deploy", "Api-IAM-Sample-Stack/api.yaml", []byte("openapi: 3.0.1\n"), "text/yaml", nil)
 	check("put", err, "")

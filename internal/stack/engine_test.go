@@ -14,7 +14,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 	"github.com/iamgate/iamgate/internal/testutil"
 )
 
@@ -121,11 +121,7 @@ var types = []string{"AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::Role", "AW
 
 func newEngine(t *testing.T) (*Engine, map[string]*recorder) {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	e := New(Options{Store: st, Region: "us-east-1", AccountID: "000000000000", Now: time.Now,
 		Includes: fileIncludes{testutil.Shared(t, "seed")}, Authz: allowAll{}})
 	recs := map[string]*recorder{}

@@ -3,7 +3,6 @@ package stack
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // The provider's end-to-end behaviour (a real Python function answering
@@ -102,11 +101,7 @@ func (denyInvoke) Authorize(_ context.Context, _ *auth.Caller, r auth.Request) (
 
 func customEngine(t *testing.T, f *fakeCustom, now func() time.Time, authz Authorizer) *Engine {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	e := New(Options{Store: st, Region: "us-east-1", AccountID: "000000000000", Now: now, Authz: authz})
 	e.RegisterCustomResources(f, f)
 	t.Cleanup(func() { _ = e.Close(context.Background()) })

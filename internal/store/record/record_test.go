@@ -3,14 +3,13 @@ package record_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/iamgate/iamgate/internal/store"
 	"github.com/iamgate/iamgate/internal/store/record"
-	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 type thing struct {
@@ -19,11 +18,7 @@ type thing struct {
 
 func TestRecord(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	for k, v := range map[string]string{"api1": `{"name":"a"}`, "api1/s1": `{"name":"s1"}`, "api1/s2": `{"name":"s2"}`, "api2/s1": `{"name":"x"}`} {
 		kind := "stage"
 		if k == "api1" {
@@ -64,11 +59,7 @@ func TestRecord(t *testing.T) {
 
 func TestWriteAndTree(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.SQLite(t)
 	if err := record.Create(ctx, st, "api", "a1", thing{"one"}); err != nil {
 		t.Fatal(err)
 	}

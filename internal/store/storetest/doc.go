@@ -5,5 +5,6 @@
 // own named subtest, so a failing backend learns which rule it broke.
 //
 // It owns no backend and no production code; backends call Run from their
-// tests (sqlite always, postgres when a database is configured).
+// tests (sqlite always, postgres when a database is configured). SQLite
+// gives the domain packages' tests a fresh store that closes with the test.
 package storetest

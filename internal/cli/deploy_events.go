@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -10,8 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-
-	"github.com/iamgate/iamgate/internal/stack"
 )
 
 // execute runs the change set and streams the stack's events while it
@@ -99,8 +98,7 @@ func (d *deployment) printNewEvents(ctx context.Context, seen map[string]bool) e
 		return err
 	}
 	for _, e := range evs {
-		printEvent(d.stdout, stack.Event{ResourceStatus: string(e.ResourceStatus), ResourceType: aws.ToString(e.ResourceType),
-			LogicalResourceID: aws.ToString(e.LogicalResourceId), ResourceStatusReason: d.located(fmt.Errorf("%s", aws.ToString(e.ResourceStatusReason))).Error()})
+		printEvent(d.stdout, e, d.located(fmt.Errorf("%s", aws.ToString(e.ResourceStatusReason))).Error())
 	}
 	return nil
 }
@@ -161,4 +159,16 @@ func (d *deployment) printOutputs(ctx context.Context) error {
 		fmt.Fprintln(d.stdout, strings.Join(local, "\n"))
 	}
 	return nil
+}
+
+// printEvent writes one stack event as sam deploy lists them: status, type,
+// logical id and the reason (reason is the event's, located in the
+// template; "User Initiated" is not shown).
+func printEvent(w io.Writer, ev cftypes.StackEvent, reason string) {
+	if reason != "" && reason != "User Initiated" {
+		reason = "  " + reason
+	} else {
+		reason = ""
+	}
+	fmt.Fprintf(w, "  %-28s %-32s %s%s\n", ev.ResourceStatus, aws.ToString(ev.ResourceType), aws.ToString(ev.LogicalResourceId), reason)
 }

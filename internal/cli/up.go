@@ -18,8 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
-
-	"github.com/iamgate/iamgate/internal/stack"
 )
 
 func newUp() *cobra.Command {
@@ -131,14 +129,6 @@ func runUp(ctx context.Context, stdout, stderr io.Writer, f *serverFlags, target
 		})
 	}
 	return runUntilDone(ctx, srv, stderr)
-}
-
-func printEvent(w io.Writer, ev stack.Event) {
-	reason := ""
-	if ev.ResourceStatusReason != "" && ev.ResourceStatusReason != "User Initiated" {
-		reason = "  " + ev.ResourceStatusReason
-	}
-	fmt.Fprintf(w, "  %-28s %-32s %s%s\n", ev.ResourceStatus, ev.ResourceType, ev.LogicalResourceID, reason)
 }
 
 // upDeployment is the `iamgate deploy` of up's template, made against up's

@@ -107,6 +107,7 @@ func buildPolicy(raw map[string]any, kind Kind) (*Policy, error) {
 			return nil, err
 		}
 		st.Index = i
+		st.actionIndex, st.notActionIndex = newActionIndex(st.Action), newActionIndex(st.NotAction)
 		p.Statements = append(p.Statements, st)
 	}
 	return p, nil

@@ -23,7 +23,7 @@ func TestParseSeed(t *testing.T) {
 		Action:   []string{"execute-api:Invoke"},
 		Resource: []string{"arn:aws:execute-api:us-east-1:000000000000:abc123defg/v1/GET/hello"},
 	}}}
-	if diff := cmp.Diff(want, p, cmpopts.IgnoreUnexported(condition.Clause{})); diff != "" {
+	if diff := cmp.Diff(want, p, cmpopts.IgnoreUnexported(condition.Clause{}, Statement{})); diff != "" {
 		t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -55,6 +55,10 @@ type Statement struct {
 	Principal    *Principals
 	NotPrincipal *Principals
 	Condition    condition.Block
+
+	// Indexes of long Action and NotAction lists (Parse builds them; nil
+	// means each entry is globbed in turn).
+	actionIndex, notActionIndex *actionIndex
 }
 
 // Principals is a Principal or NotPrincipal element. Wildcard is the bare

@@ -80,17 +80,13 @@ func (e *evaluator) statement(layer string, n Named, st *Statement) (Step, via) 
 
 func matchActions(st *Statement, action string) (bool, string) {
 	if st.NotAction != nil {
-		for _, a := range st.NotAction {
-			if arn.GlobFold(a, action) {
-				return false, "NotAction " + a + " matches " + action
-			}
+		if i := st.notActionIndex.first(st.NotAction, action); i >= 0 {
+			return false, "NotAction " + st.NotAction[i] + " matches " + action
 		}
 		return true, "no NotAction entry matches"
 	}
-	for _, a := range st.Action {
-		if arn.GlobFold(a, action) {
-			return true, "Action " + a + " matches"
-		}
+	if i := st.actionIndex.first(st.Action, action); i >= 0 {
+		return true, "Action " + st.Action[i] + " matches"
 	}
 	return false, "no Action entry matches"
 }

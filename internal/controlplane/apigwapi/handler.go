@@ -113,11 +113,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{h: h, ctx: r.Context(), caller: caller, r: r}
 	o, out, err := c.serve()
 	if err != nil {
-		e := awserr.As(err)
-		h.log.Info("request failed", "request_id", reqID, "operation", c.rt.op, "code", string(e.Code), "principal_arn", c.caller.ARN)
-		if e.Code == awserr.InternalFailure {
-			h.log.Error("apigateway operation", "request_id", reqID, "err", err)
-		}
+		e := mount.LogFailure(h.log, "apigateway", reqID, c.rt.op, c.caller.ARN, err)
 		awserr.APIGateway.Write(w, e, awserr.Reply{RequestID: reqID, Log: h.log})
 		return
 	}

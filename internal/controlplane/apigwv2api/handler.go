@@ -62,11 +62,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	caller, reqID := h.o.Request(r.Context())
 	rt, out, err := h.serve(r, caller)
 	if err != nil {
-		e := awserr.As(err)
-		h.log.Info("request failed", "request_id", reqID, "operation", rt.op, "code", string(e.Code), "principal_arn", caller.ARN)
-		if e.Code == awserr.InternalFailure {
-			h.log.Error("apigatewayv2 operation", "request_id", reqID, "err", err)
-		}
+		e := mount.LogFailure(h.log, "apigatewayv2", reqID, rt.op, caller.ARN, err)
 		awserr.APIGateway.Write(w, e, awserr.Reply{RequestID: reqID, Log: h.log})
 		return
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
+	"github.com/iamgate/iamgate/internal/controlplane/mount"
 )
 
 // Endpoint is one JSON-protocol service's wire settings.
@@ -56,11 +57,7 @@ func (e *Endpoint) Serve(w http.ResponseWriter, r *http.Request, reqID, principa
 			}
 		}
 	}
-	ae := awserr.As(err)
-	if ae.Code == awserr.InternalFailure {
-		e.Log.Error(e.Name+" operation", "request_id", reqID, "operation", name, "err", err)
-	}
-	e.Log.Info("request failed", "request_id", reqID, "operation", name, "code", string(ae.Code), "principal_arn", principalARN)
+	ae := mount.LogFailure(e.Log, e.Name, reqID, name, principalARN, err)
 	e.Errors.Write(w, ae, awserr.Reply{RequestID: reqID, ContentType: e.ContentType, Log: e.Log})
 }
 

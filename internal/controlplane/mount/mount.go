@@ -100,3 +100,17 @@ func RequestIDFrom(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
 	return id
 }
+
+// LogFailure logs a failed request as the JSON and REST-JSON services do:
+// an Info line with its AWS error code, then, for an internal failure, an
+// Error line with the cause (service names it: "apigateway operation").
+// It returns the error in its AWS form, for the service's awserr table to
+// write.
+func LogFailure(log *slog.Logger, service, reqID, op, principalARN string, err error) *awserr.Error {
+	e := awserr.As(err)
+	log.Info("request failed", "request_id", reqID, "operation", op, "code", string(e.Code), "principal_arn", principalARN)
+	if e.Code == awserr.InternalFailure {
+		log.Error(service+" operation", "request_id", reqID, "operation", op, "err", err)
+	}
+	return e
+}

@@ -1,7 +1,11 @@
 package mount
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -90,5 +94,28 @@ func TestAuthorize(t *testing.T) {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
 		})
+	}
+}
+
+// LogFailure: one Info line per failed request with its AWS code; the
+// cause goes to an Error line only for an internal failure.
+func TestLogFailure(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	e := LogFailure(log, "logs", "req-1", "PutLogEvents", "arn:aws:iam::000000000000:root", awserr.New(awserr.AccessDeniedException, "no"))
+	if e.Code != awserr.AccessDeniedException {
+		t.Errorf("code = %s", e.Code)
+	}
+	if got := buf.String(); !strings.Contains(got, `level=INFO msg="request failed" request_id=req-1 operation=PutLogEvents code=AccessDeniedException`) ||
+		strings.Contains(got, "level=ERROR") {
+		t.Errorf("denial logged as:\n%s", got)
+	}
+	buf.Reset()
+	e = LogFailure(log, "logs", "req-2", "PutLogEvents", "", errors.New("disk on fire"))
+	if e.Code != awserr.InternalFailure {
+		t.Errorf("code = %s", e.Code)
+	}
+	if got := buf.String(); !strings.Contains(got, `level=ERROR msg="logs operation" request_id=req-2 operation=PutLogEvents err="disk on fire"`) {
+		t.Errorf("internal failure logged as:\n%s", got)
 	}
 }

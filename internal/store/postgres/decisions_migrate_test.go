@@ -4,17 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/iamgate/iamgate/internal/store"
 	"github.com/iamgate/iamgate/internal/store/postgres"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // oldSchema is the decision log as databases before batches hold it.
@@ -51,33 +49,11 @@ func oldDatabase(t *testing.T, ds []store.Decision, bad bool) string {
 		}
 	})
 	ins := `INSERT INTO decisions (seq, at, principal, value) VALUES ($1, $2, $3, $4)`
-	for i, d := range ds {
-		v, err := json.Marshal(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Exec(ctx, ins, 1000+i, d.Time.UnixNano(), d.Principal, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if bad {
-		if _, err := c.Exec(ctx, ins, 5000, 0, "p", []byte("{not json")); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.InsertOldDecisions(t, func(seq int, at int64, principal string, value []byte) error {
+		_, err := c.Exec(ctx, ins, seq, at, principal, value)
+		return err
+	}, ds, bad)
 	return withSearchPath(base, schema)
-}
-
-func oldLog(n int) []store.Decision {
-	t0 := time.Date(2026, 11, 30, 12, 0, 0, 5, time.UTC)
-	ds := make([]store.Decision, n)
-	for i := range ds {
-		p := "arn:aws:iam::000000000000:user/u" + string(rune('a'+i%3))
-		ds[i] = store.Decision{Time: t0.Add(time.Duration(i) * time.Second), RequestID: "req-" + string(rune('A'+i%26)), Principal: p, Caller: p,
-			Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/hello", Effect: "ImplicitDeny",
-			Reason: "no identity-based policy allows", Audited: i%7 == 0}
-	}
-	return ds
 }
 
 // An old database's decisions survive Open, in order, all of them (more
@@ -85,7 +61,7 @@ func oldLog(n int) []store.Decision {
 // them, the retention bound counts both, and a second Open converts
 // nothing.
 func TestOpenConvertsOldDecisionLog(t *testing.T) {
-	old := oldLog(600)
+	old := storetest.OldDecisions(600)
 	d := oldDatabase(t, old, false)
 	ctx := context.Background()
 	s, err := postgres.Open(ctx, d)
@@ -94,17 +70,10 @@ func TestOpenConvertsOldDecisionLog(t *testing.T) {
 	}
 	check := func(name string, s *postgres.Store, want []store.Decision) []store.Decision {
 		t.Helper()
-		got, err := s.Decisions(ctx, store.DecisionQuery{})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(store.Decision{}, "Seq"), cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", name, diff)
-		}
-		return got
+		return storetest.CheckDecisions(t, name, s, store.DecisionQuery{}, want...)
 	}
 	check("converted", s, old)
-	more := oldLog(3)
+	more := storetest.OldDecisions(3)
 	if err := s.AppendDecisions(ctx, more, 500); err != nil {
 		t.Fatal(err)
 	}
@@ -120,14 +89,14 @@ func TestOpenConvertsOldDecisionLog(t *testing.T) {
 // A row that does not decode stops Open, saying which, and the old table
 // stays as it was.
 func TestOpenKeepsUnreadableOldDecisionLog(t *testing.T) {
-	d := oldDatabase(t, oldLog(3), true)
+	d := oldDatabase(t, storetest.OldDecisions(3), true)
 	ctx := context.Background()
 	s, err := postgres.Open(ctx, d)
 	if err == nil {
 		s.Close()
 		t.Fatal("Open succeeded over an undecodable decision")
 	}
-	if !strings.Contains(err.Error(), "decision 5000") {
+	if !strings.Contains(err.Error(), fmt.Sprintf("decision %d", storetest.BadOldDecision)) {
 		t.Errorf("error %q does not name the row", err)
 	}
 	c, err := pgx.Connect(ctx, d)
@@ -141,8 +110,8 @@ func TestOpenKeepsUnreadableOldDecisionLog(t *testing.T) {
 	}
 }
 
-// The retention bound holds on disk, not only in what readers see: a row
-// goes once all of its decisions are beyond keep.
+// The retention bound holds on disk (storetest.DecisionLogDropsOldRows),
+// counted in the database.
 func TestDecisionLogDropsOldRows(t *testing.T) {
 	d := oldDatabase(t, nil, false) // an empty old log: converted to nothing
 	ctx := context.Background()
@@ -151,34 +120,12 @@ func TestDecisionLogDropsOldRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	const batch, batches, keep = 100, 20, 250
-	t0 := time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC)
-	for n := range batches {
-		ds := make([]store.Decision, batch)
-		for i := range ds {
-			ds[i] = store.Decision{Time: t0.Add(time.Duration(n*batch+i) * time.Second), Principal: "p", Effect: "Allow"}
-		}
-		if err := s.AppendDecisions(ctx, ds, keep); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := s.Decisions(ctx, store.DecisionQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != keep || !got[0].Time.Equal(t0.Add((batch*batches-keep)*time.Second)) {
-		t.Fatalf("%d decisions, want the newest %d", len(got), keep)
-	}
 	c, err := pgx.Connect(ctx, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
-	var rows int
-	if err := c.QueryRow(ctx, `SELECT count(*) FROM decision_batches`).Scan(&rows); err != nil {
-		t.Fatal(err)
-	}
-	if rows > keep/batch+1 {
-		t.Errorf("%d batch rows left for %d decisions of %d per row: old rows are not dropped", rows, keep, batch)
-	}
+	storetest.DecisionLogDropsOldRows(t, s, func() (n int, err error) {
+		return n, c.QueryRow(ctx, `SELECT count(*) FROM decision_batches`).Scan(&n)
+	})
 }

@@ -2,17 +2,14 @@ package sqlite_test
 
 import (
 	"database/sql"
-	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/iamgate/iamgate/internal/store"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
+	"github.com/iamgate/iamgate/internal/store/storetest"
 )
 
 // oldSchema is the decision log as data dirs before batches hold it.
@@ -39,32 +36,10 @@ func writeOld(t *testing.T, path string, ds []store.Decision, bad bool) {
 		t.Fatal(err)
 	}
 	ins := `INSERT INTO decisions (seq, at, principal, value) VALUES (?, ?, ?, ?)`
-	for i, d := range ds {
-		v, err := json.Marshal(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(ins, 1000+i, d.Time.UnixNano(), d.Principal, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if bad {
-		if _, err := db.Exec(ins, 5000, 0, "p", []byte("{not json")); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func oldLog(n int) []store.Decision {
-	t0 := time.Date(2026, 11, 30, 12, 0, 0, 5, time.UTC)
-	ds := make([]store.Decision, n)
-	for i := range ds {
-		p := "arn:aws:iam::000000000000:user/u" + string(rune('a'+i%3))
-		ds[i] = store.Decision{Time: t0.Add(time.Duration(i) * time.Second), RequestID: "req-" + string(rune('A'+i%26)), Principal: p, Caller: p,
-			Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/hello", Effect: "ImplicitDeny",
-			Reason: "no identity-based policy allows", Audited: i%7 == 0}
-	}
-	return ds
+	storetest.InsertOldDecisions(t, func(seq int, at int64, principal string, value []byte) error {
+		_, err := db.Exec(ins, seq, at, principal, value)
+		return err
+	}, ds, bad)
 }
 
 // An old data dir's decisions survive Open, in order, all of them (more
@@ -72,24 +47,16 @@ func oldLog(n int) []store.Decision {
 // new decisions follow them and the retention bound counts both.
 func TestOpenConvertsOldDecisionLog(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "store.db")
-	old := oldLog(600)
+	old := storetest.OldDecisions(600)
 	writeOld(t, path, old, false)
 	s, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	ignoreSeq := cmpopts.IgnoreFields(store.Decision{}, "Seq")
 	check := func(name string, q store.DecisionQuery, want []store.Decision) []store.Decision {
 		t.Helper()
-		got, err := s.Decisions(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if diff := cmp.Diff(want, got, ignoreSeq, cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", name, diff)
-		}
-		return got
+		return storetest.CheckDecisions(t, name, s, q, want...)
 	}
 	check("converted", store.DecisionQuery{}, old)
 	var ub []store.Decision
@@ -110,7 +77,7 @@ func TestOpenConvertsOldDecisionLog(t *testing.T) {
 		t.Errorf("old table and index left: %d (%v)", n, err)
 	}
 
-	more := oldLog(3)
+	more := storetest.OldDecisions(3)
 	if err := s.AppendDecisions(ctx, more, 500); err != nil {
 		t.Fatal(err)
 	}
@@ -132,13 +99,13 @@ func TestOpenConvertsOldDecisionLog(t *testing.T) {
 // stays as it was: nothing is dropped unread.
 func TestOpenKeepsUnreadableOldDecisionLog(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "store.db")
-	writeOld(t, path, oldLog(300), true)
+	writeOld(t, path, storetest.OldDecisions(300), true)
 	s, err := sqlite.Open(path)
 	if err == nil {
 		s.Close()
 		t.Fatal("Open succeeded over an undecodable decision")
 	}
-	if !strings.Contains(err.Error(), "decision 5000") {
+	if !strings.Contains(err.Error(), fmt.Sprintf("decision %d", storetest.BadOldDecision)) {
 		t.Errorf("error %q does not name the row", err)
 	}
 	db, err := sql.Open("sqlite", path)

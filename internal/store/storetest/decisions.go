@@ -5,9 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-
 	"github.com/iamgate/iamgate/internal/store"
 )
 
@@ -34,21 +31,9 @@ func testDecisions(t *testing.T, open Opener) {
 	if err := log.AppendDecisions(ctx, []store.Decision{denied}, 0); err != nil {
 		t.Fatal(err)
 	}
-	ignoreSeq := cmpopts.IgnoreFields(store.Decision{}, "Seq")
 	check := func(name string, l store.DecisionLog, q store.DecisionQuery, want ...store.Decision) {
 		t.Helper()
-		got, err := l.Decisions(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if diff := cmp.Diff(want, got, ignoreSeq, cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", name, diff)
-		}
-		for i := 1; i < len(got); i++ {
-			if got[i].Seq <= got[i-1].Seq {
-				t.Errorf("%s: seqs not increasing: %d then %d", name, got[i-1].Seq, got[i].Seq)
-			}
-		}
+		CheckDecisions(t, name, l, q, want...)
 	}
 	check("all", log, store.DecisionQuery{}, d(0, alice), d(1, bob), d(2, alice), denied)
 	check("by principal", log, store.DecisionQuery{Principal: alice}, d(0, alice), d(2, alice), denied)

@@ -7,4 +7,6 @@
 // It owns no backend and no production code; backends call Run from their
 // tests (sqlite always, postgres when a database is configured). SQLite
 // gives the domain packages' tests a fresh store that closes with the test.
+// The SQL backends' decision log tests share OldDecisions,
+// InsertOldDecisions, CheckDecisions and DecisionLogDropsOldRows.
 package storetest

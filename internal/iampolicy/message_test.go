@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -89,5 +90,19 @@ func TestTrace(t *testing.T) {
 	want2 := &Match{Layer: LayerIdentity, Policy: "identity-based policy 1", Sid: "FromLoopback", Index: 0, Effect: "Allow"}
 	if diff := cmp.Diff(want2, d.Statement); diff != "" {
 		t.Errorf("deciding statement (-want +got):\n%s", diff)
+	}
+}
+
+// TestMatchString: the statement's name in reasons, as fmt wrote it.
+func TestMatchString(t *testing.T) {
+	for _, m := range []Match{{Policy: "user/x inline p", Index: 0}, {Policy: "p", Index: 12, Sid: "FromLoopback"}, {Index: -1}} {
+		want := fmt.Sprintf("(%s, statement %d", m.Policy, m.Index)
+		if m.Sid != "" {
+			want += " " + m.Sid
+		}
+		want += ")"
+		if got := m.String(); got != want {
+			t.Errorf("String() = %q, want %q", got, want)
+		}
 	}
 }

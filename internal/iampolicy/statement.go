@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/iamgate/iamgate/internal/arn"
@@ -18,11 +19,22 @@ type Match struct {
 }
 
 func (m *Match) String() string {
-	s := fmt.Sprintf("(%s, statement %d", m.Policy, m.Index)
+	// "(POLICY, statement N[ SID])" in one allocation (it is part of every
+	// decision's Reason).
+	var num [20]byte
+	n := strconv.AppendInt(num[:0], int64(m.Index), 10)
+	var b strings.Builder
+	b.Grow(len("(, statement ") + len(m.Policy) + len(n) + len(" ") + len(m.Sid) + len(")"))
+	b.WriteByte('(')
+	b.WriteString(m.Policy)
+	b.WriteString(", statement ")
+	b.Write(n)
 	if m.Sid != "" {
-		s += " " + m.Sid
+		b.WriteByte(' ')
+		b.WriteString(m.Sid)
 	}
-	return s + ")"
+	b.WriteByte(')')
+	return b.String()
 }
 
 // Step is one statement considered during evaluation and why it did or did
@@ -62,7 +74,7 @@ func (e *evaluator) statement(layer string, n Named, st *Statement) (Step, via) 
 		return s, viaNone
 	}
 	v := viaDirect
-	s.Principal, s.PrincipalWhy = true, "not checked in an "+layer
+	s.Principal, s.PrincipalWhy = true, notChecked(layer)
 	if layer == LayerResource {
 		v, s.Principal, s.PrincipalWhy = e.matchPrincipal(st)
 		if !s.Principal {
@@ -76,6 +88,23 @@ func (e *evaluator) statement(layer string, n Named, st *Statement) (Step, via) 
 	s.ConditionsMet, s.Conditions = st.Condition.Eval(env)
 	s.Applies = s.ConditionsMet
 	return s, v
+}
+
+// notChecked is the PrincipalWhy of a statement outside resource-based
+// policies: a constant per layer, not a string per statement evaluated.
+func notChecked(layer string) string {
+	const pre = "not checked in an "
+	switch layer {
+	case LayerIdentity:
+		return pre + LayerIdentity
+	case LayerSession:
+		return pre + LayerSession
+	case LayerBoundary:
+		return pre + LayerBoundary
+	case LayerResource:
+		return pre + LayerResource
+	}
+	return pre + layer
 }
 
 func matchActions(st *Statement, action string) (bool, string) {

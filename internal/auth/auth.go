@@ -25,6 +25,25 @@ type Caller struct {
 	identity *iam.Principal
 }
 
+// ContextKeys calls set with the condition keys c's authorization derives
+// from c itself, with the values it evaluates: iampolicy's principal keys
+// (iampolicy.Principal.ContextKeys, the one rule) and aws:TokenIssueTime for
+// a session. A trace shows these, so it shows what was evaluated. c is read
+// as Authenticate resolved it; a Caller built without that (a root or stack
+// actor made by hand) is read from its fields.
+func (c *Caller) ContextKeys(set func(key, value string)) {
+	if c.identity == nil {
+		p := iampolicy.Principal{ARN: c.ARN, AccountID: c.AccountID, Type: c.Type, UserID: c.UserID, Username: c.Username}
+		p.ContextKeys(set)
+		return
+	}
+	p := principalOf(*c.identity)
+	p.ContextKeys(set)
+	if issued := c.identity.SessionIssued; !issued.IsZero() {
+		set("aws:TokenIssueTime", tokenIssueTime(issued))
+	}
+}
+
 // Anonymous is the caller of a request that carried no credentials.
 var Anonymous = &Caller{ARN: "anonymous", Type: "Anonymous"}
 

@@ -75,10 +75,13 @@ func (e *Evaluator) evaluate(p iam.Principal, req Request, keys func() map[strin
 // issued, unless ctx has it.
 func withTokenIssueTime(ctx map[string][]string, issued time.Time) map[string][]string {
 	if _, set := ctx["aws:TokenIssueTime"]; !set && !issued.IsZero() {
-		ctx["aws:TokenIssueTime"] = []string{issued.UTC().Format(time.RFC3339)}
+		ctx["aws:TokenIssueTime"] = []string{tokenIssueTime(issued)}
 	}
 	return ctx
 }
+
+// tokenIssueTime is aws:TokenIssueTime's value for a session issued at issued.
+func tokenIssueTime(issued time.Time) string { return issued.UTC().Format(time.RFC3339) }
 
 // addRequestKeys adds req's own context keys to ctx (a new map when nil):
 // ContextFunc's, then Context's, which win.

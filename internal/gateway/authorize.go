@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/apigw"
-	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/sigv4"
@@ -141,45 +140,17 @@ func ruleOf(d auth.Decision) string {
 	return rule
 }
 
-// traceContext is the request context as the policies see it: the keys the
-// gateway sets plus those derived from the caller.
+// traceContext is the request context as the policies see it: the keys
+// auth derives from the caller for its evaluation (Caller.ContextKeys,
+// iampolicy's rule, not a copy of it) plus the keys the gateway sets, which
+// win as they do in the evaluation.
 func traceContext(caller *auth.Caller, req map[string][]string) map[string][]string {
 	ctx := make(map[string][]string, len(req)+6)
-	if caller.Type != "Anonymous" {
-		ctx["aws:PrincipalArn"] = []string{principalARN(caller)}
-		ctx["aws:PrincipalAccount"] = []string{caller.AccountID}
-		ctx["aws:PrincipalType"] = []string{principalType(caller.Type)}
-		ctx["aws:userid"] = []string{caller.UserID}
-		if caller.Username != "" {
-			ctx["aws:username"] = []string{caller.Username}
-		}
-	}
+	caller.ContextKeys(func(k, v string) { ctx[k] = []string{v} })
 	for k, v := range req {
 		ctx[k] = v
 	}
 	return ctx
-}
-
-// principalARN is aws:PrincipalArn: for a role session, the role's ARN.
-func principalARN(c *auth.Caller) string {
-	if c.Type != "AssumedRole" {
-		return c.ARN
-	}
-	a, err := arn.Parse(c.ARN)
-	rest, ok := strings.CutPrefix(a.Resource, "assumed-role/")
-	if err != nil || a.Service != "sts" || !ok {
-		return c.ARN
-	}
-	role, _, _ := strings.Cut(rest, "/")
-	return arn.IAM(a.AccountID, "role/"+role)
-}
-
-// principalType is the aws:PrincipalType value for a caller type.
-func principalType(t string) string {
-	if t == "Root" {
-		return "Account"
-	}
-	return t
 }
 
 // denialMessage is execute-api's AccessDeniedException text. API Gateway

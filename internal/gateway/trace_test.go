@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -194,20 +195,27 @@ result: 200 (from the function)
 	}
 }
 
-// aws:PrincipalArn in the trace's context: a role session's is its role's
-// ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
-func TestPrincipalARN(t *testing.T) {
-	for _, c := range []struct {
-		caller auth.Caller
-		want   string
-	}{
-		{auth.Caller{ARN: userARN, Type: "User"}, userARN},
-		{auth.Caller{ARN: "arn:aws:sts::000000000000:assumed-role/ApiInvokeRole/s-1", Type: "AssumedRole"}, "arn:aws:iam::000000000000:role/ApiInvokeRole"},
-		{auth.Caller{ARN: "arn:aws:iam::000000000000:root", Type: "Root"}, "arn:aws:iam::000000000000:root"},
-		{auth.Caller{ARN: "not-an-arn", Type: "AssumedRole"}, "not-an-arn"},
-	} {
-		if got := principalARN(&c.caller); got != c.want {
-			t.Errorf("principalARN(%s) = %s, want %s", c.caller.ARN, got, c.want)
-		}
+// The trace's principal keys are auth's (Caller.ContextKeys, iampolicy's
+// rule): a role session's aws:PrincipalArn is its role's ARN, it has no
+// aws:username, and an anonymous caller has no principal keys
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+// auth's TestContextKeysAreEvaluated checks these are the evaluated values.
+func TestTraceContextPrincipal(t *testing.T) {
+	f := newFixture(t, "")
+	f.ids.addRole(t, &testRole{trust: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
+		policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}`})
+	c, err := f.ids.Auth.RoleCaller(context.Background(), "arn:aws:iam::000000000000:role/ApiInvokeRole", "s-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := traceContext(c, map[string][]string{"aws:SourceIp": {"127.0.0.1"}})
+	if got["aws:PrincipalArn"][0] != "arn:aws:iam::000000000000:role/ApiInvokeRole" || got["aws:PrincipalType"][0] != "AssumedRole" || got["aws:SourceIp"][0] != "127.0.0.1" {
+		t.Errorf("role session context = %v", got)
+	}
+	if v, ok := got["aws:username"]; ok {
+		t.Errorf("role session aws:username = %v, want none", v)
+	}
+	if got := traceContext(auth.Anonymous, nil); len(got) != 0 {
+		t.Errorf("anonymous context = %v, want none", got)
 	}
 }

@@ -231,27 +231,7 @@ func buildContext(req *Request) map[string][]string {
 	}
 	p := &req.Principal
 	ctx := make(map[string][]string, len(keys)+6+len(p.Tags))
-	set := func(k string, v string) {
-		if v != "" {
-			ctx[strings.ToLower(k)] = []string{v}
-		}
-	}
-	if p.Type == TypeUser {
-		set("aws:username", p.Username)
-	}
-	if p.Type != TypeAnonymous {
-		set("aws:userid", p.UserID)
-		set("aws:PrincipalAccount", p.AccountID)
-		set("aws:PrincipalType", principalType(p.Type))
-		principalARN := p.ARN
-		if p.Type == TypeAssumedRole && p.SourceIdentityARN != "" {
-			principalARN = p.SourceIdentityARN
-		}
-		set("aws:PrincipalArn", principalARN)
-	}
-	for k, v := range p.Tags {
-		set("aws:PrincipalTag/"+k, v)
-	}
+	p.ContextKeys(func(k, v string) { ctx[strings.ToLower(k)] = []string{v} })
 	for k, v := range keys {
 		ctx[strings.ToLower(k)] = v
 	}

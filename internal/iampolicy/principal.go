@@ -120,6 +120,38 @@ func isAccountPrincipal(a, acct string) bool {
 	return ok && rest == "iam::"+acct+":root"
 }
 
+// ContextKeys calls set with each condition key AWS derives from the
+// principal, as written in policies (aws:PrincipalArn, not lower-cased), and
+// its non-empty value: aws:username (users only), aws:userid,
+// aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalArn (a role
+// session's is its role's ARN) and aws:PrincipalTag/KEY. It is the one rule:
+// Evaluate's context is built from it, and so is the context a trace shows
+// (gateway, through auth.Caller.ContextKeys), so the two cannot differ.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+func (p *Principal) ContextKeys(set func(key, value string)) {
+	add := func(k, v string) {
+		if v != "" {
+			set(k, v)
+		}
+	}
+	if p.Type == TypeUser {
+		add("aws:username", p.Username)
+	}
+	if p.Type != TypeAnonymous {
+		add("aws:userid", p.UserID)
+		add("aws:PrincipalAccount", p.AccountID)
+		add("aws:PrincipalType", principalType(p.Type))
+		principalARN := p.ARN
+		if p.Type == TypeAssumedRole && p.SourceIdentityARN != "" {
+			principalARN = p.SourceIdentityARN
+		}
+		add("aws:PrincipalArn", principalARN)
+	}
+	for k, v := range p.Tags {
+		add("aws:PrincipalTag/"+k, v)
+	}
+}
+
 // principalType is the aws:PrincipalType value AWS puts in the request context.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype
 func principalType(t string) string {

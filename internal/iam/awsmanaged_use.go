@@ -22,6 +22,9 @@ type awsUseRec struct {
 	BoundaryUses int `json:"boundaryUses"`
 }
 
+// awsUseKey cuts the fixed prefix by hand, not with package arn: the key is
+// an encoding (its inverse is the concatenation in awsUses), and every ARN
+// it is given is one awspolicy already knows, so the prefix is always there.
 func awsUseKey(arn string) string {
 	return strings.TrimPrefix(arn, "arn:aws:iam::aws:policy")
 }

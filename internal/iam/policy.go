@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -73,12 +74,12 @@ func (s *Service) policy(r *policyRec) ManagedPolicy {
 // policyARN is a parsed arn:aws:iam::{account}:policy{path}{name}.
 type policyARN struct{ account, path, name string }
 
-func parsePolicyARN(arn string) (policyARN, error) {
-	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::")
-	acct, res, ok2 := strings.Cut(rest, ":")
-	pathName, ok3 := strings.CutPrefix(res, "policy/")
-	if !ok || !ok2 || !ok3 || acct == "" || pathName == "" || strings.HasSuffix(pathName, "/") {
-		return policyARN{}, awserr.New(awserr.InvalidInput, "ARN %s is not valid.", arn)
+func parsePolicyARN(policy string) (policyARN, error) {
+	a, err := arn.Parse(policy)
+	pathName, ok := strings.CutPrefix(a.Resource, "policy/")
+	acct := a.AccountID
+	if err != nil || a.Partition != "aws" || a.Service != "iam" || a.Region != "" || !ok || acct == "" || pathName == "" || strings.HasSuffix(pathName, "/") {
+		return policyARN{}, awserr.New(awserr.InvalidInput, "ARN %s is not valid.", policy)
 	}
 	i := strings.LastIndexByte(pathName, '/')
 	return policyARN{account: acct, path: "/" + pathName[:i+1], name: pathName[i+1:]}, nil

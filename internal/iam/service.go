@@ -79,6 +79,12 @@ func (s *Service) iamARN(resource string) string {
 	return arn.IAM(s.acct, resource)
 }
 
+// ownIAM reports whether a is an IAM ARN of this account (arn:aws:iam::ACCOUNT:…):
+// the only ARNs iamARN makes.
+func (s *Service) ownIAM(a arn.ARN) bool {
+	return a.Partition == "aws" && a.Service == "iam" && a.Region == "" && a.AccountID == s.acct
+}
+
 // checkTrustPolicy validates a trust policy through the injected validator.
 func (s *Service) checkTrustPolicy(doc string) error {
 	return s.checkWith(s.validateTrust, doc)

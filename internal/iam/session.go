@@ -81,20 +81,21 @@ func checkSessionName(name string) error {
 }
 
 // roleFromARN loads the role an arn:aws:iam::{acct}:role{path}{name} names.
-func (s *Service) roleFromARN(ctx context.Context, r store.Reader, arn string) (*roleRec, error) {
-	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::"+s.acct+":role/")
-	if !ok || rest == "" {
-		if len(arn) < 20 {
-			return nil, validationError(arn, "roleArn", "must have length greater than or equal to 20")
+func (s *Service) roleFromARN(ctx context.Context, r store.Reader, roleARN string) (*roleRec, error) {
+	a, err := arn.Parse(roleARN)
+	rest, ok := strings.CutPrefix(a.Resource, "role/")
+	if err != nil || !s.ownIAM(a) || !ok || rest == "" {
+		if len(roleARN) < 20 {
+			return nil, validationError(roleARN, "roleArn", "must have length greater than or equal to 20")
 		}
-		return nil, awserr.New(awserr.ValidationError, "%s is invalid", arn)
+		return nil, awserr.New(awserr.ValidationError, "%s is invalid", roleARN)
 	}
 	name := rest[strings.LastIndexByte(rest, '/')+1:]
 	rec, err := roles.load(ctx, r, name)
 	if err != nil {
 		return nil, err
 	}
-	if s.iamARN("role"+rec.Path+rec.Name) != arn {
+	if s.iamARN("role"+rec.Path+rec.Name) != roleARN {
 		return nil, noSuchEntity("role", name)
 	}
 	return rec, nil

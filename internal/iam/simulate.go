@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/store"
 )
@@ -89,12 +90,12 @@ func (s *Service) PolicySourcesFor(ctx context.Context, arn string) (PolicySourc
 }
 
 // entityOf splits arn:aws:iam::ACCOUNT:{user|group|role}{path}NAME.
-func (s *Service) entityOf(arn string) (kind, name string, ok bool) {
-	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::"+s.acct+":")
-	if !ok {
+func (s *Service) entityOf(entity string) (kind, name string, ok bool) {
+	a, err := arn.Parse(entity)
+	if err != nil || !s.ownIAM(a) {
 		return "", "", false
 	}
-	kind, res, ok := strings.Cut(rest, "/")
+	kind, res, ok := strings.Cut(a.Resource, "/")
 	if !ok || (kind != "user" && kind != "group" && kind != "role") {
 		return "", "", false
 	}
@@ -183,8 +184,11 @@ func (s *Service) boundarySource(ctx context.Context, r store.Reader, arn string
 		ID: policyNameOf(arn), Type: managedType(arn)}, nil
 }
 
-func managedType(arn string) string {
-	if _, ok := awsManaged(arn); ok || strings.HasPrefix(arn, "arn:aws:iam::aws:") {
+func managedType(policy string) string {
+	if _, ok := awsManaged(policy); ok {
+		return SourceAWSManaged
+	}
+	if a, err := arn.Parse(policy); err == nil && a.Partition == "aws" && a.Service == "iam" && a.Region == "" && a.AccountID == "aws" {
 		return SourceAWSManaged
 	}
 	return SourceUserManaged

@@ -40,14 +40,6 @@ const (
 	ConcurrentModification awserr.Code = "ConcurrentModificationException"
 )
 
-// Codes lists the codes above, for the API layer's status table.
-func Codes() []awserr.Code {
-	return []awserr.Code{ResourceNotFound, InvalidParameter, NotAuthorized, UserNotFound, UsernameExists,
-		InvalidPassword, CodeMismatch, ExpiredCode, UserNotConfirmed, GroupExists, AliasExists, InternalError,
-		InvalidUserPoolConfig, UnsupportedUserState, PasswordResetRequired, InvalidLambdaResponse, LimitExceeded,
-		TooManyRequests, ConcurrentModification}
-}
-
 const (
 	kindPool    = "cognito/pool"
 	kindKey     = "cognito/key"

@@ -3,9 +3,7 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -322,12 +320,4 @@ func (g *Gateway) writeResponse(c *call, resp *proxyResponse) {
 	if c.r.Method != http.MethodHead {
 		_, _ = c.w.Write(resp.Body)
 	}
-}
-
-func strconvHex(n int64) string { return strconv.FormatInt(n, 16) }
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

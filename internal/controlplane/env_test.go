@@ -50,7 +50,10 @@ const (
 	rootKey    = "AKIAROOT"
 	userKey    = "AKIAAPIUSER"
 	sessionKey = "ASIASESSION"
-	unknownKey = "AKIANOBODY"
+	// userSessionKey is a GetSessionToken session of api-gateway-user
+	// (no MFA: iamgate has none).
+	userSessionKey = "ASIAUSERSESSION"
+	unknownKey     = "AKIANOBODY"
 )
 
 type testEnv struct {
@@ -87,6 +90,10 @@ func buildEnv(t *testing.T, verifyNow func() time.Time) *testEnv {
 	ids := cptest.NewIdentities(t, cptest.IdentityOptions{Now: clock.Now, VerifyNow: verifyNow})
 	user, uk := ids.UserKey(t, "api-gateway-user")
 	clock.Set(testNow)
+	us, err := ids.IAM.GetSessionToken(ctx, uk.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
 	role, err := ids.IAM.CreateRole(ctx, "deployer", "/", deployerTrust, "", time.Hour, "")
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +101,8 @@ func buildEnv(t *testing.T, verifyNow func() time.Time) *testEnv {
 	e := &testEnv{t: t, ids: ids, clock: clock, signAt: verifyNow, user: user,
 		authn: &recordingAuthn{Authenticator: ids.Auth}, authz: &recordingAuthz{Authorizer: ids.Auth},
 		keys: map[string]cptest.Key{rootKey: ids.Root, userKey: uk, sessionKey: ids.RoleSession(t, role.ARN, "s1"),
-			unknownKey: {ID: "AKIANOBODY0000000000", Secret: "nobody"}}}
+			userSessionKey: {ID: us.AccessKeyID, Secret: us.Secret.Reveal(), Token: us.SessionToken.Reveal()},
+			unknownKey:     {ID: "AKIANOBODY0000000000", Secret: "nobody"}}}
 	e.stacks = stack.New(stack.Options{Store: ids.Store, Region: cptest.Region, AccountID: acct, Now: clock.Now,
 		Authz: ids.Auth, Sessions: ids.Auth, ExecuteWait: 30 * time.Second})
 	e.stacks.RegisterIAM(ids.IAM)

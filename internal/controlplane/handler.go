@@ -14,6 +14,7 @@ import (
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane/mount"
 	"github.com/iamgate/iamgate/internal/controlplane/query"
+	"github.com/iamgate/iamgate/internal/iam"
 	"github.com/iamgate/iamgate/internal/sigv4"
 )
 
@@ -168,8 +169,23 @@ func (h *Handler) serveMount(w http.ResponseWriter, r *http.Request, reqID strin
 			return
 		}
 	}
+	if name == "iam" && userSession(caller) {
+		h.fail(w, r, reqID, errs, awserr.New(awserr.InvalidClientTokenID, "The security token included in the request is invalid."))
+		return
+	}
 	ctx := mount.With(auth.WithRequest(r.Context(), r), caller, reqID)
 	m.Handler.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// userSession reports whether caller signed with GetSessionToken
+// credentials (a user's or the root's session, not a role's). Without MFA,
+// which iamgate never records, they may not call IAM at all
+// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html:
+// "You cannot call any IAM API operations unless MFA authentication
+// information is included in the request"); IAM then answers as for a key
+// it does not know.
+func userSession(c *auth.Caller) bool {
+	return c.SessionToken != "" && (c.Type == iam.TypeUser || c.Type == iam.TypeRoot)
 }
 
 // authError maps an Authenticate failure to the protocol's wording. Errors

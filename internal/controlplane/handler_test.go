@@ -215,6 +215,15 @@ func TestQueryErrors(t *testing.T) {
 			nil, 403, "AccessDenied", "Roles may not be assumed by root accounts."},
 		{"root assumes a role", rootKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
 			nil, 403, "AccessDenied", "Roles may not be assumed by root accounts."},
+		// GetSessionToken credentials without MFA may not call IAM
+		// (API_GetSessionToken.html: "You cannot call any IAM API operations
+		// unless MFA authentication information is included in the
+		// request"); AWS answers InvalidClientTokenId, as for a bad key
+		// (https://dev.classmethod.jp/articles/tsnote-iam-invalidclienttokenid-error-solution/).
+		{"user session token calls iam", userSessionKey, "iam", form("Action", "GetUser"),
+			nil, 403, "InvalidClientTokenId", "The security token included in the request is invalid."},
+		{"user session token lists users", userSessionKey, "iam", form("Action", "ListUsers"),
+			nil, 403, "InvalidClientTokenId", "The security token included in the request is invalid."},
 		{"session cannot get token", sessionKey, "sts", form("Action", "GetSessionToken"),
 			nil, 403, "AccessDenied", "Cannot call GetSessionToken with session credentials"},
 		{"session not trusted", sessionKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s2", "DurationSeconds", "7200"),
@@ -284,6 +293,9 @@ func TestAuthorizationResources(t *testing.T) {
 		{"describe all stacks", rootKey, "cloudformation", form("Action", "DescribeStacks"),
 			[]auth.Request{{Action: "cloudformation:DescribeStacks", Resource: "*"}}},
 		{"caller identity needs nothing", userKey, "sts", form("Action", "GetCallerIdentity"), nil},
+		// ... and with GetSessionToken credentials, which STS still serves
+		// GetCallerIdentity (API_GetSessionToken.html).
+		{"caller identity of a user session", userSessionKey, "sts", form("Action", "GetCallerIdentity"), nil},
 		{"assume role with trust policy", userKey, "sts", form("Action", "AssumeRole", "RoleArn", "arn:aws:iam::000000000000:role/deployer", "RoleSessionName", "s1"),
 			[]auth.Request{{Action: "sts:AssumeRole", Resource: "arn:aws:iam::000000000000:role/deployer",
 				ResourcePolicies: []auth.Policy{{Name: "trust policy of deployer", Document: deployerTrust}}, ResourceMustAllow: true}}},

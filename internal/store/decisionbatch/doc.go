@@ -13,6 +13,9 @@
 // numbers densely, so "how many are kept" is arithmetic on them (see
 // Select's floor).
 //
-// It owns the encoding and the selection of a DecisionQuery within one
-// batch; the backends own the rows, the numbering and the retention.
+// It owns the encoding, the selection of a DecisionQuery within one batch,
+// and the loops both backends run over their rows (splitting into
+// numbered batches, the kept bound, reading batches and converting the
+// old one-row-per-decision log); the backends own the statements and the
+// transactions.
 package decisionbatch

@@ -44,9 +44,7 @@ func (s *Store) AppendDecisions(ctx context.Context, ds []store.Decision, keep i
 		if next, err = insertBatches(ctx, tx, ds, next); err != nil {
 			return err
 		}
-		if keep > 0 && next-int64(keep) > from {
-			from = next - int64(keep)
-		}
+		from = decisionbatch.KeptFrom(next, from, keep)
 		if _, err := tx.Exec(ctx, `UPDATE decision_log SET next_seq = $1, kept_from = $2 WHERE id = 1`, next, from); err != nil {
 			return err
 		}
@@ -72,17 +70,11 @@ func decisionLog(ctx context.Context, q querier) (next, from int64, err error) {
 // and returns the number after the last.
 func insertBatches(ctx context.Context, tx pgx.Tx, ds []store.Decision, next int64) (int64, error) {
 	var enc decisionbatch.Encoder
-	for len(ds) > 0 {
-		chunk := ds[:min(len(ds), decisionbatch.MaxLen)]
-		ds = ds[len(chunk):]
-		n := int64(len(chunk))
-		if _, err := tx.Exec(ctx, `INSERT INTO decision_batches (seq, last_seq, max_at, value) VALUES ($1, $2, $3, $4)`,
-			next, next+n-1, decisionbatch.MaxUnix(chunk), enc.Encode(nil, chunk)); err != nil {
-			return 0, err
-		}
-		next += n
-	}
-	return next, nil
+	return decisionbatch.Split(ds, next, func(chunk []store.Decision, first, last int64) error {
+		_, err := tx.Exec(ctx, `INSERT INTO decision_batches (seq, last_seq, max_at, value) VALUES ($1, $2, $3, $4)`,
+			first, last, decisionbatch.MaxUnix(chunk), enc.Encode(nil, chunk))
+		return err
+	})
 }
 
 // Decisions returns the decisions q selects, oldest first.
@@ -98,21 +90,9 @@ func (s *Store) Decisions(ctx context.Context, q store.DecisionQuery) (out []sto
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var first, from int64
-			var v []byte
-			if err := rows.Scan(&first, &v, &from); err != nil {
-				return err
-			}
-			if out, err = decisionbatch.Select(out, v, first, from, q, q.Limit); err != nil {
-				return fmt.Errorf("from %d: %w", first, err)
-			}
-			if q.Limit > 0 && len(out) >= q.Limit {
-				return nil // Close (deferred) ends the query
-			}
-		}
-		return rows.Err()
+		defer rows.Close() // ends the query when SelectRows stops at q.Limit
+		out, err = decisionbatch.SelectRows[[]byte](rows, q)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: decisions: %w", err)

@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,21 +25,13 @@ func migrateDecisions(ctx context.Context, tx pgx.Tx) error {
 	if err != nil {
 		return err
 	}
-	// A page of rows at a time (by seq, the old primary key), so that a
-	// full log of 100,000 is never in memory at once.
-	after := int64(-1 << 63)
-	for {
-		ds, last, err := oldDecisions(ctx, tx, after, decisionbatch.MaxLen)
-		if err != nil {
-			return err
-		}
-		if len(ds) == 0 {
-			break
-		}
-		if next, err = insertBatches(ctx, tx, ds, next); err != nil {
-			return err
-		}
-		after = last
+	next, err = decisionbatch.Convert(next, func(after int64, limit int) ([]store.Decision, int64, error) {
+		return oldDecisions(ctx, tx, after, limit)
+	}, func(ds []store.Decision, next int64) (int64, error) {
+		return insertBatches(ctx, tx, ds, next)
+	})
+	if err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE decision_log SET next_seq = $1, kept_from = $2 WHERE id = 1`, next, from); err != nil {
 		return err
@@ -58,18 +48,5 @@ func oldDecisions(ctx context.Context, tx pgx.Tx, after int64, limit int) ([]sto
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var ds []store.Decision
-	var seq int64
-	for rows.Next() {
-		var v []byte
-		if err := rows.Scan(&seq, &v); err != nil {
-			return nil, 0, err
-		}
-		var d store.Decision
-		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, 0, fmt.Errorf("decision %d: %w", seq, err)
-		}
-		ds = append(ds, d)
-	}
-	return ds, seq, rows.Err()
+	return decisionbatch.ReadOld(rows)
 }

@@ -63,9 +63,7 @@ func (s *Store) AppendDecisions(ctx context.Context, ds []store.Decision, keep i
 		if err != nil {
 			return err
 		}
-		if keep > 0 && next-int64(keep) > from {
-			from = next - int64(keep)
-		}
+		from = decisionbatch.KeptFrom(next, from, keep)
 		if _, err := r.stmt(ctx, qDecSetLog).ExecContext(ctx, next, from); err != nil {
 			return err
 		}
@@ -98,17 +96,11 @@ type decisionWriter struct {
 // and returns the number after the last.
 func insertBatches(ctx context.Context, r runner, w *decisionWriter, ds []store.Decision, next int64) (int64, error) {
 	ins := r.stmt(ctx, qDecInsert)
-	for len(ds) > 0 {
-		chunk := ds[:min(len(ds), decisionbatch.MaxLen)]
-		ds = ds[len(chunk):]
+	return decisionbatch.Split(ds, next, func(chunk []store.Decision, first, last int64) error {
 		w.buf = w.enc.Encode(w.buf[:0], chunk) // the driver copies the bound value
-		n := int64(len(chunk))
-		if _, err := ins.ExecContext(ctx, next, next+n-1, decisionbatch.MaxUnix(chunk), w.buf); err != nil {
-			return 0, err
-		}
-		next += n
-	}
-	return next, nil
+		_, err := ins.ExecContext(ctx, first, last, decisionbatch.MaxUnix(chunk), w.buf)
+		return err
+	})
 }
 
 // Decisions returns the decisions q selects, oldest first.
@@ -123,21 +115,10 @@ func (s *Store) Decisions(ctx context.Context, q store.DecisionQuery) ([]store.D
 		return nil, fmt.Errorf("sqlite: decisions: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Decision
-	for rows.Next() {
-		var first, from int64
-		var v sql.RawBytes // read in place: Select copies the strings it keeps
-		if err := rows.Scan(&first, &v, &from); err != nil {
-			return nil, fmt.Errorf("sqlite: decisions: %w", err)
-		}
-		if out, err = decisionbatch.Select(out, v, first, from, q, q.Limit); err != nil {
-			return nil, fmt.Errorf("sqlite: decisions from %d: %w", first, err)
-		}
-		if q.Limit > 0 && len(out) >= q.Limit {
-			break
-		}
-	}
-	if err := rows.Err(); err != nil {
+	// sql.RawBytes: the values are read in place (Select copies the
+	// strings it keeps).
+	out, err := decisionbatch.SelectRows[sql.RawBytes](rows, q)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: decisions: %w", err)
 	}
 	return out, nil

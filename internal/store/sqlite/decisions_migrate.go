@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/iamgate/iamgate/internal/store"
@@ -34,21 +33,13 @@ func (s *Store) migrateDecisions(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		// A page of rows at a time (by seq, the old primary key), so that a
-		// full log of 100,000 is never in memory at once.
-		after := int64(-1 << 63)
-		for {
-			ds, last, err := oldDecisions(ctx, q, after, decisionbatch.MaxLen)
-			if err != nil || len(ds) == 0 {
-				if err != nil {
-					return err
-				}
-				break
-			}
-			if next, err = insertBatches(ctx, r, &s.dec, ds, next); err != nil {
-				return err
-			}
-			after = last
+		next, err = decisionbatch.Convert(next, func(after int64, limit int) ([]store.Decision, int64, error) {
+			return oldDecisions(ctx, q, after, limit)
+		}, func(ds []store.Decision, next int64) (int64, error) {
+			return insertBatches(ctx, r, &s.dec, ds, next)
+		})
+		if err != nil {
+			return err
 		}
 		if _, err := r.stmt(ctx, qDecSetLog).ExecContext(ctx, next, from); err != nil {
 			return err
@@ -70,20 +61,7 @@ func oldDecisions(ctx context.Context, q *sql.Tx, after int64, limit int) ([]sto
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var ds []store.Decision
-	var seq int64
-	for rows.Next() {
-		var v []byte
-		if err := rows.Scan(&seq, &v); err != nil {
-			return nil, 0, err
-		}
-		var d store.Decision
-		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, 0, fmt.Errorf("decision %d: %w", seq, err)
-		}
-		ds = append(ds, d)
-	}
-	return ds, seq, rows.Err()
+	return decisionbatch.ReadOld(rows)
 }
 
 // queryer is what *sql.DB and *sql.Tx share.

@@ -59,21 +59,11 @@ func TestAPIKeysFromCloudFormation(t *testing.T) {
 	}
 	defer s.Shutdown(ctx)
 	ctx = rootCtx(t, s)
-	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "keyed", ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: keyedTemplate}); err != nil {
-		t.Fatal(err)
+	st := createStack(t, ctx, s, stack.ChangeSetInput{StackName: "keyed", TemplateBody: keyedTemplate})
+	if len(st.Outputs) != 1 {
+		t.Fatalf("stack: %+v", st)
 	}
-	if err := s.stacks.ExecuteChangeSet(ctx, "keyed", "c1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.stacks.Wait(ctx, "keyed"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.stacks.DescribeStacks(ctx, "keyed")
-	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) != 1 {
-		t.Fatalf("stack: %+v %v", st, err)
-	}
-	apiID := st[0].Outputs[0].Value
+	apiID := st.Outputs[0].Value
 	const forbidden = `{"message":"Forbidden"}`
 	tests := []struct {
 		name, key string

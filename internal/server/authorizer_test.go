@@ -29,25 +29,7 @@ func TestPlainAuthorizerResource(t *testing.T) {
 		t.Fatal(err)
 	}
 	rctx := rootCtx(t, s)
-	if _, err := s.stacks.CreateChangeSet(rctx, stack.ChangeSetInput{StackName: "plainauth", ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.stacks.ExecuteChangeSet(rctx, "plainauth", "c1"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.stacks.DescribeStacks(rctx, "plainauth")
-	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
-		ev, _ := s.stacks.DescribeStackEvents(rctx, "plainauth")
-		for _, e := range ev {
-			t.Logf("%s %s %s", e.LogicalResourceID, e.ResourceStatus, e.ResourceStatusReason)
-		}
-		t.Fatalf("stack: %+v %v", st, err)
-	}
-	out := map[string]string{}
-	for _, o := range st[0].Outputs {
-		out[o.Key] = o.Value
-	}
+	out := outputs(createStack(t, rctx, s, stack.ChangeSetInput{StackName: "plainauth", TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"}}))
 	a, err := s.apis.GetAuthorizer(ctx, out["ApiId"], out["AuthorizerId"])
 	if err != nil || a.Type != "TOKEN" || a.Name != "token" || a.TTL() != 0 {
 		t.Fatalf("authorizer %+v %v", a, err)

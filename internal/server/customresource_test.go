@@ -233,22 +233,8 @@ func TestCustomResourceNode(t *testing.T) {
 	testutil.NeedCommand(t, "node")
 	s, _ := listening(t, Config{AccountID: "000000000000", Region: "us-east-1"})
 	ctx := rootCtx(t, s)
-	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "nodewidget", ChangeSetName: "c", ChangeSetType: "CREATE",
-		TemplateBody: nodeWidgetTemplate, Capabilities: []string{"CAPABILITY_IAM"}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.stacks.ExecuteChangeSet(ctx, "nodewidget", "c"); err != nil {
-		t.Fatal(err)
-	}
-	_ = s.stacks.Wait(ctx, "nodewidget")
-	st, err := s.stacks.DescribeStacks(ctx, "nodewidget")
-	if err != nil || st[0].StackStatus != stack.CreateComplete {
-		t.Fatalf("stack %+v %v", st, err)
-	}
-	out := map[string]string{}
-	for _, o := range st[0].Outputs {
-		out[o.Key] = o.Value
-	}
+	out := outputs(createStack(t, ctx, s, stack.ChangeSetInput{StackName: "nodewidget", ChangeSetName: "c", TemplateBody: nodeWidgetTemplate,
+		Capabilities: []string{"CAPABILITY_IAM"}}))
 	if out["Sum"] != "42" || out["Id"] != "node-widget" {
 		t.Errorf("outputs %v", out)
 	}

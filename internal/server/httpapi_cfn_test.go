@@ -55,21 +55,8 @@ func TestHTTPAPIFromCloudFormation(t *testing.T) {
 		_, _ = w.Write([]byte("backend " + r.Method))
 	}))
 	defer backend.Close()
-	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "plain", ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: strings.ReplaceAll(httpAPITemplate, "https://example.com", backend.URL)}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.stacks.ExecuteChangeSet(ctx, "plain", "c1"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.stacks.DescribeStacks(ctx, "plain")
-	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
-		t.Fatalf("stack: %+v %v", st, err)
-	}
-	out := map[string]string{}
-	for _, o := range st[0].Outputs {
-		out[o.Key] = o.Value
-	}
+	out := outputs(createStack(t, ctx, s, stack.ChangeSetInput{StackName: "plain",
+		TemplateBody: strings.ReplaceAll(httpAPITemplate, "https://example.com", backend.URL)}))
 	apiID := out["ApiId"]
 	if out["Endpoint"] != "https://"+apiID+".execute-api.us-east-1.amazonaws.com" {
 		t.Errorf("ApiEndpoint %q", out["Endpoint"])

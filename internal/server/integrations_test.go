@@ -48,23 +48,9 @@ func TestRestAPIIntegrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "integrations", ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"},
-		Parameters: []stack.Parameter{{Key: "BackendUrl", Value: backend.URL}}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.stacks.ExecuteChangeSet(ctx, "integrations", "c1"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.stacks.DescribeStacks(ctx, "integrations")
-	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
-		ev, _ := s.stacks.DescribeStackEvents(ctx, "integrations")
-		for _, e := range ev {
-			t.Logf("%s %s %s", e.LogicalResourceID, e.ResourceStatus, e.ResourceStatusReason)
-		}
-		t.Fatalf("stack: %+v %v", st, err)
-	}
-	apiID := st[0].Outputs[0].Value
+	st := createStack(t, ctx, s, stack.ChangeSetInput{StackName: "integrations", TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"},
+		Parameters: []stack.Parameter{{Key: "BackendUrl", Value: backend.URL}}})
+	apiID := st.Outputs[0].Value
 	base := "http://" + addr + "/restapis/" + apiID + "/v1/_user_request_"
 	jsonBody := func(body string) []string {
 		return []string{"-X", "POST", "-H", "Content-Type: application/json", "-d", body}

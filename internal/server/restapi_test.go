@@ -40,26 +40,7 @@ func plainRestAPI(t *testing.T, s *Server) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "plain", ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.stacks.ExecuteChangeSet(ctx, "plain", "c1"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.stacks.DescribeStacks(ctx, "plain")
-	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete {
-		ev, _ := s.stacks.DescribeStackEvents(ctx, "plain")
-		for _, e := range ev {
-			t.Logf("%s %s %s", e.LogicalResourceID, e.ResourceStatus, e.ResourceStatusReason)
-		}
-		t.Fatalf("stack: %+v %v", st, err)
-	}
-	out := map[string]string{}
-	for _, o := range st[0].Outputs {
-		out[o.Key] = o.Value
-	}
-	return out
+	return outputs(createStack(t, ctx, s, stack.ChangeSetInput{StackName: "plain", TemplateBody: string(tmpl), Capabilities: []string{"CAPABILITY_IAM"}}))
 }
 
 // TestPlainRestAPI deploys a REST API of plain AWS::ApiGateway::*
@@ -345,18 +326,8 @@ func TestUsagePlansMeterKeys(t *testing.T) {
 	curl := testutil.NeedCommand(t, "curl")
 	s, addr := listening(t, Config{AccountID: "000000000000", Region: "us-east-1"})
 	ctx := rootCtx(t, s)
-	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: "metered", ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: meteredTemplate}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.stacks.ExecuteChangeSet(ctx, "metered", "c1"); err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.stacks.DescribeStacks(ctx, "metered")
-	if err != nil || st[0].StackStatus != stack.CreateComplete {
-		t.Fatalf("stack: %+v %v", st, err)
-	}
-	url := "http://" + addr + "/restapis/" + st[0].Outputs[0].Value + "/v1/_user_request_/"
+	st := createStack(t, ctx, s, stack.ChangeSetInput{StackName: "metered", TemplateBody: meteredTemplate})
+	url := "http://" + addr + "/restapis/" + st.Outputs[0].Value + "/v1/_user_request_/"
 	for _, tc := range []struct {
 		key, body, errType string
 	}{

@@ -162,22 +162,12 @@ func deploySeed(tb testing.TB, s *Server, stackName string) string {
 	}
 	body := strings.Replace(string(tmpl), "CodeUri: hello_world/", "CodeUri: s3://"+bucket+"/code.zip", 1)
 	body = strings.Replace(body, "UserName: !Sub api-gateway-user", "UserName: !Sub "+stackName+"-user", 1)
-	if _, err := s.stacks.CreateChangeSet(ctx, stack.ChangeSetInput{StackName: stackName, ChangeSetName: "c1", ChangeSetType: "CREATE",
-		TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}}); err != nil {
-		tb.Fatal(err)
-	}
-	if err := s.stacks.ExecuteChangeSet(ctx, stackName, "c1"); err != nil {
-		tb.Fatal(err)
-	}
-	if err := s.stacks.Wait(ctx, stackName); err != nil {
-		tb.Fatal(err)
-	}
-	st, err := s.stacks.DescribeStacks(ctx, stackName)
-	if err != nil || len(st) != 1 || st[0].StackStatus != stack.CreateComplete || len(st[0].Outputs) == 0 {
-		tb.Fatalf("stack: %+v %v", st, err)
+	st := createStack(tb, ctx, s, stack.ChangeSetInput{StackName: stackName, TemplateBody: body, Capabilities: []string{"CAPABILITY_NAMED_IAM"}})
+	if len(st.Outputs) == 0 {
+		tb.Fatalf("stack: %+v", st)
 	}
 	// The output is https://{apiId}.execute-api.{region}.amazonaws.com/v1/hello.
-	return strings.TrimPrefix(strings.SplitN(st[0].Outputs[0].Value, ".", 2)[0], "https://")
+	return strings.TrimPrefix(strings.SplitN(st.Outputs[0].Value, ".", 2)[0], "https://")
 }
 
 // TestReplicasShareAStore: two servers over one store (PostgreSQL in CI, the

@@ -207,3 +207,32 @@ func TestCLIDenied(t *testing.T) {
 		})
 	}
 }
+
+// TestCLIFunctionOfAnotherRegion: a FunctionName ARN of another region
+// names no function of this endpoint, even when one of this region has the
+// name. Lambda answers ResourceNotFoundException "Functions from 'us-east-1'
+// are not reachable in this region ('us-west-1')"
+// (https://github.com/alexcasalboni/aws-lambda-power-tuning/issues/18,
+// https://github.com/Tim-B/grunt-aws-lambda/pull/83); iamgate served
+// us-east-1's fn for it.
+func TestCLIFunctionOfAnotherRegion(t *testing.T) {
+	e := newEnv(t)
+	e.deploy(t, "fn")
+	other := "arn:aws:lambda:us-west-2:" + acct + ":function:fn"
+	for _, op := range [][]string{
+		{"get-function", "GetFunction", "--function-name", other},
+		{"invoke", "Invoke", "--function-name", other, os.DevNull},
+		{"delete-function", "DeleteFunction", "--function-name", other},
+	} {
+		_, stderr, err := e.AWS(t, e.Root, append([]string{"lambda", op[0]}, op[2:]...)...)
+		want := "An error occurred (ResourceNotFoundException) when calling the " + op[1] +
+			" operation: Functions from 'us-west-2' are not reachable in this region ('us-east-1')"
+		if err == nil || strings.TrimSpace(stderr) != want {
+			t.Errorf("%s: stderr = %q, want %q", op[0], stderr, want)
+		}
+	}
+	// The function is still there, and still reached by its own ARN, with
+	// or without its region (the pattern lets it out).
+	e.Must(t, e.Root, "lambda", "get-function", "--function-name", "arn:aws:lambda:us-east-1:"+acct+":function:fn")
+	e.Must(t, e.Root, "lambda", "get-function", "--function-name", "arn:aws:lambda:"+acct+":function:fn")
+}

@@ -145,6 +145,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.fail(err)
 			return
 		}
+		if region := arnRegion(rt.function); region != "" && region != h.o.Region {
+			c.fail(awserr.New(ResourceNotFound, "Functions from '%s' are not reachable in this region ('%s')", region, h.o.Region))
+			return
+		}
 		name, q, err := functions.Qualify(rt.function, r.URL.Query().Get("Qualifier"))
 		if err != nil {
 			c.fail(err)
@@ -157,6 +161,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("request", "request_id", c.reqID, "operation", rt.op, "principal_arn", c.caller.ARN)
+}
+
+// arnRegion is the region of a FunctionName given as a full ARN
+// (arn:aws:lambda:REGION:ACCOUNT:function:NAME), "" for the other forms.
+// The name alone must not decide which function is meant: another region's
+// function of the same name is another function, which this endpoint does
+// not reach.
+func arnRegion(fn string) string {
+	if !strings.HasPrefix(fn, "arn:") {
+		return ""
+	}
+	// The pattern lets the region out (arn:aws:lambda:ACCOUNT:function:NAME):
+	// a region has dashes, an account id or "function" none.
+	parts := strings.SplitN(fn, ":", 5)
+	if len(parts) < 5 || !strings.Contains(parts[3], "-") {
+		return ""
+	}
+	return parts[3]
 }
 
 var ops = map[string]func(*call) error{

@@ -35,27 +35,7 @@ const helloBody = `{"message": "hello world"}`
 // A signature stays valid for 5 minutes, so each round signs once and
 // replays the headers. Timings are reported, never asserted.
 func BenchmarkGateway(b *testing.B) {
-	testutil.NeedCommand(b, "python3")
-	ctx := context.Background()
-	s, err := New(ctx, Config{DataDir: b.TempDir(), AccountID: "000000000000", Region: "us-east-1"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Shutdown(ctx)
-	apiID := deploySeed(b, s, "bench")
-	key, err := s.iam.CreateAccessKey(ctx, "bench-user")
-	if err != nil {
-		b.Fatal(err)
-	}
-	creds := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}
-	if _, err := s.iam.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
-		b.Fatal(err)
-	}
-	dkey, err := s.iam.CreateAccessKey(ctx, "bench-denied")
-	if err != nil {
-		b.Fatal(err)
-	}
-	denied := aws.Credentials{AccessKeyID: dkey.AccessKeyID, SecretAccessKey: dkey.Secret.Reveal()}
+	s, apiID, creds, denied := benchServer(b)
 	path := "/restapis/" + apiID + "/v1/_user_request_/hello"
 
 	full := httptest.NewServer(s.Handler())
@@ -110,25 +90,7 @@ func BenchmarkGateway(b *testing.B) {
 // signed 200 through the warm Python function. Timings are reported, never
 // asserted; compare allocs/op with benchstat.
 func BenchmarkHandler(b *testing.B) {
-	testutil.NeedCommand(b, "python3")
-	ctx := context.Background()
-	s, err := New(ctx, Config{DataDir: b.TempDir(), AccountID: "000000000000", Region: "us-east-1"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Shutdown(ctx)
-	apiID := deploySeed(b, s, "bench")
-	key, err := s.iam.CreateAccessKey(ctx, "bench-user")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.iam.CreateUser(ctx, "bench-denied", "/", nil); err != nil {
-		b.Fatal(err)
-	}
-	dkey, err := s.iam.CreateAccessKey(ctx, "bench-denied")
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, apiID, creds, denied := benchServer(b)
 	url := "http://127.0.0.1:4566/restapis/" + apiID + "/v1/_user_request_/hello"
 	for _, sc := range []struct {
 		name   string
@@ -136,8 +98,8 @@ func BenchmarkHandler(b *testing.B) {
 		status int
 	}{
 		{"routing", nil, 403},
-		{"denied", &aws.Credentials{AccessKeyID: dkey.AccessKeyID, SecretAccessKey: dkey.Secret.Reveal()}, 403},
-		{"python", &aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}, 200},
+		{"denied", &denied, 403},
+		{"python", &creds, 200},
 	} {
 		b.Run(sc.name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, url, nil)
@@ -251,4 +213,22 @@ func get(b *testing.B, client *http.Client, url string, header http.Header, want
 	if resp.StatusCode != want {
 		b.Fatalf("GET %s: %d %s, want %d", url, resp.StatusCode, body, want)
 	}
+}
+
+// benchServer is the benchmarks' server (closed when b ends) with the seed
+// stack deployed as "bench": its API's id, the credentials of the seed's
+// user, allowed to invoke it, and of a user without policies.
+func benchServer(b *testing.B) (s *Server, apiID string, allowed, denied aws.Credentials) {
+	b.Helper()
+	testutil.NeedCommand(b, "python3")
+	s, err := New(context.Background(), Config{DataDir: b.TempDir(), AccountID: "000000000000", Region: "us-east-1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	apiID = deploySeed(b, s, "bench")
+	if _, err := s.iam.CreateUser(context.Background(), "bench-denied", "/", nil); err != nil {
+		b.Fatal(err)
+	}
+	return s, apiID, accessKey(b, s, "bench-user"), accessKey(b, s, "bench-denied")
 }

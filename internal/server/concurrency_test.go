@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +17,6 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/iamgate/iamgate/internal/stack"
-	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // TestThrottledFunction: a function whose reservation is used up is
@@ -30,27 +28,13 @@ import (
 // 500 error code" (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
 // A reservation of 0 throttles every invocation, so nothing here races.
 func TestThrottledFunction(t *testing.T) {
-	testutil.NeedCommand(t, "python3")
 	ctx := context.Background()
-	s := newServer(t, "sqlite", t.TempDir())
-	defer s.Shutdown(ctx)
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	s, srvURL, apiID := seededServer(t, "conc")
 	id, secret := s.RootKey()
-	admin := newClients(srv.URL, id, secret)
-	apiID := deploySeed(t, s, "conc")
-	fn := ""
-	for _, r := range mustResources(t, s, "conc") {
-		if r.ResourceType == "AWS::Lambda::Function" {
-			fn = r.PhysicalResourceID
-		}
-	}
-	key, err := s.iam.CreateAccessKey(ctx, "conc-user")
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}
-	url := srv.URL + "/restapis/" + apiID + "/v1/_user_request_/hello"
+	admin := newClients(srvURL, id, secret)
+	fn := seedFunction(t, s, "conc")
+	user := accessKey(t, s, "conc-user")
+	url := srvURL + "/restapis/" + apiID + "/v1/_user_request_/hello"
 	get := func() response { return do(t, signedRequest(t, "GET", url, nil, user, "execute-api")) }
 	if r := get(); r.StatusCode != 200 {
 		t.Fatalf("before the reservation: %d %s", r.StatusCode, r.body)
@@ -60,7 +44,7 @@ func TestThrottledFunction(t *testing.T) {
 		ReservedConcurrentExecutions: aws.Int32(0)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = admin.lambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: []byte(`{}`)})
+	_, err := admin.lambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: []byte(`{}`)})
 	var tm *lambdatypes.TooManyRequestsException
 	if !errors.As(err, &tm) || tm.Reason != lambdatypes.ThrottleReasonReservedFunctionConcurrentInvocationLimitExceeded ||
 		aws.ToString(tm.Message) != "Rate Exceeded." || aws.ToString(tm.Type) != "User" {
@@ -204,24 +188,15 @@ func TestReservedConcurrentExecutionsFromCloudFormation(t *testing.T) {
 // next request reuses one instead of starting another. Waits are bounded
 // polls of the server's metrics, not timing assertions.
 func TestCallersHangUpDuringColdStarts(t *testing.T) {
-	testutil.NeedCommand(t, "python3")
 	ctx := context.Background()
-	s := newServer(t, "sqlite", t.TempDir())
-	defer s.Shutdown(ctx)
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	s, srvURL, apiID := seededServer(t, "hangup")
 	id, secret := s.RootKey()
 	root := aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}
-	apiID := deploySeed(t, s, "hangup")
-	key, err := s.iam.CreateAccessKey(ctx, "hangup-user")
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret.Reveal()}
-	url := srv.URL + "/restapis/" + apiID + "/v1/_user_request_/hello"
+	user := accessKey(t, s, "hangup-user")
+	url := srvURL + "/restapis/" + apiID + "/v1/_user_request_/hello"
 	lambdaSum := func(name string) float64 {
 		var sum float64
-		for k, v := range samples(t, []byte(do(t, signedRequest(t, "GET", srv.URL+MetricsPath, nil, root, "iamgate")).body)) {
+		for k, v := range samples(t, []byte(do(t, signedRequest(t, "GET", srvURL+MetricsPath, nil, root, "iamgate")).body)) {
 			if strings.HasPrefix(k, name+"{") {
 				f, _ := strconv.ParseFloat(v, 64)
 				sum += f

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -21,7 +20,6 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/iamgate/iamgate/internal/stack"
-	"github.com/iamgate/iamgate/internal/testutil"
 )
 
 // clients are the AWS SDK for Go v2 clients of one identity, pointed at a server.
@@ -52,21 +50,11 @@ func newClients(url, id, secret string) clients {
 // admin's calls succeed with AWS's shapes, and a user without policies gets
 // each protocol's AccessDenied.
 func TestSDKOperations(t *testing.T) {
-	testutil.NeedCommand(t, "python3")
 	ctx := context.Background()
-	s := newServer(t, "sqlite", t.TempDir())
-	defer s.Shutdown(ctx)
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	s, srvURL, apiID := seededServer(t, "sdk-seed")
 	id, secret := s.RootKey()
-	admin := newClients(srv.URL, id, secret)
-	apiID := deploySeed(t, s, "sdk-seed")
-	fn := ""
-	for _, r := range mustResources(t, s, "sdk-seed") {
-		if r.ResourceType == "AWS::Lambda::Function" {
-			fn = r.PhysicalResourceID
-		}
-	}
+	admin := newClients(srvURL, id, secret)
+	fn := seedFunction(t, s, "sdk-seed")
 
 	ops := []struct {
 		service, name string
@@ -156,7 +144,7 @@ func TestSDKOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nobody := newClients(srv.URL, aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey))
+	nobody := newClients(srvURL, aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey))
 	denied := []struct {
 		service, code string
 		run           func() error

@@ -14,29 +14,7 @@ import (
 // copyTestdata copies cmd/iamgate/testdata/NAME into a temporary directory.
 func copyTestdata(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join(testutil.RepoRoot(t), "cmd", "iamgate", "testdata", name)
-	dst := filepath.Join(t.TempDir(), name)
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			if d.Name() == "__pycache__" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return copyTree(t, filepath.Join(testutil.RepoRoot(t), "cmd", "iamgate", "testdata", name))
 }
 
 type fnCall struct {

@@ -105,8 +105,15 @@ func copyExample(t *testing.T) string {
 // copyExampleDir copies examples/NAME into a temporary directory.
 func copyExampleDir(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join(testutil.RepoRoot(t), "examples", name)
-	dst := filepath.Join(t.TempDir(), name)
+	return copyTree(t, filepath.Join(testutil.RepoRoot(t), "examples", name))
+}
+
+// copyTree copies the tree at src, but for Python's __pycache__
+// directories (a local run's leftovers), into a temporary directory named
+// after it.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
 	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err

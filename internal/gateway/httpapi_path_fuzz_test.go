@@ -1,17 +1,13 @@
 package gateway
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/httpapi"
 	"github.com/iamgate/iamgate/internal/store/sqlite"
 )
@@ -79,19 +75,7 @@ func FuzzHTTPAPIAuthorizedIsServed(f *testing.F) {
 			}
 			host, path = "127.0.0.1:4566", "/restapis/"+api.APIID+"/_user_request_"+path
 		}
-		raw := method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: good\r\n\r\n"
-		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
-		if err != nil {
-			return
-		}
-		r.RemoteAddr = "127.0.0.1:1234"
-		authz.last, inv.payload = auth.Request{}, nil
-		w := httptest.NewRecorder()
-		gw.ServeHTTP(w, r)
-		if inv.payload == nil {
-			if w.Code == 200 {
-				t.Fatalf("200 without an invocation for %q %q", method, path)
-			}
+		if !fuzzServe(t, gw, authz, inv, method, host, path) {
 			return
 		}
 		var ev struct {

@@ -359,8 +359,8 @@ func TestHTTPAPIEventV2ShapeOpen(t *testing.T) {
 func sameShape(t *testing.T, name string, ref, got any, skip map[string]bool) {
 	t.Helper()
 	want, have := map[string]string{}, map[string]string{}
-	shapeV2("", ref, skip, want)
-	shapeV2("", got, skip, have)
+	shape("", ref, skip, intoV2, want)
+	shape("", got, skip, intoV2, have)
 	var diff []string
 	underNull := func(k string) bool { // a key inside an object sent as null
 		for i := strings.LastIndexByte(k, '.'); i > 0; i = strings.LastIndexByte(k[:i], '.') {
@@ -387,25 +387,14 @@ func sameShape(t *testing.T, name string, ref, got any, skip map[string]bool) {
 	}
 }
 
-// shapeV2 records the JSON type of every key, into every object but the
-// maps whose keys are the request's own (headers, parameters, variables).
-func shapeV2(prefix string, v any, skip map[string]bool, out map[string]string) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return
+// intoV2 walks every object of a format 2.0 event but the maps whose keys
+// are the request's own (headers, parameters, variables).
+func intoV2(p string) bool {
+	switch p {
+	case "headers", "queryStringParameters", "stageVariables", "pathParameters":
+		return false
 	}
-	for k, e := range m {
-		p := strings.TrimPrefix(prefix+"."+k, ".")
-		if skip[p] {
-			continue
-		}
-		out[p] = jsonType(e)
-		switch p {
-		case "headers", "queryStringParameters", "stageVariables", "pathParameters":
-			continue
-		}
-		shapeV2(p, e, skip, out)
-	}
+	return true
 }
 
 // `iamgate why URL` explains an HTTP API request without invoking it: the

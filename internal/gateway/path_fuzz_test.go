@@ -97,19 +97,7 @@ func FuzzAuthorizedIsServed(f *testing.F) {
 			path = "/restapis/" + testAPI + path
 			path = strings.Replace(path, "/v1", "/v1/_user_request_", 1)
 		}
-		raw := method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: good\r\n\r\n"
-		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
-		if err != nil {
-			return // the HTTP server answers 400 before any handler runs
-		}
-		r.RemoteAddr = "127.0.0.1:1234"
-		authz.last, inv.payload = auth.Request{}, nil
-		w := httptest.NewRecorder()
-		gw.ServeHTTP(w, r)
-		if inv.payload == nil {
-			if w.Code == 200 {
-				t.Fatalf("200 without an invocation for %q %q", method, path)
-			}
+		if !fuzzServe(t, gw, authz, inv, method, host, path) {
 			return
 		}
 		var ev struct {
@@ -148,4 +136,26 @@ func fillResource(resource string, params map[string]string) string {
 		}
 	}
 	return "/" + strings.Join(parts, "/")
+}
+
+// fuzzServe serves method path on host, as raw HTTP/1.1 signed as "good"
+// from loopback, through gw, and says whether inv was invoked (its payload
+// and authz's request are this one's). A request the HTTP server would not
+// parse is not served: it answers 400 before any handler runs. A 200
+// without an invocation fails t.
+func fuzzServe(t *testing.T, gw http.Handler, authz *recordingAuthorizer, inv *fakeInvoker, method, host, path string) bool {
+	t.Helper()
+	raw := method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: good\r\n\r\n"
+	r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+	if err != nil {
+		return false
+	}
+	r.RemoteAddr = "127.0.0.1:1234"
+	authz.last, inv.payload = auth.Request{}, nil
+	w := httptest.NewRecorder()
+	gw.ServeHTTP(w, r)
+	if inv.payload == nil && w.Code == 200 {
+		t.Fatalf("200 without an invocation for %q %q", method, path)
+	}
+	return inv.payload != nil
 }

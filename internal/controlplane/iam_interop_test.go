@@ -87,6 +87,28 @@ func TestSDKIAMFamilies(t *testing.T) {
 			t.Fatalf("%+v %v", tags, err)
 		}
 	})
+	// CreateUser's PermissionsBoundary is the new user's boundary
+	// (API_CreateUser.html: "The ARN of the managed policy that is used to
+	// set the permissions boundary for the user"). iamgate dropped it: the
+	// user was created unbounded, with whatever its policies allow.
+	t.Run("user created with a boundary", func(t *testing.T) {
+		_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bounded"), PermissionsBoundary: aws.String(adminARN)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("bounded")})
+		if err != nil || u.User.PermissionsBoundary == nil || aws.ToString(u.User.PermissionsBoundary.PermissionsBoundaryArn) != adminARN {
+			t.Fatalf("%+v %v", u, err)
+		}
+		// A boundary that is not an ARN is refused, and no user is left.
+		_, err = c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bounded2"), PermissionsBoundary: aws.String("AdministratorAccess")})
+		if err == nil {
+			t.Fatal("a boundary that is not an ARN was accepted")
+		}
+		if _, err := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("bounded2")}); err == nil {
+			t.Error("the refused CreateUser left its user")
+		}
+	})
 	t.Run("simulate", func(t *testing.T) {
 		out, err := c.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{PolicyInputList: []string{dynamoAfter},
 			ActionNames: []string{"dynamodb:CreateBackup"},

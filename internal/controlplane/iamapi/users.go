@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/iamgate/iamgate/internal/arn"
+	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane/query"
 )
@@ -105,7 +106,17 @@ func iamCreateUser(c *call) (any, error) {
 	if path == "" {
 		path = "/"
 	}
-	if err := c.Authorize("iam:CreateUser", c.iamARN("user", path, name)); err != nil {
+	// The boundary is the new user's, and what a delegated administrator's
+	// iam:PermissionsBoundary condition reads (API_CreateUser.html).
+	boundary := c.P.Get("PermissionsBoundary")
+	var ctx map[string][]string
+	if boundary != "" {
+		if err := requireARN(boundary); err != nil {
+			return nil, err
+		}
+		ctx = map[string][]string{"iam:PermissionsBoundary": {boundary}}
+	}
+	if err := c.AuthorizeReq(auth.Request{Action: "iam:CreateUser", Resource: c.iamARN("user", path, name), Context: ctx}); err != nil {
 		return nil, err
 	}
 	svc, err := c.iam()
@@ -115,6 +126,17 @@ func iamCreateUser(c *call) (any, error) {
 	u, err := svc.CreateUser(c.Ctx, name, path, c.P.Tags("Tags"))
 	if err != nil {
 		return nil, err
+	}
+	if boundary != "" {
+		// Never leave the user unbounded: undo it when its boundary is
+		// refused, so that CreateUser stays all or nothing as on AWS.
+		if err := svc.PutUserPermissionsBoundary(c.Ctx, name, boundary); err != nil {
+			_ = svc.DeleteUser(c.Ctx, name)
+			return nil, err
+		}
+		if u, err = svc.GetUser(c.Ctx, name); err != nil {
+			return nil, err
+		}
 	}
 	return struct{ User iamUser }{toIAMUser(u)}, nil
 }

@@ -28,6 +28,17 @@ func matchPython(t *testing.T, cases map[string]string) {
 		}}, sameTemplate)
 }
 
+// inlineFn is the function most cases here subscribe: a Python function
+// with inline code (each case adds its Events, Tags and the rest, indented
+// under Properties).
+const inlineFn = `  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+`
+
 // TestStateMachineMatchesPythonTranslator: AWS::Serverless::StateMachine
 // (definition string and substitutions, role, policies, tracing, alias,
 // Api/Schedule/EventBridgeRule events) comes out as samtranslator makes it.
@@ -205,25 +216,13 @@ Resources:
 `,
 		"error s3 bucket not in template": `
 Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Events:
+` + inlineFn + `      Events:
         Up: {Type: S3, Properties: {Bucket: my-bucket, Events: "s3:ObjectCreated:*"}}
 `,
 		"error s3 lambda configurations": `
 Resources:
   Bucket: {Type: AWS::S3::Bucket, Properties: {NotificationConfiguration: {LambdaConfigurations: x}}}
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Events:
+` + inlineFn + `      Events:
         Up: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: "s3:ObjectCreated:*"}}
 `,
 	})
@@ -238,13 +237,7 @@ func TestPullAndRuleEventsMatchPythonTranslator(t *testing.T) {
 		return `
 Resources:
   Q: {Type: AWS::SQS::Queue}
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Policies: [AWSLambdaSQSQueueExecutionRole]
+` + inlineFn + `      Policies: [AWSLambdaSQSQueueExecutionRole]
       Events:
 ` + events
 	}
@@ -366,13 +359,7 @@ func TestPropagateTagsMatchesPythonTranslator(t *testing.T) {
 	matchPython(t, map[string]string{
 		"function": `
 Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Tags: {a: b}
+` + inlineFn + `      Tags: {a: b}
       PropagateTags: true
       AutoPublishAlias: live
       FunctionUrlConfig: {AuthType: NONE}
@@ -387,13 +374,7 @@ Resources:
   Api:
     Type: AWS::Serverless::Api
     Properties: {StageName: v1, Tags: {x: y}, PropagateTags: true}
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Events:
+` + inlineFn + `      Events:
         Get: {Type: Api, Properties: {Path: /x, Method: get, RestApiId: !Ref Api}}
         Imp: {Type: Api, Properties: {Path: /y, Method: get}}
 `,
@@ -421,26 +402,14 @@ Parameters:
   Fifo: {Type: String, Default: "true"}
 Resources:
   Topic: {Type: AWS::SNS::Topic, Properties: {FifoTopic: !Ref Fifo}}
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Events:
+` + inlineFn + `      Events:
         A: {Type: SNS, Properties: {Topic: !Ref Topic, SqsSubscription: true, FilterPolicy: {k: [v]}}}
         C: {Type: SNS, Properties: {Topic: !GetAtt Topic.TopicArn, SqsSubscription: true}}
         B: {Type: SNS, Properties: {Topic: arn:aws:sns:us-east-1:000000000000:t, SqsSubscription: {QueueArn: arn:aws:sqs:us-east-1:000000000000:q, QueueUrl: https://q, BatchSize: 3, Enabled: false, QueuePolicyLogicalId: MyPolicy}}}
 `,
 		"error sqs subscription": `
 Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: x
-      Events:
+` + inlineFn + `      Events:
         B: {Type: SNS, Properties: {Topic: arn:aws:sns:us-east-1:000000000000:t, SqsSubscription: {QueueArn: arn:q}}}
 `,
 	})

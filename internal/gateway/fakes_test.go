@@ -314,6 +314,22 @@ type fixture struct {
 	logs  *strings.Builder
 }
 
+// event serves r, which must answer 200, and returns the event the
+// function was invoked with, decoded.
+func (f *fixture) event(t *testing.T, r *http.Request) any {
+	t.Helper()
+	w := httptest.NewRecorder()
+	f.gw.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Fatalf("status %d %s", w.Code, w.Body.String())
+	}
+	var got any
+	if err := json.Unmarshal(f.inv.payload, &got); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 func newFixture(t testing.TB, policy string) *fixture {
 	ids := newTestIAM(t)
 	f := &fixture{ids: ids, authn: &signingClients{ids: ids}, authz: &recordingAuthorizer{Authorizer: ids.Auth},

@@ -322,15 +322,7 @@ func TestHTTPAPIEventV2Shape(t *testing.T) {
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("Authorization", "good")
 	r.Header.Set("Cookie", "cookie1; cookie2")
-	w := httptest.NewRecorder()
-	f.gw.ServeHTTP(w, r)
-	if w.Code != 200 {
-		t.Fatalf("status %d %s", w.Code, w.Body.String())
-	}
-	var got any
-	if err := json.Unmarshal(f.inv.payload, &got); err != nil {
-		t.Fatal(err)
-	}
+	got := f.event(t, r)
 	sameShape(t, "apigw-v2-request-iam.json", ref, got, map[string]bool{"requestContext.authentication": true, "pathParameters": true})
 }
 
@@ -343,15 +335,7 @@ func TestHTTPAPIEventV2ShapeOpen(t *testing.T) {
 	}
 	f := newV2Fixture(t)
 	r := httptest.NewRequest("GET", "http://"+f.id+".execute-api.us-east-1.amazonaws.com/open/x", nil)
-	w := httptest.NewRecorder()
-	f.gw.ServeHTTP(w, r)
-	if w.Code != 200 {
-		t.Fatalf("status %d %s", w.Code, w.Body.String())
-	}
-	var got any
-	if err := json.Unmarshal(f.inv.payload, &got); err != nil {
-		t.Fatal(err)
-	}
+	got := f.event(t, r)
 	// The sample's $default route has no path variable; /open/{proxy+} has one.
 	sameShape(t, "apigw-v2-request-no-authorizer.json", ref, got, map[string]bool{"requestContext.authentication": true, "pathParameters": true, "stageVariables": true})
 }

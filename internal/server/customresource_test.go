@@ -88,13 +88,6 @@ func TestCustomResourceLifecycle(t *testing.T) {
 		}
 		return st[0]
 	}
-	outputs := func(st stack.Stack) map[string]string {
-		out := map[string]string{}
-		for _, o := range st.Outputs {
-			out[o.Key] = o.Value
-		}
-		return out
-	}
 	widgetEvents := func(name string) []string {
 		t.Helper()
 		evs, err := s.stacks.DescribeStackEvents(ctx, name)

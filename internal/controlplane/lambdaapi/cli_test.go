@@ -236,3 +236,38 @@ func TestCLIFunctionOfAnotherRegion(t *testing.T) {
 	e.Must(t, e.Root, "lambda", "get-function", "--function-name", "arn:aws:lambda:us-east-1:"+acct+":function:fn")
 	e.Must(t, e.Root, "lambda", "get-function", "--function-name", "arn:aws:lambda:"+acct+":function:fn")
 }
+
+// TestCLIFunctionOfAnotherAccount: a FunctionName ARN (or partial ARN) of
+// another account is that account's function, not this account's function
+// of the same name. A cross-account call needs the function's
+// resource-based policy to allow it ("Granting function access to other
+// accounts",
+// https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html),
+// so even the root is refused, with IAM's denial on the other account's ARN.
+func TestCLIFunctionOfAnotherAccount(t *testing.T) {
+	e := newEnv(t)
+	e.deploy(t, "fn")
+	const other = "111111111111"
+	for _, tc := range []struct{ cli, op, action, name string }{
+		{"get-function", "GetFunction", "lambda:GetFunction", "arn:aws:lambda:us-east-1:" + other + ":function:fn"},
+		{"invoke", "Invoke", "lambda:InvokeFunction", other + ":function:fn"},
+		{"delete-function", "DeleteFunction", "lambda:DeleteFunction", "arn:aws:lambda:us-east-1:" + other + ":function:fn:live"},
+	} {
+		args := []string{"lambda", tc.cli, "--function-name", tc.name}
+		if tc.cli == "invoke" {
+			args = append(args, os.DevNull)
+		}
+		_, stderr, err := e.AWS(t, e.Root, args...)
+		resource := "arn:aws:lambda:us-east-1:" + other + ":function:fn"
+		if strings.HasSuffix(tc.name, ":live") {
+			resource += ":live"
+		}
+		want := "An error occurred (AccessDeniedException) when calling the " + tc.op + " operation: User: arn:aws:iam::" + acct +
+			":root is not authorized to perform: " + tc.action + " on resource: " + resource + " because no resource-based policy allows the " + tc.action + " action"
+		if err == nil || strings.TrimSpace(stderr) != want {
+			t.Errorf("%s: stderr = %q\nwant %q", tc.cli, stderr, want)
+		}
+	}
+	// This account's fn is untouched, and its own account's ARN reaches it.
+	e.Must(t, e.Root, "lambda", "get-function", "--function-name", acct+":function:fn")
+}

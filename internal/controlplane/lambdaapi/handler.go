@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/auth"
 	"github.com/iamgate/iamgate/internal/awserr"
 	"github.com/iamgate/iamgate/internal/controlplane"
@@ -149,6 +150,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.fail(awserr.New(ResourceNotFound, "Functions from '%s' are not reachable in this region ('%s')", region, h.o.Region))
 			return
 		}
+		if acct := arnAccount(rt.function); acct != "" && acct != h.o.AccountID {
+			c.fail(c.otherAccount(acct))
+			return
+		}
 		name, q, err := functions.Qualify(rt.function, r.URL.Query().Get("Qualifier"))
 		if err != nil {
 			c.fail(err)
@@ -161,6 +166,41 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("request", "request_id", c.reqID, "operation", rt.op, "principal_arn", c.caller.ARN)
+}
+
+// arnAccount is the account of a FunctionName given as an ARN or a
+// partial ARN (ACCOUNT:function:NAME), "" for a bare name.
+func arnAccount(fn string) string {
+	i := strings.Index(fn, ":function:")
+	if i < 0 {
+		return ""
+	}
+	return fn[strings.LastIndexByte(fn[:i], ':')+1 : i]
+}
+
+// otherAccount answers a call on another account's function. iamgate holds
+// one account, so that function is not here; but Lambda decides access
+// before existence, and a cross-account call needs the function's
+// resource-based policy to allow it, which a function that is not here
+// cannot have: the caller gets the one authorizer's denial ("... because
+// no resource-based policy allows ..."), never this account's function of
+// the same name.
+func (c *call) otherAccount(acct string) error {
+	name, q := functions.Split(c.rt.function)
+	resource := arn.LambdaFunction(c.h.o.Region, acct, name)
+	if q != "" {
+		resource += ":" + q
+	}
+	action := "lambda:" + c.rt.op
+	if c.rt.op == "Invoke" {
+		action = "lambda:InvokeFunction"
+	}
+	err := mount.Authorize(c.ctx, c.h.o.Authz, c.caller,
+		auth.Request{Action: action, Resource: resource, ResourceAccount: acct}, awserr.AccessDeniedException)
+	if err != nil {
+		return err
+	}
+	return awserr.New(ResourceNotFound, "Function not found: %s", resource)
 }
 
 // arnRegion is the region of a FunctionName given as a full ARN

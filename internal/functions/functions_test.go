@@ -107,6 +107,32 @@ func TestExtractZipRefusesEscapes(t *testing.T) {
 	}
 }
 
+// TestExtractZipErrorNamesTheEntry: a file and then an entry under it (what
+// a symlink stored as a file leads to) is refused, and the message the caller
+// gets names the zip entry, never the server's code directory.
+func TestExtractZipErrorNamesTheEntry(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"lnk", "lnk/x.py"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write([]byte("x"))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "code")
+	err := extractZip(buf.Bytes(), dir)
+	if err == nil {
+		t.Fatal("lnk/x.py was extracted under the file lnk")
+	}
+	if msg := err.Error(); strings.Contains(msg, dir) || !strings.HasPrefix(msg, `zip entry "lnk/x.py": `) {
+		t.Errorf("error %q: want the entry named and no server path", msg)
+	}
+}
+
 func TestZipDirRoundTrip(t *testing.T) {
 	src := t.TempDir()
 	os.MkdirAll(filepath.Join(src, "pkg", "__pycache__"), 0o755)

@@ -3,8 +3,10 @@ package functions
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +34,7 @@ func extractZip(data []byte, dir string) error {
 		target := filepath.Join(dir, name)
 		if f.FileInfo().IsDir() {
 			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
+				return entryError(f.Name, err)
 			}
 			continue
 		}
@@ -41,10 +43,21 @@ func extractZip(data []byte, dir string) error {
 			return fmt.Errorf("Unzipped size must be smaller than %d bytes", maxUnzipped)
 		}
 		if err := writeEntry(f, target); err != nil {
-			return err
+			return entryError(f.Name, err)
 		}
 	}
 	return nil
+}
+
+// entryError names the zip entry an extraction failed on, not the path it
+// was written to: the caller reads the message (InvalidParameterValueException),
+// and the server's code directory is none of its business.
+func entryError(name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("zip entry %q: %s: %v", name, pe.Op, pe.Err)
+	}
+	return fmt.Errorf("zip entry %q: %v", name, err)
 }
 
 func writeEntry(f *zip.File, target string) error {

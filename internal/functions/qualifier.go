@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/iamgate/iamgate/internal/arn"
 	"github.com/iamgate/iamgate/internal/awserr"
 )
 
@@ -32,6 +33,28 @@ func Split(v string) (name, qualifier string) {
 	}
 	name, qualifier, _ = strings.Cut(v, ":")
 	return name, qualifier
+}
+
+// Owner is the region and the account a FunctionName form names, "" for
+// what it leaves out: a bare name names neither, a partial ARN
+// (ACCOUNT:function:NAME) and an ARN without its region
+// (arn:aws:lambda:ACCOUNT:function:NAME) only the account. Another region's
+// or account's function of the same name is another function: Split's name
+// alone must not decide which one is meant.
+func Owner(v string) (region, account string) {
+	i := strings.Index(v, ":function:")
+	if i < 0 {
+		return "", ""
+	}
+	f, n := arn.Fields(v[:i])
+	switch {
+	case f[0] != "arn":
+		return "", f[n-1]
+	case n == 5:
+		return f[3], f[4]
+	default:
+		return "", f[n-1]
+	}
 }
 
 // Qualify combines a FunctionName form with a Qualifier parameter as Lambda

@@ -69,3 +69,21 @@ func TestIsVersionIsCanonical(t *testing.T) {
 		}
 	}
 }
+
+// TestOwner: the FunctionName forms of the Lambda API reference
+// (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#lambda-Invoke-request-FunctionName)
+// and the region and account each names.
+func TestOwner(t *testing.T) {
+	for _, tc := range []struct{ in, region, account string }{
+		{"my-function", "", ""},
+		{"my-function:v1", "", ""},
+		{"123456789012:function:my-function", "", "123456789012"},
+		{"arn:aws:lambda:us-west-2:123456789012:function:my-function", "us-west-2", "123456789012"},
+		{"arn:aws:lambda:us-west-2:123456789012:function:my-function:live", "us-west-2", "123456789012"},
+		{"arn:aws:lambda:123456789012:function:my-function", "", "123456789012"},
+	} {
+		if r, a := Owner(tc.in); r != tc.region || a != tc.account {
+			t.Errorf("Owner(%q) = %q, %q; want %q, %q", tc.in, r, a, tc.region, tc.account)
+		}
+	}
+}

@@ -146,11 +146,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.fail(err)
 			return
 		}
-		if region := arnRegion(rt.function); region != "" && region != h.o.Region {
+		region, acct := functions.Owner(rt.function)
+		if region != "" && region != h.o.Region {
 			c.fail(awserr.New(ResourceNotFound, "Functions from '%s' are not reachable in this region ('%s')", region, h.o.Region))
 			return
 		}
-		if acct := arnAccount(rt.function); acct != "" && acct != h.o.AccountID {
+		if acct != "" && acct != h.o.AccountID {
 			c.fail(c.otherAccount(acct))
 			return
 		}
@@ -166,16 +167,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("request", "request_id", c.reqID, "operation", rt.op, "principal_arn", c.caller.ARN)
-}
-
-// arnAccount is the account of a FunctionName given as an ARN or a
-// partial ARN (ACCOUNT:function:NAME), "" for a bare name.
-func arnAccount(fn string) string {
-	i := strings.Index(fn, ":function:")
-	if i < 0 {
-		return ""
-	}
-	return fn[strings.LastIndexByte(fn[:i], ':')+1 : i]
 }
 
 // otherAccount answers a call on another account's function. iamgate holds
@@ -201,24 +192,6 @@ func (c *call) otherAccount(acct string) error {
 		return err
 	}
 	return awserr.New(ResourceNotFound, "Function not found: %s", resource)
-}
-
-// arnRegion is the region of a FunctionName given as a full ARN
-// (arn:aws:lambda:REGION:ACCOUNT:function:NAME), "" for the other forms.
-// The name alone must not decide which function is meant: another region's
-// function of the same name is another function, which this endpoint does
-// not reach.
-func arnRegion(fn string) string {
-	if !strings.HasPrefix(fn, "arn:") {
-		return ""
-	}
-	// The pattern lets the region out (arn:aws:lambda:ACCOUNT:function:NAME):
-	// a region has dashes, an account id or "function" none.
-	parts := strings.SplitN(fn, ":", 5)
-	if len(parts) < 5 || !strings.Contains(parts[3], "-") {
-		return ""
-	}
-	return parts[3]
 }
 
 var ops = map[string]func(*call) error{

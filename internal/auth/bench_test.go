@@ -13,7 +13,7 @@ func BenchmarkAuthorize(b *testing.B) {
 	ctx := context.Background()
 	svc := newIAM(b)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "bench", "/", nil)
+	svc.CreateUser(ctx, "bench", "/", nil, "")
 	svc.PutUserPolicy(ctx, "bench", "p", invokeHello)
 	key, _ := svc.CreateAccessKey(ctx, "bench")
 	p, err := svc.Principal(ctx, key.AccessKeyID)
@@ -40,7 +40,7 @@ func BenchmarkAuthorizeManaged(b *testing.B) {
 	ctx := context.Background()
 	svc := newIAM(b)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "reader", "/", nil)
+	svc.CreateUser(ctx, "reader", "/", nil, "")
 	if err := svc.AttachUserPolicy(ctx, "reader", "arn:aws:iam::aws:policy/ReadOnlyAccess"); err != nil {
 		b.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func TestContextKeysAreEvaluated(t *testing.T) {
 	ctx := context.Background()
 	svc := newIAM(t)
 	a := NewService(svc, time.Now)
-	if _, err := svc.CreateUser(ctx, "alice", "/team/", map[string]string{"dept": "eng"}); err != nil {
+	if _, err := svc.CreateUser(ctx, "alice", "/team/", map[string]string{"dept": "eng"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	key, err := svc.CreateAccessKey(ctx, "alice")

@@ -60,7 +60,7 @@ func TestAuthorize(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, u := range []string{"alice", "bob"} {
-		if _, err := svc.CreateUser(ctx, u, "/", nil); err != nil {
+		if _, err := svc.CreateUser(ctx, u, "/", nil, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -108,7 +108,7 @@ func TestAssumeRoleNeedsTrust(t *testing.T) {
 	ctx := context.Background()
 	svc := newIAM(t)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "carol", "/", nil)
+	svc.CreateUser(ctx, "carol", "/", nil, "")
 	svc.PutUserPolicy(ctx, "carol", "assume", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
 	key, _ := svc.CreateAccessKey(ctx, "carol")
 	caller := callerOf(t, svc, key.AccessKeyID)
@@ -144,7 +144,7 @@ func TestRequestKeys(t *testing.T) {
 	ctx := context.Background()
 	svc := newIAM(t)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "erin", "/", nil)
+	svc.CreateUser(ctx, "erin", "/", nil, "")
 	svc.PutUserPolicy(ctx, "erin", "local", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*",
 		"Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"},"StringLike":{"aws:UserAgent":"aws-cli/*"}}}]}`)
 	key, _ := svc.CreateAccessKey(ctx, "erin")
@@ -178,7 +178,7 @@ func TestContextFunc(t *testing.T) {
 	ctx := context.Background()
 	svc := newIAM(t)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "fay", "/", nil)
+	svc.CreateUser(ctx, "fay", "/", nil, "")
 	svc.PutUserPolicy(ctx, "fay", "p", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
 		{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`)
@@ -305,7 +305,7 @@ func TestDeadSession(t *testing.T) {
 	ctx := context.Background()
 	svc := newIAM(t)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "gone", "/", nil)
+	svc.CreateUser(ctx, "gone", "/", nil, "")
 	key, err := svc.CreateAccessKey(ctx, "gone")
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +387,7 @@ func TestDenial(t *testing.T) {
 	ctx := context.Background()
 	svc := newIAM(t)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "gus", "/", nil)
+	svc.CreateUser(ctx, "gus", "/", nil, "")
 	key, _ := svc.CreateAccessKey(ctx, "gus")
 	d, err := a.Authorize(ctx, callerOf(t, svc, key.AccessKeyID), Request{Action: "iam:GetUser", Resource: "arn:aws:iam::000000000000:user/gus"})
 	if err != nil || d.Allowed {
@@ -414,7 +414,7 @@ func TestPolicySetFollowsWrites(t *testing.T) {
 	ctx := context.Background()
 	svc := newIAM(t)
 	a := NewService(svc, time.Now)
-	svc.CreateUser(ctx, "hal", "/", nil)
+	svc.CreateUser(ctx, "hal", "/", nil, "")
 	key, _ := svc.CreateAccessKey(ctx, "hal")
 	req := Request{Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:000000000000:abc/v1/GET/hello"}
 	allowed := func(step string, want bool) {

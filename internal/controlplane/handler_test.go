@@ -99,7 +99,7 @@ func TestQueryResponses(t *testing.T) {
 			// carol has none.
 			name: "delete user", key: rootKey, svc: "iam",
 			setup: func(t *testing.T, e *testEnv) {
-				if _, err := e.ids.IAM.CreateUser(t.Context(), "carol", "/", nil); err != nil {
+				if _, err := e.ids.IAM.CreateUser(t.Context(), "carol", "/", nil, ""); err != nil {
 					t.Fatal(err)
 				}
 			},

@@ -17,7 +17,7 @@ func TestIdentityCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := New(a.st, sl, Options{AccountID: acct, Now: a.clock.Now})
-	if _, err := a.svc.CreateUser(ctx, "cache", "/", nil); err != nil {
+	if _, err := a.svc.CreateUser(ctx, "cache", "/", nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	key, err := a.svc.CreateAccessKey(ctx, "cache")

@@ -24,7 +24,7 @@ type inlineOps struct {
 }
 
 var inlineKinds = []inlineOps{
-	{"user", func(f *fixture, n string) error { _, err := f.svc.CreateUser(ctx, n, "", nil); return err },
+	{"user", func(f *fixture, n string) error { _, err := f.svc.CreateUser(ctx, n, "", nil, ""); return err },
 		func(f *fixture, n, p, d string) error { return f.svc.PutUserPolicy(ctx, n, p, d) },
 		func(f *fixture, n, p string) (string, error) { return f.svc.GetUserPolicy(ctx, n, p) },
 		func(f *fixture, n string) ([]string, error) { return f.svc.ListUserPolicies(ctx, n) },
@@ -325,4 +325,27 @@ func TestValidateTrustPolicyHook(t *testing.T) {
 	_, err = f.svc.CreateRole(ctx, "r", "", trustLambda, "", 0, "")
 	wantErr(t, err, "", "")
 	wantErr(t, f.svc.UpdateAssumeRolePolicy(ctx, "r", allowAll), awserr.MalformedPolicyDocument, "Has prohibited field Resource")
+}
+
+// TestCreateUserWithBoundary: CreateUser's PermissionsBoundary is written
+// with the user, in one transaction: a boundary that is not attachable
+// creates no user at all, never an unbounded one.
+func TestCreateUserWithBoundary(t *testing.T) {
+	f := newFixture(t, "")
+	const nope = "arn:aws:iam::" + acct + ":policy/Nope"
+	_, err := f.svc.CreateUser(ctx, "u", "/", nil, nope)
+	wantErr(t, err, awserr.NoSuchEntity, "Policy "+nope+" does not exist or is not attachable.")
+	if _, err := f.svc.GetUser(ctx, "u"); err == nil {
+		t.Fatal("a user was created although its boundary was refused")
+	}
+	u, err := f.svc.CreateUser(ctx, "u", "/", nil, "arn:aws:iam::aws:policy/AmazonS3FullAccess")
+	must(t, err)
+	if u.PermissionsBoundary != "arn:aws:iam::aws:policy/AmazonS3FullAccess" {
+		t.Errorf("CreateUser answered boundary %q", u.PermissionsBoundary)
+	}
+	got, err := f.svc.GetUser(ctx, "u")
+	must(t, err)
+	if got.PermissionsBoundary != u.PermissionsBoundary {
+		t.Errorf("stored boundary %q", got.PermissionsBoundary)
+	}
 }

@@ -14,7 +14,7 @@ const denyS3 = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"
 
 func TestUserPrincipal(t *testing.T) {
 	f := newFixture(t, "")
-	u, err := f.svc.CreateUser(ctx, "api-gateway-user", "/app/", map[string]string{"team": "blue"})
+	u, err := f.svc.CreateUser(ctx, "api-gateway-user", "/app/", map[string]string{"team": "blue"}, "")
 	must(t, err)
 	must(t, f.svc.PutUserPolicy(ctx, "api-gateway-user", "api-gateway-user-policy", allowAll))
 	must(t, f.svc.AttachUserPolicy(ctx, "api-gateway-user", "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess"))

@@ -29,7 +29,7 @@ func idsOf(src []PolicySource) []idType {
 
 func TestPolicySourcesFor(t *testing.T) {
 	f := newFixture(t, "")
-	_, err := f.svc.CreateUser(ctx, "api-gateway-user", "/app/", map[string]string{"team": "blue"})
+	_, err := f.svc.CreateUser(ctx, "api-gateway-user", "/app/", map[string]string{"team": "blue"}, "")
 	must(t, err)
 	must(t, f.svc.PutUserPolicy(ctx, "api-gateway-user", "invoke", allowAll))
 	must(t, f.svc.AttachUserPolicy(ctx, "api-gateway-user", "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess"))

@@ -39,7 +39,10 @@ func (s *Service) user(r *userRec) User {
 }
 
 // CreateUser creates a user; path "" means "/".
-func (s *Service) CreateUser(ctx context.Context, name, path string, tags map[string]string) (User, error) {
+// boundary, when set, is the user's permissions boundary from its first
+// moment (CreateUser's PermissionsBoundary): the user and its boundary are
+// written in one transaction, never an unbounded user first.
+func (s *Service) CreateUser(ctx context.Context, name, path string, tags map[string]string, boundary string) (User, error) {
 	if err := checkName("userName", name, 64); err != nil {
 		return User{}, err
 	}
@@ -51,7 +54,14 @@ func (s *Service) CreateUser(ctx context.Context, name, path string, tags map[st
 		return User{}, err
 	}
 	rec := &userRec{Name: name, Path: path, ID: newUserID(), Created: s.clock(), Tags: copyTags(tags)}
-	err = createJSON(ctx, s.st, kindUser, lower(name), rec, alreadyExists("User", name))
+	err = s.st.Update(ctx, func(tx store.Tx) error {
+		if boundary != "" {
+			if err := s.setBoundary(ctx, tx, &rec.Boundary, boundary); err != nil {
+				return err
+			}
+		}
+		return createJSON(ctx, tx, kindUser, lower(name), rec, alreadyExists("User", name))
+	})
 	if err != nil {
 		return User{}, err
 	}

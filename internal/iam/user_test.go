@@ -14,7 +14,7 @@ import (
 // and https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html (patterns).
 func TestCreateUser(t *testing.T) {
 	f := newFixture(t, "")
-	_, err := f.svc.CreateUser(ctx, "Alice", "", nil)
+	_, err := f.svc.CreateUser(ctx, "Alice", "", nil, "")
 	must(t, err)
 	tooManyTags := map[string]string{}
 	for i := range 51 {
@@ -41,7 +41,7 @@ func TestCreateUser(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			u, err := f.svc.CreateUser(ctx, tc.user, tc.path, tc.tags)
+			u, err := f.svc.CreateUser(ctx, tc.user, tc.path, tc.tags, "")
 			wantErr(t, err, tc.code, tc.msg)
 			if tc.code != "" {
 				return
@@ -79,7 +79,7 @@ func TestGetUserMissing(t *testing.T) {
 func TestListUsers(t *testing.T) {
 	f := newFixture(t, "")
 	for _, u := range []struct{ name, path string }{{"c", "/"}, {"a", "/eng/"}, {"b", "/eng/ops/"}, {"d", "/sales/"}} {
-		_, err := f.svc.CreateUser(ctx, u.name, u.path, nil)
+		_, err := f.svc.CreateUser(ctx, u.name, u.path, nil, "")
 		must(t, err)
 	}
 	tests := []struct {
@@ -169,14 +169,14 @@ func TestDeleteUser(t *testing.T) {
 
 func mkUser(t *testing.T, f *fixture, name string) User {
 	t.Helper()
-	u, err := f.svc.CreateUser(ctx, name, "", nil)
+	u, err := f.svc.CreateUser(ctx, name, "", nil, "")
 	must(t, err)
 	return u
 }
 
 func TestUserTags(t *testing.T) {
 	f := newFixture(t, "")
-	_, err := f.svc.CreateUser(ctx, "u", "", map[string]string{"a": "1", "b": "2"})
+	_, err := f.svc.CreateUser(ctx, "u", "", map[string]string{"a": "1", "b": "2"}, "")
 	must(t, err)
 	must(t, f.svc.TagUser(ctx, "u", map[string]string{"b": "20", "c": "3"}))
 	must(t, f.svc.UntagUser(ctx, "u", []string{"a", "absent"}))

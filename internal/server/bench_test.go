@@ -227,7 +227,7 @@ func benchServer(b *testing.B) (s *Server, apiID string, allowed, denied aws.Cre
 	}
 	b.Cleanup(func() { _ = s.Shutdown(context.Background()) })
 	apiID = deploySeed(b, s, "bench")
-	if _, err := s.iam.CreateUser(context.Background(), "bench-denied", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(context.Background(), "bench-denied", "/", nil, ""); err != nil {
 		b.Fatal(err)
 	}
 	return s, apiID, accessKey(b, s, "bench-user"), accessKey(b, s, "bench-denied")

@@ -85,7 +85,7 @@ func TestOneDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	broad := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["execute-api:Invoke","iam:Get*"],"Resource":"*"}]}`
-	if _, err := s.iam.CreateUser(ctx, "bounded", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "bounded", "/", nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.iam.PutUserPolicy(ctx, "bounded", "broad", broad); err != nil {

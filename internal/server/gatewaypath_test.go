@@ -36,7 +36,7 @@ func TestRoutedIsAuthorized(t *testing.T) {
 	defer s.Shutdown(ctx)
 	apiID := deploySeed(t, s, "paths")
 	hello := "arn:aws:execute-api:us-east-1:000000000000:" + apiID + "/v1/GET/hello"
-	if _, err := s.iam.CreateUser(ctx, "mallory", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "mallory", "/", nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.iam.PutUserPolicy(ctx, "mallory", "all-but-hello", `{"Version":"2012-10-17","Statement":[

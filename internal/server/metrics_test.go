@@ -293,7 +293,7 @@ func TestMetricsEndpointAccess(t *testing.T) {
 	defer s.Shutdown(ctx)
 	rootID, rootSecret := s.RootKey()
 	user := func(name, policy string) [2]string {
-		if _, err := s.iam.CreateUser(ctx, name, "/", nil); err != nil {
+		if _, err := s.iam.CreateUser(ctx, name, "/", nil, ""); err != nil {
 			t.Fatal(err)
 		}
 		if policy != "" {

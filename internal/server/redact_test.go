@@ -77,7 +77,7 @@ func TestNoCredentialsInTracesLogsMetrics(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 
-	if _, err := s.iam.CreateUser(ctx, "traced", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "traced", "/", nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	key, err := s.iam.CreateAccessKey(ctx, "traced")

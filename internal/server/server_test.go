@@ -183,7 +183,7 @@ func TestReplicasShareAStore(t *testing.T) {
 			}
 			a := newServer(t, url, dirA)
 			defer a.Shutdown(ctx)
-			if _, err := a.iam.CreateUser(ctx, "shared", "/", nil); err != nil {
+			if _, err := a.iam.CreateUser(ctx, "shared", "/", nil, ""); err != nil {
 				t.Fatal(err)
 			}
 			key, err := a.iam.CreateAccessKey(ctx, "shared")

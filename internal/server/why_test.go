@@ -24,7 +24,7 @@ func TestWhyAPI(t *testing.T) {
 	s := newServer(t, "sqlite", t.TempDir())
 	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
 	ctx := context.Background()
-	if _, err := s.iam.CreateUser(ctx, "nobody", "/", nil); err != nil {
+	if _, err := s.iam.CreateUser(ctx, "nobody", "/", nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	nobody, err := s.iam.CreateAccessKey(ctx, "nobody")

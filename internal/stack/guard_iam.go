@@ -111,9 +111,18 @@ func tagKeys(tags map[string]string, keys map[string][]string) map[string][]stri
 
 // Users.
 
-func (g *iamGuard) CreateUser(ctx context.Context, name, path string, tags map[string]string) (iam.User, error) {
+func (g *iamGuard) CreateUser(ctx context.Context, name, path string, tags map[string]string, boundary string) (iam.User, error) {
 	arn := g.arn("user", path, name)
-	if err := allow(ctx, svcIAM, "iam:CreateUser", arn, "", tagKeys(tags, nil)); err != nil {
+	keys := tagKeys(tags, nil)
+	if boundary != "" {
+		// What a delegated administrator's condition reads, as on CreateUser
+		// through the API (API_CreateUser.html).
+		if keys == nil {
+			keys = map[string][]string{}
+		}
+		keys["iam:PermissionsBoundary"] = []string{boundary}
+	}
+	if err := allow(ctx, svcIAM, "iam:CreateUser", arn, "", keys); err != nil {
 		return iam.User{}, err
 	}
 	if len(tags) > 0 {
@@ -121,7 +130,7 @@ func (g *iamGuard) CreateUser(ctx context.Context, name, path string, tags map[s
 			return iam.User{}, err
 		}
 	}
-	return g.in.CreateUser(ctx, name, path, tags)
+	return g.in.CreateUser(ctx, name, path, tags, boundary)
 }
 
 func (g *iamGuard) GetUser(ctx context.Context, name string) (iam.User, error) {

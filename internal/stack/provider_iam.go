@@ -10,7 +10,7 @@ import (
 
 // IAM is what the AWS::IAM::* providers need; *iam.Service satisfies it.
 type IAM interface {
-	CreateUser(ctx context.Context, name, path string, tags map[string]string) (iam.User, error)
+	CreateUser(ctx context.Context, name, path string, tags map[string]string, boundary string) (iam.User, error)
 	GetUser(ctx context.Context, name string) (iam.User, error)
 	DeleteUser(ctx context.Context, name string) error
 	TagUser(ctx context.Context, user string, tags map[string]string) error
@@ -77,7 +77,7 @@ func (p *userProvider) Create(ctx context.Context, in *Input) (Result, error) {
 	if path == "" {
 		path = "/"
 	}
-	u, err := p.iam.CreateUser(ctx, name, path, tagMap(in.Props))
+	u, err := p.iam.CreateUser(ctx, name, path, tagMap(in.Props), str(in.Props, "PermissionsBoundary"))
 	if err != nil {
 		return Result{}, err
 	}
@@ -88,7 +88,8 @@ func (p *userProvider) Create(ctx context.Context, in *Input) (Result, error) {
 	return Result{PhysicalID: u.Name, Attrs: map[string]any{"Arn": u.ARN}}, nil
 }
 
-// attach applies Policies, ManagedPolicyArns, Groups and PermissionsBoundary,
+// attach applies Policies, ManagedPolicyArns and Groups (the boundary is
+// set by CreateUser, changed by Update),
 // removing what prev had and next does not.
 func (p *userProvider) attach(ctx context.Context, name string, next, prev map[string]any) error {
 	for _, ip := range inlinePolicies(next) {
@@ -121,9 +122,6 @@ func (p *userProvider) attach(ctx context.Context, name string, next, prev map[s
 			_ = p.iam.RemoveUserFromGroup(ctx, g, name)
 		}
 	}
-	if b := str(next, "PermissionsBoundary"); b != "" {
-		return p.iam.PutUserPermissionsBoundary(ctx, name, b)
-	}
 	return nil
 }
 
@@ -155,6 +153,11 @@ func (p *userProvider) Update(ctx context.Context, in *Input, prev State) (Resul
 	}
 	if err := p.attach(ctx, prev.PhysicalID, in.Props, prev.Props); err != nil {
 		return Result{}, err
+	}
+	if b := str(in.Props, "PermissionsBoundary"); b != "" && b != str(prev.Props, "PermissionsBoundary") {
+		if err := p.iam.PutUserPermissionsBoundary(ctx, prev.PhysicalID, b); err != nil {
+			return Result{}, err
+		}
 	}
 	if tags := tagMap(in.Props); tags != nil {
 		if err := p.iam.TagUser(ctx, prev.PhysicalID, tags); err != nil {

@@ -109,7 +109,7 @@ func policyValidator(kind iampolicy.Kind) func(string) error {
 func (ids *Identities) UserKey(t testing.TB, name string) (iam.User, Key) {
 	t.Helper()
 	ctx := context.Background()
-	u, err := ids.IAM.CreateUser(ctx, name, "/", nil)
+	u, err := ids.IAM.CreateUser(ctx, name, "/", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 // *iam.Service satisfies it. Every error is an *awserr.Error (NoSuchEntity,
 // EntityAlreadyExists, LimitExceeded, ...), written to the client as is.
 type IAM interface {
-	CreateUser(ctx context.Context, name, path string, tags map[string]string) (iam.User, error)
+	CreateUser(ctx context.Context, name, path string, tags map[string]string, boundary string) (iam.User, error)
 	GetUser(ctx context.Context, name string) (iam.User, error)
 	ListUsers(ctx context.Context, pathPrefix string) ([]iam.User, error)
 	DeleteUser(ctx context.Context, name string) error

@@ -123,20 +123,9 @@ func iamCreateUser(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := svc.CreateUser(c.Ctx, name, path, c.P.Tags("Tags"))
+	u, err := svc.CreateUser(c.Ctx, name, path, c.P.Tags("Tags"), boundary)
 	if err != nil {
 		return nil, err
-	}
-	if boundary != "" {
-		// Never leave the user unbounded: undo it when its boundary is
-		// refused, so that CreateUser stays all or nothing as on AWS.
-		if err := svc.PutUserPermissionsBoundary(c.Ctx, name, boundary); err != nil {
-			_ = svc.DeleteUser(c.Ctx, name)
-			return nil, err
-		}
-		if u, err = svc.GetUser(c.Ctx, name); err != nil {
-			return nil, err
-		}
 	}
 	return struct{ User iamUser }{toIAMUser(u)}, nil
 }
